@@ -1,0 +1,34 @@
+# Quanzi: every target sets up what it needs (the virtualenv, pinned dependencies) by itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint lock clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python server.py serve
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Re-pin requirements.txt from requirements.in (run after changing a dependency).
+lock:
+	rm -rf /tmp/quanzi-lock && $(PYTHON) -m venv /tmp/quanzi-lock
+	/tmp/quanzi-lock/bin/pip install --quiet -r requirements.in
+	/tmp/quanzi-lock/bin/pip freeze > requirements.txt
+	/tmp/quanzi-lock/bin/pip install --quiet -r requirements-dev.in
+	/tmp/quanzi-lock/bin/pip freeze | grep -vxFf requirements.txt > requirements-dev.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,175 @@
+"""JSON API of accounts: registration, tokens, sessions, the signed-in member, profiles."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pydantic
+
+from core.accounts import service
+from core.accounts.models import Role
+from core.accounts.serialize import me_json, profile_json
+from core.errors import BadRequest
+from core.pagination import parse_limit
+from core.threads import service as threads
+from core.threads.serialize import post_json
+from core.web import ratelimit
+from core.web.auth import check_csrf, csrf_token, log_in, log_out
+from core.web.jsonapi import ApiCall, ApiRouter, Body
+
+router = ApiRouter("accounts")
+
+
+class Registration(Body):
+    username: str
+    email: str
+    password: str
+
+
+class Credentials(Body):
+    login: str
+    password: str
+    name: str = ""
+
+
+class SessionLogin(Body):
+    login: str
+    password: str
+
+
+class ProfileChanges(Body):
+    display_name: str | None = None
+    bio: str | None = None
+    location: str | None = None
+    website: str | None = None
+    locale: str | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _no_nulls(self) -> ProfileChanges:
+        nulls = [name for name in self.model_fields_set if getattr(self, name) is None]
+        if nulls:
+            raise ValueError(f"{', '.join(nulls)}: send a string, not null")
+        return self
+
+
+class PasswordChange(Body):
+    current_password: str
+    new_password: str
+
+
+class UserModeration(Body):
+    role: Literal["member", "moderator", "admin"] | None = None
+    suspended: bool | None = None
+
+
+async def _check_login_limits(call: ApiCall[Any], login: str) -> None:
+    site = call.site
+    user = await service.find_by_login(login)
+    # The same account has one counter, whichever spelling or e-mail names it.
+    account_key = f"login:user:{user.id}" if user else f"login:name:{service.normalize_email(login)}"
+    address = ratelimit.client_address(call.request, site.config.trusted_proxies)
+    await site.rate_limits.hit(ratelimit.LOGIN_PER_ACCOUNT, account_key)
+    await site.rate_limits.hit(ratelimit.LOGIN_PER_ADDRESS, f"login:ip:{address}")
+
+
+@router.route("POST", "/auth/register", "Create an account", body=Registration, status=201)
+async def register(call: ApiCall[Registration]) -> dict[str, Any]:
+    site = call.site
+    address = ratelimit.client_address(call.request, site.config.trusted_proxies)
+    await site.rate_limits.hit(ratelimit.REGISTER_PER_ADDRESS, f"register:ip:{address}")
+    user = await service.register(
+        site.passwords, username=call.body.username, email=call.body.email, password=call.body.password
+    )
+    return me_json(user)
+
+
+@router.route("POST", "/auth/token", "Create an API token from a login and password", body=Credentials, status=201)
+async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
+    await _check_login_limits(call, call.body.login)
+    user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
+    return {"token": await service.create_token(user, call.body.name), "user": me_json(user)}
+
+
+@router.route("DELETE", "/auth/token", "Revoke the token this request is made with", auth=True)
+async def revoke_token(call: ApiCall[None]) -> None:
+    if call.request.scope.get("auth") != "token":
+        raise BadRequest("This request carries no API token to revoke.", code="no_token")
+    await service.revoke_token(call.request.headers["authorization"].partition(" ")[2].strip())
+
+
+@router.route("GET", "/auth/csrf", "The CSRF token of this browser session")
+async def get_csrf(call: ApiCall[None]) -> dict[str, Any]:
+    return {"csrf_token": csrf_token(call.request)}
+
+
+@router.route("POST", "/auth/session", "Log in this browser (cookie session; needs X-CSRF-Token)", body=SessionLogin)
+async def create_session(call: ApiCall[SessionLogin]) -> dict[str, Any]:
+    check_csrf(call.request, call.request.headers.get("x-csrf-token"))
+    await _check_login_limits(call, call.body.login)
+    user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
+    log_in(call.request, user)
+    return {"user": me_json(user), "csrf_token": csrf_token(call.request)}
+
+
+@router.route("DELETE", "/auth/session", "Log out: every session of this account ends", auth=True)
+async def end_session(call: ApiCall[None]) -> None:
+    await service.end_sessions(call.viewer)  # type: ignore[arg-type]
+    log_out(call.request)
+
+
+@router.route("GET", "/me", "The signed-in member", auth=True)
+async def get_me(call: ApiCall[None]) -> dict[str, Any]:
+    return me_json(call.viewer)  # type: ignore[arg-type]
+
+
+@router.route("PATCH", "/me", "Change one's profile", body=ProfileChanges, auth=True)
+async def patch_me(call: ApiCall[ProfileChanges]) -> dict[str, Any]:
+    user = await service.update_profile(call.actor, call.body.sent())
+    return me_json(user)
+
+
+@router.route("POST", "/me/password", "Change one's password; other sessions end", body=PasswordChange, auth=True)
+async def change_password(call: ApiCall[PasswordChange]) -> None:
+    user = call.actor
+    await service.change_password(call.site.passwords, user, call.body.current_password, call.body.new_password)
+    if call.request.scope.get("auth") == "session":
+        log_in(call.request, user)  # this browser stays signed in, with the new epoch
+
+
+@router.route("GET", "/me/tokens", "One's API tokens (never the tokens themselves)", auth=True)
+async def list_tokens(call: ApiCall[None]) -> dict[str, Any]:
+    tokens = await service.list_tokens(call.viewer)  # type: ignore[arg-type]
+    items = [{"id": t.id, "name": t.name, "created_at": t.created_at.isoformat()} for t in tokens]
+    return {"items": items, "next": None}
+
+
+@router.route("DELETE", "/me/tokens/{id:int}", "Revoke one of one's API tokens", auth=True)
+async def delete_token(call: ApiCall[None]) -> None:
+    await service.revoke_token_by_id(call.viewer, call.params["id"])  # type: ignore[arg-type]
+
+
+@router.route("GET", "/users/{username}", "A member's profile and the recent activity the viewer may see")
+async def get_user(call: ApiCall[None]) -> dict[str, Any]:
+    user = await service.get_user(call.params["username"])
+    page = await threads.user_activity(call.viewer, user, None, 10)
+    return {**profile_json(user), "recent_activity": [post_json(post, with_thread=True) for post in page.items]}
+
+
+@router.route("GET", "/users/{username}/posts", "A member's posts that the viewer may see", query=("limit", "cursor"))
+async def get_user_posts(call: ApiCall[None]) -> dict[str, Any]:
+    user = await service.get_user(call.params["username"])
+    page = await threads.user_activity(call.viewer, user, call.query("cursor"), parse_limit(call.query("limit")))
+    return {"items": [post_json(post, with_thread=True) for post in page.items], "next": page.next}
+
+
+@router.route(
+    "PATCH", "/users/{username}", "Change a member's role or suspend them (staff)", body=UserModeration, auth=True
+)
+async def moderate_user(call: ApiCall[UserModeration]) -> dict[str, Any]:
+    user = await service.get_user(call.params["username"])
+    changes = call.body.sent()
+    if changes.get("role") is not None:
+        await service.set_role(call.actor, user, Role(changes["role"]))
+    if changes.get("suspended") is not None:
+        await service.set_suspended(call.actor, user, changes["suspended"])
+    return profile_json(user)

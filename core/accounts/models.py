@@ -1,0 +1,62 @@
+"""Members of the site and their API tokens."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=32)
+    # NFKC + casefold: the name as compared for uniqueness and login.
+    username_key = fields.CharField(max_length=128, unique=True)
+    # What the name looks like (confusable characters folded): no two members may look alike.
+    skeleton = fields.CharField(max_length=128, unique=True)
+    email = fields.CharField(max_length=254, unique=True)
+    password_hash = fields.CharField(max_length=255)
+    display_name = fields.CharField(max_length=64, default="")
+    bio = fields.TextField(default="")
+    location = fields.CharField(max_length=64, default="")
+    website = fields.CharField(max_length=200, default="")
+    locale = fields.CharField(max_length=16, default="")
+    role = fields.CharEnumField(Role, max_length=16, default=Role.MEMBER)
+    suspended = fields.BooleanField(default=False)
+    # Bumped by logout and password changes: every session signed with an older epoch is dead.
+    session_epoch = fields.IntField(default=0)
+    thread_count = fields.IntField(default=0)
+    post_count = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "users"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.ADMIN, Role.MODERATOR)
+
+
+class ApiToken(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="tokens", on_delete=fields.CASCADE
+    )
+    # sha256 of the token: the token itself is shown once and never stored.
+    token_hash = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=64, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "api_tokens"

@@ -1,0 +1,31 @@
+"""Members as the JSON API shows them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.accounts.models import User
+
+
+def user_ref(user: User) -> dict[str, Any]:
+    """How another object names a member."""
+    return {"username": user.username, "display_name": user.display_name or user.username}
+
+
+def profile_json(user: User) -> dict[str, Any]:
+    return {
+        **user_ref(user),
+        "bio": user.bio,
+        "location": user.location,
+        "website": user.website,
+        "role": user.role.value,
+        "suspended": user.suspended,
+        "created_at": user.created_at.isoformat(),
+        "thread_count": user.thread_count,
+        "post_count": user.post_count,
+    }
+
+
+def me_json(user: User) -> dict[str, Any]:
+    """The signed-in member's own view: the profile plus what only they see."""
+    return {**profile_json(user), "id": user.id, "email": user.email, "locale": user.locale}

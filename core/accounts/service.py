@@ -1,0 +1,178 @@
+"""Accounts: registration, credentials, sessions, API tokens, profiles, roles. The only code that writes users."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from core.accounts import names, passwords
+from core.accounts.models import ApiToken, Role, User
+from core.accounts.passwords import Passwords
+from core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]+$")
+PROFILE_LIMITS = {"display_name": 64, "bio": 2000, "location": 64, "website": 200, "locale": 16}
+LOCALES = {"", "en", "zh_CN"}
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def _uniqueness_errors(username: str, email: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if await User.filter(username_key=names.username_key(username)).exists():
+        errors["username"] = "This username is taken."
+    elif await User.filter(skeleton=names.skeleton(username)).exists():
+        errors["username"] = "This username looks too much like an existing one."
+    if await User.filter(email=email).exists():
+        errors["email"] = "This e-mail address is already registered."
+    return errors
+
+
+async def register(hasher: Passwords, *, username: str, email: str, password: str, role: Role = Role.MEMBER) -> User:
+    """Create an account; every field error is reported at once."""
+    username = names.normalize(username)
+    email = normalize_email(email)
+    errors: dict[str, str] = {}
+    if reason := names.invalid_reason(username):
+        errors["username"] = reason
+    if len(email) > 254 or not EMAIL_PATTERN.match(email):
+        errors["email"] = "Enter a valid e-mail address."
+    if reason := passwords.invalid_reason(password):
+        errors["password"] = reason
+    if not errors:
+        errors = await _uniqueness_errors(username, email)
+    if errors:
+        raise ValidationError(errors)
+    password_hash = await hasher.hash(password)
+    try:
+        return await User.create(
+            username=username,
+            username_key=names.username_key(username),
+            skeleton=names.skeleton(username),
+            email=email,
+            password_hash=password_hash,
+            role=role,
+        )
+    except IntegrityError:
+        # Another registration won the race between the checks and the insert.
+        errors = await _uniqueness_errors(username, email)
+        raise ValidationError(errors or {"username": "This username is taken."}) from None
+
+
+async def find_by_login(login: str) -> User | None:
+    """The account a login names: a username (any case or width) or an e-mail address."""
+    login = login.strip()
+    if "@" in login:
+        return await User.get_or_none(email=normalize_email(login))
+    return await User.get_or_none(username_key=names.username_key(login))
+
+
+async def authenticate(hasher: Passwords, login: str, password: str) -> User:
+    """The account whose credentials these are; the same error whether the login or the password is wrong."""
+    user = await find_by_login(login)
+    valid = await hasher.verify(user.password_hash if user else None, password)
+    if user is None or not valid:
+        raise Unauthorized("The login or the password is wrong.", code="invalid_credentials")
+    if user.suspended:
+        raise Forbidden("This account is suspended.", code="suspended")
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(user: User, name: str = "") -> str:
+    """A new API token for ``user``; only its hash is stored, so this is the one time it is seen."""
+    token = "qz_" + secrets.token_urlsafe(32)
+    await ApiToken.create(user=user, token_hash=_token_hash(token), name=name[:64])
+    return token
+
+
+async def user_for_token(token: str) -> User | None:
+    api_token = await ApiToken.get_or_none(token_hash=_token_hash(token)).select_related("user")
+    return api_token.user if api_token else None
+
+
+async def revoke_token(token: str) -> None:
+    await ApiToken.filter(token_hash=_token_hash(token)).delete()
+
+
+async def list_tokens(user: User) -> list[ApiToken]:
+    return await ApiToken.filter(user=user).order_by("-id")
+
+
+async def revoke_token_by_id(user: User, token_id: int) -> None:
+    if not await ApiToken.filter(user=user, id=token_id).delete():
+        raise NotFound("No such token.")
+
+
+async def end_sessions(user: User) -> None:
+    """Log ``user`` out everywhere: every session cookie signed before now stops working."""
+    await User.filter(id=user.id).update(session_epoch=F("session_epoch") + 1)
+    await user.refresh_from_db(fields=["session_epoch"])
+
+
+async def update_profile(user: User, changes: dict[str, Any]) -> User:
+    errors: dict[str, str] = {}
+    for field, value in changes.items():
+        value = value.strip()
+        if len(value) > PROFILE_LIMITS[field]:
+            errors[field] = f"At most {PROFILE_LIMITS[field]} characters."
+        elif field == "website" and value and not value.startswith(("https://", "http://")):
+            errors[field] = "A website address starts with https:// or http://."
+        elif field == "locale" and value not in LOCALES:
+            errors[field] = "One of: " + ", ".join(sorted(locale for locale in LOCALES if locale)) + "."
+        changes[field] = value
+    if errors:
+        raise ValidationError(errors)
+    if changes:
+        await User.filter(id=user.id).update(**changes)
+        await user.refresh_from_db()
+    return user
+
+
+async def change_password(hasher: Passwords, user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; every other session of the account ends."""
+    if not await hasher.verify(user.password_hash, current):
+        raise ValidationError({"current_password": "This is not your current password."})
+    if reason := passwords.invalid_reason(new):
+        raise ValidationError({"new_password": reason})
+    password_hash = await hasher.hash(new)
+    await User.filter(id=user.id).update(password_hash=password_hash, session_epoch=F("session_epoch") + 1)
+    await user.refresh_from_db()
+
+
+async def get_user(username: str) -> User:
+    user = await User.get_or_none(username_key=names.username_key(username))
+    if user is None:
+        raise NotFound("No such member.")
+    return user
+
+
+async def set_role(actor: User, user: User, role: Role) -> None:
+    if not actor.is_admin:
+        raise Forbidden("Only administrators change roles.")
+    if user.id == actor.id and role != Role.ADMIN and await User.filter(role=Role.ADMIN).count() == 1:
+        raise Conflict("The last administrator cannot step down.")
+    await User.filter(id=user.id).update(role=role)
+    user.role = role
+
+
+async def set_suspended(actor: User, user: User, suspended: bool) -> None:
+    """Suspend or reinstate; a suspension also ends the member's sessions."""
+    if not actor.is_staff or (user.is_staff and not actor.is_admin) or user.id == actor.id:
+        raise Forbidden("You may not suspend this member.")
+    await User.filter(id=user.id).update(suspended=suspended, session_epoch=F("session_epoch") + 1)
+    await user.refresh_from_db()
+
+
+async def has_admin() -> bool:
+    return await User.filter(role=Role.ADMIN).exists()

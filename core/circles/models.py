@@ -1,0 +1,70 @@
+"""Circles (groups, public or private) and who belongs to them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from core.accounts.models import User
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
+class JoinPolicy(StrEnum):
+    OPEN = "open"
+    APPROVAL = "approval"
+    INVITE = "invite"
+
+
+class MemberRole(StrEnum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    OWNER = "owner"
+
+
+class MemberStatus(StrEnum):
+    ACTIVE = "active"
+    PENDING = "pending"  # asked to join, waits for a moderator
+    INVITED = "invited"  # asked by a moderator, waits for the member
+
+
+class Circle(Model):
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=100)
+    description = fields.TextField(default="")
+    visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.PUBLIC)
+    join_policy = fields.CharEnumField(JoinPolicy, max_length=16, default=JoinPolicy.OPEN)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    member_count = fields.IntField(default=0)
+    thread_count = fields.IntField(default=0)
+    last_activity_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "circles"
+
+
+class Membership(Model):
+    id = fields.IntField(primary_key=True)
+    circle: fields.ForeignKeyRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name="memberships", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="memberships", on_delete=fields.CASCADE
+    )
+    role = fields.CharEnumField(MemberRole, max_length=16, default=MemberRole.MEMBER)
+    status = fields.CharEnumField(MemberStatus, max_length=16, default=MemberStatus.ACTIVE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "memberships"
+        unique_together = (("circle", "user"),)
+        indexes = (("user_id", "status"),)

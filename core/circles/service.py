@@ -1,0 +1,214 @@
+"""Circles and memberships: the only code that writes them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from core.accounts.models import User
+from core.circles.models import Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
+from core.db import transaction
+from core.errors import Conflict, Forbidden, NotFound, ValidationError
+from core.pagination import Page, paginate
+from core.permissions import CircleAccess, circle_access, require_actor, visible_circles
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+NAME_MAX = 100
+DESCRIPTION_MAX = 2000
+
+
+def _validate(data: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if "slug" in data and not SLUG.match(data["slug"]):
+        errors["slug"] = "2 to 64 lowercase letters, digits or '-', not starting or ending with '-'."
+    if "name" in data:
+        data["name"] = data["name"].strip()
+        if not 1 <= len(data["name"]) <= NAME_MAX:
+            errors["name"] = f"A name has 1 to {NAME_MAX} characters."
+    if "description" in data and len(data["description"]) > DESCRIPTION_MAX:
+        errors["description"] = f"At most {DESCRIPTION_MAX} characters."
+    return errors
+
+
+async def create_circle(viewer: User | None, data: dict[str, Any]) -> Circle:
+    """Create a circle; its creator becomes its first owner."""
+    user = require_actor(viewer)
+    if errors := _validate(data):
+        raise ValidationError(errors)
+    try:
+        async with transaction():
+            circle = await Circle.create(**data, created_by=user, member_count=1)
+            await Membership.create(circle=circle, user=user, role=MemberRole.OWNER, status=MemberStatus.ACTIVE)
+    except IntegrityError:
+        raise ValidationError({"slug": "This address is taken."}) from None
+    return circle
+
+
+async def access_by_slug(viewer: User | None, slug: str, *, invited_ok: bool = False) -> CircleAccess:
+    """The circle at ``slug`` as ``viewer`` may reach it; NotFound when they may not see it."""
+    circle = await Circle.get_or_none(slug=slug)
+    if circle is None:
+        raise NotFound("No such circle.")
+    access = await circle_access(viewer, circle)
+    if not (access.can_see_invitation if invited_ok else access.can_view):
+        raise NotFound("No such circle.")
+    return access
+
+
+async def list_circles(viewer: User | None, cursor: str | None, limit: int) -> Page[Circle]:
+    query = Circle.filter(await visible_circles(viewer))
+    return await paginate(query, ["id"], cursor, limit)
+
+
+async def update_circle(viewer: User | None, slug: str, changes: dict[str, Any]) -> Circle:
+    access = await access_by_slug(viewer, slug)
+    if not access.is_owner:
+        raise Forbidden("Only the circle's owners change its settings.")
+    if errors := _validate(changes):
+        raise ValidationError(errors)
+    circle = access.circle
+    try:
+        await Circle.filter(id=circle.id).update(**changes)
+    except IntegrityError:
+        raise ValidationError({"slug": "This address is taken."}) from None
+    await circle.refresh_from_db()
+    return circle
+
+
+async def join(viewer: User | None, slug: str) -> MemberStatus:
+    """Join as the circle's policy allows: open circles at once, approval circles after a moderator's yes.
+
+    An invitation is accepted by joining. A private circle that takes members only by invitation does not
+    exist for anyone who was not invited.
+    """
+    user = require_actor(viewer)
+    circle = await Circle.get_or_none(slug=slug)
+    if circle is None:
+        raise NotFound("No such circle.")
+    access = await circle_access(user, circle)
+    if access.is_member:
+        return MemberStatus.ACTIVE
+    if access.is_invited:
+        return await _activate(access.membership)  # type: ignore[arg-type]
+    if access.membership is not None:  # already asked
+        return access.membership.status
+    if circle.join_policy == JoinPolicy.INVITE:
+        if circle.visibility == Visibility.PRIVATE and not access.can_view:
+            raise NotFound("No such circle.")
+        raise Forbidden("This circle takes new members by invitation only.", code="invite_only")
+    if circle.join_policy == JoinPolicy.APPROVAL and not access.is_admin:
+        await _create_membership(circle, user, MemberStatus.PENDING)
+        return MemberStatus.PENDING
+    await _create_membership(circle, user, MemberStatus.ACTIVE)
+    return MemberStatus.ACTIVE
+
+
+async def _create_membership(
+    circle: Circle, user: User, status: MemberStatus, role: MemberRole = MemberRole.MEMBER
+) -> None:
+    try:
+        async with transaction():
+            await Membership.create(circle=circle, user=user, status=status, role=role)
+            if status == MemberStatus.ACTIVE:
+                await Circle.filter(id=circle.id).update(member_count=F("member_count") + 1)
+    except IntegrityError:
+        pass  # a parallel request made the same membership
+
+
+async def _activate(membership: Membership, role: MemberRole | None = None) -> MemberStatus:
+    async with transaction():
+        changed = (
+            await Membership.filter(id=membership.id)
+            .exclude(status=MemberStatus.ACTIVE)
+            .update(status=MemberStatus.ACTIVE, role=role or membership.role)
+        )
+        if changed:
+            await Circle.filter(id=membership.circle_id).update(member_count=F("member_count") + 1)  # type: ignore[attr-defined]
+    return MemberStatus.ACTIVE
+
+
+async def _owner_count(circle: Circle) -> int:
+    return await Membership.filter(circle=circle, role=MemberRole.OWNER, status=MemberStatus.ACTIVE).count()
+
+
+async def _remove(membership: Membership) -> None:
+    async with transaction():
+        await Membership.filter(id=membership.id).delete()
+        if membership.status == MemberStatus.ACTIVE:
+            await Circle.filter(id=membership.circle_id).update(member_count=F("member_count") - 1)  # type: ignore[attr-defined]
+
+
+async def leave(viewer: User | None, slug: str) -> None:
+    user = require_actor(viewer)
+    access = await access_by_slug(user, slug, invited_ok=True)
+    membership = access.membership
+    if membership is None:
+        return
+    if (
+        membership.role == MemberRole.OWNER
+        and membership.status == MemberStatus.ACTIVE
+        and await _owner_count(access.circle) == 1
+    ):
+        raise Conflict("The last owner cannot leave; make someone else an owner first.", code="last_owner")
+    await _remove(membership)
+
+
+async def list_members(viewer: User | None, slug: str, status: str, cursor: str | None, limit: int) -> Page[Membership]:
+    """Active members for everyone who sees the circle; pending and invited ones for its moderators."""
+    access = await access_by_slug(viewer, slug)
+    if status not in {s.value for s in MemberStatus}:
+        raise ValidationError({"status": "One of: active, pending, invited."})
+    if status != MemberStatus.ACTIVE and not access.can_moderate:
+        raise Forbidden("Only the circle's moderators see requests and invitations.")
+    query = Membership.filter(circle=access.circle, status=status).select_related("user")
+    return await paginate(query, ["id"], cursor, limit)
+
+
+async def set_member(viewer: User | None, slug: str, member: User, role: MemberRole) -> Membership:
+    """Approve a request, invite someone, or change a member's role.
+
+    Moderators approve and invite plain members; only owners (and site admins) hand out moderator and owner roles.
+    """
+    access = await access_by_slug(viewer, slug)
+    if not access.can_moderate:
+        raise Forbidden("Only the circle's moderators manage its members.")
+    if role != MemberRole.MEMBER and not access.is_owner:
+        raise Forbidden("Only the circle's owners appoint moderators and owners.")
+    circle = access.circle
+    membership = await Membership.get_or_none(circle=circle, user=member)
+    if membership is None:
+        await _create_membership(circle, member, MemberStatus.INVITED, role)
+    elif membership.status == MemberStatus.PENDING:
+        await _activate(membership, role)
+    else:
+        if membership.role == MemberRole.OWNER and role != MemberRole.OWNER:
+            if not access.is_owner:
+                raise Forbidden("Only owners change an owner's role.")
+            if membership.status == MemberStatus.ACTIVE and await _owner_count(circle) == 1:
+                raise Conflict("A circle keeps at least one owner.", code="last_owner")
+        await Membership.filter(id=membership.id).update(role=role)
+    return await Membership.get(circle=circle, user=member).select_related("user")
+
+
+async def remove_member(viewer: User | None, slug: str, member: User) -> None:
+    """Remove a member, refuse a request or withdraw an invitation (or leave, for one's own name)."""
+    if viewer is not None and member.id == viewer.id:
+        return await leave(viewer, slug)
+    access = await access_by_slug(viewer, slug)
+    if not access.can_moderate:
+        raise Forbidden("Only the circle's moderators manage its members.")
+    membership = await Membership.get_or_none(circle=access.circle, user=member)
+    if membership is None:
+        raise NotFound("This person is not a member.")
+    if membership.role in (MemberRole.OWNER, MemberRole.MODERATOR) and not access.is_owner:
+        raise Forbidden("Only owners remove moderators and owners.")
+    if (
+        membership.role == MemberRole.OWNER
+        and membership.status == MemberStatus.ACTIVE
+        and await _owner_count(access.circle) == 1
+    ):
+        raise Conflict("A circle keeps at least one owner.", code="last_owner")
+    await _remove(membership)

@@ -1,0 +1,148 @@
+"""``python server.py COMMAND``: serve, migrate, createadmin, ..."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Callable
+
+from core.config import Config, load_config
+from core.db import database, run_migrations
+from core.errors import ConfigError, ValidationError
+
+Command = Callable[[argparse.Namespace, Config], int]
+
+
+def _progress(event: str, app_label: str, name: str) -> None:
+    if event == "apply_done":
+        print(f"  applied {app_label}.{name}")
+
+
+def cmd_migrate(args: argparse.Namespace, config: Config) -> int:
+    asyncio.run(run_migrations(config, progress=_progress))
+    print("Database is up to date.")
+    return 0
+
+
+async def _setup_url(config: Config) -> str | None:
+    from core.site.service import issue_setup_token
+
+    async with database(config):
+        token = await issue_setup_token()
+    return token
+
+
+def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    import uvicorn
+
+    if config.is_sqlite and args.workers > 1:
+        print(
+            "Quanzi on SQLite runs one worker process: SQLite has one writer at a time, and several processes "
+            "would fail with 'database is locked'. For several workers, set QUANZI_DATABASE_URL=postgres://... "
+            "(see README, 'Deploying on PostgreSQL').",
+            file=sys.stderr,
+        )
+        return 2
+    asyncio.run(run_migrations(config, progress=_progress))
+    token = asyncio.run(_setup_url(config))
+    if token:
+        base = config.base_url or f"http://{args.host}:{args.port}"
+        print(
+            f"\n  No administrator yet. Open this one-time link to create one:\n\n    {base}/setup?token={token}\n",
+            flush=True,
+        )
+    uvicorn.run(
+        "core.asgi:app_factory",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=False,  # X-Forwarded-For counts only from QUANZI_TRUSTED_PROXIES, checked by Quanzi itself
+        server_header=False,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password (again): ") != first:
+        raise SystemExit("The two passwords differ.")
+    return first
+
+
+async def _create_admin(config: Config, username: str, email: str, password: str) -> None:
+    from core.accounts import service
+    from core.accounts.models import Role
+    from core.accounts.passwords import Passwords
+    from core.site.service import issue_setup_token
+
+    async with database(config):
+        hasher = Passwords(config.password_time_cost, config.password_memory_cost)
+        await service.register(hasher, username=username, email=email, password=password, role=Role.ADMIN)
+        await issue_setup_token()  # with an administrator, this retires any pending setup link
+
+
+def cmd_createadmin(args: argparse.Namespace, config: Config) -> int:
+    asyncio.run(run_migrations(config))
+    password = _read_password(args)
+    try:
+        asyncio.run(_create_admin(config, args.username, args.email, password))
+    except ValidationError as error:
+        for field, message in error.fields.items():
+            print(f"{field}: {message}", file=sys.stderr)
+        return 1
+    print(f"Administrator {args.username} created.")
+    return 0
+
+
+def cmd_makemigrations(args: argparse.Namespace, config: Config) -> int:
+    """For developers: write a migration for model changes (Tortoise's autodetector)."""
+    from tortoise.cli import cli as tortoise_cli
+
+    sys.argv = ["tortoise", "-c", "core.db.MIGRATIONS_CONFIG", "makemigrations", *args.apps]
+    tortoise_cli.main()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="server.py", description="Quanzi (圈子), a forum and club server.")
+    commands = parser.add_subparsers(dest="command")
+
+    serve = commands.add_parser("serve", help="serve the site (the default command)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.set_defaults(run=cmd_serve)
+
+    commands.add_parser("migrate", help="apply schema migrations").set_defaults(run=cmd_migrate)
+
+    admin = commands.add_parser("createadmin", help="create an administrator")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    admin.set_defaults(run=cmd_createadmin)
+
+    makemigrations = commands.add_parser("makemigrations", help="(developers) write migrations for model changes")
+    makemigrations.add_argument("apps", nargs="*", default=["core"])
+    makemigrations.set_defaults(run=cmd_makemigrations)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "serve")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config()
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    return int(args.run(args, config))

@@ -1,0 +1,117 @@
+"""Configuration read from the environment (see docs/admin.md for every variable)."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    base_url: str = ""
+    smtp_url: str = ""
+    rate_limit_scale: float = 1.0
+    rate_limit_storage: str = "memory://"
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    max_body_size: int = 1024 * 1024
+    max_post_length: int = 32_000
+    session_max_age: int = 14 * 24 * 3600
+    # argon2id cost; tests lower it, production keeps argon2-cffi's RFC 9106 defaults.
+    password_time_cost: int = 3
+    password_memory_cost: int = 65536
+    plugins_file: Path = field(default_factory=lambda: ROOT / "plugins.toml")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {raw!r}")
+    return value
+
+
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {raw!r}")
+    return value
+
+
+def _proxies(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    networks = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(f"QUANZI_TRUSTED_PROXIES: {part!r} is not an IP address or network") from None
+    return tuple(networks)
+
+
+def _secret(data_dir: Path) -> str:
+    """The secret generated once into the data dir, so that sessions survive restarts."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_config(env: dict[str, str] | None = None, **overrides: object) -> Config:
+    """Build the configuration from ``env`` (default: the process environment)."""
+    env = dict(os.environ if env is None else env)
+    data_dir = Path(env.get("QUANZI_DATA_DIR") or ROOT / "data").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = env.get("QUANZI_DATABASE_URL") or f"sqlite://{data_dir / 'quanzi.sqlite3'}"
+    if not database_url.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
+        raise ConfigError("QUANZI_DATABASE_URL must start with sqlite:// or postgres://")
+    values: dict[str, object] = dict(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=env.get("QUANZI_SECRET_KEY") or _secret(data_dir),
+        base_url=(env.get("QUANZI_BASE_URL") or "").rstrip("/"),
+        smtp_url=env.get("QUANZI_SMTP_URL") or "",
+        rate_limit_scale=_float(env, "QUANZI_RATE_LIMIT_SCALE", 1.0),
+        rate_limit_storage=env.get("QUANZI_RATE_LIMIT_STORAGE") or "memory://",
+        trusted_proxies=_proxies(env.get("QUANZI_TRUSTED_PROXIES", "")),
+        max_body_size=_int(env, "QUANZI_MAX_BODY_SIZE", 1024 * 1024),
+        max_post_length=_int(env, "QUANZI_MAX_POST_LENGTH", 32_000),
+    )
+    if env.get("QUANZI_PLUGINS_FILE"):
+        values["plugins_file"] = Path(env["QUANZI_PLUGINS_FILE"]).resolve()
+    values.update(overrides)
+    return Config(**values)  # type: ignore[arg-type]

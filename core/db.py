@@ -1,0 +1,77 @@
+"""The database: Tortoise configuration, migrations and the transaction helper."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from tortoise.context import TortoiseContext
+from tortoise.migrations.api import migrate as migrate_api
+from tortoise.transactions import in_transaction
+
+from core.config import Config
+
+CORE_MODELS = [
+    "core.accounts.models",
+    "core.circles.models",
+    "core.threads.models",
+    "core.site.models",
+]
+
+# SQLite: WAL and foreign keys are Tortoise's defaults; a busy timeout lets a second process (backup, the CLI)
+# wait for the server's write instead of failing, and NORMAL keeps every commit across an application crash.
+SQLITE_PRAGMAS = {"busy_timeout": "10000", "synchronous": "NORMAL", "foreign_keys": "ON", "journal_mode": "WAL"}
+
+
+def connection_url(database_url: str) -> str:
+    """The database URL with the pragmas (SQLite) or pool size (PostgreSQL) that Quanzi relies on."""
+    parts = urlsplit(database_url)
+    query = dict(parse_qsl(parts.query))
+    if database_url.startswith("sqlite"):
+        for key, value in SQLITE_PRAGMAS.items():
+            query.setdefault(key, value)
+    else:
+        query.setdefault("maxsize", "10")
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def tortoise_config(config: Config, extra_apps: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The Tortoise configuration: one app for the core, one per enabled plugin."""
+    apps: dict[str, dict[str, Any]] = {
+        "core": {"models": CORE_MODELS, "default_connection": "default", "migrations": "core.migrations"}
+    }
+    apps.update(extra_apps or {})
+    return {
+        "connections": {"default": connection_url(config.database_url)},
+        "apps": apps,
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+@asynccontextmanager
+async def database(config: Config) -> AsyncIterator[None]:
+    """The ORM, open for the length of a CLI command."""
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(config))
+        yield
+
+
+async def run_migrations(config: Config, progress: Callable[[str, str, str], object] | None = None) -> None:
+    """Apply every pending migration of the core (and of the enabled plugins' apps)."""
+    async with database(config):
+        await migrate_api(config=tortoise_config(config), progress=progress)
+
+
+transaction = in_transaction
+
+
+def __getattr__(name: str) -> Any:
+    # ``tortoise -c core.db.MIGRATIONS_CONFIG makemigrations`` reads this (``server.py makemigrations`` runs it).
+    if name == "MIGRATIONS_CONFIG":
+        from core.config import load_config
+
+        return tortoise_config(load_config())
+    raise AttributeError(name)

@@ -1,0 +1,88 @@
+"""Cursor (keyset) pagination: a page starts strictly after the last row of the previous one, so rows written
+meanwhile are neither skipped nor repeated, and no page ever counts the whole table."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from core.errors import ValidationError
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+T = TypeVar("T", bound=Model)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next: str | None
+
+
+def parse_limit(raw: str | None, default: int = DEFAULT_LIMIT) -> int:
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ValidationError({"limit": f"A whole number from 1 to {MAX_LIMIT}."})
+    return int(raw)
+
+
+def _encode(values: list[Any]) -> str:
+    plain = [value.isoformat() if isinstance(value, datetime) else value for value in values]
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, fields: list[str]) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != len(fields):
+        raise ValidationError({"cursor": "This cursor is not one this list gave out."})
+    decoded = []
+    for field, value in zip(fields, values, strict=True):
+        if field.endswith("_at") and isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                raise ValidationError({"cursor": "This cursor is not one this list gave out."}) from None
+        elif not isinstance(value, int):
+            raise ValidationError({"cursor": "This cursor is not one this list gave out."})
+        decoded.append(value)
+    return decoded
+
+
+def _after(order: list[str], values: list[Any]) -> Q:
+    """Rows that come after ``values`` in ``order`` ("-field" descending): the tuple comparison, spelled out."""
+    condition: Q | None = None
+    for position in range(len(order) - 1, -1, -1):
+        field = order[position].lstrip("-")
+        step = Q(**{f"{field}__{'lt' if order[position].startswith('-') else 'gt'}": values[position]})
+        if condition is not None:
+            step = step | (Q(**{field: values[position]}) & condition)
+        condition = step
+    assert condition is not None
+    return condition
+
+
+async def paginate(query: QuerySet[T], order: list[str], cursor: str | None, limit: int) -> Page[T]:
+    """One page of ``query`` in ``order`` (which must end with a unique field), starting after ``cursor``."""
+    fields = [name.lstrip("-") for name in order]
+    if cursor:
+        query = query.filter(_after(order, _decode(cursor, fields)))
+    rows = await query.order_by(*order).limit(limit + 1)
+    items = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1]
+        next_cursor = _encode([getattr(last, field) for field in fields])
+    return Page(items=list(items), next=next_cursor)

@@ -1,0 +1,72 @@
+"""Threads, their posts and the earlier versions of edited posts."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from core.accounts.models import User
+from core.circles.models import Circle
+
+
+class Thread(Model):
+    id = fields.IntField(primary_key=True)
+    circle: fields.ForeignKeyRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name="threads", on_delete=fields.CASCADE
+    )
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="threads", on_delete=fields.CASCADE
+    )
+    title = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_activity_at = fields.DatetimeField()
+    # Counters kept in the transaction that writes the posts: pages never COUNT(*).
+    post_count = fields.IntField(default=1)
+    pinned = fields.BooleanField(default=False)
+    locked = fields.BooleanField(default=False)
+    deleted_at = fields.DatetimeField(null=True)
+    # The opening post; a plain column because Post already points here.
+    first_post_id = fields.IntField(null=True)
+
+    class Meta:
+        table = "threads"
+        indexes = (("circle_id", "pinned", "last_activity_at", "id"), ("last_activity_at", "id"))
+
+
+class Post(Model):
+    id = fields.IntField(primary_key=True)
+    thread: fields.ForeignKeyRelation[Thread] = fields.ForeignKeyField(
+        "core.Thread", related_name="posts", on_delete=fields.CASCADE
+    )
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="posts", on_delete=fields.CASCADE
+    )
+    body = fields.TextField()
+    # Rendered and sanitised once, when written.
+    html = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+    edited_at = fields.DatetimeField(null=True)
+    deleted_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "posts"
+        indexes = (("thread_id", "id"), ("author_id", "id"))
+
+
+class PostRevision(Model):
+    """A version of a post as it was before an edit replaced it."""
+
+    id = fields.IntField(primary_key=True)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "core.Post", related_name="revisions", on_delete=fields.CASCADE
+    )
+    editor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    body = fields.TextField()
+    html = fields.TextField()
+    written_at = fields.DatetimeField()
+    replaced_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "post_revisions"

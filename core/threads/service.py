@@ -1,0 +1,235 @@
+"""Threads and posts: the only code that writes them. Counters change in the same transaction as the rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio.to_thread
+from tortoise.expressions import F
+
+from core.accounts.models import User
+from core.circles.models import Circle
+from core.circles.service import access_by_slug
+from core.db import transaction
+from core.errors import Conflict, Forbidden, NotFound, ValidationError
+from core.markdown import mentioned_names, render
+from core.pagination import Page, paginate
+from core.permissions import CircleAccess, circle_access, require_actor, visible_circles
+from core.threads.models import Post, PostRevision, Thread
+
+TITLE_MAX = 200
+THREAD_ORDER = ["-pinned", "-last_activity_at", "-id"]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    """A thread with what the viewer may do in its circle."""
+
+    thread: Thread
+    access: CircleAccess
+
+
+def _check_title(title: str) -> str:
+    title = title.strip()
+    if not 1 <= len(title) <= TITLE_MAX:
+        raise ValidationError({"title": f"A title has 1 to {TITLE_MAX} characters."})
+    return title
+
+
+def _check_body(body: str, max_length: int) -> str:
+    if not body.strip():
+        raise ValidationError({"body": "Write something first."})
+    if len(body) > max_length:
+        raise ValidationError({"body": f"A post has at most {max_length} characters."})
+    return body
+
+
+async def render_body(body: str) -> str:
+    """The sanitised HTML of ``body``, with ``@mentions`` of existing members linked (off the event loop)."""
+    names = mentioned_names(body)
+    usernames: list[str] = []
+    if names:
+        usernames = await User.filter(username_key__in=names).values_list("username", flat=True)  # type: ignore[assignment]
+    return await anyio.to_thread.run_sync(render, body, usernames)
+
+
+async def create_thread(viewer: User | None, slug: str, title: str, body: str, *, max_length: int) -> Thread:
+    user = require_actor(viewer)
+    access = await access_by_slug(user, slug)
+    if not access.can_post:
+        raise Forbidden("Join this circle to write in it.", code="not_a_member")
+    title = _check_title(title)
+    html = await render_body(_check_body(body, max_length))
+    at = now()
+    async with transaction():
+        thread = await Thread.create(circle=access.circle, author=user, title=title, created_at=at, last_activity_at=at)
+        post = await Post.create(thread=thread, author=user, body=body, html=html, created_at=at)
+        await Thread.filter(id=thread.id).update(first_post_id=post.id)
+        await Circle.filter(id=access.circle.id).update(thread_count=F("thread_count") + 1, last_activity_at=at)
+        await User.filter(id=user.id).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
+    thread.first_post_id = post.id
+    return thread
+
+
+async def get_thread(viewer: User | None, thread_id: int) -> ThreadView:
+    """The thread as ``viewer`` may see it; a deleted thread only for its circle's moderators."""
+    thread = await Thread.get_or_none(id=thread_id).select_related("circle", "author")
+    if thread is None:
+        raise NotFound("No such thread.")
+    access = await circle_access(viewer, thread.circle)
+    if not access.can_view or (thread.deleted_at is not None and not access.can_moderate):
+        raise NotFound("No such thread.")
+    return ThreadView(thread, access)
+
+
+async def list_threads(viewer: User | None, slug: str, cursor: str | None, limit: int) -> Page[Thread]:
+    """A circle's threads: pinned first, then by last activity."""
+    access = await access_by_slug(viewer, slug)
+    query = Thread.filter(circle=access.circle, deleted_at__isnull=True).select_related("author", "circle")
+    return await paginate(query, THREAD_ORDER, cursor, limit)
+
+
+async def latest_threads(viewer: User | None, cursor: str | None, limit: int) -> Page[Thread]:
+    """Threads of every circle the viewer may see, by last activity."""
+    query = Thread.filter(await visible_circles(viewer, "circle__"), deleted_at__isnull=True)
+    return await paginate(query.select_related("author", "circle"), ["-last_activity_at", "-id"], cursor, limit)
+
+
+async def first_posts(threads: list[Thread]) -> dict[int, Post]:
+    ids = [thread.first_post_id for thread in threads if thread.first_post_id]
+    if not ids:
+        return {}
+    return {post.id: post for post in await Post.filter(id__in=ids).select_related("author")}
+
+
+async def update_thread(viewer: User | None, thread_id: int, changes: dict[str, Any]) -> Thread:
+    """Authors retitle their threads; moderators retitle, pin and lock."""
+    user = require_actor(viewer)
+    view = await get_thread(user, thread_id)
+    thread, access = view.thread, view.access
+    if not access.can_moderate:
+        refused = {field: "Only moderators change this." for field in ("pinned", "locked") if field in changes}
+        if refused:
+            raise ValidationError(refused)
+        if thread.author_id != user.id:  # type: ignore[attr-defined]
+            raise Forbidden("Only the author and moderators change this thread.")
+        if thread.locked:
+            raise Conflict("This thread is locked.", code="locked")
+    if "title" in changes:
+        changes["title"] = _check_title(changes["title"])
+    if changes:
+        await Thread.filter(id=thread.id).update(**changes)
+        for field, value in changes.items():
+            setattr(thread, field, value)
+    return thread
+
+
+async def delete_thread(viewer: User | None, thread_id: int) -> None:
+    user = require_actor(viewer)
+    view = await get_thread(user, thread_id)
+    thread = view.thread
+    if not view.access.may_edit(thread.author_id):  # type: ignore[attr-defined]
+        raise Forbidden("Only the author and moderators delete this thread.")
+    async with transaction():
+        if await Thread.filter(id=thread.id, deleted_at__isnull=True).update(deleted_at=now()):
+            await Circle.filter(id=thread.circle_id).update(thread_count=F("thread_count") - 1)  # type: ignore[attr-defined]
+            await User.filter(id=thread.author_id).update(thread_count=F("thread_count") - 1)  # type: ignore[attr-defined]
+
+
+async def create_post(viewer: User | None, thread_id: int, body: str, *, max_length: int) -> Post:
+    """A reply; a locked thread takes replies only from moderators."""
+    user = require_actor(viewer)
+    view = await get_thread(user, thread_id)
+    thread, access = view.thread, view.access
+    if thread.deleted_at is not None:
+        raise Conflict("This thread is deleted.", code="deleted")
+    if not access.can_post:
+        raise Forbidden("Join this circle to write in it.", code="not_a_member")
+    if thread.locked and not access.can_moderate:
+        raise Conflict("This thread is locked.", code="locked")
+    html = await render_body(_check_body(body, max_length))
+    at = now()
+    async with transaction():
+        post = await Post.create(thread=thread, author=user, body=body, html=html, created_at=at)
+        await Thread.filter(id=thread.id).update(post_count=F("post_count") + 1, last_activity_at=at)
+        await Circle.filter(id=access.circle.id).update(last_activity_at=at)
+        await User.filter(id=user.id).update(post_count=F("post_count") + 1)
+    post.thread = thread
+    post.author = user
+    return post
+
+
+async def list_posts(viewer: User | None, thread_id: int, cursor: str | None, limit: int) -> Page[Post]:
+    """A thread's posts, oldest first."""
+    view = await get_thread(viewer, thread_id)
+    query = Post.filter(thread_id=view.thread.id, deleted_at__isnull=True).select_related("author")
+    return await paginate(query, ["id"], cursor, limit)
+
+
+async def get_post(viewer: User | None, post_id: int) -> tuple[Post, ThreadView]:
+    post = await Post.get_or_none(id=post_id).select_related("author")
+    if post is None:
+        raise NotFound("No such post.")
+    try:
+        view = await get_thread(viewer, post.thread_id)  # type: ignore[attr-defined]
+    except NotFound:
+        raise NotFound("No such post.") from None
+    if post.deleted_at is not None and not view.access.can_moderate:
+        raise NotFound("No such post.")
+    return post, view
+
+
+async def edit_post(viewer: User | None, post_id: int, body: str, *, max_length: int) -> Post:
+    """Replace a post's text, keeping the version it replaces."""
+    user = require_actor(viewer)
+    post, view = await get_post(user, post_id)
+    if not view.access.may_edit(post.author_id):  # type: ignore[attr-defined]
+        raise Forbidden("Only the author and moderators edit this post.")
+    if view.thread.locked and not view.access.can_moderate:
+        raise Conflict("This thread is locked.", code="locked")
+    html = await render_body(_check_body(body, max_length))
+    at = now()
+    async with transaction():
+        await PostRevision.create(
+            post=post, editor=user, body=post.body, html=post.html, written_at=post.edited_at or post.created_at
+        )
+        await Post.filter(id=post.id).update(body=body, html=html, edited_at=at)
+    post.body, post.html, post.edited_at = body, html, at
+    return post
+
+
+async def delete_post(viewer: User | None, post_id: int) -> None:
+    """Delete a reply; deleting the opening post deletes the thread."""
+    user = require_actor(viewer)
+    post, view = await get_post(user, post_id)
+    if not view.access.may_edit(post.author_id):  # type: ignore[attr-defined]
+        raise Forbidden("Only the author and moderators delete this post.")
+    if view.thread.first_post_id == post.id:
+        return await delete_thread(user, view.thread.id)
+    async with transaction():
+        if await Post.filter(id=post.id, deleted_at__isnull=True).update(deleted_at=now()):
+            await Thread.filter(id=view.thread.id).update(post_count=F("post_count") - 1)
+            await User.filter(id=post.author_id).update(post_count=F("post_count") - 1)  # type: ignore[attr-defined]
+
+
+async def revisions(viewer: User | None, post_id: int) -> list[PostRevision]:
+    """The earlier versions of a post, newest first: for whoever may see the post."""
+    post, _ = await get_post(viewer, post_id)
+    return await PostRevision.filter(post=post).select_related("editor").order_by("-id")
+
+
+async def user_activity(viewer: User | None, author: User, cursor: str | None, limit: int) -> Page[Post]:
+    """A member's posts, newest first, in the circles the viewer may see."""
+    query = Post.filter(
+        await visible_circles(viewer, "thread__circle__"),
+        author=author,
+        deleted_at__isnull=True,
+        thread__deleted_at__isnull=True,
+    ).select_related("thread", "thread__circle", "author")
+    return await paginate(query, ["-id"], cursor, limit)

@@ -1,0 +1,69 @@
+"""Who is asking: a bearer token or the session cookie, and the CSRF token that a cookie session needs."""
+
+from __future__ import annotations
+
+import secrets
+
+from starlette.requests import Request
+
+from core.accounts import service as accounts
+from core.accounts.models import User
+from core.errors import Forbidden, Unauthorized
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+async def resolve_viewer(request: Request) -> User | None:
+    """The signed-in member, or None for a guest; a bad token is an error, a stale session a guest."""
+    if "viewer" in request.scope:
+        return request.scope["viewer"]  # type: ignore[no-any-return]
+    viewer: User | None = None
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Send the token as 'Authorization: Bearer <token>'.", code="invalid_token")
+        viewer = await accounts.user_for_token(token.strip())
+        if viewer is None:
+            raise Unauthorized("This token is not valid.", code="invalid_token")
+        request.scope["auth"] = "token"
+    else:
+        user_id = request.session.get("uid")
+        if user_id is not None:
+            viewer = await User.get_or_none(id=user_id)
+            if viewer is None or viewer.session_epoch != request.session.get("epoch"):
+                # Logged out elsewhere, password changed, or suspended: this copy of the session is over.
+                request.session.pop("uid", None)
+                request.session.pop("epoch", None)
+                viewer = None
+            else:
+                request.scope["auth"] = "session"
+    request.scope["viewer"] = viewer
+    return viewer
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, made on first use."""
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return token  # type: ignore[no-any-return]
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    expected = request.session.get("csrf")
+    if not expected or not submitted or not secrets.compare_digest(str(expected), submitted):
+        raise Forbidden("The form or request is missing its CSRF token; reload the page and try again.", code="csrf")
+
+
+def log_in(request: Request, user: User) -> None:
+    """Start a session for ``user``: a fresh CSRF token, and the account's current session epoch."""
+    request.session.clear()
+    request.session.update({"uid": user.id, "epoch": user.session_epoch, "csrf": secrets.token_urlsafe(32)})
+    request.scope["viewer"] = user
+    request.scope["auth"] = "session"
+
+
+def log_out(request: Request) -> None:
+    request.session.clear()
+    request.scope["viewer"] = None

@@ -1,0 +1,28 @@
+"""HTML forms: read the posted fields and check the CSRF token before anything else."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+
+from core.web.auth import check_csrf
+
+
+async def read_form(request: Request) -> FormData:
+    """The form's fields; Forbidden (403) when its CSRF token is missing or wrong."""
+    form = await request.form()
+    token = form.get("csrf_token")
+    check_csrf(request, token if isinstance(token, str) else None)
+    return form
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A same-site path to go to after a form, or ``default``: never another site (``//evil``, ``/\\evil``)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(char) < 32 for char in target) or "\\" in target:
+        return default
+    return target
