@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -27,6 +26,7 @@ from core.db import tortoise_config
 from core.site import api as site_api
 from core.site import routes as site_routes
 from core.threads import api as threads_api
+from core.web.bodylimit import BodyLimit
 from core.web.errors import EXCEPTION_HANDLERS
 from core.web.headers import SecurityHeaders
 from core.web.jsonapi import Endpoint, JSONResponse, starlette_route
@@ -54,12 +54,8 @@ def _api_routes(endpoints: list[Endpoint]) -> list[BaseRoute]:
     async def openapi(request: Request) -> Response:
         return JSONResponse(document)
 
-    async def not_found(request: Request) -> Response:
-        raise HTTPException(404)
-
     routes: list[BaseRoute] = [Route("/openapi.json", openapi, methods=["GET"])]
     routes += [starlette_route(endpoint) for endpoint in endpoints]
-    routes.append(Route("/{rest:path}", not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]))
     return routes
 
 
@@ -92,6 +88,7 @@ def create_app(config: Config) -> Starlette:
     ]
     middleware = [
         Middleware(SecurityHeaders),
+        Middleware(BodyLimit, max_body_size=config.max_body_size),
         Middleware(
             SessionMiddleware,
             secret_key=config.secret_key,
@@ -106,7 +103,6 @@ def create_app(config: Config) -> Starlette:
         middleware=middleware,
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        max_body_size=config.max_body_size,
     )
     app.state.site = site
     return app

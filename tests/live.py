@@ -1,0 +1,76 @@
+"""A real Quanzi server process (uvicorn on a free port) for tests that must cross a real socket."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx2
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "QUANZI_DATA_DIR": str(data_dir), "QUANZI_RATE_LIMIT_SCALE": "0", **extra}
+    env.pop("QUANZI_DATABASE_URL", None)
+    return env
+
+
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+
+@contextmanager
+def live_server(data_dir: Path, **extra_env: str) -> Iterator[Server]:
+    """Start ``server.py serve`` and wait until it answers; stop it afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "server.py", "serve", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT,
+        env=server_env(data_dir, **extra_env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    server = Server(f"http://127.0.0.1:{port}", process)
+    assert process.stdout is not None
+    reader = threading.Thread(target=lambda: server.lines.extend(iter(process.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx2.get(f"{server.base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start:\n{server.output}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        reader.join(timeout=5)
+        process.stdout.close()

@@ -1,0 +1,149 @@
+"""Bad input gets a clear error and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_circle, make_thread
+
+
+@pytest.fixture
+def thread(client, member):
+    alice = member("alice")
+    make_circle(client, alice, "club")
+    return alice, make_thread(client, alice, "club")
+
+
+def posts_of(client, thread):
+    return client.get(f"/api/v1/threads/{thread['id']}/posts").json()["items"]
+
+
+def test_a_body_over_the_limit_is_413_before_it_is_read(client, thread):
+    alice, thread = thread
+    big = b'{"body": "' + b"x" * (1024 * 1024) + b'"}'
+    response = client.post(f"/api/v1/threads/{thread['id']}/posts", content=big, headers=alice.auth)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert len(posts_of(client, thread)) == 1
+
+
+def test_a_streamed_body_without_length_is_cut_off_at_the_limit(client, thread):
+    alice, thread = thread
+
+    def chunks():
+        yield b'{"body": "'
+        for _ in range(300):
+            yield b"x" * 4096
+        yield b'"}'
+
+    response = client.post(f"/api/v1/threads/{thread['id']}/posts", content=chunks(), headers=alice.auth)
+    assert response.status_code == 413
+    assert len(posts_of(client, thread)) == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (b'{"body": "unterminated', "invalid_json"),
+        (b"[1, 2]", "invalid_json"),
+        (b"", "invalid_json"),
+        (b'{"body": "\xff\xfe broken"}', "invalid_utf8"),
+        (b'{"body": "lone \\ud800 surrogate"}', "invalid_json"),
+        (b'{"body": "nul \\u0000 byte"}', "invalid_text"),
+    ],
+)
+def test_unreadable_bodies_are_400(client, thread, raw, code):
+    alice, thread = thread
+    response = client.post(f"/api/v1/threads/{thread['id']}/posts", content=raw, headers=alice.auth)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == code
+    assert len(posts_of(client, thread)) == 1
+
+
+def test_wrong_types_and_unknown_fields_are_field_errors(client, thread):
+    alice, thread = thread
+    response = client.post(
+        f"/api/v1/threads/{thread['id']}/posts", json={"body": 42, "author": "bob"}, headers=alice.auth
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"body", "author"}
+    response = client.post(
+        "/api/v1/circles/club/threads", json={"title": "x", "body": "y", "pinned": True}, headers=alice.auth
+    )
+    assert response.json()["error"]["fields"] == {"pinned": "Unknown or read-only field."}
+    response = client.post("/api/v1/circles", json={"name": "No slug"}, headers=alice.auth)
+    assert response.json()["error"]["fields"] == {"slug": "This field is required."}
+    assert len(client.get("/api/v1/circles/club/threads").json()["items"]) == 1
+
+
+def test_unknown_api_routes_are_json_404(client):
+    for method in ("get", "post", "delete"):
+        response = getattr(client, method)("/api/v1/no/such/thing")
+        assert response.status_code == 404
+        assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
+
+
+def test_a_wrong_method_is_405_in_json(client):
+    response = client.put("/api/v1/circles")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_malformed_authorization_header_is_401(client):
+    response = client.get("/api/v1/me", headers={"Authorization": "Basic abc"})
+    assert response.status_code == 401
+
+
+def session(client, login="alice"):
+    from conftest import PASSWORD
+
+    csrf = client.get("/api/v1/auth/csrf").json()["csrf_token"]
+    response = client.post(
+        "/api/v1/auth/session", json={"login": login, "password": PASSWORD}, headers={"X-CSRF-Token": csrf}
+    )
+    assert response.status_code == 200
+    return response.json()["csrf_token"]
+
+
+def test_a_cookie_session_needs_the_csrf_token_for_unsafe_methods(client, thread):
+    _, thread = thread
+    csrf = session(client)
+    url = f"/api/v1/threads/{thread['id']}/posts"
+    missing = client.post(url, json={"body": "forged"})
+    wrong = client.post(url, json={"body": "forged"}, headers={"X-CSRF-Token": "guess"})
+    assert missing.status_code == wrong.status_code == 403
+    assert missing.json()["error"]["code"] == "csrf"
+    assert len(posts_of(client, thread)) == 1
+    assert client.post(url, json={"body": "real"}, headers={"X-CSRF-Token": csrf}).status_code == 201
+
+
+def test_a_session_login_needs_the_csrf_token_too(client, member):
+    from conftest import PASSWORD
+
+    member("bob")
+    response = client.post("/api/v1/auth/session", json={"login": "bob", "password": PASSWORD})
+    assert response.status_code == 403
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_bearer_token_needs_no_csrf_token(client, thread):
+    alice, thread = thread
+    response = client.post(f"/api/v1/threads/{thread['id']}/posts", json={"body": "via token"}, headers=alice.auth)
+    assert response.status_code == 201
+
+
+def test_the_logout_form_needs_the_csrf_token(client, thread):
+    csrf = session(client)
+    assert client.post("/logout", follow_redirects=False).status_code == 403
+    assert client.get("/api/v1/me").status_code == 200
+    response = client.post("/logout", data={"csrf_token": csrf, "next": "//evil.example"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_every_response_carries_security_headers(client):
+    for url in ("/healthz", "/api/v1/circles", "/api/v1/nowhere"):
+        headers = client.get(url).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"

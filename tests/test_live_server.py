@@ -1,0 +1,96 @@
+"""Against a real server process: what the in-process client cannot show (task-local ORM context, real
+concurrency on SQLite, the console's setup link)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import sys
+
+import httpx2
+from live import ROOT, live_server, server_env
+
+PASSWORD = "correct horse battery"
+
+
+async def _member(client: httpx2.AsyncClient, name: str) -> dict[str, str]:
+    await client.post(
+        "/api/v1/auth/register", json={"username": name, "email": f"{name}@example.com", "password": PASSWORD}
+    )
+    response = await client.post("/api/v1/auth/token", json={"login": name, "password": PASSWORD})
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+async def _two_hundred_replies(base: str) -> tuple[list[int], list[dict[str, object]], int]:
+    async with httpx2.AsyncClient(base_url=base, timeout=60) as setup:
+        owner = await _member(setup, "owner")
+        await setup.post("/api/v1/circles", json={"slug": "busy", "name": "Busy"}, headers=owner)
+        thread = (
+            await setup.post("/api/v1/circles/busy/threads", json={"title": "Go", "body": "Reply here"}, headers=owner)
+        ).json()
+        writers = [await _member(setup, f"writer{i}") for i in range(8)]
+
+    async def one_client(number: int) -> list[int]:
+        # 32 clients, each with its own connection, 200 replies in all.
+        async with httpx2.AsyncClient(base_url=base, timeout=60) as client:
+            codes = []
+            for index in range(number, 200, 32):
+                response = await client.post(
+                    f"/api/v1/threads/{thread['id']}/posts", json={"body": f"reply {index}"}, headers=writers[index % 8]
+                )
+                codes.append(response.status_code)
+            return codes
+
+    codes = [code for chunk in await asyncio.gather(*(one_client(n) for n in range(32))) for code in chunk]
+    async with httpx2.AsyncClient(base_url=base, timeout=60) as reader:
+        posts, cursor = [], None
+        while True:
+            params = {"limit": "100", **({"cursor": cursor} if cursor else {})}
+            page = (await reader.get(f"/api/v1/threads/{thread['id']}/posts", params=params)).json()
+            posts += page["items"]
+            cursor = page["next"]
+            if cursor is None:
+                break
+        post_count = (await reader.get(f"/api/v1/threads/{thread['id']}")).json()["post_count"]
+    return codes, posts, post_count
+
+
+def test_200_replies_from_32_concurrent_clients_are_all_kept(tmp_path):
+    with live_server(tmp_path) as server:
+        codes, posts, post_count = asyncio.run(_two_hundred_replies(server.base))
+    assert codes == [201] * 200
+    bodies = {post["body"] for post in posts}
+    assert {f"reply {i}" for i in range(200)} <= bodies
+    assert len(posts) == 201 and post_count == 201
+
+
+def _setup_token(output: str) -> str:
+    match = re.search(r"/setup\?token=([\w-]+)", output)
+    assert match, output
+    return match.group(1)
+
+
+def test_the_setup_link_printed_at_start_creates_the_first_admin_once(tmp_path):
+    with live_server(tmp_path) as server:
+        old_token = _setup_token(server.output)
+    with live_server(tmp_path) as server:
+        token = _setup_token(server.output)
+        body = {"token": old_token, "username": "root", "email": "root@example.com", "password": PASSWORD}
+        assert httpx2.post(f"{server.base}/api/v1/setup", json=body).status_code == 404  # each start issues a new link
+        body["token"] = token
+        created = httpx2.post(f"{server.base}/api/v1/setup", json=body)
+        assert created.status_code == 201 and created.json()["role"] == "admin"
+        body["username"] = "intruder"
+        assert httpx2.post(f"{server.base}/api/v1/setup", json=body).status_code == 404
+    with live_server(tmp_path) as server:
+        assert "/setup?token=" not in server.output
+
+
+def test_sqlite_refuses_several_workers_with_a_clear_message(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "server.py", "serve", "--workers", "2"],
+        cwd=ROOT, env=server_env(tmp_path), capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "one worker" in result.stderr and "postgres://" in result.stderr

@@ -1,0 +1,101 @@
+"""Login, token and registration attempts are limited per account and per client address."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+
+import pytest
+from conftest import PASSWORD, make_config
+from starlette.testclient import TestClient
+
+from core.app import create_app
+from core.db import run_migrations
+
+
+def limited_client(tmp_path):
+    config = make_config(tmp_path, rate_limit_scale=1.0)
+    asyncio.run(run_migrations(config))
+    return TestClient(create_app(config))
+
+
+def register(client, username, **kwargs):
+    body = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
+    return client.post("/api/v1/auth/register", json=body, **kwargs)
+
+
+@pytest.fixture
+def client(tmp_path):
+    with limited_client(tmp_path) as client:
+        register(client, "bob")
+        yield client
+
+
+def test_the_eleventh_wrong_password_is_429_with_retry_after(client):
+    for _ in range(10):
+        assert client.post("/api/v1/auth/token", json={"login": "bob", "password": "nope nope"}).status_code == 401
+    response = client.post("/api/v1/auth/token", json={"login": "bob", "password": PASSWORD})
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.json()["error"]["code"] == "rate_limited"
+
+
+def test_spelling_the_login_differently_shares_the_same_count(client):
+    spellings = ["bob", "BOB", "Bob", " bob ", "ｂｏｂ", "bob@example.com", "BOB@EXAMPLE.COM"]
+    codes = [
+        client.post(
+            "/api/v1/auth/token", json={"login": spellings[i % len(spellings)], "password": "nope nope"}
+        ).status_code
+        for i in range(11)
+    ]
+    assert codes == [401] * 10 + [429]
+
+
+def test_a_forged_forwarded_for_header_does_not_reset_the_count(client):
+    codes = [
+        client.post(
+            "/api/v1/auth/token",
+            json={"login": "bob", "password": "nope nope"},
+            headers={"X-Forwarded-For": f"198.51.100.{i}"},
+        ).status_code
+        for i in range(11)
+    ]
+    assert codes[-1] == 429
+
+
+def test_many_accounts_from_one_address_are_limited_per_address(client):
+    codes = [
+        client.post("/api/v1/auth/token", json={"login": f"user{i}", "password": "nope nope"}).status_code
+        for i in range(31)
+    ]
+    assert codes[:30] == [401] * 30 and codes[30] == 429
+
+
+def test_registrations_are_limited_per_address(client):
+    codes = [register(client, f"member{i}").status_code for i in range(10)]
+    assert codes == [201] * 9 + [429]  # the fixture's own registration counted as the first
+
+
+def test_behind_a_trusted_proxy_each_real_address_has_its_own_count(tmp_path):
+    config = make_config(tmp_path, rate_limit_scale=1.0, trusted_proxies=(ipaddress.ip_network("192.0.2.1/32"),))
+    asyncio.run(run_migrations(config))
+    with TestClient(create_app(config), client=("192.0.2.1", 40000)) as client:
+
+        def attempt(address, index):
+            headers = {"X-Forwarded-For": f"203.0.113.250, {address}"}
+            body = {"login": f"user{address}-{index}", "password": "nope nope"}
+            return client.post("/api/v1/auth/token", json=body, headers=headers).status_code
+
+        assert [attempt("198.51.100.7", i) for i in range(31)][-1] == 429
+        assert attempt("198.51.100.8", 0) == 401  # another member behind the same proxy is not blocked
+
+
+def test_scale_zero_turns_limits_off(tmp_path):
+    config = make_config(tmp_path, rate_limit_scale=0.0)
+    asyncio.run(run_migrations(config))
+    with TestClient(create_app(config)) as client:
+        codes = {
+            client.post("/api/v1/auth/token", json={"login": "x", "password": "nope nope"}).status_code
+            for _ in range(40)
+        }
+    assert codes == {401}

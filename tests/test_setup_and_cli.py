@@ -1,0 +1,110 @@
+"""First run: the setup page, createadmin, migrate, the OpenAPI document."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from live import ROOT, server_env
+from starlette.routing import Mount
+
+from core.site.service import issue_setup_token
+
+
+def test_the_setup_page_creates_the_admin_and_logs_them_in(client):
+    token = client.portal.call(issue_setup_token)
+    page = client.get(f"/setup?token={token}")
+    assert page.status_code == 200 and "csrf_token" in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    form = {"token": token, "username": "管理员", "email": "admin@example.com", "password": "long enough pw"}
+    assert client.post("/setup", data=form, follow_redirects=False).status_code == 403  # no CSRF token
+    response = client.post("/setup", data={**form, "csrf_token": csrf}, follow_redirects=False)
+    assert response.status_code == 303
+    assert client.get("/api/v1/me").json()["role"] == "admin"
+    assert client.get(f"/setup?token={token}").status_code == 404
+
+
+def test_the_setup_form_keeps_what_was_typed_and_shows_the_error(client):
+    token = client.portal.call(issue_setup_token)
+    page = client.get(f"/setup?token={token}")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    form = {"token": token, "username": "ok_name", "email": "broken", "password": "long enough pw", "csrf_token": csrf}
+    response = client.post("/setup", data=form)
+    assert response.status_code == 400
+    assert 'value="ok_name"' in response.text and "valid e-mail" in response.text
+    assert client.get(f"/setup?token={token}").status_code == 200  # the link still works
+
+
+def test_a_wrong_setup_token_is_not_found(client):
+    client.portal.call(issue_setup_token)
+    assert client.get("/setup?token=guess").status_code == 404
+
+
+def run_cli(tmp_path, *args, stdin=""):
+    return subprocess.run(
+        [sys.executable, "server.py", *args],
+        cwd=ROOT,
+        env=server_env(tmp_path),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_createadmin_reads_the_password_from_stdin(tmp_path):
+    result = run_cli(
+        tmp_path,
+        "createadmin",
+        "--username",
+        "root",
+        "--email",
+        "root@example.com",
+        "--password-stdin",
+        stdin="a long password\n",
+    )
+    assert result.returncode == 0, result.stderr
+    again = run_cli(
+        tmp_path,
+        "createadmin",
+        "--username",
+        "ROOT",
+        "--email",
+        "x@example.com",
+        "--password-stdin",
+        stdin="a long password\n",
+    )
+    assert again.returncode == 1 and "username: This username is taken." in again.stderr
+
+
+def test_migrate_is_idempotent(tmp_path):
+    first = run_cli(tmp_path, "migrate")
+    assert first.returncode == 0 and "core.0001_initial" in first.stdout
+    second = run_cli(tmp_path, "migrate")
+    assert second.returncode == 0 and "applied" not in second.stdout
+
+
+def test_a_bad_setting_stops_with_a_clear_message(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "server.py", "migrate"], cwd=ROOT, env={**server_env(tmp_path), "QUANZI_RATE_LIMIT_SCALE": "lots"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and "QUANZI_RATE_LIMIT_SCALE" in result.stderr
+
+
+def test_the_openapi_document_lists_every_api_endpoint(client):
+    document = client.get("/api/v1/openapi.json").json()
+    api = next(route for route in client.app.routes if isinstance(route, Mount) and route.path == "/api/v1")
+    for route in api.routes:
+        if route.path == "/openapi.json":
+            continue
+        path = "/api/v1" + re.sub(r"{(\w+):\w+}", r"{\1}", route.path)
+        for method in route.methods - {"HEAD"}:
+            assert method.lower() in document["paths"][path], (method, path)
+    create = document["paths"]["/api/v1/circles/{slug}/threads"]["post"]
+    schema = document["components"]["schemas"][
+        create["requestBody"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    ]
+    assert set(schema["required"]) == {"title", "body"}
+    assert schema["additionalProperties"] is False
