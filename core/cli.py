@@ -6,13 +6,12 @@ import argparse
 import asyncio
 import getpass
 import sys
-from collections.abc import Callable
+from pathlib import Path
 
+from core import backup
 from core.config import Config, load_config
 from core.db import database, run_migrations
 from core.errors import ConfigError, ValidationError
-
-Command = Callable[[argparse.Namespace, Config], int]
 
 
 def _progress(event: str, app_label: str, name: str) -> None:
@@ -100,6 +99,19 @@ def cmd_createadmin(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, config: Config) -> int:
+    backup.backup(config, Path(args.file))
+    print(f"Backed up to {args.file}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, config: Config) -> int:
+    backup.restore(config, Path(args.file))
+    asyncio.run(run_migrations(config, progress=_progress))  # a backup from an older version catches up
+    print(f"Restored from {args.file}. Rebuild the search index with: python server.py reindex")
+    return 0
+
+
 def cmd_makemigrations(args: argparse.Namespace, config: Config) -> int:
     """For developers: write a migration for model changes (Tortoise's autodetector)."""
     from tortoise.cli import cli as tortoise_cli
@@ -128,6 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     admin.set_defaults(run=cmd_createadmin)
 
+    for name, run, text in (
+        ("backup", cmd_backup, "write a consistent copy of the database to FILE (safe while serving)"),
+        ("restore", cmd_restore, "replace the database with the backup in FILE (stop the server first)"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("file", metavar="FILE")
+        command.set_defaults(run=run)
+
     makemigrations = commands.add_parser("makemigrations", help="(developers) write migrations for model changes")
     makemigrations.add_argument("apps", nargs="*", default=["core"])
     makemigrations.set_defaults(run=cmd_makemigrations)
@@ -140,9 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "serve")
     args = parser.parse_args(argv)
-    try:
-        config = load_config()
-    except ConfigError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
+    if not hasattr(args, "run"):
+        parser.print_help()
         return 2
-    return int(args.run(args, config))
+    try:
+        return int(args.run(args, load_config()))
+    except ConfigError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2

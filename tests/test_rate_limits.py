@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 
 import pytest
-from conftest import PASSWORD, make_config
-from starlette.testclient import TestClient
-
-from core.app import create_app
-from core.db import run_migrations
-
-
-def limited_client(tmp_path):
-    config = make_config(tmp_path, rate_limit_scale=1.0)
-    asyncio.run(run_migrations(config))
-    return TestClient(create_app(config))
+from conftest import PASSWORD, site
 
 
 def register(client, username, **kwargs):
@@ -26,7 +15,7 @@ def register(client, username, **kwargs):
 
 @pytest.fixture
 def client(tmp_path):
-    with limited_client(tmp_path) as client:
+    with site(tmp_path, rate_limit_scale=1.0) as client:
         register(client, "bob")
         yield client
 
@@ -77,9 +66,8 @@ def test_registrations_are_limited_per_address(client):
 
 
 def test_behind_a_trusted_proxy_each_real_address_has_its_own_count(tmp_path):
-    config = make_config(tmp_path, rate_limit_scale=1.0, trusted_proxies=(ipaddress.ip_network("192.0.2.1/32"),))
-    asyncio.run(run_migrations(config))
-    with TestClient(create_app(config), client=("192.0.2.1", 40000)) as client:
+    proxy = ipaddress.ip_network("192.0.2.1/32")
+    with site(tmp_path, rate_limit_scale=1.0, trusted_proxies=(proxy,), client_address=("192.0.2.1", 40000)) as client:
 
         def attempt(address, index):
             headers = {"X-Forwarded-For": f"203.0.113.250, {address}"}
@@ -91,9 +79,7 @@ def test_behind_a_trusted_proxy_each_real_address_has_its_own_count(tmp_path):
 
 
 def test_scale_zero_turns_limits_off(tmp_path):
-    config = make_config(tmp_path, rate_limit_scale=0.0)
-    asyncio.run(run_migrations(config))
-    with TestClient(create_app(config)) as client:
+    with site(tmp_path, rate_limit_scale=0.0) as client:
         codes = {
             client.post("/api/v1/auth/token", json={"login": "x", "password": "nope nope"}).status_code
             for _ in range(40)

@@ -108,3 +108,27 @@ def test_the_openapi_document_lists_every_api_endpoint(client):
     ]
     assert set(schema["required"]) == {"title", "body"}
     assert schema["additionalProperties"] is False
+
+
+def test_a_backup_taken_while_serving_restores_into_a_new_site(tmp_path):
+    import sqlite3
+
+    import httpx2
+    from live import live_server
+
+    live_dir, restored_dir = tmp_path / "live", tmp_path / "restored"
+    with live_server(live_dir) as server:
+        body = {"username": "keeper", "email": "keeper@example.com", "password": "long enough pw"}
+        assert httpx2.post(f"{server.base}/api/v1/auth/register", json=body).status_code == 201
+        result = run_cli(live_dir, "backup", str(tmp_path / "site.backup"))
+        assert result.returncode == 0, result.stderr
+    result = run_cli(restored_dir, "restore", str(tmp_path / "site.backup"))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(restored_dir / "quanzi.sqlite3") as db:
+        assert db.execute("SELECT username FROM users").fetchall() == [("keeper",)]
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
+    (tmp_path / "junk").write_text("not a database")
+    result = run_cli(tmp_path, "restore", str(tmp_path / "junk"))
+    assert result.returncode == 2 and "not a" in result.stderr

@@ -90,7 +90,7 @@ async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
     return {"token": await service.create_token(user, call.body.name), "user": me_json(user)}
 
 
-@router.route("DELETE", "/auth/token", "Revoke the token this request is made with", auth=True)
+@router.route("DELETE", "/auth/token", "Revoke the token this request is made with", auth=True, status=204)
 async def revoke_token(call: ApiCall[None]) -> None:
     if call.request.scope.get("auth") != "token":
         raise BadRequest("This request carries no API token to revoke.", code="no_token")
@@ -111,7 +111,7 @@ async def create_session(call: ApiCall[SessionLogin]) -> dict[str, Any]:
     return {"user": me_json(user), "csrf_token": csrf_token(call.request)}
 
 
-@router.route("DELETE", "/auth/session", "Log out: every session of this account ends", auth=True)
+@router.route("DELETE", "/auth/session", "Log out: every session of this account ends", auth=True, status=204)
 async def end_session(call: ApiCall[None]) -> None:
     await service.end_sessions(call.viewer)  # type: ignore[arg-type]
     log_out(call.request)
@@ -128,7 +128,9 @@ async def patch_me(call: ApiCall[ProfileChanges]) -> dict[str, Any]:
     return me_json(user)
 
 
-@router.route("POST", "/me/password", "Change one's password; other sessions end", body=PasswordChange, auth=True)
+@router.route(
+    "POST", "/me/password", "Change one's password; other sessions end", body=PasswordChange, auth=True, status=204
+)
 async def change_password(call: ApiCall[PasswordChange]) -> None:
     user = call.actor
     await service.change_password(call.site.passwords, user, call.body.current_password, call.body.new_password)
@@ -143,7 +145,7 @@ async def list_tokens(call: ApiCall[None]) -> dict[str, Any]:
     return {"items": items, "next": None}
 
 
-@router.route("DELETE", "/me/tokens/{id:int}", "Revoke one of one's API tokens", auth=True)
+@router.route("DELETE", "/me/tokens/{id:int}", "Revoke one of one's API tokens", auth=True, status=204)
 async def delete_token(call: ApiCall[None]) -> None:
     await service.revoke_token_by_id(call.viewer, call.params["id"])  # type: ignore[arg-type]
 

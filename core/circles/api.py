@@ -67,7 +67,7 @@ async def join(call: ApiCall[None]) -> dict[str, Any]:
     return {"status": status.value}
 
 
-@router.route("POST", "/circles/{slug}/leave", "Leave a circle (or withdraw a request)", auth=True)
+@router.route("POST", "/circles/{slug}/leave", "Leave a circle (or withdraw a request)", auth=True, status=204)
 async def leave(call: ApiCall[None]) -> None:
     await service.leave(call.viewer, call.params["slug"])
 
@@ -102,7 +102,9 @@ async def put_member(call: ApiCall[MemberChange]) -> dict[str, Any]:
     return membership_json(membership)
 
 
-@router.route("DELETE", "/circles/{slug}/members/{username}", "Remove a member, refuse a request", auth=True)
+@router.route(
+    "DELETE", "/circles/{slug}/members/{username}", "Remove a member, refuse a request", auth=True, status=204
+)
 async def delete_member(call: ApiCall[None]) -> None:
     member = await accounts.get_user(call.params["username"])
     await service.remove_member(call.viewer, call.params["slug"], member)

@@ -80,7 +80,7 @@ async def patch_thread(call: ApiCall[ThreadChanges]) -> dict[str, Any]:
     return await _thread(call, call.params["id"])
 
 
-@router.route("DELETE", "/threads/{id:int}", "Delete a thread (author, moderators)", auth=True)
+@router.route("DELETE", "/threads/{id:int}", "Delete a thread (author, moderators)", auth=True, status=204)
 async def delete_thread(call: ApiCall[None]) -> None:
     await service.delete_thread(call.viewer, call.params["id"])
 
@@ -117,7 +117,7 @@ async def patch_post(call: ApiCall[PostBody]) -> dict[str, Any]:
     return post_json(post)
 
 
-@router.route("DELETE", "/posts/{id:int}", "Delete a post (author, moderators)", auth=True)
+@router.route("DELETE", "/posts/{id:int}", "Delete a post (author, moderators)", auth=True, status=204)
 async def delete_post(call: ApiCall[None]) -> None:
     await service.delete_post(call.viewer, call.params["id"])
 

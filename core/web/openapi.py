@@ -36,7 +36,7 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
                            "description": QUERY_DESCRIPTIONS.get(name, "")})  # fmt: skip
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     responses: dict[str, Any] = {
-        str(endpoint.status) if endpoint.status != 204 else "204": {"description": "Success"},
+        str(endpoint.status): {"description": "Success"},
         "400": {"description": "Invalid request", **error},
         "404": {"description": "Not found, or not visible to the viewer", **error},
     }
@@ -44,9 +44,7 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
         responses["401"] = {"description": "Not signed in", **error}
         responses["403"] = {"description": "Not allowed", **error}
     operation: dict[str, Any] = {
-        "operationId": endpoint.handler.__name__
-        if endpoint.tag == "core"
-        else f"{endpoint.tag}_{endpoint.handler.__name__}",
+        "operationId": f"{endpoint.tag}_{endpoint.handler.__name__}",
         "summary": endpoint.summary,
         "tags": [endpoint.tag],
         "parameters": parameters,

@@ -1,0 +1,75 @@
+"""Backups that are consistent while the server runs: SQLite's online backup API (never a file copy, which
+would miss what is still in the WAL), or pg_dump / pg_restore for PostgreSQL."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from core.config import Config
+from core.errors import ConfigError
+
+
+def sqlite_path(config: Config) -> Path:
+    return Path(urlsplit(config.database_url).path)
+
+
+def _postgres_url(config: Config) -> str:
+    return "postgresql://" + config.database_url.split("://", 1)[1].split("?", 1)[0]
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise ConfigError(f"{name} is needed to back up or restore PostgreSQL; install the postgresql-client package")
+    return path
+
+
+def backup(config: Config, target: Path) -> None:
+    if not config.is_sqlite:
+        subprocess.run([_tool("pg_dump"), "--format=custom", f"--file={target}", _postgres_url(config)], check=True)
+        return
+    source = sqlite3.connect(sqlite_path(config))
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination)
+    finally:
+        destination.close()
+        source.close()
+
+
+def restore(config: Config, source_file: Path) -> None:
+    """Replace the database's contents with a backup (stop the server first)."""
+    if not source_file.is_file():
+        raise ConfigError(f"{source_file}: no such backup file")
+    if not config.is_sqlite:
+        subprocess.run(
+            [
+                _tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                f"--dbname={_postgres_url(config)}",
+                str(source_file),
+            ],
+            check=True,
+        )
+        return
+    source = sqlite3.connect(f"file:{source_file}?mode=ro", uri=True)
+    try:
+        tables = {row[0] for row in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:
+        source.close()
+        raise ConfigError(f"{source_file} is not a SQLite database") from None
+    if "tortoise_migrations" not in tables or "users" not in tables:
+        source.close()
+        raise ConfigError(f"{source_file} is not a Quanzi backup")
+    destination = sqlite3.connect(sqlite_path(config))
+    try:
+        source.backup(destination)
+    finally:
+        destination.close()
+        source.close()
