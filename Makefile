@@ -14,9 +14,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(BIN)/python server.py serve
 
+# The whole suite on SQLite, then the database-facing tests again on PostgreSQL (installed and started if missing).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	QUANZI_TEST_POSTGRES=$$(bash scripts/postgres-for-tests.sh) $(BIN)/python -m pytest -m "not sqlite_only"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

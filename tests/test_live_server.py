@@ -9,9 +9,12 @@ import subprocess
 import sys
 
 import httpx2
+import pytest
 from live import ROOT, live_server, server_env
 
 PASSWORD = "correct horse battery"
+
+pytestmark = pytest.mark.sqlite_only
 
 
 async def _member(client: httpx2.AsyncClient, name: str) -> dict[str, str]:

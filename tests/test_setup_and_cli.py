@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from live import ROOT, server_env
 from starlette.routing import Mount
 
@@ -53,6 +54,7 @@ def run_cli(tmp_path, *args, stdin=""):
     )
 
 
+@pytest.mark.sqlite_only
 def test_createadmin_reads_the_password_from_stdin(tmp_path):
     result = run_cli(
         tmp_path,
@@ -78,6 +80,7 @@ def test_createadmin_reads_the_password_from_stdin(tmp_path):
     assert again.returncode == 1 and "username: This username is taken." in again.stderr
 
 
+@pytest.mark.sqlite_only
 def test_migrate_is_idempotent(tmp_path):
     first = run_cli(tmp_path, "migrate")
     assert first.returncode == 0 and "core.0001_initial" in first.stdout
@@ -85,6 +88,7 @@ def test_migrate_is_idempotent(tmp_path):
     assert second.returncode == 0 and "applied" not in second.stdout
 
 
+@pytest.mark.sqlite_only
 def test_a_bad_setting_stops_with_a_clear_message(tmp_path):
     result = subprocess.run(
         [sys.executable, "server.py", "migrate"], cwd=ROOT, env={**server_env(tmp_path), "QUANZI_RATE_LIMIT_SCALE": "lots"},
@@ -110,6 +114,7 @@ def test_the_openapi_document_lists_every_api_endpoint(client):
     assert schema["additionalProperties"] is False
 
 
+@pytest.mark.sqlite_only
 def test_a_backup_taken_while_serving_restores_into_a_new_site(tmp_path):
     import sqlite3
 
@@ -128,6 +133,7 @@ def test_a_backup_taken_while_serving_restores_into_a_new_site(tmp_path):
         assert db.execute("SELECT username FROM users").fetchall() == [("keeper",)]
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     (tmp_path / "junk").write_text("not a database")
     result = run_cli(tmp_path, "restore", str(tmp_path / "junk"))
