@@ -1,4 +1,5 @@
-"""The ASGI application: ``create_app(config)``."""
+"""The ASGI application: ``create_app(config)``, built from the core's features and the enabled plugins, all
+through the same hooks."""
 
 from __future__ import annotations
 
@@ -17,15 +18,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from tortoise.contrib.starlette import RegisterTortoise
 
-from core.accounts import api as accounts_api
-from core.accounts import routes as accounts_routes
 from core.accounts.passwords import Passwords
-from core.circles import api as circles_api
 from core.config import ROOT, Config
 from core.db import tortoise_config
-from core.site import api as site_api
-from core.site import routes as site_routes
-from core.threads import api as threads_api
+from core.plugins.host import PluginHost, activate
 from core.web.bodylimit import BodyLimit
 from core.web.errors import EXCEPTION_HANDLERS
 from core.web.headers import SecurityHeaders
@@ -42,6 +38,7 @@ class Site:
     """What every request may need, built once per process."""
 
     config: Config
+    plugins: PluginHost
     passwords: Passwords
     rate_limits: RateLimits
     templates: Jinja2Templates
@@ -54,37 +51,54 @@ def _api_routes(endpoints: list[Endpoint]) -> list[BaseRoute]:
     async def openapi(request: Request) -> Response:
         return JSONResponse(document)
 
-    routes: list[BaseRoute] = [Route("/openapi.json", openapi, methods=["GET"])]
-    routes += [starlette_route(endpoint) for endpoint in endpoints]
-    return routes
+    return [Route("/openapi.json", openapi, methods=["GET"]), *(starlette_route(endpoint) for endpoint in endpoints)]
 
 
-def create_app(config: Config) -> Starlette:
-    endpoints = [
-        *site_api.router.endpoints,
-        *accounts_api.router.endpoints,
-        *circles_api.router.endpoints,
-        *threads_api.router.endpoints,
+def _static_mounts(host: PluginHost) -> list[BaseRoute]:
+    mounts: list[BaseRoute] = [
+        Mount(f"/static/plugins/{name}", StaticFiles(directory=folder))
+        for name, folder in host.call_startup("register_static_dir")
     ]
+    mounts.append(Mount("/static", StaticFiles(directory=ROOT / "themes" / "default" / "static"), name="static"))
+    return mounts
+
+
+def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
+    host = plugins or PluginHost(config)
+    activate(host)
+    endpoints = [
+        endpoint
+        for _, routers in host.call_startup("register_api_routes")
+        for router in routers
+        for endpoint in router.endpoints
+    ]
+    templates = make_templates(
+        [folder for _, folders in host.call_startup("register_template_dirs") for folder in folders]
+    )
+    host.call_startup("prepare_jinja_env", env=templates.env)
     site = Site(
         config=config,
+        plugins=host,
         passwords=Passwords(config.password_time_cost, config.password_memory_cost),
         rate_limits=RateLimits(config.rate_limit_storage, config.rate_limit_scale),
-        templates=make_templates(),
+        templates=templates,
         endpoints=endpoints,
     )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         # The global fallback makes the ORM, started in the lifespan task, reachable from request tasks.
-        async with RegisterTortoise(app, config=tortoise_config(config), _enable_global_fallback=True):
+        async with RegisterTortoise(
+            app, config=tortoise_config(config, host.models_apps()), _enable_global_fallback=True
+        ):
+            await host.call("startup", app=app)
             yield {}
+            await host.call("shutdown", app=app)
 
     routes: list[BaseRoute] = [
         Mount(API_PREFIX, routes=_api_routes(endpoints)),
-        *site_routes.routes,
-        *accounts_routes.routes,
-        Mount("/static", StaticFiles(directory=ROOT / "themes" / "default" / "static"), name="static"),
+        *(route for _, plugin_routes in host.call_startup("register_routes") for route in plugin_routes),
+        *_static_mounts(host),
     ]
     middleware = [
         Middleware(SecurityHeaders),
@@ -98,11 +112,6 @@ def create_app(config: Config) -> Starlette:
             https_only=config.secure_cookies,
         ),
     ]
-    app = Starlette(
-        routes=routes,
-        middleware=middleware,
-        lifespan=lifespan,
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-    )
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)  # type: ignore[arg-type]
     app.state.site = site
     return app

@@ -1,4 +1,4 @@
-"""``python server.py COMMAND``: serve, migrate, createadmin, ..."""
+"""``python server.py COMMAND``: serve, migrate, createadmin, plugins, template, backup, ..."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from core import backup
 from core.config import Config, load_config
 from core.db import database, run_migrations
 from core.errors import ConfigError, ValidationError
+from core.plugins.commands import add_commands
+from core.plugins.host import PluginError, PluginHost
 
 
 def _progress(event: str, app_label: str, name: str) -> None:
@@ -19,21 +21,25 @@ def _progress(event: str, app_label: str, name: str) -> None:
         print(f"  applied {app_label}.{name}")
 
 
-def cmd_migrate(args: argparse.Namespace, config: Config) -> int:
-    asyncio.run(run_migrations(config, progress=_progress))
+def _migrate(config: Config, host: PluginHost | None, quiet: bool = False) -> None:
+    apps = host.models_apps() if host else None
+    asyncio.run(run_migrations(config, apps, progress=None if quiet else _progress))
+
+
+def cmd_migrate(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
+    _migrate(config, host)
     print("Database is up to date.")
     return 0
 
 
-async def _setup_url(config: Config) -> str | None:
+async def _setup_token(config: Config) -> str | None:
     from core.site.service import issue_setup_token
 
     async with database(config):
-        token = await issue_setup_token()
-    return token
+        return await issue_setup_token()
 
 
-def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+def cmd_serve(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     import uvicorn
 
     if config.is_sqlite and args.workers > 1:
@@ -44,8 +50,8 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
             file=sys.stderr,
         )
         return 2
-    asyncio.run(run_migrations(config, progress=_progress))
-    token = asyncio.run(_setup_url(config))
+    _migrate(config, host)
+    token = asyncio.run(_setup_token(config))
     if token:
         base = config.base_url or f"http://{args.host}:{args.port}"
         print(
@@ -70,7 +76,7 @@ def _read_password(args: argparse.Namespace) -> str:
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("Password: ")
     if getpass.getpass("Password (again): ") != first:
-        raise SystemExit("The two passwords differ.")
+        raise ConfigError("the two passwords differ")
     return first
 
 
@@ -86,8 +92,8 @@ async def _create_admin(config: Config, username: str, email: str, password: str
         await issue_setup_token()  # with an administrator, this retires any pending setup link
 
 
-def cmd_createadmin(args: argparse.Namespace, config: Config) -> int:
-    asyncio.run(run_migrations(config))
+def cmd_createadmin(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
+    _migrate(config, host, quiet=True)
     password = _read_password(args)
     try:
         asyncio.run(_create_admin(config, args.username, args.email, password))
@@ -99,20 +105,20 @@ def cmd_createadmin(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace, config: Config) -> int:
+def cmd_backup(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     backup.backup(config, Path(args.file))
     print(f"Backed up to {args.file}.")
     return 0
 
 
-def cmd_restore(args: argparse.Namespace, config: Config) -> int:
+def cmd_restore(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     backup.restore(config, Path(args.file))
-    asyncio.run(run_migrations(config, progress=_progress))  # a backup from an older version catches up
+    _migrate(config, host)  # a backup from an older version catches up
     print(f"Restored from {args.file}. Rebuild the search index with: python server.py reindex")
     return 0
 
 
-def cmd_makemigrations(args: argparse.Namespace, config: Config) -> int:
+def cmd_makemigrations(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     """For developers: write a migration for model changes (Tortoise's autodetector)."""
     from tortoise.cli import cli as tortoise_cli
 
@@ -121,7 +127,7 @@ def cmd_makemigrations(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(host: PluginHost | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="server.py", description="Quanzi (圈子), a forum and club server.")
     commands = parser.add_subparsers(dest="command")
 
@@ -132,7 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(run=cmd_serve)
 
-    commands.add_parser("migrate", help="apply schema migrations").set_defaults(run=cmd_migrate)
+    commands.add_parser("migrate", help="apply schema migrations of the core and the enabled plugins").set_defaults(
+        run=cmd_migrate
+    )
 
     admin = commands.add_parser("createadmin", help="create an administrator")
     admin.add_argument("--username", required=True)
@@ -148,23 +156,34 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("file", metavar="FILE")
         command.set_defaults(run=run)
 
+    add_commands(commands)
+
     makemigrations = commands.add_parser("makemigrations", help="(developers) write migrations for model changes")
     makemigrations.add_argument("apps", nargs="*", default=["core"])
     makemigrations.set_defaults(run=cmd_makemigrations)
+
+    if host is not None:
+        host.call_startup("register_commands", subparsers=commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "serve")
-    args = parser.parse_args(argv)
-    if not hasattr(args, "run"):
-        parser.print_help()
-        return 2
     try:
-        return int(args.run(args, load_config()))
-    except ConfigError as error:
+        config = load_config()
+        try:
+            host: PluginHost | None = PluginHost(config)
+        except ConfigError:
+            if argv[0] != "plugins":  # `plugins ...` must work to repair plugins.toml
+                raise
+            host = None
+        args = build_parser(host).parse_args(argv)
+        if not hasattr(args, "run"):
+            build_parser(host).print_help()
+            return 2
+        return int(args.run(args, config, host))
+    except (ConfigError, PluginError) as error:
         print(f"Error: {error}", file=sys.stderr)
         return 2

@@ -37,12 +37,12 @@ def connection_url(database_url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def tortoise_config(config: Config, extra_apps: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The Tortoise configuration: one app for the core, one per enabled plugin."""
+def tortoise_config(config: Config, plugin_apps: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The Tortoise configuration: one app for the core, one per enabled plugin that has models."""
     apps: dict[str, dict[str, Any]] = {
         "core": {"models": CORE_MODELS, "default_connection": "default", "migrations": "core.migrations"}
     }
-    apps.update(extra_apps or {})
+    apps.update(plugin_apps or {})
     return {
         "connections": {"default": connection_url(config.database_url)},
         "apps": apps,
@@ -52,17 +52,22 @@ def tortoise_config(config: Config, extra_apps: dict[str, dict[str, Any]] | None
 
 
 @asynccontextmanager
-async def database(config: Config) -> AsyncIterator[None]:
+async def database(config: Config, plugin_apps: dict[str, dict[str, Any]] | None = None) -> AsyncIterator[None]:
     """The ORM, open for the length of a CLI command."""
     async with TortoiseContext() as ctx:
-        await ctx.init(config=tortoise_config(config))
+        await ctx.init(config=tortoise_config(config, plugin_apps))
         yield
 
 
-async def run_migrations(config: Config, progress: Callable[[str, str, str], object] | None = None) -> None:
-    """Apply every pending migration of the core (and of the enabled plugins' apps)."""
-    async with database(config):
-        await migrate_api(config=tortoise_config(config), progress=progress)
+async def run_migrations(
+    config: Config,
+    plugin_apps: dict[str, dict[str, Any]] | None = None,
+    progress: Callable[[str, str, str], object] | None = None,
+) -> None:
+    """Apply every pending migration of the core and of the enabled plugins' apps."""
+    settings = tortoise_config(config, plugin_apps)
+    async with database(config, plugin_apps):
+        await migrate_api(config=settings, progress=progress)
 
 
 transaction = in_transaction
@@ -72,6 +77,8 @@ def __getattr__(name: str) -> Any:
     # ``tortoise -c core.db.MIGRATIONS_CONFIG makemigrations`` reads this (``server.py makemigrations`` runs it).
     if name == "MIGRATIONS_CONFIG":
         from core.config import load_config
+        from core.plugins.host import PluginHost
 
-        return tortoise_config(load_config())
+        config = load_config()
+        return tortoise_config(config, PluginHost(config).models_apps())
     raise AttributeError(name)

@@ -3,10 +3,7 @@ the API as a person would make them."""
 
 from __future__ import annotations
 
-import asyncio
-import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,59 +13,10 @@ from starlette.testclient import TestClient
 
 from core.accounts.models import Role, User
 from core.app import create_app
-from core.config import Config, load_config
-from core.db import run_migrations
+from core.config import Config
+from core.plugins.testing import fresh_database, make_config
 
 PASSWORD = "correct horse battery"
-
-
-# Set QUANZI_TEST_POSTGRES=postgres://user:password@host:port to run the suite on PostgreSQL: each test then gets a
-# database of its own, made from nothing and dropped afterwards.
-POSTGRES = os.environ.get("QUANZI_TEST_POSTGRES", "").rstrip("/")
-
-
-def make_config(data_dir: Path, **overrides: Any) -> Config:
-    # Cheap argon2 parameters keep the suite fast; production uses argon2-cffi's defaults.
-    settings: dict[str, Any] = {"password_time_cost": 1, "password_memory_cost": 64, "rate_limit_scale": 0.0}
-    settings.update(overrides)
-    env = {"QUANZI_DATA_DIR": str(data_dir)}
-    if POSTGRES:
-        env["QUANZI_DATABASE_URL"] = f"{POSTGRES}/{data_dir.name.lower().replace('-', '_')[:40]}_{os.getpid()}"
-    return load_config(env, **settings)
-
-
-async def _postgres(statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(f"{POSTGRES}/postgres")
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-@contextmanager
-def fresh_database(config: Config) -> Iterator[Config]:
-    """A migrated, empty database for ``config``."""
-    name = config.database_url.rsplit("/", 1)[1]
-    if POSTGRES:
-        asyncio.run(_postgres(f'CREATE DATABASE "{name}"'))
-    try:
-        asyncio.run(run_migrations(config))
-        yield config
-    finally:
-        if POSTGRES:
-            asyncio.run(_postgres(f'DROP DATABASE "{name}" WITH (FORCE)'))
-
-
-@contextmanager
-def site(
-    data_dir: Path, *, client_address: tuple[str, int] = ("testclient", 50000), **overrides: Any
-) -> Iterator[TestClient]:
-    """A running site on a fresh database, with settings of the test's choosing."""
-    with fresh_database(make_config(data_dir, **overrides)) as config:
-        with TestClient(create_app(config), client=client_address) as test_client:
-            yield test_client
 
 
 @pytest.fixture

@@ -42,12 +42,12 @@ class Server:
 
 
 @contextmanager
-def live_server(data_dir: Path, **extra_env: str) -> Iterator[Server]:
+def live_server(data_dir: Path, root: Path = ROOT, **extra_env: str) -> Iterator[Server]:
     """Start ``server.py serve`` and wait until it answers; stop it afterwards."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "server.py", "serve", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT,
+        cwd=root,
         env=server_env(data_dir, **extra_env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

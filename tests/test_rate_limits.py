@@ -5,7 +5,9 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from conftest import PASSWORD, site
+from conftest import PASSWORD
+
+from core.plugins.testing import running_site as site
 
 
 def register(client, username, **kwargs):

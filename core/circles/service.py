@@ -14,6 +14,7 @@ from core.db import transaction
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.pagination import Page, paginate
 from core.permissions import CircleAccess, circle_access, require_actor, visible_circles
+from core.plugins.host import allowed, emit
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 NAME_MAX = 100
@@ -36,6 +37,8 @@ def _validate(data: dict[str, Any]) -> dict[str, str]:
 async def create_circle(viewer: User | None, data: dict[str, Any]) -> Circle:
     """Create a circle; its creator becomes its first owner."""
     user = require_actor(viewer)
+    if not await allowed("circle.create", user, None):
+        raise Forbidden("You may not create circles.")
     if errors := _validate(data):
         raise ValidationError(errors)
     try:
@@ -95,6 +98,8 @@ async def join(viewer: User | None, slug: str) -> MemberStatus:
         return await _activate(access.membership)  # type: ignore[arg-type]
     if access.membership is not None:  # already asked
         return access.membership.status
+    if not await allowed("circle.join", user, circle):
+        raise Forbidden("You may not join this circle.")
     if circle.join_policy == JoinPolicy.INVITE:
         if circle.visibility == Visibility.PRIVATE and not access.can_view:
             raise NotFound("No such circle.")
@@ -136,9 +141,12 @@ async def _owner_count(circle: Circle) -> int:
 
 async def _remove(membership: Membership) -> None:
     async with transaction():
-        await Membership.filter(id=membership.id).delete()
-        if membership.status == MemberStatus.ACTIVE:
+        removed = await Membership.filter(id=membership.id).delete()
+        if removed and membership.status == MemberStatus.ACTIVE:
             await Circle.filter(id=membership.circle_id).update(member_count=F("member_count") - 1)  # type: ignore[attr-defined]
+    if removed and membership.status == MemberStatus.ACTIVE:
+        await membership.fetch_related("circle", "user")
+        await emit("member_left", circle=membership.circle, user=membership.user)
 
 
 async def leave(viewer: User | None, slug: str) -> None:

@@ -18,6 +18,8 @@ class Thread(Model):
         "core.User", related_name="threads", on_delete=fields.CASCADE
     )
     title = fields.CharField(max_length=200)
+    # What is attached to the thread ("poll", "event", ...: a plugin's ContentKind); "" for a plain thread.
+    kind = fields.CharField(max_length=32, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     last_activity_at = fields.DatetimeField()
     # Counters kept in the transaction that writes the posts: pages never COUNT(*).

@@ -35,6 +35,7 @@ def thread_json(thread: Thread, first_post: Post | None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": thread.id,
         "title": thread.title,
+        "kind": thread.kind or None,
         "circle": {"slug": thread.circle.slug, "name": thread.circle.name},
         "author": user_ref(thread.author),
         "created_at": thread.created_at.isoformat(),

@@ -17,6 +17,7 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.markdown import mentioned_names, render
 from core.pagination import Page, paginate
 from core.permissions import CircleAccess, circle_access, require_actor, visible_circles
+from core.plugins.host import allowed, emit
 from core.threads.models import Post, PostRevision, Thread
 
 TITLE_MAX = 200
@@ -59,21 +60,28 @@ async def render_body(body: str) -> str:
     return await anyio.to_thread.run_sync(render, body, usernames)
 
 
-async def create_thread(viewer: User | None, slug: str, title: str, body: str, *, max_length: int) -> Thread:
+async def create_thread(
+    viewer: User | None, slug: str, title: str, body: str, *, max_length: int, kind: str = ""
+) -> Thread:
+    """Start a thread with its opening post; plugins pass ``kind`` for the content they attach (a poll)."""
     user = require_actor(viewer)
     access = await access_by_slug(user, slug)
-    if not access.can_post:
+    if not access.can_post or not await allowed("thread.create", user, access.circle):
         raise Forbidden("Join this circle to write in it.", code="not_a_member")
     title = _check_title(title)
     html = await render_body(_check_body(body, max_length))
     at = now()
     async with transaction():
-        thread = await Thread.create(circle=access.circle, author=user, title=title, created_at=at, last_activity_at=at)
+        thread = await Thread.create(
+            circle=access.circle, author=user, title=title, kind=kind, created_at=at, last_activity_at=at
+        )
         post = await Post.create(thread=thread, author=user, body=body, html=html, created_at=at)
         await Thread.filter(id=thread.id).update(first_post_id=post.id)
         await Circle.filter(id=access.circle.id).update(thread_count=F("thread_count") + 1, last_activity_at=at)
         await User.filter(id=user.id).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
     thread.first_post_id = post.id
+    thread.circle = access.circle
+    await emit("thread_created", thread=thread, post=post, user=user)
     return thread
 
 
@@ -137,9 +145,14 @@ async def delete_thread(viewer: User | None, thread_id: int) -> None:
     if not view.access.may_edit(thread.author_id):  # type: ignore[attr-defined]
         raise Forbidden("Only the author and moderators delete this thread.")
     async with transaction():
-        if await Thread.filter(id=thread.id, deleted_at__isnull=True).update(deleted_at=now()):
+        deleted = await Thread.filter(id=thread.id, deleted_at__isnull=True).update(deleted_at=now())
+        if deleted:
             await Circle.filter(id=thread.circle_id).update(thread_count=F("thread_count") - 1)  # type: ignore[attr-defined]
             await User.filter(id=thread.author_id).update(thread_count=F("thread_count") - 1)  # type: ignore[attr-defined]
+    if deleted and thread.first_post_id:
+        opening = await Post.get_or_none(id=thread.first_post_id)
+        if opening is not None:
+            await emit("post_deleted", post=opening, user=user)
 
 
 async def create_post(viewer: User | None, thread_id: int, body: str, *, max_length: int) -> Post:
@@ -149,7 +162,7 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
     thread, access = view.thread, view.access
     if thread.deleted_at is not None:
         raise Conflict("This thread is deleted.", code="deleted")
-    if not access.can_post:
+    if not access.can_post or not await allowed("post.create", user, thread):
         raise Forbidden("Join this circle to write in it.", code="not_a_member")
     if thread.locked and not access.can_moderate:
         raise Conflict("This thread is locked.", code="locked")
@@ -162,6 +175,7 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
         await User.filter(id=user.id).update(post_count=F("post_count") + 1)
     post.thread = thread
     post.author = user
+    await emit("post_created", post=post, thread=thread, user=user)
     return post
 
 
@@ -200,7 +214,9 @@ async def edit_post(viewer: User | None, post_id: int, body: str, *, max_length:
             post=post, editor=user, body=post.body, html=post.html, written_at=post.edited_at or post.created_at
         )
         await Post.filter(id=post.id).update(body=body, html=html, edited_at=at)
+    previous_body = post.body
     post.body, post.html, post.edited_at = body, html, at
+    await emit("post_edited", post=post, previous_body=previous_body, user=user)
     return post
 
 
@@ -213,9 +229,12 @@ async def delete_post(viewer: User | None, post_id: int) -> None:
     if view.thread.first_post_id == post.id:
         return await delete_thread(user, view.thread.id)
     async with transaction():
-        if await Post.filter(id=post.id, deleted_at__isnull=True).update(deleted_at=now()):
+        deleted = await Post.filter(id=post.id, deleted_at__isnull=True).update(deleted_at=now())
+        if deleted:
             await Thread.filter(id=view.thread.id).update(post_count=F("post_count") - 1)
             await User.filter(id=post.author_id).update(post_count=F("post_count") - 1)  # type: ignore[attr-defined]
+    if deleted:
+        await emit("post_deleted", post=post, user=user)
 
 
 async def revisions(viewer: User | None, post_id: int) -> list[PostRevision]:

@@ -14,9 +14,15 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 async def resolve_viewer(request: Request) -> User | None:
-    """The signed-in member, or None for a guest; a bad token is an error, a stale session a guest."""
-    if "viewer" in request.scope:
-        return request.scope["viewer"]  # type: ignore[no-any-return]
+    """The member making the request (asked of the plugins' ``actor_from_request``, the core's answering last),
+    or None for a guest. Resolved once per request."""
+    if "viewer" not in request.scope:
+        request.scope["viewer"] = await request.app.state.site.plugins.first("actor_from_request", request=request)
+    return request.scope["viewer"]  # type: ignore[no-any-return]
+
+
+async def viewer_from_credentials(request: Request) -> User | None:
+    """An API token or the session cookie: a bad token is an error, a stale session a guest."""
     viewer: User | None = None
     header = request.headers.get("authorization")
     if header is not None:
@@ -38,7 +44,6 @@ async def resolve_viewer(request: Request) -> User | None:
                 viewer = None
             else:
                 request.scope["auth"] = "session"
-    request.scope["viewer"] = viewer
     return viewer
 
 

@@ -1,0 +1,28 @@
+"""The accounts domain, registered through the plugin hooks like any plugin."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.routing import BaseRoute
+
+from core.accounts import api, routes
+from core.accounts.models import User
+from core.plugins import hookimpl
+from core.web.auth import viewer_from_credentials
+from core.web.jsonapi import ApiRouter
+
+
+@hookimpl
+def register_api_routes() -> list[ApiRouter]:
+    return [api.router]
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes
+
+
+@hookimpl(trylast=True)
+async def actor_from_request(request: Request) -> User | None:
+    """The core's own answer: an API token or the session cookie."""
+    return await viewer_from_credentials(request)

@@ -1,0 +1,12 @@
+"""The circles domain, registered through the plugin hooks like any plugin."""
+
+from __future__ import annotations
+
+from core.circles import api
+from core.plugins import hookimpl
+from core.web.jsonapi import ApiRouter
+
+
+@hookimpl
+def register_api_routes() -> list[ApiRouter]:
+    return [api.router]

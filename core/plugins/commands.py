@@ -1,0 +1,122 @@
+"""``server.py plugins ...`` and ``server.py template ...``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from core.config import Config
+from core.db import database, run_migrations
+from core.errors import ConfigError, QuanziError
+from core.plugins import scaffold, settings_file
+from core.plugins.host import PluginHost, discover
+from core.plugins.scenarios import apply_scenario, scenarios
+
+console = Console()
+
+
+def plugins_list(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
+    installed = discover()
+    enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
+    table = Table("plugin", "version", "enabled", "from", "description")
+    for name, plugin in sorted(installed.items()):
+        manifest = plugin.manifest
+        table.add_row(name, manifest.version, "yes" if name in enabled else "no", plugin.origin, manifest.description)
+    console.print(table)
+    return 0
+
+
+def plugins_enable(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
+    installed = discover()
+    if args.name not in installed:
+        raise ConfigError(
+            f"no plugin named {args.name!r} is installed (installed: {', '.join(sorted(installed)) or 'none'})"
+        )
+    enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
+    missing = [name for name in installed[args.name].manifest.requires if name not in enabled]
+    if missing:
+        raise ConfigError(f"{args.name} requires {', '.join(missing)}: enable that first")
+    settings_file.write(config.plugins_file, args.name, {"enabled": True})
+    host = PluginHost(config, installed)
+    asyncio.run(run_migrations(config, host.models_apps()))
+    print(f"Enabled {args.name}; its migrations are applied. Restart the server to load it.")
+    return 0
+
+
+def plugins_disable(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
+    installed = discover()
+    enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
+    dependents = [name for name in enabled if args.name in installed[name].manifest.requires]
+    if dependents:
+        raise ConfigError(f"{', '.join(dependents)} require {args.name}: disable them first")
+    settings_file.write(config.plugins_file, args.name, {"enabled": False})
+    print(f"Disabled {args.name} (its data and settings are kept). Restart the server to unload it.")
+    return 0
+
+
+def plugins_new(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
+    if not re.fullmatch(r"[a-z][a-z0-9_]{1,30}", args.name):
+        raise ConfigError("a plugin name is 2 to 31 lowercase letters, digits or '_', starting with a letter")
+    folder = scaffold.create(args.name)
+    print(
+        f"Created {folder}. Next:\n  python server.py plugins enable {args.name}\n  python -m pytest plugins/{args.name}"
+    )
+    return 0
+
+
+def _host(host: PluginHost | None) -> PluginHost:
+    if host is None:
+        raise ConfigError("fix plugins.toml first")
+    return host
+
+
+def template_list(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
+    table = Table("template", "title", "needs", "description")
+    for scenario in scenarios(_host(host)).values():
+        table.add_row(scenario.name, scenario.title, ", ".join(scenario.requires) or "-", scenario.description)
+    console.print(table)
+    return 0
+
+
+async def _apply(config: Config, host: PluginHost, args: argparse.Namespace) -> None:
+    async with database(config, host.models_apps()):
+        await apply_scenario(host, args.name, args.circle, args.title)
+
+
+def template_apply(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
+    host = _host(host)
+    asyncio.run(run_migrations(config, host.models_apps()))
+    try:
+        asyncio.run(_apply(config, host, args))
+    except QuanziError as error:
+        raise ConfigError(error.message) from None
+    print(f"Applied the {args.name!r} template to the circle {args.circle!r}.")
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction[Any]) -> None:
+    plugins = commands.add_parser("plugins", help="list, enable, disable or create plugins")
+    actions = plugins.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="installed plugins").set_defaults(run=plugins_list)
+    for name, run, text in (
+        ("enable", plugins_enable, "enable a plugin (in plugins.toml) and apply its migrations"),
+        ("disable", plugins_disable, "disable a plugin, keeping its data"),
+        ("new", plugins_new, "scaffold a working plugin under plugins/NAME"),
+    ):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("name", metavar="NAME")
+        action.set_defaults(run=run)
+
+    template = commands.add_parser("template", help="scenario templates")
+    template_actions = template.add_subparsers(dest="action", required=True)
+    template_actions.add_parser("list", help="the templates the enabled plugins offer").set_defaults(run=template_list)
+    apply = template_actions.add_parser("apply", help="set a circle up with a template")
+    apply.add_argument("name", metavar="NAME")
+    apply.add_argument("--circle", required=True, metavar="SLUG")
+    apply.add_argument("--title", default=None)
+    apply.set_defaults(run=template_apply)

@@ -1,0 +1,148 @@
+"""Every hook a plugin may implement. The plugin guide (docs/plugins.md) documents each one; a test checks it.
+
+Hooks named ``register_*`` and ``prepare_*`` are called once, when the application is built: a plugin that raises in
+one stops the start with a message naming it. All other hooks may be ``async def``; each implementation is called
+on its own, so a plugin that raises is logged with its name and skipped, and the page and the other plugins go on.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.routing import BaseRoute
+
+    from core.accounts.models import User
+    from core.circles.models import Circle
+    from core.plugins.kinds import ContentKind, ModelsApp, Scenario, SearchSource, SlotContent
+    from core.threads.models import Post, Thread
+    from core.web.jsonapi import ApiRouter
+
+hookspec = pluggy.HookspecMarker("quanzi")
+
+
+# Building the application (called once) ------------------------------------------------------------------------
+
+
+@hookspec
+def register_models() -> ModelsApp | None:
+    """The plugin's Tortoise models and migrations, as one Tortoise app named after the plugin."""
+
+
+@hookspec
+def register_routes() -> list[BaseRoute]:
+    """HTML routes, under the plugin's own prefix (``/polls/...``)."""
+
+
+@hookspec
+def register_api_routes() -> list[ApiRouter]:
+    """JSON API endpoints, mounted under ``/api/v1`` and listed in the OpenAPI document."""
+
+
+@hookspec
+def register_template_dirs() -> list[Path]:
+    """Folders of Jinja templates, looked up after the active theme (so a theme can override them)."""
+
+
+@hookspec
+def register_static_dir() -> Path | None:
+    """A folder of static files, served at ``/static/plugins/<plugin name>/``."""
+
+
+@hookspec
+def register_content_kinds() -> list[ContentKind]:
+    """Kinds of content attached to a thread (a poll, an event): name and the mark shown in thread lists."""
+
+
+@hookspec
+def register_search_sources() -> list[SearchSource]:
+    """Content the plugin adds to search: how to load it and turn it into search documents."""
+
+
+@hookspec
+def register_scenarios() -> list[Scenario]:
+    """Scenario templates that set a circle up for a purpose (a meeting, a survey, a campaign)."""
+
+
+@hookspec
+def register_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add subcommands to ``server.py`` (``subparsers.add_parser(...)``, with ``set_defaults(run=...)``)."""
+
+
+@hookspec
+def prepare_jinja_env(env: Environment) -> None:
+    """Add filters, tests and globals to the Jinja environment."""
+
+
+# Life of the process ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def startup(app: Starlette) -> None:
+    """The server has started and the database is open (may be async)."""
+
+
+@hookspec
+def shutdown(app: Starlette) -> None:
+    """The server is stopping (may be async)."""
+
+
+# Each request ----------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def actor_from_request(request: Request) -> User | None:
+    """The member making this request, or None to let the next plugin decide (the core's own sessions and API tokens
+    answer last). The first answer that is not None wins."""
+
+
+@hookspec
+def check_permission(action: str, user: User | None, target: Any) -> bool | None:
+    """Veto or allow an action (``thread.create``, ``post.create``, ``circle.join``, ``circle.create``): return False
+    to refuse, None to have no opinion. Any False refuses; the core's rules apply first."""
+
+
+@hookspec
+def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | str | None:
+    """HTML for a named place on a core page (see ``core.plugins.Slot``): a SlotContent (a template and its
+    variables, rendered with autoescape) or plain text (escaped)."""
+
+
+# After the core's writes (called after the transaction commits) ---------------------------------------------------
+
+
+@hookspec
+def thread_created(thread: Thread, post: Post, user: User) -> None:
+    """A thread was started, with ``post`` as its opening post."""
+
+
+@hookspec
+def post_created(post: Post, thread: Thread, user: User) -> None:
+    """A reply was written."""
+
+
+@hookspec
+def post_edited(post: Post, previous_body: str, user: User) -> None:
+    """A post was edited by ``user``."""
+
+
+@hookspec
+def post_deleted(post: Post, user: User) -> None:
+    """A post was deleted by ``user`` (deleting the opening post deletes the thread)."""
+
+
+@hookspec
+def member_joined(circle: Circle, user: User) -> None:
+    """``user`` became an active member of ``circle``."""
+
+
+@hookspec
+def member_left(circle: Circle, user: User) -> None:
+    """``user`` left ``circle`` or was removed from it."""

@@ -1,0 +1,194 @@
+"""Finding plugins, enabling them, and calling their hooks safely."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from core.config import ROOT, Config
+from core.errors import ConfigError, QuanziError
+from core.plugins import hookspecs, settings_file
+from core.plugins.manifest import PluginManifest
+
+log = logging.getLogger("quanzi.plugins")
+
+PLUGINS_DIR = ROOT / "plugins"
+ENTRY_POINT_GROUP = "quanzi.plugins"
+# The core's own features, registered through the same hooks as every plugin.
+BUILTIN = ("core.site.hooks", "core.accounts.hooks", "core.circles.hooks", "core.threads.hooks")
+
+
+@dataclass(frozen=True)
+class InstalledPlugin:
+    manifest: PluginManifest
+    package: ModuleType
+    origin: str  # "plugins/<name>" or the distribution that installed it
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.package.__file__ or "").parent
+
+
+class PluginError(Exception):
+    """A plugin failed while the application was being built; the message names it."""
+
+
+def _load_package(module_name: str, origin: str) -> InstalledPlugin:
+    package = importlib.import_module(module_name)
+    manifest = getattr(package, "PLUGIN", None)
+    if not isinstance(manifest, PluginManifest):
+        raise ConfigError(f"{origin}: the package {module_name} has no PLUGIN = PluginManifest(...)")
+    return InstalledPlugin(manifest, package, origin)
+
+
+def discover(plugins_dir: Path = PLUGINS_DIR) -> dict[str, InstalledPlugin]:
+    """Every installed plugin: folders under plugins/ and distributions with a ``quanzi.plugins`` entry point."""
+    found: dict[str, InstalledPlugin] = {}
+    if plugins_dir.is_dir():
+        for child in sorted(plugins_dir.iterdir()):
+            if (child / "__init__.py").exists():
+                plugin = _load_package(f"plugins.{child.name}", f"plugins/{child.name}")
+                if plugin.manifest.name != child.name:
+                    raise ConfigError(
+                        f"plugins/{child.name}: PLUGIN.name is {plugin.manifest.name!r}, not {child.name!r}"
+                    )
+                found[child.name] = plugin
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        origin = entry.dist.name if entry.dist else entry.value
+        plugin = _load_package(entry.value, origin)
+        if plugin.manifest.name in found:
+            other = found[plugin.manifest.name].origin
+            raise ConfigError(f"two plugins are named {plugin.manifest.name!r}: {other} and {origin}")
+        found[plugin.manifest.name] = plugin
+    return found
+
+
+def _in_dependency_order(path: Path, enabled: list[str], installed: dict[str, InstalledPlugin]) -> list[str]:
+    ordered: list[str] = []
+    visiting: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        if name in visiting:
+            raise ConfigError(f"{path}: plugins require each other in a circle: {' -> '.join([*visiting, name])}")
+        visiting.append(name)
+        for required in installed[name].manifest.requires:
+            if required not in installed:
+                raise ConfigError(f"{path}: [{name}] requires the plugin {required!r}, which is not installed")
+            if required not in enabled:
+                raise ConfigError(f"{path}: [{name}] requires [{required}]: enable it too ({required}.enabled = true)")
+            visit(required)
+        visiting.pop()
+        ordered.append(name)
+
+    for name in enabled:
+        visit(name)
+    return ordered
+
+
+class PluginHost:
+    """The enabled plugins of one application, with their settings, and the only way hooks are called."""
+
+    def __init__(self, config: Config, installed: dict[str, InstalledPlugin] | None = None) -> None:
+        self.config = config
+        self.installed = discover() if installed is None else installed
+        data = settings_file.read(config.plugins_file)
+        manifests = {name: plugin.manifest for name, plugin in self.installed.items()}
+        self.settings = settings_file.validate(config.plugins_file, data, manifests)
+        self.enabled = _in_dependency_order(config.plugins_file, settings_file.enabled_names(data), self.installed)
+        self.pm = pluggy.PluginManager("quanzi")
+        self.pm.add_hookspecs(hookspecs)
+        for module_name in BUILTIN:
+            self.pm.register(importlib.import_module(module_name), name=module_name)
+        for name in self.enabled:
+            package = self.installed[name].package
+            try:
+                hooks = importlib.import_module(f"{package.__name__}.hooks")
+            except ModuleNotFoundError:
+                hooks = package
+            self.pm.register(hooks, name=name)
+        self.pm.check_pending()
+
+    def models_apps(self) -> dict[str, dict[str, Any]]:
+        """The Tortoise apps of the enabled plugins, by plugin name."""
+        return {
+            name: {"models": list(app.models), "migrations": app.migrations, "default_connection": "default"}
+            for name, app in self.call_startup("register_models")
+        }
+
+    def plugin_settings(self, name: str) -> dict[str, Any]:
+        return self.settings[name]
+
+    def _implementations(self, hook: str) -> list[pluggy.HookImpl]:
+        # pluggy calls the last registered first; keep that order (tryfirst/trylast respected).
+        return list(reversed(getattr(self.pm.hook, hook).get_hookimpls()))
+
+    def call_startup(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a build-time hook: (plugin name, result) for each non-None result; a failure stops the start."""
+        results = []
+        for impl in self._implementations(hook):
+            try:
+                result = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            except Exception as error:
+                raise PluginError(f"plugin {impl.plugin_name!r} failed in {hook}: {error!r}") from error
+            if result is not None:
+                results.append((impl.plugin_name, result))
+        return results
+
+    async def call(self, hook: str, *, firstresult: bool = False, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a hook, awaiting async implementations; one that raises is logged with its plugin and skipped."""
+        results = []
+        for impl in self._implementations(hook):
+            try:
+                result = impl.function(**{name: kwargs[name] for name in impl.argnames})
+                if inspect.isawaitable(result):
+                    result = await result
+            except QuanziError:
+                raise  # an answer to the request (NotFound, Forbidden, ...), not a failure
+            except Exception:
+                log.exception("plugin %r failed in hook %s; skipped", impl.plugin_name, hook)
+                continue
+            if result is not None:
+                results.append((impl.plugin_name, result))
+                if firstresult:
+                    break
+        return results
+
+    async def first(self, hook: str, **kwargs: Any) -> Any:
+        results = await self.call(hook, firstresult=True, **kwargs)
+        return results[0][1] if results else None
+
+    async def allowed(self, action: str, user: Any, target: Any) -> bool:
+        """False when any plugin vetoes ``action``."""
+        return all(
+            result is not False
+            for _, result in await self.call("check_permission", action=action, user=user, target=target)
+        )
+
+
+_active: PluginHost | None = None
+
+
+def activate(host: PluginHost) -> None:
+    """Make ``host`` the one that services emit events to (one application per process)."""
+    global _active
+    _active = host
+
+
+async def emit(hook: str, **kwargs: Any) -> None:
+    """Tell the plugins about a write that has committed."""
+    if _active is not None:
+        await _active.call(hook, **kwargs)
+
+
+async def allowed(action: str, user: Any, target: Any) -> bool:
+    return _active is None or await _active.allowed(action, user, target)

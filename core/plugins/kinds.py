@@ -1,0 +1,96 @@
+"""The values plugins hand to the core through hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.accounts.models import User
+    from core.circles.models import Circle
+
+
+class Slot(StrEnum):
+    """The named places on core pages that plugins fill (``render_slot``)."""
+
+    HEAD = "head"  # inside <head>: a stylesheet link
+    NAVIGATION = "navigation"  # links in the site's top navigation
+    THREAD_HEADER = "thread_header"  # under a thread's title
+    AFTER_FIRST_POST = "after_first_post"  # between the opening post and the replies (a poll, an event)
+    POST_FOOTER = "post_footer"  # under each post
+    CIRCLE_SIDEBAR = "circle_sidebar"  # beside a circle's thread list
+    PROFILE_TABS = "profile_tabs"  # tabs on a member's profile
+    ADMIN_MENU = "admin_menu"  # entries of the admin area's menu
+
+
+@dataclass(frozen=True)
+class SlotContent:
+    """A template and its variables; the core renders it with autoescape into the slot."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModelsApp:
+    """A plugin's Tortoise app: its model modules and its migrations package."""
+
+    models: Sequence[str]
+    migrations: str
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    """Something attached to a thread (``Thread.kind``): its name, and the mark thread lists show for it."""
+
+    name: str
+    mark: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One thing search can find."""
+
+    kind: str
+    id: int
+    circle_id: int
+    thread_id: int
+    title: str
+    body: str
+    author_id: int
+    created_at: Any
+    url: str
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """Content a plugin adds to search: ``load(ids)`` gives the documents of those ids that still exist, and
+    ``all_ids()`` every id, for a full reindex."""
+
+    kind: str
+    load: Callable[[list[int]], Awaitable[list[SearchDocument]]]
+    all_ids: Callable[[], Awaitable[list[int]]]
+
+
+@dataclass(frozen=True)
+class ScenarioContext:
+    """What a scenario template works on: the circle, its owner (who authors what the scenario writes), and an
+    optional title given by the person applying it."""
+
+    circle: Circle
+    owner: User
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario template: ``apply`` sets a circle up, inside one transaction."""
+
+    name: str
+    title: str
+    description: str
+    apply: Callable[[ScenarioContext], Awaitable[None]]
+    requires: tuple[str, ...] = ()

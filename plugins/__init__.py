@@ -1,0 +1,1 @@
+"""Quanzi's feature plugins: one package each (see docs/plugins.md)."""
