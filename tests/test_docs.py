@@ -13,3 +13,26 @@ def test_every_api_endpoint_is_documented(client):
     for endpoint in client.app.state.site.endpoints:
         path = re.sub(r"{(\w+):\w+}", r"{\1}", endpoint.path)
         assert f"`{endpoint.method} {path}`" in text, f"{endpoint.method} {path} is missing from docs/api.md"
+
+
+def test_every_hook_is_documented_with_its_signature():
+    import pluggy
+
+    from core.plugins import hookspecs
+
+    manager = pluggy.PluginManager("quanzi")
+    manager.add_hookspecs(hookspecs)
+    text = (DOCS / "plugins.md").read_text()
+    for name, caller in vars(manager.hook).items():
+        if name.startswith("_"):
+            continue
+        signature = f"#### `{name}({', '.join(caller.spec.argnames)})`"
+        assert signature in text, f"docs/plugins.md lacks the heading {signature}"
+        assert caller.spec.function.__doc__, f"hookspec {name} has no docstring"
+
+
+def test_the_public_plugin_api_is_sorted_and_complete():
+    import core.plugins
+
+    assert core.plugins.__all__ == sorted(core.plugins.__all__)
+    assert all(hasattr(core.plugins, name) for name in core.plugins.__all__)
