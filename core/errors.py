@@ -14,6 +14,22 @@ ConfigError is separate: it stops the start with one clear message.
 
 from __future__ import annotations
 
+from typing import Any
+
+
+class Message(str):
+    """A message for people: English as a string (the API shows it as is), and its msgid and parameters so that
+    pages show it translated (``{{ error|t }}``). ``Message("At most %(n)s characters.", n=200)``."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, **params: Any) -> Message:
+        message = super().__new__(cls, msgid % params if params else msgid)
+        message.msgid = msgid
+        message.params = params
+        return message
+
 
 class QuanziError(Exception):
     status = 500
@@ -25,19 +41,19 @@ class QuanziError(Exception):
         if code:
             self.code = code
 
-    default_message = "Something went wrong."
+    default_message = Message("Something went wrong.")
 
 
 class BadRequest(QuanziError):
     status = 400
     code = "bad_request"
-    default_message = "The request could not be read."
+    default_message = Message("The request could not be read.")
 
 
 class ValidationError(QuanziError):
     status = 400
     code = "invalid"
-    default_message = "Some fields are not valid."
+    default_message = Message("Some fields are not valid.")
 
     def __init__(self, fields: dict[str, str], message: str = "") -> None:
         super().__init__(message)
@@ -47,31 +63,31 @@ class ValidationError(QuanziError):
 class Unauthorized(QuanziError):
     status = 401
     code = "unauthorized"
-    default_message = "Log in first."
+    default_message = Message("Log in first.")
 
 
 class Forbidden(QuanziError):
     status = 403
     code = "forbidden"
-    default_message = "You may not do this."
+    default_message = Message("You may not do this.")
 
 
 class NotFound(QuanziError):
     status = 404
     code = "not_found"
-    default_message = "Not found."
+    default_message = Message("Not found.")
 
 
 class Conflict(QuanziError):
     status = 409
     code = "conflict"
-    default_message = "This conflicts with the current state."
+    default_message = Message("This conflicts with the current state.")
 
 
 class TooManyRequests(QuanziError):
     status = 429
     code = "rate_limited"
-    default_message = "Too many attempts; try again later."
+    default_message = Message("Too many attempts; try again later.")
 
     def __init__(self, retry_after: int, message: str = "") -> None:
         super().__init__(message)

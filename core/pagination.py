@@ -14,7 +14,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from core.errors import ValidationError
+from core.errors import Message, ValidationError
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -32,7 +32,7 @@ def parse_limit(raw: str | None, default: int = DEFAULT_LIMIT) -> int:
     if raw is None or raw == "":
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise ValidationError({"limit": f"A whole number from 1 to {MAX_LIMIT}."})
+        raise ValidationError({"limit": Message("A whole number from 1 to %(n)s.", n=MAX_LIMIT)})
     return int(raw)
 
 
@@ -47,16 +47,16 @@ def _decode(cursor: str, fields: list[str]) -> list[Any]:
     except (binascii.Error, ValueError, UnicodeDecodeError):
         values = None
     if not isinstance(values, list) or len(values) != len(fields):
-        raise ValidationError({"cursor": "This cursor is not one this list gave out."})
+        raise ValidationError({"cursor": Message("This cursor is not one this list gave out.")})
     decoded = []
     for field, value in zip(fields, values, strict=True):
         if field.endswith("_at") and isinstance(value, str):
             try:
                 value = datetime.fromisoformat(value)
             except ValueError:
-                raise ValidationError({"cursor": "This cursor is not one this list gave out."}) from None
+                raise ValidationError({"cursor": Message("This cursor is not one this list gave out.")}) from None
         elif not isinstance(value, int):
-            raise ValidationError({"cursor": "This cursor is not one this list gave out."})
+            raise ValidationError({"cursor": Message("This cursor is not one this list gave out.")})
         decoded.append(value)
     return decoded
 

@@ -12,7 +12,7 @@ from tortoise.expressions import Q
 
 from core.accounts.models import Role, User
 from core.circles.models import Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
-from core.errors import Forbidden, Unauthorized
+from core.errors import Forbidden, Message, Unauthorized
 
 
 def acting(viewer: User | None) -> User | None:
@@ -25,7 +25,7 @@ def require_actor(viewer: User | None) -> User:
     if viewer is None:
         raise Unauthorized()
     if viewer.suspended:
-        raise Forbidden("This account is suspended.", code="suspended")
+        raise Forbidden(Message("This account is suspended."), code="suspended")
     return viewer
 
 

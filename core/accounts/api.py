@@ -9,7 +9,7 @@ import pydantic
 from core.accounts import service
 from core.accounts.models import Role
 from core.accounts.serialize import me_json, profile_json
-from core.errors import BadRequest
+from core.errors import BadRequest, Message
 from core.pagination import parse_limit
 from core.threads import service as threads
 from core.threads.serialize import post_json
@@ -93,7 +93,7 @@ async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
 @router.route("DELETE", "/auth/token", "Revoke the token this request is made with", auth=True, status=204)
 async def revoke_token(call: ApiCall[None]) -> None:
     if call.request.scope.get("auth") != "token":
-        raise BadRequest("This request carries no API token to revoke.", code="no_token")
+        raise BadRequest(Message("This request carries no API token to revoke."), code="no_token")
     await service.revoke_token(call.request.headers["authorization"].partition(" ")[2].strip())
 
 

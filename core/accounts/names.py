@@ -7,6 +7,8 @@ from functools import cache
 
 from confusables import CONFUSABLE_MAP
 
+from core.errors import Message
+
 MIN_LENGTH = 2
 MAX_LENGTH = 32
 
@@ -24,13 +26,13 @@ def username_key(username: str) -> str:
 def invalid_reason(username: str) -> str | None:
     """Why ``username`` (already normalised) cannot be a username, or None if it can."""
     if not MIN_LENGTH <= len(username) <= MAX_LENGTH:
-        return f"A username has {MIN_LENGTH} to {MAX_LENGTH} characters."
+        return Message("A username has %(min)s to %(max)s characters.", min=MIN_LENGTH, max=MAX_LENGTH)
     for char in username:
         category = unicodedata.category(char)
         if not (category.startswith("L") or category == "Nd" or char in "_-"):
-            return "A username may hold only letters, digits, '_' and '-'."
+            return Message("A username may hold only letters, digits, '_' and '-'.")
     if username[0] in "_-" or username[-1] in "_-":
-        return "A username starts and ends with a letter or a digit."
+        return Message("A username starts and ends with a letter or a digit.")
     return None
 
 

@@ -6,6 +6,8 @@ import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from core.errors import Message
+
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
 
@@ -31,7 +33,7 @@ class Passwords:
 
 def invalid_reason(password: str) -> str | None:
     if len(password) < MIN_LENGTH:
-        return f"A password has at least {MIN_LENGTH} characters."
+        return Message("A password has at least %(n)s characters.", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"A password has at most {MAX_LENGTH} characters."
+        return Message("A password has at most %(n)s characters.", n=MAX_LENGTH)
     return None

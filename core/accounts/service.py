@@ -13,7 +13,7 @@ from tortoise.expressions import F
 from core.accounts import names, passwords
 from core.accounts.models import ApiToken, Role, User
 from core.accounts.passwords import Passwords
-from core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
+from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]+$")
 PROFILE_LIMITS = {"display_name": 64, "bio": 2000, "location": 64, "website": 200, "locale": 16}
@@ -27,11 +27,11 @@ def normalize_email(email: str) -> str:
 async def _uniqueness_errors(username: str, email: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if await User.filter(username_key=names.username_key(username)).exists():
-        errors["username"] = "This username is taken."
+        errors["username"] = Message("This username is taken.")
     elif await User.filter(skeleton=names.skeleton(username)).exists():
-        errors["username"] = "This username looks too much like an existing one."
+        errors["username"] = Message("This username looks too much like an existing one.")
     if await User.filter(email=email).exists():
-        errors["email"] = "This e-mail address is already registered."
+        errors["email"] = Message("This e-mail address is already registered.")
     return errors
 
 
@@ -43,7 +43,7 @@ async def register(hasher: Passwords, *, username: str, email: str, password: st
     if reason := names.invalid_reason(username):
         errors["username"] = reason
     if len(email) > 254 or not EMAIL_PATTERN.match(email):
-        errors["email"] = "Enter a valid e-mail address."
+        errors["email"] = Message("Enter a valid e-mail address.")
     if reason := passwords.invalid_reason(password):
         errors["password"] = reason
     if not errors:
@@ -63,7 +63,7 @@ async def register(hasher: Passwords, *, username: str, email: str, password: st
     except IntegrityError:
         # Another registration won the race between the checks and the insert.
         errors = await _uniqueness_errors(username, email)
-        raise ValidationError(errors or {"username": "This username is taken."}) from None
+        raise ValidationError(errors or {"username": Message("This username is taken.")}) from None
 
 
 async def find_by_login(login: str) -> User | None:
@@ -79,9 +79,9 @@ async def authenticate(hasher: Passwords, login: str, password: str) -> User:
     user = await find_by_login(login)
     valid = await hasher.verify(user.password_hash if user else None, password)
     if user is None or not valid:
-        raise Unauthorized("The login or the password is wrong.", code="invalid_credentials")
+        raise Unauthorized(Message("The login or the password is wrong."), code="invalid_credentials")
     if user.suspended:
-        raise Forbidden("This account is suspended.", code="suspended")
+        raise Forbidden(Message("This account is suspended."), code="suspended")
     return user
 
 
@@ -111,7 +111,7 @@ async def list_tokens(user: User) -> list[ApiToken]:
 
 async def revoke_token_by_id(user: User, token_id: int) -> None:
     if not await ApiToken.filter(user=user, id=token_id).delete():
-        raise NotFound("No such token.")
+        raise NotFound(Message("No such token."))
 
 
 async def end_sessions(user: User) -> None:
@@ -125,11 +125,11 @@ async def update_profile(user: User, changes: dict[str, Any]) -> User:
     for field, value in changes.items():
         value = value.strip()
         if len(value) > PROFILE_LIMITS[field]:
-            errors[field] = f"At most {PROFILE_LIMITS[field]} characters."
+            errors[field] = Message("At most %(n)s characters.", n=PROFILE_LIMITS[field])
         elif field == "website" and value and not value.startswith(("https://", "http://")):
-            errors[field] = "A website address starts with https:// or http://."
+            errors[field] = Message("A website address starts with https:// or http://.")
         elif field == "locale" and value not in LOCALES:
-            errors[field] = "One of: " + ", ".join(sorted(locale for locale in LOCALES if locale)) + "."
+            errors[field] = Message("One of: ") + ", ".join(sorted(locale for locale in LOCALES if locale)) + "."
         changes[field] = value
     if errors:
         raise ValidationError(errors)
@@ -142,7 +142,7 @@ async def update_profile(user: User, changes: dict[str, Any]) -> User:
 async def change_password(hasher: Passwords, user: User, current: str, new: str) -> None:
     """Set a new password after checking the current one; every other session of the account ends."""
     if not await hasher.verify(user.password_hash, current):
-        raise ValidationError({"current_password": "This is not your current password."})
+        raise ValidationError({"current_password": Message("This is not your current password.")})
     if reason := passwords.invalid_reason(new):
         raise ValidationError({"new_password": reason})
     password_hash = await hasher.hash(new)
@@ -153,15 +153,15 @@ async def change_password(hasher: Passwords, user: User, current: str, new: str)
 async def get_user(username: str) -> User:
     user = await User.get_or_none(username_key=names.username_key(username))
     if user is None:
-        raise NotFound("No such member.")
+        raise NotFound(Message("No such member."))
     return user
 
 
 async def set_role(actor: User, user: User, role: Role) -> None:
     if not actor.is_admin:
-        raise Forbidden("Only administrators change roles.")
+        raise Forbidden(Message("Only administrators change roles."))
     if user.id == actor.id and role != Role.ADMIN and await User.filter(role=Role.ADMIN).count() == 1:
-        raise Conflict("The last administrator cannot step down.")
+        raise Conflict(Message("The last administrator cannot step down."))
     await User.filter(id=user.id).update(role=role)
     user.role = role
 
@@ -169,7 +169,7 @@ async def set_role(actor: User, user: User, role: Role) -> None:
 async def set_suspended(actor: User, user: User, suspended: bool) -> None:
     """Suspend or reinstate; a suspension also ends the member's sessions."""
     if not actor.is_staff or (user.is_staff and not actor.is_admin) or user.id == actor.id:
-        raise Forbidden("You may not suspend this member.")
+        raise Forbidden(Message("You may not suspend this member."))
     await User.filter(id=user.id).update(suspended=suspended, session_epoch=F("session_epoch") + 1)
     await user.refresh_from_db()
 

@@ -11,7 +11,7 @@ from tortoise.expressions import F
 from core.accounts.models import User
 from core.circles.models import Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
 from core.db import transaction
-from core.errors import Conflict, Forbidden, NotFound, ValidationError
+from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.pagination import Page, paginate
 from core.permissions import CircleAccess, circle_access, require_actor, visible_circles
 from core.plugins.host import allowed, emit
@@ -24,13 +24,13 @@ DESCRIPTION_MAX = 2000
 def _validate(data: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     if "slug" in data and not SLUG.match(data["slug"]):
-        errors["slug"] = "2 to 64 lowercase letters, digits or '-', not starting or ending with '-'."
+        errors["slug"] = Message("2 to 64 lowercase letters, digits or '-', not starting or ending with '-'.")
     if "name" in data:
         data["name"] = data["name"].strip()
         if not 1 <= len(data["name"]) <= NAME_MAX:
-            errors["name"] = f"A name has 1 to {NAME_MAX} characters."
+            errors["name"] = Message("A name has 1 to %(n)s characters.", n=NAME_MAX)
     if "description" in data and len(data["description"]) > DESCRIPTION_MAX:
-        errors["description"] = f"At most {DESCRIPTION_MAX} characters."
+        errors["description"] = Message("At most %(n)s characters.", n=DESCRIPTION_MAX)
     return errors
 
 
@@ -38,7 +38,7 @@ async def create_circle(viewer: User | None, data: dict[str, Any]) -> Circle:
     """Create a circle; its creator becomes its first owner."""
     user = require_actor(viewer)
     if not await allowed("circle.create", user, None):
-        raise Forbidden("You may not create circles.")
+        raise Forbidden(Message("You may not create circles."))
     if errors := _validate(data):
         raise ValidationError(errors)
     try:
@@ -46,7 +46,7 @@ async def create_circle(viewer: User | None, data: dict[str, Any]) -> Circle:
             circle = await Circle.create(**data, created_by=user, member_count=1)
             await Membership.create(circle=circle, user=user, role=MemberRole.OWNER, status=MemberStatus.ACTIVE)
     except IntegrityError:
-        raise ValidationError({"slug": "This address is taken."}) from None
+        raise ValidationError({"slug": Message("This address is taken.")}) from None
     return circle
 
 
@@ -54,10 +54,10 @@ async def access_by_slug(viewer: User | None, slug: str, *, invited_ok: bool = F
     """The circle at ``slug`` as ``viewer`` may reach it; NotFound when they may not see it."""
     circle = await Circle.get_or_none(slug=slug)
     if circle is None:
-        raise NotFound("No such circle.")
+        raise NotFound(Message("No such circle."))
     access = await circle_access(viewer, circle)
     if not (access.can_see_invitation if invited_ok else access.can_view):
-        raise NotFound("No such circle.")
+        raise NotFound(Message("No such circle."))
     return access
 
 
@@ -69,14 +69,14 @@ async def list_circles(viewer: User | None, cursor: str | None, limit: int) -> P
 async def update_circle(viewer: User | None, slug: str, changes: dict[str, Any]) -> Circle:
     access = await access_by_slug(viewer, slug)
     if not access.is_owner:
-        raise Forbidden("Only the circle's owners change its settings.")
+        raise Forbidden(Message("Only the circle's owners change its settings."))
     if errors := _validate(changes):
         raise ValidationError(errors)
     circle = access.circle
     try:
         await Circle.filter(id=circle.id).update(**changes)
     except IntegrityError:
-        raise ValidationError({"slug": "This address is taken."}) from None
+        raise ValidationError({"slug": Message("This address is taken.")}) from None
     await circle.refresh_from_db()
     return circle
 
@@ -90,7 +90,7 @@ async def join(viewer: User | None, slug: str) -> MemberStatus:
     user = require_actor(viewer)
     circle = await Circle.get_or_none(slug=slug)
     if circle is None:
-        raise NotFound("No such circle.")
+        raise NotFound(Message("No such circle."))
     access = await circle_access(user, circle)
     if access.is_member:
         return MemberStatus.ACTIVE
@@ -99,11 +99,11 @@ async def join(viewer: User | None, slug: str) -> MemberStatus:
     if access.membership is not None:  # already asked
         return access.membership.status
     if not await allowed("circle.join", user, circle):
-        raise Forbidden("You may not join this circle.")
+        raise Forbidden(Message("You may not join this circle."))
     if circle.join_policy == JoinPolicy.INVITE:
         if circle.visibility == Visibility.PRIVATE and not access.can_view:
-            raise NotFound("No such circle.")
-        raise Forbidden("This circle takes new members by invitation only.", code="invite_only")
+            raise NotFound(Message("No such circle."))
+        raise Forbidden(Message("This circle takes new members by invitation only."), code="invite_only")
     if circle.join_policy == JoinPolicy.APPROVAL and not access.is_admin:
         await _create_membership(circle, user, MemberStatus.PENDING)
         return MemberStatus.PENDING
@@ -160,7 +160,7 @@ async def leave(viewer: User | None, slug: str) -> None:
         and membership.status == MemberStatus.ACTIVE
         and await _owner_count(access.circle) == 1
     ):
-        raise Conflict("The last owner cannot leave; make someone else an owner first.", code="last_owner")
+        raise Conflict(Message("The last owner cannot leave; make someone else an owner first."), code="last_owner")
     await _remove(membership)
 
 
@@ -168,9 +168,9 @@ async def list_members(viewer: User | None, slug: str, status: str, cursor: str 
     """Active members for everyone who sees the circle; pending and invited ones for its moderators."""
     access = await access_by_slug(viewer, slug)
     if status not in {s.value for s in MemberStatus}:
-        raise ValidationError({"status": "One of: active, pending, invited."})
+        raise ValidationError({"status": Message("One of: active, pending, invited.")})
     if status != MemberStatus.ACTIVE and not access.can_moderate:
-        raise Forbidden("Only the circle's moderators see requests and invitations.")
+        raise Forbidden(Message("Only the circle's moderators see requests and invitations."))
     query = Membership.filter(circle=access.circle, status=status).select_related("user")
     return await paginate(query, ["id"], cursor, limit)
 
@@ -182,9 +182,9 @@ async def set_member(viewer: User | None, slug: str, member: User, role: MemberR
     """
     access = await access_by_slug(viewer, slug)
     if not access.can_moderate:
-        raise Forbidden("Only the circle's moderators manage its members.")
+        raise Forbidden(Message("Only the circle's moderators manage its members."))
     if role != MemberRole.MEMBER and not access.is_owner:
-        raise Forbidden("Only the circle's owners appoint moderators and owners.")
+        raise Forbidden(Message("Only the circle's owners appoint moderators and owners."))
     circle = access.circle
     membership = await Membership.get_or_none(circle=circle, user=member)
     if membership is None:
@@ -194,9 +194,9 @@ async def set_member(viewer: User | None, slug: str, member: User, role: MemberR
     else:
         if membership.role == MemberRole.OWNER and role != MemberRole.OWNER:
             if not access.is_owner:
-                raise Forbidden("Only owners change an owner's role.")
+                raise Forbidden(Message("Only owners change an owner's role."))
             if membership.status == MemberStatus.ACTIVE and await _owner_count(circle) == 1:
-                raise Conflict("A circle keeps at least one owner.", code="last_owner")
+                raise Conflict(Message("A circle keeps at least one owner."), code="last_owner")
         await Membership.filter(id=membership.id).update(role=role)
     return await Membership.get(circle=circle, user=member).select_related("user")
 
@@ -207,16 +207,16 @@ async def remove_member(viewer: User | None, slug: str, member: User) -> None:
         return await leave(viewer, slug)
     access = await access_by_slug(viewer, slug)
     if not access.can_moderate:
-        raise Forbidden("Only the circle's moderators manage its members.")
+        raise Forbidden(Message("Only the circle's moderators manage its members."))
     membership = await Membership.get_or_none(circle=access.circle, user=member)
     if membership is None:
-        raise NotFound("This person is not a member.")
+        raise NotFound(Message("This person is not a member."))
     if membership.role in (MemberRole.OWNER, MemberRole.MODERATOR) and not access.is_owner:
-        raise Forbidden("Only owners remove moderators and owners.")
+        raise Forbidden(Message("Only owners remove moderators and owners."))
     if (
         membership.role == MemberRole.OWNER
         and membership.status == MemberStatus.ACTIVE
         and await _owner_count(access.circle) == 1
     ):
-        raise Conflict("A circle keeps at least one owner.", code="last_owner")
+        raise Conflict(Message("A circle keeps at least one owner."), code="last_owner")
     await _remove(membership)

@@ -9,7 +9,7 @@ from core.accounts import service as accounts
 from core.accounts.models import Role, User
 from core.accounts.passwords import Passwords
 from core.db import transaction
-from core.errors import NotFound
+from core.errors import Message, NotFound
 from core.site.models import Setting
 
 SETUP_TOKEN = "setup_token_sha256"
@@ -38,5 +38,5 @@ async def complete_setup(hasher: Passwords, token: str, *, username: str, email:
     """Create the first administrator with the setup token, which is used up (only one setup can win)."""
     async with transaction():
         if not token or not await Setting.filter(key=SETUP_TOKEN, value=_digest(token)).delete():
-            raise NotFound("This setup link is not valid (any more).", code="invalid_setup_token")
+            raise NotFound(Message("This setup link is not valid (any more)."), code="invalid_setup_token")
         return await accounts.register(hasher, username=username, email=email, password=password, role=Role.ADMIN)

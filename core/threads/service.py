@@ -13,7 +13,7 @@ from core.accounts.models import User
 from core.circles.models import Circle
 from core.circles.service import access_by_slug
 from core.db import transaction
-from core.errors import Conflict, Forbidden, NotFound, ValidationError
+from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.markdown import mentioned_names, render
 from core.pagination import Page, paginate
 from core.permissions import CircleAccess, circle_access, require_actor, visible_circles
@@ -39,15 +39,15 @@ class ThreadView:
 def _check_title(title: str) -> str:
     title = title.strip()
     if not 1 <= len(title) <= TITLE_MAX:
-        raise ValidationError({"title": f"A title has 1 to {TITLE_MAX} characters."})
+        raise ValidationError({"title": Message("A title has 1 to %(n)s characters.", n=TITLE_MAX)})
     return title
 
 
 def _check_body(body: str, max_length: int) -> str:
     if not body.strip():
-        raise ValidationError({"body": "Write something first."})
+        raise ValidationError({"body": Message("Write something first.")})
     if len(body) > max_length:
-        raise ValidationError({"body": f"A post has at most {max_length} characters."})
+        raise ValidationError({"body": Message("A post has at most %(n)s characters.", n=max_length)})
     return body
 
 
@@ -67,7 +67,7 @@ async def create_thread(
     user = require_actor(viewer)
     access = await access_by_slug(user, slug)
     if not access.can_post or not await allowed("thread.create", user, access.circle):
-        raise Forbidden("Join this circle to write in it.", code="not_a_member")
+        raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
     title = _check_title(title)
     html = await render_body(_check_body(body, max_length))
     at = now()
@@ -89,10 +89,10 @@ async def get_thread(viewer: User | None, thread_id: int) -> ThreadView:
     """The thread as ``viewer`` may see it; a deleted thread only for its circle's moderators."""
     thread = await Thread.get_or_none(id=thread_id).select_related("circle", "author")
     if thread is None:
-        raise NotFound("No such thread.")
+        raise NotFound(Message("No such thread."))
     access = await circle_access(viewer, thread.circle)
     if not access.can_view or (thread.deleted_at is not None and not access.can_moderate):
-        raise NotFound("No such thread.")
+        raise NotFound(Message("No such thread."))
     return ThreadView(thread, access)
 
 
@@ -122,13 +122,13 @@ async def update_thread(viewer: User | None, thread_id: int, changes: dict[str, 
     view = await get_thread(user, thread_id)
     thread, access = view.thread, view.access
     if not access.can_moderate:
-        refused = {field: "Only moderators change this." for field in ("pinned", "locked") if field in changes}
+        refused = {field: Message("Only moderators change this.") for field in ("pinned", "locked") if field in changes}
         if refused:
             raise ValidationError(refused)
         if thread.author_id != user.id:  # type: ignore[attr-defined]
-            raise Forbidden("Only the author and moderators change this thread.")
+            raise Forbidden(Message("Only the author and moderators change this thread."))
         if thread.locked:
-            raise Conflict("This thread is locked.", code="locked")
+            raise Conflict(Message("This thread is locked."), code="locked")
     if "title" in changes:
         changes["title"] = _check_title(changes["title"])
     if changes:
@@ -143,7 +143,7 @@ async def delete_thread(viewer: User | None, thread_id: int) -> None:
     view = await get_thread(user, thread_id)
     thread = view.thread
     if not view.access.may_edit(thread.author_id):  # type: ignore[attr-defined]
-        raise Forbidden("Only the author and moderators delete this thread.")
+        raise Forbidden(Message("Only the author and moderators delete this thread."))
     async with transaction():
         deleted = await Thread.filter(id=thread.id, deleted_at__isnull=True).update(deleted_at=now())
         if deleted:
@@ -161,11 +161,11 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
     view = await get_thread(user, thread_id)
     thread, access = view.thread, view.access
     if thread.deleted_at is not None:
-        raise Conflict("This thread is deleted.", code="deleted")
+        raise Conflict(Message("This thread is deleted."), code="deleted")
     if not access.can_post or not await allowed("post.create", user, thread):
-        raise Forbidden("Join this circle to write in it.", code="not_a_member")
+        raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
     if thread.locked and not access.can_moderate:
-        raise Conflict("This thread is locked.", code="locked")
+        raise Conflict(Message("This thread is locked."), code="locked")
     html = await render_body(_check_body(body, max_length))
     at = now()
     async with transaction():
@@ -189,13 +189,13 @@ async def list_posts(viewer: User | None, thread_id: int, cursor: str | None, li
 async def get_post(viewer: User | None, post_id: int) -> tuple[Post, ThreadView]:
     post = await Post.get_or_none(id=post_id).select_related("author")
     if post is None:
-        raise NotFound("No such post.")
+        raise NotFound(Message("No such post."))
     try:
         view = await get_thread(viewer, post.thread_id)  # type: ignore[attr-defined]
     except NotFound:
-        raise NotFound("No such post.") from None
+        raise NotFound(Message("No such post.")) from None
     if post.deleted_at is not None and not view.access.can_moderate:
-        raise NotFound("No such post.")
+        raise NotFound(Message("No such post."))
     return post, view
 
 
@@ -204,9 +204,9 @@ async def edit_post(viewer: User | None, post_id: int, body: str, *, max_length:
     user = require_actor(viewer)
     post, view = await get_post(user, post_id)
     if not view.access.may_edit(post.author_id):  # type: ignore[attr-defined]
-        raise Forbidden("Only the author and moderators edit this post.")
+        raise Forbidden(Message("Only the author and moderators edit this post."))
     if view.thread.locked and not view.access.can_moderate:
-        raise Conflict("This thread is locked.", code="locked")
+        raise Conflict(Message("This thread is locked."), code="locked")
     html = await render_body(_check_body(body, max_length))
     at = now()
     async with transaction():
@@ -225,7 +225,7 @@ async def delete_post(viewer: User | None, post_id: int) -> None:
     user = require_actor(viewer)
     post, view = await get_post(user, post_id)
     if not view.access.may_edit(post.author_id):  # type: ignore[attr-defined]
-        raise Forbidden("Only the author and moderators delete this post.")
+        raise Forbidden(Message("Only the author and moderators delete this post."))
     if view.thread.first_post_id == post.id:
         return await delete_thread(user, view.thread.id)
     async with transaction():

@@ -8,7 +8,7 @@ from starlette.requests import Request
 
 from core.accounts import service as accounts
 from core.accounts.models import User
-from core.errors import Forbidden, Unauthorized
+from core.errors import Forbidden, Message, Unauthorized
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -28,10 +28,10 @@ async def viewer_from_credentials(request: Request) -> User | None:
     if header is not None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("Send the token as 'Authorization: Bearer <token>'.", code="invalid_token")
+            raise Unauthorized(Message("Send the token as 'Authorization: Bearer <token>'."), code="invalid_token")
         viewer = await accounts.user_for_token(token.strip())
         if viewer is None:
-            raise Unauthorized("This token is not valid.", code="invalid_token")
+            raise Unauthorized(Message("This token is not valid."), code="invalid_token")
         request.scope["auth"] = "token"
     else:
         user_id = request.session.get("uid")
@@ -58,7 +58,9 @@ def csrf_token(request: Request) -> str:
 def check_csrf(request: Request, submitted: str | None) -> None:
     expected = request.session.get("csrf")
     if not expected or not submitted or not secrets.compare_digest(str(expected), submitted):
-        raise Forbidden("The form or request is missing its CSRF token; reload the page and try again.", code="csrf")
+        raise Forbidden(
+            Message("The form or request is missing its CSRF token; reload the page and try again."), code="csrf"
+        )
 
 
 def log_in(request: Request, user: User) -> None:

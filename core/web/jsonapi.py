@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from core.accounts.models import User
-from core.errors import BadRequest, Unauthorized, ValidationError
+from core.errors import BadRequest, Message, Unauthorized, ValidationError
 from core.permissions import require_actor
 from core.web.auth import SAFE_METHODS, check_csrf, resolve_viewer
 
@@ -81,7 +81,7 @@ class Endpoint:
 
 def _forbid_nul(value: Any) -> None:
     if isinstance(value, str) and "\x00" in value:
-        raise BadRequest("Text may not contain NUL characters.", code="invalid_text")
+        raise BadRequest(Message("Text may not contain NUL characters."), code="invalid_text")
     if isinstance(value, dict):
         for item in value.values():
             _forbid_nul(item)
@@ -108,15 +108,15 @@ async def parse_body(request: Request, model: type[B]) -> B:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadRequest("The body is not valid UTF-8.", code="invalid_utf8") from None
+        raise BadRequest(Message("The body is not valid UTF-8."), code="invalid_utf8") from None
     if not raw.strip():
-        raise BadRequest("Send a JSON object as the body.", code="invalid_json")
+        raise BadRequest(Message("Send a JSON object as the body."), code="invalid_json")
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise BadRequest(f"The body is not valid JSON: {error}", code="invalid_json") from None
     if not isinstance(data, dict):
-        raise BadRequest("Send a JSON object as the body.", code="invalid_json")
+        raise BadRequest(Message("Send a JSON object as the body."), code="invalid_json")
     _forbid_nul(data)
     try:
         return model.model_validate(data)

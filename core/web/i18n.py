@@ -1,0 +1,111 @@
+"""Chinese and English: the locale of each request, its translations, and localised dates and numbers.
+
+Every UI string goes through gettext; the catalogues live in ``locale/`` (compiled by ``make``), plugins may add
+their own ``locale/`` folders (merged over the core's).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_datetime, format_timedelta
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+
+from core.config import ROOT
+
+LOCALES = ("zh_CN", "en")
+LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
+LOCALE_DIR = ROOT / "locale"
+
+
+class Catalogues:
+    """The translations of every supported locale, loaded once per process."""
+
+    def __init__(self, extra_dirs: list[Path] | None = None) -> None:
+        self._translations: dict[str, NullTranslations] = {}
+        for locale in LOCALES:
+            translations = Translations.load(str(LOCALE_DIR), [locale])
+            for folder in extra_dirs or []:
+                if isinstance(translations, Translations):
+                    translations.merge(Translations.load(str(folder), [locale]))
+            self._translations[locale] = translations
+
+    def get(self, locale: str) -> NullTranslations:
+        return self._translations.get(locale) or self._translations["en"]
+
+
+def negotiate(accept_language: str | None) -> str | None:
+    """The best supported locale for an Accept-Language header, or None."""
+    if not accept_language:
+        return None
+    weighted: list[tuple[float, str]] = []
+    for part in accept_language.split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        weighted.append((quality, tag.strip()))
+    for _, tag in sorted(weighted, key=lambda item: -item[0]):
+        try:
+            locale = Locale.parse(tag.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            continue
+        if locale.language == "zh":
+            return "zh_CN"
+        if locale.language == "en":
+            return "en"
+    return None
+
+
+def choose_locale(member_locale: str, accept_language: str | None, site_default: str) -> str:
+    """The member's own setting, else what the browser asks for, else the site's default."""
+    if member_locale in LOCALES:
+        return member_locale
+    return negotiate(accept_language) or (site_default if site_default in LOCALES else "en")
+
+
+def template_context(catalogues: Catalogues, locale: str) -> dict[str, Any]:
+    translations = catalogues.get(locale)
+    return {
+        "locale": locale,
+        "lang": locale.replace("_", "-"),
+        "_": translations.gettext,
+        "gettext": translations.gettext,
+        "ngettext": translations.ngettext,
+    }
+
+
+@pass_context
+def _datetime(context: Context, value: datetime | None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, format=format, tzinfo=UTC, locale=context.get("locale", "en"))
+
+
+@pass_context
+def _ago(context: Context, value: datetime | None) -> str:
+    """'3 minutes ago' / '3分钟前'."""
+    if value is None:
+        return ""
+    delta = value - datetime.now(UTC)
+    return format_timedelta(delta, add_direction=True, threshold=1.1, locale=context.get("locale", "en"))
+
+
+@pass_context
+def _number(context: Context, value: int | float) -> str:
+    return format_decimal(value, locale=context.get("locale", "en"))
+
+
+def install_filters(env: Environment) -> None:
+    env.add_extension("jinja2.ext.i18n")
+    env.filters.update(datetime=_datetime, ago=_ago, number=_number)
+    env.globals["language_names"] = LANGUAGE_NAMES
