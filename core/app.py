@@ -15,20 +15,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 from tortoise.contrib.starlette import RegisterTortoise
 
 from core.accounts.passwords import Passwords
-from core.config import ROOT, Config
+from core.config import Config
 from core.db import tortoise_config
 from core.plugins.host import PluginHost, activate
+from core.plugins.kinds import ContentKind
+from core.site.service import THEMES_DIR, SiteSettings, installed_themes
 from core.web.bodylimit import BodyLimit
 from core.web.errors import EXCEPTION_HANDLERS
 from core.web.headers import SecurityHeaders
+from core.web.i18n import Catalogues
 from core.web.jsonapi import Endpoint, JSONResponse, starlette_route
 from core.web.openapi import openapi_document
 from core.web.ratelimit import RateLimits
-from core.web.templating import make_templates
+from core.web.templating import Templates
 
 API_PREFIX = "/api/v1"
 
@@ -41,7 +43,10 @@ class Site:
     plugins: PluginHost
     passwords: Passwords
     rate_limits: RateLimits
-    templates: Jinja2Templates
+    templates: Templates
+    catalogues: Catalogues
+    settings: SiteSettings
+    content_kinds: dict[str, ContentKind]
     endpoints: list[Endpoint]
 
 
@@ -59,7 +64,10 @@ def _static_mounts(host: PluginHost) -> list[BaseRoute]:
         Mount(f"/static/plugins/{name}", StaticFiles(directory=folder))
         for name, folder in host.call_startup("register_static_dir")
     ]
-    mounts.append(Mount("/static", StaticFiles(directory=ROOT / "themes" / "default" / "static"), name="static"))
+    for theme in installed_themes():
+        if (THEMES_DIR / theme / "static").is_dir():
+            mounts.append(Mount(f"/static/themes/{theme}", StaticFiles(directory=THEMES_DIR / theme / "static")))
+    mounts.append(Mount("/static", StaticFiles(directory=THEMES_DIR / "default" / "static"), name="static"))
     return mounts
 
 
@@ -72,16 +80,19 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
         for router in routers
         for endpoint in router.endpoints
     ]
-    templates = make_templates(
-        [folder for _, folders in host.call_startup("register_template_dirs") for folder in folders]
-    )
+    templates = Templates([folder for _, folders in host.call_startup("register_template_dirs") for folder in folders])
     host.call_startup("prepare_jinja_env", env=templates.env)
+    plugin_locales = [host.installed[name].folder / "locale" for name in host.enabled]
+    kinds = {kind.name: kind for _, offered in host.call_startup("register_content_kinds") for kind in offered}
     site = Site(
         config=config,
         plugins=host,
         passwords=Passwords(config.password_time_cost, config.password_memory_cost),
         rate_limits=RateLimits(config.rate_limit_storage, config.rate_limit_scale),
         templates=templates,
+        catalogues=Catalogues([folder for folder in plugin_locales if folder.is_dir()]),
+        settings=SiteSettings(),
+        content_kinds=kinds,
         endpoints=endpoints,
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from html import escape
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -82,6 +82,6 @@ def render(text: str, usernames: Iterable[str] = ()) -> str:
 
 
 def plain_text_excerpt(html_text: str, length: int = 200) -> str:
-    """The first ``length`` characters of a rendered post, as escaped plain text (for feeds and previews)."""
-    text = nh3.clean(html_text, tags=set())
-    return escape(text[:length], quote=False)
+    """The first ``length`` characters of a rendered post as plain text (templates escape it)."""
+    text = " ".join(unescape(nh3.clean(html_text, tags=set())).split())
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -62,16 +62,6 @@ class UserModeration(Body):
     suspended: bool | None = None
 
 
-async def _check_login_limits(call: ApiCall[Any], login: str) -> None:
-    site = call.site
-    user = await service.find_by_login(login)
-    # The same account has one counter, whichever spelling or e-mail names it.
-    account_key = f"login:user:{user.id}" if user else f"login:name:{service.normalize_email(login)}"
-    address = ratelimit.client_address(call.request, site.config.trusted_proxies)
-    await site.rate_limits.hit(ratelimit.LOGIN_PER_ACCOUNT, account_key)
-    await site.rate_limits.hit(ratelimit.LOGIN_PER_ADDRESS, f"login:ip:{address}")
-
-
 @router.route("POST", "/auth/register", "Create an account", body=Registration, status=201)
 async def register(call: ApiCall[Registration]) -> dict[str, Any]:
     site = call.site
@@ -85,7 +75,7 @@ async def register(call: ApiCall[Registration]) -> dict[str, Any]:
 
 @router.route("POST", "/auth/token", "Create an API token from a login and password", body=Credentials, status=201)
 async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
-    await _check_login_limits(call, call.body.login)
+    await ratelimit.check_login_limits(call.site, call.request, call.body.login)
     user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
     return {"token": await service.create_token(user, call.body.name), "user": me_json(user)}
 
@@ -105,7 +95,7 @@ async def get_csrf(call: ApiCall[None]) -> dict[str, Any]:
 @router.route("POST", "/auth/session", "Log in this browser (cookie session; needs X-CSRF-Token)", body=SessionLogin)
 async def create_session(call: ApiCall[SessionLogin]) -> dict[str, Any]:
     check_csrf(call.request, call.request.headers.get("x-csrf-token"))
-    await _check_login_limits(call, call.body.login)
+    await ratelimit.check_login_limits(call.site, call.request, call.body.login)
     user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
     log_in(call.request, user)
     return {"user": me_json(user), "csrf_token": csrf_token(call.request)}

@@ -1,14 +1,73 @@
-"""Pages of accounts."""
+"""Pages of accounts: sign up, log in and out, profiles and avatars, settings."""
 
 from __future__ import annotations
+
+import hashlib
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from core.accounts import service
-from core.web.auth import log_out, resolve_viewer
-from core.web.forms import read_form, safe_next
+from core.accounts.models import User
+from core.errors import Message, QuanziError, ValidationError
+from core.pagination import parse_limit
+from core.permissions import require_actor
+from core.plugins.kinds import Slot
+from core.threads import service as threads
+from core.web import ratelimit
+from core.web.auth import log_in, log_out, resolve_viewer
+from core.web.forms import Form, read_form, safe_next
+from core.web.i18n import LOCALES
+from core.web.pages import render
+
+SITE_ROLE_NAMES = {"member": Message("Member"), "moderator": Message("Moderator"), "admin": Message("Administrator")}
+AVATAR_COLOURS = ("#0a5fb4", "#b4470a", "#0a8f6a", "#7a3fb4", "#b40a5f", "#4b6b0a", "#0a7fa3", "#a3630a")
+
+
+async def _signed_in(request: Request) -> User:
+    return require_actor(await resolve_viewer(request))
+
+
+async def register_page(request: Request) -> Response:
+    return await render(request, "register.html", {"form": Form(), "next": safe_next(request.query_params.get("next"))})
+
+
+async def register_submit(request: Request) -> Response:
+    data = await read_form(request)
+    form = Form.of(data, ("username", "email", "password"))
+    next_path = safe_next(str(data.get("next", "")))
+    site = request.app.state.site
+    try:
+        address = ratelimit.client_address(request, site.config.trusted_proxies)
+        await site.rate_limits.hit(ratelimit.REGISTER_PER_ADDRESS, f"register:ip:{address}")
+        user = await service.register(site.passwords, **form.values)
+    except ValidationError as error:
+        form.errors = error.fields
+        return await render(request, "register.html", {"form": form, "next": next_path}, status=400)
+    log_in(request, user)
+    return RedirectResponse(next_path, status_code=303)
+
+
+async def login_page(request: Request) -> Response:
+    return await render(request, "login.html", {"form": Form(), "next": safe_next(request.query_params.get("next"))})
+
+
+async def login_submit(request: Request) -> Response:
+    data = await read_form(request)
+    form = Form.of(data, ("login", "password"))
+    next_path = safe_next(str(data.get("next", "")))
+    site = request.app.state.site
+    try:
+        await ratelimit.check_login_limits(site, request, form.values["login"])
+        user = await service.authenticate(site.passwords, form.values["login"], form.values["password"])
+    except QuanziError as error:
+        if error.status == 429:
+            raise
+        form.errors = {"form": error.message}
+        return await render(request, "login.html", {"form": form, "next": next_path}, status=error.status)
+    log_in(request, user)
+    return RedirectResponse(next_path, status_code=303)
 
 
 async def logout(request: Request) -> Response:
@@ -22,4 +81,109 @@ async def logout(request: Request) -> Response:
     return RedirectResponse(safe_next(next_path if isinstance(next_path, str) else None), status_code=303)
 
 
-routes = [Route("/logout", logout, methods=["POST"])]
+async def language(request: Request) -> Response:
+    """Switch the language: a member's setting, or a cookie for a guest."""
+    form = await read_form(request)
+    locale = str(form.get("locale", ""))
+    response = RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
+    if locale in LOCALES:
+        viewer = await resolve_viewer(request)
+        if viewer is not None and not viewer.suspended:
+            await service.update_profile(viewer, {"locale": locale})
+        response.set_cookie("quanzi_locale", locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response
+
+
+async def profile(request: Request) -> Response:
+    user = await service.get_user(request.path_params["username"])
+    viewer = await resolve_viewer(request)
+    page = await threads.user_activity(viewer, user, request.query_params.get("after"), parse_limit(None))
+    context = {"profile": user, "activity": page.items, "next": page.next, "role_names": SITE_ROLE_NAMES}
+    return await render(request, "profile.html", context, slots=(Slot.PROFILE_TABS,))
+
+
+async def avatar(request: Request) -> Response:
+    """A generated avatar: the first letter of the name on a colour chosen by the name."""
+    user = await service.get_user(request.path_params["username"])
+    name = user.display_name or user.username
+    colour = AVATAR_COLOURS[hashlib.sha256(user.username.encode()).digest()[0] % len(AVATAR_COLOURS)]
+    svg = request.app.state.site.templates.get_template("avatar.svg").render(initial=name[:1].upper(), colour=colour)
+    return Response(svg, media_type="image/svg+xml", headers={"cache-control": "public, max-age=3600"})
+
+
+async def _settings_page(request: Request, user: User, status: int = 200, **forms: object) -> Response:
+    profile_values = {field: getattr(user, field) for field in ("display_name", "bio", "location", "website", "locale")}
+    context = {
+        "profile_form": Form(profile_values),
+        "password_form": Form(),
+        "tokens": await service.list_tokens(user),
+        "notice": request.query_params.get("done") and SETTINGS_NOTICES.get(request.query_params["done"]),
+        **forms,
+    }
+    return await render(request, "settings.html", context, status=status)
+
+
+SETTINGS_NOTICES = {
+    "profile": Message("Your profile is saved."),
+    "password": Message("Your password is changed; your other sessions are logged out."),
+    "token": Message("The token is revoked."),
+}
+
+
+async def settings(request: Request) -> Response:
+    return await _settings_page(request, await _signed_in(request))
+
+
+async def settings_profile(request: Request) -> Response:
+    data = await read_form(request)
+    user = await _signed_in(request)
+    form = Form.of(data, ("display_name", "bio", "location", "website", "locale"))
+    try:
+        await service.update_profile(user, dict(form.values))
+    except ValidationError as error:
+        form.errors = error.fields
+        return await _settings_page(request, user, status=400, profile_form=form)
+    return RedirectResponse("/settings?done=profile", status_code=303)
+
+
+async def settings_password(request: Request) -> Response:
+    data = await read_form(request)
+    user = await _signed_in(request)
+    form = Form.of(data, ("current_password", "new_password"))
+    try:
+        await service.change_password(request.app.state.site.passwords, user, **form.values)
+    except ValidationError as error:
+        form.errors = error.fields
+        return await _settings_page(request, user, status=400, password_form=form)
+    log_in(request, user)  # this browser stays signed in, with the new epoch
+    return RedirectResponse("/settings?done=password", status_code=303)
+
+
+async def settings_new_token(request: Request) -> Response:
+    data = await read_form(request)
+    user = await _signed_in(request)
+    token = await service.create_token(user, str(data.get("name", "")))
+    return await _settings_page(request, user, new_token=token)
+
+
+async def settings_revoke_token(request: Request) -> Response:
+    await read_form(request)
+    await service.revoke_token_by_id(await _signed_in(request), request.path_params["id"])
+    return RedirectResponse("/settings?done=token", status_code=303)
+
+
+routes = [
+    Route("/register", register_page, methods=["GET"]),
+    Route("/register", register_submit, methods=["POST"]),
+    Route("/login", login_page, methods=["GET"]),
+    Route("/login", login_submit, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/language", language, methods=["POST"]),
+    Route("/u/{username}", profile, methods=["GET"]),
+    Route("/u/{username}/avatar.svg", avatar, methods=["GET"]),
+    Route("/settings", settings, methods=["GET"]),
+    Route("/settings/profile", settings_profile, methods=["POST"]),
+    Route("/settings/password", settings_password, methods=["POST"]),
+    Route("/settings/tokens", settings_new_token, methods=["POST"]),
+    Route("/settings/tokens/{id:int}/revoke", settings_revoke_token, methods=["POST"]),
+]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from core.circles import api
+from starlette.routing import BaseRoute
+
+from core.circles import api, routes
 from core.plugins import hookimpl
 from core.web.jsonapi import ApiRouter
 
@@ -10,3 +12,8 @@ from core.web.jsonapi import ApiRouter
 @hookimpl
 def register_api_routes() -> list[ApiRouter]:
     return [api.router]
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes

@@ -31,30 +31,39 @@ def plugins_list(args: argparse.Namespace, config: Config, host: PluginHost | No
     return 0
 
 
-def plugins_enable(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
+async def enable_plugin(config: Config, name: str) -> None:
+    """Enable ``name`` in plugins.toml and apply its migrations; refused while a plugin it requires is off."""
     installed = discover()
-    if args.name not in installed:
+    if name not in installed:
         raise ConfigError(
-            f"no plugin named {args.name!r} is installed (installed: {', '.join(sorted(installed)) or 'none'})"
+            f"no plugin named {name!r} is installed (installed: {', '.join(sorted(installed)) or 'none'})"
         )
     enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
-    missing = [name for name in installed[args.name].manifest.requires if name not in enabled]
+    missing = [required for required in installed[name].manifest.requires if required not in enabled]
     if missing:
-        raise ConfigError(f"{args.name} requires {', '.join(missing)}: enable that first")
-    settings_file.write(config.plugins_file, args.name, {"enabled": True})
-    host = PluginHost(config, installed)
-    asyncio.run(run_migrations(config, host.models_apps()))
+        raise ConfigError(f"{name} requires {', '.join(missing)}: enable that first")
+    settings_file.write(config.plugins_file, name, {"enabled": True})
+    await run_migrations(config, PluginHost(config, installed).models_apps())
+
+
+def disable_plugin(config: Config, name: str) -> None:
+    """Disable ``name`` in plugins.toml (its data and settings stay); refused while an enabled plugin requires it."""
+    installed = discover()
+    enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
+    dependents = [other for other in enabled if other in installed and name in installed[other].manifest.requires]
+    if dependents:
+        raise ConfigError(f"{', '.join(dependents)} require {name}: disable them first")
+    settings_file.write(config.plugins_file, name, {"enabled": False})
+
+
+def plugins_enable(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
+    asyncio.run(enable_plugin(config, args.name))
     print(f"Enabled {args.name}; its migrations are applied. Restart the server to load it.")
     return 0
 
 
 def plugins_disable(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
-    installed = discover()
-    enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
-    dependents = [name for name in enabled if args.name in installed[name].manifest.requires]
-    if dependents:
-        raise ConfigError(f"{', '.join(dependents)} require {args.name}: disable them first")
-    settings_file.write(config.plugins_file, args.name, {"enabled": False})
+    disable_plugin(config, args.name)
     print(f"Disabled {args.name} (its data and settings are kept). Restart the server to unload it.")
     return 0
 

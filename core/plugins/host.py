@@ -23,7 +23,7 @@ log = logging.getLogger("quanzi.plugins")
 PLUGINS_DIR = ROOT / "plugins"
 ENTRY_POINT_GROUP = "quanzi.plugins"
 # The core's own features, registered through the same hooks as every plugin.
-BUILTIN = ("core.site.hooks", "core.accounts.hooks", "core.circles.hooks", "core.threads.hooks")
+BUILTIN = ("core.site.hooks", "core.accounts.hooks", "core.circles.hooks", "core.threads.hooks", "core.admin.hooks")
 
 
 @dataclass(frozen=True)

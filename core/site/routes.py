@@ -1,4 +1,4 @@
-"""Pages of the site itself: the first-run setup and the health check."""
+"""Pages of the site itself: the home page, the first-run setup and the health check."""
 
 from __future__ import annotations
 
@@ -6,17 +6,28 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from core.circles import service as circles_service
+from core.circles.routes import content_kinds
 from core.errors import NotFound, ValidationError
 from core.site import service
+from core.threads import service as threads
 from core.web import ratelimit
-from core.web.auth import log_in
-from core.web.forms import read_form
+from core.web.auth import log_in, resolve_viewer
+from core.web.forms import Form, read_form
+from core.web.pages import render
 
 
-def _form(request: Request, token: str, values: dict[str, str], errors: dict[str, str], status: int = 200) -> Response:
-    templates = request.app.state.site.templates
-    context = {"token": token, "values": values, "errors": errors}
-    return templates.TemplateResponse(request, "setup.html", context, status_code=status)
+async def home(request: Request) -> Response:
+    """The circles the viewer may see, and the latest discussions across them."""
+    viewer = await resolve_viewer(request)
+    circles = await circles_service.list_circles(viewer, None, 50)
+    latest = await threads.latest_threads(viewer, request.query_params.get("after"), 20)
+    context = {"circles": circles.items, "threads": latest.items, "next": latest.next, "kinds": content_kinds(request)}
+    return await render(request, "home.html", context)
+
+
+async def _form(request: Request, token: str, form: Form, status: int = 200) -> Response:
+    return await render(request, "setup.html", {"token": token, "form": form}, status=status)
 
 
 async def setup_page(request: Request) -> Response:
@@ -25,7 +36,7 @@ async def setup_page(request: Request) -> Response:
         raise NotFound(
             "This setup link is not valid (any more). Restart the server for a new one if no administrator exists."
         )
-    return _form(request, token, {}, {})
+    return await _form(request, token, Form())
 
 
 async def setup_submit(request: Request) -> Response:
@@ -33,17 +44,13 @@ async def setup_submit(request: Request) -> Response:
     site = request.app.state.site
     address = ratelimit.client_address(request, site.config.trusted_proxies)
     await site.rate_limits.hit(ratelimit.REGISTER_PER_ADDRESS, f"setup:ip:{address}")
-    values = {name: str(form.get(name, "")) for name in ("token", "username", "email", "password")}
+    fields = Form.of(form, ("username", "email", "password"))
+    token = str(form.get("token", ""))
     try:
-        user = await service.complete_setup(
-            site.passwords,
-            values["token"],
-            username=values["username"],
-            email=values["email"],
-            password=values["password"],
-        )
+        user = await service.complete_setup(site.passwords, token, **fields.values)
     except ValidationError as error:
-        return _form(request, values["token"], values, error.fields, status=400)
+        fields.errors = error.fields
+        return await _form(request, token, fields, status=400)
     log_in(request, user)
     return RedirectResponse("/", status_code=303)
 
@@ -53,6 +60,7 @@ async def healthz(request: Request) -> Response:
 
 
 routes = [
+    Route("/", home, methods=["GET"]),
     Route("/setup", setup_page, methods=["GET"]),
     Route("/setup", setup_submit, methods=["POST"]),
     Route("/healthz", healthz, methods=["GET"]),

@@ -1,15 +1,17 @@
-"""The site itself: the one-time setup of the first administrator."""
+"""The site itself: its settings, and the one-time setup of the first administrator."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 
 from core.accounts import service as accounts
 from core.accounts.models import Role, User
 from core.accounts.passwords import Passwords
+from core.config import ROOT
 from core.db import transaction
-from core.errors import Message, NotFound
+from core.errors import Forbidden, Message, NotFound, ValidationError
 from core.site.models import Setting
 
 SETUP_TOKEN = "setup_token_sha256"
@@ -40,3 +42,62 @@ async def complete_setup(hasher: Passwords, token: str, *, username: str, email:
         if not token or not await Setting.filter(key=SETUP_TOKEN, value=_digest(token)).delete():
             raise NotFound(Message("This setup link is not valid (any more)."), code="invalid_setup_token")
         return await accounts.register(hasher, username=username, email=email, password=password, role=Role.ADMIN)
+
+
+SITE_DEFAULTS = {
+    "site_name": "Quanzi 圈子",
+    "site_description": "",
+    "default_locale": "zh_CN",
+    "theme": "default",
+}
+THEMES_DIR = ROOT / "themes"
+
+
+def installed_themes() -> list[str]:
+    return sorted(path.name for path in THEMES_DIR.iterdir() if (path / "templates").is_dir())
+
+
+class SiteSettings:
+    """The site's settings, read from the database at most every few seconds, so that a change made through one
+    worker reaches every worker soon, and a page costs no query for them."""
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        self._ttl = ttl
+        self._values: dict[str, str] = dict(SITE_DEFAULTS)
+        self._loaded_at = float("-inf")
+
+    async def current(self) -> dict[str, str]:
+        if time.monotonic() - self._loaded_at > self._ttl:
+            stored = {row.key: row.value for row in await Setting.filter(key__in=list(SITE_DEFAULTS))}
+            self._values = {**SITE_DEFAULTS, **stored}
+            self._loaded_at = time.monotonic()
+        return self._values
+
+    def forget(self) -> None:
+        self._loaded_at = float("-inf")
+
+
+async def update_site_settings(actor: User, changes: dict[str, str]) -> None:
+    """Change the site's name, description, default locale or theme (administrators)."""
+    from core.web.i18n import LOCALES
+
+    if not actor.is_admin:
+        raise Forbidden(Message("Only administrators change the site's settings."))
+    errors: dict[str, str] = {}
+    name = changes.get("site_name", "x").strip()
+    if not 1 <= len(name) <= 60:
+        errors["site_name"] = Message("A name has 1 to %(n)s characters.", n=60)
+    if len(changes.get("site_description", "")) > 500:
+        errors["site_description"] = Message("At most %(n)s characters.", n=500)
+    if changes.get("default_locale", "en") not in LOCALES:
+        errors["default_locale"] = Message("Choose one of the languages offered.")
+    if changes.get("theme", "default") not in installed_themes():
+        errors["theme"] = Message("Choose one of the installed themes.")
+    unknown = set(changes) - set(SITE_DEFAULTS)
+    for field in unknown:
+        errors[field] = Message("Unknown or read-only field.")
+    if errors:
+        raise ValidationError(errors)
+    async with transaction():
+        for key, value in changes.items():
+            await Setting.update_or_create(defaults={"value": value.strip()}, key=key)

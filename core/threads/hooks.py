@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from starlette.routing import BaseRoute
+
 from core.plugins import hookimpl
-from core.threads import api
+from core.threads import api, routes
 from core.web.jsonapi import ApiRouter
 
 
 @hookimpl
 def register_api_routes() -> list[ApiRouter]:
     return [api.router]
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes

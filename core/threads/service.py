@@ -186,6 +186,30 @@ async def list_posts(viewer: User | None, thread_id: int, cursor: str | None, li
     return await paginate(query, ["id"], cursor, limit)
 
 
+POSTS_PER_PAGE = 20
+
+
+async def posts_page(viewer: User | None, thread_id: int, page: int) -> tuple[ThreadView, list[Post], int]:
+    """Page ``page`` (from 1) of a thread's posts, and the number of pages (from the stored counter, no COUNT)."""
+    view = await get_thread(viewer, thread_id)
+    pages = max(1, -(-view.thread.post_count // POSTS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    posts = (
+        await Post.filter(thread_id=view.thread.id, deleted_at__isnull=True)
+        .select_related("author")
+        .order_by("id")
+        .offset((page - 1) * POSTS_PER_PAGE)
+        .limit(POSTS_PER_PAGE)
+    )
+    return view, posts, pages
+
+
+async def page_of_post(post: Post) -> int:
+    """The page of its thread that ``post`` is on."""
+    before = await Post.filter(thread_id=post.thread_id, deleted_at__isnull=True, id__lt=post.id).count()  # type: ignore[attr-defined]
+    return before // POSTS_PER_PAGE + 1
+
+
 async def get_post(viewer: User | None, post_id: int) -> tuple[Post, ThreadView]:
     post = await Post.get_or_none(id=post_id).select_related("author")
     if post is None:

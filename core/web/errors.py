@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from core.errors import QuanziError, TooManyRequests, ValidationError
 from core.web.jsonapi import JSONResponse
@@ -23,16 +23,21 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _error(request: Request, status: int, code: str, message: str, **extra: Any) -> Response:
+async def _error(request: Request, status: int, code: str, message: str, **extra: Any) -> Response:
     headers = {}
     if "retry_after" in extra:
         headers["Retry-After"] = str(extra.pop("retry_after"))
     if _wants_json(request):
         return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status, headers=headers)
-    templates = request.app.state.site.templates
-    return templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message, **extra}, status_code=status, headers=headers
-    )
+    from core.web.pages import render
+
+    try:
+        response = await render(request, "error.html", {"status": status, "message": message, **extra}, status=status)
+    except Exception:  # the error page itself failed (the database is down, say): a plain answer still goes out
+        log.exception("the error page failed")
+        return PlainTextResponse(str(message), status_code=status, headers=headers)
+    response.headers.update(headers)
+    return response
 
 
 async def quanzi_error(request: Request, exc: Exception) -> Response:
@@ -42,14 +47,14 @@ async def quanzi_error(request: Request, exc: Exception) -> Response:
         extra["fields"] = exc.fields
     if isinstance(exc, TooManyRequests):
         extra["retry_after"] = exc.retry_after
-    return _error(request, exc.status, exc.code, exc.message, **extra)
+    return await _error(request, exc.status, exc.code, exc.message, **extra)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     status = exc.status_code
     message = HTTP_MESSAGES.get(status) or str(exc.detail)
-    response = _error(request, status, HTTP_CODES.get(status, "error"), message)
+    response = await _error(request, status, HTTP_CODES.get(status, "error"), message)
     if exc.headers:
         response.headers.update(exc.headers)
     return response
@@ -57,7 +62,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _error(request, 500, "server_error", "Something went wrong on our side; it has been logged.")
+    return await _error(request, 500, "server_error", "Something went wrong on our side; it has been logged.")
 
 
 EXCEPTION_HANDLERS = {QuanziError: quanzi_error, HTTPException: http_error, Exception: server_error}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData
@@ -26,3 +28,15 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or any(ord(char) < 32 for char in target) or "\\" in target:
         return default
     return target
+
+
+@dataclass
+class Form:
+    """What a member typed and what was wrong with it: a form shown again keeps the one and shows the other."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, data: FormData, names: Iterable[str]) -> Form:
+        return cls({name: str(data.get(name, "")) for name in names})

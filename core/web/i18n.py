@@ -18,6 +18,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from core.config import ROOT
+from core.errors import Message
 
 LOCALES = ("zh_CN", "en")
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
@@ -105,7 +106,17 @@ def _number(context: Context, value: int | float) -> str:
     return format_decimal(value, locale=context.get("locale", "en"))
 
 
+@pass_context
+def _translate(context: Context, message: object) -> str:
+    """A message from the code (``core.errors.Message``) in the page's language."""
+    gettext = context.get("gettext") or str
+    if isinstance(message, Message):
+        translated: str = gettext(message.msgid)
+        return translated % message.params if message.params else translated
+    return str(gettext(str(message)))
+
+
 def install_filters(env: Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
-    env.filters.update(datetime=_datetime, ago=_ago, number=_number)
+    env.filters.update(datetime=_datetime, ago=_ago, number=_number, t=_translate)
     env.globals["language_names"] = LANGUAGE_NAMES

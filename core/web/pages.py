@@ -1,4 +1,5 @@
-"""Rendering a page: the plugins' slot content is gathered before the (synchronous) template renders."""
+"""Rendering a page: the site's settings, the viewer's language and the plugins' slots are gathered before the
+(synchronous) template renders."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from core.plugins.kinds import Slot, SlotContent
+from core.web import i18n
 from core.web.auth import resolve_viewer
 
 PAGE_SLOTS = (Slot.HEAD, Slot.NAVIGATION)
@@ -27,10 +29,26 @@ async def render_slot(request: Request, slot: Slot, context: dict[str, Any]) -> 
     return Markup("").join(parts)
 
 
+async def page_context(request: Request) -> dict[str, Any]:
+    """What every page knows: the site's settings, the viewer, and the viewer's language."""
+    site = request.app.state.site
+    settings = await site.settings.current()
+    site.templates.use_theme(settings["theme"])
+    viewer = await resolve_viewer(request)
+    locale = i18n.choose_locale(
+        viewer.locale if viewer else request.cookies.get("quanzi_locale", ""),
+        request.headers.get("accept-language"),
+        settings["default_locale"],
+    )
+    return {**i18n.template_context(site.catalogues, locale), "site": settings, "viewer": viewer}
+
+
 async def render(
     request: Request, template: str, context: dict[str, Any], *, status: int = 200, slots: tuple[Slot, ...] = ()
 ) -> Response:
-    """The page ``template`` with ``context``, the viewer, and the slots every page has plus ``slots``."""
-    context = {**context, "viewer": await resolve_viewer(request)}
+    """The page ``template`` with ``context``, plus what every page knows and the slots it shows."""
+    context = {**await page_context(request), **context}
     context["slots"] = {slot.value: await render_slot(request, slot, context) for slot in (*PAGE_SLOTS, *slots)}
-    return request.app.state.site.templates.TemplateResponse(request, template, context, status_code=status)  # type: ignore[no-any-return]
+    response = request.app.state.site.templates.TemplateResponse(request, template, context, status_code=status)
+    response.headers["content-language"] = context["lang"]
+    return response  # type: ignore[no-any-return]

@@ -1,4 +1,5 @@
-"""Jinja2, built once per process: synchronous rendering, autoescape on, theme folders first."""
+"""Jinja2, built once per process: synchronous rendering, autoescape on; templates are looked up in the active
+theme, then the default theme, then each plugin's folders, so that a theme can override any template."""
 
 from __future__ import annotations
 
@@ -8,20 +9,38 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, se
 from starlette.templating import Jinja2Templates
 
 from core.config import ROOT
+from core.markdown import plain_text_excerpt
+from core.web import i18n
 from core.web.auth import csrf_token
 
-DEFAULT_THEME = ROOT / "themes" / "default" / "templates"
+THEMES = ROOT / "themes"
+DEFAULT_THEME = THEMES / "default" / "templates"
 
 
-def make_templates(extra_dirs: list[Path] | None = None) -> Jinja2Templates:
-    """Templates are looked up in the default theme, then ``extra_dirs``; ``default:name`` reaches the default
-    theme's own copy, so that an override can extend the template it replaces."""
-    loader = ChoiceLoader(
-        [
-            FileSystemLoader([DEFAULT_THEME, *(extra_dirs or [])]),
-            PrefixLoader({"default": FileSystemLoader(DEFAULT_THEME)}, delimiter=":"),
-        ]
-    )
-    env = Environment(loader=loader, autoescape=select_autoescape(default=True), auto_reload=False, cache_size=400)
-    env.globals["csrf_token"] = csrf_token
-    return Jinja2Templates(env=env)
+class Templates(Jinja2Templates):
+    def __init__(self, plugin_dirs: list[Path] | None = None) -> None:
+        self.plugin_dirs = plugin_dirs or []
+        self.theme = "default"
+        env = Environment(
+            loader=self._loader(), autoescape=select_autoescape(default=True), auto_reload=False, cache_size=800
+        )
+        env.globals["csrf_token"] = csrf_token
+        env.filters["excerpt"] = plain_text_excerpt
+        i18n.install_filters(env)
+        super().__init__(env=env)
+
+    def _loader(self) -> ChoiceLoader:
+        folders = [DEFAULT_THEME, *self.plugin_dirs]
+        if self.theme != "default":
+            folders.insert(0, THEMES / self.theme / "templates")
+        # "default:name" reaches the default theme's own copy, so that an override can extend what it replaces.
+        return ChoiceLoader(
+            [FileSystemLoader(folders), PrefixLoader({"default": FileSystemLoader(DEFAULT_THEME)}, delimiter=":")]
+        )
+
+    def use_theme(self, theme: str) -> None:
+        """Switch the active theme (a site setting) when it has changed."""
+        if theme != self.theme and (THEMES / theme / "templates").is_dir():
+            self.theme = theme
+            self.env.loader = self._loader()
+            self.env.cache.clear()  # type: ignore[union-attr]

@@ -1,0 +1,13 @@
+"""The admin area, registered through the plugin hooks like any plugin."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from core.admin import routes
+from core.plugins import hookimpl
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes

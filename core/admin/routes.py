@@ -1,0 +1,235 @@
+"""The admin area: the site's settings, members, circles, plugins and scenario templates. Administrators only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from tortoise.expressions import Q
+
+from core.accounts import service as accounts
+from core.accounts.models import Role, User
+from core.accounts.names import username_key
+from core.accounts.routes import SITE_ROLE_NAMES
+from core.circles.models import Circle, MemberRole, Membership, MemberStatus
+from core.circles.routes import POLICY_NAMES
+from core.errors import ConfigError, Forbidden, Message, QuanziError, Unauthorized, ValidationError
+from core.pagination import paginate
+from core.plugins import settings_file
+from core.plugins.commands import disable_plugin, enable_plugin
+from core.plugins.kinds import Slot
+from core.plugins.manifest import Setting
+from core.plugins.scenarios import apply_scenario, scenarios
+from core.site import service as site_service
+from core.threads.models import Post, Thread
+from core.web.auth import resolve_viewer
+from core.web.forms import Form, read_form
+from core.web.pages import render
+
+NOTICES = {
+    "settings": Message("The site's settings are saved."),
+    "user": Message("The member is updated."),
+    "plugins": Message("Saved to plugins.toml. Restart the server to apply the change."),
+    "template": Message("The template is applied."),
+}
+
+
+async def _admin(request: Request) -> User:
+    viewer = await resolve_viewer(request)
+    if viewer is None:
+        raise Unauthorized()
+    if not viewer.is_admin or viewer.suspended:
+        raise Forbidden(Message("Only administrators reach the admin area."))
+    return viewer
+
+
+async def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    context["notice"] = NOTICES.get(request.query_params.get("done", ""))
+    return await render(request, template, context, status=status, slots=(Slot.ADMIN_MENU,))
+
+
+async def overview(request: Request) -> Response:
+    await _admin(request)
+    counts = {"users": await User.all().count(), "circles": await Circle.all().count(),
+              "threads": await Thread.filter(deleted_at__isnull=True).count(), "posts": await Post.filter(deleted_at__isnull=True).count()}  # fmt: skip
+    return await _page(request, "admin/index.html", {"counts": counts})
+
+
+async def _settings_page(request: Request, form: Form, status: int = 200) -> Response:
+    return await _page(
+        request, "admin/settings.html", {"form": form, "themes": site_service.installed_themes()}, status
+    )
+
+
+async def settings(request: Request) -> Response:
+    await _admin(request)
+    return await _settings_page(request, Form(dict(await request.app.state.site.settings.current())))
+
+
+async def save_settings(request: Request) -> Response:
+    data = await read_form(request)
+    admin = await _admin(request)
+    form = Form.of(data, site_service.SITE_DEFAULTS)
+    try:
+        await site_service.update_site_settings(admin, form.values)
+    except ValidationError as error:
+        form.errors = error.fields
+        return await _settings_page(request, form, status=400)
+    request.app.state.site.settings.forget()
+    return RedirectResponse("/admin/settings?done=settings", status_code=303)
+
+
+async def users(request: Request) -> Response:
+    await _admin(request)
+    q = request.query_params.get("q", "").strip()
+    query = User.all()
+    if q:
+        query = query.filter(Q(username_key__startswith=username_key(q)) | Q(email__startswith=q.lower()))
+    page = await paginate(query, ["id"], request.query_params.get("after"), 50)
+    return await _page(
+        request, "admin/users.html", {"users": page.items, "next": page.next, "q": q, "role_names": SITE_ROLE_NAMES}
+    )
+
+
+async def save_user(request: Request) -> Response:
+    data = await read_form(request)
+    admin = await _admin(request)
+    user = await accounts.get_user(request.path_params["username"])
+    if "role" in data:
+        role = str(data["role"])
+        if role not in SITE_ROLE_NAMES:
+            raise ValidationError({"role": Message("Choose one of the roles offered.")})
+        await accounts.set_role(admin, user, Role(role))
+    if "suspended" in data:
+        await accounts.set_suspended(admin, user, data["suspended"] == "yes")
+    return RedirectResponse("/admin/users?done=user", status_code=303)
+
+
+async def circles(request: Request) -> Response:
+    await _admin(request)
+    page = await paginate(Circle.all(), ["id"], request.query_params.get("after"), 50)
+    owners: dict[int, list[str]] = {}
+    memberships = await Membership.filter(
+        circle_id__in=[c.id for c in page.items], role=MemberRole.OWNER, status=MemberStatus.ACTIVE
+    ).select_related("user")
+    for membership in memberships:
+        owners.setdefault(membership.circle_id, []).append(membership.user.username)  # type: ignore[attr-defined]
+    context = {"circles": page.items, "next": page.next, "owners": owners, "policy_names": POLICY_NAMES}
+    return await _page(request, "admin/circles.html", context)
+
+
+def _plugin_rows(request: Request, form_values: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    host = request.app.state.site.plugins
+    config = request.app.state.site.config
+    data = settings_file.read(config.plugins_file)
+    rows = []
+    for name, plugin in sorted(host.installed.items()):
+        manifest = plugin.manifest
+        stored = {setting.name: data.get(name, {}).get(setting.name, setting.default) for setting in manifest.settings}
+        rows.append({
+            "name": name, "version": manifest.version, "description": manifest.description, "origin": plugin.origin,
+            "requires": manifest.requires, "settings": manifest.settings, "enabled": data.get(name, {}).get("enabled") is True,
+            "running": name in host.enabled, "values": {**stored, **(form_values or {}).get(name, {})},
+        })  # fmt: skip
+    return rows
+
+
+async def plugins(request: Request) -> Response:
+    await _admin(request)
+    return await _page(
+        request, "admin/plugins.html", {"plugins": _plugin_rows(request), "form_errors": {}, "form": Form()}
+    )
+
+
+def _parse_setting(setting: Setting, raw: str) -> Any:
+    if setting.type is bool:
+        return raw == "true"
+    if setting.type in (int, float):
+        try:
+            return setting.type(raw)
+        except ValueError:
+            return raw  # Setting.check reports it
+    return raw
+
+
+async def save_plugin_settings(request: Request) -> Response:
+    data = await read_form(request)
+    await _admin(request)
+    name = request.path_params["name"]
+    plugin = request.app.state.site.plugins.installed.get(name)
+    if plugin is None:
+        raise ValidationError({"plugin": Message("No such plugin is installed.")})
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for setting in plugin.manifest.settings:
+        raw = data.getlist(setting.name)[-1] if setting.name in data else str(setting.default)
+        value = _parse_setting(setting, str(raw))
+        if reason := setting.check(value):
+            errors[setting.name] = reason
+        values[setting.name] = value
+    if errors:
+        context = {"plugins": _plugin_rows(request, {name: values}), "form_errors": {name: errors}, "form": Form()}
+        return await _page(request, "admin/plugins.html", context, status=400)
+    settings_file.write(request.app.state.site.config.plugins_file, name, values)
+    return RedirectResponse("/admin/plugins?done=plugins", status_code=303)
+
+
+async def switch_plugin(request: Request) -> Response:
+    await read_form(request)
+    await _admin(request)
+    config = request.app.state.site.config
+    name = request.path_params["name"]
+    try:
+        if request.path_params["action"] == "enable":
+            await enable_plugin(config, name)
+        else:
+            disable_plugin(config, name)
+    except ConfigError as error:
+        context = {"plugins": _plugin_rows(request), "form_errors": {}, "form": Form(errors={"form": str(error)})}
+        return await _page(request, "admin/plugins.html", context, status=409)
+    return RedirectResponse("/admin/plugins?done=plugins", status_code=303)
+
+
+async def _templates_page(request: Request, form: Form | None = None, status: int = 200) -> Response:
+    host = request.app.state.site.plugins
+    context = {
+        "scenarios": list(scenarios(host).values()),
+        "circles": await Circle.all().order_by("name"),
+        "form": form or Form(),
+    }
+    return await _page(request, "admin/templates.html", context, status)
+
+
+async def templates(request: Request) -> Response:
+    await _admin(request)
+    return await _templates_page(request)
+
+
+async def apply_template(request: Request) -> Response:
+    data = await read_form(request)
+    await _admin(request)
+    title = str(data.get("title", "")).strip() or None
+    try:
+        await apply_scenario(
+            request.app.state.site.plugins, request.path_params["name"], str(data.get("circle", "")), title
+        )
+    except QuanziError as error:
+        return await _templates_page(request, Form(errors={"form": error.message}), status=error.status)
+    return RedirectResponse(f"/c/{data.get('circle')}", status_code=303)
+
+
+routes = [
+    Route("/admin", overview, methods=["GET"]),
+    Route("/admin/settings", settings, methods=["GET"]),
+    Route("/admin/settings", save_settings, methods=["POST"]),
+    Route("/admin/users", users, methods=["GET"]),
+    Route("/admin/users/{username}", save_user, methods=["POST"]),
+    Route("/admin/circles", circles, methods=["GET"]),
+    Route("/admin/plugins", plugins, methods=["GET"]),
+    Route("/admin/plugins/{name}/settings", save_plugin_settings, methods=["POST"]),
+    Route("/admin/plugins/{name}/{action:str}", switch_plugin, methods=["POST"]),
+    Route("/admin/templates", templates, methods=["GET"]),
+    Route("/admin/templates/{name}", apply_template, methods=["POST"]),
+]

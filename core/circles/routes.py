@@ -1,0 +1,211 @@
+"""Pages of circles: the circle and its threads, joining, members, settings, the Atom feed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from core.accounts import service as accounts
+from core.circles import service
+from core.circles.models import MemberRole, Membership, MemberStatus, Visibility
+from core.errors import Message, NotFound, ValidationError
+from core.pagination import parse_limit
+from core.permissions import require_actor
+from core.plugins.kinds import Slot
+from core.threads import service as threads
+from core.web.auth import resolve_viewer
+from core.web.forms import Form, read_form
+from core.web.pages import render
+
+CIRCLE_ROLE_NAMES = {"member": Message("Member"), "moderator": Message("Moderator"), "owner": Message("Owner")}
+POLICY_NAMES = {"open": Message("Open"), "approval": Message("On approval"), "invite": Message("By invitation")}
+CIRCLE_FIELDS = ("name", "slug", "description", "visibility", "join_policy")
+
+
+def content_kinds(request: Request) -> dict[str, Any]:
+    """The kinds of content that enabled plugins attach to threads, by name (for their marks in lists)."""
+    return request.app.state.site.content_kinds  # type: ignore[no-any-return]
+
+
+async def circle_page(request: Request) -> Response:
+    viewer = await resolve_viewer(request)
+    access = await service.access_by_slug(viewer, request.path_params["slug"], invited_ok=True)
+    context: dict[str, Any] = {"circle": access.circle, "access": access, "threads": [], "next": None, "members": []}
+    if access.can_view:
+        page = await threads.list_threads(
+            viewer, access.circle.slug, request.query_params.get("after"), parse_limit(None)
+        )
+        members = (
+            await Membership.filter(circle=access.circle, status=MemberStatus.ACTIVE)
+            .select_related("user")
+            .order_by("id")
+            .limit(12)
+        )
+        pending = (
+            await Membership.filter(circle=access.circle, status=MemberStatus.PENDING).count()
+            if access.can_moderate
+            else 0
+        )
+        context.update(threads=page.items, next=page.next, members=members, pending_count=pending)
+    context["kinds"] = content_kinds(request)
+    return await render(request, "circle.html", context, slots=(Slot.CIRCLE_SIDEBAR,))
+
+
+async def join(request: Request) -> Response:
+    await read_form(request)
+    await service.join(await resolve_viewer(request), request.path_params["slug"])
+    return RedirectResponse(f"/c/{request.path_params['slug']}", status_code=303)
+
+
+async def leave(request: Request) -> Response:
+    await read_form(request)
+    await service.leave(await resolve_viewer(request), request.path_params["slug"])
+    return RedirectResponse(f"/c/{request.path_params['slug']}", status_code=303)
+
+
+async def _members_page(request: Request, form: Form | None = None, status: int = 200) -> Response:
+    viewer = await resolve_viewer(request)
+    slug = request.path_params["slug"]
+    access = await service.access_by_slug(viewer, slug)
+    page = await service.list_members(viewer, slug, "active", request.query_params.get("after"), 50)
+    pending = (await service.list_members(viewer, slug, "pending", None, 100)).items if access.can_moderate else []
+    context = {
+        "circle": access.circle, "access": access, "members": page.items, "next": page.next, "pending": pending,
+        "role_names": CIRCLE_ROLE_NAMES, "form": form or Form(),
+    }  # fmt: skip
+    return await render(request, "circle_members.html", context, status=status)
+
+
+async def members(request: Request) -> Response:
+    return await _members_page(request)
+
+
+async def set_member(request: Request) -> Response:
+    data = await read_form(request)
+    member = await accounts.get_user(request.path_params["username"])
+    role = str(data.get("role", "member"))
+    if role not in CIRCLE_ROLE_NAMES:
+        raise ValidationError({"role": Message("Choose one of the roles offered.")})
+    await service.set_member(await resolve_viewer(request), request.path_params["slug"], member, MemberRole(role))
+    return RedirectResponse(f"/c/{request.path_params['slug']}/members", status_code=303)
+
+
+async def remove_member(request: Request) -> Response:
+    await read_form(request)
+    member = await accounts.get_user(request.path_params["username"])
+    await service.remove_member(await resolve_viewer(request), request.path_params["slug"], member)
+    return RedirectResponse(f"/c/{request.path_params['slug']}/members", status_code=303)
+
+
+async def invite(request: Request) -> Response:
+    data = await read_form(request)
+    form = Form.of(data, ("username",))
+    try:
+        member = await accounts.get_user(form.values["username"])
+    except NotFound:
+        form.errors = {"username": Message("No member has this username.")}
+        return await _members_page(request, form, status=400)
+    await service.set_member(await resolve_viewer(request), request.path_params["slug"], member, MemberRole.MEMBER)
+    return RedirectResponse(f"/c/{request.path_params['slug']}/members", status_code=303)
+
+
+async def _circle_form(
+    request: Request, form: Form, *, action: str, heading: Message, submit: Message, status: int = 200
+) -> Response:
+    context = {"form": form, "action": action, "heading": heading, "submit": submit}
+    return await render(request, "circle_form.html", context, status=status)
+
+
+NEW_CIRCLE = {"action": "/circles/new", "heading": Message("New circle"), "submit": Message("Create circle")}
+
+
+def _settings_form(slug: str) -> dict[str, Any]:
+    return {"action": f"/c/{slug}/settings", "heading": Message("Circle settings"), "submit": Message("Save")}
+
+
+async def new_circle(request: Request) -> Response:
+    require_actor(await resolve_viewer(request))
+    return await _circle_form(request, Form({"visibility": "public", "join_policy": "open"}), **NEW_CIRCLE)
+
+
+async def create_circle(request: Request) -> Response:
+    data = await read_form(request)
+    form = Form.of(data, CIRCLE_FIELDS)
+    try:
+        circle = await service.create_circle(await resolve_viewer(request), _circle_values(form))
+    except ValidationError as error:
+        form.errors = error.fields
+        return await _circle_form(request, form, status=400, **NEW_CIRCLE)
+    return RedirectResponse(f"/c/{circle.slug}", status_code=303)
+
+
+def _circle_values(form: Form) -> dict[str, Any]:
+    values: dict[str, Any] = dict(form.values)
+    if values.get("visibility") not in ("public", "private"):
+        values["visibility"] = "public"
+    if values.get("join_policy") not in POLICY_NAMES:
+        values["join_policy"] = "open"
+    return values
+
+
+async def circle_settings(request: Request) -> Response:
+    access = await service.access_by_slug(await resolve_viewer(request), request.path_params["slug"])
+    if not access.is_owner:
+        raise NotFound()
+    circle = access.circle
+    values = {"name": circle.name, "slug": circle.slug, "description": circle.description,
+              "visibility": circle.visibility.value, "join_policy": circle.join_policy.value}  # fmt: skip
+    return await _circle_form(request, Form(values), **_settings_form(circle.slug))
+
+
+async def save_circle_settings(request: Request) -> Response:
+    data = await read_form(request)
+    form = Form.of(data, CIRCLE_FIELDS)
+    slug = request.path_params["slug"]
+    try:
+        circle = await service.update_circle(await resolve_viewer(request), slug, _circle_values(form))
+    except ValidationError as error:
+        form.errors = error.fields
+        return await _circle_form(request, form, status=400, **_settings_form(slug))
+    return RedirectResponse(f"/c/{circle.slug}", status_code=303)
+
+
+async def feed(request: Request) -> Response:
+    """The Atom feed of a public circle's latest threads (private circles have none: feed readers carry no session)."""
+    access = await service.access_by_slug(None, request.path_params["slug"])
+    if access.circle.visibility != Visibility.PUBLIC:
+        raise NotFound()
+    page = await threads.list_threads(None, access.circle.slug, None, 20)
+    latest = sorted(page.items, key=lambda thread: thread.last_activity_at, reverse=True)
+    site = request.app.state.site
+    context = {
+        "request": request,
+        "circle": access.circle,
+        "threads": latest,
+        "first_posts": await threads.first_posts(latest),
+        "site": await site.settings.current(),
+        "base_url": site.config.base_url or str(request.base_url).rstrip("/"),
+        "updated": latest[0].last_activity_at if latest else access.circle.created_at or datetime.now(UTC),
+    }
+    body = site.templates.get_template("feed.atom").render(context)
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+routes = [
+    Route("/circles/new", new_circle, methods=["GET"]),
+    Route("/circles/new", create_circle, methods=["POST"]),
+    Route("/c/{slug}", circle_page, methods=["GET"]),
+    Route("/c/{slug}/join", join, methods=["POST"]),
+    Route("/c/{slug}/leave", leave, methods=["POST"]),
+    Route("/c/{slug}/members", members, methods=["GET"]),
+    Route("/c/{slug}/invite", invite, methods=["POST"]),
+    Route("/c/{slug}/members/{username}", set_member, methods=["POST"]),
+    Route("/c/{slug}/members/{username}/remove", remove_member, methods=["POST"]),
+    Route("/c/{slug}/settings", circle_settings, methods=["GET"]),
+    Route("/c/{slug}/settings", save_circle_settings, methods=["POST"]),
+    Route("/c/{slug}/feed.atom", feed, methods=["GET"]),
+]

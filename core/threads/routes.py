@@ -1,0 +1,192 @@
+"""Pages of threads: starting one, reading and replying, quoting, editing, deleting, moderating."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from core.circles import service as circles
+from core.circles.routes import content_kinds
+from core.errors import Message, NotFound, ValidationError
+from core.permissions import require_actor
+from core.plugins.kinds import Slot
+from core.threads import service
+from core.web.auth import resolve_viewer
+from core.web.forms import Form, read_form
+from core.web.pages import page_context, render, render_slot
+
+MODERATION = {
+    "pin": {"pinned": True},
+    "unpin": {"pinned": False},
+    "lock": {"locked": True},
+    "unlock": {"locked": False},
+}
+
+
+def _max_length(request: Request) -> int:
+    return int(request.app.state.site.config.max_post_length)
+
+
+def _quote(body: str, username: str) -> str:
+    lines = body.strip().splitlines() or [""]
+    return f"@{username}:\n" + "\n".join(f"> {line}" for line in lines) + "\n\n"
+
+
+async def new_thread_page(request: Request, form: Form | None = None, status: int = 200) -> Response:
+    viewer = await resolve_viewer(request)
+    require_actor(viewer)
+    access = await circles.access_by_slug(viewer, request.path_params["slug"])
+    return await render(request, "new_thread.html", {"circle": access.circle, "form": form or Form()}, status=status)
+
+
+async def create_thread(request: Request) -> Response:
+    data = await read_form(request)
+    form = Form.of(data, ("title", "body"))
+    viewer = await resolve_viewer(request)
+    try:
+        thread = await service.create_thread(
+            viewer, request.path_params["slug"], max_length=_max_length(request), **form.values
+        )
+    except ValidationError as error:
+        form.errors = error.fields
+        return await new_thread_page(request, form, status=400)
+    return RedirectResponse(f"/t/{thread.id}", status_code=303)
+
+
+async def thread_page(request: Request, form: Form | None = None, status: int = 200) -> Response:
+    viewer = await resolve_viewer(request)
+    try:
+        page = int(request.query_params.get("page", "1"))
+    except ValueError:
+        page = 1
+    view, posts, pages = await service.posts_page(viewer, request.path_params["id"], page)
+    thread, access = view.thread, view.access
+    can_reply = access.can_post and (not thread.locked or access.can_moderate)
+    if form is None:
+        form = Form()
+        quoted = request.query_params.get("quote", "")
+        if can_reply and quoted.isdigit():
+            try:
+                post, _ = await service.get_post(viewer, int(quoted))  # a quote is a read: the viewer must see it
+                if post.thread_id == thread.id:  # type: ignore[attr-defined]
+                    form.values["body"] = _quote(post.body, post.author.username)
+            except NotFound:
+                pass
+    context: dict[str, Any] = {
+        "thread": thread, "access": access, "posts": posts, "page": min(max(page, 1), pages), "pages": pages,
+        "can_reply": can_reply, "form": form, "kinds": content_kinds(request),
+    }  # fmt: skip
+    footers: dict[int, Markup] = {}
+    base = {**await page_context(request), **context}
+    for post in posts:
+        footer = await render_slot(request, Slot.POST_FOOTER, {**base, "post": post})
+        if footer:
+            footers[post.id] = footer
+    context["post_footers"] = footers
+    return await render(
+        request, "thread.html", context, status=status, slots=(Slot.THREAD_HEADER, Slot.AFTER_FIRST_POST)
+    )
+
+
+async def thread(request: Request) -> Response:
+    return await thread_page(request)
+
+
+async def reply(request: Request) -> Response:
+    data = await read_form(request)
+    form = Form.of(data, ("body",))
+    try:
+        post = await service.create_post(
+            await resolve_viewer(request),
+            request.path_params["id"],
+            form.values["body"],
+            max_length=_max_length(request),
+        )
+    except ValidationError as error:
+        form.errors = error.fields
+        return await thread_page(request, form, status=400)
+    return RedirectResponse(f"/t/{post.thread_id}?page={await service.page_of_post(post)}#p{post.id}", status_code=303)  # type: ignore[attr-defined]
+
+
+async def moderate(request: Request) -> Response:
+    data = await read_form(request)
+    changes = MODERATION.get(str(data.get("action", "")))
+    if changes is None:
+        raise ValidationError({"action": Message("Unknown or read-only field.")})
+    await service.update_thread(await resolve_viewer(request), request.path_params["id"], dict(changes))
+    return RedirectResponse(f"/t/{request.path_params['id']}", status_code=303)
+
+
+async def _edit_page(request: Request, form: Form | None = None, status: int = 200) -> Response:
+    viewer = require_actor(await resolve_viewer(request))
+    post, view = await service.get_post(viewer, request.path_params["id"])
+    if not view.access.may_edit(post.author_id):  # type: ignore[attr-defined]
+        raise NotFound()
+    is_first = view.thread.first_post_id == post.id
+    may_retitle = view.access.can_moderate or view.thread.author_id == viewer.id  # type: ignore[attr-defined]
+    form = form or Form({"body": post.body, "title": view.thread.title})
+    context = {"post": post, "thread": view.thread, "form": form, "is_first": is_first, "may_retitle": may_retitle}
+    return await render(request, "post_edit.html", context, status=status)
+
+
+async def edit_page(request: Request) -> Response:
+    return await _edit_page(request)
+
+
+async def edit_submit(request: Request) -> Response:
+    data = await read_form(request)
+    form = Form.of(data, ("body", "title"))
+    viewer = await resolve_viewer(request)
+    try:
+        post = await service.edit_post(
+            viewer, request.path_params["id"], form.values["body"], max_length=_max_length(request)
+        )
+        thread = await service.get_thread(viewer, post.thread_id)  # type: ignore[attr-defined]
+        if "title" in data and thread.thread.first_post_id == post.id and form.values["title"] != thread.thread.title:
+            await service.update_thread(viewer, thread.thread.id, {"title": form.values["title"]})
+    except ValidationError as error:
+        form.errors = error.fields
+        return await _edit_page(request, form, status=400)
+    return RedirectResponse(f"/t/{post.thread_id}?page={await service.page_of_post(post)}#p{post.id}", status_code=303)  # type: ignore[attr-defined]
+
+
+async def delete_page(request: Request) -> Response:
+    viewer = require_actor(await resolve_viewer(request))
+    post, view = await service.get_post(viewer, request.path_params["id"])
+    if not view.access.may_edit(post.author_id):  # type: ignore[attr-defined]
+        raise NotFound()
+    first = view.thread.first_post_id == post.id
+    context = {
+        "heading": Message("Delete this discussion?") if first else Message("Delete this post?"),
+        "question": Message("The opening post holds the discussion: deleting it deletes the whole discussion.")
+        if first else Message("The post will no longer be shown."),
+        "confirm": Message("Delete"), "action": f"/p/{post.id}/delete", "back": f"/t/{view.thread.id}#p{post.id}",
+    }  # fmt: skip
+    return await render(request, "confirm.html", context)
+
+
+async def delete_submit(request: Request) -> Response:
+    await read_form(request)
+    viewer = await resolve_viewer(request)
+    post, view = await service.get_post(viewer, request.path_params["id"])
+    await service.delete_post(viewer, post.id)
+    if view.thread.first_post_id == post.id:
+        return RedirectResponse(f"/c/{view.thread.circle.slug}", status_code=303)
+    return RedirectResponse(f"/t/{view.thread.id}", status_code=303)
+
+
+routes = [
+    Route("/c/{slug}/new", new_thread_page, methods=["GET"]),
+    Route("/c/{slug}/new", create_thread, methods=["POST"]),
+    Route("/t/{id:int}", thread, methods=["GET"]),
+    Route("/t/{id:int}/reply", reply, methods=["POST"]),
+    Route("/t/{id:int}/moderate", moderate, methods=["POST"]),
+    Route("/p/{id:int}/edit", edit_page, methods=["GET"]),
+    Route("/p/{id:int}/edit", edit_submit, methods=["POST"]),
+    Route("/p/{id:int}/delete", delete_page, methods=["GET"]),
+    Route("/p/{id:int}/delete", delete_submit, methods=["POST"]),
+]
