@@ -4,18 +4,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lock clean
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test lint lock clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+# The translation catalogues are compiled from the .po files kept in the repo.
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+run: $(STAMP) $(MO)
 	$(BIN)/python server.py serve
 
 # The whole suite on SQLite, then the database-facing tests again on PostgreSQL (installed and started if missing).
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 	QUANZI_TEST_POSTGRES=$$(bash scripts/postgres-for-tests.sh) $(BIN)/python -m pytest -m "not sqlite_only"
@@ -31,6 +37,11 @@ lock:
 	/tmp/quanzi-lock/bin/pip freeze > requirements.txt
 	/tmp/quanzi-lock/bin/pip install --quiet -r requirements-dev.in
 	/tmp/quanzi-lock/bin/pip freeze | grep -vxFf requirements.txt > requirements-dev.txt
+
+# After changing UI strings: refresh locale/messages.pot and merge it into each catalogue, then translate.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k Message -k _ --no-wrap -o locale/messages.pot .
+	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-wrap
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -11,6 +11,7 @@ from pathlib import Path
 from core import backup
 from core.config import Config, load_config
 from core.db import database, run_migrations
+from core.demo import DEMO_PASSWORD
 from core.errors import ConfigError, ValidationError
 from core.plugins.commands import add_commands
 from core.plugins.host import PluginError, PluginHost
@@ -118,6 +119,22 @@ def cmd_restore(args: argparse.Namespace, config: Config, host: PluginHost | Non
     return 0
 
 
+async def _demo(config: Config, host: PluginHost | None, size: str, scale: int) -> None:
+    from core import demo
+    from core.accounts.passwords import Passwords
+
+    async with database(config, host.models_apps() if host else None):
+        hasher = Passwords(config.password_time_cost, config.password_memory_cost)
+        await (demo.small(hasher) if size == "small" else demo.large(hasher, scale=scale))
+
+
+def cmd_demo(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
+    _migrate(config, host, quiet=True)
+    asyncio.run(_demo(config, host, args.size, args.scale))
+    print(f"Demo content ({args.size}) written. Demo members log in with the password '{DEMO_PASSWORD}'.")
+    return 0
+
+
 def cmd_makemigrations(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     """For developers: write a migration for model changes (Tortoise's autodetector)."""
     from tortoise.cli import cli as tortoise_cli
@@ -155,6 +172,11 @@ def build_parser(host: PluginHost | None) -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text)
         command.add_argument("file", metavar="FILE")
         command.set_defaults(run=run)
+
+    demo = commands.add_parser("demo", help="fill the site with demo content")
+    demo.add_argument("--size", choices=["small", "large"], default="small")
+    demo.add_argument("--scale", type=int, default=1, help="(large) multiply the data set, for growth benchmarks")
+    demo.set_defaults(run=cmd_demo)
 
     add_commands(commands)
 

@@ -15,6 +15,7 @@ import pytest
 from conftest import make_circle, register
 from live import ROOT, live_server, server_env
 
+from core.accounts.models import Role
 from core.errors import ConfigError, Conflict
 from core.plugins import PluginManifest, Setting
 from core.plugins.host import InstalledPlugin, PluginHost
@@ -245,3 +246,47 @@ def test_enabling_a_plugin_whose_requirement_is_off_is_refused(tmp_path):
         cwd=ROOT, env=server_env(tmp_path), capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 2 and "no plugin named 'nosuchplugin'" in result.stderr
+
+
+def _admin_browser(client):
+    from conftest import PASSWORD
+    from pages import csrf_of
+
+    register(client, "root", Role.ADMIN)
+    body = {"login": "root", "password": PASSWORD}
+    return client.post("/api/v1/auth/session", json=body, headers={"X-CSRF-Token": csrf_of(client)}).json()[
+        "csrf_token"
+    ]
+
+
+def test_a_page_still_renders_when_a_plugin_slot_raises(throwaway_distribution, quanzi_site, caplog):
+    client = quanzi_site(plugins=["throwaway"])
+    with caplog.at_level(logging.ERROR, logger="quanzi.plugins"):
+        page = client.get("/", headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and "Latest discussions" in page.text
+    assert "plugin 'throwaway' failed in hook render_slot; skipped" in [r.getMessage() for r in caplog.records]
+
+
+def test_the_admin_edits_plugin_settings_and_plugins_toml_keeps_its_comments(throwaway_distribution, quanzi_site):
+    client = quanzi_site(plugins=["throwaway"])
+    plugins_file = client.app.state.site.config.plugins_file
+    plugins_file.write_text("# my site's plugins\n" + plugins_file.read_text())
+    csrf = _admin_browser(client)
+    page = client.get("/admin/plugins", headers={"Accept-Language": "en"})
+    assert "throwaway" in page.text and "1.2.3" in page.text and 'value="bonjour"' in page.text
+    client.post("/admin/plugins/throwaway/settings", data={"word": "salut", "csrf_token": csrf})
+    text = plugins_file.read_text()
+    assert 'word = "salut"' in text and "# my site's plugins" in text and "enabled = true" in text
+    client.post("/admin/plugins/throwaway/disable", data={"csrf_token": csrf})
+    assert "enabled = false" in plugins_file.read_text()
+
+
+def test_the_admin_plugin_page_refuses_a_bad_setting(quanzi_site):
+    client = quanzi_site()
+    csrf = _admin_browser(client)
+    host = client.app.state.site.plugins
+    host.installed["typed"] = fake_plugin("typed", settings=(Setting("max_options", int, 20),))
+    page = client.post("/admin/plugins/typed/settings", data={"max_options": "lots", "csrf_token": csrf})
+    assert page.status_code == 400 and "expected a whole number" in page.text
+    plugins_file = client.app.state.site.config.plugins_file
+    assert not plugins_file.exists() or "typed" not in plugins_file.read_text()

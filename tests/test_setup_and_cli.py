@@ -31,9 +31,11 @@ def test_the_setup_form_keeps_what_was_typed_and_shows_the_error(client):
     page = client.get(f"/setup?token={token}")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     form = {"token": token, "username": "ok_name", "email": "broken", "password": "long enough pw", "csrf_token": csrf}
-    response = client.post("/setup", data=form)
+    response = client.post("/setup", data=form)  # the site's default language is Chinese
     assert response.status_code == 400
-    assert 'value="ok_name"' in response.text and "valid e-mail" in response.text
+    assert 'value="ok_name"' in response.text and "请填写有效的邮箱地址" in response.text
+    response = client.post("/setup", data=form, headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert "Enter a valid e-mail address." in response.text
     assert client.get(f"/setup?token={token}").status_code == 200  # the link still works
 
 

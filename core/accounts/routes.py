@@ -151,7 +151,9 @@ async def settings_password(request: Request) -> Response:
     user = await _signed_in(request)
     form = Form.of(data, ("current_password", "new_password"))
     try:
-        await service.change_password(request.app.state.site.passwords, user, **form.values)
+        await service.change_password(
+            request.app.state.site.passwords, user, form.values["current_password"], form.values["new_password"]
+        )
     except ValidationError as error:
         form.errors = error.fields
         return await _settings_page(request, user, status=400, password_form=form)

@@ -131,7 +131,7 @@ def _plugin_rows(request: Request, form_values: dict[str, dict[str, Any]] | None
         rows.append({
             "name": name, "version": manifest.version, "description": manifest.description, "origin": plugin.origin,
             "requires": manifest.requires, "settings": manifest.settings, "enabled": data.get(name, {}).get("enabled") is True,
-            "running": name in host.enabled, "values": {**stored, **(form_values or {}).get(name, {})},
+            "running": name in host.enabled, "current": {**stored, **(form_values or {}).get(name, {})},
         })  # fmt: skip
     return rows
 

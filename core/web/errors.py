@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from core.errors import QuanziError, TooManyRequests, ValidationError
 from core.web.jsonapi import JSONResponse
@@ -42,6 +43,8 @@ async def _error(request: Request, status: int, code: str, message: str, **extra
 
 async def quanzi_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, QuanziError)
+    if exc.status == 401 and request.method == "GET" and not _wants_json(request):
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     extra: dict[str, Any] = {}
     if isinstance(exc, ValidationError):
         extra["fields"] = exc.fields

@@ -1,0 +1,23 @@
+"""Helpers for tests of HTML pages: a browser session and its forms."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.testclient import TestClient
+
+from core.plugins.testing import sign_in
+
+
+def csrf_of(client: TestClient) -> str:
+    return str(client.get("/api/v1/auth/csrf").json()["csrf_token"])
+
+
+def browser(client: TestClient, username: str) -> str:
+    """Log ``client`` in as ``username`` (registering them); returns the session's CSRF token."""
+    return sign_in(client, username)
+
+
+def text_of(html: str) -> str:
+    """The visible text of a page, roughly: tags removed, whitespace squeezed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
