@@ -20,10 +20,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP) $(MO)
 	$(BIN)/python server.py serve
 
-# The whole suite on SQLite, then the database-facing tests again on PostgreSQL (installed and started if missing).
+# The whole suite on SQLite (with the browser tests in Debian's Chromium), then the database-facing tests again on
+# PostgreSQL. Debian's packages (Chromium, CJK fonts, PostgreSQL) are installed and started if missing.
 test: $(STAMP) $(MO)
+	bash scripts/system-packages.sh
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	QUANZI_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 	QUANZI_TEST_POSTGRES=$$(bash scripts/postgres-for-tests.sh) $(BIN)/python -m pytest -m "not sqlite_only"
 
 lint: $(STAMP)

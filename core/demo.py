@@ -28,7 +28,7 @@ SMALL: list[dict[str, Any]] = [
         "join_policy": JoinPolicy.OPEN,
         "threads": [
             (
-                "【置顶】新人必读：活动规则和装备清单",
+                "新人必读：活动规则和装备清单",
                 "欢迎加入！参加活动前请阅读：\n\n1. 准时集合，迟到超过 10 分钟不等\n2. 穿**防滑**的鞋，带足饮用水\n3. 垃圾随身带走\n\n有问题直接在下面回复。",
                 True,
                 ["收到，谢谢整理！", "请问雨天活动照常吗？", "@小林 小雨照常，大雨会提前一天通知。"],
@@ -66,7 +66,7 @@ SMALL: list[dict[str, Any]] = [
         "join_policy": JoinPolicy.APPROVAL,
         "threads": [
             (
-                "November read: *The Remains of the Day*",
+                "November read: The Remains of the Day",
                 "This month we read *The Remains of the Day*. We meet on the last Thursday at the library café.\n\n| week | chapters |\n|---|---|\n| 1 | Prologue–Day One |\n| 2 | Day Two |\n| 3 | Day Three–Four |\n| 4 | Day Six |",
                 True,
                 [

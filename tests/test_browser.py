@@ -1,0 +1,85 @@
+"""End to end, in a real browser (Debian's Chromium driven by Playwright) at a phone's size: a newcomer signs up,
+starts a discussion, replies, and finds the reply on the page."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from live import live_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.sqlite_only
+
+if not CHROMIUM.exists():
+    if os.environ.get("QUANZI_REQUIRE_BROWSER"):
+        raise RuntimeError("Chromium is missing: `make test` installs it with scripts/system-packages.sh")
+    pytest.skip("Chromium is not installed (scripts/system-packages.sh installs it)", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def phone(tmp_path):
+    with live_server(tmp_path / "site") as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=server.base, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def sign_up(page: Page, username: str) -> None:
+    page.goto("/register")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("邮箱").fill(f"{abs(hash(username))}@example.com")
+    page.get_by_label("密码").fill("correct horse battery")
+    page.get_by_role("button", name="创建账号").click()
+    expect(page.get_by_role("link", name=username)).to_be_visible()
+
+
+def test_a_newcomer_signs_up_starts_a_discussion_and_replies_on_a_phone(phone: Page):
+    sign_up(phone, "小明")
+    phone.goto("/circles/new")
+    phone.get_by_label("名称").fill("读书会")
+    phone.get_by_label("地址").fill("books")
+    phone.get_by_role("button", name="创建圈子").click()
+    expect(phone.get_by_role("heading", name="读书会")).to_be_visible()
+
+    phone.get_by_role("link", name="发起讨论").click()
+    phone.get_by_label("标题").fill("这个月读什么？")
+    phone.get_by_label("内容").fill("推荐一本**好书**吧")
+    phone.get_by_role("button", name="发布").click()
+    expect(phone.get_by_role("heading", name="这个月读什么？")).to_be_visible()
+    expect(phone.locator(".post-body strong")).to_have_text("好书")
+
+    phone.get_by_label("你的回复").fill("我推荐《活着》")
+    phone.get_by_role("button", name="回复", exact=True).click()
+    expect(phone.locator(".post-body").last).to_have_text("我推荐《活着》")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing wider than the phone
+
+
+def test_a_guest_sees_a_public_discussion_and_is_asked_to_log_in_to_reply(phone: Page):
+    sign_up(phone, "poster")
+    phone.goto("/circles/new")
+    phone.get_by_label("名称").fill("Open club")
+    phone.get_by_label("地址").fill("open")
+    phone.get_by_role("button", name="创建圈子").click()
+    phone.get_by_role("link", name="发起讨论").click()
+    phone.get_by_label("标题").fill("Hello everyone")
+    phone.get_by_label("内容").fill("First!")
+    phone.get_by_role("button", name="发布").click()
+    url = phone.url
+    phone.get_by_role("button", name="退出").click()
+    phone.goto(url)
+    expect(phone.get_by_role("heading", name="Hello everyone")).to_be_visible()
+    phone.get_by_role("link", name="登录后回复").click()
+    expect(phone.get_by_role("heading", name="登录")).to_be_visible()
