@@ -18,6 +18,7 @@ CORE_MODELS = [
     "core.circles.models",
     "core.threads.models",
     "core.site.models",
+    "core.search.models",
 ]
 
 # SQLite: WAL and foreign keys are Tortoise's defaults; a busy timeout lets a second process (backup, the CLI)

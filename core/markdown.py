@@ -81,7 +81,12 @@ def render(text: str, usernames: Iterable[str] = ()) -> str:
     )
 
 
+def plain_text(html_text: str) -> str:
+    """The text of a rendered post, without its markup (for search and excerpts)."""
+    return " ".join(unescape(nh3.clean(html_text, tags=set())).split())
+
+
 def plain_text_excerpt(html_text: str, length: int = 200) -> str:
     """The first ``length`` characters of a rendered post as plain text (templates escape it)."""
-    text = " ".join(unescape(nh3.clean(html_text, tags=set())).split())
+    text = plain_text(html_text)
     return text if len(text) <= length else text[: length - 1] + "…"

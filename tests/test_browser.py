@@ -27,9 +27,17 @@ def phone(tmp_path):
     with live_server(tmp_path / "site") as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+            args=[
+                "--no-sandbox",
+                "--headless",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
         )
-        context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=server.base, is_mobile=True, has_touch=True)
+        context = browser.new_context(
+            viewport=PHONE, locale="zh-CN", base_url=server.base, is_mobile=True, has_touch=True
+        )
         page = context.new_page()
         page.set_default_timeout(15_000)
         yield page

@@ -23,7 +23,14 @@ log = logging.getLogger("quanzi.plugins")
 PLUGINS_DIR = ROOT / "plugins"
 ENTRY_POINT_GROUP = "quanzi.plugins"
 # The core's own features, registered through the same hooks as every plugin.
-BUILTIN = ("core.site.hooks", "core.accounts.hooks", "core.circles.hooks", "core.threads.hooks", "core.admin.hooks")
+BUILTIN = (
+    "core.site.hooks",
+    "core.accounts.hooks",
+    "core.circles.hooks",
+    "core.threads.hooks",
+    "core.search.hooks",
+    "core.admin.hooks",
+)
 
 
 @dataclass(frozen=True)

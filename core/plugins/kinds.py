@@ -52,17 +52,18 @@ class ContentKind:
 
 @dataclass(frozen=True)
 class SearchDocument:
-    """One thing search can find."""
+    """One thing search can find: it is as visible as the circle it belongs to, and goes with its thread."""
 
     kind: str
     id: int
     circle_id: int
     thread_id: int
-    title: str
-    body: str
+    title: str  # shown with the hit
+    body: str  # plain text
     author_id: int
-    created_at: Any
+    created_at: Any  # a datetime
     url: str
+    title_searchable: bool = True  # False where the title is the thread's, shown but not searched (replies)
 
 
 @dataclass(frozen=True)

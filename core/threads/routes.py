@@ -179,7 +179,14 @@ async def delete_submit(request: Request) -> Response:
     return RedirectResponse(f"/t/{view.thread.id}", status_code=303)
 
 
+async def post_link(request: Request) -> Response:
+    """A post's own address: the page of its thread where it is."""
+    post, view = await service.get_post(await resolve_viewer(request), request.path_params["id"])
+    return RedirectResponse(f"/t/{view.thread.id}?page={await service.page_of_post(post)}#p{post.id}", status_code=302)
+
+
 routes = [
+    Route("/p/{id:int}", post_link, methods=["GET"]),
     Route("/c/{slug}/new", new_thread_page, methods=["GET"]),
     Route("/c/{slug}/new", create_thread, methods=["POST"]),
     Route("/t/{id:int}", thread, methods=["GET"]),

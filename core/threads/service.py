@@ -18,6 +18,7 @@ from core.markdown import mentioned_names, render
 from core.pagination import Page, paginate
 from core.permissions import CircleAccess, circle_access, require_actor, visible_circles
 from core.plugins.host import allowed, emit
+from core.search.outbox import enqueue
 from core.threads.models import Post, PostRevision, Thread
 
 TITLE_MAX = 200
@@ -78,6 +79,7 @@ async def create_thread(
         post = await Post.create(thread=thread, author=user, body=body, html=html, created_at=at)
         await Thread.filter(id=thread.id).update(first_post_id=post.id)
         await Circle.filter(id=access.circle.id).update(thread_count=F("thread_count") + 1, last_activity_at=at)
+        await enqueue("thread", thread.id)
         await User.filter(id=user.id).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
     thread.first_post_id = post.id
     thread.circle = access.circle
@@ -132,7 +134,10 @@ async def update_thread(viewer: User | None, thread_id: int, changes: dict[str, 
     if "title" in changes:
         changes["title"] = _check_title(changes["title"])
     if changes:
-        await Thread.filter(id=thread.id).update(**changes)
+        async with transaction():
+            await Thread.filter(id=thread.id).update(**changes)
+            if "title" in changes:
+                await enqueue("thread", thread.id)
         for field, value in changes.items():
             setattr(thread, field, value)
     return thread
@@ -149,6 +154,7 @@ async def delete_thread(viewer: User | None, thread_id: int) -> None:
         if deleted:
             await Circle.filter(id=thread.circle_id).update(thread_count=F("thread_count") - 1)  # type: ignore[attr-defined]
             await User.filter(id=thread.author_id).update(thread_count=F("thread_count") - 1)  # type: ignore[attr-defined]
+            await enqueue("thread", thread.id)
     if deleted and thread.first_post_id:
         opening = await Post.get_or_none(id=thread.first_post_id)
         if opening is not None:
@@ -173,6 +179,7 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
         await Thread.filter(id=thread.id).update(post_count=F("post_count") + 1, last_activity_at=at)
         await Circle.filter(id=access.circle.id).update(last_activity_at=at)
         await User.filter(id=user.id).update(post_count=F("post_count") + 1)
+        await enqueue("post", post.id)
     post.thread = thread
     post.author = user
     await emit("post_created", post=post, thread=thread, user=user)
@@ -238,10 +245,19 @@ async def edit_post(viewer: User | None, post_id: int, body: str, *, max_length:
             post=post, editor=user, body=post.body, html=post.html, written_at=post.edited_at or post.created_at
         )
         await Post.filter(id=post.id).update(body=body, html=html, edited_at=at)
+        await _enqueue_post(view.thread, post.id)
     previous_body = post.body
     post.body, post.html, post.edited_at = body, html, at
     await emit("post_edited", post=post, previous_body=previous_body, user=user)
     return post
+
+
+async def _enqueue_post(thread: Thread, post_id: int) -> None:
+    """The opening post is searched as part of its thread."""
+    await enqueue(
+        "thread" if thread.first_post_id == post_id else "post",
+        thread.id if thread.first_post_id == post_id else post_id,
+    )
 
 
 async def delete_post(viewer: User | None, post_id: int) -> None:
@@ -257,6 +273,7 @@ async def delete_post(viewer: User | None, post_id: int) -> None:
         if deleted:
             await Thread.filter(id=view.thread.id).update(post_count=F("post_count") - 1)
             await User.filter(id=post.author_id).update(post_count=F("post_count") - 1)  # type: ignore[attr-defined]
+            await enqueue("post", post.id)
     if deleted:
         await emit("post_deleted", post=post, user=user)
 

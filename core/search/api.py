@@ -1,0 +1,33 @@
+"""JSON API of search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.errors import Message, ValidationError
+from core.pagination import parse_limit
+from core.search import service
+from core.web.jsonapi import ApiCall, ApiRouter
+
+router = ApiRouter("search")
+
+
+def parse_offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    if not cursor.isdigit() or int(cursor) > 1000:
+        raise ValidationError({"cursor": Message("This cursor is not one this list gave out.")})
+    return int(cursor)
+
+
+@router.route(
+    "GET", "/search", "Search what the viewer may see: ?q=words&circle=slug&author=username&order=relevance|newest",
+    query=("q", "circle", "author", "order", "limit", "cursor"),
+)  # fmt: skip
+async def search(call: ApiCall[None]) -> dict[str, Any]:
+    offset, limit = parse_offset(call.query("cursor")), parse_limit(call.query("limit"))
+    items, more = await service.search(
+        call.request.app.state.search, call.viewer, call.query("q") or "", circle=call.query("circle") or None,
+        author=call.query("author") or None, order=call.query("order") or "relevance", offset=offset, limit=limit,
+    )  # fmt: skip
+    return {"items": [service.hit_json(item) for item in items], "next": str(offset + limit) if more else None}

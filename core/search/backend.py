@@ -1,0 +1,264 @@
+"""The search index behind one small interface (``SearchBackend``), kept in Whoosh here. A PostgreSQL full-text
+backend for installs on several machines would implement the same three methods."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any, Protocol
+
+from whoosh import index
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.highlight import ContextFragmenter, Formatter, get_text
+from whoosh.query import And, Or, Query, Term
+from whoosh.searching import Searcher
+
+from core.plugins.kinds import SearchDocument
+from core.search.analysis import analyzer
+
+MAX_QUERY_WORDS = 10
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    object_id: int
+    thread_id: int
+    circle_id: int
+    author_id: int
+    title: str
+    snippet: str  # HTML: the text escaped, the matched words in <mark>
+    url: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    words: str
+    allowed_circles: frozenset[int] | None  # None: every circle (an administrator)
+    circle_id: int | None = None
+    author_id: int | None = None
+    newest_first: bool = False
+    offset: int = 0
+    limit: int = 20
+
+
+class SearchBackend(Protocol):
+    def apply(self, upserts: list[SearchDocument], removals: list[tuple[str, int]], removed_threads: list[int]) -> None:
+        """Add or replace ``upserts``, remove ``removals`` (kind, id) and everything of ``removed_threads``."""
+
+    def search(self, request: SearchRequest) -> tuple[list[Hit], bool]:
+        """One page of hits, and whether more follow."""
+
+    def rebuild(self) -> Rebuild:
+        """Start building a new index, to be put in place of the current one when finished."""
+
+
+class Rebuild(Protocol):
+    def add(self, documents: list[SearchDocument]) -> None: ...
+
+    def finish(self) -> None:
+        """Put the new index in place of the current one (atomically)."""
+
+    def abort(self) -> None: ...
+
+
+def schema() -> Schema:
+    words = analyzer()
+    return Schema(
+        key=ID(unique=True),
+        kind=STORED,
+        object_id=STORED,
+        thread_id=ID(stored=True),
+        circle_id=ID(stored=True),
+        author_id=ID(stored=True),
+        title=TEXT(analyzer=words, field_boost=3.0),
+        body=TEXT(analyzer=words, stored=True),
+        heading=STORED,
+        url=STORED,
+        created_at=NUMERIC(float, stored=True, sortable=True),
+    )
+
+
+class MarkFormatter(Formatter):
+    """Snippets as HTML: everything escaped, the matched words wrapped in <mark>."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return escape(text, quote=False)
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"<mark>{escape(get_text(text, token, replace), quote=False)}</mark>"
+
+
+def _document_fields(document: SearchDocument) -> dict[str, Any]:
+    return {
+        "key": f"{document.kind}:{document.id}",
+        "kind": document.kind,
+        "object_id": document.id,
+        "thread_id": str(document.thread_id),
+        "circle_id": str(document.circle_id),
+        "author_id": str(document.author_id),
+        "title": document.title if document.title_searchable else "",
+        "body": document.body,
+        "heading": document.title,
+        "url": document.url,
+        "created_at": document.created_at.timestamp(),
+    }
+
+
+class WhooshBackend:
+    """A Whoosh index in ``folder``: the generation named in ``folder/CURRENT``, so that a rebuild swaps in whole."""
+
+    REFRESH_EVERY = 0.5  # seconds between checks that another process has committed
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._searcher: Searcher | None = None
+        self._searcher_generation = ""
+        self._checked_at = 0.0
+        self._analyzer = analyzer()
+        if not (folder / "CURRENT").exists():
+            self._create_generation("g1")
+            self._point_at("g1")
+
+    def _current(self) -> str:
+        return (self.folder / "CURRENT").read_text().strip()
+
+    def _create_generation(self, name: str) -> index.Index:
+        path = self.folder / name
+        path.mkdir(parents=True, exist_ok=True)
+        return index.create_in(str(path), schema())
+
+    def _point_at(self, name: str) -> None:
+        pointer = self.folder / "CURRENT.tmp"
+        pointer.write_text(name)
+        os.replace(pointer, self.folder / "CURRENT")  # atomic: readers see the old index or the new, never half
+
+    def _open(self) -> index.Index:
+        return index.open_dir(str(self.folder / self._current()))
+
+    def apply(self, upserts: list[SearchDocument], removals: list[tuple[str, int]], removed_threads: list[int]) -> None:
+        writer = self._open().writer(timeout=30.0)
+        try:
+            for kind, object_id in removals:
+                writer.delete_by_term("key", f"{kind}:{object_id}")
+            for thread_id in removed_threads:
+                writer.delete_by_term("thread_id", str(thread_id))
+            for document in upserts:
+                writer.update_document(**_document_fields(document))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._checked_at = 0.0  # our own commit: look again at once
+
+    def rebuild(self) -> WhooshRebuild:
+        return WhooshRebuild(self)
+
+    def _fresh_searcher(self) -> Searcher:
+        now = time.monotonic()
+        if self._searcher is None or now - self._checked_at > self.REFRESH_EVERY:
+            self._checked_at = now
+            for attempt in range(5):
+                try:
+                    self._refresh()
+                    break
+                except FileNotFoundError:
+                    # A writer committed and removed the files of the version being opened: open the newer one.
+                    if attempt == 4:
+                        raise
+                    time.sleep(0.01)
+        assert self._searcher is not None
+        return self._searcher
+
+    def _refresh(self) -> None:
+        generation = self._current()
+        if self._searcher is None or generation != self._searcher_generation:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = self._open().searcher()
+            self._searcher_generation = generation
+        elif not self._searcher.up_to_date():
+            # A new searcher, not Searcher.refresh(): refresh reuses segment readers, and with them stale deletions.
+            self._searcher.close()
+            self._searcher = self._open().searcher()
+
+    def query_words(self, words: str) -> list[str]:
+        seen: list[str] = []
+        for token in self._analyzer(words, mode="query"):
+            if token.text not in seen:
+                seen.append(token.text)
+        return seen[:MAX_QUERY_WORDS]
+
+    def _query(self, words: list[str]) -> Query:
+        return And([Or([Term("title", word), Term("body", word)]) for word in words])
+
+    def search(self, request: SearchRequest) -> tuple[list[Hit], bool]:
+        words = self.query_words(request.words)
+        if not words or (request.allowed_circles is not None and not request.allowed_circles):
+            return [], False
+        searcher = self._fresh_searcher()
+        conditions: list[Query] = []
+        if request.allowed_circles is not None:
+            conditions.append(Or([Term("circle_id", str(circle)) for circle in sorted(request.allowed_circles)]))
+        if request.circle_id is not None:
+            conditions.append(Term("circle_id", str(request.circle_id)))
+        if request.author_id is not None:
+            conditions.append(Term("author_id", str(request.author_id)))
+        allowed = And(conditions) if len(conditions) > 1 else (conditions[0] if conditions else None)
+        wanted = request.offset + request.limit + 1
+        results = searcher.search(
+            self._query(words), limit=wanted, filter=allowed, sortedby="created_at" if request.newest_first else None,
+            reverse=request.newest_first, terms=True,
+        )  # fmt: skip
+        results.fragmenter = ContextFragmenter(maxchars=160, surround=40)
+        results.formatter = MarkFormatter()
+        hits = []
+        for hit in list(results)[request.offset : request.offset + request.limit]:
+            body = hit["body"]
+            snippet = hit.highlights("body", text=body, top=2) or escape(body[:160], quote=False)
+            hits.append(
+                Hit(
+                    kind=hit["kind"],
+                    object_id=hit["object_id"],
+                    thread_id=int(hit["thread_id"]),
+                    circle_id=int(hit["circle_id"]),
+                    author_id=int(hit["author_id"]),
+                    title=hit["heading"],
+                    snippet=snippet,
+                    url=hit["url"],
+                    created_at=hit["created_at"],
+                )  # fmt: skip
+            )
+        return hits, results.scored_length() > request.offset + request.limit
+
+
+class WhooshRebuild:
+    """A new generation of the index, written beside the current one and switched to when finished."""
+
+    def __init__(self, backend: WhooshBackend) -> None:
+        self.backend = backend
+        self.old = backend._current()
+        self.new = f"g{int(self.old[1:]) + 1}" if self.old[1:].isdigit() else "g1"
+        shutil.rmtree(backend.folder / self.new, ignore_errors=True)
+        self.writer = backend._create_generation(self.new).writer(limitmb=256)
+
+    def add(self, documents: list[SearchDocument]) -> None:
+        for document in documents:
+            self.writer.add_document(**_document_fields(document))
+
+    def finish(self) -> None:
+        self.writer.commit(optimize=True)
+        self.backend._point_at(self.new)
+        shutil.rmtree(self.backend.folder / self.old, ignore_errors=True)
+
+    def abort(self) -> None:
+        self.writer.cancel()
+        shutil.rmtree(self.backend.folder / self.new, ignore_errors=True)

@@ -1,0 +1,76 @@
+"""Search, registered through the plugin hooks: its API and page, its indexer's life, and the core's documents."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
+
+from core.plugins import SearchSource, hookimpl
+from core.search import api, commands, outbox, routes
+from core.search.backend import WhooshBackend
+from core.search.service import Search
+from core.threads.search import SOURCES
+from core.web.jsonapi import ApiRouter
+
+
+def make_search(site: Any) -> Search:
+    sources = {
+        source.kind: source for _, offered in site.plugins.call_startup("register_search_sources") for source in offered
+    }
+    return Search(WhooshBackend(site.config.data_dir / "search"), sources)
+
+
+@hookimpl
+def register_api_routes() -> list[ApiRouter]:
+    return [api.router]
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes
+
+
+@hookimpl
+def register_search_sources() -> list[SearchSource]:
+    return SOURCES
+
+
+@hookimpl
+def register_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
+    command = subparsers.add_parser("reindex", help="rebuild the search index from the database (safe while serving)")
+    command.set_defaults(run=commands.cmd_reindex)
+
+
+@hookimpl
+async def startup(app: Starlette) -> None:
+    outbox.reset()
+    app.state.search = make_search(app.state.site)
+    app.state.search.start()
+
+
+@hookimpl
+async def shutdown(app: Starlette) -> None:
+    await app.state.search.stop()
+
+
+@hookimpl
+def thread_created() -> None:
+    outbox.wake()
+
+
+@hookimpl
+def post_created() -> None:
+    outbox.wake()
+
+
+@hookimpl
+def post_edited() -> None:
+    outbox.wake()
+
+
+@hookimpl
+def post_deleted() -> None:
+    outbox.wake()

@@ -1,0 +1,111 @@
+"""The index is fed from the outbox: nothing is lost when the server dies, one indexer works at a time, and a full
+rebuild is safe while the server runs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx2
+import pytest
+from live import ROOT, live_server, server_env
+
+from core.search import indexer
+from core.search.models import SearchLease
+
+PASSWORD = "correct horse battery"
+
+
+def token(base: str, name: str) -> dict[str, str]:
+    httpx2.post(
+        f"{base}/api/v1/auth/register", json={"username": name, "email": f"{name}@example.com", "password": PASSWORD}
+    )
+    response = httpx2.post(f"{base}/api/v1/auth/token", json={"login": name, "password": PASSWORD})
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def found(base: str, word: str) -> int:
+    return len(httpx2.get(f"{base}/api/v1/search", params={"q": word, "limit": 100}).json()["items"])
+
+
+def wait_until(condition, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.sqlite_only
+def test_writes_outlive_a_killed_server_and_reach_the_index_after_restart(tmp_path):
+    with live_server(tmp_path) as server:
+        auth = token(server.base, "alice")
+        httpx2.post(f"{server.base}/api/v1/circles", json={"slug": "club", "name": "Club"}, headers=auth)
+        thread = httpx2.post(
+            f"{server.base}/api/v1/circles/club/threads", json={"title": "Start", "body": "nothing"}, headers=auth
+        ).json()
+        os.kill(server.process.pid, signal.SIGSTOP)  # the indexer cannot run any more...
+        os.kill(server.process.pid, signal.SIGCONT)
+        for index in range(30):
+            httpx2.post(
+                f"{server.base}/api/v1/threads/{thread['id']}/posts", json={"body": f"marmalade {index}"}, headers=auth
+            )
+        os.kill(server.process.pid, signal.SIGKILL)  # ...and dies without warning, mid-way or not
+        server.process.wait()
+    with live_server(tmp_path) as server:
+        assert wait_until(lambda: found(server.base, "marmalade") == 30), found(server.base, "marmalade")
+
+
+def test_one_indexer_holds_the_lease_at_a_time(client):
+    async def scenario():
+        await client.app.state.search.stop()  # the site's own indexer stays out of the way
+        assert await indexer.acquire_lease("first")
+        assert not await indexer.acquire_lease("second")
+        assert await indexer.acquire_lease("first")  # renewing
+        await indexer.release_lease("first")
+        assert await indexer.acquire_lease("second")
+        await SearchLease.filter(name=indexer.LEASE).update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        assert await indexer.acquire_lease("third")  # a crashed holder's lease runs out
+        await SearchLease.filter(name=indexer.LEASE).update(holder=f"{socket.gethostname()[:30]}:999999999:abcd")
+        assert await indexer.acquire_lease("fourth")  # a dead process of this machine needs no waiting
+
+    client.portal.call(scenario)
+
+
+@pytest.mark.sqlite_only
+def test_reindex_rebuilds_everything_while_the_server_runs(tmp_path):
+    with live_server(tmp_path) as server:
+        auth = token(server.base, "alice")
+        httpx2.post(f"{server.base}/api/v1/circles", json={"slug": "club", "name": "Club"}, headers=auth)
+        for index in range(20):
+            httpx2.post(
+                f"{server.base}/api/v1/circles/club/threads",
+                json={"title": f"Quince {index}", "body": "fruit"},
+                headers=auth,
+            )
+        assert wait_until(lambda: found(server.base, "quince") == 20)
+        rebuild = subprocess.Popen(
+            [sys.executable, "server.py", "reindex"],
+            cwd=ROOT,
+            env=server_env(tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for index in range(10):  # written while the rebuild runs
+            httpx2.post(
+                f"{server.base}/api/v1/circles/club/threads",
+                json={"title": f"Quince late {index}", "body": "fruit"},
+                headers=auth,
+            )
+        output = rebuild.communicate(timeout=120)[0]
+        assert rebuild.returncode == 0, output
+        assert "Indexed" in output
+        assert wait_until(lambda: found(server.base, "quince") == 30), found(server.base, "quince")
+        assert found(server.base, "fruit") == 30
