@@ -122,10 +122,13 @@ def cmd_restore(args: argparse.Namespace, config: Config, host: PluginHost | Non
 async def _demo(config: Config, host: PluginHost | None, size: str, scale: int) -> None:
     from core import demo
     from core.accounts.passwords import Passwords
+    from core.search.commands import reindex
 
     async with database(config, host.models_apps() if host else None):
         hasher = Passwords(config.password_time_cost, config.password_memory_cost)
         await (demo.small(hasher) if size == "small" else demo.large(hasher, scale=scale))
+        if host is not None:
+            await reindex(config, host)  # the demo writes in bulk, past the outbox: index it whole
 
 
 def cmd_demo(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:

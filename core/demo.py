@@ -119,11 +119,20 @@ WORDS_ZH = "今天 周末 活动 报名 大家 圈子 分享 推荐 问题 谢�
 WORDS_EN = "weekend meeting book club members question thanks route photos weather discussion suggestion product experience reading family habit city walk friends schedule venue budget library coffee evening".split()
 
 
+RARE_ZH = "假酒 投诉 售后 团购 积分 礼品 鉴定 快递 退款 发票".split()
+RARE_EN = "aardvark marmalade volcano quince persimmon kumquat zeppelin harpsichord origami saxophone".split()
+# Words are drawn with Zipf-like weights (a few very common, most rare), as in real text.
+ZIPF_ZH = [1 / rank for rank in range(1, len(WORDS_ZH) + 1)]
+ZIPF_EN = [1 / rank for rank in range(1, len(WORDS_EN) + 1)]
+
+
 def _sentence(rng: random.Random) -> str:
-    if rng.random() < 0.5:
-        return "".join(rng.choice(WORDS_ZH) for _ in range(rng.randint(4, 12))) + "。"
-    words = [rng.choice(WORDS_EN) for _ in range(rng.randint(5, 14))]
-    return " ".join(words).capitalize() + "."
+    chinese = rng.random() < 0.5
+    pool, weights, rare = (WORDS_ZH, ZIPF_ZH, RARE_ZH) if chinese else (WORDS_EN, ZIPF_EN, RARE_EN)
+    words = rng.choices(pool, weights, k=rng.randint(4, 12))
+    if rng.random() < 0.02:
+        words.insert(rng.randrange(len(words)), rng.choice(rare))
+    return "".join(words) + "。" if chinese else " ".join(words).capitalize() + "."
 
 
 async def _user(number: int, username: str, display_name: str, password_hash: str) -> User:

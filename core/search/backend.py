@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from whoosh import index
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
-from whoosh.query import And, Or, Query, Term
+from whoosh.query import And, AndMaybe, Or, Query, Term
 from whoosh.searching import Searcher
 
 from core.plugins.kinds import SearchDocument
@@ -76,8 +76,10 @@ def schema() -> Schema:
         thread_id=ID(stored=True),
         circle_id=ID(stored=True),
         author_id=ID(stored=True),
-        title=TEXT(analyzer=words, field_boost=3.0),
-        body=TEXT(analyzer=words, stored=True),
+        # Matching is on ``text`` (title and body together); a match in ``title`` only adds to the score.
+        text=TEXT(analyzer=words),
+        title=TEXT(analyzer=words, field_boost=2.0),
+        body=STORED,
         heading=STORED,
         url=STORED,
         created_at=NUMERIC(float, stored=True, sortable=True),
@@ -104,6 +106,7 @@ def _document_fields(document: SearchDocument) -> dict[str, Any]:
         "thread_id": str(document.thread_id),
         "circle_id": str(document.circle_id),
         "author_id": str(document.author_id),
+        "text": f"{document.title}\n{document.body}" if document.title_searchable else document.body,
         "title": document.title if document.title_searchable else "",
         "body": document.body,
         "heading": document.title,
@@ -122,6 +125,11 @@ class WhooshBackend:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._searcher: Searcher | None = None
         self._searcher_generation = ""
+        # The documents of each circle, per segment of the index (segments never change once written), and the
+        # union for each set of visible circles, per searcher: the visibility filter is exact and costs almost
+        # nothing per query, and little after each commit (only the new segment is read).
+        self._segment_circles: dict[str, dict[str, list[int]]] = {}
+        self._visible_docs: dict[frozenset[int], set[int]] = {}
         self._checked_at = 0.0
         self._analyzer = analyzer()
         if not (folder / "CURRENT").exists():
@@ -179,6 +187,7 @@ class WhooshBackend:
         return self._searcher
 
     def _refresh(self) -> None:
+        self._visible_docs.clear()
         generation = self._current()
         if self._searcher is None or generation != self._searcher_generation:
             if self._searcher is not None:
@@ -190,6 +199,31 @@ class WhooshBackend:
             self._searcher.close()
             self._searcher = self._open().searcher()
 
+    def _visible(self, searcher: Searcher, circles: frozenset[int]) -> set[int]:
+        """The document numbers of ``circles``' documents in this searcher's view of the index."""
+        docs = self._visible_docs.get(circles)
+        if docs is not None:
+            return docs
+        docs = set()
+        wanted = {str(circle) for circle in circles}
+        current: set[str] = set()
+        for reader, offset in searcher.reader().leaf_readers():
+            segment = reader.segment()
+            key = segment.segment_id() if segment is not None else str(id(reader))
+            current.add(key)
+            per_circle = self._segment_circles.get(key)
+            if per_circle is None:
+                per_circle = self._segment_circles[key] = {
+                    term.decode(): list(reader.postings("circle_id", term).all_ids())
+                    for term in reader.lexicon("circle_id")
+                }
+            for circle in wanted & per_circle.keys():
+                docs.update(offset + docnum for docnum in per_circle[circle])
+        for gone in self._segment_circles.keys() - current:  # merged away
+            del self._segment_circles[gone]
+        self._visible_docs[circles] = docs
+        return docs
+
     def query_words(self, words: str) -> list[str]:
         seen: list[str] = []
         for token in self._analyzer(words, mode="query"):
@@ -198,32 +232,32 @@ class WhooshBackend:
         return seen[:MAX_QUERY_WORDS]
 
     def _query(self, words: list[str]) -> Query:
-        return And([Or([Term("title", word), Term("body", word)]) for word in words])
+        required = And([Term("text", word) for word in words]) if len(words) > 1 else Term("text", words[0])
+        return AndMaybe(required, Or([Term("title", word) for word in words]))
 
     def search(self, request: SearchRequest) -> tuple[list[Hit], bool]:
         words = self.query_words(request.words)
         if not words or (request.allowed_circles is not None and not request.allowed_circles):
             return [], False
         searcher = self._fresh_searcher()
-        conditions: list[Query] = []
-        if request.allowed_circles is not None:
-            conditions.append(Or([Term("circle_id", str(circle)) for circle in sorted(request.allowed_circles)]))
+        query = self._query(words)
         if request.circle_id is not None:
-            conditions.append(Term("circle_id", str(request.circle_id)))
+            query = And([query, Term("circle_id", str(request.circle_id))])
         if request.author_id is not None:
-            conditions.append(Term("author_id", str(request.author_id)))
-        allowed = And(conditions) if len(conditions) > 1 else (conditions[0] if conditions else None)
+            query = And([query, Term("author_id", str(request.author_id))])
+        visible = None if request.allowed_circles is None else self._visible(searcher, request.allowed_circles)
         wanted = request.offset + request.limit + 1
         results = searcher.search(
-            self._query(words), limit=wanted, filter=allowed, sortedby="created_at" if request.newest_first else None,
-            reverse=request.newest_first, terms=True,
+            query, limit=wanted, filter=visible, sortedby="created_at" if request.newest_first else None,
+            reverse=request.newest_first,
         )  # fmt: skip
         results.fragmenter = ContextFragmenter(maxchars=160, surround=40)
         results.formatter = MarkFormatter()
         hits = []
-        for hit in list(results)[request.offset : request.offset + request.limit]:
+        # Slicing the top hits (not list(results), which counts every match) keeps to the top N.
+        for hit in results[request.offset : request.offset + request.limit]:
             body = hit["body"]
-            snippet = hit.highlights("body", text=body, top=2) or escape(body[:160], quote=False)
+            snippet = hit.highlights("text", text=body, top=2) or escape(body[:160], quote=False)
             hits.append(
                 Hit(
                     kind=hit["kind"],
