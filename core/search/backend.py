@@ -82,7 +82,7 @@ def schema() -> Schema:
         body=STORED,
         heading=STORED,
         url=STORED,
-        created_at=NUMERIC(float, stored=True, sortable=True),
+        created_at=NUMERIC(int, bits=64, stored=True, sortable=True),
     )
 
 
@@ -111,7 +111,7 @@ def _document_fields(document: SearchDocument) -> dict[str, Any]:
         "body": document.body,
         "heading": document.title,
         "url": document.url,
-        "created_at": document.created_at.timestamp(),
+        "created_at": int(document.created_at.timestamp()),
     }
 
 
