@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint lock clean messages
+.PHONY: run test bench lint lock clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ test: $(STAMP) $(MO)
 	$(BIN)/ruff check .
 	QUANZI_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 	QUANZI_TEST_POSTGRES=$$(bash scripts/postgres-for-tests.sh) $(BIN)/python -m pytest -m "not sqlite_only"
+
+# The benchmark (bench/run.py): builds the large demo data set in a scratch dir and loads the server with wrk.
+# BENCH_ARGS="--scale 10" for the growth figures.
+bench: $(STAMP) $(MO)
+	bash scripts/system-packages.sh --bench
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

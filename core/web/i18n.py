@@ -85,11 +85,19 @@ def template_context(catalogues: Catalogues, locale: str) -> dict[str, Any]:
     }
 
 
+# Parsed once: Babel looks a locale name up among every locale it knows each time it is given a string.
+BABEL_LOCALES = {locale: Locale.parse(locale) for locale in LOCALES}
+
+
+def _locale(context: Context) -> Locale:
+    return BABEL_LOCALES.get(context.get("locale", "en"), BABEL_LOCALES["en"])
+
+
 @pass_context
 def _datetime(context: Context, value: datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
-    return format_datetime(value, format=format, tzinfo=UTC, locale=context.get("locale", "en"))
+    return format_datetime(value, format=format, tzinfo=UTC, locale=_locale(context))
 
 
 @pass_context
@@ -98,12 +106,12 @@ def _ago(context: Context, value: datetime | None) -> str:
     if value is None:
         return ""
     delta = value - datetime.now(UTC)
-    return format_timedelta(delta, add_direction=True, threshold=1.1, locale=context.get("locale", "en"))
+    return format_timedelta(delta, add_direction=True, threshold=1.1, locale=_locale(context))
 
 
 @pass_context
 def _number(context: Context, value: int | float) -> str:
-    return format_decimal(value, locale=context.get("locale", "en"))
+    return format_decimal(value, locale=_locale(context))
 
 
 @pass_context

@@ -1,0 +1,133 @@
+"""``make bench``: the demo's large data set in a scratch data dir, the server as a real process (one worker,
+SQLite), loaded by wrk at 32 connections; one table of requests/s, p50 and p99 per page, as a share of the
+ceiling (bench/ceiling.py) measured in the same run, and the server's peak RSS.
+
+    .venv/bin/python bench/run.py [--scale N] [--duration SECONDS] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx2
+
+ROOT = Path(__file__).resolve().parent.parent
+CONNECTIONS = 32
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx2.get(url, timeout=2).status_code < 500:
+                return
+        except httpx2.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def wrk(url: str, duration: int) -> tuple[float, float, float]:
+    """Requests per second, p50 and p99 in milliseconds."""
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+
+    def latency(label: str) -> float:
+        value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    if "Non-2xx" in output:
+        raise RuntimeError(f"{url} answered errors under load:\n{output}")
+    return rate, latency("50"), latency("99")
+
+
+def peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--keep", type=Path, help="reuse (or keep) this data dir instead of a scratch one")
+    args = parser.parse_args()
+    data = args.keep or Path(tempfile.mkdtemp(prefix="quanzi-bench-"))
+    env = {**os.environ, "QUANZI_DATA_DIR": str(data), "QUANZI_RATE_LIMIT_SCALE": "0"}
+    env.pop("QUANZI_DATABASE_URL", None)
+    db = data / "quanzi.sqlite3"
+    if not db.exists():
+        started = time.monotonic()
+        subprocess.run(
+            [sys.executable, "server.py", "demo", "--size", "large", "--scale", str(args.scale)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        print(f"data set built in {time.monotonic() - started:.0f} s")
+    with sqlite3.connect(db) as connection:
+        long_id, long_posts = connection.execute(
+            "SELECT id, post_count FROM threads ORDER BY post_count DESC LIMIT 1"
+        ).fetchone()
+        slug = connection.execute(
+            "SELECT slug FROM circles WHERE visibility = 'public' ORDER BY id LIMIT 1"
+        ).fetchone()[0]
+        posts = connection.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
+    last_page = -(-long_posts // 20)
+    pages = {
+        "home": "/",
+        "circle": f"/c/{slug}",
+        "thread, first page": f"/t/{long_id}",
+        f"thread, page {last_page}": f"/t/{long_id}?page={last_page}",
+        "thread posts API": f"/api/v1/threads/{long_id}/posts",
+        "search API": "/api/v1/search?q=weekend",
+    }
+    server = subprocess.Popen([sys.executable, "server.py", "serve", "--port", "8391", "--log-level", "warning"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    ceiling = subprocess.Popen([sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--port", "8392", "--log-level", "warning"], cwd=ROOT,
+                               env={**env, "QUANZI_BENCH_DB": str(db), "QUANZI_BENCH_THREAD": str(long_id)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        wait_for("http://127.0.0.1:8391/healthz")
+        wait_for("http://127.0.0.1:8392/")
+        for path in pages.values():  # warm up: templates compiled, search index opened
+            httpx2.get(f"http://127.0.0.1:8391{path}", timeout=30)
+        ceiling_rate, ceiling_p50, ceiling_p99 = wrk("http://127.0.0.1:8392/", args.duration)
+        rows = [(name, *wrk(f"http://127.0.0.1:8391{path}", args.duration)) for name, path in pages.items()]
+        rss = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        ceiling.terminate()
+        server.wait()
+        ceiling.wait()
+        if not args.keep:
+            shutil.rmtree(data, ignore_errors=True)
+    print(
+        f"\nQuanzi benchmark: {posts:,} posts, one worker on SQLite, wrk with {CONNECTIONS} connections for {args.duration} s each\n"
+    )
+    print(f"| {'page':<22} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'× ceiling':>9} |")
+    print(f"| {'-' * 22} | {'-' * 8}: | {'-' * 7}: | {'-' * 7}: | {'-' * 9}: |")
+    print(
+        f"| {'ceiling (bare app)':<22} | {ceiling_rate:>8.0f} | {ceiling_p50:>7.1f} | {ceiling_p99:>7.1f} | {1:>9.2f} |"
+    )
+    for name, rate, p50, p99 in rows:
+        print(f"| {name:<22} | {rate:>8.0f} | {p50:>7.1f} | {p99:>7.1f} | {rate / ceiling_rate:>9.2f} |")
+    print(f"\nserver peak RSS: {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
