@@ -467,3 +467,27 @@ def test_the_admin_applies_a_scenario_template_to_a_circle(client, admin, member
     )
     assert response.status_code == 303
     assert len(client.get("/api/v1/circles/club/threads").json()["items"]) == 2
+
+
+def test_a_theme_overrides_a_template_and_extends_the_default_one(client, admin, tmp_path, monkeypatch):
+    import shutil
+
+    from core.site import service as site_service
+    from core.web import templating
+
+    themes = tmp_path / "themes"
+    shutil.copytree(templating.THEMES / "default", themes / "default")
+    (themes / "harbour" / "templates").mkdir(parents=True)
+    (themes / "harbour" / "templates" / "home.html").write_text(
+        '{% extends "default:home.html" %}{% block title %}Harbour theme{% endblock %}'
+    )
+    monkeypatch.setattr(templating, "THEMES", themes)
+    monkeypatch.setattr(site_service, "THEMES_DIR", themes)
+    csrf = admin()
+    assert "harbour" in client.get("/admin/settings").text
+    client.post(
+        "/admin/settings", data={"site_name": "Quanzi", "default_locale": "en", "theme": "harbour", "csrf_token": csrf}
+    )
+    page = client.get("/")
+    assert "<title>Harbour theme · Quanzi</title>" in page.text and "Latest discussions" in page.text
+    assert "/static/themes/harbour/theme.css" in page.text
