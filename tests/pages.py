@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from starlette.testclient import TestClient
 
 from core.plugins.testing import sign_in
@@ -16,8 +14,3 @@ def csrf_of(client: TestClient) -> str:
 def browser(client: TestClient, username: str) -> str:
     """Log ``client`` in as ``username`` (registering them); returns the session's CSRF token."""
     return sign_in(client, username)
-
-
-def text_of(html: str) -> str:
-    """The visible text of a page, roughly: tags removed, whitespace squeezed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())

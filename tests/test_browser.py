@@ -54,19 +54,22 @@ def sign_up(page: Page, username: str) -> None:
     expect(page.get_by_role("link", name=username)).to_be_visible()
 
 
+def start_circle_and_discussion(page: Page, circle: str, slug: str, title: str, body: str) -> None:
+    page.goto("/circles/new")
+    page.get_by_label("名称").fill(circle)
+    page.get_by_label("地址").fill(slug)
+    page.get_by_role("button", name="创建圈子").click()
+    expect(page.get_by_role("heading", name=circle)).to_be_visible()
+    page.get_by_role("link", name="发起讨论").click()
+    page.get_by_label("标题").fill(title)
+    page.get_by_label("内容").fill(body)
+    page.get_by_role("button", name="发布").click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+
+
 def test_a_newcomer_signs_up_starts_a_discussion_and_replies_on_a_phone(phone: Page):
     sign_up(phone, "小明")
-    phone.goto("/circles/new")
-    phone.get_by_label("名称").fill("读书会")
-    phone.get_by_label("地址").fill("books")
-    phone.get_by_role("button", name="创建圈子").click()
-    expect(phone.get_by_role("heading", name="读书会")).to_be_visible()
-
-    phone.get_by_role("link", name="发起讨论").click()
-    phone.get_by_label("标题").fill("这个月读什么？")
-    phone.get_by_label("内容").fill("推荐一本**好书**吧")
-    phone.get_by_role("button", name="发布").click()
-    expect(phone.get_by_role("heading", name="这个月读什么？")).to_be_visible()
+    start_circle_and_discussion(phone, "读书会", "books", "这个月读什么？", "推荐一本**好书**吧")
     expect(phone.locator(".post-body strong")).to_have_text("好书")
 
     phone.get_by_label("你的回复").fill("我推荐《活着》")
@@ -77,14 +80,7 @@ def test_a_newcomer_signs_up_starts_a_discussion_and_replies_on_a_phone(phone: P
 
 def test_a_guest_sees_a_public_discussion_and_is_asked_to_log_in_to_reply(phone: Page):
     sign_up(phone, "poster")
-    phone.goto("/circles/new")
-    phone.get_by_label("名称").fill("Open club")
-    phone.get_by_label("地址").fill("open")
-    phone.get_by_role("button", name="创建圈子").click()
-    phone.get_by_role("link", name="发起讨论").click()
-    phone.get_by_label("标题").fill("Hello everyone")
-    phone.get_by_label("内容").fill("First!")
-    phone.get_by_role("button", name="发布").click()
+    start_circle_and_discussion(phone, "Open club", "open", "Hello everyone", "First!")
     url = phone.url
     phone.get_by_role("button", name="退出").click()
     phone.goto(url)
