@@ -21,7 +21,7 @@ from core.accounts.passwords import Passwords
 from core.config import Config
 from core.db import tortoise_config
 from core.plugins.host import PluginHost, activate
-from core.plugins.kinds import ContentKind
+from core.plugins.kinds import ContentKind, NotificationKind
 from core.site.service import THEMES_DIR, SiteSettings, installed_themes
 from core.web.bodylimit import BodyLimit
 from core.web.errors import EXCEPTION_HANDLERS
@@ -47,6 +47,7 @@ class Site:
     catalogues: Catalogues
     settings: SiteSettings
     content_kinds: dict[str, ContentKind]
+    notification_kinds: dict[str, NotificationKind]
     endpoints: list[Endpoint]
 
 
@@ -93,6 +94,9 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
         catalogues=Catalogues([folder for folder in plugin_locales if folder.is_dir()]),
         settings=SiteSettings(),
         content_kinds=kinds,
+        notification_kinds={
+            kind.name: kind for _, offered in host.call_startup("register_notification_kinds") for kind in offered
+        },
         endpoints=endpoints,
     )
 

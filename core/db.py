@@ -19,6 +19,7 @@ CORE_MODELS = [
     "core.threads.models",
     "core.site.models",
     "core.search.models",
+    "core.notifications.models",
 ]
 
 # SQLite: WAL and foreign keys are Tortoise's defaults; a busy timeout lets a second process (backup, the CLI)

@@ -36,3 +36,20 @@ def test_the_public_plugin_api_is_sorted_and_complete():
 
     assert core.plugins.__all__ == sorted(core.plugins.__all__)
     assert all(hasattr(core.plugins, name) for name in core.plugins.__all__)
+
+
+def test_the_chinese_catalogue_translates_every_string_of_the_ui():
+    from babel.messages.pofile import read_po
+
+    root = DOCS.parent
+    with (
+        (root / "locale/messages.pot").open("rb") as pot,
+        (root / "locale/zh_CN/LC_MESSAGES/messages.po").open("rb") as po,
+    ):
+        template = {message.id for message in read_po(pot) if message.id}
+        catalog = read_po(po)
+    translated = {
+        message.id for message in catalog
+        if message.id and "fuzzy" not in message.flags and all(message.string if isinstance(message.string, tuple) else [message.string])
+    }  # fmt: skip
+    assert template - translated == set(), "run `make messages` and translate locale/zh_CN/LC_MESSAGES/messages.po"

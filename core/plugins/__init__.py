@@ -7,6 +7,7 @@ import pluggy
 from core.plugins.kinds import (
     ContentKind,
     ModelsApp,
+    NotificationKind,
     Scenario,
     ScenarioContext,
     SearchDocument,
@@ -21,6 +22,7 @@ hookimpl = pluggy.HookimplMarker("quanzi")
 __all__ = [
     "ContentKind",
     "ModelsApp",
+    "NotificationKind",
     "PluginManifest",
     "Scenario",
     "ScenarioContext",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from core.accounts.models import User
     from core.circles.models import Circle
-    from core.plugins.kinds import ContentKind, ModelsApp, Scenario, SearchSource, SlotContent
+    from core.plugins.kinds import ContentKind, ModelsApp, NotificationKind, Scenario, SearchSource, SlotContent
     from core.threads.models import Post, Thread
     from core.web.jsonapi import ApiRouter
 
@@ -59,6 +59,11 @@ def register_static_dir() -> Path | None:
 @hookspec
 def register_content_kinds() -> list[ContentKind]:
     """Kinds of content attached to a thread (a poll, an event): name and the mark shown in thread lists."""
+
+
+@hookspec
+def register_notification_kinds() -> list[NotificationKind]:
+    """Kinds of in-app notification the plugin sends (with ``core.notifications.service.notify``)."""
 
 
 @hookspec

@@ -29,6 +29,7 @@ BUILTIN = (
     "core.circles.hooks",
     "core.threads.hooks",
     "core.search.hooks",
+    "core.notifications.hooks",
     "core.admin.hooks",
 )
 

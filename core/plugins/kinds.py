@@ -51,6 +51,15 @@ class ContentKind:
 
 
 @dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notification: its name, and the sentence shown for it, with ``%(actor)s`` and ``%(title)s``
+    (a ``core.errors.Message``, so that pages show it translated)."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
 class SearchDocument:
     """One thing search can find: it is as visible as the circle it belongs to, and goes with its thread."""
 

@@ -124,7 +124,15 @@ def _translate(context: Context, message: object) -> str:
     return str(gettext(str(message)))
 
 
+@pass_context
+def _translate_format(context: Context, msgid: str, **params: object) -> str:
+    """A message with parameters (member-written text among them), translated, then filled in; the template
+    escapes the result."""
+    gettext = context.get("gettext") or str
+    return str(gettext(msgid)) % params
+
+
 def install_filters(env: Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
-    env.filters.update(datetime=_datetime, ago=_ago, number=_number, t=_translate)
+    env.filters.update(datetime=_datetime, ago=_ago, number=_number, t=_translate, t_format=_translate_format)
     env.globals["language_names"] = LANGUAGE_NAMES

@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
+from core.notifications.service import unread_count
 from core.plugins.kinds import Slot, SlotContent
 from core.web import i18n
 from core.web.auth import resolve_viewer
@@ -40,7 +41,8 @@ async def page_context(request: Request) -> dict[str, Any]:
         request.headers.get("accept-language"),
         settings["default_locale"],
     )
-    return {**i18n.template_context(site.catalogues, locale), "site": settings, "viewer": viewer}
+    unread = await unread_count(viewer) if viewer is not None else 0
+    return {**i18n.template_context(site.catalogues, locale), "site": settings, "viewer": viewer, "unread": unread}
 
 
 async def render(

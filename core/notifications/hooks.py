@@ -1,0 +1,50 @@
+"""Notifications, registered through the plugin hooks: the core's own kinds, sent after the core's writes."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from core.accounts.models import User
+from core.errors import Message
+from core.markdown import mentioned_names
+from core.notifications import api, routes
+from core.notifications.service import notify
+from core.plugins import NotificationKind, hookimpl
+from core.threads.models import Post, Thread
+from core.web.jsonapi import ApiRouter
+
+MENTION = NotificationKind("mention", Message("%(actor)s mentioned you in “%(title)s”"))
+REPLY = NotificationKind("reply", Message("%(actor)s replied to “%(title)s”"))
+
+
+async def _mentioned(post: Post) -> list[User]:
+    names = mentioned_names(post.body)
+    return list(await User.filter(username_key__in=names)) if names else []
+
+
+@hookimpl
+def register_notification_kinds() -> list[NotificationKind]:
+    return [MENTION, REPLY]
+
+
+@hookimpl
+def register_api_routes() -> list[ApiRouter]:
+    return [api.router]
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes
+
+
+@hookimpl
+async def thread_created(thread: Thread, post: Post, user: User) -> None:
+    await notify(MENTION.name, await _mentioned(post), user, thread, post.id)
+
+
+@hookimpl
+async def post_created(post: Post, thread: Thread, user: User) -> None:
+    mentioned = await _mentioned(post)
+    await notify(MENTION.name, mentioned, user, thread, post.id)
+    if thread.author_id not in {member.id for member in mentioned}:  # type: ignore[attr-defined]
+        await notify(REPLY.name, [await User.get(id=thread.author_id)], user, thread, post.id)  # type: ignore[attr-defined]

@@ -1,0 +1,31 @@
+"""In-app notifications: someone mentioned you, replied in your thread, or a plugin's own kinds."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from core.accounts.models import User
+from core.threads.models import Thread
+
+
+class Notification(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="notifications", on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=32)
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    # What it is about: shown only while the member may still see this thread.
+    thread: fields.ForeignKeyRelation[Thread] = fields.ForeignKeyField(
+        "core.Thread", related_name=False, on_delete=fields.CASCADE
+    )
+    post_id = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    read_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "notifications"
+        indexes = (("user_id", "read_at", "id"),)
