@@ -81,14 +81,15 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
         "can_reply": can_reply, "form": form, "kinds": content_kinds(request),
     }  # fmt: skip
     footers: dict[int, Markup] = {}
-    base = {**await page_context(request), **context}
+    known = await page_context(request)
+    base = {**known, **context}
     for post in posts:
         footer = await render_slot(request, Slot.POST_FOOTER, {**base, "post": post})
         if footer:
             footers[post.id] = footer
     context["post_footers"] = footers
     return await render(
-        request, "thread.html", context, status=status, slots=(Slot.THREAD_HEADER, Slot.AFTER_FIRST_POST)
+        request, "thread.html", context, status=status, slots=(Slot.THREAD_HEADER, Slot.AFTER_FIRST_POST), known=known
     )
 
 

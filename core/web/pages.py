@@ -46,10 +46,17 @@ async def page_context(request: Request) -> dict[str, Any]:
 
 
 async def render(
-    request: Request, template: str, context: dict[str, Any], *, status: int = 200, slots: tuple[Slot, ...] = ()
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    slots: tuple[Slot, ...] = (),
+    known: dict[str, Any] | None = None,
 ) -> Response:
-    """The page ``template`` with ``context``, plus what every page knows and the slots it shows."""
-    context = {**await page_context(request), **context}
+    """The page ``template`` with ``context``, plus what every page knows (``known``, when the caller already
+    asked ``page_context``) and the slots it shows."""
+    context = {**(known or await page_context(request)), **context}
     context["slots"] = {slot.value: await render_slot(request, slot, context) for slot in (*PAGE_SLOTS, *slots)}
     response = request.app.state.site.templates.TemplateResponse(request, template, context, status_code=status)
     response.headers["content-language"] = context["lang"]
