@@ -15,4 +15,6 @@ if [ "$status" != "online" ]; then
 fi
 as_root su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'quanzi_test'\"" | grep -q 1 ||
   as_root su postgres -c "psql -p $port -qc \"CREATE ROLE quanzi_test LOGIN PASSWORD 'quanzi_test' CREATEDB\"" >&2
+# Dropping a test database WITH (FORCE) ends the autovacuum worker that may be visiting it: that takes this role.
+as_root su postgres -c "psql -p $port -qc \"GRANT pg_signal_backend TO quanzi_test\"" >&2
 echo "postgres://quanzi_test:quanzi_test@127.0.0.1:$port"

@@ -55,6 +55,18 @@ async def _postgres(statement: str) -> None:
         await connection.close()
 
 
+async def _drop(name: str) -> None:
+    """Drop a test database; a moment's retry covers a connection (autovacuum's, say) still closing."""
+    for attempt in range(10):
+        try:
+            await _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except Exception:
+            if attempt == 9:
+                raise
+            await asyncio.sleep(0.3)
+
+
 @contextmanager
 def fresh_database(config: Config, host: PluginHost | None = None) -> Iterator[Config]:
     """A migrated, empty database for ``config`` (and the plugins of ``host``)."""
@@ -66,7 +78,7 @@ def fresh_database(config: Config, host: PluginHost | None = None) -> Iterator[C
         yield config
     finally:
         if POSTGRES:
-            asyncio.run(_postgres(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            asyncio.run(_drop(name))
 
 
 @contextmanager
