@@ -4,7 +4,6 @@ snippets never show what the viewer may not see."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +13,7 @@ from core.accounts.models import Role, User
 from core.circles.models import Circle
 from core.errors import Message, NotFound, ValidationError
 from core.permissions import acting, visible_circles
-from core.plugins.kinds import SearchDocument, SearchSource
+from core.plugins.kinds import SearchSource
 from core.search import indexer, outbox
 from core.search.backend import Hit, SearchBackend, SearchRequest
 
@@ -116,14 +115,6 @@ async def search(
         ResultItem(hit, circles[hit.circle_id], authors.get(hit.author_id)) for hit in hits if hit.circle_id in circles
     ]
     return items, more
-
-
-async def all_documents(sources: dict[str, SearchSource], batch: int = 1000) -> AsyncIterator[list[SearchDocument]]:
-    """Every document of every source, in batches (for a full reindex)."""
-    for source in sources.values():
-        ids = await source.all_ids()
-        for start in range(0, len(ids), batch):
-            yield await source.load(ids[start : start + batch])
 
 
 def hit_json(item: ResultItem) -> dict[str, Any]:
