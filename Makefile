@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/messages.po))
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/messages.po plugins/*/locale/*/LC_MESSAGES/messages.po))
 
 .PHONY: run test bench lint lock clean messages
 

@@ -142,7 +142,9 @@ def cmd_makemigrations(args: argparse.Namespace, config: Config, host: PluginHos
     """For developers: write a migration for model changes (Tortoise's autodetector)."""
     from tortoise.cli import cli as tortoise_cli
 
-    sys.argv = ["tortoise", "-c", "core.db.MIGRATIONS_CONFIG", "makemigrations", *args.apps]
+    # Tortoise loads only the apps it is given, and a plugin's models point into the core's: name both.
+    apps = ["core", *(app for app in args.apps if app != "core")]
+    sys.argv = ["tortoise", "-c", "core.db.MIGRATIONS_CONFIG", "makemigrations", *apps]
     tortoise_cli.main()
     return 0
 

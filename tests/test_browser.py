@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from live import live_server
+
+from core.plugins.live import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.sqlite_only

@@ -10,7 +10,8 @@ import sys
 
 import httpx2
 import pytest
-from live import ROOT, live_server, server_env
+
+from core.plugins.live import ROOT, live_server, server_env
 
 PASSWORD = "correct horse battery"
 

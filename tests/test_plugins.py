@@ -13,12 +13,12 @@ from pathlib import Path
 import httpx2
 import pytest
 from conftest import make_circle, register
-from live import ROOT, live_server, server_env
 
 from core.accounts.models import Role
 from core.errors import ConfigError, Conflict
 from core.plugins import PluginManifest, Setting
 from core.plugins.host import InstalledPlugin, PluginHost
+from core.plugins.live import ROOT, live_server, server_env
 from core.plugins.scenarios import apply_scenario
 from core.plugins.testing import make_config
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx2
 import pytest
-from live import ROOT, live_server, server_env
 
+from core.plugins.live import ROOT, live_server, server_env
 from core.search import indexer
 from core.search.models import SearchLease
 

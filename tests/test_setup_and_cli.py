@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from live import ROOT, server_env
 from starlette.routing import Mount
 
+from core.plugins.live import ROOT, server_env
 from core.site.service import issue_setup_token
 
 
@@ -121,7 +121,8 @@ def test_a_backup_taken_while_serving_restores_into_a_new_site(tmp_path):
     import sqlite3
 
     import httpx2
-    from live import live_server
+
+    from core.plugins.live import live_server
 
     live_dir, restored_dir = tmp_path / "live", tmp_path / "restored"
     with live_server(live_dir) as server:

@@ -24,6 +24,7 @@ from core.plugins.manifest import Setting
 from core.plugins.scenarios import apply_scenario, scenarios
 from core.site import service as site_service
 from core.threads.models import Post, Thread
+from core.times import available_timezones
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.pages import render
@@ -59,7 +60,10 @@ async def overview(request: Request) -> Response:
 
 async def _settings_page(request: Request, form: Form, status: int = 200) -> Response:
     return await _page(
-        request, "admin/settings.html", {"form": form, "themes": site_service.installed_themes()}, status
+        request,
+        "admin/settings.html",
+        {"form": form, "themes": site_service.installed_themes(), "timezones": available_timezones()},
+        status,
     )
 
 
@@ -71,7 +75,9 @@ async def settings(request: Request) -> Response:
 async def save_settings(request: Request) -> Response:
     data = await read_form(request)
     admin = await _admin(request)
-    form = Form.of(data, site_service.SITE_DEFAULTS)
+    # A field the form did not send keeps its value (a form from before a setting existed still saves).
+    form = Form({**await request.app.state.site.settings.current(), **Form.of(data, data.keys()).values})
+    form.values.pop("csrf_token", None)
     try:
         await site_service.update_site_settings(admin, form.values)
     except ValidationError as error:

@@ -47,7 +47,7 @@ class ContentKind:
 
     name: str
     mark: str
-    label: str = ""
+    label: str = ""  # a core.errors.Message, so that lists show it translated
 
 
 @dataclass(frozen=True)

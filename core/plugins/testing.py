@@ -15,12 +15,14 @@ import asyncio
 import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from core.accounts.models import Role, User
 from core.app import create_app
 from core.config import Config, load_config
 from core.db import run_migrations
@@ -28,6 +30,7 @@ from core.plugins import settings_file
 from core.plugins.host import PluginHost
 
 POSTGRES = os.environ.get("QUANZI_TEST_POSTGRES", "").rstrip("/")
+PASSWORD = "correct horse battery"
 
 
 def make_config(data_dir: Path, **overrides: Any) -> Config:
@@ -111,7 +114,7 @@ def quanzi_site(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
         yield start
 
 
-def sign_in(client: TestClient, username: str, password: str = "correct horse battery") -> str:
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     """Register ``username`` and log this client's browser session in; returns the session's CSRF token."""
     body = {"username": username, "email": f"{username}@example.com", "password": password}
     client.post("/api/v1/auth/register", json=body)
@@ -121,3 +124,53 @@ def sign_in(client: TestClient, username: str, password: str = "correct horse ba
     )
     assert response.status_code == 200, response.text
     return str(response.json()["csrf_token"])
+
+
+@dataclass
+class Member:
+    """A registered member with an API token."""
+
+    username: str
+    token: str
+    email: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def register(client: TestClient, username: str, role: Role = Role.MEMBER) -> Member:
+    email = f"{abs(hash(username))}@example.com"
+    response = client.post("/api/v1/auth/register", json={"username": username, "email": email, "password": PASSWORD})
+    assert response.status_code == 201, response.text
+    if role != Role.MEMBER:
+        client.portal.call(_set_role, username, role)  # type: ignore[union-attr]
+    response = client.post("/api/v1/auth/token", json={"login": username, "password": PASSWORD})
+    assert response.status_code == 201, response.text
+    return Member(username=username, token=response.json()["token"], email=email)
+
+
+async def _set_role(username: str, role: Role) -> None:
+    await User.filter(username=username).update(role=role)
+
+
+def make_circle(client: TestClient, owner: Member, slug: str, **settings: Any) -> dict[str, Any]:
+    body = {"slug": slug, "name": settings.pop("name", slug.title()), **settings}
+    response = client.post("/api/v1/circles", json=body, headers=owner.auth)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def make_thread(
+    client: TestClient, author: Member, slug: str, title: str = "Hello", body: str = "First post"
+) -> dict[str, Any]:
+    response = client.post(f"/api/v1/circles/{slug}/threads", json={"title": title, "body": body}, headers=author.auth)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def reply(client: TestClient, author: Member, thread_id: int, body: str) -> dict[str, Any]:
+    response = client.post(f"/api/v1/threads/{thread_id}/posts", json={"body": body}, headers=author.auth)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from core.circles.routes import content_kinds
 from core.errors import NotFound, ValidationError
 from core.search import service
 from core.web.auth import resolve_viewer
@@ -24,7 +25,8 @@ async def search_page(request: Request) -> Response:
     except ValueError:
         page = 1
     context: dict[str, Any] = {"query": words, "circle": params.get("circle", ""), "author": params.get("author", ""),
-                               "order": params.get("order", "relevance"), "items": [], "more": False, "page": page, "error": None}  # fmt: skip
+                               "order": params.get("order", "relevance"), "items": [], "more": False, "page": page, "error": None,
+                               "kinds": content_kinds(request)}  # fmt: skip
     status = 200
     if words:
         try:

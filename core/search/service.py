@@ -16,6 +16,7 @@ from core.permissions import acting, visible_circles
 from core.plugins.kinds import SearchSource
 from core.search import indexer, outbox
 from core.search.backend import Hit, SearchBackend, SearchRequest
+from core.threads.models import Thread
 
 MAX_QUERY_LENGTH = 200
 ORDERS = ("relevance", "newest")
@@ -66,6 +67,7 @@ class ResultItem:
     hit: Hit
     circle: Circle
     author: User | None
+    thread_kind: str = ""  # what a plugin attached to the hit's thread ("poll"), for its mark
 
 
 async def _allowed_circles(viewer: User | None) -> frozenset[int] | None:
@@ -111,8 +113,11 @@ async def search(
     hits, more = search.backend.search(request)
     circles = {c.id: c for c in await Circle.filter(id__in={hit.circle_id for hit in hits})}
     authors = {u.id: u for u in await User.filter(id__in={hit.author_id for hit in hits})}
+    kinds = dict(await Thread.filter(id__in={hit.thread_id for hit in hits}, kind__not="").values_list("id", "kind"))
     items = [
-        ResultItem(hit, circles[hit.circle_id], authors.get(hit.author_id)) for hit in hits if hit.circle_id in circles
+        ResultItem(hit, circles[hit.circle_id], authors.get(hit.author_id), kinds.get(hit.thread_id, ""))
+        for hit in hits
+        if hit.circle_id in circles
     ]
     return items, more
 
@@ -123,6 +128,7 @@ def hit_json(item: ResultItem) -> dict[str, Any]:
     hit = item.hit
     return {
         "type": hit.kind,
+        "thread_kind": item.thread_kind or None,
         "thread_id": hit.thread_id,
         "post_id": hit.object_id if hit.kind == "post" else None,
         "id": hit.object_id,

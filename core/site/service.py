@@ -13,6 +13,7 @@ from core.config import ROOT
 from core.db import transaction
 from core.errors import Forbidden, Message, NotFound, ValidationError
 from core.site.models import Setting
+from core.times import available_timezones
 
 SETUP_TOKEN = "setup_token_sha256"
 
@@ -49,6 +50,7 @@ SITE_DEFAULTS = {
     "site_description": "",
     "default_locale": "zh_CN",
     "theme": "default",
+    "timezone": "Asia/Shanghai",
 }
 THEMES_DIR = ROOT / "themes"
 
@@ -78,7 +80,7 @@ class SiteSettings:
 
 
 async def update_site_settings(actor: User, changes: dict[str, str]) -> None:
-    """Change the site's name, description, default locale or theme (administrators)."""
+    """Change the site's name, description, default locale, time zone or theme (administrators)."""
     from core.web.i18n import LOCALES
 
     if not actor.is_admin:
@@ -91,6 +93,8 @@ async def update_site_settings(actor: User, changes: dict[str, str]) -> None:
         errors["site_description"] = Message("At most %(n)s characters.", n=500)
     if changes.get("default_locale", "en") not in LOCALES:
         errors["default_locale"] = Message("Choose one of the languages offered.")
+    if changes.get("timezone", "UTC") not in available_timezones():
+        errors["timezone"] = Message("Choose a time zone from the list.")
     if changes.get("theme", "default") not in installed_themes():
         errors["theme"] = Message("Choose one of the installed themes.")
     unknown = set(changes) - set(SITE_DEFAULTS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -62,9 +63,17 @@ async def render_body(body: str) -> str:
 
 
 async def create_thread(
-    viewer: User | None, slug: str, title: str, body: str, *, max_length: int, kind: str = ""
+    viewer: User | None,
+    slug: str,
+    title: str,
+    body: str,
+    *,
+    max_length: int,
+    kind: str = "",
+    attach: Callable[[Thread], Awaitable[object]] | None = None,
 ) -> Thread:
-    """Start a thread with its opening post; plugins pass ``kind`` for the content they attach (a poll)."""
+    """Start a thread with its opening post. Plugins pass ``kind`` for the content they attach (a poll), and
+    ``attach``, which writes it in the same transaction: a thread never exists without its poll."""
     user = require_actor(viewer)
     access = await access_by_slug(user, slug)
     if not access.can_post or not await allowed("thread.create", user, access.circle):
@@ -81,7 +90,9 @@ async def create_thread(
         await Circle.filter(id=access.circle.id).update(thread_count=F("thread_count") + 1, last_activity_at=at)
         await enqueue("thread", thread.id)
         await User.filter(id=user.id).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
-    thread.first_post_id = post.id
+        thread.first_post_id = post.id
+        if attach is not None:
+            await attach(thread)
     thread.circle = access.circle
     await emit("thread_created", thread=thread, post=post, user=user)
     return thread

@@ -97,7 +97,7 @@ def _locale(context: Context) -> Locale:
 def _datetime(context: Context, value: datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
-    return format_datetime(value, format=format, tzinfo=UTC, locale=_locale(context))
+    return format_datetime(value, format=format, tzinfo=context.get("timezone", UTC), locale=_locale(context))
 
 
 @pass_context

@@ -160,6 +160,8 @@ def starlette_route(endpoint: Endpoint) -> Route:
         result = await endpoint.handler(ApiCall(request, viewer, body, dict(request.path_params)))
         if result is None:
             return Response(status_code=204)
+        if isinstance(result, Response):  # a CSV download, or JSON that sets a cookie
+            return result
         return JSONResponse(result, status_code=endpoint.status)
 
     return Route(endpoint.path, handle, methods=[endpoint.method], name=endpoint.handler.__name__)

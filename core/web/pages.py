@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from core.notifications.service import unread_count
 from core.plugins.kinds import Slot, SlotContent
+from core.times import site_timezone
 from core.web import i18n
 from core.web.auth import resolve_viewer
 
@@ -42,7 +43,13 @@ async def page_context(request: Request) -> dict[str, Any]:
         settings["default_locale"],
     )
     unread = await unread_count(viewer) if viewer is not None else 0
-    return {**i18n.template_context(site.catalogues, locale), "site": settings, "viewer": viewer, "unread": unread}
+    return {
+        **i18n.template_context(site.catalogues, locale),
+        "timezone": site_timezone(settings["timezone"]),
+        "site": settings,
+        "viewer": viewer,
+        "unread": unread,
+    }
 
 
 async def render(

@@ -1,4 +1,5 @@
-"""A real Quanzi server process (uvicorn on a free port) for tests that must cross a real socket."""
+"""A real Quanzi server process (uvicorn on a free port) for tests that must cross a real socket: the core's and
+the plugins' (``from core.plugins.live import live_server``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import httpx2
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:

@@ -1,0 +1,155 @@
+"""JSON API of polls and surveys (docs/api.md lists them with the core's endpoints)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from starlette.responses import Response
+
+from core.accounts.serialize import user_ref
+from core.pagination import parse_limit
+from core.times import parse_api_time
+from core.web.jsonapi import ApiCall, ApiRouter, Body, JSONResponse
+from plugins.polls import respondent, service, surveys
+from plugins.polls.serialize import poll_json, question_result_json, survey_json
+
+router = ApiRouter("polls")
+
+
+class NewPoll(Body):
+    title: str
+    body: str = ""
+    options: list[str]
+    multiple: bool = False
+    max_choices: int | None = None
+    anonymous: bool = False
+    closes_at: str | None = None
+    results: Literal["always", "after_vote", "after_close"] = "always"
+
+
+class Vote(Body):
+    choices: list[int]
+
+
+class NewQuestion(Body):
+    kind: Literal["single", "multiple", "text", "rating"]
+    text: str
+    options: list[str] = []
+    required: bool = False
+
+
+class NewSurvey(Body):
+    title: str
+    body: str = ""
+    questions: list[NewQuestion]
+    public: bool = False
+    closes_at: str | None = None
+
+
+class Answers(Body):
+    answers: list[Any] | dict[str, Any]
+
+
+def _settings(call: ApiCall[Any]) -> dict[str, Any]:
+    return call.site.plugins.plugin_settings("polls")  # type: ignore[no-any-return]
+
+
+@router.route("POST", "/circles/{slug}/polls", "Start a thread with a poll", body=NewPoll, status=201, auth=True)
+async def create_poll(call: ApiCall[NewPoll]) -> dict[str, Any]:
+    body = call.body
+    draft = service.PollDraft(
+        title=body.title, body=body.body, options=body.options, multiple=body.multiple, max_choices=body.max_choices,
+        anonymous=body.anonymous, closes_at=parse_api_time(body.closes_at, "closes_at"), results=body.results,
+    )  # fmt: skip
+    poll = await service.create_poll(
+        call.viewer, call.params["slug"], draft,
+        max_length=call.site.config.max_post_length, max_options=_settings(call)["max_options"],
+    )  # fmt: skip
+    return poll_json(await service.get_poll(call.viewer, poll.id))
+
+
+@router.route("GET", "/polls/{id:int}", "A poll: its options, and the counts when the viewer may see them")
+async def get_poll(call: ApiCall[None]) -> dict[str, Any]:
+    return poll_json(await service.get_poll(call.viewer, call.params["id"]))
+
+
+@router.route("POST", "/polls/{id:int}/vote", "Vote; a new vote replaces the old one", body=Vote, auth=True)
+async def vote(call: ApiCall[Vote]) -> dict[str, Any]:
+    return poll_json(await service.vote(call.viewer, call.params["id"], call.body.choices))
+
+
+@router.route("DELETE", "/polls/{id:int}/vote", "Withdraw one's vote while the poll is open", auth=True)
+async def withdraw(call: ApiCall[None]) -> dict[str, Any]:
+    return poll_json(await service.withdraw(call.viewer, call.params["id"]))
+
+
+@router.route("POST", "/polls/{id:int}/close", "Close a poll now (its author, moderators)", auth=True)
+async def close_poll(call: ApiCall[None]) -> dict[str, Any]:
+    return poll_json(await service.close(call.viewer, call.params["id"]))
+
+
+@router.route(
+    "GET", "/polls/{id:int}/options/{index:int}/voters", "Who chose an option (polls with public voters)",
+    query=("limit", "cursor"),
+)  # fmt: skip
+async def voters(call: ApiCall[None]) -> dict[str, Any]:
+    page = await service.voters(
+        call.viewer, call.params["id"], call.params["index"], call.query("cursor"), parse_limit(call.query("limit"))
+    )
+    return {"items": [user_ref(choice.ballot.user) for choice in page.items], "next": page.next}
+
+
+@router.route("POST", "/circles/{slug}/surveys", "Start a thread with a survey", body=NewSurvey, status=201, auth=True)
+async def create_survey(call: ApiCall[NewSurvey]) -> dict[str, Any]:
+    body, settings = call.body, _settings(call)
+    draft = surveys.SurveyDraft(
+        title=body.title,
+        body=body.body,
+        questions=[surveys.QuestionDraft(q.kind, q.text, q.options, q.required) for q in body.questions],
+        public=body.public,
+        closes_at=parse_api_time(body.closes_at, "closes_at"),
+    )
+    survey = await surveys.create_survey(
+        call.viewer, call.params["slug"], draft, max_length=call.site.config.max_post_length,
+        max_options=settings["max_options"], max_questions=settings["max_questions"],
+    )  # fmt: skip
+    return survey_json(await surveys.get_survey(call.viewer, survey.id))
+
+
+@router.route("GET", "/surveys/{id:int}", "A survey and its questions")
+async def get_survey(call: ApiCall[None]) -> dict[str, Any]:
+    return survey_json(await surveys.get_survey(call.viewer, call.params["id"], respondent.guest_key(call.request)))
+
+
+@router.route(
+    "POST", "/surveys/{id:int}/responses",
+    "Answer a survey once: a list with one answer per question, or an object keyed by question index",
+    body=Answers, status=201,
+)  # fmt: skip
+async def respond(call: ApiCall[Answers]) -> Response:
+    token = await respondent.answer(call.request, call.viewer, call.params["id"], call.body.answers)
+    response = JSONResponse({"survey_id": call.params["id"], "answered": True}, status_code=201)
+    if token is not None:
+        respondent.remember(call.request, response, token)
+    return response
+
+
+@router.route("POST", "/surveys/{id:int}/close", "Close a survey now (its author, moderators)", auth=True)
+async def close_survey(call: ApiCall[None]) -> dict[str, Any]:
+    return survey_json(await surveys.close(call.viewer, call.params["id"]))
+
+
+@router.route("GET", "/surveys/{id:int}/results", "Answers per question (the survey's author, moderators)")
+async def results(call: ApiCall[None]) -> dict[str, Any]:
+    view, found = await surveys.results(call.viewer, call.params["id"])
+    return {**survey_json(view), "results": [question_result_json(result) for result in found]}
+
+
+@router.route("GET", "/surveys/{id:int}/export.csv", "Every response as CSV (the survey's author, moderators)")
+async def export(call: ApiCall[None]) -> Response:
+    text = await surveys.export_csv(call.viewer, call.params["id"])
+    return Response(
+        "\ufeff" + text,  # the byte order mark tells spreadsheet programs the file is UTF-8 (Chinese answers)
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="survey-{call.params["id"]}.csv"'},
+    )

@@ -1,0 +1,67 @@
+"""How polls plug into Quanzi: each function implements one hook (see docs/plugins.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.routing import BaseRoute
+
+from core.errors import Message
+from core.plugins import ContentKind, ModelsApp, Slot, SlotContent, hookimpl
+from core.threads.service import ThreadView
+from core.web.jsonapi import ApiRouter
+from plugins.polls import api, respondent, routes, service, surveys
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def register_models() -> ModelsApp:
+    return ModelsApp(models=["plugins.polls.models"], migrations="plugins.polls.migrations")
+
+
+@hookimpl
+def register_api_routes() -> list[ApiRouter]:
+    return [api.router]
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes
+
+
+@hookimpl
+def register_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl
+def register_static_dir() -> Path:
+    return HERE / "static"
+
+
+@hookimpl
+def register_content_kinds() -> list[ContentKind]:
+    return [
+        ContentKind(service.KIND, mark="📊", label=Message("Poll")),
+        ContentKind(surveys.KIND, mark="📝", label=Message("Survey")),
+    ]
+
+
+@hookimpl
+async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
+    if slot == Slot.HEAD:
+        return SlotContent("polls/slots/head.html")
+    if slot == Slot.AFTER_FIRST_POST:
+        thread_view = ThreadView(context["thread"], context["access"])
+        if context["thread"].kind == service.KIND:
+            poll = await service.poll_of_thread(thread_view)
+            return SlotContent("polls/slots/poll.html", {"poll": poll}) if poll else None
+        if context["thread"].kind == surveys.KIND:
+            survey = await surveys.survey_of_thread(thread_view, respondent.guest_key(request))
+            return SlotContent("polls/slots/survey.html", {"survey": survey}) if survey else None
+    if slot == Slot.CIRCLE_SIDEBAR and context["access"].can_post:
+        return SlotContent("polls/slots/circle_sidebar.html")
+    return None

@@ -1,0 +1,232 @@
+"""Pages of polls and surveys: thin handlers that read the form, call the service and render or redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from core.circles.service import access_by_slug
+from core.errors import ValidationError
+from core.permissions import require_actor
+from core.times import parse_form_time, site_timezone
+from core.web.auth import resolve_viewer
+from core.web.forms import Form, read_form
+from core.web.pages import render
+from plugins.polls import respondent, service, surveys
+from plugins.polls.models import QuestionKind, ResultsShown
+
+POLL_FIELDS = ("title", "body", "options", "multiple", "max_choices", "anonymous", "closes_at", "results")
+SURVEY_FIELDS = ("title", "body", "public", "closes_at")
+QUESTION_FIELDS = ("kind", "text", "options", "required")
+BLANK_QUESTIONS = 3  # question blocks a new survey form starts with; "more questions" adds as many again
+
+
+def _settings(request: Request) -> dict[str, Any]:
+    return request.app.state.site.plugins.plugin_settings("polls")  # type: ignore[no-any-return]
+
+
+async def _zone(request: Request) -> Any:
+    return site_timezone((await request.app.state.site.settings.current())["timezone"])
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+async def _new_page(request: Request, template: str, form: Form, status: int = 200, **context: Any) -> Response:
+    viewer = require_actor(await resolve_viewer(request))
+    access = await access_by_slug(viewer, request.path_params["slug"])
+    return await render(request, template, {"circle": access.circle, "form": form, **context}, status=status)
+
+
+async def new_poll(request: Request) -> Response:
+    form = Form({"results": ResultsShown.ALWAYS.value})
+    return await _new_page(request, "polls/new_poll.html", form)
+
+
+async def create_poll(request: Request) -> Response:
+    data = await read_form(request)
+    form = Form.of(data, POLL_FIELDS)
+    values = form.values
+    try:
+        max_choices = int(values["max_choices"]) if values["max_choices"].strip() else None
+    except ValueError:
+        max_choices = 0  # refused by the service with the allowed range
+    try:
+        draft = service.PollDraft(
+            title=values["title"], body=values["body"], options=_lines(values["options"]),
+            multiple=bool(values["multiple"]), max_choices=max_choices, anonymous=bool(values["anonymous"]),
+            closes_at=parse_form_time(values["closes_at"], await _zone(request), "closes_at"),
+            results=values["results"],
+        )  # fmt: skip
+        poll = await service.create_poll(
+            await resolve_viewer(request), request.path_params["slug"], draft,
+            max_length=request.app.state.site.config.max_post_length, max_options=_settings(request)["max_options"],
+        )  # fmt: skip
+    except ValidationError as error:
+        form.errors = error.fields
+        return await _new_page(request, "polls/new_poll.html", form, status=400)
+    return RedirectResponse(f"/t/{poll.thread_id}#poll", status_code=303)  # type: ignore[attr-defined]
+
+
+async def vote(request: Request) -> Response:
+    data = await read_form(request)
+    choices = [int(value) if str(value).isdigit() else -1 for value in data.getlist("choice")]
+    view = await service.vote(await resolve_viewer(request), request.path_params["id"], choices)
+    return RedirectResponse(f"/t/{view.thread.id}#poll", status_code=303)
+
+
+async def withdraw(request: Request) -> Response:
+    await read_form(request)
+    view = await service.withdraw(await resolve_viewer(request), request.path_params["id"])
+    return RedirectResponse(f"/t/{view.thread.id}#poll", status_code=303)
+
+
+async def close_poll(request: Request) -> Response:
+    await read_form(request)
+    view = await service.close(await resolve_viewer(request), request.path_params["id"])
+    return RedirectResponse(f"/t/{view.thread.id}#poll", status_code=303)
+
+
+async def poll_page(request: Request) -> Response:
+    view = await service.get_poll(await resolve_viewer(request), request.path_params["id"])
+    return RedirectResponse(f"/t/{view.thread.id}#poll", status_code=303)
+
+
+def _question_forms(data: FormData | None, count: int) -> list[Form]:
+    if data is None:
+        return [Form({"kind": QuestionKind.SINGLE.value}) for _ in range(count)]
+    return [Form({name: str(data.get(f"q{i}_{name}", "")) for name in QUESTION_FIELDS}) for i in range(count)]
+
+
+async def new_survey(request: Request) -> Response:
+    return await _new_page(
+        request, "polls/new_survey.html", Form(), questions=_question_forms(None, BLANK_QUESTIONS), kinds=QuestionKind
+    )
+
+
+async def create_survey(request: Request) -> Response:
+    data = await read_form(request)
+    form = Form.of(data, SURVEY_FIELDS)
+    count = min(int(str(data.get("count", ""))) if str(data.get("count", "")).isdigit() else BLANK_QUESTIONS, 100)
+    questions = _question_forms(data, count)
+    if data.get("action") == "more":
+        questions += _question_forms(None, BLANK_QUESTIONS)
+        return await _new_page(request, "polls/new_survey.html", form, questions=questions, kinds=QuestionKind)
+    drafts = [
+        surveys.QuestionDraft(
+            q.values["kind"], q.values["text"], _lines(q.values["options"]), bool(q.values["required"])
+        )
+        for q in questions
+        if q.values["text"].strip()
+    ]
+    settings = _settings(request)
+    try:
+        draft = surveys.SurveyDraft(
+            title=form.values["title"], body=form.values["body"], questions=drafts, public=bool(form.values["public"]),
+            closes_at=parse_form_time(form.values["closes_at"], await _zone(request), "closes_at"),
+        )  # fmt: skip
+        survey = await surveys.create_survey(
+            await resolve_viewer(request), request.path_params["slug"], draft,
+            max_length=request.app.state.site.config.max_post_length,
+            max_options=settings["max_options"], max_questions=settings["max_questions"],
+        )  # fmt: skip
+    except ValidationError as error:
+        form.errors = error.fields
+        return await _new_page(
+            request, "polls/new_survey.html", form, status=400, questions=questions, kinds=QuestionKind
+        )
+    return RedirectResponse(f"/surveys/{survey.id}/share", status_code=303)
+
+
+def _answers_of(data: FormData, view: surveys.SurveyView) -> list[Any]:
+    """The form's fields ``a0``, ``a1``, ... as the service takes answers (numbers where a question wants one)."""
+
+    def number(value: str) -> int | str:
+        return int(value) if value.isdigit() else value
+
+    answers: list[Any] = []
+    for question in view.questions:
+        name = f"a{question.position}"
+        if question.kind == QuestionKind.MULTIPLE:
+            answers.append([number(str(value)) for value in data.getlist(name)])
+        elif question.kind == QuestionKind.TEXT:
+            answers.append(str(data.get(name, "")))
+        else:
+            answers.append(number(str(data.get(name, ""))) if data.get(name) else None)
+    return answers
+
+
+async def survey_page(request: Request, form: Form | None = None, status: int = 200) -> Response:
+    viewer = await resolve_viewer(request)
+    view = await surveys.get_survey(viewer, request.path_params["id"], respondent.guest_key(request))
+    context = {"survey": view, "form": form or Form(), "thanks": request.query_params.get("done") == "1"}
+    return await render(request, "polls/survey.html", context, status=status)
+
+
+async def answer_survey(request: Request) -> Response:
+    data = await read_form(request)
+    viewer = await resolve_viewer(request)
+    survey_id = request.path_params["id"]
+    view = await surveys.get_survey(viewer, survey_id, respondent.guest_key(request))
+    answers = _answers_of(data, view)
+    try:
+        token = await respondent.answer(request, viewer, survey_id, answers)
+    except ValidationError as error:
+        form = Form({f"a{i}": value for i, value in enumerate(answers)}, error.fields)  # type: ignore[misc]
+        return await survey_page(request, form, status=400)
+    response = RedirectResponse(f"/surveys/{survey_id}?done=1", status_code=303)
+    if token is not None:
+        respondent.remember(request, response, token)
+    return response
+
+
+async def close_survey(request: Request) -> Response:
+    await read_form(request)
+    view = await surveys.close(await resolve_viewer(request), request.path_params["id"])
+    return RedirectResponse(f"/surveys/{view.survey.id}/results", status_code=303)
+
+
+async def results_page(request: Request) -> Response:
+    view, found = await surveys.results(await resolve_viewer(request), request.path_params["id"])
+    return await render(request, "polls/results.html", {"survey": view, "results": found})
+
+
+def _survey_url(request: Request, survey_id: int) -> str:
+    base = request.app.state.site.config.base_url or str(request.base_url).rstrip("/")
+    return f"{base}/surveys/{survey_id}"
+
+
+async def share_page(request: Request) -> Response:
+    view = await surveys.get_survey(await resolve_viewer(request), request.path_params["id"])
+    return await render(request, "polls/share.html", {"survey": view, "url": _survey_url(request, view.survey.id)})
+
+
+async def qr_code(request: Request) -> Response:
+    """The survey's address as a QR code (SVG), to print on a flyer or paste into a chat group."""
+    view = await surveys.get_survey(await resolve_viewer(request), request.path_params["id"])
+    svg = segno.make(_survey_url(request, view.survey.id), error="m").svg_inline(scale=6, border=2)
+    return Response(svg, media_type="image/svg+xml", headers={"cache-control": "private, max-age=3600"})
+
+
+routes = [
+    Route("/c/{slug}/polls/new", new_poll, methods=["GET"]),
+    Route("/c/{slug}/polls/new", create_poll, methods=["POST"]),
+    Route("/polls/{id:int}", poll_page, methods=["GET"]),
+    Route("/polls/{id:int}/vote", vote, methods=["POST"]),
+    Route("/polls/{id:int}/withdraw", withdraw, methods=["POST"]),
+    Route("/polls/{id:int}/close", close_poll, methods=["POST"]),
+    Route("/c/{slug}/surveys/new", new_survey, methods=["GET"]),
+    Route("/c/{slug}/surveys/new", create_survey, methods=["POST"]),
+    Route("/surveys/{id:int}", survey_page, methods=["GET"]),
+    Route("/surveys/{id:int}", answer_survey, methods=["POST"]),
+    Route("/surveys/{id:int}/close", close_survey, methods=["POST"]),
+    Route("/surveys/{id:int}/results", results_page, methods=["GET"]),
+    Route("/surveys/{id:int}/share", share_page, methods=["GET"]),
+    Route("/surveys/{id:int}/qr.svg", qr_code, methods=["GET"]),
+]

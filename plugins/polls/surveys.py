@@ -1,0 +1,358 @@
+"""Surveys: the only code that writes them. Other plugins (scenario templates) call these functions.
+
+A survey is the content of a thread of kind "survey": questions of four kinds, answered once per member, or once
+per browser by guests when the survey is public (only in a public circle). Results and the CSV export are for the
+survey's author and the circle's moderators.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.functions import Count
+
+from core.accounts.models import User
+from core.circles.models import Visibility
+from core.db import transaction
+from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
+from core.permissions import CircleAccess, acting
+from core.threads import service as threads
+from core.threads.models import Thread
+from core.times import now
+from plugins.polls.models import Answer, Question, QuestionKind, Survey, SurveyResponse
+from plugins.polls.service import check_closing, clean_options
+
+KIND = "survey"
+QUESTION_MAX = 300
+TEXT_ANSWER_MAX = 2000
+TEXT_ANSWERS_SHOWN = 50
+RATINGS = range(1, 6)
+CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+
+
+@dataclass(frozen=True)
+class QuestionDraft:
+    kind: str
+    text: str
+    options: list[str] = field(default_factory=list)
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class SurveyDraft:
+    title: str
+    body: str
+    questions: list[QuestionDraft]
+    public: bool = False
+    closes_at: datetime | None = None
+
+
+@dataclass
+class SurveyView:
+    """A survey as one viewer (member or guest's browser) sees it."""
+
+    survey: Survey
+    thread: Thread
+    access: CircleAccess
+    questions: list[Question]
+    answered: bool
+    responses: int
+
+    @property
+    def closed(self) -> bool:
+        return self.survey.closes_at is not None and self.survey.closes_at <= now()
+
+    @property
+    def may_answer(self) -> bool:
+        """Whether this viewer is one the survey asks (closed or not, answered or not)."""
+        return self.survey.public or self.access.can_post
+
+    @property
+    def can_answer(self) -> bool:
+        return self.may_answer and not self.closed and not self.answered
+
+    @property
+    def can_manage(self) -> bool:
+        """Results, export and closing: the survey's author and the circle's moderators."""
+        viewer = acting(self.access.viewer)
+        return self.access.can_moderate or (viewer is not None and viewer.id == self.thread.author_id)  # type: ignore[attr-defined]
+
+
+def _clean_questions(drafts: Sequence[QuestionDraft], max_questions: int, max_options: int) -> list[QuestionDraft]:
+    if not 1 <= len(drafts) <= max_questions:
+        raise ValidationError({"questions": Message("Ask 1 to %(n)s questions.", n=max_questions)})
+    cleaned = []
+    for index, draft in enumerate(drafts):
+        name = f"questions.{index}"
+        if draft.kind not in set(QuestionKind):
+            raise ValidationError({f"{name}.kind": Message("One of: single, multiple, text, rating.")})
+        text = draft.text.strip()
+        if not 1 <= len(text) <= QUESTION_MAX:
+            raise ValidationError({f"{name}.text": Message("A question has 1 to %(n)s characters.", n=QUESTION_MAX)})
+        options: list[str] = []
+        if draft.kind in CHOICE_KINDS:
+            options = clean_options(draft.options, max_options, f"{name}.options")
+        elif draft.options:
+            raise ValidationError(
+                {f"{name}.options": Message("Only single and multiple choice questions have options.")}
+            )
+        cleaned.append(QuestionDraft(draft.kind, text, options, draft.required))
+    return cleaned
+
+
+def outline(questions: Sequence[QuestionDraft]) -> str:
+    """The questions as a numbered Markdown list: the opening post of a survey written without one."""
+    return "\n".join(f"{number}. {question.text}" for number, question in enumerate(questions, 1))
+
+
+async def create_survey(
+    viewer: User | None, slug: str, draft: SurveyDraft, *, max_length: int, max_options: int, max_questions: int
+) -> Survey:
+    """Start a thread with a survey; everything is checked before anything is written."""
+    questions = _clean_questions(draft.questions, max_questions, max_options)
+    closes_at = check_closing(draft.closes_at)
+    created: list[Survey] = []
+
+    async def attach(thread: Thread) -> None:
+        if draft.public and thread.circle.visibility != Visibility.PUBLIC:  # type: ignore[attr-defined]
+            raise ValidationError({"public": Message("A survey in a private circle is answered by its members only.")})
+        survey = await Survey.create(thread=thread, public=draft.public, closes_at=closes_at)
+        await Question.bulk_create(
+            [
+                Question(
+                    survey=survey,
+                    position=index,
+                    kind=QuestionKind(question.kind),
+                    text=question.text,
+                    options=question.options,
+                    required=question.required,
+                )  # fmt: skip
+                for index, question in enumerate(questions)
+            ]
+        )
+        created.append(survey)
+
+    body = draft.body if draft.body.strip() else outline(questions)
+    await threads.create_thread(viewer, slug, draft.title, body, max_length=max_length, kind=KIND, attach=attach)
+    return created[0]
+
+
+async def _survey(viewer: User | None, survey_id: int) -> tuple[Survey, threads.ThreadView]:
+    survey = await Survey.get_or_none(id=survey_id)
+    if survey is None:
+        raise NotFound(Message("No such survey."))
+    try:
+        view = await threads.get_thread(viewer, survey.thread_id)  # type: ignore[attr-defined]
+    except NotFound:
+        raise NotFound(Message("No such survey.")) from None
+    return survey, view
+
+
+async def _view(survey: Survey, view: threads.ThreadView, guest_key: str | None) -> SurveyView:
+    viewer = acting(view.access.viewer)
+    questions = await Question.filter(survey_id=survey.id).order_by("position")
+    mine = SurveyResponse.filter(survey_id=survey.id)
+    if viewer is not None:
+        answered = await mine.filter(user_id=viewer.id).exists()
+    else:
+        answered = guest_key is not None and await mine.filter(guest_key=guest_key).exists()
+    responses = await SurveyResponse.filter(survey_id=survey.id).count()
+    return SurveyView(survey, view.thread, view.access, list(questions), answered, responses)
+
+
+async def get_survey(viewer: User | None, survey_id: int, guest_key: str | None = None) -> SurveyView:
+    """The survey, if the viewer may see its thread (else NotFound, as for the thread)."""
+    return await _view(*await _survey(viewer, survey_id), guest_key)
+
+
+async def survey_of_thread(view: threads.ThreadView, guest_key: str | None = None) -> SurveyView | None:
+    survey = await Survey.get_or_none(thread_id=view.thread.id)
+    return await _view(survey, view, guest_key) if survey is not None else None
+
+
+def _by_question(answers: Sequence[Any] | dict[str, Any], count: int) -> list[Any]:
+    """Answers in question order, from a list (one per question) or an object keyed by question number."""
+    if isinstance(answers, dict):
+        unknown = [key for key in answers if not (key.isdigit() and int(key) < count)]
+        if unknown:
+            raise ValidationError({f"answers.{unknown[0]}": Message("There is no such question.")})
+        return [answers.get(str(index)) for index in range(count)]
+    if len(answers) > count:
+        raise ValidationError({"answers": Message("There are only %(n)s questions.", n=count)})
+    return [*answers, *[None] * (count - len(answers))]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _answer_rows(question: Question, value: Any) -> list[Answer]:
+    """The rows one answer is stored as; ValidationError (naming the question) when it does not fit."""
+    name = f"answers.{question.position}"
+    empty = value is None or value == [] or (isinstance(value, str) and not value.strip())
+    if empty:
+        if question.required:
+            raise ValidationError({name: Message("Please answer this question.")})
+        return []
+    kind, options = question.kind, range(len(question.options))
+    if kind == QuestionKind.SINGLE:
+        if not _is_int(value) or value not in options:
+            raise ValidationError({name: Message("Choose one of the options.")})
+        return [Answer(question_id=question.id, choice=value)]
+    if kind == QuestionKind.MULTIPLE:
+        if not isinstance(value, list) or not all(_is_int(item) and item in options for item in value):
+            raise ValidationError({name: Message("Choose among the options.")})
+        if len(set(value)) != len(value):
+            raise ValidationError({name: Message("Choose each option only once.")})
+        return [Answer(question_id=question.id, choice=item) for item in sorted(value)]
+    if kind == QuestionKind.RATING:
+        if not _is_int(value) or value not in RATINGS:
+            raise ValidationError({name: Message("Give a rating from 1 to 5.")})
+        return [Answer(question_id=question.id, rating=value)]
+    if not isinstance(value, str):
+        raise ValidationError({name: Message("Write the answer as text.")})
+    if len(value) > TEXT_ANSWER_MAX:
+        raise ValidationError({name: Message("An answer has at most %(n)s characters.", n=TEXT_ANSWER_MAX)})
+    return [Answer(question_id=question.id, text=value.strip())]
+
+
+async def respond(
+    viewer: User | None, survey_id: int, answers: Sequence[Any] | dict[str, Any], guest_key: str | None = None
+) -> SurveyResponse:
+    """Answer a survey, once: a member by account, a guest (public surveys) by ``guest_key``, the browser's."""
+    user = acting(viewer)
+    if viewer is not None and user is None:
+        raise Forbidden(Message("This account is suspended."), code="suspended")
+    view = await get_survey(user, survey_id, guest_key)
+    if not view.may_answer:
+        if user is None:
+            raise Unauthorized(Message("Sign in to answer this survey."))
+        raise Forbidden(Message("Join this circle to answer this survey."), code="not_a_member")
+    if view.closed:
+        raise Conflict(Message("This survey is closed."), code="survey_closed")
+    if user is None and guest_key is None:
+        raise Unauthorized(Message("Sign in to answer this survey."))
+    rows = []
+    for question, value in zip(view.questions, _by_question(answers, len(view.questions)), strict=True):
+        rows.extend(_answer_rows(question, value))
+    try:
+        async with transaction():
+            response = await SurveyResponse.create(
+                survey_id=survey_id, user=user, guest_key=None if user else guest_key, submitted_at=now()
+            )
+            for row in rows:
+                row.response = response
+            await Answer.bulk_create(rows)
+    except IntegrityError:
+        raise Conflict(Message("You have already answered this survey."), code="already_answered") from None
+    return response
+
+
+async def close(viewer: User | None, survey_id: int) -> SurveyView:
+    view = await get_survey(viewer, survey_id)
+    if not view.can_manage:
+        raise Forbidden(Message("Only the survey's author and the circle's moderators close it."))
+    if view.closed:
+        raise Conflict(Message("This survey is closed."), code="survey_closed")
+    await Survey.filter(id=survey_id).update(closes_at=now())
+    return await get_survey(viewer, survey_id)
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int  # responses that answered this question
+    counts: dict[int, int] = field(default_factory=dict)  # option index or rating -> answers
+    texts: list[str] = field(default_factory=list)  # the latest text answers
+    average: float | None = None
+
+    def percent(self, key: int) -> int:
+        return round(100 * self.counts.get(key, 0) / self.answered) if self.answered else 0
+
+
+async def _managed(viewer: User | None, survey_id: int) -> SurveyView:
+    view = await get_survey(viewer, survey_id)
+    if not view.can_manage:
+        raise Forbidden(Message("Only the survey's author and the circle's moderators see its answers."))
+    return view
+
+
+async def results(viewer: User | None, survey_id: int) -> tuple[SurveyView, list[QuestionResult]]:
+    """Per question: how many answered it, and the counts per option, the ratings, or the latest texts."""
+    view = await _managed(viewer, survey_id)
+    ids = [question.id for question in view.questions]
+    answered = {
+        row["question_id"]: row["n"]
+        for row in await Answer.filter(question_id__in=ids)
+        .group_by("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .values("question_id", "n")
+    }
+    choices = (
+        await Answer.filter(question_id__in=ids, choice__isnull=False)
+        .group_by("question_id", "choice")
+        .annotate(n=Count("id"))
+        .values("question_id", "choice", "n")
+    )
+    ratings = (
+        await Answer.filter(question_id__in=ids, rating__isnull=False)
+        .group_by("question_id", "rating")
+        .annotate(n=Count("id"))
+        .values("question_id", "rating", "n")
+    )
+    found = []
+    for question in view.questions:
+        result = QuestionResult(question, answered.get(question.id, 0))
+        if question.kind in CHOICE_KINDS:
+            result.counts = {row["choice"]: row["n"] for row in choices if row["question_id"] == question.id}
+        elif question.kind == QuestionKind.RATING:
+            result.counts = {row["rating"]: row["n"] for row in ratings if row["question_id"] == question.id}
+            total = sum(result.counts.values())
+            if total:
+                result.average = round(sum(key * n for key, n in result.counts.items()) / total, 2)
+        else:
+            result.texts = (
+                await Answer.filter(question_id=question.id)
+                .order_by("-id")
+                .limit(TEXT_ANSWERS_SHOWN)
+                .values_list("text", flat=True)
+            )  # type: ignore[assignment]
+        found.append(result)
+    return view, found
+
+
+def _safe_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: never a formula (``=``, ``+``, ``-``, ``@``, tab or return first)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+async def export_csv(viewer: User | None, survey_id: int) -> str:
+    """Every response, one row each: when, who (a member's name, or "guest"), then one column per question."""
+    view = await _managed(viewer, survey_id)
+    responses = await SurveyResponse.filter(survey_id=survey_id).select_related("user").order_by("id")
+    answers: dict[int, dict[int, list[Answer]]] = {}
+    for answer in await Answer.filter(response__survey_id=survey_id).order_by("id"):
+        answers.setdefault(answer.response_id, {}).setdefault(answer.question_id, []).append(answer)  # type: ignore[attr-defined]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["response", "submitted_at", "respondent", *(_safe_cell(q.text) for q in view.questions)])
+    for response in responses:
+        given = answers.get(response.id, {})
+        cells = []
+        for question in view.questions:
+            rows = given.get(question.id, [])
+            if question.kind in CHOICE_KINDS:
+                cells.append("; ".join(question.options[row.choice] for row in rows if row.choice is not None))
+            elif question.kind == QuestionKind.RATING:
+                cells.append(str(rows[0].rating) if rows else "")
+            else:
+                cells.append(rows[0].text or "" if rows else "")
+        who = response.user.username if response.user else "guest"
+        writer.writerow([response.id, response.submitted_at.isoformat(), who, *(_safe_cell(cell) for cell in cells)])
+    return out.getvalue()
