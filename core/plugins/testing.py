@@ -114,6 +114,13 @@ def quanzi_site(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
         yield start
 
 
+def another_browser(client: TestClient) -> TestClient:
+    """A second browser on the same running site: its own cookies, the site's event loop."""
+    browser = TestClient(client.app, base_url=str(client.base_url))
+    browser.portal = client.portal
+    return browser
+
+
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     """Register ``username`` and log this client's browser session in; returns the session's CSRF token."""
     body = {"username": username, "email": f"{username}@example.com", "password": password}

@@ -218,7 +218,9 @@ def test_a_private_circles_poll_stays_private_everywhere(site):
         for listing in ("/api/v1/threads", "/api/v1/search?q=秘密投票", "/api/v1/search?q=Alpha"):
             assert "Secret ballot" not in site.get(listing, headers=headers).text, listing
     assert get(site, poll["id"], owner)["options"][0]["votes"] == 1
-    assert site.post(f"/api/v1/polls/{poll['id']}/vote", json={"choices": [0]}, headers=outsider.auth).status_code == 404
+    assert (
+        site.post(f"/api/v1/polls/{poll['id']}/vote", json={"choices": [0]}, headers=outsider.auth).status_code == 404
+    )
 
 
 def test_the_thread_page_shows_bars_and_a_form_and_lists_mark_the_poll(site, club):
