@@ -47,9 +47,15 @@ lock:
 	/tmp/quanzi-lock/bin/pip freeze | grep -vxFf requirements.txt > requirements-dev.txt
 
 # After changing UI strings: refresh locale/messages.pot and merge it into each catalogue, then translate.
+# A plugin's strings go to its own plugins/NAME/locale/ (create the folder to start one).
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k Message -k _ --no-wrap -o locale/messages.pot .
 	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-wrap
+	for dir in plugins/*/locale; do plugin=$${dir%/locale}; \
+	  $(BIN)/pybabel extract -F babel-plugin.cfg -k Message -k _ --no-wrap -o $$dir/messages.pot $$plugin && \
+	  for lang in zh_CN en; do \
+	    if [ -f $$dir/$$lang/LC_MESSAGES/messages.po ]; then $(BIN)/pybabel update -i $$dir/messages.pot -d $$dir -l $$lang --no-wrap; \
+	    else $(BIN)/pybabel init -i $$dir/messages.pot -d $$dir -l $$lang --no-wrap; fi; done; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
