@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian packages beyond Python: for the tests, Chromium (browser tests) and CJK fonts (so that Chinese renders as
+# Debian packages beyond Python: for the tests, Chromium (browser tests) CJK and emoji fonts (so that Chinese renders as
 # text, not boxes); with --bench, wrk (the benchmark's load generator). Installs only what is missing.
 set -euo pipefail
 
@@ -11,6 +11,7 @@ if [ "${1:-}" = "--bench" ]; then
 else
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+  fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || missing+=(fonts-noto-color-emoji)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq

@@ -3,47 +3,24 @@ starts a discussion, replies, and finds the reply on the page."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from core.plugins.live import live_server
+from core.plugins.live import PHONE, live_server, phone_browser, require_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.sqlite_only
+require_chromium()
 
-if not CHROMIUM.exists():
-    if os.environ.get("QUANZI_REQUIRE_BROWSER"):
-        raise RuntimeError("Chromium is missing: `make test` installs it with scripts/system-packages.sh")
-    pytest.skip("Chromium is not installed (scripts/system-packages.sh installs it)", allow_module_level=True)
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
-
-PHONE = {"width": 360, "height": 740}
+from playwright.sync_api import Page, expect  # noqa: E402
 
 
 @pytest.fixture
 def phone(tmp_path):
-    with live_server(tmp_path / "site") as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--headless",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        context = browser.new_context(
-            viewport=PHONE, locale="zh-CN", base_url=server.base, is_mobile=True, has_touch=True
-        )
+    with live_server(tmp_path / "site") as server, phone_browser(server.base) as new_context:
+        context = new_context()
         page = context.new_page()
         page.set_default_timeout(15_000)
         yield page
         context.close()
-        browser.close()
 
 
 def sign_up(page: Page, username: str) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx2
 
@@ -75,3 +76,38 @@ def live_server(data_dir: Path, root: Path = ROOT, **extra_env: str) -> Iterator
         process.wait(timeout=10)
         reader.join(timeout=5)
         process.stdout.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+PHONE = {"width": 360, "height": 740}
+
+
+def require_chromium() -> None:
+    """Skip the calling test module when Debian's Chromium is missing, unless the run requires the browser
+    (``make test`` sets QUANZI_REQUIRE_BROWSER=1 after installing it)."""
+    import pytest
+
+    if not CHROMIUM.exists():
+        if os.environ.get("QUANZI_REQUIRE_BROWSER"):
+            raise RuntimeError("Chromium is missing: `make test` installs it with scripts/system-packages.sh")
+        pytest.skip("Chromium is not installed (scripts/system-packages.sh installs it)", allow_module_level=True)
+
+
+@contextmanager
+def phone_browser(base_url: str, locale: str = "zh-CN") -> Iterator[Any]:
+    """A Playwright browser context the size of a phone, on ``base_url``; ``.new_page()`` opens a tab. Each
+    context has its own cookies: two contexts are two people."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update"],
+        )  # fmt: skip
+        try:
+            yield lambda: browser.new_context(
+                viewport=PHONE, locale=locale, base_url=base_url, is_mobile=True, has_touch=True
+            )
+        finally:
+            browser.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import segno
@@ -210,8 +211,9 @@ async def share_page(request: Request) -> Response:
 async def qr_code(request: Request) -> Response:
     """The survey's address as a QR code (SVG), to print on a flyer or paste into a chat group."""
     view = await surveys.get_survey(await resolve_viewer(request), request.path_params["id"])
-    svg = segno.make(_survey_url(request, view.survey.id), error="m").svg_inline(scale=6, border=2)
-    return Response(svg, media_type="image/svg+xml", headers={"cache-control": "private, max-age=3600"})
+    svg = io.BytesIO()
+    segno.make(_survey_url(request, view.survey.id), error="m").save(svg, kind="svg", scale=6, border=2)
+    return Response(svg.getvalue(), media_type="image/svg+xml", headers={"cache-control": "private, max-age=3600"})
 
 
 routes = [
