@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from core.errors import Message
-from core.plugins import ContentKind, ModelsApp, Slot, SlotContent, hookimpl
+from core.plugins import ContentKind, ModelsApp, Scenario, Slot, SlotContent, hookimpl
 from core.threads.service import ThreadView
 from core.web.jsonapi import ApiRouter
-from plugins.polls import api, respondent, routes, service, surveys
+from plugins.polls import api, respondent, routes, scenarios, service, surveys
 
 HERE = Path(__file__).parent
 
@@ -40,6 +40,11 @@ def register_template_dirs() -> list[Path]:
 @hookimpl
 def register_static_dir() -> Path:
     return HERE / "static"
+
+
+@hookimpl
+def register_scenarios() -> list[Scenario]:
+    return [scenarios.SCENARIO]
 
 
 @hookimpl

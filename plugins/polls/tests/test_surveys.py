@@ -239,3 +239,22 @@ def test_a_member_builds_a_survey_with_the_form_and_a_guest_answers_on_the_page(
     found = results(site, survey_id, owner)["results"]
     assert [o["count"] for o in found[0]["options"]] == [0, 1] and found[2]["latest"] == ["Great"]
     assert "📝" in site.get("/c/open-club").text
+
+
+def test_the_customer_survey_template_sets_up_a_survey_guests_answer(site):
+    from core.plugins.scenarios import apply_scenario
+
+    owner = register(site, "owner")
+    make_circle(site, owner, "shop")
+    make_circle(site, owner, "staff", visibility="private")
+    for slug in ("shop", "staff"):
+        site.portal.call(apply_scenario, site.app.state.site.plugins, "customer_survey", slug)  # type: ignore[union-attr]
+    shop, staff = (
+        site.get(f"/api/v1/circles/{slug}/threads", headers=owner.auth).json()["items"] for slug in ("shop", "staff")
+    )
+    assert [thread["kind"] for thread in shop] == ["survey"] and "客户满意度调查" in shop[0]["title"]
+    survey_id = int(site.get(f"/t/{shop[0]['id']}").text.split('href="/surveys/')[1].split('"')[0])
+    survey = site.get(f"/api/v1/surveys/{survey_id}").json()
+    assert survey["public"] is True and len(survey["questions"]) == 5
+    assert answer(another_browser(site), survey_id, [5, 1, [0, 2], 4, "很好 Great"]).status_code == 201
+    assert staff[0]["kind"] == "survey"  # in a private circle the same survey, for members only
