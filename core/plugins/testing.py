@@ -116,7 +116,7 @@ def quanzi_site(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
 
 def another_browser(client: TestClient) -> TestClient:
     """A second browser on the same running site: its own cookies, the site's event loop."""
-    browser = TestClient(client.app, base_url=str(client.base_url))
+    browser = TestClient(client.app, base_url=str(client.base_url), headers=dict(client.headers))
     browser.portal = client.portal
     return browser
 

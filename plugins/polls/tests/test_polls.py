@@ -15,7 +15,9 @@ from core.plugins.testing import Member, make_circle, register, sign_in
 
 @pytest.fixture
 def site(quanzi_site: Any) -> TestClient:
-    return quanzi_site(plugins=["polls"])
+    client = quanzi_site(plugins=["polls"])
+    client.headers["accept-language"] = "en"  # the pages in English (the site's default language is Chinese)
+    return client
 
 
 def new_poll(client: TestClient, author: Member, slug: str = "club", **fields: Any) -> dict[str, Any]:

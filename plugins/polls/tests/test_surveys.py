@@ -23,7 +23,9 @@ QUESTIONS = [
 
 @pytest.fixture
 def site(quanzi_site: Any) -> TestClient:
-    return quanzi_site(plugins=["polls"])
+    client = quanzi_site(plugins=["polls"])
+    client.headers["accept-language"] = "en"  # the pages in English (the site's default language is Chinese)
+    return client
 
 
 @pytest.fixture
