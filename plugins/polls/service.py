@@ -200,7 +200,7 @@ def _check_choices(view: PollView, choices: Sequence[int]) -> list[int]:
     return sorted(choices)
 
 
-async def _check_open(view: PollView, user: User) -> None:
+def _check_open(view: PollView) -> None:
     if not view.access.can_post:
         raise Forbidden(Message("Join this circle to vote."), code="not_a_member")
     if view.closed:
@@ -213,7 +213,7 @@ async def vote(viewer: User | None, poll_id: int, choices: Sequence[int]) -> Pol
     """Vote, or change one's vote: the new choices replace the old ones."""
     user = require_actor(viewer)
     view = await get_poll(user, poll_id)
-    await _check_open(view, user)
+    _check_open(view)
     positions = _check_choices(view, choices)
     for attempt in range(3):
         try:
@@ -235,7 +235,7 @@ async def withdraw(viewer: User | None, poll_id: int) -> PollView:
     """Take one's vote back while the poll is open."""
     user = require_actor(viewer)
     view = await get_poll(user, poll_id)
-    await _check_open(view, user)
+    _check_open(view)
     await Ballot.filter(poll_id=poll_id, user_id=user.id).delete()
     return await get_poll(user, poll_id)
 
