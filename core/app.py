@@ -29,6 +29,7 @@ from core.web.headers import SecurityHeaders
 from core.web.i18n import Catalogues
 from core.web.jsonapi import Endpoint, JSONResponse, starlette_route
 from core.web.openapi import openapi_document
+from core.web.pagecache import GuestCache, GuestPageCache
 from core.web.ratelimit import RateLimits
 from core.web.templating import Templates
 
@@ -47,6 +48,7 @@ class Site:
     catalogues: Catalogues
     settings: SiteSettings
     content_kinds: dict[str, ContentKind]
+    page_cache: GuestCache
     notification_kinds: dict[str, NotificationKind]
     endpoints: list[Endpoint]
 
@@ -93,6 +95,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
         templates=templates,
         catalogues=Catalogues([folder for folder in plugin_locales if folder.is_dir()]),
         settings=SiteSettings(),
+        page_cache=GuestCache(config.guest_cache_seconds),
         content_kinds=kinds,
         notification_kinds={
             kind.name: kind for _, offered in host.call_startup("register_notification_kinds") for kind in offered
@@ -126,6 +129,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
             same_site="lax",
             https_only=config.secure_cookies,
         ),
+        Middleware(GuestPageCache, cache=site.page_cache),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)  # type: ignore[arg-type]
     app.state.site = site

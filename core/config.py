@@ -25,6 +25,7 @@ class Config:
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     max_body_size: int = 1024 * 1024
     max_post_length: int = 32_000
+    guest_cache_seconds: float = 5.0
     session_max_age: int = 14 * 24 * 3600
     # argon2id cost; tests lower it, production keeps argon2-cffi's RFC 9106 defaults.
     password_time_cost: int = 3
@@ -110,6 +111,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: object) -> Confi
         trusted_proxies=_proxies(env.get("QUANZI_TRUSTED_PROXIES", "")),
         max_body_size=_int(env, "QUANZI_MAX_BODY_SIZE", 1024 * 1024),
         max_post_length=_int(env, "QUANZI_MAX_POST_LENGTH", 32_000),
+        guest_cache_seconds=_float(env, "QUANZI_GUEST_CACHE_SECONDS", 5.0),
     )
     if env.get("QUANZI_PLUGINS_FILE"):
         values["plugins_file"] = Path(env["QUANZI_PLUGINS_FILE"]).resolve()

@@ -81,17 +81,26 @@ async def logout(request: Request) -> Response:
     return RedirectResponse(safe_next(next_path if isinstance(next_path, str) else None), status_code=303)
 
 
-async def language(request: Request) -> Response:
-    """Switch the language: a member's setting, or a cookie for a guest."""
-    form = await read_form(request)
-    locale = str(form.get("locale", ""))
-    response = RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
+def _language_answer(locale: str, next_path: str) -> Response:
+    response = RedirectResponse(safe_next(next_path), status_code=303)
     if locale in LOCALES:
-        viewer = await resolve_viewer(request)
-        if viewer is not None and not viewer.suspended:
-            await service.update_profile(viewer, {"locale": locale})
         response.set_cookie("quanzi_locale", locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
     return response
+
+
+async def language(request: Request) -> Response:
+    """Switch the language: a member's setting (and the browser's cookie)."""
+    form = await read_form(request)
+    locale = str(form.get("locale", ""))
+    viewer = await resolve_viewer(request)
+    if locale in LOCALES and viewer is not None and not viewer.suspended:
+        await service.update_profile(viewer, {"locale": locale})
+    return _language_answer(locale, str(form.get("next", "")))
+
+
+async def guest_language(request: Request) -> Response:
+    """Switch a guest's language: only a cookie of this browser changes, so a plain link or GET form does it."""
+    return _language_answer(request.query_params.get("locale", ""), request.query_params.get("next", ""))
 
 
 async def profile(request: Request) -> Response:
@@ -181,6 +190,7 @@ routes = [
     Route("/login", login_submit, methods=["POST"]),
     Route("/logout", logout, methods=["POST"]),
     Route("/language", language, methods=["POST"]),
+    Route("/language", guest_language, methods=["GET"]),
     Route("/u/{username}", profile, methods=["GET"]),
     Route("/u/{username}/avatar.svg", avatar, methods=["GET"]),
     Route("/settings", settings, methods=["GET"]),

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from core.accounts import service as accounts
 from core.accounts.models import User
 from core.errors import Forbidden, Message, Unauthorized
+from core.web.pagecache import mark_personal
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -48,7 +49,8 @@ async def viewer_from_credentials(request: Request) -> User | None:
 
 
 def csrf_token(request: Request) -> str:
-    """The session's CSRF token, made on first use."""
+    """The session's CSRF token, made on first use (the page that shows it is this visitor's own)."""
+    mark_personal(request)
     token = request.session.get("csrf")
     if not token:
         token = request.session["csrf"] = secrets.token_urlsafe(32)

@@ -10,6 +10,7 @@ from core.accounts.serialize import user_ref
 from core.pagination import parse_limit
 from core.times import parse_api_time
 from core.web.jsonapi import ApiCall, ApiRouter, Body, JSONResponse
+from core.web.pagecache import mark_personal
 from plugins.polls import respondent, service, surveys
 from plugins.polls.serialize import poll_json, question_result_json, survey_json
 
@@ -118,6 +119,7 @@ async def create_survey(call: ApiCall[NewSurvey]) -> dict[str, Any]:
 
 @router.route("GET", "/surveys/{id:int}", "A survey and its questions")
 async def get_survey(call: ApiCall[None]) -> dict[str, Any]:
+    mark_personal(call.request)  # whether this browser has answered
     return survey_json(await surveys.get_survey(call.viewer, call.params["id"], respondent.guest_key(call.request)))
 
 

@@ -12,6 +12,7 @@ from core.errors import Message
 from core.plugins import ContentKind, ModelsApp, Scenario, Slot, SlotContent, hookimpl
 from core.threads.service import ThreadView
 from core.web.jsonapi import ApiRouter
+from core.web.pagecache import mark_personal
 from plugins.polls import api, respondent, routes, scenarios, service, surveys
 
 HERE = Path(__file__).parent
@@ -65,6 +66,7 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
             poll = await service.poll_of_thread(thread_view)
             return SlotContent("polls/slots/poll.html", {"poll": poll}) if poll else None
         if context["thread"].kind == surveys.KIND:
+            mark_personal(request)  # whether this browser has answered
             survey = await surveys.survey_of_thread(thread_view, respondent.guest_key(request))
             return SlotContent("polls/slots/survey.html", {"survey": survey}) if survey else None
     if slot == Slot.CIRCLE_SIDEBAR and context["access"].can_post:

@@ -17,6 +17,7 @@ from core.permissions import require_actor
 from core.times import parse_form_time, site_timezone
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
+from core.web.pagecache import mark_personal
 from core.web.pages import render
 from plugins.polls import respondent, service, surveys
 from plugins.polls.models import QuestionKind, ResultsShown
@@ -164,6 +165,7 @@ def _answers_of(data: FormData, view: surveys.SurveyView) -> list[Any]:
 
 
 async def survey_page(request: Request, form: Form | None = None, status: int = 200) -> Response:
+    mark_personal(request)  # whether this browser has answered
     viewer = await resolve_viewer(request)
     view = await surveys.get_survey(viewer, request.path_params["id"], respondent.guest_key(request))
     context = {"survey": view, "form": form or Form(), "thanks": request.query_params.get("done") == "1"}
