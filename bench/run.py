@@ -36,10 +36,11 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def wrk(url: str, duration: int) -> tuple[float, float, float]:
-    """Requests per second, p50 and p99 in milliseconds."""
+def wrk(url: str, duration: int, token: str | None = None) -> tuple[float, float, float]:
+    """Requests per second, p50 and p99 in milliseconds (as a member, with ``token``)."""
+    member = ["-H", f"Authorization: Bearer {token}"] if token else []
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", *member, url],
         capture_output=True,
         text=True,
         check=True,
@@ -53,6 +54,14 @@ def wrk(url: str, duration: int) -> tuple[float, float, float]:
     if "Non-2xx" in output:
         raise RuntimeError(f"{url} answered errors under load:\n{output}")
     return rate, latency("50"), latency("99")
+
+
+def member_token(base: str) -> str:
+    """An API token of a new member (the rows "as a member")."""
+    account = {"username": "bench", "email": "bench@example.com", "password": "bench password 123"}
+    httpx2.post(f"{base}/api/v1/auth/register", json=account, timeout=30)
+    login = {"login": "bench", "password": account["password"]}
+    return str(httpx2.post(f"{base}/api/v1/auth/token", json=login, timeout=30).json()["token"])
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -96,6 +105,14 @@ def main() -> None:
         "thread posts API": f"/api/v1/threads/{long_id}/posts",
         "search API": "/api/v1/search?q=weekend",
     }
+    # A signed-in member is never served from the guests' cache (core/web/pagecache.py): these rows show what a
+    # page costs to make.
+    member_pages = {
+        "home (member)": "/",
+        "circle (member)": f"/c/{slug}",
+        "thread p1 (member)": f"/t/{long_id}",
+        "search API (member)": "/api/v1/search?q=weekend",
+    }
     server = subprocess.Popen([sys.executable, "server.py", "serve", "--port", "8391", "--log-level", "warning"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     ceiling = subprocess.Popen([sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--port", "8392", "--log-level", "warning"], cwd=ROOT,
@@ -106,8 +123,12 @@ def main() -> None:
         wait_for("http://127.0.0.1:8392/")
         for path in pages.values():  # warm up: templates compiled, search index opened
             httpx2.get(f"http://127.0.0.1:8391{path}", timeout=30)
+        token = member_token("http://127.0.0.1:8391")
         ceiling_rate, ceiling_p50, ceiling_p99 = wrk("http://127.0.0.1:8392/", args.duration)
         rows = [(name, *wrk(f"http://127.0.0.1:8391{path}", args.duration)) for name, path in pages.items()]
+        rows += [
+            (name, *wrk(f"http://127.0.0.1:8391{path}", args.duration, token)) for name, path in member_pages.items()
+        ]
         rss = peak_rss_mb(server.pid)
     finally:
         server.terminate()
@@ -119,7 +140,7 @@ def main() -> None:
     print(
         f"\nQuanzi benchmark: {posts:,} posts, one worker on SQLite, wrk with {CONNECTIONS} connections for {args.duration} s each\n"
     )
-    print(f"| {'page':<22} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'× ceiling':>9} |")
+    print(f"| {'page (as a guest)':<22} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'× ceiling':>9} |")
     print(f"| {'-' * 22} | {'-' * 8}: | {'-' * 7}: | {'-' * 7}: | {'-' * 9}: |")
     print(
         f"| {'ceiling (bare app)':<22} | {ceiling_rate:>8.0f} | {ceiling_p50:>7.1f} | {ceiling_p99:>7.1f} | {1:>9.2f} |"

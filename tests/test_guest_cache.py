@@ -88,3 +88,22 @@ def test_the_guest_language_switch_is_a_get_that_sets_only_a_cookie(client):
     assert "quanzi_locale=en" in switched.headers["set-cookie"]
     assert 'method="get" action="/language"' in client.get("/").text
     assert client.get("/language?locale=en&next=//evil.example", follow_redirects=False).headers["location"] == "/"
+
+
+def test_many_guests_at_once_make_the_page_once(client, member):
+    import asyncio
+
+    import httpx2
+
+    owner = member("owner")
+    make_circle(client, owner, "club")
+    thread = make_thread(client, owner, "club")
+
+    async def crowd() -> list[str]:
+        transport = httpx2.ASGITransport(app=client.app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as guests:
+            answers = await asyncio.gather(*(guests.get(f"/t/{thread['id']}") for _ in range(20)))
+        return [answer.headers["x-quanzi-cache"] for answer in answers if answer.status_code == 200]
+
+    seen = client.portal.call(crowd)
+    assert len(seen) == 20 and seen.count("miss") == 1

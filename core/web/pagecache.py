@@ -12,6 +12,7 @@ browser's survey state) calls ``mark_personal(request)``.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -41,16 +42,23 @@ class Kept:
 
 
 class GuestCache:
+    """Kept answers by key, the oldest dropped first. ``generation`` counts the writes: an answer made while a
+    write happened is not kept."""
+
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
+        self.generation = 0
         self._entries: OrderedDict[tuple[str, ...], Kept] = OrderedDict()
+        self._making: dict[tuple[str, ...], asyncio.Future[Kept | None]] = {}
 
-    def get(self, key: tuple[str, ...]) -> Kept | None:
+    def get(self, key: tuple[str, ...]) -> tuple[Kept | None, bool]:
+        """The kept answer (even past its time, for a guest to have while another one makes it anew) and whether
+        it is still fresh."""
         kept = self._entries.get(key)
-        if kept is None or time.monotonic() - kept.at > self.ttl:
-            return None
+        if kept is None:
+            return None, False
         self._entries.move_to_end(key)
-        return kept
+        return kept, time.monotonic() - kept.at <= self.ttl
 
     def put(self, key: tuple[str, ...], kept: Kept) -> None:
         self._entries[key] = kept
@@ -59,7 +67,21 @@ class GuestCache:
             self._entries.popitem(last=False)
 
     def forget_all(self) -> None:
+        self.generation += 1
         self._entries.clear()
+
+    def being_made(self, key: tuple[str, ...]) -> asyncio.Future[Kept | None] | None:
+        """The answer another request is making for ``key`` right now."""
+        return self._making.get(key)
+
+    def begin(self, key: tuple[str, ...]) -> None:
+        self._making[key] = asyncio.get_running_loop().create_future()
+
+    def end(self, key: tuple[str, ...], made: Kept | None) -> None:
+        """The answer for ``key`` is made (None: not one to keep); whoever waits for it gets it."""
+        if made is not None:
+            self.put(key, made)
+        self._making.pop(key).set_result(made)
 
 
 def _guest_key(scope: Scope) -> tuple[str, ...] | None:
@@ -73,34 +95,55 @@ def _guest_key(scope: Scope) -> tuple[str, ...] | None:
     return (scope["path"], scope["query_string"].decode("latin-1"), locale, headers.get("accept-language", ""))
 
 
+async def _send_kept(kept: Kept, send: Send) -> None:
+    await send(
+        {"type": "http.response.start", "status": kept.status, "headers": [*kept.headers, (b"x-quanzi-cache", b"hit")]}
+    )
+    await send({"type": "http.response.body", "body": kept.body})
+
+
 class GuestPageCache:
-    """The middleware (inside the session middleware, which it reads to tell guests from members)."""
+    """The middleware (inside the session middleware, which it reads to tell guests from members).
+
+    One guest makes a missing or outdated answer while the others wait for it (a missing one) or get the
+    outdated copy meanwhile: a page that many guests read at once is made once, not once per guest.
+    """
 
     def __init__(self, app: ASGIApp, cache: GuestCache) -> None:
         self.app = app
         self.cache = cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self.cache.ttl <= 0:
+        cache = self.cache
+        if scope["type"] != "http" or cache.ttl <= 0:
             return await self.app(scope, receive, send)
         if scope["method"] not in SAFE_METHODS:
             try:
                 return await self.app(scope, receive, send)
             finally:
-                self.cache.forget_all()
+                cache.forget_all()
         key = _guest_key(scope)
         if key is None:
             return await self.app(scope, receive, send)
-        kept = self.cache.get(key)
-        if kept is not None:
-            headers = [*kept.headers, (b"x-quanzi-cache", b"hit")]
-            await send({"type": "http.response.start", "status": kept.status, "headers": headers})
-            await send({"type": "http.response.body", "body": kept.body})
-            return None
-        await self._answer_and_keep(key, scope, receive, send)
+        kept, fresh = cache.get(key)
+        making = cache.being_made(key)
+        if kept is not None and (fresh or making is not None):
+            return await _send_kept(kept, send)
+        if making is not None:
+            made = await asyncio.shield(making)
+            if made is not None:
+                return await _send_kept(made, send)
+            return await self.app(scope, receive, send)
+        cache.begin(key)
+        made = None
+        try:
+            made = await self._answer(scope, receive, send)
+        finally:
+            cache.end(key, made)
         return None
 
-    async def _answer_and_keep(self, key: tuple[str, ...], scope: Scope, receive: Receive, send: Send) -> None:
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> Kept | None:
+        """Answer the request; what to keep of the answer, if it may be kept."""
         start: Message | None = None
         chunks: list[bytes] = []
         keepable = True
@@ -118,7 +161,8 @@ class GuestPageCache:
                 keepable = sum(map(len, chunks)) <= MAX_BODY
             await send(message)
 
-        began = time.monotonic()
+        began, generation = time.monotonic(), self.cache.generation
         await self.app(scope, receive, keeping_send)
-        if keepable and start is not None and not scope.get(PERSONAL):
-            self.cache.put(key, Kept(began, start["status"], list(start.get("headers", [])), b"".join(chunks)))
+        if not keepable or start is None or scope.get(PERSONAL) or generation != self.cache.generation:
+            return None
+        return Kept(began, start["status"], list(start.get("headers", [])), b"".join(chunks))
