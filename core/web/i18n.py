@@ -6,12 +6,13 @@ their own ``locale/`` folders (merged over the core's).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import functools
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import TIMEDELTA_UNITS, format_datetime, format_timedelta
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, pass_context
@@ -93,11 +94,28 @@ def _locale(context: Context) -> Locale:
     return BABEL_LOCALES.get(context.get("locale", "en"), BABEL_LOCALES["en"])
 
 
+# Babel takes tens of microseconds a date, and a page shows two per post: the texts are kept. A date's text never
+# changes (for a format, zone and language); a relative time's depends only on its unit, count and direction, a
+# few hundred texts in all.
+@functools.lru_cache(maxsize=8192)
+def _format_datetime(value: datetime, format: str, zone: tzinfo, locale: str) -> str:
+    return format_datetime(value, format=format, tzinfo=zone, locale=BABEL_LOCALES[locale])
+
+
+RELATIVE_THRESHOLD = 1.1  # a unit is used from 1.1 of it: "66 minutes", then "1 hour"
+_relative_texts: dict[tuple[str, int, bool, str], str] = {}
+
+
+def _locale_name(context: Context) -> str:
+    locale = context.get("locale", "en")
+    return locale if locale in BABEL_LOCALES else "en"
+
+
 @pass_context
 def _datetime(context: Context, value: datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
-    return format_datetime(value, format=format, tzinfo=context.get("timezone", UTC), locale=_locale(context))
+    return _format_datetime(value, format, context.get("timezone", UTC), _locale_name(context))
 
 
 @pass_context
@@ -106,7 +124,19 @@ def _ago(context: Context, value: datetime | None) -> str:
     if value is None:
         return ""
     delta = value - datetime.now(UTC)
-    return format_timedelta(delta, add_direction=True, threshold=1.1, locale=_locale(context))
+    seconds = delta.days * 86400 + delta.seconds  # whole seconds, as format_timedelta counts them
+    locale = _locale_name(context)
+    for unit, unit_seconds in TIMEDELTA_UNITS:  # the unit and count that format_timedelta chooses
+        count = abs(seconds) / unit_seconds
+        if count >= RELATIVE_THRESHOLD or unit == "second":
+            key = (unit, round(count), seconds >= 0, locale)
+            text = _relative_texts.get(key)
+            if text is None:
+                text = _relative_texts[key] = format_timedelta(
+                    seconds, add_direction=True, threshold=RELATIVE_THRESHOLD, locale=BABEL_LOCALES[locale]
+                )
+            return text
+    return ""
 
 
 @pass_context

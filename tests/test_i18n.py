@@ -1,0 +1,30 @@
+"""Dates in the page's language: the kept texts are the ones Babel would write."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.dates import format_datetime, format_timedelta
+
+from core.web import i18n
+
+DELTAS = [0, 1, 59, 66, 67, 90, 3599, 3960, 3961, 7000, 86400, 95040, 95041, 604800, 2592000, 31536000, 10**8]
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+@pytest.mark.parametrize("seconds", [*DELTAS, *(-delta for delta in DELTAS)])
+def test_relative_times_read_as_babel_writes_them(locale, seconds):
+    value = datetime.now(UTC) + timedelta(seconds=seconds + 0.5)  # half a second from a boundary
+    expected = format_timedelta(
+        value - datetime.now(UTC), add_direction=True, threshold=1.1, locale=i18n.BABEL_LOCALES[locale]
+    )
+    assert i18n._ago({"locale": locale}, value) == expected
+
+
+def test_dates_are_shown_in_the_sites_time_zone():
+    value = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    shanghai = i18n._datetime({"locale": "en", "timezone": ZoneInfo("Asia/Shanghai")}, value, "short")
+    assert shanghai == format_datetime(value, "short", tzinfo=ZoneInfo("Asia/Shanghai"), locale="en")
+    assert "6:00" in shanghai
