@@ -36,9 +36,7 @@ async def circle_page(request: Request) -> Response:
     access = await service.access_by_slug(viewer, request.path_params["slug"], invited_ok=True)
     context: dict[str, Any] = {"circle": access.circle, "access": access, "threads": [], "next": None, "members": []}
     if access.can_view:
-        page = await threads.list_threads(
-            viewer, access.circle.slug, request.query_params.get("after"), parse_limit(None)
-        )
+        page = await threads.threads_of(access, request.query_params.get("after"), parse_limit(None))
         members = (
             await Membership.filter(circle=access.circle, status=MemberStatus.ACTIVE)
             .select_related("user")

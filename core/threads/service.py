@@ -111,7 +111,13 @@ async def get_thread(viewer: User | None, thread_id: int) -> ThreadView:
 
 async def list_threads(viewer: User | None, slug: str, cursor: str | None, limit: int) -> Page[Thread]:
     """A circle's threads: pinned first, then by last activity."""
-    access = await access_by_slug(viewer, slug)
+    return await threads_of(await access_by_slug(viewer, slug), cursor, limit)
+
+
+async def threads_of(access: CircleAccess, cursor: str | None, limit: int) -> Page[Thread]:
+    """The threads of a circle the viewer was found to see (``access``)."""
+    if not access.can_view:
+        raise NotFound(Message("No such circle."))
     query = Thread.filter(circle=access.circle, deleted_at__isnull=True).select_related("author", "circle")
     return await paginate(query, THREAD_ORDER, cursor, limit)
 
