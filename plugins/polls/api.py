@@ -7,7 +7,9 @@ from typing import Any, Literal
 from starlette.responses import Response
 
 from core.accounts.serialize import user_ref
+from core.errors import Message, NotFound
 from core.pagination import parse_limit
+from core.threads import service as threads
 from core.times import parse_api_time
 from core.web.jsonapi import ApiCall, ApiRouter, Body, JSONResponse
 from core.web.pagecache import mark_personal
@@ -74,6 +76,14 @@ async def get_poll(call: ApiCall[None]) -> dict[str, Any]:
     return poll_json(await service.get_poll(call.viewer, call.params["id"]))
 
 
+@router.route("GET", "/threads/{id:int}/poll", "The poll of a thread of kind poll")
+async def poll_of_thread(call: ApiCall[None]) -> dict[str, Any]:
+    view = await service.poll_of_thread(await threads.get_thread(call.viewer, call.params["id"]))
+    if view is None:
+        raise NotFound(Message("This thread has no poll."))
+    return poll_json(view)
+
+
 @router.route("POST", "/polls/{id:int}/vote", "Vote; a new vote replaces the old one", body=Vote, auth=True)
 async def vote(call: ApiCall[Vote]) -> dict[str, Any]:
     return poll_json(await service.vote(call.viewer, call.params["id"], call.body.choices))
@@ -121,6 +131,16 @@ async def create_survey(call: ApiCall[NewSurvey]) -> dict[str, Any]:
 async def get_survey(call: ApiCall[None]) -> dict[str, Any]:
     mark_personal(call.request)  # whether this browser has answered
     return survey_json(await surveys.get_survey(call.viewer, call.params["id"], respondent.guest_key(call.request)))
+
+
+@router.route("GET", "/threads/{id:int}/survey", "The survey of a thread of kind survey")
+async def survey_of_thread(call: ApiCall[None]) -> dict[str, Any]:
+    mark_personal(call.request)  # whether this browser has answered
+    thread = await threads.get_thread(call.viewer, call.params["id"])
+    view = await surveys.survey_of_thread(thread, respondent.guest_key(call.request))
+    if view is None:
+        raise NotFound(Message("This thread has no survey."))
+    return survey_json(view)
 
 
 @router.route(

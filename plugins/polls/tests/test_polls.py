@@ -55,6 +55,8 @@ def test_a_poll_is_a_thread_with_options_and_counts(site, club):
 
     thread = site.get(f"/api/v1/threads/{poll['thread_id']}").json()
     assert thread["kind"] == "poll" and thread["title"] == "Where do we hike?"
+    assert site.get(f"/api/v1/threads/{poll['thread_id']}/poll").json()["id"] == poll["id"]  # from a thread to its poll
+    assert site.get(f"/api/v1/threads/{poll['thread_id']}/survey").status_code == 404
     # Written without a message, the opening post lists the options: the thread reads whole without the plugin.
     assert "Great Wall" in thread["first_post"]["body"]
 
@@ -215,6 +217,7 @@ def test_a_private_circles_poll_stays_private_everywhere(site):
             404,
         )
         assert site.get(f"/api/v1/polls/{poll['id']}/options/0/voters", headers=headers).status_code == 404
+        assert site.get(f"/api/v1/threads/{poll['thread_id']}/poll", headers=headers).status_code == 404
         assert site.get(f"/t/{poll['thread_id']}", headers=headers).status_code == 404
         assert site.get(f"/polls/{poll['id']}", headers=headers, follow_redirects=False).status_code == 404
         for listing in ("/api/v1/threads", "/api/v1/search?q=秘密投票", "/api/v1/search?q=Alpha"):

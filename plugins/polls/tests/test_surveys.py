@@ -67,6 +67,7 @@ def test_members_answer_and_the_owner_sees_results_per_question(site, owner):
     survey = new_survey(site, owner)
     assert survey["thread_id"] and [q["kind"] for q in survey["questions"]] == ["single", "multiple", "rating", "text"]
     assert site.get(f"/api/v1/threads/{survey['thread_id']}").json()["kind"] == "survey"
+    assert site.get(f"/api/v1/threads/{survey['thread_id']}/survey").json()["id"] == survey["id"]
     assert answer(site, survey["id"], [0, [0, 1], 5, "Lovely evening 很好"], owner).status_code == 201
     assert answer(site, survey["id"], {"0": 1, "2": 3}, owner).status_code == 409  # once per member
     ann = admit(site, owner, "ann")
@@ -190,7 +191,8 @@ def test_a_private_circles_survey_stays_private_everywhere(site):
         headers = viewer.auth if viewer else {}
         for path in (f"/api/v1/surveys/{survey['id']}", f"/api/v1/surveys/{survey['id']}/results",
                      f"/api/v1/surveys/{survey['id']}/export.csv", f"/surveys/{survey['id']}",
-                     f"/surveys/{survey['id']}/share", f"/surveys/{survey['id']}/qr.svg", f"/t/{survey['thread_id']}"):  # fmt: skip
+                     f"/surveys/{survey['id']}/share", f"/surveys/{survey['id']}/qr.svg", f"/t/{survey['thread_id']}",
+                     f"/api/v1/threads/{survey['thread_id']}/survey"):  # fmt: skip
             assert site.get(path, headers=headers).status_code == 404, (viewer, path)
         assert answer(site, survey["id"], [0, [], 3, ""], viewer).status_code == 404
         for listing in ("/api/v1/threads", "/api/v1/search?q=内部调查", "/", "/search?q=内部调查"):
