@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import segno
@@ -107,9 +108,7 @@ def _question_forms(data: FormData | None, count: int) -> list[Form]:
 
 
 async def new_survey(request: Request) -> Response:
-    return await _new_page(
-        request, "polls/new_survey.html", Form(), questions=_question_forms(None, BLANK_QUESTIONS), kinds=QuestionKind
-    )
+    return await _new_page(request, "polls/new_survey.html", Form(), questions=_question_forms(None, BLANK_QUESTIONS))
 
 
 async def create_survey(request: Request) -> Response:
@@ -119,7 +118,7 @@ async def create_survey(request: Request) -> Response:
     questions = _question_forms(data, count)
     if data.get("action") == "more":
         questions += _question_forms(None, BLANK_QUESTIONS)
-        return await _new_page(request, "polls/new_survey.html", form, questions=questions, kinds=QuestionKind)
+        return await _new_page(request, "polls/new_survey.html", form, questions=questions)
     drafts = [
         surveys.QuestionDraft(
             q.values["kind"], q.values["text"], _lines(q.values["options"]), bool(q.values["required"])
@@ -139,10 +138,11 @@ async def create_survey(request: Request) -> Response:
             max_options=settings["max_options"], max_questions=settings["max_questions"],
         )  # fmt: skip
     except ValidationError as error:
-        form.errors = error.fields
-        return await _new_page(
-            request, "polls/new_survey.html", form, status=400, questions=questions, kinds=QuestionKind
-        )
+        # "questions.1.text" counts the questions asked; the form shows it at the block it was written in
+        blocks = [i for i, q in enumerate(questions) if q.values["text"].strip()]
+        form.errors = {re.sub(r"^questions\.(\d+)", lambda m: f"questions.{blocks[int(m[1])]}", name): message
+                       for name, message in error.fields.items()}  # fmt: skip
+        return await _new_page(request, "polls/new_survey.html", form, status=400, questions=questions)
     return RedirectResponse(f"/surveys/{survey.id}/share", status_code=303)
 
 

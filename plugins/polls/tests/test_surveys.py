@@ -208,6 +208,11 @@ def test_a_member_builds_a_survey_with_the_form_and_a_guest_answers_on_the_page(
     more = site.post("/c/open-club/surveys/new", data={"csrf_token": csrf, "count": "3", "title": "T", "action": "more",
                                                        "q0_text": "Kept"})  # fmt: skip
     assert "q5_text" in more.text and 'value="Kept"' in more.text
+    misplaced = site.post("/c/open-club/surveys/new", data={"csrf_token": csrf, "count": "3", "title": "T",
+                                                            "q2_text": "Pick", "q2_kind": "single", "q2_options": "one"})  # fmt: skip
+    assert misplaced.status_code == 400
+    error_at = misplaced.text.index("Give 2 to 20 options")  # shown in the block it was written in, the third
+    assert misplaced.text.rindex('id="q2_options"', 0, error_at) > misplaced.text.rindex('id="q1_options"', 0, error_at)
 
     data = {
         "csrf_token": csrf, "count": "4", "title": "Customer survey 客户调查", "public": "1", "body": "",
