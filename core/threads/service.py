@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
@@ -21,13 +20,10 @@ from core.permissions import CircleAccess, circle_access, require_actor, visible
 from core.plugins.host import allowed, emit
 from core.search.outbox import enqueue
 from core.threads.models import Post, PostRevision, Thread
+from core.times import now
 
 TITLE_MAX = 200
 THREAD_ORDER = ["-pinned", "-last_activity_at", "-id"]
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
