@@ -107,3 +107,12 @@ def test_many_guests_at_once_make_the_page_once(client, member):
 
     seen = client.portal.call(crowd)
     assert len(seen) == 20 and seen.count("miss") == 1
+
+
+def test_each_host_name_has_its_own_copy(client):
+    # Without QUANZI_BASE_URL absolute links come from the Host header: one name's page never goes to another's.
+    seen = [
+        client.get("/", headers={"host": host}).headers["x-quanzi-cache"]
+        for host in ("a.example", "a.example", "b.example")
+    ]
+    assert seen == ["miss", "hit", "miss"]

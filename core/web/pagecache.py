@@ -1,7 +1,7 @@
 """Guests' pages, kept for a few seconds.
 
 Most readers of a forum are not signed in, and every guest sees a page alike: a guest's GET answer (page or API)
-is kept for ``QUANZI_GUEST_CACHE_SECONDS`` (5 by default; 0 turns the cache off) under its path, query and
+is kept for ``QUANZI_GUEST_CACHE_SECONDS`` (5 by default; 0 turns the cache off) under its host, path, query and
 language, and served to the next guest from memory. Any write through this process (a POST, PUT, PATCH or DELETE)
 forgets every kept answer, so guests see a new reply at once; another worker's guests see it within the TTL.
 
@@ -92,7 +92,14 @@ def _guest_key(scope: Scope) -> tuple[str, ...] | None:
     if "authorization" in headers or scope.get("session", {}).get("uid") is not None:
         return None
     locale = HTTPConnection(scope).cookies.get("quanzi_locale", "")
-    return (scope["path"], scope["query_string"].decode("latin-1"), locale, headers.get("accept-language", ""))
+    # the host too: without QUANZI_BASE_URL, absolute links (feeds, a survey's share page) are made from it
+    return (
+        headers.get("host", ""),
+        scope["path"],
+        scope["query_string"].decode("latin-1"),
+        locale,
+        headers.get("accept-language", ""),
+    )
 
 
 async def _send_kept(kept: Kept, send: Send) -> None:
