@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio.to_thread
 from tortoise.expressions import F
+from tortoise.models import Model
 
 from core.accounts.models import User
 from core.circles.models import Circle
@@ -21,6 +22,8 @@ from core.plugins.host import allowed, emit
 from core.search.outbox import enqueue
 from core.threads.models import Post, PostRevision, Thread
 from core.times import now
+
+M = TypeVar("M", bound=Model)
 
 TITLE_MAX = 200
 THREAD_ORDER = ["-pinned", "-last_activity_at", "-id"]
@@ -103,6 +106,20 @@ async def get_thread(viewer: User | None, thread_id: int) -> ThreadView:
     if not access.can_view or (thread.deleted_at is not None and not access.can_moderate):
         raise NotFound(Message("No such thread."))
     return ThreadView(thread, access)
+
+
+async def attached_content(
+    viewer: User | None, model: type[M], object_id: int, missing: Message
+) -> tuple[M, ThreadView]:
+    """What a plugin attached to a thread (a row of ``model`` with a ``thread_id``: a poll, an event), as visible as
+    its thread; NotFound with ``missing`` when it does not exist or the viewer may not see the thread."""
+    found = await model.get_or_none(id=object_id)
+    if found is None:
+        raise NotFound(missing)
+    try:
+        return found, await get_thread(viewer, found.thread_id)  # type: ignore[attr-defined]
+    except NotFound:
+        raise NotFound(missing) from None
 
 
 async def list_threads(viewer: User | None, slug: str, cursor: str | None, limit: int) -> Page[Thread]:

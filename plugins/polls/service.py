@@ -165,20 +165,9 @@ async def _view(poll: Poll, view: threads.ThreadView) -> PollView:
     return result
 
 
-async def _poll(viewer: User | None, poll_id: int) -> tuple[Poll, threads.ThreadView]:
-    poll = await Poll.get_or_none(id=poll_id)
-    if poll is None:
-        raise NotFound(Message("No such poll."))
-    try:
-        view = await threads.get_thread(viewer, poll.thread_id)  # type: ignore[attr-defined]
-    except NotFound:
-        raise NotFound(Message("No such poll.")) from None
-    return poll, view
-
-
 async def get_poll(viewer: User | None, poll_id: int) -> PollView:
     """The poll, if the viewer may see its thread (else NotFound, as for the thread)."""
-    return await _view(*await _poll(viewer, poll_id))
+    return await _view(*await threads.attached_content(viewer, Poll, poll_id, Message("No such poll.")))
 
 
 async def poll_of_thread(view: threads.ThreadView) -> PollView | None:

@@ -20,7 +20,7 @@ from tortoise.functions import Count
 from core.accounts.models import User
 from core.circles.models import Visibility
 from core.db import transaction
-from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
+from core.errors import Conflict, Forbidden, Message, Unauthorized, ValidationError
 from core.permissions import CircleAccess, acting
 from core.threads import service as threads
 from core.threads.models import Thread
@@ -62,7 +62,7 @@ class SurveyView:
     access: CircleAccess
     questions: list[Question]
     answered: bool
-    responses: int
+    responses: int  # answers so far; counted for those who manage the survey only
 
     @property
     def closed(self) -> bool:
@@ -143,17 +143,6 @@ async def create_survey(
     return created[0]
 
 
-async def _survey(viewer: User | None, survey_id: int) -> tuple[Survey, threads.ThreadView]:
-    survey = await Survey.get_or_none(id=survey_id)
-    if survey is None:
-        raise NotFound(Message("No such survey."))
-    try:
-        view = await threads.get_thread(viewer, survey.thread_id)  # type: ignore[attr-defined]
-    except NotFound:
-        raise NotFound(Message("No such survey.")) from None
-    return survey, view
-
-
 async def _view(survey: Survey, view: threads.ThreadView, guest_key: str | None) -> SurveyView:
     viewer = acting(view.access.viewer)
     questions = await Question.filter(survey_id=survey.id).order_by("position")
@@ -162,13 +151,16 @@ async def _view(survey: Survey, view: threads.ThreadView, guest_key: str | None)
         answered = await mine.filter(user_id=viewer.id).exists()
     else:
         answered = guest_key is not None and await mine.filter(guest_key=guest_key).exists()
-    responses = await SurveyResponse.filter(survey_id=survey.id).count()
-    return SurveyView(survey, view.thread, view.access, list(questions), answered, responses)
+    found = SurveyView(survey, view.thread, view.access, list(questions), answered, responses=0)
+    if found.can_manage:  # counted only for those who are shown it
+        found.responses = await mine.count()
+    return found
 
 
 async def get_survey(viewer: User | None, survey_id: int, guest_key: str | None = None) -> SurveyView:
     """The survey, if the viewer may see its thread (else NotFound, as for the thread)."""
-    return await _view(*await _survey(viewer, survey_id), guest_key)
+    survey, view = await threads.attached_content(viewer, Survey, survey_id, Message("No such survey."))
+    return await _view(survey, view, guest_key)
 
 
 async def survey_of_thread(view: threads.ThreadView, guest_key: str | None = None) -> SurveyView | None:
