@@ -86,3 +86,18 @@ async def paginate(query: QuerySet[T], order: list[str], cursor: str | None, lim
         last = items[-1]
         next_cursor = _encode([getattr(last, field) for field in fields])
     return Page(items=list(items), next=next_cursor)
+
+
+def page_numbers(page: int, pages: int) -> list[int | None]:
+    """The numbers a numbered pager shows: the first, the last and two either side of ``page``; None for a gap
+    of more than one page. Its length does not grow with the number of pages."""
+    numbers: list[int | None] = []
+    previous = 0
+    for number in sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)}):
+        if number - previous == 2:
+            numbers.append(previous + 1)
+        elif number - previous > 2:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+    return numbers

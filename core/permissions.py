@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from tortoise.expressions import Q
 
+from core import sql
 from core.accounts.models import Role, User
 from core.circles.models import Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
 from core.errors import Forbidden, Message, Unauthorized
@@ -111,5 +112,10 @@ class CircleAccess:
 async def circle_access(viewer: User | None, circle: Circle) -> CircleAccess:
     membership = None
     if viewer is not None:
-        membership = await Membership.get_or_none(circle_id=circle.id, user_id=viewer.id)
+        row = await sql.fetch_one(
+            f"SELECT {sql.columns(Membership, 'm')} FROM memberships m WHERE m.circle_id = ? AND m.user_id = ?",
+            circle.id,
+            viewer.id,
+        )
+        membership = sql.instance(Membership, row, "m") if row else None
     return CircleAccess(circle=circle, viewer=viewer, membership=membership)

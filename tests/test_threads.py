@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import make_circle, make_thread, reply
 
 from core.accounts.models import Role
+from core.pagination import page_numbers
 
 
 def test_a_new_thread_has_every_field_of_a_thread_object(client, member):
@@ -235,3 +236,11 @@ def test_a_profile_shows_recent_activity(client, member):
     activity = client.get("/api/v1/users/alice").json()["recent_activity"]
     assert [item["body"] for item in activity] == ["again", "First post"]
     assert activity[0]["thread"] == {"id": thread["id"], "title": "Mine", "circle": "club"}
+
+
+def test_the_pager_shows_the_ends_and_the_neighbourhood_of_the_page():
+    assert page_numbers(1, 1) == [1]
+    assert page_numbers(1, 5) == [1, 2, 3, 4, 5]  # a gap of one page shows the page, not "…"
+    assert page_numbers(1, 200) == [1, 2, 3, None, 200]
+    assert page_numbers(100, 200) == [1, None, 98, 99, 100, 101, 102, None, 200]
+    assert page_numbers(200, 200) == [1, None, 198, 199, 200]

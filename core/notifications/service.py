@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from core import sql
 from core.accounts.models import User
 from core.notifications.models import Notification
 from core.pagination import Page, paginate
@@ -37,10 +38,13 @@ async def notifications(viewer: User, cursor: str | None, limit: int) -> Page[No
     return await paginate(query, ["-id"], cursor, limit)
 
 
+ANY_UNREAD_SQL = "SELECT 1 FROM notifications WHERE user_id = ? AND read_at IS NULL LIMIT 1"
+
+
 async def unread_count(viewer: User) -> int:
     """Unread notifications about what the viewer may see now (every page shows it: one indexed query when there
     is none, the usual case)."""
-    if not await Notification.filter(user=viewer, read_at__isnull=True).exists():
+    if not await sql.fetch_one(ANY_UNREAD_SQL, viewer.id):
         return 0
     return await (await _visible(viewer)).filter(read_at__isnull=True).count()
 

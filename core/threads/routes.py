@@ -12,6 +12,7 @@ from starlette.routing import Route
 from core.circles import service as circles
 from core.circles.routes import content_kinds
 from core.errors import Message, NotFound, ValidationError
+from core.pagination import page_numbers
 from core.permissions import require_actor
 from core.plugins.kinds import Slot
 from core.threads import service
@@ -76,9 +77,13 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
                     form.values["body"] = _quote(post.body, post.author.username)
             except NotFound:
                 pass
+    page = min(max(page, 1), pages)
+    may_change = not thread.locked or access.can_moderate
     context: dict[str, Any] = {
-        "thread": thread, "access": access, "posts": posts, "page": min(max(page, 1), pages), "pages": pages,
-        "can_reply": can_reply, "form": form, "kinds": content_kinds(request),
+        "thread": thread, "access": access, "posts": posts, "page": page, "pages": pages,
+        "pager": page_numbers(page, pages), "can_reply": can_reply, "form": form, "kinds": content_kinds(request),
+        # the posts this viewer may edit or delete
+        "changeable": {post.id for post in posts if may_change and access.may_edit(post.author_id)},
     }  # fmt: skip
     footers: dict[int, Markup] = {}
     known = await page_context(request)

@@ -10,6 +10,7 @@ import anyio.to_thread
 from tortoise.expressions import F
 from tortoise.models import Model
 
+from core import sql
 from core.accounts.models import User
 from core.circles.models import Circle
 from core.circles.service import access_by_slug
@@ -21,6 +22,7 @@ from core.permissions import CircleAccess, circle_access, require_actor, visible
 from core.plugins.host import allowed, emit
 from core.search.outbox import enqueue
 from core.threads.models import Post, PostRevision, Thread
+from core.threads.rows import PostItem
 from core.times import now
 
 M = TypeVar("M", bound=Model)
@@ -99,9 +101,16 @@ async def create_thread(
 
 async def get_thread(viewer: User | None, thread_id: int) -> ThreadView:
     """The thread as ``viewer`` may see it; a deleted thread only for its circle's moderators."""
-    thread = await Thread.get_or_none(id=thread_id).select_related("circle", "author")
-    if thread is None:
+    row = await sql.fetch_one(
+        f"SELECT {sql.columns(Thread, 't')}, {sql.columns(Circle, 'c')}, {sql.columns(User, 'u')} FROM threads t "
+        "JOIN circles c ON c.id = t.circle_id JOIN users u ON u.id = t.author_id WHERE t.id = ?",
+        thread_id,
+    )
+    if row is None:
         raise NotFound(Message("No such thread."))
+    thread = sql.instance(Thread, row, "t")
+    thread.circle = sql.instance(Circle, row, "c")
+    thread.author = sql.instance(User, row, "u")
     access = await circle_access(viewer, thread.circle)
     if not access.can_view or (thread.deleted_at is not None and not access.can_moderate):
         raise NotFound(Message("No such thread."))
@@ -226,19 +235,20 @@ async def list_posts(viewer: User | None, thread_id: int, cursor: str | None, li
 POSTS_PER_PAGE = 20
 
 
-async def posts_page(viewer: User | None, thread_id: int, page: int) -> tuple[ThreadView, list[Post], int]:
+POSTS_PAGE_SQL = (
+    "SELECT p.id, p.thread_id, p.author_id, p.html, p.created_at, p.edited_at, u.username, u.display_name "
+    "FROM posts p JOIN users u ON u.id = p.author_id WHERE p.thread_id = ? AND p.deleted_at IS NULL "
+    "ORDER BY p.id LIMIT ? OFFSET ?"
+)
+
+
+async def posts_page(viewer: User | None, thread_id: int, page: int) -> tuple[ThreadView, list[PostItem], int]:
     """Page ``page`` (from 1) of a thread's posts, and the number of pages (from the stored counter, no COUNT)."""
     view = await get_thread(viewer, thread_id)
     pages = max(1, -(-view.thread.post_count // POSTS_PER_PAGE))
     page = min(max(page, 1), pages)
-    posts = (
-        await Post.filter(thread_id=view.thread.id, deleted_at__isnull=True)
-        .select_related("author")
-        .order_by("id")
-        .offset((page - 1) * POSTS_PER_PAGE)
-        .limit(POSTS_PER_PAGE)
-    )
-    return view, posts, pages
+    rows = await sql.fetch(POSTS_PAGE_SQL, view.thread.id, POSTS_PER_PAGE, (page - 1) * POSTS_PER_PAGE)
+    return view, [PostItem.of(row) for row in rows], pages
 
 
 async def page_of_post(post: Post) -> int:

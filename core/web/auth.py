@@ -37,7 +37,7 @@ async def viewer_from_credentials(request: Request) -> User | None:
     else:
         user_id = request.session.get("uid")
         if user_id is not None:
-            viewer = await User.get_or_none(id=user_id)
+            viewer = await accounts.user_by_id(user_id)
             if viewer is None or viewer.session_epoch != request.session.get("epoch"):
                 # Logged out elsewhere, password changed, or suspended: this copy of the session is over.
                 request.session.pop("uid", None)
