@@ -174,6 +174,7 @@ async def small(hasher: Passwords) -> None:
                     created_at=at,
                     last_activity_at=at,
                     post_count=1 + len(replies),
+                    last_number=1 + len(replies),
                 )
                 first = await Post.create(
                     thread=thread,
@@ -183,10 +184,11 @@ async def small(hasher: Passwords) -> None:
                     created_at=at,
                 )
                 thread.first_post_id = first.id
-                for text in replies:
+                for number, text in enumerate(replies, start=2):
                     at += timedelta(minutes=rng.randint(5, 600))
                     await Post.create(
                         thread=thread,
+                        number=number,
                         author=rng.choice(members),
                         body=text,
                         html=render(text, [u.username for u in users]),
@@ -259,7 +261,8 @@ async def large(hasher: Passwords, scale: int = 1, seed: int = 1) -> None:
                 members = users if circle.visibility == Visibility.PUBLIC else users[: user_count // 10]
                 at = now - timedelta(minutes=rng.randint(60, 525_600))
                 thread = Thread(id=base_thread + index + 1, circle_id=circle.id, author_id=rng.choice(members).id,
-                                title=_sentence(rng)[:80], created_at=at, post_count=per_thread[index])  # fmt: skip
+                                title=_sentence(rng)[:80], created_at=at, post_count=per_thread[index],
+                                last_number=per_thread[index])  # fmt: skip
                 for number in range(per_thread[index]):
                     post_id += 1
                     body = " ".join(_sentence(rng) for _ in range(rng.randint(1, 4)))
@@ -268,6 +271,7 @@ async def large(hasher: Passwords, scale: int = 1, seed: int = 1) -> None:
                         Post(
                             id=post_id,
                             thread_id=thread.id,
+                            number=number + 1,
                             author_id=author_id,
                             body=body,
                             html=render(body),

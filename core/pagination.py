@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -14,17 +15,20 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from core import sql
 from core.errors import Message, ValidationError
+from core.sql import Row
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
 T = TypeVar("T", bound=Model)
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
+class Page(Generic[R]):
+    items: list[R]
     next: str | None
 
 
@@ -86,6 +90,35 @@ async def paginate(query: QuerySet[T], order: list[str], cursor: str | None, lim
         last = items[-1]
         next_cursor = _encode([getattr(last, field) for field in fields])
     return Page(items=list(items), next=next_cursor)
+
+
+def _after_sql(order: list[tuple[str, str]], values: list[Any]) -> tuple[str, list[Any]]:
+    """``_after`` in SQL, for ``order`` as (column, "-field" or "field") pairs."""
+    condition, params = "", []
+    for (column, field), value in reversed(list(zip(order, values, strict=True))):
+        step = f"{column} {'<' if field.startswith('-') else '>'} ?"
+        if condition:
+            condition, params = f"({step} OR ({column} = ? AND {condition}))", [value, value, *params]
+        else:
+            condition, params = step, [value]
+    return condition, params
+
+
+async def paginate_sql(
+    select: str, where: str, params: list[Any], order: list[tuple[str, str]], cursor: str | None, limit: int,
+    item: Callable[[Row], R],
+) -> Page[R]:  # fmt: skip
+    """``paginate`` for plain SQL (core/sql.py): ``select`` (columns and tables) ``where`` (with its ``params``),
+    in ``order``: pairs of a column and the item's field it holds ("-field" descending); each row made ``item``."""
+    fields = [field.lstrip("-") for _, field in order]
+    if cursor:
+        after, after_params = _after_sql(order, _decode(cursor, fields))
+        where, params = f"({where}) AND {after}", [*params, *after_params]
+    by = ", ".join(f"{column} {'DESC' if field.startswith('-') else 'ASC'}" for column, field in order)
+    rows = await sql.fetch(f"SELECT {select} WHERE {where} ORDER BY {by} LIMIT ?", *params, limit + 1)
+    items = [item(row) for row in rows[:limit]]
+    next_cursor = _encode([getattr(items[-1], field) for field in fields]) if len(rows) > limit else None
+    return Page(items=items, next=next_cursor)
 
 
 def page_numbers(page: int, pages: int) -> list[int | None]:

@@ -7,6 +7,7 @@ and every single object is reached through ``circle_access``; what a viewer may 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.expressions import Q
 
@@ -31,11 +32,13 @@ def require_actor(viewer: User | None) -> User:
 
 
 async def member_circle_ids(viewer: User | None) -> list[int]:
-    if acting(viewer) is None:
+    user = acting(viewer)
+    if user is None:
         return []
-    return await Membership.filter(user_id=viewer.id, status=MemberStatus.ACTIVE).values_list(  # type: ignore[union-attr]
-        "circle_id", flat=True
+    rows = await sql.fetch(
+        "SELECT circle_id FROM memberships WHERE user_id = ? AND status = ?", user.id, MemberStatus.ACTIVE.value
     )
+    return [row["circle_id"] for row in rows]
 
 
 async def visible_circles(viewer: User | None, prefix: str = "") -> Q:
@@ -48,6 +51,19 @@ async def visible_circles(viewer: User | None, prefix: str = "") -> Q:
     if not ids:
         return public
     return public | Q(**{f"{prefix}id__in": ids})
+
+
+async def visible_circles_sql(viewer: User | None, circles: str) -> tuple[str, list[Any]]:
+    """``visible_circles`` for plain SQL (core/sql.py): a condition on the circles table (under the alias
+    ``circles``) and its parameters."""
+    user = acting(viewer)
+    if user is not None and user.role == Role.ADMIN:
+        return "1 = 1", []
+    ids = await member_circle_ids(user)
+    if not ids:
+        return f"{circles}.visibility = ?", [Visibility.PUBLIC.value]
+    members = ", ".join("?" * len(ids))
+    return f"({circles}.visibility = ? OR {circles}.id IN ({members}))", [Visibility.PUBLIC.value, *ids]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import make_circle, make_thread, reply
 
+from core.accounts.models import Role
+
 CANARY = "zzsecretcanary"
 
 
@@ -44,6 +46,9 @@ def list_urls(world):
         "/api/v1/users/owner/posts",
         f"/api/v1/threads/{world['public']['id']}/posts",
         "/api/v1/circles/open-club/threads",
+        "/",
+        "/c/open-club",
+        "/u/owner",
     ], [
         "/api/v1/circles/inner",
         "/api/v1/circles/inner/threads",
@@ -101,11 +106,19 @@ def test_a_member_sees_everything_and_loses_it_on_leaving(client, world):
     lists, objects = list_urls(world)
     for url in lists[:2] + objects:
         assert client.get(url, headers=pending.auth).status_code == 200, url
-    assert CANARY in client.get("/api/v1/users/owner", headers=pending.auth).text
+    for url in ("/api/v1/users/owner", "/api/v1/circles", "/api/v1/threads", "/"):
+        assert CANARY in client.get(url, headers=pending.auth).text, url
     client.post("/api/v1/circles/inner/leave", headers=pending.auth)
     for url in objects:
         assert client.get(url, headers=pending.auth).status_code == 404, url
-    assert CANARY not in client.get("/api/v1/threads", headers=pending.auth).text
+    for url in ("/api/v1/circles", "/api/v1/threads", "/"):
+        assert CANARY not in client.get(url, headers=pending.auth).text, url
+
+
+def test_a_site_admin_lists_every_circle_and_thread(client, world, member):
+    admin = member("root", Role.ADMIN)
+    for url in ("/api/v1/circles", "/api/v1/threads", "/"):
+        assert CANARY in client.get(url, headers=admin.auth).text, url
 
 
 def test_making_a_circle_private_hides_it_at_once(client, world):

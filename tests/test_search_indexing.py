@@ -30,7 +30,9 @@ def token(base: str, name: str) -> dict[str, str]:
 
 
 def found(base: str, word: str) -> int:
-    return len(httpx2.get(f"{base}/api/v1/search", params={"q": word, "limit": 100}).json()["items"])
+    answer = httpx2.get(f"{base}/api/v1/search", params={"q": word, "limit": 100}).json()
+    assert "items" in answer, answer
+    return len(answer["items"])
 
 
 def wait_until(condition, seconds: float = 20.0) -> bool:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+
+import httpx2
 from conftest import make_circle, make_thread, reply
 
+from core import sql
 from core.accounts.models import Role
 from core.pagination import page_numbers
+from core.plugins.testing import sign_in
 
 
 def test_a_new_thread_has_every_field_of_a_thread_object(client, member):
@@ -244,3 +250,88 @@ def test_the_pager_shows_the_ends_and_the_neighbourhood_of_the_page():
     assert page_numbers(1, 200) == [1, 2, 3, None, 200]
     assert page_numbers(100, 200) == [1, None, 98, 99, 100, 101, 102, None, 200]
     assert page_numbers(200, 200) == [1, None, 198, 199, 200]
+
+
+def test_posts_are_numbered_and_a_deleted_posts_number_is_not_given_again(client, member):
+    alice, bob = member("alice"), member("bob")
+    make_circle(client, alice, "club")
+    thread = make_thread(client, alice, "club")
+    assert thread["first_post"]["number"] == 1
+    second, third = reply(client, bob, thread["id"], "two"), reply(client, bob, thread["id"], "three")
+    assert [second["number"], third["number"]] == [2, 3]
+    assert client.delete(f"/api/v1/posts/{third['id']}", headers=bob.auth).status_code == 204
+    assert reply(client, bob, thread["id"], "four")["number"] == 4
+
+
+def test_a_page_holds_its_twenty_numbers_and_deleted_posts_leave_it_shorter(client, member):
+    alice = member("alice")
+    make_circle(client, alice, "club")
+    thread = make_thread(client, alice, "club", body="post number 1")
+    posts = [thread["first_post"]] + [reply(client, alice, thread["id"], f"post number {n}") for n in range(2, 46)]
+    client.delete(f"/api/v1/posts/{posts[4]['id']}", headers=alice.auth)  # number 5
+    client.headers["accept-language"] = "en"
+
+    def numbers_on(page: int) -> list[int]:
+        text = client.get(f"/t/{thread['id']}?page={page}").text
+        return [n for n in range(1, 46) if f"post number {n}<" in text]
+
+    assert numbers_on(1) == [n for n in range(1, 21) if n != 5]
+    assert numbers_on(2) == list(range(21, 41))
+    assert numbers_on(3) == list(range(41, 46))
+    assert numbers_on(4) == numbers_on(3)  # past the end: the last page
+    # a post's own address and a new reply lead to the page they are on
+    assert (
+        client.get(f"/p/{posts[24]['id']}", follow_redirects=False)
+        .headers["location"]
+        .endswith(f"?page=2#p{posts[24]['id']}")
+    )
+    token = sign_in(client, "bob")
+    answer = client.post(
+        f"/t/{thread['id']}/reply", data={"body": "number 46", "csrf_token": token}, follow_redirects=False
+    )
+    assert "?page=3#p" in answer.headers["location"]
+
+
+def test_replies_written_at_the_same_moment_get_one_number_each(client, member):
+    alice = member("alice")
+    make_circle(client, alice, "club")
+    thread = make_thread(client, alice, "club")
+
+    async def crowd() -> list[int]:
+        transport = httpx2.ASGITransport(app=client.app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as writers:
+            answers = await asyncio.gather(
+                *(
+                    writers.post(f"/api/v1/threads/{thread['id']}/posts", json={"body": f"r{n}"}, headers=alice.auth)
+                    for n in range(20)
+                )
+            )
+        assert [answer.status_code for answer in answers] == [201] * 20
+        return sorted(answer.json()["number"] for answer in answers)
+
+    assert client.portal.call(crowd) == list(range(2, 22))
+    assert client.get(f"/api/v1/threads/{thread['id']}").json()["post_count"] == 21
+
+
+def test_the_migration_numbers_the_posts_of_an_existing_forum(client, member):
+    numbering = importlib.import_module("core.migrations.0005_post_numbers")
+    alice = member("alice")
+    make_circle(client, alice, "club")
+    threads = [make_thread(client, alice, "club", f"t{n}") for n in range(2)]
+    for n in range(3):
+        for thread in threads:
+            reply(client, alice, thread["id"], f"reply {n}")
+
+    async def renumber() -> list[tuple[int, int, int]]:
+        await sql.fetch("UPDATE posts SET number = -id")  # as before the migration: no numbers (and no clash)
+        await sql.fetch("UPDATE threads SET last_number = 1")
+        await sql.fetch(numbering.NUMBER_POSTS)
+        await sql.fetch(numbering.LAST_NUMBERS)
+        rows = await sql.fetch("SELECT thread_id, id, number FROM posts ORDER BY thread_id, id")
+        return [(row["thread_id"], row["id"], row["number"]) for row in rows]
+
+    numbered = client.portal.call(renumber)
+    for thread in threads:
+        assert [number for thread_id, _, number in numbered if thread_id == thread["id"]] == [1, 2, 3, 4]
+        assert client.get(f"/t/{thread['id']}").status_code == 200
+    assert reply(client, alice, threads[0]["id"], "after")["number"] == 5

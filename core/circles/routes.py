@@ -37,12 +37,7 @@ async def circle_page(request: Request) -> Response:
     context: dict[str, Any] = {"circle": access.circle, "access": access, "threads": [], "next": None, "members": []}
     if access.can_view:
         page = await threads.threads_of(access, request.query_params.get("after"), parse_limit(None))
-        members = (
-            await Membership.filter(circle=access.circle, status=MemberStatus.ACTIVE)
-            .select_related("user")
-            .order_by("id")
-            .limit(12)
-        )
+        members = await service.first_members(access.circle, 12)
         pending = (
             await Membership.filter(circle=access.circle, status=MemberStatus.PENDING).count()
             if access.can_moderate

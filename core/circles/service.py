@@ -8,12 +8,14 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
+from core import sql
 from core.accounts.models import User
+from core.accounts.rows import Author
 from core.circles.models import Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
-from core.pagination import Page, paginate
-from core.permissions import CircleAccess, circle_access, require_actor, visible_circles
+from core.pagination import Page, paginate, paginate_sql
+from core.permissions import CircleAccess, circle_access, require_actor, visible_circles_sql
 from core.plugins.host import allowed, emit
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -52,18 +54,31 @@ async def create_circle(viewer: User | None, data: dict[str, Any]) -> Circle:
 
 async def access_by_slug(viewer: User | None, slug: str, *, invited_ok: bool = False) -> CircleAccess:
     """The circle at ``slug`` as ``viewer`` may reach it; NotFound when they may not see it."""
-    circle = await Circle.get_or_none(slug=slug)
-    if circle is None:
+    row = await sql.fetch_one(f"SELECT {sql.columns(Circle, 'c')} FROM circles c WHERE c.slug = ?", slug)
+    if row is None:
         raise NotFound(Message("No such circle."))
-    access = await circle_access(viewer, circle)
+    access = await circle_access(viewer, sql.instance(Circle, row, "c"))
     if not (access.can_see_invitation if invited_ok else access.can_view):
         raise NotFound(Message("No such circle."))
     return access
 
 
+async def first_members(circle: Circle, limit: int) -> list[Author]:
+    """The circle's first ``limit`` active members (its page shows their faces)."""
+    rows = await sql.fetch(
+        "SELECT u.id, u.username, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id "
+        "WHERE m.circle_id = ? AND m.status = ? ORDER BY m.id LIMIT ?",
+        circle.id, MemberStatus.ACTIVE.value, limit,
+    )  # fmt: skip
+    return [Author(row["id"], row["username"], row["display_name"]) for row in rows]
+
+
 async def list_circles(viewer: User | None, cursor: str | None, limit: int) -> Page[Circle]:
-    query = Circle.filter(await visible_circles(viewer))
-    return await paginate(query, ["id"], cursor, limit)
+    visible, params = await visible_circles_sql(viewer, "c")
+    return await paginate_sql(
+        f"{sql.columns(Circle, 'c')} FROM circles c", visible, params, [("c.id", "id")], cursor, limit,
+        lambda row: sql.instance(Circle, row, "c"),
+    )  # fmt: skip
 
 
 async def update_circle(viewer: User | None, slug: str, changes: dict[str, Any]) -> Circle:

@@ -29,6 +29,8 @@ class Thread(Model):
     deleted_at = fields.DatetimeField(null=True)
     # The opening post; a plain column because Post already points here.
     first_post_id = fields.IntField(null=True)
+    # The number the latest post was given (Post.number); a deleted post's number is not given again.
+    last_number = fields.IntField(default=1, db_default=1)
 
     class Meta:
         table = "threads"
@@ -43,6 +45,9 @@ class Post(Model):
     author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="posts", on_delete=fields.CASCADE
     )
+    # Its place in the thread: 1 for the opening post, then 2, 3, ... Page n of a thread holds the numbers
+    # 20(n-1)+1 to 20n, so reading any page costs the same however long the thread (no OFFSET, no COUNT).
+    number = fields.IntField(default=1, db_default=1)
     body = fields.TextField()
     # Rendered and sanitised once, when written.
     html = fields.TextField()
@@ -53,6 +58,7 @@ class Post(Model):
     class Meta:
         table = "posts"
         indexes = (("thread_id", "id"), ("author_id", "id"))
+        unique_together = (("thread", "number"),)
 
 
 class PostRevision(Model):

@@ -115,7 +115,7 @@ async def reply(request: Request) -> Response:
     except ValidationError as error:
         form.errors = error.fields
         return await thread_page(request, form, status=400)
-    return RedirectResponse(f"/t/{post.thread_id}?page={await service.page_of_post(post)}#p{post.id}", status_code=303)  # type: ignore[attr-defined]
+    return RedirectResponse(f"/t/{post.thread_id}?page={service.page_of_post(post)}#p{post.id}", status_code=303)  # type: ignore[attr-defined]
 
 
 async def moderate(request: Request) -> Response:
@@ -157,7 +157,7 @@ async def edit_submit(request: Request) -> Response:
     except ValidationError as error:
         form.errors = error.fields
         return await _edit_page(request, form, status=400)
-    return RedirectResponse(f"/t/{post.thread_id}?page={await service.page_of_post(post)}#p{post.id}", status_code=303)  # type: ignore[attr-defined]
+    return RedirectResponse(f"/t/{post.thread_id}?page={service.page_of_post(post)}#p{post.id}", status_code=303)  # type: ignore[attr-defined]
 
 
 async def delete_page(request: Request) -> Response:
@@ -188,7 +188,7 @@ async def delete_submit(request: Request) -> Response:
 async def post_link(request: Request) -> Response:
     """A post's own address: the page of its thread where it is."""
     post, view = await service.get_post(await resolve_viewer(request), request.path_params["id"])
-    return RedirectResponse(f"/t/{view.thread.id}?page={await service.page_of_post(post)}#p{post.id}", status_code=302)
+    return RedirectResponse(f"/t/{view.thread.id}?page={service.page_of_post(post)}#p{post.id}", status_code=302)
 
 
 routes = [

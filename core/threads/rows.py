@@ -5,16 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.accounts.rows import Author
 from core.sql import Row, timestamp
-
-
-@dataclass(frozen=True, slots=True)
-class Author:
-    """Who wrote something, as lists show them."""
-
-    id: int
-    username: str
-    display_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,16 +17,67 @@ class PostItem:
     thread_id: int
     author_id: int
     author: Author
+    number: int
     html: str
     created_at: datetime
     edited_at: datetime | None
 
     @classmethod
     def of(cls, row: Row) -> PostItem:
-        """From the columns id, thread_id, author_id, html, created_at, edited_at, username, display_name."""
+        """From the columns id, thread_id, author_id, number, html, created_at, edited_at, username, display_name."""
         author = Author(row["author_id"], row["username"], row["display_name"])
         created_at = timestamp(row["created_at"])
         assert created_at is not None
         return cls(
-            row["id"], row["thread_id"], row["author_id"], author, row["html"], created_at, timestamp(row["edited_at"])
+            row["id"],
+            row["thread_id"],
+            row["author_id"],
+            author,
+            row["number"],
+            row["html"],
+            created_at,
+            timestamp(row["edited_at"]),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CircleRef:
+    """The circle a listed thread is in."""
+
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadItem:
+    """A thread as lists show it (a circle's page, the home page, the API's thread lists)."""
+
+    id: int
+    title: str
+    kind: str
+    circle: CircleRef
+    author: Author
+    created_at: datetime
+    last_activity_at: datetime
+    post_count: int
+    pinned: bool
+    locked: bool
+    first_post_id: int | None
+    deleted_at: None = None  # lists hold no deleted thread
+
+    COLUMNS = (
+        "t.id, t.title, t.kind, t.circle_id, c.slug, c.name, t.author_id, u.username, u.display_name, t.created_at, "
+        "t.last_activity_at, t.post_count, t.pinned, t.locked, t.first_post_id"
+    )
+    TABLES = "threads t JOIN circles c ON c.id = t.circle_id JOIN users u ON u.id = t.author_id"
+
+    @classmethod
+    def of(cls, row: Row) -> ThreadItem:
+        """From the ``COLUMNS`` of ``TABLES``."""
+        return cls(
+            row["id"], row["title"], row["kind"], CircleRef(row["circle_id"], row["slug"], row["name"]),
+            Author(row["author_id"], row["username"], row["display_name"]), timestamp(row["created_at"]),  # type: ignore[arg-type]
+            timestamp(row["last_activity_at"]), row["post_count"], bool(row["pinned"]), bool(row["locked"]),  # type: ignore[arg-type]
+            row["first_post_id"],
+        )  # fmt: skip

@@ -16,6 +16,7 @@ def post_json(post: Post, *, with_thread: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": post.id,
         "thread_id": post.thread_id,  # type: ignore[attr-defined]
+        "number": post.number,
         "author": user_ref(post.author),
         "body": post.body,
         "html": post.html,

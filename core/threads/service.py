@@ -17,18 +17,18 @@ from core.circles.service import access_by_slug
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.markdown import mentioned_names, render
-from core.pagination import Page, paginate
-from core.permissions import CircleAccess, circle_access, require_actor, visible_circles
+from core.pagination import Page, paginate, paginate_sql
+from core.permissions import CircleAccess, circle_access, require_actor, visible_circles, visible_circles_sql
 from core.plugins.host import allowed, emit
 from core.search.outbox import enqueue
 from core.threads.models import Post, PostRevision, Thread
-from core.threads.rows import PostItem
+from core.threads.rows import PostItem, ThreadItem
 from core.times import now
 
 M = TypeVar("M", bound=Model)
 
 TITLE_MAX = 200
-THREAD_ORDER = ["-pinned", "-last_activity_at", "-id"]
+THREAD_ORDER = [("t.pinned", "-pinned"), ("t.last_activity_at", "-last_activity_at"), ("t.id", "-id")]
 
 
 @dataclass(frozen=True)
@@ -131,23 +131,28 @@ async def attached_content(
         raise NotFound(missing) from None
 
 
-async def list_threads(viewer: User | None, slug: str, cursor: str | None, limit: int) -> Page[Thread]:
+async def list_threads(viewer: User | None, slug: str, cursor: str | None, limit: int) -> Page[ThreadItem]:
     """A circle's threads: pinned first, then by last activity."""
     return await threads_of(await access_by_slug(viewer, slug), cursor, limit)
 
 
-async def threads_of(access: CircleAccess, cursor: str | None, limit: int) -> Page[Thread]:
+async def threads_of(access: CircleAccess, cursor: str | None, limit: int) -> Page[ThreadItem]:
     """The threads of a circle the viewer was found to see (``access``)."""
     if not access.can_view:
         raise NotFound(Message("No such circle."))
-    query = Thread.filter(circle=access.circle, deleted_at__isnull=True).select_related("author", "circle")
-    return await paginate(query, THREAD_ORDER, cursor, limit)
+    return await paginate_sql(
+        ThreadItem.COLUMNS + " FROM " + ThreadItem.TABLES, "t.circle_id = ? AND t.deleted_at IS NULL",
+        [access.circle.id], THREAD_ORDER, cursor, limit, ThreadItem.of,
+    )  # fmt: skip
 
 
-async def latest_threads(viewer: User | None, cursor: str | None, limit: int) -> Page[Thread]:
+async def latest_threads(viewer: User | None, cursor: str | None, limit: int) -> Page[ThreadItem]:
     """Threads of every circle the viewer may see, by last activity."""
-    query = Thread.filter(await visible_circles(viewer, "circle__"), deleted_at__isnull=True)
-    return await paginate(query.select_related("author", "circle"), ["-last_activity_at", "-id"], cursor, limit)
+    visible, params = await visible_circles_sql(viewer, "c")
+    return await paginate_sql(
+        ThreadItem.COLUMNS + " FROM " + ThreadItem.TABLES, f"{visible} AND t.deleted_at IS NULL", params,
+        [("t.last_activity_at", "-last_activity_at"), ("t.id", "-id")], cursor, limit, ThreadItem.of,
+    )  # fmt: skip
 
 
 async def first_posts(threads: list[Thread]) -> dict[int, Post]:
@@ -214,8 +219,12 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
     html = await render_body(_check_body(body, max_length))
     at = now()
     async with transaction():
-        post = await Post.create(thread=thread, author=user, body=body, html=html, created_at=at)
-        await Thread.filter(id=thread.id).update(post_count=F("post_count") + 1, last_activity_at=at)
+        # the update holds the thread's row (PostgreSQL) or the database (SQLite) until commit: numbers are not shared
+        await Thread.filter(id=thread.id).update(
+            post_count=F("post_count") + 1, last_number=F("last_number") + 1, last_activity_at=at
+        )
+        number = await Thread.get(id=thread.id).values_list("last_number", flat=True)
+        post = await Post.create(thread=thread, author=user, number=number, body=body, html=html, created_at=at)
         await Circle.filter(id=access.circle.id).update(last_activity_at=at)
         await User.filter(id=user.id).update(post_count=F("post_count") + 1)
         await enqueue("post", post.id)
@@ -236,25 +245,26 @@ POSTS_PER_PAGE = 20
 
 
 POSTS_PAGE_SQL = (
-    "SELECT p.id, p.thread_id, p.author_id, p.html, p.created_at, p.edited_at, u.username, u.display_name "
-    "FROM posts p JOIN users u ON u.id = p.author_id WHERE p.thread_id = ? AND p.deleted_at IS NULL "
-    "ORDER BY p.id LIMIT ? OFFSET ?"
+    "SELECT p.id, p.thread_id, p.author_id, p.number, p.html, p.created_at, p.edited_at, u.username, u.display_name "
+    "FROM posts p JOIN users u ON u.id = p.author_id "
+    "WHERE p.thread_id = ? AND p.number BETWEEN ? AND ? AND p.deleted_at IS NULL ORDER BY p.number"
 )
 
 
 async def posts_page(viewer: User | None, thread_id: int, page: int) -> tuple[ThreadView, list[PostItem], int]:
-    """Page ``page`` (from 1) of a thread's posts, and the number of pages (from the stored counter, no COUNT)."""
+    """Page ``page`` (from 1) of a thread's posts, and the number of pages: page n holds the posts numbered
+    20(n-1)+1 to 20n (fewer when some were deleted), found by the index on (thread, number)."""
     view = await get_thread(viewer, thread_id)
-    pages = max(1, -(-view.thread.post_count // POSTS_PER_PAGE))
+    pages = max(1, -(-view.thread.last_number // POSTS_PER_PAGE))
     page = min(max(page, 1), pages)
-    rows = await sql.fetch(POSTS_PAGE_SQL, view.thread.id, POSTS_PER_PAGE, (page - 1) * POSTS_PER_PAGE)
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    rows = await sql.fetch(POSTS_PAGE_SQL, view.thread.id, first, first + POSTS_PER_PAGE - 1)
     return view, [PostItem.of(row) for row in rows], pages
 
 
-async def page_of_post(post: Post) -> int:
+def page_of_post(post: Post) -> int:
     """The page of its thread that ``post`` is on."""
-    before = await Post.filter(thread_id=post.thread_id, deleted_at__isnull=True, id__lt=post.id).count()  # type: ignore[attr-defined]
-    return before // POSTS_PER_PAGE + 1
+    return (post.number - 1) // POSTS_PER_PAGE + 1
 
 
 async def get_post(viewer: User | None, post_id: int) -> tuple[Post, ThreadView]:
