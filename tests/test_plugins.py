@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from conftest import make_circle, register
+from conftest import make_circle, make_thread, register, reply
 
 from core.accounts.models import Role
 from core.errors import ConfigError, Conflict
@@ -23,7 +23,7 @@ from core.plugins.scenarios import apply_scenario
 from core.plugins.testing import make_config
 
 THROWAWAY = """
-from core.plugins import PluginManifest, Scenario, Setting, SlotContent, hookimpl
+from core.plugins import PerPost, PluginManifest, Scenario, Setting, SlotContent, hookimpl
 from core.threads import service as threads
 from core.web.jsonapi import ApiCall, ApiRouter
 from starlette.responses import PlainTextResponse
@@ -33,6 +33,7 @@ PLUGIN = PluginManifest(name="throwaway", version="1.2.3", description="Proves t
                         settings=(Setting("word", str, "bonjour"),))
 router = ApiRouter("throwaway")
 seen_posts = []
+footer_calls = []
 
 
 @router.route("GET", "/throwaway/word", "The configured word")
@@ -69,6 +70,9 @@ def register_scenarios():
 def render_slot(slot, request, context):
     if slot == "navigation":
         raise RuntimeError("this plugin's slot is broken")
+    if slot == "post_footer":
+        footer_calls.append(len(context["posts"]))
+        return PerPost({post.id: f"footer of {post.number} <b>" for post in context["posts"] if post.number % 2 == 0})
 
 
 @hookimpl
@@ -265,6 +269,19 @@ def test_a_page_still_renders_when_a_plugin_slot_raises(throwaway_distribution, 
         page = client.get("/", headers={"Accept-Language": "en"})
     assert page.status_code == 200 and "Latest discussions" in page.text
     assert "plugin 'throwaway' failed in hook render_slot; skipped" in [r.getMessage() for r in caplog.records]
+
+
+def test_a_plugin_puts_footers_under_posts_asked_once_per_page(throwaway_distribution, quanzi_site):
+    client = quanzi_site(plugins=["throwaway"])
+    alice = register(client, "alice")
+    make_circle(client, alice, "club")
+    thread = make_thread(client, alice, "club")
+    for n in range(4):
+        reply(client, alice, thread["id"], f"reply {n}")
+    page = client.get(f"/t/{thread['id']}").text
+    assert "footer of 2 &lt;b&gt;" in page and "footer of 4 &lt;b&gt;" in page  # plain text is escaped
+    assert "footer of 1" not in page and "footer of 3" not in page and "footer of 5" not in page
+    assert sys.modules["throwaway"].footer_calls == [5]  # one call for the page's five posts, not one per post
 
 
 def test_the_admin_edits_plugin_settings_and_plugins_toml_keeps_its_comments(throwaway_distribution, quanzi_site):

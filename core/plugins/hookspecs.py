@@ -21,7 +21,15 @@ if TYPE_CHECKING:
 
     from core.accounts.models import User
     from core.circles.models import Circle
-    from core.plugins.kinds import ContentKind, ModelsApp, NotificationKind, Scenario, SearchSource, SlotContent
+    from core.plugins.kinds import (
+        ContentKind,
+        ModelsApp,
+        NotificationKind,
+        PerPost,
+        Scenario,
+        SearchSource,
+        SlotContent,
+    )
     from core.threads.models import Post, Thread
     from core.web.jsonapi import ApiRouter
 
@@ -115,9 +123,10 @@ def check_permission(action: str, user: User | None, target: Any) -> bool | None
 
 
 @hookspec
-def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | str | None:
+def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | str | PerPost | None:
     """HTML for a named place on a core page (see ``core.plugins.Slot``): a SlotContent (a template and its
-    variables, rendered with autoescape) or plain text (escaped)."""
+    variables, rendered with autoescape) or plain text (escaped). ``post_footer`` is asked once per page, with the
+    page's ``posts`` in ``context``, and is answered with a PerPost."""
 
 
 # After the core's writes (called after the transaction commits) ---------------------------------------------------

@@ -19,7 +19,7 @@ class Slot(StrEnum):
     NAVIGATION = "navigation"  # links in the site's top navigation
     THREAD_HEADER = "thread_header"  # under a thread's title
     AFTER_FIRST_POST = "after_first_post"  # between the opening post and the replies (a poll, an event)
-    POST_FOOTER = "post_footer"  # under each post
+    POST_FOOTER = "post_footer"  # under posts: asked once per page, answered with PerPost
     CIRCLE_SIDEBAR = "circle_sidebar"  # beside a circle's thread list
     PROFILE_TABS = "profile_tabs"  # tabs on a member's profile
     ADMIN_MENU = "admin_menu"  # entries of the admin area's menu
@@ -31,6 +31,14 @@ class SlotContent:
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PerPost:
+    """The answer to a slot asked once for a page of posts (``post_footer``): post id → what goes under that post
+    (a SlotContent or plain text); posts left out get nothing."""
+
+    contents: dict[int, SlotContent | str]
 
 
 @dataclass(frozen=True)

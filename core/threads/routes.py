@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -18,7 +17,7 @@ from core.plugins.kinds import Slot
 from core.threads import service
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
-from core.web.pages import page_context, render, render_slot
+from core.web.pages import page_context, render, render_per_post
 
 MODERATION = {
     "pin": {"pinned": True},
@@ -85,14 +84,8 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
         # the posts this viewer may edit or delete
         "changeable": {post.id for post in posts if may_change and access.may_edit(post.author_id)},
     }  # fmt: skip
-    footers: dict[int, Markup] = {}
     known = await page_context(request)
-    base = {**known, **context}
-    for post in posts:
-        footer = await render_slot(request, Slot.POST_FOOTER, {**base, "post": post})
-        if footer:
-            footers[post.id] = footer
-    context["post_footers"] = footers
+    context["post_footers"] = await render_per_post(request, Slot.POST_FOOTER, {**known, **context})
     return await render(
         request, "thread.html", context, status=status, slots=(Slot.THREAD_HEADER, Slot.AFTER_FIRST_POST), known=known
     )

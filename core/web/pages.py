@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -10,25 +11,47 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from core.notifications.service import unread_count
-from core.plugins.kinds import Slot, SlotContent
+from core.plugins.kinds import PerPost, Slot, SlotContent
 from core.times import site_timezone
 from core.web import i18n
 from core.web.auth import resolve_viewer
 
 PAGE_SLOTS = (Slot.HEAD, Slot.NAVIGATION)
+log = logging.getLogger(__name__)
+
+
+def _html(request: Request, plugin: str, content: Any, context: dict[str, Any]) -> Markup:
+    """A plugin's SlotContent rendered with autoescape; anything else is text, escaped."""
+    if not isinstance(content, SlotContent):
+        return escape(str(content))
+    template = request.app.state.site.templates.get_template(content.template)
+    return Markup(template.render({**context, **content.context, "request": request, "plugin": plugin}))
 
 
 async def render_slot(request: Request, slot: Slot, context: dict[str, Any]) -> Markup:
     """What the plugins put into ``slot``: their templates rendered with autoescape, plain strings escaped."""
-    site = request.app.state.site
-    parts = []
-    for plugin, content in await site.plugins.call("render_slot", slot=slot.value, request=request, context=context):
-        if isinstance(content, SlotContent):
-            template = site.templates.get_template(content.template)
-            parts.append(Markup(template.render({**context, **content.context, "request": request, "plugin": plugin})))
-        else:
-            parts.append(escape(str(content)))
-    return Markup("").join(parts)
+    answers = await request.app.state.site.plugins.call(
+        "render_slot", slot=slot.value, request=request, context=context
+    )
+    return Markup("").join(_html(request, plugin, content, context) for plugin, content in answers)
+
+
+async def render_per_post(request: Request, slot: Slot, context: dict[str, Any]) -> dict[int, Markup]:
+    """What the plugins put under each of the page's ``context["posts"]`` (asked once per page: ``PerPost``)."""
+    answers = await request.app.state.site.plugins.call(
+        "render_slot", slot=slot.value, request=request, context=context
+    )
+    footers: dict[int, Markup] = {}
+    posts = {post.id: post for post in context["posts"]}
+    for plugin, answer in answers:
+        if not isinstance(answer, PerPost):
+            log.warning("plugin %r answered the %s slot without PerPost; skipped", plugin, slot.value)
+            continue
+        for post_id, content in answer.contents.items():
+            if post_id in posts:
+                html = _html(request, plugin, content, {**context, "post": posts[post_id]})
+                footers[post_id] = footers.get(post_id, Markup("")) + html
+    return footers
 
 
 async def page_context(request: Request) -> dict[str, Any]:
