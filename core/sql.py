@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 from tortoise import connections
@@ -24,7 +24,7 @@ M = TypeVar("M", bound=Model)
 Row = Mapping[str, Any]
 
 
-@cache
+@lru_cache(maxsize=1024)
 def _postgres(sql: str) -> str:
     numbers = iter(range(1, sql.count("?") + 1))
     return re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
