@@ -6,6 +6,7 @@ import pytest
 from conftest import make_circle, make_thread, reply
 
 from core.accounts.models import Role
+from core.search.backend import VISIBLE_SETS_KEPT
 
 
 def flush(client):
@@ -83,6 +84,15 @@ def test_a_title_match_ranks_above_a_body_match(client, board):
     assert titles(find(client, "volcano")) == ["Volcano trip", "Unrelated heading"]
 
 
+def test_repeating_a_word_does_not_outrank_having_it_in_the_title(client, board):
+    make_thread(client, board, "club", "Unrelated heading", " ".join(["volcano"] * 40))
+    make_thread(client, board, "club", "Volcano trip", "see you there")
+    make_thread(client, board, "club", "Another", "one volcano, then two volcanoes")
+    flush(client)
+    ranked = titles(find(client, "volcano"))
+    assert ranked[0] == "Volcano trip" and sorted(ranked[1:]) == ["Another", "Unrelated heading"]
+
+
 def test_snippets_are_escaped_then_marked(client, board):
     make_thread(client, board, "club", "Escapes", "Use <script>alert(1)</script> then complain: 投诉 & more")
     flush(client)
@@ -153,6 +163,25 @@ def test_search_shows_nothing_of_a_private_circle_to_those_outside_it(client, pr
 def test_a_member_finds_the_private_circles_content(client, private_world):
     result = find(client, "canaryword", headers=private_world["insider"])
     assert sorted(titles(result)) == ["Public canary", "Secret canary", "Secret canary"]
+
+
+def test_many_different_sets_of_circles_each_see_exactly_their_own(client, member):
+    # more sets of visible circles than the backend keeps (VISIBLE_SETS_KEPT), asked for in turn and again
+    owner = member("owner")
+    make_circle(client, owner, "open")
+    make_thread(client, owner, "open", "Public", "canaryword")
+    members = []
+    for n in range(6):
+        make_circle(client, owner, f"c{n}", visibility="private", join_policy="approval")
+        make_thread(client, owner, f"c{n}", f"Secret {n}", "canaryword")
+        members.append(member(f"m{n}"))
+        client.post(f"/api/v1/circles/c{n}/join", headers=members[n].auth)
+        client.put(f"/api/v1/circles/c{n}/members/m{n}", json={"role": "member"}, headers=owner.auth)
+    flush(client)
+    for n in [*range(6), *reversed(range(6))]:
+        assert sorted(titles(find(client, "canaryword", headers=members[n].auth))) == ["Public", f"Secret {n}"]
+    assert titles(find(client, "canaryword")) == ["Public"]
+    assert len(client.app.state.search.backend._visible_docs) <= VISIBLE_SETS_KEPT
 
 
 def test_making_a_circle_private_hides_its_content_from_search_at_once(client, private_world):

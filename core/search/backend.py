@@ -19,8 +19,11 @@ from whoosh.searching import Searcher
 
 from core.plugins.kinds import SearchDocument
 from core.search.analysis import analyzer
+from core.search.scoring import SaturatedFrequency
 
 MAX_QUERY_WORDS = 10
+SCORING = SaturatedFrequency()
+VISIBLE_SETS_KEPT = 4  # the document sets of the last few sets of visible circles asked for
 
 
 @dataclass(frozen=True)
@@ -131,8 +134,8 @@ class WhooshBackend:
         self._searcher: Searcher | None = None
         self._searcher_generation = ""
         # The documents of each circle, per segment of the index (segments never change once written), and the
-        # union for each set of visible circles, per searcher: the visibility filter is exact and costs almost
-        # nothing per query, and little after each commit (only the new segment is read).
+        # union for the last few sets of visible circles, per searcher: the visibility filter is exact and costs
+        # almost nothing per query, and little after each commit (only the new segment is read).
         self._segment_circles: dict[str, dict[str, list[int]]] = {}
         self._visible_docs: dict[frozenset[int], set[int]] = {}
         self._checked_at = 0.0
@@ -192,22 +195,24 @@ class WhooshBackend:
         return self._searcher
 
     def _refresh(self) -> None:
-        self._visible_docs.clear()
         generation = self._current()
         if self._searcher is None or generation != self._searcher_generation:
             if self._searcher is not None:
                 self._searcher.close()
-            self._searcher = self._open().searcher()
+            self._searcher = self._open().searcher(weighting=SCORING)
             self._searcher_generation = generation
+            self._visible_docs.clear()
         elif not self._searcher.up_to_date():
             # A new searcher, not Searcher.refresh(): refresh reuses segment readers, and with them stale deletions.
             self._searcher.close()
-            self._searcher = self._open().searcher()
+            self._searcher = self._open().searcher(weighting=SCORING)
+            self._visible_docs.clear()
 
     def _visible(self, searcher: Searcher, circles: frozenset[int]) -> set[int]:
         """The document numbers of ``circles``' documents in this searcher's view of the index."""
-        docs = self._visible_docs.get(circles)
+        docs = self._visible_docs.pop(circles, None)
         if docs is not None:
+            self._visible_docs[circles] = docs  # now the most recently used
             return docs
         docs = set()
         wanted = {str(circle) for circle in circles}
@@ -227,6 +232,8 @@ class WhooshBackend:
         for gone in self._segment_circles.keys() - current:  # merged away
             del self._segment_circles[gone]
         self._visible_docs[circles] = docs
+        if len(self._visible_docs) > VISIBLE_SETS_KEPT:  # a set holds a number per visible document: keep a few
+            del self._visible_docs[next(iter(self._visible_docs))]
         return docs
 
     def query_words(self, words: str) -> list[str]:
