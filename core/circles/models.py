@@ -67,4 +67,5 @@ class Membership(Model):
     class Meta:
         table = "memberships"
         unique_together = (("circle", "user"),)
-        indexes = (("user_id", "status"),)
+        # a member's circles; a circle's members by status in the order they came (its page, the members list)
+        indexes = (("user_id", "status"), ("circle_id", "status", "id"))
