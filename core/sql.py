@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache, lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from tortoise import connections
 from tortoise.models import Model
@@ -56,6 +56,10 @@ def instance(model: type[M], row: Row, alias: str) -> M:
     return model._init_from_db(**{column: row[prefix + column] for column in model._meta.db_fields})
 
 
+@overload
+def timestamp(value: None) -> None: ...
+@overload
+def timestamp(value: str | datetime) -> datetime: ...
 def timestamp(value: str | datetime | None) -> datetime | None:
     """A timestamp column: SQLite gives the text Tortoise wrote (ISO 8601 with offset), PostgreSQL a datetime."""
     if value is None or isinstance(value, datetime):

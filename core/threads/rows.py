@@ -25,19 +25,10 @@ class PostItem:
     @classmethod
     def of(cls, row: Row) -> PostItem:
         """From the columns id, thread_id, author_id, number, html, created_at, edited_at, username, display_name."""
-        author = Author(row["author_id"], row["username"], row["display_name"])
-        created_at = timestamp(row["created_at"])
-        assert created_at is not None
         return cls(
-            row["id"],
-            row["thread_id"],
-            row["author_id"],
-            author,
-            row["number"],
-            row["html"],
-            created_at,
-            timestamp(row["edited_at"]),
-        )
+            row["id"], row["thread_id"], row["author_id"], Author(row["author_id"], row["username"], row["display_name"]),
+            row["number"], row["html"], timestamp(row["created_at"]), timestamp(row["edited_at"]),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +68,7 @@ class ThreadItem:
         """From the ``COLUMNS`` of ``TABLES``."""
         return cls(
             row["id"], row["title"], row["kind"], CircleRef(row["circle_id"], row["slug"], row["name"]),
-            Author(row["author_id"], row["username"], row["display_name"]), timestamp(row["created_at"]),  # type: ignore[arg-type]
-            timestamp(row["last_activity_at"]), row["post_count"], bool(row["pinned"]), bool(row["locked"]),  # type: ignore[arg-type]
+            Author(row["author_id"], row["username"], row["display_name"]), timestamp(row["created_at"]),
+            timestamp(row["last_activity_at"]), row["post_count"], bool(row["pinned"]), bool(row["locked"]),
             row["first_post_id"],
         )  # fmt: skip
