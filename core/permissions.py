@@ -1,7 +1,8 @@
 """Who may see and do what: the one place that decides.
 
-Every list of content (circles, threads, posts, activity, search, feeds) is filtered with ``visible_circles``,
-and every single object is reached through ``circle_access``; what a viewer may not see is "not found".
+Every list of content (circles, threads, posts, activity, search, feeds) is filtered with ``visible_circles``
+(``visible_circles_sql`` for the lists read with plain SQL), and every single object is reached through
+``circle_access``; what a viewer may not see is "not found".
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ async def visible_circles_sql(viewer: User | None, circles: str) -> tuple[str, l
     ids = await member_circle_ids(user)
     if not ids:
         return f"{circles}.visibility = ?", [Visibility.PUBLIC.value]
-    members = ", ".join("?" * len(ids))
-    return f"({circles}.visibility = ? OR {circles}.id IN ({members}))", [Visibility.PUBLIC.value, *ids]
+    condition = f"({circles}.visibility = ? OR {circles}.id IN ({sql.placeholders(len(ids))}))"
+    return condition, [Visibility.PUBLIC.value, *ids]
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,12 @@ async def fetch_one(sql: str, *params: Any) -> Row | None:
     return rows[0] if rows else None
 
 
+def placeholders(count: int) -> str:
+    """``?, ?, ?`` for an ``IN (...)`` of ``count`` values (at least one: ``IN ()`` is not SQL)."""
+    assert count > 0
+    return ", ".join("?" * count)
+
+
 @cache
 def columns(model: type[Model], alias: str) -> str:
     """The select list of ``model``'s table under ``alias``, each column named ``alias__column``."""

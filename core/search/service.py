@@ -4,19 +4,23 @@ snippets never show what the viewer may not see."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from core import sql
 from core.accounts import service as accounts
 from core.accounts.models import Role, User
+from core.accounts.rows import Author
 from core.circles.models import Circle
 from core.errors import Message, NotFound, ValidationError
-from core.permissions import acting, visible_circles
+from core.permissions import acting, visible_circles_sql
 from core.plugins.kinds import SearchSource
 from core.search import indexer, outbox
 from core.search.backend import Hit, SearchBackend, SearchRequest
-from core.threads.models import Thread
+from core.sql import Row
+from core.threads.rows import CircleRef
 
 MAX_QUERY_LENGTH = 200
 ORDERS = ("relevance", "newest")
@@ -65,8 +69,8 @@ class Search:
 @dataclass(frozen=True)
 class ResultItem:
     hit: Hit
-    circle: Circle
-    author: User | None
+    circle: CircleRef
+    author: Author | None
     thread_kind: str = ""  # what a plugin attached to the hit's thread ("poll"), for its mark
 
 
@@ -74,7 +78,13 @@ async def _allowed_circles(viewer: User | None) -> frozenset[int] | None:
     user = acting(viewer)
     if user is not None and user.role == Role.ADMIN:
         return None
-    return frozenset(await Circle.filter(await visible_circles(viewer)).values_list("id", flat=True))  # type: ignore[arg-type]
+    visible, params = await visible_circles_sql(viewer, "c")
+    return frozenset(row["id"] for row in await sql.fetch(f"SELECT c.id FROM circles c WHERE {visible}", *params))
+
+
+async def _by_id(select: str, ids: set[int]) -> Sequence[Row]:
+    """The rows of ``select`` (which ends with ``WHERE id IN``) for ``ids``."""
+    return await sql.fetch(f"{select} ({sql.placeholders(len(ids))})", *ids) if ids else []
 
 
 def check_query(words: str) -> str:
@@ -111,9 +121,18 @@ async def search(
     author_id = (await accounts.get_user(author)).id if author else None
     request = SearchRequest(words, allowed, circle_id, author_id, order == "newest", offset, limit)
     hits, more = search.backend.search(request)
-    circles = {c.id: c for c in await Circle.filter(id__in={hit.circle_id for hit in hits})}
-    authors = {u.id: u for u in await User.filter(id__in={hit.author_id for hit in hits})}
-    kinds = dict(await Thread.filter(id__in={hit.thread_id for hit in hits}, kind__not="").values_list("id", "kind"))
+    circles = {
+        row["id"]: CircleRef(row["id"], row["slug"], row["name"])
+        for row in await _by_id("SELECT id, slug, name FROM circles WHERE id IN", {hit.circle_id for hit in hits})
+    }
+    authors = {
+        row["id"]: Author(row["id"], row["username"], row["display_name"])
+        for row in await _by_id("SELECT id, username, display_name FROM users WHERE id IN", {h.author_id for h in hits})
+    }
+    kinds = {
+        row["id"]: row["kind"]
+        for row in await _by_id("SELECT id, kind FROM threads WHERE kind <> '' AND id IN", {h.thread_id for h in hits})
+    }
     items = [
         ResultItem(hit, circles[hit.circle_id], authors.get(hit.author_id), kinds.get(hit.thread_id, ""))
         for hit in hits
