@@ -61,7 +61,7 @@ def test_writes_outlive_a_killed_server_and_reach_the_index_after_restart(tmp_pa
         os.kill(server.process.pid, signal.SIGKILL)  # ...and dies without warning, mid-way or not
         server.process.wait()
     with live_server(tmp_path) as server:
-        assert wait_until(lambda: found(server.base, "marmalade") == 30), found(server.base, "marmalade")
+        assert wait_until(lambda: found(server.base, "marmalade") == 30), server.output
 
 
 def test_one_indexer_holds_the_lease_at_a_time(client):
