@@ -29,9 +29,14 @@ def token(base: str, name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
+class ServerError(AssertionError):
+    pass
+
+
 def found(base: str, word: str) -> int:
     answer = httpx2.get(f"{base}/api/v1/search", params={"q": word, "limit": 100}).json()
-    assert "items" in answer, answer
+    if "items" not in answer:
+        raise ServerError(answer)
     return len(answer["items"])
 
 
@@ -61,7 +66,10 @@ def test_writes_outlive_a_killed_server_and_reach_the_index_after_restart(tmp_pa
         os.kill(server.process.pid, signal.SIGKILL)  # ...and dies without warning, mid-way or not
         server.process.wait()
     with live_server(tmp_path) as server:
-        assert wait_until(lambda: found(server.base, "marmalade") == 30), server.output
+        try:
+            assert wait_until(lambda: found(server.base, "marmalade") == 30), server.output
+        except ServerError as error:
+            raise AssertionError(f"{error}\n{server.output}") from None  # what the restarted server logged
 
 
 def test_one_indexer_holds_the_lease_at_a_time(client):
