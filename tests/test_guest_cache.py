@@ -7,7 +7,7 @@ import time
 
 from conftest import make_circle, make_thread, reply
 
-from core.plugins.testing import running_site, sign_in
+from core.plugins.testing import at_once, running_site, sign_in
 
 
 def cache_of(response) -> str | None:
@@ -91,21 +91,12 @@ def test_the_guest_language_switch_is_a_get_that_sets_only_a_cookie(client):
 
 
 def test_many_guests_at_once_make_the_page_once(client, member):
-    import asyncio
-
-    import httpx2
-
     owner = member("owner")
     make_circle(client, owner, "club")
     thread = make_thread(client, owner, "club")
 
-    async def crowd() -> list[str]:
-        transport = httpx2.ASGITransport(app=client.app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as guests:
-            answers = await asyncio.gather(*(guests.get(f"/t/{thread['id']}") for _ in range(20)))
-        return [answer.headers["x-quanzi-cache"] for answer in answers if answer.status_code == 200]
-
-    seen = client.portal.call(crowd)
+    answers = at_once(client, 20, lambda http, _: http.get(f"/t/{thread['id']}"))
+    seen = [answer.headers["x-quanzi-cache"] for answer in answers if answer.status_code == 200]
     assert len(seen) == 20 and seen.count("miss") == 1
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 
-import httpx2
 from conftest import make_circle, make_thread, reply
 
 from core import sql
 from core.accounts.models import Role
 from core.pagination import page_numbers
-from core.plugins.testing import sign_in
+from core.plugins.testing import at_once, sign_in
 
 
 def test_a_new_thread_has_every_field_of_a_thread_object(client, member):
@@ -297,19 +295,13 @@ def test_replies_written_at_the_same_moment_get_one_number_each(client, member):
     make_circle(client, alice, "club")
     thread = make_thread(client, alice, "club")
 
-    async def crowd() -> list[int]:
-        transport = httpx2.ASGITransport(app=client.app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as writers:
-            answers = await asyncio.gather(
-                *(
-                    writers.post(f"/api/v1/threads/{thread['id']}/posts", json={"body": f"r{n}"}, headers=alice.auth)
-                    for n in range(20)
-                )
-            )
-        assert [answer.status_code for answer in answers] == [201] * 20
-        return sorted(answer.json()["number"] for answer in answers)
-
-    assert client.portal.call(crowd) == list(range(2, 22))
+    answers = at_once(
+        client,
+        20,
+        lambda http, n: http.post(f"/api/v1/threads/{thread['id']}/posts", json={"body": f"r{n}"}, headers=alice.auth),
+    )
+    assert [answer.status_code for answer in answers] == [201] * 20
+    assert sorted(answer.json()["number"] for answer in answers) == list(range(2, 22))
     assert client.get(f"/api/v1/threads/{thread['id']}").json()["post_count"] == 21
 
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
 from starlette.testclient import TestClient
 
@@ -181,3 +182,17 @@ def reply(client: TestClient, author: Member, thread_id: int, body: str) -> dict
     response = client.post(f"/api/v1/threads/{thread_id}/posts", json={"body": body}, headers=author.auth)
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
+
+
+def at_once(
+    client: TestClient, count: int, request: Callable[[httpx2.AsyncClient, int], Awaitable[httpx2.Response]]
+) -> list[httpx2.Response]:
+    """``count`` requests to the site, all in flight together: ``request(http, index)`` makes each with ``http``, an
+    async client on the same application (votes, replies, guests arriving at once)."""
+
+    async def crowd() -> list[httpx2.Response]:
+        transport = httpx2.ASGITransport(app=client.app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            return list(await asyncio.gather(*(request(http, index) for index in range(count))))
+
+    return client.portal.call(crowd)  # type: ignore[union-attr]
