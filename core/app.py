@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -20,8 +19,8 @@ from tortoise.contrib.starlette import RegisterTortoise
 from core.accounts.passwords import Passwords
 from core.config import Config
 from core.db import tortoise_config
-from core.plugins.host import PluginHost, activate
-from core.plugins.kinds import ContentKind, NotificationKind
+from core.pluginhost.host import PluginHost
+from core.pluginhost.running import activate
 from core.site.service import THEMES_DIR, SiteSettings, installed_themes
 from core.web.bodylimit import BodyLimit
 from core.web.errors import EXCEPTION_HANDLERS
@@ -31,26 +30,10 @@ from core.web.jsonapi import Endpoint, JSONResponse, starlette_route
 from core.web.openapi import openapi_document
 from core.web.pagecache import GuestCache, GuestPageCache
 from core.web.ratelimit import RateLimits
+from core.web.site import Site
 from core.web.templating import Templates
 
 API_PREFIX = "/api/v1"
-
-
-@dataclass
-class Site:
-    """What every request may need, built once per process."""
-
-    config: Config
-    plugins: PluginHost
-    passwords: Passwords
-    rate_limits: RateLimits
-    templates: Templates
-    catalogues: Catalogues
-    settings: SiteSettings
-    content_kinds: dict[str, ContentKind]
-    page_cache: GuestCache
-    notification_kinds: dict[str, NotificationKind]
-    endpoints: list[Endpoint]
 
 
 def _api_routes(endpoints: list[Endpoint]) -> list[BaseRoute]:

@@ -79,7 +79,7 @@ def __getattr__(name: str) -> Any:
     # ``tortoise -c core.db.MIGRATIONS_CONFIG makemigrations`` reads this (``server.py makemigrations`` runs it).
     if name == "MIGRATIONS_CONFIG":
         from core.config import load_config
-        from core.plugins.host import PluginHost
+        from core.pluginhost.host import PluginHost
 
         config = load_config()
         return tortoise_config(config, PluginHost(config).models_apps())

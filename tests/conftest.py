@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from core.accounts.models import Role
 from core.app import create_app
 from core.config import Config
-from core.plugins.testing import (  # noqa: F401 (the tests import the helpers from here)
+from core.testing import (  # noqa: F401 (the tests import the helpers from here)
     PASSWORD,
     Member,
     fresh_database,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from core.plugins.testing import sign_in
+from core.testing import sign_in
 
 
 def csrf_of(client: TestClient) -> str:

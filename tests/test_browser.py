@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.plugins.live import PHONE, live_server, phone_browser, require_chromium
+from core.testing.live import PHONE, live_server, phone_browser, require_chromium
 
 pytestmark = pytest.mark.sqlite_only
 require_chromium()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.plugins.host import discover
+from core.pluginhost.host import discover
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -25,7 +25,7 @@ def test_every_api_endpoint_is_documented(quanzi_site):
 def test_every_hook_is_documented_with_its_signature():
     import pluggy
 
-    from core.plugins import hookspecs
+    from core.contract import hookspecs
 
     manager = pluggy.PluginManager("quanzi")
     manager.add_hookspecs(hookspecs)
@@ -62,3 +62,45 @@ def test_the_chinese_catalogues_translate_every_string_of_the_ui(folder):
         if message.id and "fuzzy" not in message.flags and all(message.string if isinstance(message.string, tuple) else [message.string])
     }  # fmt: skip
     assert template - translated == set(), f"run `make messages` and translate {folder}/zh_CN/LC_MESSAGES/messages.po"
+
+
+def test_every_name_of_the_plugin_api_is_documented():
+    import core.plugins
+
+    text = (DOCS / "plugins.md").read_text()
+    section = text[text.index("## The core API for plugins") : text.index("## Every hook")]
+    missing = [name for name in core.plugins.__all__ if f"`{name}" not in section]
+    assert missing == [], f"docs/plugins.md, 'The core API for plugins', does not name {missing}"
+
+
+def test_the_bundled_plugins_use_only_the_plugin_api():
+    """Their code imports ``core.plugins`` alone; their tests may import ``core.testing`` too."""
+    import ast
+
+    root = DOCS.parent
+    for path in sorted((root / "plugins").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        allowed = ("core.plugins", "core.testing") if "tests" in path.parts else ("core.plugins",)
+        for node in ast.walk(ast.parse(path.read_text())):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            modules += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            for module in modules:
+                if module == "core" or module.startswith("core."):
+                    assert module == allowed[0] or any(
+                        module == name or module.startswith(f"{name}.") for name in allowed[1:]
+                    ), f"{path.relative_to(root)} imports {module}"
+
+
+def test_every_hook_is_called_by_the_core():
+    """Every hookspec is called somewhere: by the plugin host, a service's event, or a page."""
+    import pluggy
+
+    from core.contract import hookspecs
+
+    manager = pluggy.PluginManager("quanzi")
+    manager.add_hookspecs(hookspecs)
+    source = "\n".join(path.read_text() for path in (DOCS.parent / "core").rglob("*.py"))
+    for name in vars(manager.hook):
+        if not name.startswith("_"):
+            assert re.search(rf"""(call_startup|call|first|emit)\(\s*"{name}\"""", source), f"nothing calls {name}"

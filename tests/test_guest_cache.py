@@ -7,7 +7,7 @@ import time
 
 from conftest import make_circle, make_thread, reply
 
-from core.plugins.testing import at_once, running_site, sign_in
+from core.testing import at_once, running_site, sign_in
 
 
 def cache_of(response) -> str | None:

@@ -11,7 +11,7 @@ import sys
 import httpx2
 import pytest
 
-from core.plugins.live import ROOT, live_server, server_env
+from core.testing.live import ROOT, live_server, server_env
 
 PASSWORD = "correct horse battery"
 

@@ -15,17 +15,15 @@ import pytest
 from conftest import make_circle, make_thread, register, reply
 
 from core.accounts.models import Role
+from core.circles.scenarios import apply_scenario
 from core.errors import ConfigError, Conflict
+from core.pluginhost.host import InstalledPlugin, PluginHost
 from core.plugins import PluginManifest, Setting
-from core.plugins.host import InstalledPlugin, PluginHost
-from core.plugins.live import ROOT, live_server, server_env
-from core.plugins.scenarios import apply_scenario
-from core.plugins.testing import make_config
+from core.testing import make_config
+from core.testing.live import ROOT, live_server, server_env
 
 THROWAWAY = """
-from core.plugins import PerPost, PluginManifest, Scenario, Setting, SlotContent, hookimpl
-from core.threads import service as threads
-from core.web.jsonapi import ApiCall, ApiRouter
+from core.plugins import ApiCall, ApiRouter, PerPost, PluginManifest, Scenario, Setting, SlotContent, create_thread, hookimpl
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
@@ -38,7 +36,7 @@ footer_calls = []
 
 @router.route("GET", "/throwaway/word", "The configured word")
 async def word(call: ApiCall) -> dict:
-    return {"word": call.site.plugins.plugin_settings("throwaway")["word"]}
+    return {"word": call.site.plugin_settings("throwaway")["word"]}
 
 
 async def page(request):
@@ -46,7 +44,7 @@ async def page(request):
 
 
 async def half_then_fail(context):
-    await threads.create_thread(context.owner, context.circle.slug, "Half", "written before the failure", max_length=100)
+    await create_thread(context.owner, context.circle.slug, "Half", "written before the failure", max_length=100)
     raise RuntimeError("the template broke half-way")
 
 

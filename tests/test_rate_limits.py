@@ -7,7 +7,7 @@ import ipaddress
 import pytest
 from conftest import PASSWORD
 
-from core.plugins.testing import running_site as site
+from core.testing import running_site as site
 
 
 def register(client, username, **kwargs):

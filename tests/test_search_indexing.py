@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 import httpx2
 import pytest
 
-from core.plugins.live import ROOT, live_server, server_env
 from core.search import indexer
 from core.search.models import SearchLease
+from core.testing.live import ROOT, live_server, server_env
 
 PASSWORD = "correct horse battery"
 

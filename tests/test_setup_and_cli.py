@@ -9,8 +9,8 @@ import sys
 import pytest
 from starlette.routing import Mount
 
-from core.plugins.live import ROOT, server_env
 from core.site.service import issue_setup_token
+from core.testing.live import ROOT, server_env
 
 
 def test_the_setup_page_creates_the_admin_and_logs_them_in(client):
@@ -122,7 +122,7 @@ def test_a_backup_taken_while_serving_restores_into_a_new_site(tmp_path):
 
     import httpx2
 
-    from core.plugins.live import live_server
+    from core.testing.live import live_server
 
     live_dir, restored_dir = tmp_path / "live", tmp_path / "restored"
     with live_server(live_dir) as server:

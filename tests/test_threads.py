@@ -9,7 +9,7 @@ from conftest import make_circle, make_thread, reply
 from core import sql
 from core.accounts.models import Role
 from core.pagination import page_numbers
-from core.plugins.testing import at_once, sign_in
+from core.testing import at_once, sign_in
 
 
 def test_a_new_thread_has_every_field_of_a_thread_object(client, member):

@@ -7,7 +7,7 @@ from starlette.routing import BaseRoute
 
 from core.accounts import api, routes
 from core.accounts.models import User
-from core.plugins import hookimpl
+from core.contract import hookimpl
 from core.web.auth import viewer_from_credentials
 from core.web.jsonapi import ApiRouter
 

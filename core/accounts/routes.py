@@ -8,18 +8,19 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from core.access.scope import require_actor
 from core.accounts import service
 from core.accounts.models import User
+from core.contract.kinds import Slot
 from core.errors import Message, QuanziError, ValidationError
 from core.pagination import parse_limit
-from core.permissions import require_actor
-from core.plugins.kinds import Slot
 from core.threads import service as threads
 from core.web import ratelimit
 from core.web.auth import log_in, log_out, resolve_viewer
 from core.web.forms import Form, read_form, safe_next
 from core.web.i18n import LOCALES
 from core.web.pages import render
+from core.web.site import site_of
 
 SITE_ROLE_NAMES = {"member": Message("Member"), "moderator": Message("Moderator"), "admin": Message("Administrator")}
 AVATAR_COLOURS = ("#0a5fb4", "#b4470a", "#0a8f6a", "#7a3fb4", "#b40a5f", "#4b6b0a", "#0a7fa3", "#a3630a")
@@ -37,7 +38,7 @@ async def register_submit(request: Request) -> Response:
     data = await read_form(request)
     form = Form.of(data, ("username", "email", "password"))
     next_path = safe_next(str(data.get("next", "")))
-    site = request.app.state.site
+    site = site_of(request)
     try:
         address = ratelimit.client_address(request, site.config.trusted_proxies)
         await site.rate_limits.hit(ratelimit.REGISTER_PER_ADDRESS, f"register:ip:{address}")
@@ -57,7 +58,7 @@ async def login_submit(request: Request) -> Response:
     data = await read_form(request)
     form = Form.of(data, ("login", "password"))
     next_path = safe_next(str(data.get("next", "")))
-    site = request.app.state.site
+    site = site_of(request)
     try:
         await ratelimit.check_login_limits(site, request, form.values["login"])
         user = await service.authenticate(site.passwords, form.values["login"], form.values["password"])
@@ -116,7 +117,7 @@ async def avatar(request: Request) -> Response:
     user = await service.get_user(request.path_params["username"])
     name = user.display_name or user.username
     colour = AVATAR_COLOURS[hashlib.sha256(user.username.encode()).digest()[0] % len(AVATAR_COLOURS)]
-    svg = request.app.state.site.templates.get_template("avatar.svg").render(initial=name[:1].upper(), colour=colour)
+    svg = site_of(request).templates.get_template("avatar.svg").render(initial=name[:1].upper(), colour=colour)
     return Response(svg, media_type="image/svg+xml", headers={"cache-control": "public, max-age=3600"})
 
 
@@ -161,7 +162,7 @@ async def settings_password(request: Request) -> Response:
     form = Form.of(data, ("current_password", "new_password"))
     try:
         await service.change_password(
-            request.app.state.site.passwords, user, form.values["current_password"], form.values["new_password"]
+            site_of(request).passwords, user, form.values["current_password"], form.values["new_password"]
         )
     except ValidationError as error:
         form.errors = error.fields

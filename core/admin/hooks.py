@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from core.admin import routes
-from core.plugins import hookimpl
+from core.contract import hookimpl
 
 
 @hookimpl

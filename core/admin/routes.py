@@ -15,19 +15,20 @@ from core.accounts.names import username_key
 from core.accounts.routes import SITE_ROLE_NAMES
 from core.circles.models import Circle, MemberRole, Membership, MemberStatus
 from core.circles.routes import POLICY_NAMES
+from core.circles.scenarios import apply_scenario, scenarios
+from core.cli.plugins import disable_plugin, enable_plugin
+from core.contract.kinds import Slot
+from core.contract.manifest import Setting
 from core.errors import ConfigError, Forbidden, Message, QuanziError, Unauthorized, ValidationError
 from core.pagination import paginate
-from core.plugins import settings_file
-from core.plugins.commands import disable_plugin, enable_plugin
-from core.plugins.kinds import Slot
-from core.plugins.manifest import Setting
-from core.plugins.scenarios import apply_scenario, scenarios
+from core.pluginhost import settings_file
 from core.site import service as site_service
 from core.threads.models import Post, Thread
 from core.times import available_timezones
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.pages import render
+from core.web.site import site_of
 
 NOTICES = {
     "settings": Message("The site's settings are saved."),
@@ -69,21 +70,21 @@ async def _settings_page(request: Request, form: Form, status: int = 200) -> Res
 
 async def settings(request: Request) -> Response:
     await _admin(request)
-    return await _settings_page(request, Form(dict(await request.app.state.site.settings.current())))
+    return await _settings_page(request, Form(dict(await site_of(request).settings.current())))
 
 
 async def save_settings(request: Request) -> Response:
     data = await read_form(request)
     admin = await _admin(request)
     # A field the form did not send keeps its value (a form from before a setting existed still saves).
-    form = Form({**await request.app.state.site.settings.current(), **Form.of(data, data.keys()).values})
+    form = Form({**await site_of(request).settings.current(), **Form.of(data, data.keys()).values})
     form.values.pop("csrf_token", None)
     try:
         await site_service.update_site_settings(admin, form.values)
     except ValidationError as error:
         form.errors = error.fields
         return await _settings_page(request, form, status=400)
-    request.app.state.site.settings.forget()
+    site_of(request).settings.forget()
     return RedirectResponse("/admin/settings?done=settings", status_code=303)
 
 
@@ -127,8 +128,8 @@ async def circles(request: Request) -> Response:
 
 
 def _plugin_rows(request: Request, form_values: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    host = request.app.state.site.plugins
-    config = request.app.state.site.config
+    host = site_of(request).plugins
+    config = site_of(request).config
     data = settings_file.read(config.plugins_file)
     rows = []
     for name, plugin in sorted(host.installed.items()):
@@ -164,7 +165,7 @@ async def save_plugin_settings(request: Request) -> Response:
     data = await read_form(request)
     await _admin(request)
     name = request.path_params["name"]
-    plugin = request.app.state.site.plugins.installed.get(name)
+    plugin = site_of(request).plugins.installed.get(name)
     if plugin is None:
         raise ValidationError({"plugin": Message("No such plugin is installed.")})
     values: dict[str, Any] = {}
@@ -178,14 +179,14 @@ async def save_plugin_settings(request: Request) -> Response:
     if errors:
         context = {"plugins": _plugin_rows(request, {name: values}), "form_errors": {name: errors}, "form": Form()}
         return await _page(request, "admin/plugins.html", context, status=400)
-    settings_file.write(request.app.state.site.config.plugins_file, name, values)
+    settings_file.write(site_of(request).config.plugins_file, name, values)
     return RedirectResponse("/admin/plugins?done=plugins", status_code=303)
 
 
 async def switch_plugin(request: Request) -> Response:
     await read_form(request)
     await _admin(request)
-    config = request.app.state.site.config
+    config = site_of(request).config
     name = request.path_params["name"]
     try:
         if request.path_params["action"] == "enable":
@@ -199,7 +200,7 @@ async def switch_plugin(request: Request) -> Response:
 
 
 async def _templates_page(request: Request, form: Form | None = None, status: int = 200) -> Response:
-    host = request.app.state.site.plugins
+    host = site_of(request).plugins
     context = {
         "scenarios": list(scenarios(host).values()),
         "circles": await Circle.all().order_by("name"),
@@ -218,9 +219,7 @@ async def apply_template(request: Request) -> Response:
     await _admin(request)
     title = str(data.get("title", "")).strip() or None
     try:
-        await apply_scenario(
-            request.app.state.site.plugins, request.path_params["name"], str(data.get("circle", "")), title
-        )
+        await apply_scenario(site_of(request).plugins, request.path_params["name"], str(data.get("circle", "")), title)
     except QuanziError as error:
         return await _templates_page(request, Form(errors={"form": error.message}), status=error.status)
     return RedirectResponse(f"/c/{data.get('circle')}", status_code=303)

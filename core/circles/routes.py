@@ -9,17 +9,18 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from core.access.scope import require_actor
 from core.accounts import service as accounts
 from core.circles import service
 from core.circles.models import MemberRole, Membership, MemberStatus, Visibility
+from core.contract.kinds import Slot
 from core.errors import Message, NotFound, ValidationError
 from core.pagination import parse_limit
-from core.permissions import require_actor
-from core.plugins.kinds import Slot
 from core.threads import service as threads
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.pages import render
+from core.web.site import site_of
 
 CIRCLE_ROLE_NAMES = {"member": Message("Member"), "moderator": Message("Moderator"), "owner": Message("Owner")}
 POLICY_NAMES = {"open": Message("Open"), "approval": Message("On approval"), "invite": Message("By invitation")}
@@ -28,7 +29,7 @@ CIRCLE_FIELDS = ("name", "slug", "description", "visibility", "join_policy")
 
 def content_kinds(request: Request) -> dict[str, Any]:
     """The kinds of content that enabled plugins attach to threads, by name (for their marks in lists)."""
-    return request.app.state.site.content_kinds  # type: ignore[no-any-return]
+    return site_of(request).content_kinds
 
 
 async def circle_page(request: Request) -> Response:
@@ -174,7 +175,7 @@ async def feed(request: Request) -> Response:
         raise NotFound()
     page = await threads.list_threads(None, access.circle.slug, None, 20)
     latest = sorted(page.items, key=lambda thread: thread.last_activity_at, reverse=True)
-    site = request.app.state.site
+    site = site_of(request)
     context = {
         "request": request,
         "circle": access.circle,

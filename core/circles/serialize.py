@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.access.circles import CircleAccess
 from core.accounts.serialize import user_ref
 from core.circles.models import Circle, Membership
-from core.permissions import CircleAccess
 
 
 def circle_json(circle: Circle, access: CircleAccess | None = None) -> dict[str, Any]:

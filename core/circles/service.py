@@ -9,14 +9,16 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from core import sql
+from core.access.actions import CIRCLE_CREATE, CIRCLE_JOIN, allowed
+from core.access.circles import CircleAccess, circle_access
+from core.access.scope import forget_scope, require_actor, scope_of
 from core.accounts.models import User
 from core.accounts.rows import Author
 from core.circles.models import Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.pagination import Page, paginate, paginate_sql
-from core.permissions import CircleAccess, circle_access, require_actor, visible_circles_sql
-from core.plugins.host import allowed, emit
+from core.pluginhost.running import emit
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 NAME_MAX = 100
@@ -39,7 +41,7 @@ def _validate(data: dict[str, Any]) -> dict[str, str]:
 async def create_circle(viewer: User | None, data: dict[str, Any]) -> Circle:
     """Create a circle; its creator becomes its first owner."""
     user = require_actor(viewer)
-    if not await allowed("circle.create", user, None):
+    if not await allowed(CIRCLE_CREATE, user, None):
         raise Forbidden(Message("You may not create circles."))
     if errors := _validate(data):
         raise ValidationError(errors)
@@ -49,6 +51,8 @@ async def create_circle(viewer: User | None, data: dict[str, Any]) -> Circle:
             await Membership.create(circle=circle, user=user, role=MemberRole.OWNER, status=MemberStatus.ACTIVE)
     except IntegrityError:
         raise ValidationError({"slug": Message("This address is taken.")}) from None
+    forget_scope(user)
+    await emit("member_joined", circle=circle, user=user)
     return circle
 
 
@@ -74,7 +78,7 @@ async def first_members(circle: Circle, limit: int) -> list[Author]:
 
 
 async def list_circles(viewer: User | None, cursor: str | None, limit: int) -> Page[Circle]:
-    visible, params = await visible_circles_sql(viewer, "c")
+    visible, params = (await scope_of(viewer)).circles_sql("c")
     return await paginate_sql(
         f"{sql.columns(Circle, 'c')} FROM circles c", visible, params, [("c.id", "id")], cursor, limit,
         lambda row: sql.instance(Circle, row, "c"),
@@ -110,10 +114,12 @@ async def join(viewer: User | None, slug: str) -> MemberStatus:
     if access.is_member:
         return MemberStatus.ACTIVE
     if access.is_invited:
-        return await _activate(access.membership)  # type: ignore[arg-type]
+        status = await _activate(access.membership)  # type: ignore[arg-type]
+        forget_scope(user)
+        return status
     if access.membership is not None:  # already asked
         return access.membership.status
-    if not await allowed("circle.join", user, circle):
+    if not await allowed(CIRCLE_JOIN, user, circle):
         raise Forbidden(Message("You may not join this circle."))
     if circle.join_policy == JoinPolicy.INVITE:
         if circle.visibility == Visibility.PRIVATE and not access.can_view:
@@ -135,7 +141,10 @@ async def _create_membership(
             if status == MemberStatus.ACTIVE:
                 await Circle.filter(id=circle.id).update(member_count=F("member_count") + 1)
     except IntegrityError:
-        pass  # a parallel request made the same membership
+        return  # a parallel request made the same membership
+    forget_scope(user)
+    if status == MemberStatus.ACTIVE:
+        await emit("member_joined", circle=circle, user=user)
 
 
 async def _activate(membership: Membership, role: MemberRole | None = None) -> MemberStatus:
@@ -147,6 +156,9 @@ async def _activate(membership: Membership, role: MemberRole | None = None) -> M
         )
         if changed:
             await Circle.filter(id=membership.circle_id).update(member_count=F("member_count") + 1)  # type: ignore[attr-defined]
+    if changed:
+        await membership.fetch_related("circle", "user")
+        await emit("member_joined", circle=membership.circle, user=membership.user)
     return MemberStatus.ACTIVE
 
 
@@ -177,6 +189,7 @@ async def leave(viewer: User | None, slug: str) -> None:
     ):
         raise Conflict(Message("The last owner cannot leave; make someone else an owner first."), code="last_owner")
     await _remove(membership)
+    forget_scope(user)
 
 
 async def list_members(viewer: User | None, slug: str, status: str, cursor: str | None, limit: int) -> Page[Membership]:

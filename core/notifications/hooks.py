@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.routing import BaseRoute
 
 from core.accounts.models import User
+from core.contract import hookimpl
+from core.contract.kinds import NotificationKind
 from core.errors import Message
 from core.markdown import mentioned_names
 from core.notifications import api, routes
-from core.notifications.service import notify
-from core.plugins import NotificationKind, hookimpl
+from core.notifications.service import notify, unread_count
 from core.threads.models import Post, Thread
 from core.web.jsonapi import ApiRouter
 
@@ -35,6 +38,12 @@ def register_api_routes() -> list[ApiRouter]:
 @hookimpl
 def register_routes() -> list[BaseRoute]:
     return routes.routes
+
+
+@hookimpl
+async def page_context(viewer: User | None) -> dict[str, Any]:
+    """Every page shows the member's unread count."""
+    return {"unread": await unread_count(viewer) if viewer is not None else 0}
 
 
 @hookimpl

@@ -18,11 +18,18 @@ class Notification(Model):
     actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
-    # What it is about: shown only while the member may still see this thread.
-    thread: fields.ForeignKeyRelation[Thread] = fields.ForeignKeyField(
-        "core.Thread", related_name=False, on_delete=fields.CASCADE
+    # What it is about, shown only while the member may still see it: a thread (and a post in it), or a plugin's
+    # object seen by named people (``subject``: the name of its Audience, core.access.audience; ``subject_id``).
+    thread: fields.ForeignKeyNullableRelation[Thread] = fields.ForeignKeyField(
+        "core.Thread", related_name=False, null=True, on_delete=fields.CASCADE
     )
     post_id = fields.IntField(null=True)
+    subject = fields.CharField(max_length=64, default="", db_default="")
+    subject_id = fields.IntField(null=True)
+    title = fields.CharField(
+        max_length=200, default="", db_default=""
+    )  # a subject's title and address, as they were when sent
+    url = fields.CharField(max_length=500, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     read_at = fields.DatetimeField(null=True)
 

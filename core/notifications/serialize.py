@@ -5,22 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from core.accounts.serialize import user_ref
-from core.notifications.models import Notification
-from core.plugins.kinds import NotificationKind
+from core.contract.kinds import NotificationKind
+from core.notifications.rows import NotificationItem
 
 
-def notification_json(notification: Notification, kinds: dict[str, NotificationKind]) -> dict[str, Any]:
+def notification_json(notification: NotificationItem, kinds: dict[str, NotificationKind]) -> dict[str, Any]:
     actor = notification.actor
     kind = kinds.get(notification.kind)
-    params = {"actor": actor.display_name or actor.username if actor else "", "title": notification.thread.title}
-    post = notification.post_id
+    params = {"actor": actor.display_name or actor.username if actor else "", "title": notification.title}
+    thread = notification.thread_id
     return {
         "id": notification.id,
         "kind": notification.kind,
         "text": str(kind.text) % params if kind else "",
         "actor": user_ref(actor) if actor else None,
-        "thread": {"id": notification.thread.id, "title": notification.thread.title},
-        "url": f"/p/{post}" if post else f"/t/{notification.thread.id}",
+        "thread": {"id": thread, "title": notification.title} if thread is not None else None,
+        "url": notification.url,
         "created_at": notification.created_at.isoformat(),
         "read": notification.read_at is not None,
     }

@@ -1,10 +1,35 @@
-"""The public interface for plugin developers: ``from core.plugins import hookimpl, PluginManifest, ...``."""
+"""The core API for plugins: everything a plugin may use of the core, and nothing else (a test holds the bundled
+plugins to it). ``docs/plugins.md`` ("The core API for plugins") documents each name; a name stays until a major
+version says otherwise.
+
+    from core.plugins import ContentKind, ThreadAccess, create_thread, hookimpl, render, ...
+
+- The hook contract: ``hookimpl``, the values handed through hooks (``ContentKind``, ``SlotContent``, ...), the
+  manifest (``PluginManifest``, ``Setting``).
+- Access: ``scope_of`` (what a viewer sees), ``CircleAccess``, ``ThreadAccess``, ``Audience`` (objects seen by named
+  people), ``Action`` and ``allowed`` (actions other plugins may refuse), ``require_actor``, ``acting``.
+- Content: ``create_thread`` with what the plugin attaches, ``get_thread``, ``attached_content``, ``access_by_slug``;
+  ``notify`` and ``notify_about`` (in-app notifications); ``index_later`` (tell search a document changed).
+- Web: ``render`` (a page of the theme), ``Form`` and ``read_form`` (forms with their CSRF check),
+  ``resolve_viewer``, ``site_of`` (the typed ``Site``), ``mark_personal`` (keep a page out of the guest cache);
+  the JSON API: ``ApiRouter``, ``ApiCall``, ``Body``, ``JSONResponse``.
+- Errors (``NotFound``, ``Forbidden``, ``ValidationError``, ...), ``transaction``, paging (``Page``, ``paginate``,
+  ``parse_limit``) and time (``now``, ``parse_api_time``, ``parse_form_time``, ``site_timezone``).
+"""
 
 from __future__ import annotations
 
-import pluggy
-
-from core.plugins.kinds import (
+from core.access.actions import Action, allowed
+from core.access.audience import Audience
+from core.access.circles import CircleAccess
+from core.access.scope import Scope, acting, require_actor, scope_of
+from core.access.threads import ThreadAccess
+from core.accounts.models import User
+from core.accounts.serialize import user_ref
+from core.circles.models import Circle, Visibility
+from core.circles.service import access_by_slug
+from core.contract import hookimpl
+from core.contract.kinds import (
     ContentKind,
     ModelsApp,
     NotificationKind,
@@ -16,22 +41,81 @@ from core.plugins.kinds import (
     Slot,
     SlotContent,
 )
-from core.plugins.manifest import PluginManifest, Setting
-
-hookimpl = pluggy.HookimplMarker("quanzi")
+from core.contract.manifest import PluginManifest, Setting
+from core.db import transaction
+from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
+from core.notifications.service import notify, notify_about
+from core.pagination import Page, paginate, parse_limit
+from core.search.outbox import enqueue as index_later
+from core.threads.models import Post, Thread
+from core.threads.service import attached_content, create_thread, get_thread
+from core.times import now, parse_api_time, parse_form_time, site_timezone
+from core.web.auth import resolve_viewer
+from core.web.forms import Form, read_form
+from core.web.jsonapi import ApiCall, ApiRouter, Body, JSONResponse
+from core.web.pagecache import mark_personal
+from core.web.pages import render
+from core.web.site import Site, site_of
 
 __all__ = [
+    "Action",
+    "ApiCall",
+    "ApiRouter",
+    "Audience",
+    "Body",
+    "Circle",
+    "CircleAccess",
+    "Conflict",
     "ContentKind",
+    "Forbidden",
+    "Form",
+    "JSONResponse",
+    "Message",
     "ModelsApp",
+    "NotFound",
     "NotificationKind",
+    "Page",
     "PerPost",
     "PluginManifest",
+    "Post",
     "Scenario",
     "ScenarioContext",
+    "Scope",
     "SearchDocument",
     "SearchSource",
     "Setting",
+    "Site",
     "Slot",
     "SlotContent",
+    "Thread",
+    "ThreadAccess",
+    "Unauthorized",
+    "User",
+    "ValidationError",
+    "Visibility",
+    "access_by_slug",
+    "acting",
+    "allowed",
+    "attached_content",
+    "create_thread",
+    "get_thread",
     "hookimpl",
+    "index_later",
+    "mark_personal",
+    "notify",
+    "notify_about",
+    "now",
+    "paginate",
+    "parse_api_time",
+    "parse_form_time",
+    "parse_limit",
+    "read_form",
+    "render",
+    "require_actor",
+    "resolve_viewer",
+    "scope_of",
+    "site_of",
+    "site_timezone",
+    "transaction",
+    "user_ref",
 ]

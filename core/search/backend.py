@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from whoosh import index
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
 from whoosh.query import And, AndMaybe, Or, Query, Term
 from whoosh.searching import Searcher
 
-from core.plugins.kinds import SearchDocument
+from core.contract.kinds import SearchDocument
 from core.search.analysis import analyzer
 from core.search.scoring import SaturatedFrequency
 
@@ -42,7 +42,8 @@ class Hit:
 @dataclass(frozen=True)
 class SearchRequest:
     words: str
-    allowed_circles: frozenset[int] | None  # None: every circle (an administrator)
+    allowed_circles: frozenset[int] | None  # None: every circle and audience (an administrator)
+    audience_keys: frozenset[str] = frozenset()  # the audiences the viewer belongs to (core.access.audience)
     circle_id: int | None = None
     author_id: int | None = None
     newest_first: bool = False
@@ -79,6 +80,8 @@ def schema() -> Schema:
         thread_id=ID(stored=True),
         circle_id=ID(stored=True),
         author_id=ID(stored=True),
+        # Documents with an audience of their own are found by it, not by their circle's visibility.
+        audience=KEYWORD,
         # Matching is on ``text`` (title and body together); a match in ``title`` only adds to the score.
         text=TEXT(analyzer=words),
         title=TEXT(analyzer=words, field_boost=2.0),
@@ -87,6 +90,17 @@ def schema() -> Schema:
         url=STORED,
         created_at=NUMERIC(int, bits=64, stored=True, sortable=True),
     )
+
+
+def _postings(reader: Any) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """One segment's documents by circle and by audience key."""
+
+    def by_term(field: str) -> dict[str, list[int]]:
+        if field not in reader.schema:
+            return {}
+        return {term.decode(): list(reader.postings(field, term).all_ids()) for term in reader.lexicon(field)}
+
+    return by_term("circle_id"), by_term("audience")
 
 
 class MarkFormatter(Formatter):
@@ -109,6 +123,7 @@ def _document_fields(document: SearchDocument) -> dict[str, Any]:
         "thread_id": str(document.thread_id),
         "circle_id": str(document.circle_id),
         "author_id": str(document.author_id),
+        "audience": " ".join(document.audience),
         "text": f"{document.title}\n{document.body}" if document.title_searchable else document.body,
         "title": document.title if document.title_searchable else "",
         "body": document.body,
@@ -133,16 +148,20 @@ class WhooshBackend:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._searcher: Searcher | None = None
         self._searcher_generation = ""
-        # The documents of each circle, per segment of the index (segments never change once written), and the
+        # The documents of each circle and audience, per segment of the index (segments never change once written), and the
         # union for the last few sets of visible circles, per searcher: the visibility filter is exact and costs
         # almost nothing per query, and little after each commit (only the new segment is read).
-        self._segment_circles: dict[str, dict[str, list[int]]] = {}
-        self._visible_docs: dict[frozenset[int], set[int]] = {}
+        self._segment_terms: dict[str, tuple[dict[str, list[int]], dict[str, list[int]]]] = {}
+        self._visible_docs: dict[tuple[frozenset[int], frozenset[str]], set[int]] = {}
         self._checked_at = 0.0
         self._analyzer = analyzer()
         if not (folder / "CURRENT").exists():
             self._create_generation("g1")
             self._point_at("g1")
+        elif "audience" not in self._open().schema:  # an index written before audiences: its documents have none
+            writer = self._open().writer(timeout=30.0)
+            writer.add_field("audience", KEYWORD)
+            writer.commit()
 
     def _current(self) -> str:
         return (self.folder / "CURRENT").read_text().strip()
@@ -208,30 +227,33 @@ class WhooshBackend:
             self._searcher = self._open().searcher(weighting=SCORING)
             self._visible_docs.clear()
 
-    def _visible(self, searcher: Searcher, circles: frozenset[int]) -> set[int]:
-        """The document numbers of ``circles``' documents in this searcher's view of the index."""
-        docs = self._visible_docs.pop(circles, None)
+    def _visible(self, searcher: Searcher, circles: frozenset[int], keys: frozenset[str]) -> set[int]:
+        """The document numbers, in this searcher's view of the index, of the documents of ``circles`` that have no
+        audience of their own, and of those whose audience holds one of ``keys``."""
+        wanted = (circles, keys)
+        docs = self._visible_docs.pop(wanted, None)
         if docs is not None:
-            self._visible_docs[circles] = docs  # now the most recently used
+            self._visible_docs[wanted] = docs  # now the most recently used
             return docs
         docs = set()
-        wanted = {str(circle) for circle in circles}
+        circle_terms = {str(circle) for circle in circles}
         current: set[str] = set()
         for reader, offset in searcher.reader().leaf_readers():
             segment = reader.segment()
             key = segment.segment_id() if segment is not None else str(id(reader))
             current.add(key)
-            per_circle = self._segment_circles.get(key)
-            if per_circle is None:
-                per_circle = self._segment_circles[key] = {
-                    term.decode(): list(reader.postings("circle_id", term).all_ids())
-                    for term in reader.lexicon("circle_id")
-                }
-            for circle in wanted & per_circle.keys():
-                docs.update(offset + docnum for docnum in per_circle[circle])
-        for gone in self._segment_circles.keys() - current:  # merged away
-            del self._segment_circles[gone]
-        self._visible_docs[circles] = docs
+            terms = self._segment_terms.get(key)
+            if terms is None:
+                terms = self._segment_terms[key] = _postings(reader)
+            per_circle, per_audience = terms
+            own_audience = {docnum for found in per_audience.values() for docnum in found}
+            for circle in circle_terms & per_circle.keys():
+                docs.update(offset + docnum for docnum in per_circle[circle] if docnum not in own_audience)
+            for audience in keys & per_audience.keys():
+                docs.update(offset + docnum for docnum in per_audience[audience])
+        for gone in self._segment_terms.keys() - current:  # merged away
+            del self._segment_terms[gone]
+        self._visible_docs[wanted] = docs
         if len(self._visible_docs) > VISIBLE_SETS_KEPT:  # a set holds a number per visible document: keep a few
             del self._visible_docs[next(iter(self._visible_docs))]
         return docs
@@ -249,7 +271,9 @@ class WhooshBackend:
 
     def search(self, request: SearchRequest) -> tuple[list[Hit], bool]:
         words = self.query_words(request.words)
-        if not words or (request.allowed_circles is not None and not request.allowed_circles):
+        if not words or (
+            request.allowed_circles is not None and not request.allowed_circles and not request.audience_keys
+        ):
             return [], False
         searcher = self._fresh_searcher()
         query = self._query(words)
@@ -257,7 +281,11 @@ class WhooshBackend:
             query = And([query, Term("circle_id", str(request.circle_id))])
         if request.author_id is not None:
             query = And([query, Term("author_id", str(request.author_id))])
-        visible = None if request.allowed_circles is None else self._visible(searcher, request.allowed_circles)
+        visible = None
+        if request.allowed_circles is not None:
+            visible = self._visible(searcher, request.allowed_circles, request.audience_keys)
+            if not visible:  # Whoosh reads an empty filter as none at all
+                return [], False
         wanted = request.offset + request.limit + 1
         results = searcher.search(
             query, limit=wanted, filter=visible, sortedby="created_at" if request.newest_first else None,

@@ -17,7 +17,7 @@ from rich.progress import Progress
 from core.config import Config
 from core.db import database
 from core.errors import ConfigError
-from core.plugins.host import PluginHost
+from core.pluginhost.host import PluginHost
 from core.search import indexer
 
 

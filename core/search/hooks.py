@@ -8,7 +8,8 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
-from core.plugins import SearchSource, hookimpl
+from core.contract import hookimpl
+from core.contract.kinds import SearchSource
 from core.search import api, commands, outbox, routes
 from core.search.backend import WhooshBackend
 from core.search.service import Search

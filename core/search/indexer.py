@@ -16,7 +16,7 @@ import anyio.to_thread
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from core.plugins.kinds import SearchSource
+from core.contract.kinds import SearchSource
 from core.search import outbox
 from core.search.backend import SearchBackend
 from core.search.models import SearchLease, SearchOutbox

@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core import sql
+from core.access.scope import scope_of
 from core.accounts import service as accounts
-from core.accounts.models import Role, User
+from core.accounts.models import User
 from core.accounts.rows import Author
 from core.circles.models import Circle
+from core.contract.kinds import SearchSource
 from core.errors import Message, NotFound, ValidationError
-from core.permissions import acting, visible_circles_sql
-from core.plugins.kinds import SearchSource
 from core.search import indexer, outbox
 from core.search.backend import Hit, SearchBackend, SearchRequest
 from core.sql import Row
@@ -74,14 +74,6 @@ class ResultItem:
     thread_kind: str = ""  # what a plugin attached to the hit's thread ("poll"), for its mark
 
 
-async def _allowed_circles(viewer: User | None) -> frozenset[int] | None:
-    user = acting(viewer)
-    if user is not None and user.role == Role.ADMIN:
-        return None
-    visible, params = await visible_circles_sql(viewer, "c")
-    return frozenset(row["id"] for row in await sql.fetch(f"SELECT c.id FROM circles c WHERE {visible}", *params))
-
-
 async def _by_id(select: str, ids: set[int]) -> Sequence[Row]:
     """The rows of ``select`` (which ends with ``WHERE id IN``) for ``ids``."""
     return await sql.fetch(f"{select} ({sql.placeholders(len(ids))})", *ids) if ids else []
@@ -111,7 +103,8 @@ async def search(
     words = check_query(words)
     if order not in ORDERS:
         raise ValidationError({"order": Message("One of: relevance, newest.")})
-    allowed = await _allowed_circles(viewer)
+    scope = await scope_of(viewer)
+    allowed = await scope.visible_circle_ids()
     circle_id = None
     if circle:
         found = await Circle.get_or_none(slug=circle)
@@ -119,7 +112,9 @@ async def search(
             raise NotFound(Message("No such circle."))
         circle_id = found.id
     author_id = (await accounts.get_user(author)).id if author else None
-    request = SearchRequest(words, allowed, circle_id, author_id, order == "newest", offset, limit)
+    request = SearchRequest(
+        words, allowed, scope.audience_keys(), circle_id, author_id, order == "newest", offset, limit
+    )
     hits, more = search.backend.search(request)
     circles = {
         row["id"]: CircleRef(row["id"], row["slug"], row["name"])

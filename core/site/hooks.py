@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from core.plugins import Scenario, hookimpl
+from core.contract import hookimpl
+from core.contract.kinds import Scenario
 from core.site import api, routes, welcome
 from core.web.jsonapi import ApiRouter
 

@@ -15,6 +15,7 @@ from core.web import ratelimit
 from core.web.auth import log_in, resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.pages import render
+from core.web.site import site_of
 
 
 async def home(request: Request) -> Response:
@@ -41,7 +42,7 @@ async def setup_page(request: Request) -> Response:
 
 async def setup_submit(request: Request) -> Response:
     form = await read_form(request)
-    site = request.app.state.site
+    site = site_of(request)
     address = ratelimit.client_address(request, site.config.trusted_proxies)
     await site.rate_limits.hit(ratelimit.REGISTER_PER_ADDRESS, f"setup:ip:{address}")
     fields = Form.of(form, ("username", "email", "password"))

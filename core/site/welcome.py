@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.plugins import Scenario, ScenarioContext
+from core.contract.kinds import Scenario, ScenarioContext
 from core.threads import service as threads
 
 WELCOME_BODY = """欢迎来到 **{name}**！先做个自我介绍吧：你是谁，为什么加入这个圈子？

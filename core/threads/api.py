@@ -38,7 +38,7 @@ async def _thread(call: ApiCall[Any], thread_id: int) -> dict[str, Any]:
     view = await service.get_thread(call.viewer, thread_id)
     firsts = await service.first_posts([view.thread])
     data = thread_json(view.thread, firsts.get(view.thread.first_post_id or 0))
-    data["can_reply"] = view.access.can_post and (not view.thread.locked or view.access.can_moderate)
+    data["can_reply"] = view.can_reply
     data["can_moderate"] = view.access.can_moderate
     return data
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from core.plugins import hookimpl
+from core.contract import hookimpl
 from core.threads import api, routes
 from core.web.jsonapi import ApiRouter
 

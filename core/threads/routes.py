@@ -8,16 +8,17 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from core.access.scope import require_actor
 from core.circles import service as circles
 from core.circles.routes import content_kinds
+from core.contract.kinds import Slot
 from core.errors import Message, NotFound, ValidationError
 from core.pagination import page_numbers
-from core.permissions import require_actor
-from core.plugins.kinds import Slot
 from core.threads import service
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.pages import page_context, render, render_per_post
+from core.web.site import site_of
 
 MODERATION = {
     "pin": {"pinned": True},
@@ -28,7 +29,7 @@ MODERATION = {
 
 
 def _max_length(request: Request) -> int:
-    return int(request.app.state.site.config.max_post_length)
+    return int(site_of(request).config.max_post_length)
 
 
 def _quote(body: str, username: str) -> str:
@@ -65,7 +66,7 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
         page = 1
     view, posts, pages = await service.posts_page(viewer, request.path_params["id"], page)
     thread, access = view.thread, view.access
-    can_reply = access.can_post and (not thread.locked or access.can_moderate)
+    can_reply = view.can_reply
     if form is None:
         form = Form()
         quoted = request.query_params.get("quote", "")
@@ -77,12 +78,11 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
             except NotFound:
                 pass
     page = min(max(page, 1), pages)
-    may_change = not thread.locked or access.can_moderate
     context: dict[str, Any] = {
         "thread": thread, "access": access, "posts": posts, "page": page, "pages": pages,
         "pager": page_numbers(page, pages), "can_reply": can_reply, "form": form, "kinds": content_kinds(request),
         # the posts this viewer may edit or delete
-        "changeable": {post.id for post in posts if may_change and access.may_edit(post.author_id)},
+        "changeable": {post.id for post in posts if view.may_edit(post.author_id)},
     }  # fmt: skip
     known = await page_context(request)
     context["post_footers"] = await render_per_post(request, Slot.POST_FOOTER, {**known, **context})
@@ -126,7 +126,7 @@ async def _edit_page(request: Request, form: Form | None = None, status: int = 2
     if not view.access.may_edit(post.author_id):  # type: ignore[attr-defined]
         raise NotFound()
     is_first = view.thread.first_post_id == post.id
-    may_retitle = view.access.can_moderate or view.thread.author_id == viewer.id  # type: ignore[attr-defined]
+    may_retitle = view.can_manage
     form = form or Form({"body": post.body, "title": view.thread.title})
     context = {"post": post, "thread": view.thread, "form": form, "is_first": is_first, "may_retitle": may_retitle}
     return await render(request, "post_edit.html", context, status=status)

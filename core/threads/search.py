@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.contract.kinds import SearchDocument, SearchSource
 from core.markdown import plain_text
-from core.plugins.kinds import SearchDocument, SearchSource
 from core.threads.models import Post, Thread
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -11,6 +10,10 @@ from tortoise.expressions import F
 from tortoise.models import Model
 
 from core import sql
+from core.access.actions import POST_CREATE, POST_EDIT, THREAD_CREATE, allowed
+from core.access.circles import CircleAccess, circle_access
+from core.access.scope import require_actor, scope_of
+from core.access.threads import ThreadAccess
 from core.accounts.models import User
 from core.circles.models import Circle
 from core.circles.service import access_by_slug
@@ -18,8 +21,7 @@ from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.markdown import mentioned_names, render
 from core.pagination import Page, paginate, paginate_sql
-from core.permissions import CircleAccess, circle_access, require_actor, visible_circles, visible_circles_sql
-from core.plugins.host import allowed, emit
+from core.pluginhost.running import emit
 from core.search.outbox import enqueue
 from core.threads.models import Post, PostRevision, Thread
 from core.threads.rows import PostItem, ThreadItem
@@ -29,14 +31,6 @@ M = TypeVar("M", bound=Model)
 
 TITLE_MAX = 200
 THREAD_ORDER = [("t.pinned", "-pinned"), ("t.last_activity_at", "-last_activity_at"), ("t.id", "-id")]
-
-
-@dataclass(frozen=True)
-class ThreadView:
-    """A thread with what the viewer may do in its circle."""
-
-    thread: Thread
-    access: CircleAccess
 
 
 def _check_title(title: str) -> str:
@@ -77,7 +71,7 @@ async def create_thread(
     ``attach``, which writes it in the same transaction: a thread never exists without its poll."""
     user = require_actor(viewer)
     access = await access_by_slug(user, slug)
-    if not access.can_post or not await allowed("thread.create", user, access.circle):
+    if not access.can_post or not await allowed(THREAD_CREATE, user, access.circle):
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
     title = _check_title(title)
     html = await render_body(_check_body(body, max_length))
@@ -99,7 +93,7 @@ async def create_thread(
     return thread
 
 
-async def get_thread(viewer: User | None, thread_id: int) -> ThreadView:
+async def get_thread(viewer: User | None, thread_id: int) -> ThreadAccess:
     """The thread as ``viewer`` may see it; a deleted thread only for its circle's moderators."""
     row = await sql.fetch_one(
         f"SELECT {sql.columns(Thread, 't')}, {sql.columns(Circle, 'c')}, {sql.columns(User, 'u')} FROM threads t "
@@ -111,15 +105,15 @@ async def get_thread(viewer: User | None, thread_id: int) -> ThreadView:
     thread = sql.instance(Thread, row, "t")
     thread.circle = sql.instance(Circle, row, "c")
     thread.author = sql.instance(User, row, "u")
-    access = await circle_access(viewer, thread.circle)
-    if not access.can_view or (thread.deleted_at is not None and not access.can_moderate):
+    view = ThreadAccess(thread, await circle_access(viewer, thread.circle))
+    if not view.can_read:
         raise NotFound(Message("No such thread."))
-    return ThreadView(thread, access)
+    return view
 
 
 async def attached_content(
     viewer: User | None, model: type[M], object_id: int, missing: Message
-) -> tuple[M, ThreadView]:
+) -> tuple[M, ThreadAccess]:
     """What a plugin attached to a thread (a row of ``model`` with a ``thread_id``: a poll, an event), as visible as
     its thread; NotFound with ``missing`` when it does not exist or the viewer may not see the thread."""
     found = await model.get_or_none(id=object_id)
@@ -148,7 +142,7 @@ async def threads_of(access: CircleAccess, cursor: str | None, limit: int) -> Pa
 
 async def latest_threads(viewer: User | None, cursor: str | None, limit: int) -> Page[ThreadItem]:
     """Threads of every circle the viewer may see, by last activity."""
-    visible, params = await visible_circles_sql(viewer, "c")
+    visible, params = (await scope_of(viewer)).circles_sql("c")
     return await paginate_sql(
         ThreadItem.COLUMNS + " FROM " + ThreadItem.TABLES, f"{visible} AND t.deleted_at IS NULL", params,
         [("t.last_activity_at", "-last_activity_at"), ("t.id", "-id")], cursor, limit, ThreadItem.of,
@@ -173,7 +167,7 @@ async def update_thread(viewer: User | None, thread_id: int, changes: dict[str, 
             raise ValidationError(refused)
         if thread.author_id != user.id:  # type: ignore[attr-defined]
             raise Forbidden(Message("Only the author and moderators change this thread."))
-        if thread.locked:
+        if not view.is_open:
             raise Conflict(Message("This thread is locked."), code="locked")
     if "title" in changes:
         changes["title"] = _check_title(changes["title"])
@@ -210,12 +204,9 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
     user = require_actor(viewer)
     view = await get_thread(user, thread_id)
     thread, access = view.thread, view.access
-    if thread.deleted_at is not None:
-        raise Conflict(Message("This thread is deleted."), code="deleted")
-    if not access.can_post or not await allowed("post.create", user, thread):
+    view.check_reply()
+    if not await allowed(POST_CREATE, user, thread):
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
-    if thread.locked and not access.can_moderate:
-        raise Conflict(Message("This thread is locked."), code="locked")
     html = await render_body(_check_body(body, max_length))
     at = now()
     async with transaction():
@@ -251,7 +242,7 @@ POSTS_PAGE_SQL = (
 )
 
 
-async def posts_page(viewer: User | None, thread_id: int, page: int) -> tuple[ThreadView, list[PostItem], int]:
+async def posts_page(viewer: User | None, thread_id: int, page: int) -> tuple[ThreadAccess, list[PostItem], int]:
     """Page ``page`` (from 1) of a thread's posts, and the number of pages: page n holds the posts numbered
     20(n-1)+1 to 20n (fewer when some were deleted), found by the index on (thread, number)."""
     view = await get_thread(viewer, thread_id)
@@ -267,7 +258,7 @@ def page_of_post(post: Post) -> int:
     return (post.number - 1) // POSTS_PER_PAGE + 1
 
 
-async def get_post(viewer: User | None, post_id: int) -> tuple[Post, ThreadView]:
+async def get_post(viewer: User | None, post_id: int) -> tuple[Post, ThreadAccess]:
     post = await Post.get_or_none(id=post_id).select_related("author")
     if post is None:
         raise NotFound(Message("No such post."))
@@ -284,9 +275,9 @@ async def edit_post(viewer: User | None, post_id: int, body: str, *, max_length:
     """Replace a post's text, keeping the version it replaces."""
     user = require_actor(viewer)
     post, view = await get_post(user, post_id)
-    if not view.access.may_edit(post.author_id):  # type: ignore[attr-defined]
+    if not view.access.may_edit(post.author_id) or not await allowed(POST_EDIT, user, post):  # type: ignore[attr-defined]
         raise Forbidden(Message("Only the author and moderators edit this post."))
-    if view.thread.locked and not view.access.can_moderate:
+    if not view.is_open:
         raise Conflict(Message("This thread is locked."), code="locked")
     html = await render_body(_check_body(body, max_length))
     at = now()
@@ -337,7 +328,7 @@ async def revisions(viewer: User | None, post_id: int) -> list[PostRevision]:
 async def user_activity(viewer: User | None, author: User, cursor: str | None, limit: int) -> Page[Post]:
     """A member's posts, newest first, in the circles the viewer may see."""
     query = Post.filter(
-        await visible_circles(viewer, "thread__circle__"),
+        (await scope_of(viewer)).circles_q("thread__circle__"),
         author=author,
         deleted_at__isnull=True,
         thread__deleted_at__isnull=True,

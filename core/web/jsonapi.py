@@ -16,10 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from core.access.scope import require_actor
 from core.accounts.models import User
 from core.errors import BadRequest, Message, Unauthorized, ValidationError
-from core.permissions import require_actor
 from core.web.auth import SAFE_METHODS, check_csrf, resolve_viewer
+from core.web.site import Site, site_of
 
 B = TypeVar("B", bound=pydantic.BaseModel)
 
@@ -51,8 +52,8 @@ class ApiCall(Generic[B]):
     params: dict[str, Any]
 
     @property
-    def site(self) -> Any:
-        return self.request.app.state.site
+    def site(self) -> Site:
+        return site_of(self.request)
 
     @property
     def actor(self) -> User:

@@ -10,11 +10,11 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.notifications.service import unread_count
-from core.plugins.kinds import PerPost, Slot, SlotContent
+from core.contract.kinds import PerPost, Slot, SlotContent
 from core.times import site_timezone
 from core.web import i18n
 from core.web.auth import resolve_viewer
+from core.web.site import site_of
 
 PAGE_SLOTS = (Slot.HEAD, Slot.NAVIGATION)
 log = logging.getLogger(__name__)
@@ -24,23 +24,19 @@ def _html(request: Request, plugin: str, content: Any, context: dict[str, Any]) 
     """A plugin's SlotContent rendered with autoescape; anything else is text, escaped."""
     if not isinstance(content, SlotContent):
         return escape(str(content))
-    template = request.app.state.site.templates.get_template(content.template)
+    template = site_of(request).templates.get_template(content.template)
     return Markup(template.render({**context, **content.context, "request": request, "plugin": plugin}))
 
 
 async def render_slot(request: Request, slot: Slot, context: dict[str, Any]) -> Markup:
     """What the plugins put into ``slot``: their templates rendered with autoescape, plain strings escaped."""
-    answers = await request.app.state.site.plugins.call(
-        "render_slot", slot=slot.value, request=request, context=context
-    )
+    answers = await site_of(request).plugins.call("render_slot", slot=slot.value, request=request, context=context)
     return Markup("").join(_html(request, plugin, content, context) for plugin, content in answers)
 
 
 async def render_per_post(request: Request, slot: Slot, context: dict[str, Any]) -> dict[int, Markup]:
     """What the plugins put under each of the page's ``context["posts"]`` (asked once per page: ``PerPost``)."""
-    answers = await request.app.state.site.plugins.call(
-        "render_slot", slot=slot.value, request=request, context=context
-    )
+    answers = await site_of(request).plugins.call("render_slot", slot=slot.value, request=request, context=context)
     footers: dict[int, Markup] = {}
     posts = {post.id: post for post in context["posts"]}
     for plugin, answer in answers:
@@ -56,7 +52,7 @@ async def render_per_post(request: Request, slot: Slot, context: dict[str, Any])
 
 async def page_context(request: Request) -> dict[str, Any]:
     """What every page knows: the site's settings, the viewer, and the viewer's language."""
-    site = request.app.state.site
+    site = site_of(request)
     settings = await site.settings.current()
     site.templates.use_theme(settings["theme"])
     viewer = await resolve_viewer(request)
@@ -65,14 +61,15 @@ async def page_context(request: Request) -> dict[str, Any]:
         request.headers.get("accept-language"),
         settings["default_locale"],
     )
-    unread = await unread_count(viewer) if viewer is not None else 0
-    return {
+    context = {
         **i18n.template_context(site.catalogues, locale),
         "timezone": site_timezone(settings["timezone"]),
         "site": settings,
         "viewer": viewer,
-        "unread": unread,
     }
+    for _, values in await site.plugins.call("page_context", request=request, viewer=viewer):
+        context.update(values)
+    return context
 
 
 async def render(
@@ -88,6 +85,6 @@ async def render(
     asked ``page_context``) and the slots it shows."""
     context = {**(known or await page_context(request)), **context}
     context["slots"] = {slot.value: await render_slot(request, slot, context) for slot in (*PAGE_SLOTS, *slots)}
-    response = request.app.state.site.templates.TemplateResponse(request, template, context, status_code=status)
+    response = site_of(request).templates.TemplateResponse(request, template, context, status_code=status)
     response.headers["content-language"] = context["lang"]
     return response  # type: ignore[no-any-return]

@@ -6,13 +6,19 @@ from typing import Any, Literal
 
 from starlette.responses import Response
 
-from core.accounts.serialize import user_ref
-from core.errors import Message, NotFound
-from core.pagination import parse_limit
-from core.threads import service as threads
-from core.times import parse_api_time
-from core.web.jsonapi import ApiCall, ApiRouter, Body, JSONResponse
-from core.web.pagecache import mark_personal
+from core.plugins import (
+    ApiCall,
+    ApiRouter,
+    Body,
+    JSONResponse,
+    Message,
+    NotFound,
+    get_thread,
+    mark_personal,
+    parse_api_time,
+    parse_limit,
+    user_ref,
+)
 from plugins.polls import respondent, service, surveys
 from plugins.polls.serialize import poll_json, question_result_json, survey_json
 
@@ -54,7 +60,7 @@ class Answers(Body):
 
 
 def _settings(call: ApiCall[Any]) -> dict[str, Any]:
-    return call.site.plugins.plugin_settings("polls")  # type: ignore[no-any-return]
+    return call.site.plugin_settings("polls")
 
 
 @router.route("POST", "/circles/{slug}/polls", "Start a thread with a poll", body=NewPoll, status=201, auth=True)
@@ -78,7 +84,7 @@ async def get_poll(call: ApiCall[None]) -> dict[str, Any]:
 
 @router.route("GET", "/threads/{id:int}/poll", "The poll of a thread of kind poll")
 async def poll_of_thread(call: ApiCall[None]) -> dict[str, Any]:
-    view = await service.poll_of_thread(await threads.get_thread(call.viewer, call.params["id"]))
+    view = await service.poll_of_thread(await get_thread(call.viewer, call.params["id"]))
     if view is None:
         raise NotFound(Message("This thread has no poll."))
     return poll_json(view)
@@ -136,7 +142,7 @@ async def get_survey(call: ApiCall[None]) -> dict[str, Any]:
 @router.route("GET", "/threads/{id:int}/survey", "The survey of a thread of kind survey")
 async def survey_of_thread(call: ApiCall[None]) -> dict[str, Any]:
     mark_personal(call.request)  # whether this browser has answered
-    thread = await threads.get_thread(call.viewer, call.params["id"])
+    thread = await get_thread(call.viewer, call.params["id"])
     view = await surveys.survey_of_thread(thread, respondent.guest_key(call.request))
     if view is None:
         raise NotFound(Message("This thread has no survey."))

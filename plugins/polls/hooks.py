@@ -8,11 +8,18 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
-from core.errors import Message
-from core.plugins import ContentKind, ModelsApp, Scenario, Slot, SlotContent, hookimpl
-from core.threads.service import ThreadView
-from core.web.jsonapi import ApiRouter
-from core.web.pagecache import mark_personal
+from core.plugins import (
+    ApiRouter,
+    ContentKind,
+    Message,
+    ModelsApp,
+    Scenario,
+    Slot,
+    SlotContent,
+    ThreadAccess,
+    hookimpl,
+    mark_personal,
+)
 from plugins.polls import api, respondent, routes, scenarios, service, surveys
 
 HERE = Path(__file__).parent
@@ -61,7 +68,7 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
     if slot == Slot.HEAD:
         return SlotContent("polls/slots/head.html")
     if slot == Slot.AFTER_FIRST_POST:
-        thread_view = ThreadView(context["thread"], context["access"])
+        thread_view = ThreadAccess(context["thread"], context["access"])
         if context["thread"].kind == service.KIND:
             poll = await service.poll_of_thread(thread_view)
             return SlotContent("polls/slots/poll.html", {"poll": poll}) if poll else None

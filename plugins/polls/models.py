@@ -12,8 +12,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 if TYPE_CHECKING:  # imported only for types: Tortoise takes every model a models module holds as its own
-    from core.accounts.models import User
-    from core.threads.models import Thread
+    from core.plugins import Thread, User
 
 
 class ResultsShown(StrEnum):

@@ -10,8 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.accounts.models import User
-from core.web import ratelimit
+from core.plugins import User, site_of
 from plugins.polls import surveys
 
 COOKIE = "quanzi_respondent"
@@ -45,20 +44,19 @@ def remember(request: Request, response: Response, token: str) -> None:
         max_age=MAX_AGE,
         httponly=True,
         samesite="lax",
-        secure=request.app.state.site.config.secure_cookies,
+        secure=site_of(request).config.secure_cookies,
     )
 
 
 async def answer(request: Request, viewer: User | None, survey_id: int, answers: Any) -> str | None:
     """Record ``viewer``'s answers, or a guest browser's (rate limited by address); the new token to give the
     browser (``remember``), if it needs one."""
-    site = request.app.state.site
+    site = site_of(request)
     if viewer is not None:
         await surveys.respond(viewer, survey_id, answers)
         return None
-    per_hour = site.plugins.plugin_settings("polls")["guest_answers_per_hour"]
-    address = ratelimit.client_address(request, site.config.trusted_proxies)
-    await site.rate_limits.hit(f"{per_hour}/hour", f"polls:survey-answer:{address}")
+    per_hour = site.plugin_settings("polls")["guest_answers_per_hour"]
+    await site.limit_address(request, f"{per_hour}/hour", "polls:survey-answer")
     key, token = guest_token(request)
     await surveys.respond(None, survey_id, answers, key)
     return token

@@ -12,14 +12,19 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from core.circles.service import access_by_slug
-from core.errors import ValidationError
-from core.permissions import require_actor
-from core.times import parse_form_time, site_timezone
-from core.web.auth import resolve_viewer
-from core.web.forms import Form, read_form
-from core.web.pagecache import mark_personal
-from core.web.pages import render
+from core.plugins import (
+    Form,
+    ValidationError,
+    access_by_slug,
+    mark_personal,
+    parse_form_time,
+    read_form,
+    render,
+    require_actor,
+    resolve_viewer,
+    site_of,
+    site_timezone,
+)
 from plugins.polls import respondent, service, surveys
 from plugins.polls.models import QuestionKind, ResultsShown
 
@@ -30,11 +35,11 @@ BLANK_QUESTIONS = 3  # question blocks a new survey form starts with; "more ques
 
 
 def _settings(request: Request) -> dict[str, Any]:
-    return request.app.state.site.plugins.plugin_settings("polls")  # type: ignore[no-any-return]
+    return site_of(request).plugin_settings("polls")
 
 
 async def _zone(request: Request) -> Any:
-    return site_timezone((await request.app.state.site.settings.current())["timezone"])
+    return site_timezone((await site_of(request).settings.current())["timezone"])
 
 
 def _lines(text: str) -> list[str]:
@@ -69,7 +74,7 @@ async def create_poll(request: Request) -> Response:
         )  # fmt: skip
         poll = await service.create_poll(
             await resolve_viewer(request), request.path_params["slug"], draft,
-            max_length=request.app.state.site.config.max_post_length, max_options=_settings(request)["max_options"],
+            max_length=site_of(request).config.max_post_length, max_options=_settings(request)["max_options"],
         )  # fmt: skip
     except ValidationError as error:
         form.errors = error.fields
@@ -134,7 +139,7 @@ async def create_survey(request: Request) -> Response:
         )  # fmt: skip
         survey = await surveys.create_survey(
             await resolve_viewer(request), request.path_params["slug"], draft,
-            max_length=request.app.state.site.config.max_post_length,
+            max_length=site_of(request).config.max_post_length,
             max_options=settings["max_options"], max_questions=settings["max_questions"],
         )  # fmt: skip
     except ValidationError as error:
@@ -201,7 +206,7 @@ async def results_page(request: Request) -> Response:
 
 
 def _survey_url(request: Request, survey_id: int) -> str:
-    base = request.app.state.site.config.base_url or str(request.base_url).rstrip("/")
+    base = site_of(request).base_url(request)
     return f"{base}/surveys/{survey_id}"
 
 

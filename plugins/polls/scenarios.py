@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from core.circles.models import Visibility
-from core.plugins import Scenario, ScenarioContext
+from core.plugins import Scenario, ScenarioContext, Visibility
 from plugins.polls import surveys
 
 INTRO = """感谢光临！花一分钟告诉我们你的感受，我们会认真阅读每一条意见。

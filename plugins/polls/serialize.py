@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.accounts.serialize import user_ref
+from core.plugins import user_ref
 from plugins.polls.models import QuestionKind
 from plugins.polls.service import PollView
 from plugins.polls.surveys import RATINGS, QuestionResult, SurveyView

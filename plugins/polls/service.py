@@ -14,14 +14,24 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
-from core.accounts.models import User
-from core.db import transaction
-from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
-from core.pagination import Page, paginate
-from core.permissions import CircleAccess, require_actor
-from core.threads import service as threads
-from core.threads.models import Thread
-from core.times import now
+from core.plugins import (
+    CircleAccess,
+    Conflict,
+    Forbidden,
+    Message,
+    NotFound,
+    Page,
+    Thread,
+    ThreadAccess,
+    User,
+    ValidationError,
+    attached_content,
+    create_thread,
+    now,
+    paginate,
+    require_actor,
+    transaction,
+)
 from plugins.polls.models import Ballot, BallotChoice, Poll, PollOption, ResultsShown
 
 KIND = "poll"
@@ -129,11 +139,11 @@ async def create_poll(viewer: User | None, slug: str, draft: PollDraft, *, max_l
         created.append(poll)
 
     body = draft.body if draft.body.strip() else listed(options)
-    await threads.create_thread(viewer, slug, draft.title, body, max_length=max_length, kind=KIND, attach=attach)
+    await create_thread(viewer, slug, draft.title, body, max_length=max_length, kind=KIND, attach=attach)
     return created[0]
 
 
-async def _view(poll: Poll, view: threads.ThreadView) -> PollView:
+async def _view(poll: Poll, view: ThreadAccess) -> PollView:
     viewer = view.access.viewer
     options = await PollOption.filter(poll_id=poll.id).order_by("position")
     my_choices = None
@@ -167,10 +177,10 @@ async def _view(poll: Poll, view: threads.ThreadView) -> PollView:
 
 async def get_poll(viewer: User | None, poll_id: int) -> PollView:
     """The poll, if the viewer may see its thread (else NotFound, as for the thread)."""
-    return await _view(*await threads.attached_content(viewer, Poll, poll_id, Message("No such poll.")))
+    return await _view(*await attached_content(viewer, Poll, poll_id, Message("No such poll.")))
 
 
-async def poll_of_thread(view: threads.ThreadView) -> PollView | None:
+async def poll_of_thread(view: ThreadAccess) -> PollView | None:
     """The poll of a thread the viewer already reads (for the thread page)."""
     poll = await Poll.get_or_none(thread_id=view.thread.id)
     return await _view(poll, view) if poll is not None else None

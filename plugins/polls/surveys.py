@@ -17,14 +17,23 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
-from core.accounts.models import User
-from core.circles.models import Visibility
-from core.db import transaction
-from core.errors import Conflict, Forbidden, Message, Unauthorized, ValidationError
-from core.permissions import CircleAccess, acting
-from core.threads import service as threads
-from core.threads.models import Thread
-from core.times import now
+from core.plugins import (
+    CircleAccess,
+    Conflict,
+    Forbidden,
+    Message,
+    Thread,
+    ThreadAccess,
+    Unauthorized,
+    User,
+    ValidationError,
+    Visibility,
+    acting,
+    attached_content,
+    create_thread,
+    now,
+    transaction,
+)
 from plugins.polls.models import Answer, Question, QuestionKind, Survey, SurveyResponse
 from plugins.polls.service import check_closing, clean_options
 
@@ -139,11 +148,11 @@ async def create_survey(
         created.append(survey)
 
     body = draft.body if draft.body.strip() else outline(questions)
-    await threads.create_thread(viewer, slug, draft.title, body, max_length=max_length, kind=KIND, attach=attach)
+    await create_thread(viewer, slug, draft.title, body, max_length=max_length, kind=KIND, attach=attach)
     return created[0]
 
 
-async def _view(survey: Survey, view: threads.ThreadView, guest_key: str | None) -> SurveyView:
+async def _view(survey: Survey, view: ThreadAccess, guest_key: str | None) -> SurveyView:
     viewer = acting(view.access.viewer)
     questions = await Question.filter(survey_id=survey.id).order_by("position")
     mine = SurveyResponse.filter(survey_id=survey.id)
@@ -159,11 +168,11 @@ async def _view(survey: Survey, view: threads.ThreadView, guest_key: str | None)
 
 async def get_survey(viewer: User | None, survey_id: int, guest_key: str | None = None) -> SurveyView:
     """The survey, if the viewer may see its thread (else NotFound, as for the thread)."""
-    survey, view = await threads.attached_content(viewer, Survey, survey_id, Message("No such survey."))
+    survey, view = await attached_content(viewer, Survey, survey_id, Message("No such survey."))
     return await _view(survey, view, guest_key)
 
 
-async def survey_of_thread(view: threads.ThreadView, guest_key: str | None = None) -> SurveyView | None:
+async def survey_of_thread(view: ThreadAccess, guest_key: str | None = None) -> SurveyView | None:
     survey = await Survey.get_or_none(thread_id=view.thread.id)
     return await _view(survey, view, guest_key) if survey is not None else None
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from core.plugins import settings_file
-from core.plugins.live import PHONE, live_server, phone_browser, require_chromium
-from core.plugins.testing import PASSWORD
+from core.testing import PASSWORD, enable_plugin
+from core.testing.live import PHONE, live_server, phone_browser, require_chromium
 
 pytestmark = pytest.mark.sqlite_only
 require_chromium()
@@ -33,7 +32,7 @@ def log_in(page: Page, username: str) -> None:
 @pytest.fixture
 def site(tmp_path: Path):
     plugins = tmp_path / "plugins.toml"
-    settings_file.write(plugins, "polls", {"enabled": True})
+    enable_plugin(plugins, "polls")
     with live_server(tmp_path / "data", QUANZI_PLUGINS_FILE=str(plugins)) as server:
         body = {"username": "店长", "email": "owner@example.com", "password": PASSWORD}
         assert httpx2.post(f"{server.base}/api/v1/auth/register", json=body).status_code == 201

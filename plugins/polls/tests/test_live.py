@@ -8,16 +8,15 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from core.plugins import settings_file
-from core.plugins.live import live_server
-from core.plugins.testing import PASSWORD
+from core.testing import PASSWORD, enable_plugin
+from core.testing.live import live_server
 
 pytestmark = pytest.mark.sqlite_only
 
 
 def plugins_file(folder: Path, enabled: bool) -> str:
     path = folder / "plugins.toml"
-    settings_file.write(path, "polls", {"enabled": enabled})
+    enable_plugin(path, "polls", enabled)
     return str(path)
 
 

@@ -10,7 +10,7 @@ import httpx2
 import pytest
 from starlette.testclient import TestClient
 
-from core.plugins.testing import Member, at_once, make_circle, register, sign_in
+from core.testing import Member, at_once, make_circle, register, sign_in
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from core.plugins.testing import Member, another_browser, make_circle, register, sign_in
+from core.testing import Member, another_browser, apply_template, make_circle, register, sign_in
 
 QUESTIONS = [
     {"kind": "single", "text": "How did you hear of us? 你从哪里知道我们？", "options": ["Friend 朋友", "WeChat", "Flyer"],
@@ -251,13 +251,11 @@ def test_a_member_builds_a_survey_with_the_form_and_a_guest_answers_on_the_page(
 
 
 def test_the_customer_survey_template_sets_up_a_survey_guests_answer(site):
-    from core.plugins.scenarios import apply_scenario
-
     owner = register(site, "owner")
     make_circle(site, owner, "shop")
     make_circle(site, owner, "staff", visibility="private")
     for slug in ("shop", "staff"):
-        site.portal.call(apply_scenario, site.app.state.site.plugins, "customer_survey", slug)  # type: ignore[union-attr]
+        apply_template(site, "customer_survey", slug)
     shop, staff = (
         site.get(f"/api/v1/circles/{slug}/threads", headers=owner.auth).json()["items"] for slug in ("shop", "staff")
     )

@@ -14,9 +14,10 @@ from typing import Any
 import pluggy
 
 from core.config import ROOT, Config
+from core.contract import hookspecs
+from core.contract.manifest import PluginManifest
 from core.errors import ConfigError, QuanziError
-from core.plugins import hookspecs, settings_file
-from core.plugins.manifest import PluginManifest
+from core.pluginhost import settings_file
 
 log = logging.getLogger("quanzi.plugins")
 
@@ -24,6 +25,7 @@ PLUGINS_DIR = ROOT / "plugins"
 ENTRY_POINT_GROUP = "quanzi.plugins"
 # The core's own features, registered through the same hooks as every plugin.
 BUILTIN = (
+    "core.access.hooks",
     "core.site.hooks",
     "core.accounts.hooks",
     "core.circles.hooks",
@@ -125,6 +127,16 @@ class PluginHost:
                 hooks = package
             self.pm.register(hooks, name=name)
         self.pm.check_pending()
+        for caller in self.pm.hook.__dict__.values():
+            for impl in caller.get_hookimpls() if isinstance(caller, pluggy.HookCaller) else ():
+                if impl.hookwrapper or impl.wrapper:
+                    raise PluginError(f"plugin {impl.plugin_name!r}: hook wrappers are not supported ({caller.name})")
+        self.actions = {
+            action.name: action for _, offered in self.call_startup("register_actions") for action in offered
+        }
+        self.audiences = {
+            audience.name: audience for _, offered in self.call_startup("register_audiences") for audience in offered
+        }
 
     def models_apps(self) -> dict[str, dict[str, Any]]:
         """The Tortoise apps of the enabled plugins, by plugin name."""
@@ -137,8 +149,13 @@ class PluginHost:
         return self.settings[name]
 
     def _implementations(self, hook: str) -> list[pluggy.HookImpl]:
+        caller = getattr(self.pm.hook, hook)
         # pluggy calls the last registered first; keep that order (tryfirst/trylast respected).
-        return list(reversed(getattr(self.pm.hook, hook).get_hookimpls()))
+        return list(reversed(caller.get_hookimpls()))
+
+    def _firstresult(self, hook: str) -> bool:
+        spec = getattr(self.pm.hook, hook).spec
+        return bool(spec and spec.opts.get("firstresult"))
 
     def call_startup(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call a build-time hook: (plugin name, result) for each non-None result; a failure stops the start."""
@@ -150,11 +167,16 @@ class PluginHost:
                 raise PluginError(f"plugin {impl.plugin_name!r} failed in {hook}: {error!r}") from error
             if result is not None:
                 results.append((impl.plugin_name, result))
+                if self._firstresult(hook):
+                    break
         return results
 
-    async def call(self, hook: str, *, firstresult: bool = False, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call a hook, awaiting async implementations; one that raises is logged with its plugin and skipped."""
+    async def call(self, hook: str, *, failed: Any = None, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a hook as its specification says (``firstresult``: up to the first answer that is not None),
+        awaiting async implementations. One that raises is logged with its plugin and taken to have answered
+        ``failed`` (None: no answer; ``check_permission`` passes False, so that a failing plugin refuses)."""
         results = []
+        firstresult = self._firstresult(hook)
         for impl in self._implementations(hook):
             try:
                 result = impl.function(**{name: kwargs[name] for name in impl.argnames})
@@ -163,8 +185,9 @@ class PluginHost:
             except QuanziError:
                 raise  # an answer to the request (NotFound, Forbidden, ...), not a failure
             except Exception:
-                log.exception("plugin %r failed in hook %s; skipped", impl.plugin_name, hook)
-                continue
+                outcome = "skipped" if failed is None else f"taken to answer {failed!r}"
+                log.exception("plugin %r failed in hook %s; %s", impl.plugin_name, hook, outcome)
+                result = failed
             if result is not None:
                 results.append((impl.plugin_name, result))
                 if firstresult:
@@ -172,31 +195,7 @@ class PluginHost:
         return results
 
     async def first(self, hook: str, **kwargs: Any) -> Any:
-        results = await self.call(hook, firstresult=True, **kwargs)
+        """The answer of a ``firstresult`` hook, or None."""
+        assert self._firstresult(hook), f"{hook} is not a firstresult hook"
+        results = await self.call(hook, **kwargs)
         return results[0][1] if results else None
-
-    async def allowed(self, action: str, user: Any, target: Any) -> bool:
-        """False when any plugin vetoes ``action``."""
-        return all(
-            result is not False
-            for _, result in await self.call("check_permission", action=action, user=user, target=target)
-        )
-
-
-_active: PluginHost | None = None
-
-
-def activate(host: PluginHost) -> None:
-    """Make ``host`` the one that services emit events to (one application per process)."""
-    global _active
-    _active = host
-
-
-async def emit(hook: str, **kwargs: Any) -> None:
-    """Tell the plugins about a write that has committed."""
-    if _active is not None:
-        await _active.call(hook, **kwargs)
-
-
-async def allowed(action: str, user: Any, target: Any) -> bool:
-    return _active is None or await _active.allowed(action, user, target)

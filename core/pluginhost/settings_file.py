@@ -8,8 +8,8 @@ from typing import Any
 
 import tomlkit
 
+from core.contract.manifest import PluginManifest
 from core.errors import ConfigError
-from core.plugins.manifest import PluginManifest
 
 
 def read(path: Path) -> dict[str, dict[str, Any]]:

@@ -69,7 +69,8 @@ class NotificationKind:
 
 @dataclass(frozen=True)
 class SearchDocument:
-    """One thing search can find: it is as visible as the circle it belongs to, and goes with its thread."""
+    """One thing search can find: as visible as the circle it belongs to, and going with its thread; or, with an
+    ``audience`` (``Audience.keys(obj)``), found only by those it names, whatever the circle."""
 
     kind: str
     id: int
@@ -81,6 +82,7 @@ class SearchDocument:
     created_at: Any  # a datetime
     url: str
     title_searchable: bool = True  # False where the title is the thread's, shown but not searched (replies)
+    audience: tuple[str, ...] = ()  # who may find it, when not the members of its circle (core.access.audience)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import ConfigError
-from core.plugins.host import PLUGINS_DIR
+from core.pluginhost.host import PLUGINS_DIR
 
 SKELETON = Path(__file__).parent / "skeleton"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from core.accounts.models import User
 from core.circles.models import Circle, MemberRole, Membership, MemberStatus
+from core.contract.kinds import Scenario, ScenarioContext
 from core.db import transaction
 from core.errors import Conflict, NotFound
-from core.plugins.host import PluginHost
-from core.plugins.kinds import Scenario, ScenarioContext
+from core.pluginhost.host import PluginHost
 
 
 def scenarios(host: PluginHost) -> dict[str, Scenario]:

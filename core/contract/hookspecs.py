@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.routing import BaseRoute
 
+    from core.access.actions import Action
+    from core.access.audience import Audience
     from core.accounts.models import User
     from core.circles.models import Circle
-    from core.plugins.kinds import (
+    from core.contract.kinds import (
         ContentKind,
         ModelsApp,
         NotificationKind,
@@ -85,6 +87,17 @@ def register_scenarios() -> list[Scenario]:
 
 
 @hookspec
+def register_actions() -> list[Action]:
+    """Actions of the plugin that other plugins may refuse through ``check_permission`` (``Action(name, ...)``)."""
+
+
+@hookspec
+def register_audiences() -> list[Audience]:
+    """Kinds of object seen by named people rather than by a circle's members (``core.plugins.Audience``), so that
+    notifications about them are shown only to those people."""
+
+
+@hookspec
 def register_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add subcommands to ``server.py`` (``subparsers.add_parser(...)``, with ``set_defaults(run=...)``)."""
 
@@ -118,8 +131,14 @@ def actor_from_request(request: Request) -> User | None:
 
 @hookspec
 def check_permission(action: str, user: User | None, target: Any) -> bool | None:
-    """Veto or allow an action (``thread.create``, ``post.create``, ``circle.join``, ``circle.create``): return False
-    to refuse, None to have no opinion. Any False refuses; the core's rules apply first."""
+    """Refuse an action (any registered one: the core's ``thread.create``, ``post.create``, ``post.edit``,
+    ``circle.join``, ``circle.create``, and the plugins' own): return False to refuse, None to have no opinion. Any
+    False refuses, and so does an implementation that raises; the core's rules apply first."""
+
+
+@hookspec
+def page_context(request: Request, viewer: User | None) -> dict[str, Any] | None:
+    """Values every page's template may use (the unread notification count ``unread``): asked once per page."""
 
 
 @hookspec

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 from core import backup
+from core.cli.plugins import add_commands
 from core.config import Config, load_config
 from core.db import database, run_migrations
 from core.demo import DEMO_PASSWORD
 from core.errors import ConfigError, ValidationError
-from core.plugins.commands import add_commands
-from core.plugins.host import PluginError, PluginHost
+from core.pluginhost.host import PluginError, PluginHost
 
 
 def _progress(event: str, app_label: str, name: str) -> None:

@@ -10,12 +10,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from core.circles.scenarios import apply_scenario, scenarios
+from core.cli import scaffold
 from core.config import Config
 from core.db import database, run_migrations
 from core.errors import ConfigError, QuanziError
-from core.plugins import scaffold, settings_file
-from core.plugins.host import PluginHost, discover
-from core.plugins.scenarios import apply_scenario, scenarios
+from core.pluginhost import settings_file
+from core.pluginhost.host import PluginHost, discover
 
 console = Console()
 

@@ -26,11 +26,10 @@ from starlette.testclient import TestClient
 from core.accounts.models import Role, User
 from core.app import create_app
 from core.config import Config, load_config
-from core.db import run_migrations
-from core.plugins import settings_file
-from core.plugins.host import PluginHost
+from core.pluginhost import settings_file
+from core.pluginhost.host import PluginHost
+from core.testing.databases import POSTGRES, create_database, drop_database
 
-POSTGRES = os.environ.get("QUANZI_TEST_POSTGRES", "").rstrip("/")
 PASSWORD = "correct horse battery"
 
 
@@ -49,40 +48,14 @@ def make_config(data_dir: Path, **overrides: Any) -> Config:
     return load_config(env, **settings)
 
 
-async def _postgres(statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(f"{POSTGRES}/postgres")
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-async def _drop(name: str) -> None:
-    """Drop a test database; a moment's retry covers a connection (autovacuum's, say) still closing."""
-    for attempt in range(10):
-        try:
-            await _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            return
-        except Exception:
-            if attempt == 9:
-                raise
-            await asyncio.sleep(0.3)
-
-
 @contextmanager
 def fresh_database(config: Config, host: PluginHost | None = None) -> Iterator[Config]:
-    """A migrated, empty database for ``config`` (and the plugins of ``host``)."""
-    name = config.database_url.rsplit("/", 1)[1]
-    if POSTGRES:
-        asyncio.run(_postgres(f'CREATE DATABASE "{name}"'))
+    """A migrated, empty database for ``config`` (and the plugins of ``host``), copied from a template."""
+    create_database(config, host.models_apps() if host else {})
     try:
-        asyncio.run(run_migrations(config, host.models_apps() if host else None))
         yield config
     finally:
-        if POSTGRES:
-            asyncio.run(_drop(name))
+        drop_database(config)
 
 
 @contextmanager
@@ -113,6 +86,18 @@ def quanzi_site(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
             return stack.enter_context(running_site(folder, **options))
 
         yield start
+
+
+def enable_plugin(plugins_file: Path, name: str, enabled: bool = True, **settings: Any) -> None:
+    """Switch a plugin on (or off) in ``plugins_file``, with its ``settings``, as ``plugins enable`` would."""
+    settings_file.write(plugins_file, name, {"enabled": enabled, **settings})
+
+
+def apply_template(client: TestClient, name: str, slug: str, title: str | None = None) -> Any:
+    """Apply the scenario template ``name`` to the circle ``slug`` of the running site, as the CLI would."""
+    from core.circles.scenarios import apply_scenario
+
+    return client.portal.call(apply_scenario, client.app.state.site.plugins, name, slug, title)  # type: ignore[union-attr]
 
 
 def another_browser(client: TestClient) -> TestClient:

@@ -1,5 +1,5 @@
 """A real Quanzi server process (uvicorn on a free port) for tests that must cross a real socket: the core's and
-the plugins' (``from core.plugins.live import live_server``)."""
+the plugins' (``from core.testing.live import live_server``)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,131 @@
+"""What one viewer may see: a ``Scope``, computed once per request from the viewer's memberships.
+
+The circle rule is stated here once, rendered four ways that a test holds against each other on a table of viewers
+and circles: ``sees_circle`` (one circle), ``circles_sql`` (the plain SQL of the hot paths), ``circles_q`` (the ORM)
+and ``visible_circle_ids`` (search's filter). An administrator sees everything; a suspended member reads like a guest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.expressions import Q
+
+from core import sql
+from core.accounts.models import Role, User
+from core.circles.models import Circle, MemberRole, Membership, MemberStatus, Visibility
+from core.errors import Forbidden, Message, Unauthorized
+
+_MEMO = "_quanzi_scope"  # the scope kept on the request's viewer object: computed once per request
+
+
+def acting(viewer: User | None) -> User | None:
+    """The viewer as far as rights go: a suspended member reads like a guest."""
+    return viewer if viewer is not None and not viewer.suspended else None
+
+
+def require_actor(viewer: User | None) -> User:
+    """The viewer, who must be signed in and not suspended to write."""
+    if viewer is None:
+        raise Unauthorized()
+    if viewer.suspended:
+        raise Forbidden(Message("This account is suspended."), code="suspended")
+    return viewer
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one viewer may see and where they act: the acting user, whether they see everything (a site
+    administrator) or moderate every circle they see (a site moderator), and their memberships by circle."""
+
+    user: User | None = None
+    memberships: Mapping[int, Membership] = field(default_factory=dict)
+
+    @property
+    def sees_all(self) -> bool:
+        return self.user is not None and self.user.role == Role.ADMIN
+
+    @property
+    def moderates_all(self) -> bool:
+        return self.user is not None and self.user.role in (Role.ADMIN, Role.MODERATOR)
+
+    @property
+    def member_of(self) -> frozenset[int]:
+        """The circles where the viewer is an active member."""
+        return frozenset(cid for cid, m in self.memberships.items() if m.status == MemberStatus.ACTIVE)
+
+    @property
+    def staff_of(self) -> frozenset[int]:
+        """The circles where the viewer is an active owner or moderator."""
+        return frozenset(
+            cid
+            for cid, m in self.memberships.items()
+            if m.status == MemberStatus.ACTIVE and m.role in (MemberRole.OWNER, MemberRole.MODERATOR)
+        )
+
+    # The circle rule, four ways -----------------------------------------------------------------------------------
+
+    def sees_circle(self, circle: Circle) -> bool:
+        """May the viewer see ``circle`` and what is in it?"""
+        return circle.visibility == Visibility.PUBLIC or self.sees_all or circle.id in self.member_of
+
+    def circles_sql(self, alias: str) -> tuple[str, list[Any]]:
+        """The rule as a condition on the circles table under ``alias`` (core/sql.py), with its parameters."""
+        if self.sees_all:
+            return "1 = 1", []
+        ids = sorted(self.member_of)
+        if not ids:
+            return f"{alias}.visibility = ?", [Visibility.PUBLIC.value]
+        return f"({alias}.visibility = ? OR {alias}.id IN ({sql.placeholders(len(ids))}))", [
+            Visibility.PUBLIC.value,
+            *ids,
+        ]
+
+    def circles_q(self, prefix: str = "") -> Q:
+        """The rule as an ORM filter on circles; ``prefix`` reaches them from another model (``"thread__circle__"``)."""
+        if self.sees_all:
+            return Q()
+        public = Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+        return public | Q(**{f"{prefix}id__in": sorted(self.member_of)}) if self.member_of else public
+
+    async def visible_circle_ids(self) -> frozenset[int] | None:
+        """The ids of the circles the viewer sees (search filters its index by them); None for one who sees all."""
+        if self.sees_all:
+            return None
+        condition, params = self.circles_sql("c")
+        return frozenset(row["id"] for row in await sql.fetch(f"SELECT c.id FROM circles c WHERE {condition}", *params))
+
+    def audience_keys(self) -> frozenset[str]:
+        """The audiences the viewer belongs to, as search documents name them (``core.access.audience``):
+        ``user:3``, ``circle_member:7``, ``circle_staff:7``."""
+        if self.user is None:
+            return frozenset()
+        keys = {f"user:{self.user.id}"}
+        keys.update(f"circle_member:{cid}" for cid in self.member_of)
+        keys.update(f"circle_staff:{cid}" for cid in self.staff_of)
+        return frozenset(keys)
+
+
+GUEST = Scope()
+
+
+async def scope_of(viewer: User | None) -> Scope:
+    """The viewer's scope: one query for a member's memberships, made once per viewer object (a request's)."""
+    user = acting(viewer)
+    if user is None:
+        return GUEST
+    memo: Scope | None = user.__dict__.get(_MEMO)
+    if memo is not None:
+        return memo
+    rows = await sql.fetch(f"SELECT {sql.columns(Membership, 'm')} FROM memberships m WHERE m.user_id = ?", user.id)
+    memberships = {row["m__circle_id"]: sql.instance(Membership, row, "m") for row in rows}
+    scope = Scope(user=user, memberships=memberships)
+    user.__dict__[_MEMO] = scope
+    return scope
+
+
+def forget_scope(user: User) -> None:
+    """The member's memberships changed: compute their scope again when next asked."""
+    user.__dict__.pop(_MEMO, None)

@@ -1,0 +1,71 @@
+"""What one viewer may do with one thread and what a plugin attached to it (a poll, an event): ``ThreadAccess``.
+
+Services, pages, the API and plugins all ask it, so that "a locked thread takes replies only from moderators" and
+"a deleted thread is seen only by moderators" are written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from core.access.circles import CircleAccess
+from core.accounts.models import User
+from core.errors import Conflict, Forbidden, Message
+
+if TYPE_CHECKING:
+    from core.threads.models import Thread
+
+
+@dataclass(frozen=True)
+class ThreadAccess:
+    """A thread with what the viewer may do in it (``access``: what they may do in its circle)."""
+
+    thread: Thread
+    access: CircleAccess
+
+    @property
+    def viewer(self) -> User | None:
+        return self.access.viewer
+
+    @property
+    def can_read(self) -> bool:
+        """The thread is in a circle the viewer sees, and not deleted (moderators see deleted threads)."""
+        return self.access.can_view and (self.thread.deleted_at is None or self.access.can_moderate)
+
+    @property
+    def can_moderate(self) -> bool:
+        return self.access.can_moderate
+
+    @property
+    def is_author(self) -> bool:
+        return self.viewer is not None and self.viewer.id == self.thread.author_id  # type: ignore[attr-defined]
+
+    @property
+    def is_open(self) -> bool:
+        """Not locked, or locked but the viewer moderates: the thread takes their writing."""
+        return not self.thread.locked or self.access.can_moderate
+
+    @property
+    def can_reply(self) -> bool:
+        """Write in the thread: reply, or take part in what is attached (vote, answer, register)."""
+        return self.access.can_post and self.thread.deleted_at is None and self.is_open
+
+    @property
+    def can_manage(self) -> bool:
+        """Manage the thread and what is attached to it (close a poll, see a survey's answers): its author and the
+        circle's moderators."""
+        return self.is_author or self.access.can_moderate
+
+    def may_edit(self, author_id: int) -> bool:
+        """Change or delete writing by ``author_id`` in this thread: its author or a moderator, while it is open."""
+        return self.is_open and self.access.may_edit(author_id)
+
+    def check_reply(self) -> None:
+        """Refuse, with the reason, when the viewer may not write in the thread."""
+        if self.thread.deleted_at is not None:
+            raise Conflict(Message("This thread is deleted."), code="deleted")
+        if not self.access.can_post:
+            raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
+        if not self.is_open:
+            raise Conflict(Message("This thread is locked."), code="locked")

@@ -1,0 +1,27 @@
+"""The plugin host of this process, which services tell about their writes (``emit``) and ask for permission
+(``core.access.actions.allowed``). One application per process; tests start one after another."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.pluginhost.host import PluginHost
+
+_active: PluginHost | None = None
+
+
+def activate(host: PluginHost) -> None:
+    """Make ``host`` the one that services emit events to."""
+    global _active
+    _active = host
+
+
+def active() -> PluginHost | None:
+    return _active
+
+
+async def emit(hook: str, **kwargs: Any) -> None:
+    """Tell the plugins about a write that has committed."""
+    if _active is not None:
+        await _active.call(hook, **kwargs)
