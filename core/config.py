@@ -11,6 +11,7 @@ from pathlib import Path
 from core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ("zh_CN", "en")  # the languages the interface speaks
 
 
 @dataclass(frozen=True)

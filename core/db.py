@@ -73,14 +73,3 @@ async def run_migrations(
 
 
 transaction = in_transaction
-
-
-def __getattr__(name: str) -> Any:
-    # ``tortoise -c core.db.MIGRATIONS_CONFIG makemigrations`` reads this (``server.py makemigrations`` runs it).
-    if name == "MIGRATIONS_CONFIG":
-        from core.config import load_config
-        from core.pluginhost.host import PluginHost
-
-        config = load_config()
-        return tortoise_config(config, PluginHost(config).models_apps())
-    raise AttributeError(name)

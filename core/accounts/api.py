@@ -6,14 +6,13 @@ from typing import Any, Literal
 
 import pydantic
 
-from core.accounts import service
+from core.accounts import limits, service
 from core.accounts.models import Role
 from core.accounts.serialize import me_json, profile_json
 from core.errors import BadRequest, Message
 from core.pagination import parse_limit
 from core.threads import service as threads
 from core.threads.serialize import post_json
-from core.web import ratelimit
 from core.web.auth import check_csrf, csrf_token, log_in, log_out
 from core.web.jsonapi import ApiCall, ApiRouter, Body
 
@@ -65,8 +64,7 @@ class UserModeration(Body):
 @router.route("POST", "/auth/register", "Create an account", body=Registration, status=201)
 async def register(call: ApiCall[Registration]) -> dict[str, Any]:
     site = call.site
-    address = ratelimit.client_address(call.request, site.config.trusted_proxies)
-    await site.rate_limits.hit(ratelimit.REGISTER_PER_ADDRESS, f"register:ip:{address}")
+    await limits.check_sign_up(site, call.request)
     user = await service.register(
         site.passwords, username=call.body.username, email=call.body.email, password=call.body.password
     )
@@ -75,7 +73,7 @@ async def register(call: ApiCall[Registration]) -> dict[str, Any]:
 
 @router.route("POST", "/auth/token", "Create an API token from a login and password", body=Credentials, status=201)
 async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
-    await ratelimit.check_login_limits(call.site, call.request, call.body.login)
+    await limits.check_login(call.site, call.request, call.body.login)
     user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
     return {"token": await service.create_token(user, call.body.name), "user": me_json(user)}
 
@@ -95,7 +93,7 @@ async def get_csrf(call: ApiCall[None]) -> dict[str, Any]:
 @router.route("POST", "/auth/session", "Log in this browser (cookie session; needs X-CSRF-Token)", body=SessionLogin)
 async def create_session(call: ApiCall[SessionLogin]) -> dict[str, Any]:
     check_csrf(call.request, call.request.headers.get("x-csrf-token"))
-    await ratelimit.check_login_limits(call.site, call.request, call.body.login)
+    await limits.check_login(call.site, call.request, call.body.login)
     user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
     log_in(call.request, user)
     return {"user": me_json(user), "csrf_token": csrf_token(call.request)}

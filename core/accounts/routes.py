@@ -9,13 +9,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from core.access.scope import require_actor
-from core.accounts import service
+from core.accounts import limits, service
 from core.accounts.models import User
 from core.contract.kinds import Slot
 from core.errors import Message, QuanziError, ValidationError
 from core.pagination import parse_limit
 from core.threads import service as threads
-from core.web import ratelimit
 from core.web.auth import log_in, log_out, resolve_viewer
 from core.web.forms import Form, read_form, safe_next
 from core.web.i18n import LOCALES
@@ -40,8 +39,7 @@ async def register_submit(request: Request) -> Response:
     next_path = safe_next(str(data.get("next", "")))
     site = site_of(request)
     try:
-        address = ratelimit.client_address(request, site.config.trusted_proxies)
-        await site.rate_limits.hit(ratelimit.REGISTER_PER_ADDRESS, f"register:ip:{address}")
+        await limits.check_sign_up(site, request)
         user = await service.register(site.passwords, **form.values)
     except ValidationError as error:
         form.errors = error.fields
@@ -60,7 +58,7 @@ async def login_submit(request: Request) -> Response:
     next_path = safe_next(str(data.get("next", "")))
     site = site_of(request)
     try:
-        await ratelimit.check_login_limits(site, request, form.values["login"])
+        await limits.check_login(site, request, form.values["login"])
         user = await service.authenticate(site.passwords, form.values["login"], form.values["password"])
     except QuanziError as error:
         if error.status == 429:

@@ -10,7 +10,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from core import sql
+from core import config, sql
 from core.accounts import names, passwords
 from core.accounts.models import ApiToken, Role, User
 from core.accounts.passwords import Passwords
@@ -18,7 +18,7 @@ from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, Va
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]+$")
 PROFILE_LIMITS = {"display_name": 64, "bio": 2000, "location": 64, "website": 200, "locale": 16}
-LOCALES = {"", "en", "zh_CN"}
+LOCALES = {"", *config.LOCALES}  # "": the browser decides
 
 
 def normalize_email(email: str) -> str:

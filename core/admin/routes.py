@@ -16,12 +16,12 @@ from core.accounts.routes import SITE_ROLE_NAMES
 from core.circles.models import Circle, MemberRole, Membership, MemberStatus
 from core.circles.routes import POLICY_NAMES
 from core.circles.scenarios import apply_scenario, scenarios
-from core.cli.plugins import disable_plugin, enable_plugin
 from core.contract.kinds import Slot
 from core.contract.manifest import Setting
 from core.errors import ConfigError, Forbidden, Message, QuanziError, Unauthorized, ValidationError
 from core.pagination import paginate
 from core.pluginhost import settings_file
+from core.pluginhost.enabling import disable_plugin, enable_plugin
 from core.site import service as site_service
 from core.threads.models import Post, Thread
 from core.times import available_timezones

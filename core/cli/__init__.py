@@ -7,11 +7,12 @@ import asyncio
 import getpass
 import sys
 from pathlib import Path
+from typing import Any
 
 from core import backup
 from core.cli.plugins import add_commands
 from core.config import Config, load_config
-from core.db import database, run_migrations
+from core.db import database, run_migrations, tortoise_config
 from core.demo import DEMO_PASSWORD
 from core.errors import ConfigError, ValidationError
 from core.pluginhost.host import PluginError, PluginHost
@@ -144,7 +145,7 @@ def cmd_makemigrations(args: argparse.Namespace, config: Config, host: PluginHos
 
     # Tortoise loads only the apps it is given, and a plugin's models point into the core's: name both.
     apps = ["core", *(app for app in args.apps if app != "core")]
-    sys.argv = ["tortoise", "-c", "core.db.MIGRATIONS_CONFIG", "makemigrations", *apps]
+    sys.argv = ["tortoise", "-c", "core.cli.MIGRATIONS_CONFIG", "makemigrations", *apps]
     tortoise_cli.main()
     return 0
 
@@ -214,3 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, PluginError) as error:
         print(f"Error: {error}", file=sys.stderr)
         return 2
+
+
+def __getattr__(name: str) -> Any:
+    # ``tortoise -c core.cli.MIGRATIONS_CONFIG makemigrations`` reads this (``server.py makemigrations`` runs it).
+    if name == "MIGRATIONS_CONFIG":
+        config = load_config()
+        return tortoise_config(config, PluginHost(config).models_apps())
+    raise AttributeError(name)

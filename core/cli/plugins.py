@@ -16,6 +16,7 @@ from core.config import Config
 from core.db import database, run_migrations
 from core.errors import ConfigError, QuanziError
 from core.pluginhost import settings_file
+from core.pluginhost.enabling import disable_plugin, enable_plugin
 from core.pluginhost.host import PluginHost, discover
 
 console = Console()
@@ -30,31 +31,6 @@ def plugins_list(args: argparse.Namespace, config: Config, host: PluginHost | No
         table.add_row(name, manifest.version, "yes" if name in enabled else "no", plugin.origin, manifest.description)
     console.print(table)
     return 0
-
-
-async def enable_plugin(config: Config, name: str) -> None:
-    """Enable ``name`` in plugins.toml and apply its migrations; refused while a plugin it requires is off."""
-    installed = discover()
-    if name not in installed:
-        raise ConfigError(
-            f"no plugin named {name!r} is installed (installed: {', '.join(sorted(installed)) or 'none'})"
-        )
-    enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
-    missing = [required for required in installed[name].manifest.requires if required not in enabled]
-    if missing:
-        raise ConfigError(f"{name} requires {', '.join(missing)}: enable that first")
-    settings_file.write(config.plugins_file, name, {"enabled": True})
-    await run_migrations(config, PluginHost(config, installed).models_apps())
-
-
-def disable_plugin(config: Config, name: str) -> None:
-    """Disable ``name`` in plugins.toml (its data and settings stay); refused while an enabled plugin requires it."""
-    installed = discover()
-    enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
-    dependents = [other for other in enabled if other in installed and name in installed[other].manifest.requires]
-    if dependents:
-        raise ConfigError(f"{', '.join(dependents)} require {name}: disable them first")
-    settings_file.write(config.plugins_file, name, {"enabled": False})
 
 
 def plugins_enable(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from typing import Any
 
 from rich.progress import Progress
 
@@ -19,12 +18,11 @@ from core.db import database
 from core.errors import ConfigError
 from core.pluginhost.host import PluginHost
 from core.search import indexer
+from core.search.service import make_search
 
 
-async def reindex(config: Config, host: PluginHost, site: Any = None) -> int:
-    from core.search.hooks import make_search
-
-    search = make_search(site or _Site(config, host))
+async def reindex(config: Config, host: PluginHost) -> int:
+    search = make_search(config, host)
     holder = indexer.holder_name()
     deadline = time.monotonic() + 120
     while not await indexer.acquire_lease(holder):
@@ -54,11 +52,6 @@ async def reindex(config: Config, host: PluginHost, site: Any = None) -> int:
     finally:
         await indexer.release_lease(holder)
     return total
-
-
-class _Site:
-    def __init__(self, config: Config, plugins: PluginHost) -> None:
-        self.config, self.plugins = config, plugins
 
 
 def cmd_reindex(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:

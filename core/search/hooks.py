@@ -11,17 +11,9 @@ from starlette.routing import BaseRoute
 from core.contract import hookimpl
 from core.contract.kinds import SearchSource
 from core.search import api, commands, outbox, routes
-from core.search.backend import WhooshBackend
-from core.search.service import Search
+from core.search.service import make_search
 from core.threads.search import SOURCES
 from core.web.jsonapi import ApiRouter
-
-
-def make_search(site: Any) -> Search:
-    sources = {
-        source.kind: source for _, offered in site.plugins.call_startup("register_search_sources") for source in offered
-    }
-    return Search(WhooshBackend(site.config.data_dir / "search"), sources)
 
 
 @hookimpl
@@ -48,7 +40,7 @@ def register_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
 @hookimpl
 async def startup(app: Starlette) -> None:
     outbox.reset()
-    app.state.search = make_search(app.state.site)
+    app.state.search = make_search(app.state.site.config, app.state.site.plugins)
     app.state.search.start()
 
 

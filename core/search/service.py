@@ -15,10 +15,12 @@ from core.accounts import service as accounts
 from core.accounts.models import User
 from core.accounts.rows import Author
 from core.circles.models import Circle
+from core.config import Config
 from core.contract.kinds import SearchSource
 from core.errors import Message, NotFound, ValidationError
+from core.pluginhost.host import PluginHost
 from core.search import indexer, outbox
-from core.search.backend import Hit, SearchBackend, SearchRequest
+from core.search.backend import Hit, SearchBackend, SearchRequest, WhooshBackend
 from core.sql import Row
 from core.threads.rows import CircleRef
 
@@ -64,6 +66,14 @@ class Search:
                 raise TimeoutError("the search lease stayed taken")
             await asyncio.sleep(0.05)
         return count
+
+
+def make_search(config: Config, host: PluginHost) -> Search:
+    """The search of one process: the index in the data dir, and the sources of the core and the enabled plugins."""
+    offered = host.call_startup("register_search_sources")
+    return Search(
+        WhooshBackend(config.data_dir / "search"), {source.kind: source for _, found in offered for source in found}
+    )
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.accounts import limits
 from core.accounts.serialize import me_json
 from core.site import service
-from core.web import ratelimit
 from core.web.jsonapi import ApiCall, ApiRouter, Body
 
 router = ApiRouter("site")
@@ -22,8 +22,7 @@ class Setup(Body):
 @router.route("POST", "/setup", "Create the first administrator with the one-time setup token", body=Setup, status=201)
 async def setup(call: ApiCall[Setup]) -> dict[str, Any]:
     site = call.site
-    address = ratelimit.client_address(call.request, site.config.trusted_proxies)
-    await site.rate_limits.hit(ratelimit.REGISTER_PER_ADDRESS, f"setup:ip:{address}")
+    await limits.check_sign_up(site, call.request, "setup")
     body = call.body
     user = await service.complete_setup(
         site.passwords, body.token, username=body.username, email=body.email, password=body.password

@@ -6,12 +6,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from core.accounts import limits
 from core.circles import service as circles_service
 from core.circles.routes import content_kinds
 from core.errors import NotFound, ValidationError
 from core.site import service
 from core.threads import service as threads
-from core.web import ratelimit
 from core.web.auth import log_in, resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.pages import render
@@ -43,8 +43,7 @@ async def setup_page(request: Request) -> Response:
 async def setup_submit(request: Request) -> Response:
     form = await read_form(request)
     site = site_of(request)
-    address = ratelimit.client_address(request, site.config.trusted_proxies)
-    await site.rate_limits.hit(ratelimit.REGISTER_PER_ADDRESS, f"setup:ip:{address}")
+    await limits.check_sign_up(site, request, "setup")
     fields = Form.of(form, ("username", "email", "password"))
     token = str(form.get("token", ""))
     try:

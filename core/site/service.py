@@ -9,7 +9,7 @@ import time
 from core.accounts import service as accounts
 from core.accounts.models import Role, User
 from core.accounts.passwords import Passwords
-from core.config import ROOT
+from core.config import LOCALES, ROOT
 from core.db import transaction
 from core.errors import Forbidden, Message, NotFound, ValidationError
 from core.site.models import Setting
@@ -81,7 +81,6 @@ class SiteSettings:
 
 async def update_site_settings(actor: User, changes: dict[str, str]) -> None:
     """Change the site's name, description, default locale, time zone or theme (administrators)."""
-    from core.web.i18n import LOCALES
 
     if not actor.is_admin:
         raise Forbidden(Message("Only administrators change the site's settings."))

@@ -18,10 +18,9 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
-from core.config import ROOT
+from core.config import LOCALES, ROOT
 from core.errors import Message
 
-LOCALES = ("zh_CN", "en")
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 LOCALE_DIR = ROOT / "locale"
 

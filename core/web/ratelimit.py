@@ -1,11 +1,11 @@
-"""Rate limits on credentials and sign-ups, with the ``limits`` library (moving windows, memory by default)."""
+"""Rate limits, with the ``limits`` library (moving windows, memory by default), and the client's address they count
+against. The policies are their features' own (core/accounts/limits.py: logins and sign-ups)."""
 
 from __future__ import annotations
 
 import ipaddress
 import math
 import time
-from typing import Any
 
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -13,10 +13,6 @@ from limits.storage import storage_from_string
 from starlette.requests import Request
 
 from core.errors import TooManyRequests
-
-LOGIN_PER_ACCOUNT = "10/15 minutes"
-LOGIN_PER_ADDRESS = "30/15 minutes"
-REGISTER_PER_ADDRESS = "10/hour"
 
 
 class RateLimits:
@@ -59,14 +55,3 @@ def client_address(request: Request, trusted: tuple[ipaddress.IPv4Network | ipad
         if not is_trusted(address):
             return address
     return peer
-
-
-async def check_login_limits(site: Any, request: Request, login: str) -> None:
-    """Count a login attempt against the account (whichever spelling or e-mail names it) and the client address."""
-    from core.accounts.names import username_key
-    from core.accounts.service import find_by_login
-
-    user = await find_by_login(login)
-    account_key = f"login:user:{user.id}" if user else f"login:name:{username_key(login)}"
-    await site.rate_limits.hit(LOGIN_PER_ACCOUNT, account_key)
-    await site.rate_limits.hit(LOGIN_PER_ADDRESS, f"login:ip:{client_address(request, site.config.trusted_proxies)}")

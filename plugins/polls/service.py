@@ -15,7 +15,6 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
 from core.plugins import (
-    CircleAccess,
     Conflict,
     Forbidden,
     Message,
@@ -82,13 +81,16 @@ class PollView:
     """A poll as one viewer sees it: the counts only when the results are theirs to see."""
 
     poll: Poll
-    thread: Thread
-    access: CircleAccess
+    where: ThreadAccess  # the poll's thread, and what the viewer may do in it
     options: list[PollOption]
     my_choices: list[int] | None  # None for a viewer who cannot vote (a guest)
     counts: dict[int, int] = field(default_factory=dict)
     voters: int = 0
     voter_names: dict[int, list[User]] = field(default_factory=dict)
+
+    @property
+    def thread(self) -> Thread:
+        return self.where.thread
 
     @property
     def closed(self) -> bool:
@@ -103,13 +105,11 @@ class PollView:
 
     @property
     def can_vote(self) -> bool:
-        return self.access.can_post and not self.closed and not self.thread.locked
+        return self.where.can_reply and not self.closed
 
     @property
     def can_close(self) -> bool:
-        viewer = self.access.viewer
-        owns = viewer is not None and viewer.id == self.thread.author_id  # type: ignore[attr-defined]
-        return not self.closed and (owns or self.access.can_moderate)
+        return not self.closed and self.where.can_manage
 
     def percent(self, position: int) -> int:
         return round(100 * self.counts.get(position, 0) / self.voters) if self.voters else 0
@@ -144,7 +144,7 @@ async def create_poll(viewer: User | None, slug: str, draft: PollDraft, *, max_l
 
 
 async def _view(poll: Poll, view: ThreadAccess) -> PollView:
-    viewer = view.access.viewer
+    viewer = view.viewer
     options = await PollOption.filter(poll_id=poll.id).order_by("position")
     my_choices = None
     if viewer is not None:
@@ -153,7 +153,7 @@ async def _view(poll: Poll, view: ThreadAccess) -> PollView:
                 "position", flat=True
             )  # type: ignore[arg-type]
         )
-    result = PollView(poll, view.thread, view.access, list(options), my_choices)
+    result = PollView(poll, view, list(options), my_choices)
     if result.results_visible:
         rows = (
             await BallotChoice.filter(poll_id=poll.id)
@@ -200,12 +200,11 @@ def _check_choices(view: PollView, choices: Sequence[int]) -> list[int]:
 
 
 def _check_open(view: PollView) -> None:
-    if not view.access.can_post:
+    if not view.where.access.can_post:
         raise Forbidden(Message("Join this circle to vote."), code="not_a_member")
     if view.closed:
         raise Conflict(Message("This poll is closed."), code="poll_closed")
-    if view.thread.locked:
-        raise Conflict(Message("This thread is locked."), code="locked")
+    view.where.check_reply()  # a deleted or locked thread
 
 
 async def vote(viewer: User | None, poll_id: int, choices: Sequence[int]) -> PollView:

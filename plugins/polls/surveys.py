@@ -18,7 +18,6 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
 from core.plugins import (
-    CircleAccess,
     Conflict,
     Forbidden,
     Message,
@@ -67,11 +66,14 @@ class SurveyView:
     """A survey as one viewer (member or guest's browser) sees it."""
 
     survey: Survey
-    thread: Thread
-    access: CircleAccess
+    where: ThreadAccess  # the survey's thread, and what the viewer may do in it
     questions: list[Question]
     answered: bool
     responses: int  # answers so far; counted for those who manage the survey only
+
+    @property
+    def thread(self) -> Thread:
+        return self.where.thread
 
     @property
     def closed(self) -> bool:
@@ -80,7 +82,7 @@ class SurveyView:
     @property
     def may_answer(self) -> bool:
         """Whether this viewer is one the survey asks (closed or not, answered or not)."""
-        return self.survey.public or self.access.can_post
+        return self.survey.public or self.where.access.can_post
 
     @property
     def can_answer(self) -> bool:
@@ -89,8 +91,7 @@ class SurveyView:
     @property
     def can_manage(self) -> bool:
         """Results, export and closing: the survey's author and the circle's moderators."""
-        viewer = acting(self.access.viewer)
-        return self.access.can_moderate or (viewer is not None and viewer.id == self.thread.author_id)  # type: ignore[attr-defined]
+        return self.where.can_manage
 
 
 def _clean_questions(drafts: Sequence[QuestionDraft], max_questions: int, max_options: int) -> list[QuestionDraft]:
@@ -153,14 +154,14 @@ async def create_survey(
 
 
 async def _view(survey: Survey, view: ThreadAccess, guest_key: str | None) -> SurveyView:
-    viewer = acting(view.access.viewer)
+    viewer = view.viewer
     questions = await Question.filter(survey_id=survey.id).order_by("position")
     mine = SurveyResponse.filter(survey_id=survey.id)
     if viewer is not None:
         answered = await mine.filter(user_id=viewer.id).exists()
     else:
         answered = guest_key is not None and await mine.filter(guest_key=guest_key).exists()
-    found = SurveyView(survey, view.thread, view.access, list(questions), answered, responses=0)
+    found = SurveyView(survey, view, list(questions), answered, responses=0)
     if found.can_manage:  # counted only for those who are shown it
         found.responses = await mine.count()
     return found

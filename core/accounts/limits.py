@@ -1,0 +1,27 @@
+"""How often credentials may be tried and accounts made: the login and sign-up policy, on the site's rate limits."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from core.accounts.names import username_key
+from core.accounts.service import find_by_login
+from core.web.site import Site
+
+LOGIN_PER_ACCOUNT = "10/15 minutes"
+LOGIN_PER_ADDRESS = "30/15 minutes"
+REGISTER_PER_ADDRESS = "10/hour"
+
+
+async def check_login(site: Site, request: Request, login: str) -> None:
+    """Count a login attempt against the account (whichever spelling or e-mail names it) and the client address."""
+    user = await find_by_login(login)
+    await site.rate_limits.hit(
+        LOGIN_PER_ACCOUNT, f"login:user:{user.id}" if user else f"login:name:{username_key(login)}"
+    )
+    await site.limit_address(request, LOGIN_PER_ADDRESS, "login")
+
+
+async def check_sign_up(site: Site, request: Request, action: str = "register") -> None:
+    """Count an account made (or the site's first, ``setup``) against the client address."""
+    await site.limit_address(request, REGISTER_PER_ADDRESS, action)

@@ -1,0 +1,71 @@
+"""The core's layers (docs/development.md, "Layers"): each module imports only from its own layer and those below.
+Imports under ``TYPE_CHECKING`` (annotations only) do not count."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LAYERS = [  # from the bottom up: (name, the modules or packages in it)
+    ("foundation", ["core.config", "core.errors", "core.db", "core.sql", "core.pagination", "core.times",
+                    "core.markdown", "core.backup", "core.accounts.names"]),
+    ("contract", ["core.contract"]),
+    ("plugin host", ["core.pluginhost"]),
+    ("models", ["core.accounts.models", "core.accounts.passwords", "core.accounts.rows", "core.circles.models",
+                "core.threads.models", "core.threads.rows", "core.site.models", "core.notifications.models",
+                "core.notifications.rows", "core.search.models", "core.search.outbox", "core.search.analysis",
+                "core.search.scoring", "core.search.backend", "core.search.indexer"]),
+    ("access", ["core.access"]),
+    ("services", ["core.accounts.service", "core.accounts.serialize", "core.circles.service",
+                  "core.circles.serialize", "core.circles.scenarios", "core.threads.service", "core.threads.serialize",
+                  "core.threads.search", "core.notifications.service", "core.notifications.serialize",
+                  "core.site.service", "core.search.service", "core.search.commands"]),
+    ("web plumbing", ["core.web"]),
+    ("features", ["core.accounts", "core.circles", "core.threads", "core.notifications", "core.search", "core.site",
+                  "core.admin"]),
+    ("plugin API", ["core.plugins"]),
+    ("tooling", ["core.app", "core.asgi", "core.cli", "core.testing", "core.demo"]),
+]  # fmt: skip
+
+
+def _layer(module: str) -> int:
+    """The layer of ``module``: the one that names it or the longest package holding it."""
+    found = [
+        (len(prefix), index)
+        for index, (_, prefixes) in enumerate(LAYERS)
+        for prefix in prefixes
+        if module == prefix or module.startswith(prefix + ".")
+    ]
+    assert found, f"{module} is in no layer: give it one in tests/test_layers.py and docs/development.md"
+    return max(found)[1]
+
+
+def _runtime_imports(tree: ast.AST) -> list[str]:
+    imports: list[str] = []
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("core"):
+            package = (ROOT / Path(*node.module.split("."))).is_dir()
+            imports += [f"{node.module}.{alias.name}" for alias in node.names] if package else [node.module]
+        elif isinstance(node, ast.Import):
+            imports += [alias.name for alias in node.names if alias.name.startswith("core")]
+        imports += _runtime_imports(node)
+    return imports
+
+
+def test_each_module_imports_only_from_its_layer_and_below():
+    upward = []
+    for path in sorted((ROOT / "core").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        if module == "core":
+            continue
+        mine = _layer(module)
+        for imported in _runtime_imports(ast.parse(path.read_text())):
+            if imported != "core" and _layer(imported) > mine:
+                upward.append(f"{module} ({LAYERS[mine][0]}) imports {imported} ({LAYERS[_layer(imported)][0]})")
+    assert upward == []
