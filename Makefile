@@ -25,6 +25,7 @@ run: $(STAMP) $(MO)
 test: $(STAMP) $(MO)
 	bash scripts/system-packages.sh
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	QUANZI_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 	QUANZI_TEST_POSTGRES=$$(bash scripts/postgres-for-tests.sh) $(BIN)/python -m pytest -m "not sqlite_only"
 
@@ -37,6 +38,7 @@ bench: $(STAMP) $(MO)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Re-pin requirements.txt from requirements.in (run after changing a dependency).
 lock:

@@ -114,6 +114,6 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
         ),
         Middleware(GuestPageCache, cache=site.page_cache),
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)  # type: ignore[arg-type]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
     app.state.site = site
     return app

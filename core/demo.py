@@ -266,7 +266,7 @@ async def large(hasher: Passwords, scale: int = 1, seed: int = 1) -> None:
                 for number in range(per_thread[index]):
                     post_id += 1
                     body = " ".join(_sentence(rng) for _ in range(rng.randint(1, 4)))
-                    author_id = thread.author_id if number == 0 else rng.choice(members).id  # type: ignore[attr-defined]
+                    author_id = thread.author_id if number == 0 else rng.choice(members).id
                     posts.append(
                         Post(
                             id=post_id,

@@ -94,7 +94,7 @@ async def paginate(query: QuerySet[T], order: list[str], cursor: str | None, lim
 
 def _after_sql(order: list[tuple[str, str]], values: list[Any]) -> tuple[str, list[Any]]:
     """``_after`` in SQL, for ``order`` as (column, "-field" or "field") pairs."""
-    condition, params = "", []
+    condition, params = "", list[Any]()
     for (column, field), value in reversed(list(zip(order, values, strict=True))):
         step = f"{column} {'<' if field.startswith('-') else '>'} ?"
         if condition:

@@ -36,7 +36,7 @@ async def fetch(sql: str, *params: Any) -> Sequence[Row]:
     if connection.capabilities.dialect == "postgres":
         sql = _postgres(sql)
     _, rows = await connection.execute_query(sql, list(params))
-    return rows  # type: ignore[no-any-return]
+    return rows
 
 
 async def fetch_one(sql: str, *params: Any) -> Row | None:
@@ -63,9 +63,9 @@ def instance(model: type[M], row: Row, alias: str) -> M:
 
 
 @overload
-def timestamp(value: None) -> None: ...
-@overload
 def timestamp(value: str | datetime) -> datetime: ...
+@overload
+def timestamp(value: None) -> None: ...
 def timestamp(value: str | datetime | None) -> datetime | None:
     """A timestamp column: SQLite gives the text Tortoise wrote (ISO 8601 with offset), PostgreSQL a datetime."""
     if value is None or isinstance(value, datetime):

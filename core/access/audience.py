@@ -33,6 +33,10 @@ def _ids(scope: Scope, grant: str) -> frozenset[int]:
     return scope.member_of if grant == "circle_member" else scope.staff_of
 
 
+def _in(column: str, ids: frozenset[int]) -> dict[str, Any]:
+    return {f"{column}__in": sorted(ids)}
+
+
 def _value(obj: Any, column: str) -> Any:
     return obj[column] if isinstance(obj, Mapping) else getattr(obj, column)
 
@@ -73,9 +77,7 @@ class Audience:
         """The same rule as an ORM filter on the objects' model."""
         if scope.sees_all:
             return Q()
-        granted = [
-            Q(**{f"{column}__in": sorted(ids)}) for grant, column in self._grants() if (ids := _ids(scope, grant))
-        ]
+        granted = [Q(**_in(column, ids)) for grant, column in self._grants() if (ids := _ids(scope, grant))]
         return Q(*granted, join_type=Q.OR) if granted else Q(id__in=[])
 
     def keys(self, obj: Any) -> tuple[str, ...]:

@@ -87,8 +87,9 @@ class Scope:
         """The rule as an ORM filter on circles; ``prefix`` reaches them from another model (``"thread__circle__"``)."""
         if self.sees_all:
             return Q()
-        public = Q(**{f"{prefix}visibility": Visibility.PUBLIC})
-        return public | Q(**{f"{prefix}id__in": sorted(self.member_of)}) if self.member_of else public
+        public: dict[str, Any] = {f"{prefix}visibility": Visibility.PUBLIC}
+        member: dict[str, Any] = {f"{prefix}id__in": sorted(self.member_of)}
+        return Q(Q(**public), Q(**member), join_type=Q.OR) if self.member_of else Q(**public)
 
     async def visible_circle_ids(self) -> frozenset[int] | None:
         """The ids of the circles the viewer sees (search filters its index by them); None for one who sees all."""

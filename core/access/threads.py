@@ -39,7 +39,7 @@ class ThreadAccess:
 
     @property
     def is_author(self) -> bool:
-        return self.viewer is not None and self.viewer.id == self.thread.author_id  # type: ignore[attr-defined]
+        return self.viewer is not None and self.viewer.id == self.thread.author_id
 
     @property
     def is_open(self) -> bool:

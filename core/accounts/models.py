@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
@@ -57,6 +58,8 @@ class ApiToken(Model):
     token_hash = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=64, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        user_id: int
 
     class Meta:
         table = "api_tokens"

@@ -6,7 +6,7 @@ import hashlib
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from core.access.scope import require_actor
 from core.accounts import limits, service
@@ -40,7 +40,12 @@ async def register_submit(request: Request) -> Response:
     site = site_of(request)
     try:
         await limits.check_sign_up(site, request)
-        user = await service.register(site.passwords, **form.values)
+        user = await service.register(
+            site.passwords,
+            username=form.values["username"],
+            email=form.values["email"],
+            password=form.values["password"],
+        )
     except ValidationError as error:
         form.errors = error.fields
         return await render(request, "register.html", {"form": form, "next": next_path}, status=400)
@@ -182,7 +187,7 @@ async def settings_revoke_token(request: Request) -> Response:
     return RedirectResponse("/settings?done=token", status_code=303)
 
 
-routes = [
+routes: list[BaseRoute] = [
     Route("/register", register_page, methods=["GET"]),
     Route("/register", register_submit, methods=["POST"]),
     Route("/login", login_page, methods=["GET"]),

@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
+
+
+class Named(Protocol):
+    """A member as pages and the API name them: a ``User`` loaded by the ORM or an ``Author`` read with plain SQL."""
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def display_name(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from core.accounts.models import User
+from core.accounts.rows import Named
 
 
-def user_ref(user: User) -> dict[str, Any]:
+def user_ref(user: Named) -> dict[str, Any]:
     """How another object names a member."""
     return {"username": user.username, "display_name": user.display_name or user.username}
 

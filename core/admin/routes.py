@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from tortoise.expressions import Q
 
 from core.accounts import service as accounts
@@ -122,7 +122,7 @@ async def circles(request: Request) -> Response:
         circle_id__in=[c.id for c in page.items], role=MemberRole.OWNER, status=MemberStatus.ACTIVE
     ).select_related("user")
     for membership in memberships:
-        owners.setdefault(membership.circle_id, []).append(membership.user.username)  # type: ignore[attr-defined]
+        owners.setdefault(membership.circle_id, []).append(membership.user.username)
     context = {"circles": page.items, "next": page.next, "owners": owners, "policy_names": POLICY_NAMES}
     return await _page(request, "admin/circles.html", context)
 
@@ -225,7 +225,7 @@ async def apply_template(request: Request) -> Response:
     return RedirectResponse(f"/c/{data.get('circle')}", status_code=303)
 
 
-routes = [
+routes: list[BaseRoute] = [
     Route("/admin", overview, methods=["GET"]),
     Route("/admin/settings", settings, methods=["GET"]),
     Route("/admin/settings", save_settings, methods=["POST"]),

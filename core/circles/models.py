@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
@@ -47,6 +48,8 @@ class Circle(Model):
     member_count = fields.IntField(default=0)
     thread_count = fields.IntField(default=0)
     last_activity_at = fields.DatetimeField(null=True)
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        created_by_id: int | None
 
     class Meta:
         table = "circles"
@@ -63,6 +66,9 @@ class Membership(Model):
     role = fields.CharEnumField(MemberRole, max_length=16, default=MemberRole.MEMBER)
     status = fields.CharEnumField(MemberStatus, max_length=16, default=MemberStatus.ACTIVE)
     created_at = fields.DatetimeField(auto_now_add=True)
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        circle_id: int
+        user_id: int
 
     class Meta:
         table = "memberships"

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from core.access.scope import require_actor
 from core.accounts import service as accounts
@@ -114,7 +114,11 @@ async def _circle_form(
     return await render(request, "circle_form.html", context, status=status)
 
 
-NEW_CIRCLE = {"action": "/circles/new", "heading": Message("New circle"), "submit": Message("Create circle")}
+NEW_CIRCLE: dict[str, Any] = {
+    "action": "/circles/new",
+    "heading": Message("New circle"),
+    "submit": Message("Create circle"),
+}
 
 
 def _settings_form(slug: str) -> dict[str, Any]:
@@ -189,7 +193,7 @@ async def feed(request: Request) -> Response:
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
-routes = [
+routes: list[BaseRoute] = [
     Route("/circles/new", new_circle, methods=["GET"]),
     Route("/circles/new", create_circle, methods=["POST"]),
     Route("/c/{slug}", circle_page, methods=["GET"]),

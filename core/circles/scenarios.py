@@ -35,7 +35,7 @@ async def apply_scenario(host: PluginHost, name: str, slug: str, title: str | No
     owner_membership = (
         await Membership.filter(circle=circle, role=MemberRole.OWNER, status=MemberStatus.ACTIVE).order_by("id").first()
     )
-    owner = await User.get(id=owner_membership.user_id) if owner_membership else None  # type: ignore[attr-defined]
+    owner = await User.get(id=owner_membership.user_id) if owner_membership else None
     if owner is None:
         raise Conflict("This circle has no owner to author the template's content.")
     async with transaction():

@@ -155,7 +155,7 @@ async def _activate(membership: Membership, role: MemberRole | None = None) -> M
             .update(status=MemberStatus.ACTIVE, role=role or membership.role)
         )
         if changed:
-            await Circle.filter(id=membership.circle_id).update(member_count=F("member_count") + 1)  # type: ignore[attr-defined]
+            await Circle.filter(id=membership.circle_id).update(member_count=F("member_count") + 1)
     if changed:
         await membership.fetch_related("circle", "user")
         await emit("member_joined", circle=membership.circle, user=membership.user)
@@ -170,7 +170,7 @@ async def _remove(membership: Membership) -> None:
     async with transaction():
         removed = await Membership.filter(id=membership.id).delete()
         if removed and membership.status == MemberStatus.ACTIVE:
-            await Circle.filter(id=membership.circle_id).update(member_count=F("member_count") - 1)  # type: ignore[attr-defined]
+            await Circle.filter(id=membership.circle_id).update(member_count=F("member_count") - 1)
     if removed and membership.status == MemberStatus.ACTIVE:
         await membership.fetch_related("circle", "user")
         await emit("member_left", circle=membership.circle, user=membership.user)

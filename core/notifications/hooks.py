@@ -55,5 +55,5 @@ async def thread_created(thread: Thread, post: Post, user: User) -> None:
 async def post_created(post: Post, thread: Thread, user: User) -> None:
     mentioned = await _mentioned(post)
     await notify(MENTION.name, mentioned, user, thread, post.id)
-    if thread.author_id not in {member.id for member in mentioned}:  # type: ignore[attr-defined]
-        await notify(REPLY.name, [await User.get(id=thread.author_id)], user, thread, post.id)  # type: ignore[attr-defined]
+    if thread.author_id not in {member.id for member in mentioned}:
+        await notify(REPLY.name, [await User.get(id=thread.author_id)], user, thread, post.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -32,6 +34,10 @@ class Notification(Model):
     url = fields.CharField(max_length=500, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     read_at = fields.DatetimeField(null=True)
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        user_id: int
+        actor_id: int | None
+        thread_id: int | None
 
     class Meta:
         table = "notifications"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from core.access.scope import require_actor
 from core.notifications import service
@@ -28,7 +28,7 @@ async def read_all(request: Request) -> Response:
     return RedirectResponse("/notifications", status_code=303)
 
 
-routes = [
+routes: list[BaseRoute] = [
     Route("/notifications", notifications_page, methods=["GET"]),
     Route("/notifications/read", read_all, methods=["POST"]),
 ]

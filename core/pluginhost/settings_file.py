@@ -64,5 +64,5 @@ def write(path: Path, name: str, values: dict[str, Any]) -> None:
         document.add(name, tomlkit.table())
     table = document[name]
     for key, value in values.items():
-        table[key] = value  # type: ignore[index]
+        table[key] = value
     path.write_text(tomlkit.dumps(document), encoding="utf-8")

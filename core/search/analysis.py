@@ -25,7 +25,7 @@ SPLIT = re.compile(rf"([{CJK}]+)|([^\W{CJK}]+(?:['’][^\W{CJK}]+)*)")
 class MixedTokenizer(Tokenizer):
     """Words of mixed Chinese and Western text, with their character positions (for highlighting)."""
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,
@@ -54,7 +54,7 @@ class MixedTokenizer(Tokenizer):
                 token.boost = 1.0
                 token.stopped = False
                 if keeporiginal:
-                    token.original = word
+                    token.original = word  # type: ignore[attr-defined]  # Whoosh tokens take any attribute
                 if positions:
                     token.pos = position
                     position += 1

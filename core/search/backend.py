@@ -83,8 +83,8 @@ def schema() -> Schema:
         # Documents with an audience of their own are found by it, not by their circle's visibility.
         audience=KEYWORD,
         # Matching is on ``text`` (title and body together); a match in ``title`` only adds to the score.
-        text=TEXT(analyzer=words),
-        title=TEXT(analyzer=words, field_boost=2.0),
+        text=TEXT(analyzer=words),  # type: ignore[arg-type]  # a composed analyzer is one
+        title=TEXT(analyzer=words, field_boost=2.0),  # type: ignore[arg-type]
         body=STORED,
         heading=STORED,
         url=STORED,
@@ -158,9 +158,9 @@ class WhooshBackend:
         if not (folder / "CURRENT").exists():
             self._create_generation("g1")
             self._point_at("g1")
-        elif "audience" not in self._open().schema:  # an index written before audiences: its documents have none
+        elif "audience" not in self._open().schema:  # type: ignore[attr-defined]  # an index written before audiences: its documents have none
             writer = self._open().writer(timeout=30.0)
-            writer.add_field("audience", KEYWORD)
+            writer.add_field("audience", KEYWORD())
             writer.commit()
 
     def _current(self) -> str:

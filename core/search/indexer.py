@@ -16,7 +16,7 @@ import anyio.to_thread
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from core.contract.kinds import SearchSource
+from core.contract.kinds import SearchDocument, SearchSource
 from core.search import outbox
 from core.search.backend import SearchBackend
 from core.search.models import SearchLease, SearchOutbox
@@ -77,7 +77,9 @@ async def drain_once(backend: SearchBackend, sources: dict[str, SearchSource]) -
     wanted: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         wanted[row.kind].add(row.object_id)
-    upserts, removals, removed_threads = [], [], []
+    upserts: list[SearchDocument] = []
+    removals: list[tuple[str, int]] = []
+    removed_threads: list[int] = []
     for kind, ids in wanted.items():
         source = sources.get(kind)
         if source is None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from core.circles.routes import content_kinds
 from core.errors import NotFound, ValidationError
@@ -43,4 +43,4 @@ async def search_page(request: Request) -> Response:
     return await render(request, "search.html", context, status=status)
 
 
-routes = [Route("/search", search_page, methods=["GET"])]
+routes: list[BaseRoute] = [Route("/search", search_page, methods=["GET"])]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from core.accounts import limits
 from core.circles import service as circles_service
@@ -59,7 +59,7 @@ async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
-routes = [
+routes: list[BaseRoute] = [
     Route("/", home, methods=["GET"]),
     Route("/setup", setup_page, methods=["GET"]),
     Route("/setup", setup_submit, methods=["POST"]),

@@ -79,9 +79,12 @@ def running_site(
 def quanzi_site(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
     """``quanzi_site(plugins=[...], plugin_settings={...}, **config)`` starts a site and returns its client."""
     with ExitStack() as stack:
+        started = 0
 
         def start(**options: Any) -> TestClient:
-            folder = tmp_path / f"site{len(stack._exit_callbacks)}"  # noqa: SLF001
+            nonlocal started
+            started += 1
+            folder = tmp_path / f"site{started}"
             folder.mkdir()
             return stack.enter_context(running_site(folder, **options))
 
@@ -97,7 +100,8 @@ def apply_template(client: TestClient, name: str, slug: str, title: str | None =
     """Apply the scenario template ``name`` to the circle ``slug`` of the running site, as the CLI would."""
     from core.circles.scenarios import apply_scenario
 
-    return client.portal.call(apply_scenario, client.app.state.site.plugins, name, slug, title)  # type: ignore[union-attr]
+    app: Any = client.app
+    return client.portal.call(apply_scenario, app.state.site.plugins, name, slug, title)  # type: ignore[union-attr]
 
 
 def another_browser(client: TestClient) -> TestClient:
@@ -152,7 +156,7 @@ def make_circle(client: TestClient, owner: Member, slug: str, **settings: Any) -
     body = {"slug": slug, "name": settings.pop("name", slug.title()), **settings}
     response = client.post("/api/v1/circles", json=body, headers=owner.auth)
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def make_thread(
@@ -160,13 +164,13 @@ def make_thread(
 ) -> dict[str, Any]:
     response = client.post(f"/api/v1/circles/{slug}/threads", json={"title": title, "body": body}, headers=author.auth)
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def reply(client: TestClient, author: Member, thread_id: int, body: str) -> dict[str, Any]:
     response = client.post(f"/api/v1/threads/{thread_id}/posts", json={"body": body}, headers=author.auth)
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def at_once(

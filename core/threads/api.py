@@ -6,7 +6,7 @@ from typing import Any
 
 from core.pagination import Page, parse_limit
 from core.threads import service
-from core.threads.models import Thread
+from core.threads.rows import ThreadItem
 from core.threads.serialize import post_json, revision_json, thread_json
 from core.web.jsonapi import ApiCall, ApiRouter, Body
 
@@ -28,7 +28,7 @@ class PostBody(Body):
     body: str
 
 
-async def _thread_page(page: Page[Thread]) -> dict[str, Any]:
+async def _thread_page(page: Page[ThreadItem]) -> dict[str, Any]:
     firsts = await service.first_posts(page.items)
     items = [thread_json(thread, firsts.get(thread.first_post_id or 0)) for thread in page.items]
     return {"items": items, "next": page.next}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -31,6 +33,9 @@ class Thread(Model):
     first_post_id = fields.IntField(null=True)
     # The number the latest post was given (Post.number); a deleted post's number is not given again.
     last_number = fields.IntField(default=1, db_default=1)
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        circle_id: int
+        author_id: int
 
     class Meta:
         table = "threads"
@@ -54,6 +59,9 @@ class Post(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     edited_at = fields.DatetimeField(null=True)
     deleted_at = fields.DatetimeField(null=True)
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        thread_id: int
+        author_id: int
 
     class Meta:
         table = "posts"
@@ -75,6 +83,9 @@ class PostRevision(Model):
     html = fields.TextField()
     written_at = fields.DatetimeField()
     replaced_at = fields.DatetimeField(auto_now_add=True)
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        post_id: int
+        editor_id: int | None
 
     class Meta:
         table = "post_revisions"

@@ -22,9 +22,9 @@ async def load_threads(ids: list[int]) -> list[SearchDocument]:
                 id=thread.id,
                 circle_id=thread.circle_id,
                 thread_id=thread.id,
-                title=thread.title,  # type: ignore[attr-defined]
+                title=thread.title,
                 body=plain_text(opening.html) if opening else "",
-                author_id=thread.author_id,  # type: ignore[attr-defined]
+                author_id=thread.author_id,
                 created_at=thread.created_at,
                 url=f"/t/{thread.id}",
             )  # fmt: skip
@@ -43,11 +43,11 @@ async def load_posts(ids: list[int]) -> list[SearchDocument]:
             id=post.id,
             circle_id=post.thread.circle_id,
             thread_id=post.thread.id,
-            title=post.thread.title,  # type: ignore[attr-defined]
+            title=post.thread.title,
             body=plain_text(post.html),
             author_id=post.author_id,
             created_at=post.created_at,
-            url=f"/p/{post.id}",  # type: ignore[attr-defined]
+            url=f"/p/{post.id}",
             title_searchable=False,
         )  # fmt: skip
         for post in posts

@@ -6,6 +6,7 @@ from typing import Any
 
 from core.accounts.serialize import user_ref
 from core.threads.models import Post, PostRevision, Thread
+from core.threads.rows import ThreadItem
 
 
 def _time(value: Any) -> str | None:
@@ -15,14 +16,14 @@ def _time(value: Any) -> str | None:
 def post_json(post: Post, *, with_thread: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": post.id,
-        "thread_id": post.thread_id,  # type: ignore[attr-defined]
+        "thread_id": post.thread_id,
         "number": post.number,
         "author": user_ref(post.author),
         "body": post.body,
         "html": post.html,
         "created_at": post.created_at.isoformat(),
         "edited_at": _time(post.edited_at),
-        "url": f"/t/{post.thread_id}#p{post.id}",  # type: ignore[attr-defined]
+        "url": f"/t/{post.thread_id}#p{post.id}",
     }
     if post.deleted_at is not None:
         data["deleted_at"] = post.deleted_at.isoformat()
@@ -32,7 +33,7 @@ def post_json(post: Post, *, with_thread: bool = False) -> dict[str, Any]:
     return data
 
 
-def thread_json(thread: Thread, first_post: Post | None) -> dict[str, Any]:
+def thread_json(thread: Thread | ThreadItem, first_post: Post | None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": thread.id,
         "title": thread.title,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -149,7 +149,7 @@ async def latest_threads(viewer: User | None, cursor: str | None, limit: int) ->
     )  # fmt: skip
 
 
-async def first_posts(threads: list[Thread]) -> dict[int, Post]:
+async def first_posts(threads: Sequence[Thread | ThreadItem]) -> dict[int, Post]:
     ids = [thread.first_post_id for thread in threads if thread.first_post_id]
     if not ids:
         return {}
@@ -162,10 +162,12 @@ async def update_thread(viewer: User | None, thread_id: int, changes: dict[str, 
     view = await get_thread(user, thread_id)
     thread, access = view.thread, view.access
     if not access.can_moderate:
-        refused = {field: Message("Only moderators change this.") for field in ("pinned", "locked") if field in changes}
+        refused: dict[str, str] = {
+            field: Message("Only moderators change this.") for field in ("pinned", "locked") if field in changes
+        }
         if refused:
             raise ValidationError(refused)
-        if thread.author_id != user.id:  # type: ignore[attr-defined]
+        if thread.author_id != user.id:
             raise Forbidden(Message("Only the author and moderators change this thread."))
         if not view.is_open:
             raise Conflict(Message("This thread is locked."), code="locked")
@@ -185,13 +187,13 @@ async def delete_thread(viewer: User | None, thread_id: int) -> None:
     user = require_actor(viewer)
     view = await get_thread(user, thread_id)
     thread = view.thread
-    if not view.access.may_edit(thread.author_id):  # type: ignore[attr-defined]
+    if not view.access.may_edit(thread.author_id):
         raise Forbidden(Message("Only the author and moderators delete this thread."))
     async with transaction():
         deleted = await Thread.filter(id=thread.id, deleted_at__isnull=True).update(deleted_at=now())
         if deleted:
-            await Circle.filter(id=thread.circle_id).update(thread_count=F("thread_count") - 1)  # type: ignore[attr-defined]
-            await User.filter(id=thread.author_id).update(thread_count=F("thread_count") - 1)  # type: ignore[attr-defined]
+            await Circle.filter(id=thread.circle_id).update(thread_count=F("thread_count") - 1)
+            await User.filter(id=thread.author_id).update(thread_count=F("thread_count") - 1)
             await enqueue("thread", thread.id)
     if deleted and thread.first_post_id:
         opening = await Post.get_or_none(id=thread.first_post_id)
@@ -263,7 +265,7 @@ async def get_post(viewer: User | None, post_id: int) -> tuple[Post, ThreadAcces
     if post is None:
         raise NotFound(Message("No such post."))
     try:
-        view = await get_thread(viewer, post.thread_id)  # type: ignore[attr-defined]
+        view = await get_thread(viewer, post.thread_id)
     except NotFound:
         raise NotFound(Message("No such post.")) from None
     if post.deleted_at is not None and not view.access.can_moderate:
@@ -275,7 +277,7 @@ async def edit_post(viewer: User | None, post_id: int, body: str, *, max_length:
     """Replace a post's text, keeping the version it replaces."""
     user = require_actor(viewer)
     post, view = await get_post(user, post_id)
-    if not view.access.may_edit(post.author_id) or not await allowed(POST_EDIT, user, post):  # type: ignore[attr-defined]
+    if not view.access.may_edit(post.author_id) or not await allowed(POST_EDIT, user, post):
         raise Forbidden(Message("Only the author and moderators edit this post."))
     if not view.is_open:
         raise Conflict(Message("This thread is locked."), code="locked")
@@ -305,7 +307,7 @@ async def delete_post(viewer: User | None, post_id: int) -> None:
     """Delete a reply; deleting the opening post deletes the thread."""
     user = require_actor(viewer)
     post, view = await get_post(user, post_id)
-    if not view.access.may_edit(post.author_id):  # type: ignore[attr-defined]
+    if not view.access.may_edit(post.author_id):
         raise Forbidden(Message("Only the author and moderators delete this post."))
     if view.thread.first_post_id == post.id:
         return await delete_thread(user, view.thread.id)
@@ -313,7 +315,7 @@ async def delete_post(viewer: User | None, post_id: int) -> None:
         deleted = await Post.filter(id=post.id, deleted_at__isnull=True).update(deleted_at=now())
         if deleted:
             await Thread.filter(id=view.thread.id).update(post_count=F("post_count") - 1)
-            await User.filter(id=post.author_id).update(post_count=F("post_count") - 1)  # type: ignore[attr-defined]
+            await User.filter(id=post.author_id).update(post_count=F("post_count") - 1)
             await enqueue("post", post.id)
     if deleted:
         await emit("post_deleted", post=post, user=user)

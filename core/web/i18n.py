@@ -33,8 +33,9 @@ class Catalogues:
         for locale in LOCALES:
             translations = Translations.load(str(LOCALE_DIR), [locale])
             for folder in extra_dirs or []:
-                if isinstance(translations, Translations):
-                    translations.merge(Translations.load(str(folder), [locale]))
+                extra = Translations.load(str(folder), [locale])
+                if isinstance(translations, Translations) and isinstance(extra, Translations):
+                    translations.merge(extra)
             self._translations[locale] = translations
 
     def get(self, locale: str) -> NullTranslations:

@@ -22,7 +22,8 @@ from core.errors import BadRequest, Message, Unauthorized, ValidationError
 from core.web.auth import SAFE_METHODS, check_csrf, resolve_viewer
 from core.web.site import Site, site_of
 
-B = TypeVar("B", bound=pydantic.BaseModel)
+B = TypeVar("B", bound=pydantic.BaseModel | None)  # an endpoint's body: None for one that takes none
+M = TypeVar("M", bound=pydantic.BaseModel)
 
 
 class Body(pydantic.BaseModel):
@@ -104,7 +105,7 @@ def _field_errors(error: pydantic.ValidationError) -> dict[str, str]:
     return fields
 
 
-async def parse_body(request: Request, model: type[B]) -> B:
+async def parse_body(request: Request, model: type[M]) -> M:
     raw = await request.body()
     try:
         raw.decode("utf-8")

@@ -87,4 +87,4 @@ async def render(
     context["slots"] = {slot.value: await render_slot(request, slot, context) for slot in (*PAGE_SLOTS, *slots)}
     response = site_of(request).templates.TemplateResponse(request, template, context, status_code=status)
     response.headers["content-language"] = context["lang"]
-    return response  # type: ignore[no-any-return]
+    return response

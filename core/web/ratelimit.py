@@ -18,7 +18,7 @@ from core.errors import TooManyRequests
 class RateLimits:
     def __init__(self, storage_uri: str, scale: float) -> None:
         uri = storage_uri if storage_uri.startswith("async+") else "async+" + storage_uri
-        self._limiter = MovingWindowRateLimiter(storage_from_string(uri))  # type: ignore[arg-type]
+        self._limiter = MovingWindowRateLimiter(storage_from_string(uri))
         self._scale = scale
 
     def _scaled(self, rule: str) -> RateLimitItem:

@@ -51,6 +51,8 @@ class PollOption(Model):
     )
     position = fields.IntField()  # the option's index in the API, from 0
     text = fields.CharField(max_length=200)
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        poll_id: int
 
     class Meta:
         table = "polls_options"
@@ -68,6 +70,9 @@ class Ballot(Model):
         "core.User", related_name=False, on_delete=fields.CASCADE
     )
     cast_at = fields.DatetimeField()
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        poll_id: int
+        user_id: int
 
     class Meta:
         table = "polls_ballots"
@@ -81,6 +86,8 @@ class BallotChoice(Model):
     )
     poll_id = fields.IntField()  # the ballot's poll, so that counting needs no join
     position = fields.IntField()
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        ballot_id: int
 
     class Meta:
         table = "polls_ballot_choices"
@@ -109,8 +116,12 @@ class Question(Model):
     position = fields.IntField()
     kind = fields.CharEnumField(QuestionKind, max_length=16)
     text = fields.CharField(max_length=300)
-    options = fields.JSONField(default=list)  # the choices of single and multiple questions
+    options: fields.JSONField[list[str]] = fields.JSONField(
+        default=list
+    )  # the choices of single and multiple questions
     required = fields.BooleanField(default=False)
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        survey_id: int
 
     class Meta:
         table = "polls_questions"
@@ -129,6 +140,9 @@ class SurveyResponse(Model):
     )
     guest_key = fields.CharField(max_length=64, null=True)  # SHA-256 of the browser's respondent cookie
     submitted_at = fields.DatetimeField()
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        survey_id: int
+        user_id: int | None
 
     class Meta:
         table = "polls_responses"
@@ -144,6 +158,8 @@ class Answer(Model):
     choice = fields.IntField(null=True)  # an option's index (one row per chosen option)
     rating = fields.IntField(null=True)  # 1 to 5
     text = fields.TextField(null=True)
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        response_id: int
 
     class Meta:
         table = "polls_answers"

@@ -10,7 +10,7 @@ import segno
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from core.plugins import (
     Form,
@@ -84,7 +84,7 @@ async def create_poll(request: Request) -> Response:
 
 async def vote(request: Request) -> Response:
     data = await read_form(request)
-    choices = [int(value) if str(value).isdigit() else -1 for value in data.getlist("choice")]
+    choices = [int(str(value)) if str(value).isdigit() else -1 for value in data.getlist("choice")]
     view = await service.vote(await resolve_viewer(request), request.path_params["id"], choices)
     return RedirectResponse(f"/t/{view.thread.id}#poll", status_code=303)
 
@@ -186,7 +186,7 @@ async def answer_survey(request: Request) -> Response:
     try:
         token = await respondent.answer(request, viewer, survey_id, answers)
     except ValidationError as error:
-        form = Form({f"a{i}": value for i, value in enumerate(answers)}, error.fields)  # type: ignore[misc]
+        form = Form({f"a{i}": value for i, value in enumerate(answers)}, error.fields)
         return await survey_page(request, form, status=400)
     response = RedirectResponse(f"/surveys/{survey_id}?done=1", status_code=303)
     if token is not None:
@@ -223,7 +223,7 @@ async def qr_code(request: Request) -> Response:
     return Response(svg.getvalue(), media_type="image/svg+xml", headers={"cache-control": "private, max-age=3600"})
 
 
-routes = [
+routes: list[BaseRoute] = [
     Route("/c/{slug}/polls/new", new_poll, methods=["GET"]),
     Route("/c/{slug}/polls/new", create_poll, methods=["POST"]),
     Route("/polls/{id:int}", poll_page, methods=["GET"]),

@@ -148,11 +148,8 @@ async def _view(poll: Poll, view: ThreadAccess) -> PollView:
     options = await PollOption.filter(poll_id=poll.id).order_by("position")
     my_choices = None
     if viewer is not None:
-        my_choices = sorted(
-            await BallotChoice.filter(ballot__poll_id=poll.id, ballot__user_id=viewer.id).values_list(
-                "position", flat=True
-            )  # type: ignore[arg-type]
-        )
+        mine = BallotChoice.filter(ballot__poll_id=poll.id, ballot__user_id=viewer.id)
+        my_choices = sorted(row["position"] for row in await mine.values("position"))
     result = PollView(poll, view, list(options), my_choices)
     if result.results_visible:
         rows = (

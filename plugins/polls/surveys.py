@@ -130,7 +130,7 @@ async def create_survey(
     created: list[Survey] = []
 
     async def attach(thread: Thread) -> None:
-        if draft.public and thread.circle.visibility != Visibility.PUBLIC:  # type: ignore[attr-defined]
+        if draft.public and thread.circle.visibility != Visibility.PUBLIC:
             raise ValidationError({"public": Message("A survey in a private circle is answered by its members only.")})
         survey = await Survey.create(thread=thread, public=draft.public, closes_at=closes_at)
         await Question.bulk_create(
@@ -319,12 +319,8 @@ async def results(viewer: User | None, survey_id: int) -> tuple[SurveyView, list
             if total:
                 result.average = round(sum(key * n for key, n in result.counts.items()) / total, 2)
         else:
-            result.texts = (
-                await Answer.filter(question_id=question.id)
-                .order_by("-id")
-                .limit(TEXT_ANSWERS_SHOWN)
-                .values_list("text", flat=True)
-            )  # type: ignore[assignment]
+            latest = Answer.filter(question_id=question.id).order_by("-id").limit(TEXT_ANSWERS_SHOWN)
+            result.texts = [str(text) for text in await latest.values_list("text", flat=True)]
         found.append(result)
     return view, found
 
@@ -340,7 +336,7 @@ async def export_csv(viewer: User | None, survey_id: int) -> str:
     responses = await SurveyResponse.filter(survey_id=survey_id).select_related("user").order_by("id")
     answers: dict[int, dict[int, list[Answer]]] = {}
     for answer in await Answer.filter(response__survey_id=survey_id).order_by("id"):
-        answers.setdefault(answer.response_id, {}).setdefault(answer.question_id, []).append(answer)  # type: ignore[attr-defined]
+        answers.setdefault(answer.response_id, {}).setdefault(answer.question_id, []).append(answer)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["response", "submitted_at", "respondent", *(_safe_cell(q.text) for q in view.questions)])

@@ -82,10 +82,10 @@ async def load(ids: list[int]) -> list[SearchDocument]:
             id=letter.id,
             circle_id=letter.circle_id,
             thread_id=0,
-            title=letter.subject,  # type: ignore[attr-defined]
+            title=letter.subject,
             body=letter.body,
             author_id=letter.author_id,
-            created_at=letter.created_at,  # type: ignore[attr-defined]
+            created_at=letter.created_at,
             url=f"/api/v1/letters/{letter.id}",
             audience=LETTER.keys(letter),
         )  # fmt: skip

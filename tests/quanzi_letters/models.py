@@ -25,6 +25,10 @@ class Letter(Model):
     subject = fields.CharField(max_length=200)
     body = fields.TextField()
     created_at = fields.DatetimeField(auto_now_add=True)
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        circle_id: int
+        author_id: int
+        recipient_id: int
 
     class Meta:
         table = "letters"
