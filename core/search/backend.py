@@ -92,7 +92,10 @@ def schema() -> Schema:
     )
 
 
-def _postings(reader: Any) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+Postings = tuple[dict[str, list[int]], dict[str, list[int]]]  # a segment's documents by circle, by audience key
+
+
+def _postings(reader: Any) -> Postings:
     """One segment's documents by circle and by audience key."""
 
     def by_term(field: str) -> dict[str, list[int]]:
@@ -148,11 +151,11 @@ class WhooshBackend:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._searcher: Searcher | None = None
         self._searcher_generation = ""
-        # The documents of each circle and audience, per segment of the index (segments never change once written), and the
-        # union for the last few sets of visible circles, per searcher: the visibility filter is exact and costs
-        # almost nothing per query, and little after each commit (only the new segment is read).
-        self._segment_terms: dict[str, tuple[dict[str, list[int]], dict[str, list[int]]]] = {}
-        self._visible_docs: dict[tuple[frozenset[int], frozenset[str]], set[int]] = {}
+        # The documents of each circle and audience key, per segment of the index (segments never change once
+        # written), and the union for the last few sets of visible circles, per searcher: the visibility filter is
+        # exact and costs almost nothing per query, and little after each commit (only the new segment is read).
+        self._segment_postings: dict[str, Postings] = {}
+        self._visible_docs: dict[frozenset[int], set[int]] = {}
         self._checked_at = 0.0
         self._analyzer = analyzer()
         if not (folder / "CURRENT").exists():
@@ -227,36 +230,45 @@ class WhooshBackend:
             self._searcher = self._open().searcher(weighting=SCORING)
             self._visible_docs.clear()
 
-    def _visible(self, searcher: Searcher, circles: frozenset[int], keys: frozenset[str]) -> set[int]:
-        """The document numbers, in this searcher's view of the index, of the documents of ``circles`` that have no
-        audience of their own, and of those whose audience holds one of ``keys``."""
-        wanted = (circles, keys)
-        docs = self._visible_docs.pop(wanted, None)
-        if docs is not None:
-            self._visible_docs[wanted] = docs  # now the most recently used
-            return docs
-        docs = set()
-        circle_terms = {str(circle) for circle in circles}
+    def _segments(self, searcher: Searcher) -> list[tuple[int, Postings]]:
+        """Each segment of this searcher's view of the index: its first document number, and its documents by
+        circle and by audience key (read once per segment: segments never change once written)."""
+        segments = []
         current: set[str] = set()
         for reader, offset in searcher.reader().leaf_readers():
             segment = reader.segment()
             key = segment.segment_id() if segment is not None else str(id(reader))
             current.add(key)
-            terms = self._segment_terms.get(key)
-            if terms is None:
-                terms = self._segment_terms[key] = _postings(reader)
-            per_circle, per_audience = terms
-            own_audience = {docnum for found in per_audience.values() for docnum in found}
-            for circle in circle_terms & per_circle.keys():
-                docs.update(offset + docnum for docnum in per_circle[circle] if docnum not in own_audience)
-            for audience in keys & per_audience.keys():
-                docs.update(offset + docnum for docnum in per_audience[audience])
-        for gone in self._segment_terms.keys() - current:  # merged away
-            del self._segment_terms[gone]
-        self._visible_docs[wanted] = docs
+            if key not in self._segment_postings:
+                self._segment_postings[key] = _postings(reader)
+            segments.append((offset, self._segment_postings[key]))
+        for gone in self._segment_postings.keys() - current:  # merged away
+            del self._segment_postings[gone]
+        return segments
+
+    def _visible(self, searcher: Searcher, circles: frozenset[int], keys: frozenset[str]) -> set[int]:
+        """The document numbers, in this searcher's view of the index, of the documents of ``circles`` that have no
+        audience of their own, and of those whose audience holds one of ``keys``. The first part is kept per set of
+        circles (viewers of the same circles share it); the second, usually empty, is added per viewer."""
+        segments = self._segments(searcher)
+        docs = self._visible_docs.pop(circles, None)
+        if docs is None:
+            docs = set()
+            wanted = {str(circle) for circle in circles}
+            for offset, (per_circle, per_audience) in segments:
+                own = {docnum for found in per_audience.values() for docnum in found}
+                for circle in wanted & per_circle.keys():
+                    docs.update(offset + docnum for docnum in per_circle[circle] if docnum not in own)
+        self._visible_docs[circles] = docs  # now the most recently used
         if len(self._visible_docs) > VISIBLE_SETS_KEPT:  # a set holds a number per visible document: keep a few
             del self._visible_docs[next(iter(self._visible_docs))]
-        return docs
+        own_audience = {
+            offset + docnum
+            for offset, (_, per_audience) in segments
+            for key in keys & per_audience.keys()
+            for docnum in per_audience[key]
+        }
+        return docs | own_audience if own_audience else docs
 
     def query_words(self, words: str) -> list[str]:
         seen: list[str] = []
