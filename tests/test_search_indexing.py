@@ -119,3 +119,32 @@ def test_reindex_rebuilds_everything_while_the_server_runs(tmp_path):
         assert "Indexed" in output
         assert wait_until(lambda: found(server.base, "quince") == 30), found(server.base, "quince")
         assert found(server.base, "fruit") == 30
+
+
+def test_an_index_written_before_audiences_is_upgraded_in_place(tmp_path):
+    """Its documents keep being found by their circle's viewers; the audience field is there for new ones."""
+    from whoosh import index
+
+    from core.contract.kinds import SearchDocument
+    from core.search.backend import SearchRequest, WhooshBackend, schema
+
+    folder = tmp_path / "search"
+    old = schema()
+    old.remove("audience")
+    (folder / "g1").mkdir(parents=True)
+    writer = index.create_in(str(folder / "g1"), old).writer()
+    writer.add_document(key="thread:1", kind="thread", object_id=1, thread_id="1", circle_id="7", author_id="1",
+                        text="Walnut harvest", title="Walnut harvest", body="", heading="Walnut harvest", url="/t/1",
+                        created_at=1)  # fmt: skip
+    writer.commit()
+    (folder / "CURRENT").write_text("g1")
+    backend = WhooshBackend(folder)
+    at = datetime.now(UTC)
+    letter = SearchDocument("letter", 2, 7, 0, "Walnut note", "walnut", 1, at, "/l/2", audience=("user:5",))
+    backend.apply([letter], [], [])
+
+    def urls(keys: frozenset[str]) -> list[str]:
+        return sorted(hit.url for hit in backend.search(SearchRequest("walnut", frozenset({7}), keys))[0])
+
+    assert urls(frozenset()) == ["/t/1"]
+    assert urls(frozenset({"user:5"})) == ["/l/2", "/t/1"]
