@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from tortoise.expressions import Q
@@ -51,12 +52,12 @@ class Scope:
     def moderates_all(self) -> bool:
         return self.user is not None and self.user.role in (Role.ADMIN, Role.MODERATOR)
 
-    @property
+    @cached_property
     def member_of(self) -> frozenset[int]:
         """The circles where the viewer is an active member."""
         return frozenset(cid for cid, m in self.memberships.items() if m.status == MemberStatus.ACTIVE)
 
-    @property
+    @cached_property
     def staff_of(self) -> frozenset[int]:
         """The circles where the viewer is an active owner or moderator."""
         return frozenset(
