@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from core.plugins import (
+    Action,
     ApiRouter,
     ContentKind,
     Message,
@@ -53,6 +54,11 @@ def register_static_dir() -> Path:
 @hookimpl
 def register_scenarios() -> list[Scenario]:
     return [scenarios.SCENARIO]
+
+
+@hookimpl
+def register_actions() -> list[Action]:
+    return [service.VOTE, surveys.ANSWER]
 
 
 @hookimpl

@@ -15,6 +15,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
 from core.plugins import (
+    Action,
     Conflict,
     Forbidden,
     Message,
@@ -24,6 +25,7 @@ from core.plugins import (
     ThreadAccess,
     User,
     ValidationError,
+    allowed,
     attached_content,
     create_thread,
     now,
@@ -34,6 +36,7 @@ from core.plugins import (
 from plugins.polls.models import Ballot, BallotChoice, Poll, PollOption, ResultsShown
 
 KIND = "poll"
+VOTE = Action("poll.vote", "vote in a poll, or change one's vote (target: the poll)")
 OPTION_MAX = 200
 VOTERS_SHOWN = 20  # voters listed per option with the poll; the rest page by page (``voters``)
 
@@ -210,6 +213,8 @@ async def vote(viewer: User | None, poll_id: int, choices: Sequence[int]) -> Pol
     view = await get_poll(user, poll_id)
     _check_open(view)
     positions = _check_choices(view, choices)
+    if not await allowed(VOTE, user, view.poll):
+        raise Forbidden(Message("You may not vote in this poll."), code="refused")
     for attempt in range(3):
         try:
             async with transaction():

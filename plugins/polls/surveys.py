@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
 from core.plugins import (
+    Action,
     Conflict,
     Forbidden,
     Message,
@@ -28,6 +29,7 @@ from core.plugins import (
     ValidationError,
     Visibility,
     acting,
+    allowed,
     attached_content,
     create_thread,
     now,
@@ -37,6 +39,7 @@ from plugins.polls.models import Answer, Question, QuestionKind, Survey, SurveyR
 from plugins.polls.service import check_closing, clean_options
 
 KIND = "survey"
+ANSWER = Action("survey.answer", "answer a survey, as a member or a guest (target: the survey)")
 QUESTION_MAX = 300
 TEXT_ANSWER_MAX = 2000
 TEXT_ANSWERS_SHOWN = 50
@@ -240,6 +243,8 @@ async def respond(
         raise Conflict(Message("This survey is closed."), code="survey_closed")
     if user is None and guest_key is None:
         raise Unauthorized(Message("Sign in to answer this survey."))
+    if not await allowed(ANSWER, user, view.survey):
+        raise Forbidden(Message("You may not answer this survey."), code="refused")
     rows = []
     for question, value in zip(view.questions, _by_question(answers, len(view.questions)), strict=True):
         rows.extend(_answer_rows(question, value))

@@ -10,6 +10,7 @@ import httpx2
 import pytest
 from starlette.testclient import TestClient
 
+from core.plugins import hookimpl
 from core.testing import Member, at_once, make_circle, register, sign_in
 
 
@@ -149,6 +150,24 @@ def test_a_poll_closes_at_its_time(site, club):
     asyncio.run(asyncio.sleep((soon - datetime.now(UTC)).total_seconds() + 0.1))
     assert vote(site, member, poll["id"], [1]).status_code == 409
     assert get(site, poll["id"])["closed"] is True
+
+
+class OneVoteEach:
+    """Another plugin's rule on polls' own action: the owner may not vote."""
+
+    @hookimpl
+    def check_permission(self, action: str, user: Any, target: Any) -> bool | None:
+        return False if action == "poll.vote" and user.username == "owner" else None
+
+
+def test_another_plugin_may_refuse_a_vote(site, club):
+    owner, member = club
+    site.app.state.site.plugins.pm.register(OneVoteEach(), name="one-vote-each")  # type: ignore[attr-defined]
+    poll = new_poll(site, owner)
+    refused = vote(site, owner, poll["id"], [0])
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "refused")
+    assert vote(site, member, poll["id"], [0]).status_code == 200
+    assert get(site, poll["id"], owner)["total_votes"] == 1
 
 
 def test_results_after_voting_are_hidden_until_one_votes(site, club):
