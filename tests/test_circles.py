@@ -149,3 +149,25 @@ def test_circle_list_pages_with_a_cursor(client, member):
     third = client.get(f"/api/v1/circles?limit=2&cursor={second['next']}").json()
     slugs = [c["slug"] for page in (first, second, third) for c in page["items"]]
     assert slugs == ["c0", "c1", "c2", "c3", "c4"] and third["next"] is None
+
+
+def test_a_moderator_cannot_demote_or_remove_a_fellow_moderator(client, member):
+    owner, first, second = member("owner"), member("first"), member("second")
+    make_circle(client, owner, "club")
+    for name in ("first", "second"):
+        client.put(f"/api/v1/circles/club/members/{name}", json={"role": "moderator"}, headers=owner.auth)
+        client.post("/api/v1/circles/club/join", headers=(first if name == "first" else second).auth)
+    demoted = client.put("/api/v1/circles/club/members/second", json={"role": "member"}, headers=first.auth)
+    assert demoted.status_code == 403
+    assert client.delete("/api/v1/circles/club/members/second", headers=first.auth).status_code == 403
+    assert ("second", "moderator") in members(client, "club", owner)  # the members page's forms ask the same rule
+    assert client.put("/api/v1/circles/club/members/second", json={"role": "member"}, headers=owner.auth).is_success
+
+
+def test_a_pending_request_to_a_private_circle_can_be_withdrawn(client, member):
+    owner, asker = member("owner"), member("asker")
+    make_circle(client, owner, "inner", visibility="private", join_policy="approval")
+    assert client.post("/api/v1/circles/inner/join", headers=asker.auth).json() == {"status": "pending"}
+    assert client.post("/api/v1/circles/inner/leave", headers=asker.auth).status_code == 204
+    assert members(client, "inner", owner, "pending") == set()
+    assert client.post("/api/v1/circles/inner/leave", headers=asker.auth).status_code == 404  # nothing left to show

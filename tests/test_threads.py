@@ -327,3 +327,30 @@ def test_the_migration_numbers_the_posts_of_an_existing_forum(client, member):
         assert [number for thread_id, _, number in numbered if thread_id == thread["id"]] == [1, 2, 3, 4]
         assert client.get(f"/t/{thread['id']}").status_code == 200
     assert reply(client, alice, threads[0]["id"], "after")["number"] == 5
+
+
+def test_in_a_locked_thread_the_author_deletes_nothing(client, member):
+    owner, writer = member("owner"), member("writer")
+    make_circle(client, owner, "club")
+    client.post("/api/v1/circles/club/join", headers=writer.auth)
+    thread = make_thread(client, writer, "club")
+    post = reply(client, writer, thread["id"], "a reply")
+    client.patch(f"/api/v1/threads/{thread['id']}", json={"locked": True}, headers=owner.auth)
+    for path in (f"/api/v1/posts/{post['id']}", f"/api/v1/threads/{thread['id']}"):
+        refused = client.delete(path, headers=writer.auth)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (409, "locked")
+    assert client.get(f"/api/v1/threads/{thread['id']}").json()["post_count"] == 2
+    assert client.delete(f"/api/v1/posts/{post['id']}", headers=owner.auth).status_code == 204
+
+
+def test_a_member_removed_from_a_circle_no_longer_edits_or_retitles(client, member):
+    owner, writer = member("owner"), member("writer")
+    make_circle(client, owner, "club", join_policy="approval")
+    client.post("/api/v1/circles/club/join", headers=writer.auth)
+    client.put("/api/v1/circles/club/members/writer", json={"role": "member"}, headers=owner.auth)
+    thread = make_thread(client, writer, "club")
+    assert client.delete("/api/v1/circles/club/members/writer", headers=owner.auth).status_code == 204
+    edit = client.patch(f"/api/v1/posts/{thread['first_post']['id']}", json={"body": "changed"}, headers=writer.auth)
+    retitle = client.patch(f"/api/v1/threads/{thread['id']}", json={"title": "Changed"}, headers=writer.auth)
+    assert (edit.status_code, retitle.status_code) == (403, 403)
+    assert client.get(f"/api/v1/threads/{thread['id']}").json()["title"] == "Hello"

@@ -70,9 +70,10 @@ class CircleAccess:
         return self.is_member or open_to_all or self.can_moderate
 
     def may_edit(self, author_id: int) -> bool:
-        """Authors edit their own writing; moderators edit everything in their circle."""
+        """Authors edit their own writing while they may write in the circle (not once removed from it);
+        moderators edit everything in their circle."""
         user = self.viewer
-        return user is not None and self.can_view and (user.id == author_id or self.can_moderate)
+        return user is not None and ((user.id == author_id and self.can_post) or self.can_moderate)
 
 
 async def circle_access(viewer: User | None, circle: Circle) -> CircleAccess:

@@ -177,10 +177,14 @@ async def _remove(membership: Membership) -> None:
 
 
 async def leave(viewer: User | None, slug: str) -> None:
+    """Leave the circle, withdraw one's request to join it, or decline an invitation."""
     user = require_actor(viewer)
-    access = await access_by_slug(user, slug, invited_ok=True)
-    membership = access.membership
-    if membership is None:
+    circle = await Circle.get_or_none(slug=slug)
+    access = await circle_access(user, circle) if circle is not None else None
+    membership = access.membership if access is not None else None
+    if access is None or membership is None:
+        if access is None or not access.can_view:
+            raise NotFound(Message("No such circle."))
         return
     if (
         membership.role == MemberRole.OWNER
@@ -220,9 +224,9 @@ async def set_member(viewer: User | None, slug: str, member: User, role: MemberR
     elif membership.status == MemberStatus.PENDING:
         await _activate(membership, role)
     else:
+        if membership.role != MemberRole.MEMBER and not access.is_owner:
+            raise Forbidden(Message("Only the circle's owners change a moderator's or an owner's role."))
         if membership.role == MemberRole.OWNER and role != MemberRole.OWNER:
-            if not access.is_owner:
-                raise Forbidden(Message("Only owners change an owner's role."))
             if membership.status == MemberStatus.ACTIVE and await _owner_count(circle) == 1:
                 raise Conflict(Message("A circle keeps at least one owner."), code="last_owner")
         await Membership.filter(id=membership.id).update(role=role)

@@ -167,7 +167,7 @@ async def update_thread(viewer: User | None, thread_id: int, changes: dict[str, 
         }
         if refused:
             raise ValidationError(refused)
-        if thread.author_id != user.id:
+        if not access.may_edit(thread.author_id):
             raise Forbidden(Message("Only the author and moderators change this thread."))
         if not view.is_open:
             raise Conflict(Message("This thread is locked."), code="locked")
@@ -189,6 +189,8 @@ async def delete_thread(viewer: User | None, thread_id: int) -> None:
     thread = view.thread
     if not view.access.may_edit(thread.author_id):
         raise Forbidden(Message("Only the author and moderators delete this thread."))
+    if not view.is_open:
+        raise Conflict(Message("This thread is locked."), code="locked")
     async with transaction():
         deleted = await Thread.filter(id=thread.id, deleted_at__isnull=True).update(deleted_at=now())
         if deleted:
@@ -309,6 +311,8 @@ async def delete_post(viewer: User | None, post_id: int) -> None:
     post, view = await get_post(user, post_id)
     if not view.access.may_edit(post.author_id):
         raise Forbidden(Message("Only the author and moderators delete this post."))
+    if not view.is_open:
+        raise Conflict(Message("This thread is locked."), code="locked")
     if view.thread.first_post_id == post.id:
         return await delete_thread(user, view.thread.id)
     async with transaction():
