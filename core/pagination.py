@@ -17,6 +17,7 @@ from tortoise.queryset import QuerySet
 
 from core import sql
 from core.errors import Message, ValidationError
+from core.numbers import fits, whole_number
 from core.sql import Row
 
 DEFAULT_LIMIT = 20
@@ -35,9 +36,10 @@ class Page(Generic[R]):
 def parse_limit(raw: str | None, default: int = DEFAULT_LIMIT) -> int:
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    limit = whole_number(raw, MAX_LIMIT)
+    if limit is None or limit < 1:
         raise ValidationError({"limit": Message("A whole number from 1 to %(n)s.", n=MAX_LIMIT)})
-    return int(raw)
+    return limit
 
 
 def _encode(values: list[Any]) -> str:
@@ -59,7 +61,7 @@ def _decode(cursor: str, fields: list[str]) -> list[Any]:
                 value = datetime.fromisoformat(value)
             except ValueError:
                 raise ValidationError({"cursor": Message("This cursor is not one this list gave out.")}) from None
-        elif not isinstance(value, int):
+        elif not fits(value):
             raise ValidationError({"cursor": Message("This cursor is not one this list gave out.")})
         decoded.append(value)
     return decoded

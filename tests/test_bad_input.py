@@ -147,3 +147,43 @@ def test_every_response_carries_security_headers(client):
         assert "script-src 'self'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "same-origin"
+
+
+def _cursor(values):
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+TOO_BIG = str(2**63)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/threads/{TOO_BIG}", f"/api/v1/threads/{TOO_BIG}/posts", f"/api/v1/posts/{TOO_BIG}",
+        f"/api/v1/posts/{TOO_BIG}/revisions", f"/t/{TOO_BIG}", f"/p/{TOO_BIG}", f"/p/{TOO_BIG}/edit",
+        "/api/v1/threads?limit=²", "/api/v1/threads?limit=٣", "/api/v1/circles?limit=99999999999999999999999",
+        "/api/v1/threads?cursor=" + _cursor(["2026-01-01T00:00:00+00:00", 2**64]),
+        "/api/v1/circles?cursor=" + _cursor([-(2**70)]), "/api/v1/search?q=x&cursor=²", "/t/1?quote=²",
+        f"/t/1?quote={TOO_BIG}",
+    ],
+)  # fmt: skip
+def test_numbers_no_database_holds_are_a_clear_answer(client, thread, path):
+    """Ids of 2^63 or more, and digits that are not ASCII (``²``), are a 404 or a 400 naming the field, never a 500."""
+    alice, _ = thread
+    response = client.get(path, headers=alice.auth)
+    assert 200 <= response.status_code < 500, (path, response.status_code)
+    if response.status_code == 400:
+        assert response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("field", ["username", "email"])
+def test_names_longer_than_their_column_are_refused_at_sign_up_and_login(client, field):
+    account = {"username": "walker", "email": "walker@example.com", "password": "a long password 1"}
+    account[field] = "w" * 300 + ("@example.com" if field == "email" else "")
+    response = client.post("/api/v1/auth/register", json=account)
+    assert response.status_code == 400 and field in response.json()["error"]["fields"]
+    login = client.post("/api/v1/auth/token", json={"login": account[field], "password": account["password"]})
+    assert login.status_code == 401

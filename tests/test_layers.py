@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 LAYERS = [  # from the bottom up: (name, the modules or packages in it)
     ("foundation", ["core.config", "core.errors", "core.db", "core.sql", "core.pagination", "core.times",
-                    "core.markdown", "core.backup", "core.accounts.names"]),
+                    "core.markdown", "core.backup", "core.numbers", "core.accounts.names"]),
     ("contract", ["core.contract"]),
     ("plugin host", ["core.pluginhost"]),
     ("models", ["core.accounts.models", "core.accounts.passwords", "core.accounts.rows", "core.circles.models",

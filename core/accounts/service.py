@@ -16,6 +16,8 @@ from core.accounts.models import ApiToken, Role, User
 from core.accounts.passwords import Passwords
 from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
 
+EMAIL_MAX = User._meta.fields_map["email"].max_length  # type: ignore[attr-defined]
+KEY_MAX = User._meta.fields_map["username_key"].max_length  # type: ignore[attr-defined]
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]+$")
 PROFILE_LIMITS = {"display_name": 64, "bio": 2000, "location": 64, "website": 200, "locale": 16}
 LOCALES = {"", *config.LOCALES}  # "": the browser decides
@@ -43,7 +45,7 @@ async def register(hasher: Passwords, *, username: str, email: str, password: st
     errors: dict[str, str] = {}
     if reason := names.invalid_reason(username):
         errors["username"] = reason
-    if len(email) > 254 or not EMAIL_PATTERN.match(email):
+    if len(email) > EMAIL_MAX or not EMAIL_PATTERN.match(email):
         errors["email"] = Message("Enter a valid e-mail address.")
     if reason := passwords.invalid_reason(password):
         errors["password"] = reason
@@ -71,8 +73,10 @@ async def find_by_login(login: str) -> User | None:
     """The account a login names: a username (any case or width) or an e-mail address."""
     login = login.strip()
     if "@" in login:
-        return await User.get_or_none(email=normalize_email(login))
-    return await User.get_or_none(username_key=names.username_key(login))
+        email = normalize_email(login)
+        return await User.get_or_none(email=email) if len(email) <= EMAIL_MAX else None
+    key = names.username_key(login)
+    return await User.get_or_none(username_key=key) if len(key) <= KEY_MAX else None  # longer than any account's
 
 
 async def authenticate(hasher: Passwords, login: str, password: str) -> User:

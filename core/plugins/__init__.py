@@ -14,7 +14,8 @@ version says otherwise.
   ``resolve_viewer``, ``site_of`` (the typed ``Site``), ``mark_personal`` (keep a page out of the guest cache);
   the JSON API: ``ApiRouter``, ``ApiCall``, ``Body``, ``JSONResponse``.
 - Errors (``NotFound``, ``Forbidden``, ``ValidationError``, ...), ``transaction``, paging (``Page``, ``paginate``,
-  ``parse_limit``) and time (``now``, ``parse_api_time``, ``parse_form_time``, ``site_timezone``).
+  ``parse_limit``), numbers (``whole_number``) and time (``now``, ``parse_api_time``, ``parse_form_time``,
+  ``site_timezone``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from core.contract.manifest import PluginManifest, Setting
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
 from core.notifications.service import notify, notify_about
+from core.numbers import whole_number
 from core.pagination import Page, paginate, parse_limit
 from core.search.outbox import enqueue as index_later
 from core.threads.models import Post, Thread
@@ -118,4 +120,5 @@ __all__ = [
     "site_timezone",
     "transaction",
     "user_ref",
+    "whole_number",
 ]

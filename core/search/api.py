@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import Message, ValidationError
+from core.numbers import whole_number
 from core.pagination import parse_limit
 from core.search import service
 from core.web.jsonapi import ApiCall, ApiRouter
@@ -15,9 +16,10 @@ router = ApiRouter("search")
 def parse_offset(cursor: str | None) -> int:
     if not cursor:
         return 0
-    if not cursor.isdigit() or int(cursor) > 1000:
+    offset = whole_number(cursor, 1000)
+    if offset is None:
         raise ValidationError({"cursor": Message("This cursor is not one this list gave out.")})
-    return int(cursor)
+    return offset
 
 
 @router.route(

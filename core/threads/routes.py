@@ -13,6 +13,7 @@ from core.circles import service as circles
 from core.circles.routes import content_kinds
 from core.contract.kinds import Slot
 from core.errors import Message, NotFound, ValidationError
+from core.numbers import whole_number
 from core.pagination import page_numbers
 from core.threads import service
 from core.web.auth import resolve_viewer
@@ -73,10 +74,10 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
     can_reply = view.can_reply
     if form is None:
         form = Form()
-        quoted = request.query_params.get("quote", "")
-        if can_reply and quoted.isdigit():
+        quoted = whole_number(request.query_params.get("quote", ""))
+        if can_reply and quoted is not None:
             try:
-                post, _ = await service.get_post(viewer, int(quoted))  # a quote is a read: the viewer must see it
+                post, _ = await service.get_post(viewer, quoted)  # a quote is a read: the viewer must see it
                 if post.thread_id == thread.id:
                     form.values["body"] = _quote(post.body, post.author.username)
             except NotFound:

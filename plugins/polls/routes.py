@@ -24,6 +24,7 @@ from core.plugins import (
     resolve_viewer,
     site_of,
     site_timezone,
+    whole_number,
 )
 from plugins.polls import respondent, service, surveys
 from plugins.polls.models import QuestionKind, ResultsShown
@@ -84,7 +85,7 @@ async def create_poll(request: Request) -> Response:
 
 async def vote(request: Request) -> Response:
     data = await read_form(request)
-    choices = [int(str(value)) if str(value).isdigit() else -1 for value in data.getlist("choice")]
+    choices = [number if (number := whole_number(value)) is not None else -1 for value in data.getlist("choice")]
     view = await service.vote(await resolve_viewer(request), request.path_params["id"], choices)
     return RedirectResponse(f"/t/{view.thread.id}#poll", status_code=303)
 
@@ -119,7 +120,7 @@ async def new_survey(request: Request) -> Response:
 async def create_survey(request: Request) -> Response:
     data = await read_form(request)
     form = Form.of(data, SURVEY_FIELDS)
-    count = min(int(str(data.get("count", ""))) if str(data.get("count", "")).isdigit() else BLANK_QUESTIONS, 100)
+    count = min(whole_number(data.get("count", "")) or BLANK_QUESTIONS, 100)
     questions = _question_forms(data, count)
     if data.get("action") == "more":
         questions += _question_forms(None, BLANK_QUESTIONS)
@@ -155,7 +156,8 @@ def _answers_of(data: FormData, view: surveys.SurveyView) -> list[Any]:
     """The form's fields ``a0``, ``a1``, ... as the service takes answers (numbers where a question wants one)."""
 
     def number(value: str) -> int | str:
-        return int(value) if value.isdigit() else value
+        found = whole_number(value)
+        return value if found is None else found
 
     answers: list[Any] = []
     for question in view.questions:

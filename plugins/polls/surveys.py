@@ -34,6 +34,7 @@ from core.plugins import (
     create_thread,
     now,
     transaction,
+    whole_number,
 )
 from plugins.polls.models import Answer, Question, QuestionKind, Survey, SurveyResponse
 from plugins.polls.service import check_closing, clean_options
@@ -184,7 +185,7 @@ async def survey_of_thread(view: ThreadAccess, guest_key: str | None = None) -> 
 def _by_question(answers: Sequence[Any] | dict[str, Any], count: int) -> list[Any]:
     """Answers in question order, from a list (one per question) or an object keyed by question number."""
     if isinstance(answers, dict):
-        unknown = [key for key in answers if not (key.isdigit() and int(key) < count)]
+        unknown = [key for key in answers if whole_number(key, count - 1) is None]
         if unknown:
             raise ValidationError({f"answers.{unknown[0]}": Message("There is no such question.")})
         return [answers.get(str(index)) for index in range(count)]
