@@ -187,3 +187,36 @@ def test_names_longer_than_their_column_are_refused_at_sign_up_and_login(client,
     assert response.status_code == 400 and field in response.json()["error"]["fields"]
     login = client.post("/api/v1/auth/token", json={"login": account[field], "password": account["password"]})
     assert login.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("character", "code"),
+    [("\x00", "invalid_text"), ("\x01", "invalid_text"), ("\x1b", "invalid_text"), ("\uffff", "invalid_text"),
+     ("\ud800", "invalid_json")],  # a lone surrogate is not JSON to begin with
+)  # fmt: skip
+def test_control_characters_are_refused_by_the_api_and_the_feed_stays_valid(client, thread, character, code):
+    alice, _ = thread
+    import json
+
+    body = json.dumps({"title": f"Hi{character}", "body": "text"})  # ASCII, with \\u escapes
+    headers = {**alice.auth, "content-type": "application/json"}
+    response = client.post("/api/v1/circles/club/threads", content=body, headers=headers)
+    assert (response.status_code, response.json()["error"]["code"]) == (400, code)
+    import xml.etree.ElementTree as ElementTree
+
+    feed = ElementTree.fromstring(client.get("/c/club/feed.atom").content)
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 1
+
+
+def test_html_forms_refuse_nul_and_files_in_text_fields(client):
+    from core.testing import sign_in
+
+    csrf = sign_in(client, "writer")
+    client.post("/api/v1/circles", json={"slug": "club", "name": "Club"}, headers={"X-CSRF-Token": csrf})
+    nul = client.post("/c/club/new", data={"title": "Hi\x00", "body": "text", "csrf_token": csrf})
+    upload = client.post(
+        "/c/club/new", data={"title": "Hi", "csrf_token": csrf}, files={"body": ("notes.txt", b"text", "text/plain")}
+    )
+    assert (nul.status_code, upload.status_code) == (400, 400)
+    assert client.get("/api/v1/circles/club/threads").json()["items"] == []
+    assert client.post("/c/club/new", data={"title": "Hi", "body": "tab\tand\nlines", "csrf_token": csrf}).is_success

@@ -1,4 +1,4 @@
-"""HTML forms: read the posted fields and check the CSRF token before anything else."""
+"""HTML forms: read the posted fields and check the CSRF token before anything else, then their text."""
 
 from __future__ import annotations
 
@@ -9,14 +9,22 @@ from urllib.parse import urlsplit
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
+from core.errors import BadRequest, Message
 from core.web.auth import check_csrf
+from core.web.text import check_text
 
 
 async def read_form(request: Request) -> FormData:
-    """The form's fields; Forbidden (403) when its CSRF token is missing or wrong."""
+    """The form's fields; Forbidden (403) when its CSRF token is missing or wrong, BadRequest (400) when a field
+    holds a file (these forms take none) or a character no text should (``core.web.text``)."""
     form = await request.form()
     token = form.get("csrf_token")
     check_csrf(request, token if isinstance(token, str) else None)
+    for name, value in form.multi_items():
+        if not isinstance(value, str):
+            await form.close()
+            raise BadRequest(Message("This form takes no files (%(field)s).", field=name), code="invalid_field")
+        check_text(value)
     return form
 
 

@@ -21,6 +21,7 @@ from core.accounts.models import User
 from core.errors import BadRequest, Message, Unauthorized, ValidationError
 from core.web.auth import SAFE_METHODS, check_csrf, resolve_viewer
 from core.web.site import Site, site_of
+from core.web.text import check_text
 
 B = TypeVar("B", bound=pydantic.BaseModel | None)  # an endpoint's body: None for one that takes none
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -81,17 +82,6 @@ class Endpoint:
     query: tuple[str, ...] = field(default=())
 
 
-def _forbid_nul(value: Any) -> None:
-    if isinstance(value, str) and "\x00" in value:
-        raise BadRequest(Message("Text may not contain NUL characters."), code="invalid_text")
-    if isinstance(value, dict):
-        for item in value.values():
-            _forbid_nul(item)
-    elif isinstance(value, list):
-        for item in value:
-            _forbid_nul(item)
-
-
 def _field_errors(error: pydantic.ValidationError) -> dict[str, str]:
     fields: dict[str, str] = {}
     for item in error.errors():
@@ -119,7 +109,7 @@ async def parse_body(request: Request, model: type[M]) -> M:
         raise BadRequest(f"The body is not valid JSON: {error}", code="invalid_json") from None
     if not isinstance(data, dict):
         raise BadRequest(Message("Send a JSON object as the body."), code="invalid_json")
-    _forbid_nul(data)
+    check_text(data)
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as error:
