@@ -104,3 +104,11 @@ def test_every_hook_is_called_by_the_core():
     for name in vars(manager.hook):
         if not name.startswith("_"):
             assert re.search(rf"""(call_startup|call|first|emit)\(\s*"{name}\"""", source), f"nothing calls {name}"
+
+
+def test_every_schema_the_openapi_document_refers_to_is_defined(quanzi_site):
+    """The bundled plugins' too (a survey's body refers to its questions' schema)."""
+    document = quanzi_site(plugins=sorted(discover())).get("/api/v1/openapi.json").json()
+    referred = set(re.findall(r'"#/components/schemas/(\w+)"', str(document).replace("'", '"')))
+    assert "NewQuestion" in referred
+    assert referred - document["components"]["schemas"].keys() == set()

@@ -54,7 +54,9 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
         operation["security"] = [{"bearer": []}, {"session": []}]
     if endpoint.body is not None:
         name = endpoint.body.__name__
-        schemas[name] = endpoint.body.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema = endpoint.body.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))  # the models it refers to (a survey's questions) sit beside it
+        schemas[name] = schema
         operation["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
