@@ -491,3 +491,15 @@ def test_a_theme_overrides_a_template_and_extends_the_default_one(client, admin,
     page = client.get("/")
     assert "<title>Harbour theme · Quanzi</title>" in page.text and "Latest discussions" in page.text
     assert "/static/themes/harbour/theme.css" in page.text
+
+
+def test_no_template_has_inline_styles_that_the_csp_would_block():
+    """The site's Content-Security-Policy allows stylesheets only (style-src 'self'): a style attribute is ignored."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    templates = [*root.glob("themes/*/templates/**/*.html"), *root.glob("plugins/*/templates/**/*.html")]
+    assert templates
+    styled = [str(path.relative_to(root)) for path in templates if re.search(r"\sstyle\s*=", path.read_text())]
+    assert styled == []
