@@ -6,6 +6,7 @@ import pytest
 from conftest import PASSWORD, make_circle, make_thread
 
 from core.accounts.models import Role
+from core.testing import another_browser, sign_in
 
 
 def register(client, username, email=None, password=PASSWORD):
@@ -177,10 +178,10 @@ def test_a_suspended_member_reads_public_content_but_cannot_write_or_log_in(clie
     thread = make_thread(client, admin, "town")
     assert client.patch("/api/v1/users/bob", json={"suspended": True}, headers=admin.auth).status_code == 200
 
-    assert client.get(f"/api/v1/threads/{thread['id']}", headers=bob.auth).status_code == 200
+    assert client.get(f"/api/v1/threads/{thread['id']}").status_code == 200
+    # The suspension ended bob's token, as it ended his sessions.
     response = client.post(f"/api/v1/threads/{thread['id']}/posts", json={"body": "hi"}, headers=bob.auth)
-    assert response.status_code == 403
-    assert response.json()["error"]["code"] == "suspended"
+    assert response.status_code == 401
     login = client.post("/api/v1/auth/token", json={"login": "bob", "password": PASSWORD})
     assert login.status_code == 403
 
@@ -192,3 +193,50 @@ def test_a_member_cannot_suspend_or_promote(client, member):
     assert client.patch("/api/v1/users/bob", json={"role": "admin"}, headers=bob.auth).status_code == 403
     assert client.get("/api/v1/me", headers=bob.auth).json()["role"] == "member"
     assert client.get("/api/v1/me", headers=carol.auth).json()["suspended"] is False
+
+
+def _token(client, name="walker", password=PASSWORD, **extra):
+    body = {"login": name, "password": password, **extra}
+    response = client.post("/api/v1/auth/token", json=body)
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def test_api_tokens_end_with_a_password_change_a_logout_and_a_suspension(client, member):
+    member("walker")
+    admin = member("root", Role.ADMIN)
+    changed = _token(client)
+    new_password = "another long password 2"
+    body = {"current_password": PASSWORD, "new_password": new_password}
+    assert client.post("/api/v1/me/password", json=body, headers=changed).status_code == 204
+    assert client.get("/api/v1/me", headers=changed).status_code == 401
+    client.post("/api/v1/me/password", json={"current_password": new_password, "new_password": PASSWORD},
+                headers=_token(client, password=new_password))  # fmt: skip
+    logged_out, browser = _token(client), another_browser(client)
+    csrf = sign_in(browser, "walker")
+    assert browser.delete("/api/v1/auth/session", headers={"X-CSRF-Token": csrf}).status_code == 204
+    assert client.get("/api/v1/me", headers=logged_out).status_code == 401
+    suspended = _token(client)
+    assert client.patch("/api/v1/users/walker", json={"suspended": True}, headers=admin.auth).is_success
+    client.patch("/api/v1/users/walker", json={"suspended": False}, headers=admin.auth)
+    assert client.get("/api/v1/me", headers=suspended).status_code == 401
+    assert client.get("/api/v1/me", headers=_token(client)).json()["username"] == "walker"
+
+
+def test_a_token_may_carry_an_expiry(client, member):
+    member("walker")
+    lasting = _token(client, expires_in_days=30)
+    assert client.get("/api/v1/me", headers=lasting).status_code == 200
+    listed = client.get("/api/v1/me/tokens", headers=lasting).json()["items"]
+    client.portal.call(_expire, listed[0]["id"])
+    assert client.get("/api/v1/me", headers=lasting).status_code == 401
+    refused = client.post("/api/v1/auth/token", json={"login": "walker", "password": PASSWORD, "expires_in_days": 0})
+    assert refused.status_code == 400 and "expires_in_days" in refused.json()["error"]["fields"]
+
+
+async def _expire(token_id):
+    from datetime import UTC, datetime
+
+    from core.accounts.models import ApiToken
+
+    await ApiToken.filter(id=token_id).update(expires_at=datetime(2020, 1, 1, tzinfo=UTC))

@@ -29,6 +29,7 @@ class Credentials(Body):
     login: str
     password: str
     name: str = ""
+    expires_in_days: int | None = None
 
 
 class SessionLogin(Body):
@@ -75,7 +76,8 @@ async def register(call: ApiCall[Registration]) -> dict[str, Any]:
 async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
     await limits.check_login(call.site, call.request, call.body.login)
     user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
-    return {"token": await service.create_token(user, call.body.name), "user": me_json(user)}
+    token = await service.create_token(user, call.body.name, call.body.expires_in_days)
+    return {"token": token, "user": me_json(user)}
 
 
 @router.route("DELETE", "/auth/token", "Revoke the token this request is made with", auth=True, status=204)

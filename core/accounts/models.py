@@ -58,6 +58,10 @@ class ApiToken(Model):
     token_hash = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=64, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The account's session epoch when it was made: a password change, logging out everywhere or a suspension
+    # (each bumps the account's epoch) ends it, as it ends every session.
+    epoch = fields.IntField(default=0, db_default=0)
+    expires_at = fields.DatetimeField(null=True)
     if TYPE_CHECKING:  # the columns under the relations, set by the ORM
         user_id: int
 

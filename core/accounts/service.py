@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -15,6 +16,7 @@ from core.accounts import names, passwords
 from core.accounts.models import ApiToken, Role, User
 from core.accounts.passwords import Passwords
 from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
+from core.times import now
 
 EMAIL_MAX = User._meta.fields_map["email"].max_length  # type: ignore[attr-defined]
 KEY_MAX = User._meta.fields_map["username_key"].max_length  # type: ignore[attr-defined]
@@ -94,19 +96,34 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_token(user: User, name: str = "") -> str:
-    """A new API token for ``user``; only its hash is stored, so this is the one time it is seen."""
+TOKEN_DAYS_MAX = 3650
+
+
+async def create_token(user: User, name: str = "", expires_in_days: int | None = None) -> str:
+    """A new API token for ``user``, valid until its account's sessions end (a password change, logging out
+    everywhere, a suspension) or after ``expires_in_days``; only its hash is stored, so this is the one time it is
+    seen."""
+    expires_at = None
+    if expires_in_days is not None:
+        if not 1 <= expires_in_days <= TOKEN_DAYS_MAX:
+            raise ValidationError({"expires_in_days": Message("From 1 to %(n)s days.", n=TOKEN_DAYS_MAX)})
+        expires_at = now() + timedelta(days=expires_in_days)
     token = "qz_" + secrets.token_urlsafe(32)
-    await ApiToken.create(user=user, token_hash=_token_hash(token), name=name[:64])
+    await ApiToken.create(
+        user=user, token_hash=_token_hash(token), name=name[:64], epoch=user.session_epoch, expires_at=expires_at
+    )
     return token
 
 
 async def user_for_token(token: str) -> User | None:
     row = await sql.fetch_one(
-        f"SELECT {sql.columns(User, 'u')} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
+        f"SELECT {sql.columns(User, 'u')}, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
+        "WHERE t.token_hash = ? AND t.epoch = u.session_epoch",
         _token_hash(token),
     )
-    return sql.instance(User, row, "u") if row else None
+    if row is None or (row["expires_at"] is not None and sql.timestamp(row["expires_at"]) <= now()):
+        return None
+    return sql.instance(User, row, "u")
 
 
 async def user_by_id(user_id: int) -> User | None:
