@@ -240,3 +240,21 @@ async def _expire(token_id):
     from core.accounts.models import ApiToken
 
     await ApiToken.filter(id=token_id).update(expires_at=datetime(2020, 1, 1, tzinfo=UTC))
+
+
+def test_a_profile_counts_only_the_writing_its_viewer_may_see(client, member):
+    owner, outsider = member("owner"), member("outsider")
+    make_circle(client, owner, "open-club")
+    make_circle(client, owner, "inner", visibility="private")
+    make_thread(client, owner, "open-club")
+    secret = make_thread(client, owner, "inner")
+    client.post(f"/api/v1/threads/{secret['id']}/posts", json={"body": "more"}, headers=owner.auth)
+
+    def counts(headers):
+        profile = client.get("/api/v1/users/owner", headers=headers).json()
+        return profile["thread_count"], profile["post_count"]
+
+    assert counts({}) == counts(outsider.auth) == (1, 1)
+    assert counts(owner.auth) == (2, 3)
+    page = client.get("/u/owner").text
+    assert "<strong>1</strong>" in page and "<strong>3</strong>" not in page

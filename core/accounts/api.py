@@ -144,7 +144,8 @@ async def delete_token(call: ApiCall[None]) -> None:
 async def get_user(call: ApiCall[None]) -> dict[str, Any]:
     user = await service.get_user(call.params["username"])
     page = await threads.user_activity(call.viewer, user, None, 10)
-    return {**profile_json(user), "recent_activity": [post_json(post, with_thread=True) for post in page.items]}
+    counts = await threads.visible_counts(call.viewer, user)
+    return {**profile_json(user, counts), "recent_activity": [post_json(post, with_thread=True) for post in page.items]}
 
 
 @router.route("GET", "/users/{username}/posts", "A member's posts that the viewer may see", query=("limit", "cursor"))
@@ -164,4 +165,4 @@ async def moderate_user(call: ApiCall[UserModeration]) -> dict[str, Any]:
         await service.set_role(call.actor, user, Role(changes["role"]))
     if changes.get("suspended") is not None:
         await service.set_suspended(call.actor, user, changes["suspended"])
-    return profile_json(user)
+    return profile_json(user, await threads.visible_counts(call.actor, user))

@@ -111,7 +111,11 @@ async def profile(request: Request) -> Response:
     user = await service.get_user(request.path_params["username"])
     viewer = await resolve_viewer(request)
     page = await threads.user_activity(viewer, user, request.query_params.get("after"), parse_limit(None))
-    context = {"profile": user, "activity": page.items, "next": page.next, "role_names": SITE_ROLE_NAMES}
+    thread_count, post_count = await threads.visible_counts(viewer, user)
+    context = {
+        "profile": user, "thread_count": thread_count, "post_count": post_count, "activity": page.items,
+        "next": page.next, "role_names": SITE_ROLE_NAMES,
+    }  # fmt: skip
     return await render(request, "profile.html", context, slots=(Slot.PROFILE_TABS,))
 
 

@@ -13,7 +13,10 @@ def user_ref(user: Named) -> dict[str, Any]:
     return {"username": user.username, "display_name": user.display_name or user.username}
 
 
-def profile_json(user: User) -> dict[str, Any]:
+def profile_json(user: User, counts: tuple[int, int] | None = None) -> dict[str, Any]:
+    """A member's profile; ``counts``: their threads and posts that the viewer may see (the stored counters when
+    it is the member themselves)."""
+    thread_count, post_count = counts if counts is not None else (user.thread_count, user.post_count)
     return {
         **user_ref(user),
         "bio": user.bio,
@@ -22,8 +25,8 @@ def profile_json(user: User) -> dict[str, Any]:
         "role": user.role.value,
         "suspended": user.suspended,
         "created_at": user.created_at.isoformat(),
-        "thread_count": user.thread_count,
-        "post_count": user.post_count,
+        "thread_count": thread_count,
+        "post_count": post_count,
     }
 
 

@@ -331,6 +331,26 @@ async def revisions(viewer: User | None, post_id: int) -> list[PostRevision]:
     return await PostRevision.filter(post=post).select_related("editor").order_by("-id")
 
 
+async def visible_counts(viewer: User | None, author: User) -> tuple[int, int]:
+    """How many threads and posts of ``author``'s the viewer may see: a profile must not tell a guest that (or how
+    much) someone writes in private circles. The member and administrators read the stored counters."""
+    scope = await scope_of(viewer)
+    if scope.sees_all or (scope.user is not None and scope.user.id == author.id):
+        return author.thread_count, author.post_count
+    visible, params = scope.circles_sql("c")
+    threads = await sql.fetch_one(
+        "SELECT COUNT(*) AS n FROM threads t JOIN circles c ON c.id = t.circle_id "
+        f"WHERE t.author_id = ? AND t.deleted_at IS NULL AND {visible}",
+        author.id, *params,
+    )  # fmt: skip
+    posts = await sql.fetch_one(
+        "SELECT COUNT(*) AS n FROM posts p JOIN threads t ON t.id = p.thread_id JOIN circles c ON c.id = t.circle_id "
+        f"WHERE p.author_id = ? AND p.deleted_at IS NULL AND t.deleted_at IS NULL AND {visible}",
+        author.id, *params,
+    )  # fmt: skip
+    return int(threads["n"]) if threads else 0, int(posts["n"]) if posts else 0
+
+
 async def user_activity(viewer: User | None, author: User, cursor: str | None, limit: int) -> Page[Post]:
     """A member's posts, newest first, in the circles the viewer may see."""
     query = Post.filter(
