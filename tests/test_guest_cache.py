@@ -107,3 +107,23 @@ def test_each_host_name_has_its_own_copy(client):
         for host in ("a.example", "a.example", "b.example")
     ]
     assert seen == ["miss", "hit", "miss"]
+
+
+def test_made_up_query_parameters_cannot_fill_the_cache(client, member, monkeypatch):
+    """``?v=1..1100`` on a long thread took the server from 167 to 559 MB: such answers are made, never kept, and
+    what is kept stays within its size however many pages guests ask for."""
+    from core.web import pagecache
+
+    monkeypatch.setattr(pagecache, "MAX_BYTES", 200_000)
+    owner = member("owner")
+    make_circle(client, owner, "club")
+    thread = make_thread(client, owner, "club", "Long", "x " * 10_000)
+    cache = client.app.state.site.page_cache
+    for version in range(50):
+        assert cache_of(client.get(f"/t/{thread['id']}?v={version}")) is None  # made afresh, not kept
+    assert cache.size == 0
+    ordered = [cache_of(client.get(f"/t/{thread['id']}?{query}")) for query in ("page=1&quote=", "quote=&page=1")]
+    assert ordered == ["miss", "hit"]
+    for page in range(1, 100):
+        client.get(f"/t/{thread['id']}?page={page}")
+    assert 100_000 < cache.size <= 200_000

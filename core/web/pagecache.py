@@ -8,6 +8,10 @@ forgets every kept answer, so guests see a new reply at once; another worker's g
 An answer is kept only when nothing in it belongs to one visitor: a signed-in member's request (session or
 token) is never looked up or kept, and code that puts something personal into a guest's page (a CSRF token, a
 browser's survey state) calls ``mark_personal(request)``.
+
+The cache cannot be made to grow without bound: the kept answers together hold at most ``MAX_BYTES`` (the oldest
+go first), an answer over ``MAX_BODY`` is not kept, and neither is the answer to a query with a parameter no page
+reads (``QUERY_PARAMETERS``); the parameters are put in order, so ``?a=1&b=2`` and ``?b=2&a=1`` are one page.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
@@ -23,8 +28,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 PERSONAL = "quanzi.personal"
-MAX_ENTRIES = 1024
-MAX_BODY = 512 * 1024
+MAX_BYTES = 16 * 1024 * 1024  # the kept answers together: bounded by size, not by number
+MAX_BODY = 256 * 1024  # a larger answer is not kept (a thread page of 20 long posts is some 60 KB)
+# The query parameters of the pages and API lists; an answer to a query with any other is made afresh and not kept,
+# so that ``?v=1``, ``?v=2``, ... cannot fill the cache with copies of one page.
+QUERY_PARAMETERS = frozenset(
+    {"page", "after", "cursor", "limit", "q", "circle", "author", "order", "quote", "from", "to", "status", "ref"}
+)
 SKIPPED_PREFIXES = ("/static/", "/healthz", "/setup")
 
 
@@ -49,6 +59,7 @@ class GuestCache:
         self.ttl = ttl
         self.generation = 0
         self._entries: OrderedDict[tuple[str, ...], Kept] = OrderedDict()
+        self.size = 0  # bytes of the kept bodies
         self._making: dict[tuple[str, ...], asyncio.Future[Kept | None]] = {}
 
     def get(self, key: tuple[str, ...]) -> tuple[Kept | None, bool]:
@@ -61,14 +72,16 @@ class GuestCache:
         return kept, time.monotonic() - kept.at <= self.ttl
 
     def put(self, key: tuple[str, ...], kept: Kept) -> None:
+        replaced = self._entries.pop(key, None)
+        self.size += len(kept.body) - (len(replaced.body) if replaced else 0)
         self._entries[key] = kept
-        self._entries.move_to_end(key)
-        while len(self._entries) > MAX_ENTRIES:
-            self._entries.popitem(last=False)
+        while self.size > MAX_BYTES:
+            self.size -= len(self._entries.popitem(last=False)[1].body)
 
     def forget_all(self) -> None:
         self.generation += 1
         self._entries.clear()
+        self.size = 0
 
     def being_made(self, key: tuple[str, ...]) -> asyncio.Future[Kept | None] | None:
         """The answer another request is making for ``key`` right now."""
@@ -91,13 +104,16 @@ def _guest_key(scope: Scope) -> tuple[str, ...] | None:
     headers = Headers(scope=scope)
     if "authorization" in headers or scope.get("session", {}).get("uid") is not None:
         return None
-    locale = HTTPConnection(scope).cookies.get("quanzi_locale", "")
+    connection = HTTPConnection(scope)
+    query = sorted(connection.query_params.multi_items())
+    if any(name not in QUERY_PARAMETERS for name, _ in query):
+        return None
     # the host too: without QUANZI_BASE_URL, absolute links (feeds, a survey's share page) are made from it
     return (
         headers.get("host", ""),
         scope["path"],
-        scope["query_string"].decode("latin-1"),
-        locale,
+        urlencode(query),
+        connection.cookies.get("quanzi_locale", ""),
         headers.get("accept-language", ""),
     )
 
