@@ -4,8 +4,8 @@ snippets never show what the viewer may not see."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +36,8 @@ class Search:
     sources: dict[str, SearchSource]
     task: asyncio.Task[None] | None = field(default=None)
     holder: str = field(default_factory=indexer.holder_name)
+    # Told after the index changed (the guest page cache forgets its search answers, made before the change).
+    changed: Callable[[], None] = field(default=lambda: None)
     _draining: asyncio.Lock = field(default_factory=asyncio.Lock)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -55,7 +57,10 @@ class Search:
     async def drain(self) -> int | None:
         """Index what waits in the outbox if this process gets the lease (one drain at a time in the process)."""
         async with self._draining:
-            return await indexer.drain(self.backend, self.sources, self.holder)
+            count = await indexer.drain(self.backend, self.sources, self.holder)
+        if count:
+            self.changed()
+        return count
 
     async def flush(self, timeout: float = 10.0) -> int:
         """Index everything waiting in the outbox now, waiting for the lease if another indexer holds it (tests;
@@ -134,12 +139,20 @@ async def search(
         row["id"]: Author(row["id"], row["username"], row["display_name"])
         for row in await _by_id("SELECT id, username, display_name FROM users WHERE id IN", {h.author_id for h in hits})
     }
-    kinds = {
-        row["id"]: row["kind"]
-        for row in await _by_id("SELECT id, kind FROM threads WHERE kind <> '' AND id IN", {h.thread_id for h in hits})
+    threads = {
+        row["id"]: row
+        for row in await _by_id("SELECT id, kind, title FROM threads WHERE id IN", {h.thread_id for h in hits})
     }
     items = [
-        ResultItem(hit, circles[hit.circle_id], authors.get(hit.author_id), kinds.get(hit.thread_id, ""))
+        ResultItem(
+            # a reply is shown under its thread's title as it is now, not as it was when the reply was indexed
+            replace(hit, title=threads[hit.thread_id]["title"])
+            if hit.kind == "post" and hit.thread_id in threads
+            else hit,
+            circles[hit.circle_id],
+            authors.get(hit.author_id),
+            threads[hit.thread_id]["kind"] if hit.thread_id in threads else "",
+        )
         for hit in hits
         if hit.circle_id in circles
     ]
