@@ -258,3 +258,24 @@ def test_a_profile_counts_only_the_writing_its_viewer_may_see(client, member):
     assert counts(owner.auth) == (2, 3)
     page = client.get("/u/owner").text
     assert "<strong>1</strong>" in page and "<strong>3</strong>" not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "staff", "refused"),
+    [("Admin", False, True), ("Аdmin", False, True), ("ＡＤＭＩＮ", False, True), ("site moderator", False, True),
+     ("李管理员", False, True), ("Admin", True, False), ("Badminton fan", False, False), ("Lin 林", False, False),
+     ("evil\u202eevil", False, True), ("zero\u200bwidth", True, True)],
+)  # fmt: skip
+def test_a_display_name_cannot_pass_for_staff_or_turn_text_around(client, member, name, staff, refused):
+    who = member("walker", Role.MODERATOR if staff else Role.MEMBER)
+    response = client.patch("/api/v1/me", json={"display_name": name}, headers=who.auth)
+    assert (response.status_code == 400 and "display_name" in response.json()["error"]["fields"]) == refused
+
+
+def test_posts_show_the_username_beside_a_display_name(client, member):
+    walker = member("walker")
+    client.patch("/api/v1/me", json={"display_name": "Lin 林"}, headers=walker.auth)
+    make_circle(client, walker, "club")
+    thread = make_thread(client, walker, "club")
+    page = client.get(f"/t/{thread['id']}").text
+    assert 'Lin 林</a><span class="muted small">@walker</span>' in page

@@ -1,7 +1,8 @@
-"""Usernames: what may be one, how two are compared, and when two look alike."""
+"""Usernames and display names: what may be one, how two are compared, and when two look alike."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -53,3 +54,25 @@ def skeleton(username: str) -> str:
     folded = unicodedata.normalize("NFD", username_key(username))
     prototypes = _prototypes()
     return "".join(prototypes.get(char, char) for char in folded if unicodedata.category(char) != "Mn")
+
+
+# Words of the site's own voice: a member's display name may not claim them (staff's may). Compared as skeletons,
+# so that "Аdmin" with a Cyrillic А, or "ADMIN" in full-width letters, is caught too.
+STAFF_WORDS = ("admin", "administrator", "moderator", "mod", "staff", "official", "system", "管理员", "版主", "官方")
+
+
+@cache
+def _staff_words() -> re.Pattern[str]:
+    latin = "|".join(skeleton(word) for word in STAFF_WORDS if word.isascii())
+    others = "|".join(skeleton(word) for word in STAFF_WORDS if not word.isascii())
+    return re.compile(rf"(?<![a-z])({latin})(?![a-z])|{others}")
+
+
+def display_name_problem(name: str, *, staff: bool) -> str | None:
+    """Why ``name`` cannot be a member's display name, or None: no invisible or direction-changing characters
+    (an RTL override turns "evil" into "live" on screen), and no staff words for those who are not staff."""
+    if any(unicodedata.category(char) in ("Cf", "Cc", "Co", "Cs") for char in name):
+        return Message("A display name may not hold invisible or direction-changing characters.")
+    if not staff and _staff_words().search(skeleton(name).replace("_", " ")):
+        return Message("Only the site's staff may use this name.")
+    return None

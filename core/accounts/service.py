@@ -159,6 +159,8 @@ async def update_profile(user: User, changes: dict[str, Any]) -> User:
             errors[field] = Message("At most %(n)s characters.", n=PROFILE_LIMITS[field])
         elif field == "website" and value and not value.startswith(("https://", "http://")):
             errors[field] = Message("A website address starts with https:// or http://.")
+        elif field == "display_name" and (problem := names.display_name_problem(value, staff=user.is_staff)):
+            errors[field] = problem
         elif field == "locale" and value not in LOCALES:
             errors[field] = Message("One of: ") + ", ".join(sorted(locale for locale in LOCALES if locale)) + "."
         changes[field] = value
