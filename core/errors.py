@@ -7,7 +7,8 @@
     ├── Forbidden            403  known to the viewer, but not theirs to do
     ├── NotFound             404  does not exist, or the viewer may not see it
     ├── Conflict             409  the current state forbids it (locked thread, last owner, taken name)
-    └── TooManyRequests      429  rate limited; ``retry_after`` in seconds
+    ├── TooManyRequests      429  rate limited; ``retry_after`` in seconds
+    └── Unavailable          503  a part of the site cannot answer now (a damaged search index)
 
 ConfigError is separate: it stops the start with one clear message.
 """
@@ -82,6 +83,12 @@ class Conflict(QuanziError):
     status = 409
     code = "conflict"
     default_message = Message("This conflicts with the current state.")
+
+
+class Unavailable(QuanziError):
+    status = 503
+    code = "unavailable"
+    default_message = Message("This part of the site cannot answer now; try again later.")
 
 
 class TooManyRequests(QuanziError):

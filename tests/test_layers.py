@@ -16,7 +16,7 @@ LAYERS = [  # from the bottom up: (name, the modules or packages in it)
     ("models", ["core.accounts.models", "core.accounts.passwords", "core.accounts.rows", "core.circles.models",
                 "core.threads.models", "core.threads.rows", "core.site.models", "core.notifications.models",
                 "core.notifications.rows", "core.search.models", "core.search.outbox", "core.search.analysis",
-                "core.search.scoring", "core.search.backend", "core.search.indexer"]),
+                "core.search.scoring", "core.search.backend", "core.search.indexer", "core.search.health"]),
     ("access", ["core.access"]),
     ("services", ["core.accounts.service", "core.accounts.serialize", "core.circles.service",
                   "core.circles.serialize", "core.circles.scenarios", "core.threads.service", "core.threads.serialize",

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -148,3 +149,128 @@ def test_an_index_written_before_audiences_is_upgraded_in_place(tmp_path):
 
     assert urls(frozenset()) == ["/t/1"]
     assert urls(frozenset({"user:5"})) == ["/l/2", "/t/1"]
+
+
+def _damage(folder: Path) -> None:
+    """Cut every segment file of the current generation to half its length."""
+    generation = folder / (folder / "CURRENT").read_text().strip()
+    for path in generation.glob("MAIN_*"):
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def test_a_damaged_index_is_said_plainly_and_reindex_mends_it(tmp_path):
+    """After a restart on a damaged index: no 500, a clear 503 to searchers, the admin area and the log say to run
+    reindex; once it has run, search works again without a restart."""
+    from core.accounts.models import Role
+    from core.search.commands import reindex
+    from core.testing import make_circle, make_thread, register, running_site
+
+    with running_site(tmp_path / "site") as client:
+        root = register(client, "root", Role.ADMIN)
+        make_circle(client, root, "club")
+        make_thread(client, root, "club", "Hawthorn", "hawthorn berries")
+        client.portal.call(client.app.state.search.flush)
+        _damage(client.app.state.site.config.data_dir / "search")
+        client.app.state.search.check()  # what startup does
+        answer = client.get("/api/v1/search", params={"q": "hawthorn"})
+        assert answer.status_code == 503, answer.text
+        assert answer.json()["error"]["code"] == "search_unavailable"
+        assert "reindex" in answer.json()["error"]["message"]
+        assert "server.py reindex" in client.get("/admin", headers=root.auth).text
+        site = client.app.state.site
+        client.portal.call(reindex, site.config, site.plugins)
+        found = client.get("/api/v1/search", params={"q": "hawthorn"}).json()["items"]
+        assert [item["title"] for item in found] == ["Hawthorn"]
+        assert "server.py reindex" not in client.get("/admin", headers=root.auth).text
+
+
+def test_a_lost_current_pointer_finds_the_index_again(tmp_path):
+    from core.contract.kinds import SearchDocument
+    from core.search.backend import SearchRequest, WhooshBackend
+
+    folder = tmp_path / "search"
+    backend = WhooshBackend(folder)
+    at = datetime.now(UTC)
+    backend.apply([SearchDocument("thread", 1, 7, 1, "Loquat", "loquat", 1, at, "/t/1")], [], [])
+    (folder / "CURRENT").unlink()
+    again = WhooshBackend(folder)
+    assert [hit.url for hit in again.search(SearchRequest("loquat", None))[0]] == ["/t/1"]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 4 MB file system (tmpfs), to fill up."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def _documents(count: int, start: int = 1) -> list:
+    import random
+
+    from core.contract.kinds import SearchDocument
+
+    words = random.Random(start)
+    at = datetime.now(UTC)
+    return [
+        SearchDocument(
+            "post",
+            number,
+            1,
+            1,
+            "T",
+            " ".join("".join(words.choices("abcdefghij", k=8)) for _ in range(120)),
+            1,
+            at,
+            f"/p/{number}",
+        )  # fmt: skip
+        for number in range(start, start + count)
+    ]
+
+
+@pytest.mark.sqlite_only
+def test_a_commit_that_fills_the_disk_leaves_nothing_behind(small_disk):
+    """A failed commit's segment files are removed and its lock freed: the space comes back, and the next commit,
+    once there is room, works."""
+    import errno
+    import shutil
+
+    from core.search.backend import SearchRequest, WhooshBackend
+
+    backend = WhooshBackend(small_disk / "search")
+    backend.apply(_documents(1), [], [])
+    generation = small_disk / "search" / backend.generation()
+    kept = {path.name for path in generation.iterdir() if path.name.startswith(("MAIN_", "_MAIN_"))}
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * (shutil.disk_usage(small_disk).free - 300_000))
+    free = shutil.disk_usage(small_disk).free
+    try:  # as the indexer meets it: the error is logged and let go
+        backend.apply(_documents(2000, start=2), [], [])
+    except OSError as error:
+        failed = error.errno
+    assert failed == errno.ENOSPC
+    left = {path.name for path in generation.iterdir() if path.name.startswith(("MAIN_", "_MAIN_"))}
+    assert left == kept
+    assert shutil.disk_usage(small_disk).free >= free - 16_384  # the space the failed commit took is back
+    filler.unlink()
+    backend.apply(_documents(1, start=5000), [], [])
+    assert len(backend.search(SearchRequest(_documents(1, start=5000)[0].body.split()[0], None))[0]) == 1
+
+
+def test_the_indexer_backs_off_and_says_why():
+    import errno
+
+    from core.search.health import NO_SPACE, IndexHealth
+
+    health = IndexHealth()
+    full = OSError(errno.ENOSPC, "No space left on device")
+    assert [health.indexing_failed(full, every=1.0) for _ in range(11)][:4] == [1.0, 2.0, 4.0, 8.0]
+    assert health.indexing_failed(full, every=1.0) == 300.0 and health.problem == NO_SPACE
+    health.indexing_worked()
+    assert (health.problem, health.failures) == (None, 0)

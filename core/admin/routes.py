@@ -56,7 +56,8 @@ async def overview(request: Request) -> Response:
     await _admin(request)
     counts = {"users": await User.all().count(), "circles": await Circle.all().count(),
               "threads": await Thread.filter(deleted_at__isnull=True).count(), "posts": await Post.filter(deleted_at__isnull=True).count()}  # fmt: skip
-    return await _page(request, "admin/index.html", {"counts": counts})
+    search_problem = request.app.state.search.health.problem
+    return await _page(request, "admin/index.html", {"counts": counts, "search_problem": search_problem})
 
 
 async def _settings_page(request: Request, form: Form, status: int = 200) -> Response:

@@ -3,9 +3,14 @@ backend for installs on several machines would implement the same three methods.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import pickle
 import shutil
+import struct
 import time
+import zlib
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -14,12 +19,15 @@ from typing import Any, Protocol
 from whoosh import index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
-from whoosh.query import And, AndMaybe, Or, Query, Term
+from whoosh.index import clean_files
+from whoosh.query import And, AndMaybe, Every, Or, Query, Term
 from whoosh.searching import Searcher
 
 from core.contract.kinds import SearchDocument
 from core.search.analysis import analyzer
 from core.search.scoring import SaturatedFrequency
+
+log = logging.getLogger("quanzi.search")
 
 MAX_QUERY_WORDS = 10
 SCORING = SaturatedFrequency()
@@ -51,6 +59,17 @@ class SearchRequest:
     limit: int = 20
 
 
+class IndexDamaged(Exception):
+    """The index cannot be read (a segment missing or cut short): it must be rebuilt (``reindex``)."""
+
+
+# What a damaged index raises from deep inside Whoosh while it is read.
+DAMAGE = (
+    OSError, EOFError, ValueError, IndexError, KeyError, struct.error, pickle.UnpicklingError, zlib.error,
+    index.IndexError,
+)  # fmt: skip
+
+
 class SearchBackend(Protocol):
     def apply(self, upserts: list[SearchDocument], removals: list[tuple[str, int]], removed_threads: list[int]) -> None:
         """Add or replace ``upserts``, remove ``removals`` (kind, id) and everything of ``removed_threads``."""
@@ -60,6 +79,12 @@ class SearchBackend(Protocol):
 
     def rebuild(self) -> Rebuild:
         """Start building a new index, to be put in place of the current one when finished."""
+
+    def check(self) -> None:
+        """Read a little of every part of the index; IndexDamaged when it cannot be read."""
+
+    def generation(self) -> str:
+        """The name of the index in use: a rebuild puts a new one in place."""
 
 
 class Rebuild(Protocol):
@@ -159,8 +184,17 @@ class WhooshBackend:
         self._checked_at = 0.0
         self._analyzer = analyzer()
         if not (folder / "CURRENT").exists():
-            self._create_generation("g1")
-            self._point_at("g1")
+            found = sorted(
+                (int(path.name[1:]), path.name)
+                for path in folder.glob("g*")
+                if path.name[1:].isdigit() and index.exists_in(str(path))
+            )
+            if found:  # the pointer was lost, the index was not: point at the newest generation again
+                log.warning("search index: CURRENT was missing; using %s", found[-1][1])
+                self._point_at(found[-1][1])
+            else:
+                self._create_generation("g1")
+                self._point_at("g1")
         elif "audience" not in self._open().schema:  # type: ignore[attr-defined]  # an index written before audiences: its documents have none
             writer = self._open().writer(timeout=30.0)
             writer.add_field("audience", KEYWORD())
@@ -168,6 +202,9 @@ class WhooshBackend:
 
     def _current(self) -> str:
         return (self.folder / "CURRENT").read_text().strip()
+
+    def generation(self) -> str:
+        return self._current()
 
     def _create_generation(self, name: str) -> index.Index:
         path = self.folder / name
@@ -191,11 +228,34 @@ class WhooshBackend:
                 writer.delete_by_term("thread_id", str(thread_id))
             for document in upserts:
                 writer.update_document(**_document_fields(document))
+            writer.commit()
         except BaseException:
-            writer.cancel()
+            with contextlib.suppress(Exception):  # after a half-done commit the writer may not cancel cleanly
+                writer.cancel()
+            self._remove_unused_files()  # a commit that failed (a full disk) leaves segment files behind
             raise
-        writer.commit()
         self._checked_at = 0.0  # our own commit: look again at once
+
+    def _remove_unused_files(self) -> None:
+        """Delete the files of the current generation that its table of contents does not name, and free the
+        writer's lock: what a failed commit wrote must not keep the space it took."""
+        current: Any = self._open()  # a FileIndex
+        clean_files(current.storage, current.indexname, current.latest_generation(), current._segments())
+        with contextlib.suppress(Exception):
+            current.storage.lock("MAIN_WRITELOCK").release()
+
+    def check(self) -> None:
+        self._checked_at = 0.0  # look at the index as it is now, not as last opened
+        try:
+            searcher = self._fresh_searcher()
+            searcher.search(Every(), limit=1)
+            for reader, _ in searcher.reader().leaf_readers():
+                _postings(reader)
+                for docnum in reader.all_doc_ids():
+                    reader.stored_fields(docnum)
+                    break
+        except DAMAGE as error:
+            raise IndexDamaged(repr(error)) from error
 
     def rebuild(self) -> WhooshRebuild:
         return WhooshRebuild(self)
@@ -282,10 +342,14 @@ class WhooshBackend:
         return AndMaybe(required, Or([Term("title", word) for word in words]))
 
     def search(self, request: SearchRequest) -> tuple[list[Hit], bool]:
+        try:
+            return self._search(request)
+        except DAMAGE as error:
+            raise IndexDamaged(repr(error)) from error
+
+    def _search(self, request: SearchRequest) -> tuple[list[Hit], bool]:
         words = self.query_words(request.words)
-        if not words or (
-            request.allowed_circles is not None and not request.allowed_circles and not request.audience_keys
-        ):
+        if not words:
             return [], False
         searcher = self._fresh_searcher()
         query = self._query(words)

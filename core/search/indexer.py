@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import secrets
@@ -19,6 +20,7 @@ from tortoise.expressions import Q
 from core.contract.kinds import SearchDocument, SearchSource
 from core.search import outbox
 from core.search.backend import SearchBackend
+from core.search.health import IndexHealth
 from core.search.models import SearchLease, SearchOutbox
 
 log = logging.getLogger("quanzi.search")
@@ -109,12 +111,19 @@ async def drain(backend: SearchBackend, sources: dict[str, SearchSource], holder
     return total
 
 
-async def run(drain_outbox: Callable[[], Awaitable[int | None]], stopping: asyncio.Event, every: float = 1.0) -> None:
+async def run(
+    drain_outbox: Callable[[], Awaitable[int | None]], stopping: asyncio.Event, health: IndexHealth, every: float = 1.0
+) -> None:
     """The indexer of a server process: drain after each write of this process, and every ``every`` seconds, until
-    ``stopping`` is set (never cancelled half-way through a database call)."""
+    ``stopping`` is set (never cancelled half-way through a database call). A failed round is told to ``health``,
+    and the next waits longer each time, whatever is written meanwhile (a full disk is not filled again at once)."""
     while not stopping.is_set():
         try:
             await drain_outbox()
-        except Exception:
-            log.exception("the search indexer failed; it will try again")
+        except Exception as error:
+            delay = health.indexing_failed(error, every)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), delay)
+            continue
+        health.indexing_worked()
         await outbox.wait(every)

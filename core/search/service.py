@@ -17,10 +17,11 @@ from core.accounts.rows import Author
 from core.circles.models import Circle
 from core.config import Config
 from core.contract.kinds import SearchSource
-from core.errors import Message, NotFound, ValidationError
+from core.errors import Message, NotFound, Unavailable, ValidationError
 from core.pluginhost.host import PluginHost
 from core.search import indexer, outbox
-from core.search.backend import Hit, SearchBackend, SearchRequest, WhooshBackend
+from core.search.backend import Hit, IndexDamaged, SearchBackend, SearchRequest, WhooshBackend
+from core.search.health import DAMAGED, IndexHealth
 from core.sql import Row
 from core.threads.rows import CircleRef
 
@@ -36,14 +37,27 @@ class Search:
     sources: dict[str, SearchSource]
     task: asyncio.Task[None] | None = field(default=None)
     holder: str = field(default_factory=indexer.holder_name)
+    health: IndexHealth = field(default_factory=IndexHealth)
     # Told after the index changed (the guest page cache forgets its search answers, made before the change).
     changed: Callable[[], None] = field(default=lambda: None)
     _draining: asyncio.Lock = field(default_factory=asyncio.Lock)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
+    def check(self) -> bool:
+        """Whether the index can be read; a damaged one is told to ``health`` (and the log), not found at the first
+        search."""
+        try:
+            self.backend.check()
+        except IndexDamaged as error:
+            self.health.index_damaged(self.backend.generation(), error)
+            return False
+        self.health.index_readable()
+        return True
+
     def start(self) -> None:
         """Run this process's indexer in the background."""
-        self.task = asyncio.create_task(indexer.run(self.drain, self._stopping))
+        self.check()
+        self.task = asyncio.create_task(indexer.run(self.drain, self._stopping, self.health))
 
     async def stop(self) -> None:
         """Stop the indexer between two rounds, never in the middle of one."""
@@ -130,7 +144,14 @@ async def search(
     request = SearchRequest(
         words, allowed, scope.audience_keys(), circle_id, author_id, order == "newest", offset, limit
     )
-    hits, more = search.backend.search(request)
+    # A damaged index stays refused until ``reindex`` (in another process) has put a new one in place.
+    if search.health.damaged and (search.health.damaged == search.backend.generation() or not search.check()):
+        raise Unavailable(DAMAGED, code="search_unavailable")
+    try:
+        hits, more = search.backend.search(request)
+    except IndexDamaged as error:
+        search.health.index_damaged(search.backend.generation(), error)
+        raise Unavailable(DAMAGED, code="search_unavailable") from None
     circles = {
         row["id"]: CircleRef(row["id"], row["slug"], row["name"])
         for row in await _by_id("SELECT id, slug, name FROM circles WHERE id IN", {hit.circle_id for hit in hits})

@@ -58,6 +58,7 @@ class GuestCache:
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
         self.generation = 0
+        self.forgotten: dict[tuple[str, ...], int] = {}  # how often the answers under some paths were forgotten
         self._entries: OrderedDict[tuple[str, ...], Kept] = OrderedDict()
         self.size = 0  # bytes of the kept bodies
         self._making: dict[tuple[str, ...], asyncio.Future[Kept | None]] = {}
@@ -82,6 +83,17 @@ class GuestCache:
         self.generation += 1
         self._entries.clear()
         self.size = 0
+
+    def forget(self, *prefixes: str) -> None:
+        """Forget the kept answers of the paths under ``prefixes`` (search's, when its index changed), and keep
+        none of those being made meanwhile."""
+        self.forgotten[prefixes] = self.forgotten.get(prefixes, 0) + 1
+        for key in [key for key in self._entries if key[1].startswith(prefixes)]:
+            self.size -= len(self._entries.pop(key).body)
+
+    def version(self, path: str) -> tuple[int, ...]:
+        """What changes when the kept answer of ``path`` must not be kept: the writes, and the forgetting of it."""
+        return (self.generation, *(count for prefixes, count in self.forgotten.items() if path.startswith(prefixes)))
 
     def being_made(self, key: tuple[str, ...]) -> asyncio.Future[Kept | None] | None:
         """The answer another request is making for ``key`` right now."""
@@ -184,8 +196,8 @@ class GuestPageCache:
                 keepable = sum(map(len, chunks)) <= MAX_BODY
             await send(message)
 
-        began, generation = time.monotonic(), self.cache.generation
+        began, version = time.monotonic(), self.cache.version(scope["path"])
         await self.app(scope, receive, keeping_send)
-        if not keepable or start is None or scope.get(PERSONAL) or generation != self.cache.generation:
+        if not keepable or start is None or scope.get(PERSONAL) or version != self.cache.version(scope["path"]):
             return None
         return Kept(began, start["status"], list(start.get("headers", [])), b"".join(chunks))
