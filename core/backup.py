@@ -3,9 +3,12 @@ would miss what is still in the WAL), or pg_dump / pg_restore for PostgreSQL."""
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,6 +31,25 @@ def _tool(name: str) -> str:
     return path
 
 
+@contextmanager
+def serving(config: Config) -> Iterator[None]:
+    """Held by ``serve`` for its life (shared: several servers may share a data dir): ``restore`` will not replace
+    a database under a running server."""
+    with _lock(config, fcntl.LOCK_SH):
+        yield
+
+
+@contextmanager
+def _lock(config: Config, kind: int) -> Iterator[None]:
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(config.data_dir / "server.lock", "a") as file:
+        try:
+            fcntl.flock(file, kind | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError("the server is running on this data dir: stop it before restoring a backup") from None
+        yield
+
+
 def backup(config: Config, target: Path) -> None:
     if not config.is_sqlite:
         subprocess.run([_tool("pg_dump"), "--format=custom", f"--file={target}", _postgres_url(config)], check=True)
@@ -42,9 +64,14 @@ def backup(config: Config, target: Path) -> None:
 
 
 def restore(config: Config, source_file: Path) -> None:
-    """Replace the database's contents with a backup (stop the server first)."""
+    """Replace the database's contents with a backup; refused while a server runs on this data dir."""
     if not source_file.is_file():
         raise ConfigError(f"{source_file}: no such backup file")
+    with _lock(config, fcntl.LOCK_EX):
+        _restore(config, source_file)
+
+
+def _restore(config: Config, source_file: Path) -> None:
     if not config.is_sqlite:
         subprocess.run(
             [

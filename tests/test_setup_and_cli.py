@@ -141,3 +141,30 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     (tmp_path / "junk").write_text("not a database")
     result = run_cli(tmp_path, "restore", str(tmp_path / "junk"))
     assert result.returncode == 2 and "not a" in result.stderr
+
+
+@pytest.mark.sqlite_only
+def test_restore_refuses_a_running_server_and_rebuilds_the_search_index(tmp_path):
+    """Restoring under a running server would pull its database away; afterwards, the index must not hold what the
+    replaced database had (nor miss what the restored one has)."""
+    import httpx2
+
+    from core.testing.live import live_server
+
+    site = tmp_path / "site"
+    with live_server(site) as server, httpx2.Client(base_url=f"{server.base}/api/v1") as api:
+        body = {"username": "keeper", "email": "keeper@example.com", "password": "long enough pw"}
+        api.post("/auth/register", json=body)
+        token = api.post("/auth/token", json={"login": "keeper", "password": body["password"]}).json()["token"]
+        api.headers["authorization"] = f"Bearer {token}"
+        api.post("/circles", json={"slug": "club", "name": "Club"})
+        api.post("/circles/club/threads", json={"title": "Kept", "body": "mulberry"})
+        assert run_cli(site, "backup", str(tmp_path / "site.backup")).returncode == 0
+        api.post("/circles/club/threads", json={"title": "Later", "body": "mulberry later"})
+        refused = run_cli(site, "restore", str(tmp_path / "site.backup"))
+        assert refused.returncode == 2 and "server is running" in refused.stderr
+    restored = run_cli(site, "restore", str(tmp_path / "site.backup"))
+    assert restored.returncode == 0, restored.stderr
+    with live_server(site) as server:
+        found = httpx2.get(f"{server.base}/api/v1/search", params={"q": "mulberry"}).json()["items"]
+    assert [item["title"] for item in found] == ["Kept"]

@@ -60,16 +60,17 @@ def cmd_serve(args: argparse.Namespace, config: Config, host: PluginHost | None)
             f"\n  No administrator yet. Open this one-time link to create one:\n\n    {base}/setup?token={token}\n",
             flush=True,
         )
-    uvicorn.run(
-        "core.asgi:app_factory",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        proxy_headers=False,  # X-Forwarded-For counts only from QUANZI_TRUSTED_PROXIES, checked by Quanzi itself
-        server_header=False,
-        log_level=args.log_level,
-    )
+    with backup.serving(config):
+        uvicorn.run(
+            "core.asgi:app_factory",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            proxy_headers=False,  # X-Forwarded-For counts only from QUANZI_TRUSTED_PROXIES, checked by Quanzi itself
+            server_header=False,
+            log_level=args.log_level,
+        )
     return 0
 
 
@@ -116,8 +117,17 @@ def cmd_backup(args: argparse.Namespace, config: Config, host: PluginHost | None
 def cmd_restore(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     backup.restore(config, Path(args.file))
     _migrate(config, host)  # a backup from an older version catches up
-    print(f"Restored from {args.file}. Rebuild the search index with: python server.py reindex")
+    if host is not None:  # the index held what the replaced database had: build it anew from the restored one
+        asyncio.run(_reindex(config, host))
+    print(f"Restored from {args.file}; the search index is rebuilt.")
     return 0
+
+
+async def _reindex(config: Config, host: PluginHost) -> None:
+    from core.search.commands import reindex
+
+    async with database(config, host.models_apps()):
+        await reindex(config, host)
 
 
 async def _demo(config: Config, host: PluginHost | None, size: str, scale: int) -> None:
