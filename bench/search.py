@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from core.config import load_config  # noqa: E402
 from core.search.analysis import analyzer  # noqa: E402
-from core.search.backend import SearchRequest, WhooshBackend  # noqa: E402
+from core.search.backend import SearchRequest  # noqa: E402
+from core.search.whoosh_index import WhooshBackend  # noqa: E402
 
 QUERIES = {
     "common English": ["weekend", "club", "members"],

@@ -6,7 +6,7 @@ import pytest
 from conftest import make_circle, make_thread, reply
 
 from core.accounts.models import Role
-from core.search.backend import VISIBLE_SETS_KEPT
+from core.search.whoosh_index import VISIBLE_SETS_KEPT
 
 
 def flush(client):

@@ -127,7 +127,8 @@ def test_an_index_written_before_audiences_is_upgraded_in_place(tmp_path):
     from whoosh import index
 
     from core.contract.kinds import SearchDocument
-    from core.search.backend import SearchRequest, WhooshBackend, schema
+    from core.search.backend import SearchRequest
+    from core.search.whoosh_index import WhooshBackend, schema
 
     folder = tmp_path / "search"
     old = schema()
@@ -186,7 +187,8 @@ def test_a_damaged_index_is_said_plainly_and_reindex_mends_it(tmp_path):
 
 def test_a_lost_current_pointer_finds_the_index_again(tmp_path):
     from core.contract.kinds import SearchDocument
-    from core.search.backend import SearchRequest, WhooshBackend
+    from core.search.backend import SearchRequest
+    from core.search.whoosh_index import WhooshBackend
 
     folder = tmp_path / "search"
     backend = WhooshBackend(folder)
@@ -241,7 +243,8 @@ def test_a_commit_that_fills_the_disk_leaves_nothing_behind(small_disk):
     import errno
     import shutil
 
-    from core.search.backend import SearchRequest, WhooshBackend
+    from core.search.backend import SearchRequest
+    from core.search.whoosh_index import WhooshBackend
 
     backend = WhooshBackend(small_disk / "search")
     backend.apply(_documents(1), [], [])

@@ -20,8 +20,9 @@ from core.contract.kinds import SearchSource
 from core.errors import Message, NotFound, Unavailable, ValidationError
 from core.pluginhost.host import PluginHost
 from core.search import indexer, outbox
-from core.search.backend import Hit, IndexDamaged, SearchBackend, SearchRequest, WhooshBackend
+from core.search.backend import Hit, IndexDamaged, SearchBackend, SearchRequest
 from core.search.health import DAMAGED, IndexHealth
+from core.search.whoosh_index import WhooshBackend
 from core.sql import Row
 from core.threads.rows import CircleRef
 
