@@ -168,3 +168,20 @@ def test_restore_refuses_a_running_server_and_rebuilds_the_search_index(tmp_path
     with live_server(site) as server:
         found = httpx2.get(f"{server.base}/api/v1/search", params={"q": "mulberry"}).json()["items"]
     assert [item["title"] for item in found] == ["Kept"]
+
+
+def test_a_command_meeting_a_busy_database_says_so_and_changes_nothing(tmp_path, monkeypatch, capsys):
+    """SQLite waits 10 s for another writer (busy_timeout); past that, a clear message instead of a traceback."""
+    from tortoise.exceptions import OperationalError
+
+    from core import cli
+    from core.cli import plugins as commands
+
+    async def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setenv("QUANZI_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("QUANZI_DATABASE_URL", raising=False)
+    monkeypatch.setattr(commands, "apply_scenario", busy)
+    assert cli.main(["template", "apply", "welcome", "--circle", "club"]) == 2
+    assert "database stayed busy" in capsys.readouterr().err

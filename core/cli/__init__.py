@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
+
+from tortoise.exceptions import OperationalError
 
 from core import backup
 from core.cli.plugins import add_commands
@@ -224,6 +227,15 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args, config, host))
     except (ConfigError, PluginError) as error:
         print(f"Error: {error}", file=sys.stderr)
+        return 2
+    except (OperationalError, sqlite3.OperationalError) as error:
+        if "locked" not in str(error):
+            raise
+        print(
+            "Error: the database stayed busy for 10 seconds (the server, or another command, was writing); "
+            "nothing was changed. Try again.",
+            file=sys.stderr,
+        )
         return 2
 
 
