@@ -87,3 +87,16 @@ def test_scale_zero_turns_limits_off(tmp_path):
             for _ in range(40)
         }
     assert codes == {401}
+
+
+def test_circle_creation_is_limited_per_member_refused_tries_included(client):
+    """Twenty tries an hour: a taken address answers every try, so probing for private circles' addresses is
+    limited too."""
+    token = client.post("/api/v1/auth/token", json={"login": "bob", "password": PASSWORD}).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/v1/circles", json={"slug": "taken", "name": "Taken"}, headers=headers).status_code == 201
+    for attempt in range(19):
+        probe = client.post("/api/v1/circles", json={"slug": "taken", "name": "X"}, headers=headers)
+        assert probe.status_code == 400, attempt
+    refused = client.post("/api/v1/circles", json={"slug": "another", "name": "Another"}, headers=headers)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0

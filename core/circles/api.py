@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from core.accounts import service as accounts
-from core.circles import service
+from core.circles import limits, service
 from core.circles.models import MemberRole
 from core.circles.serialize import circle_json, membership_json
 from core.pagination import parse_limit
@@ -44,6 +44,7 @@ async def list_circles(call: ApiCall[None]) -> dict[str, Any]:
     "POST", "/circles", "Create a circle; its creator becomes its owner", body=NewCircle, status=201, auth=True
 )
 async def create_circle(call: ApiCall[NewCircle]) -> dict[str, Any]:
+    await limits.check_create(call.site, call.viewer)
     circle = await service.create_circle(call.viewer, call.body.model_dump())
     return circle_json(circle, await service.access_by_slug(call.viewer, circle.slug))
 

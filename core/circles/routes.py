@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.access.scope import require_actor
 from core.accounts import service as accounts
-from core.circles import service
+from core.circles import limits, service
 from core.circles.models import MemberRole, Membership, MemberStatus, Visibility
 from core.contract.kinds import Slot
 from core.errors import Message, NotFound, ValidationError
@@ -133,8 +133,10 @@ async def new_circle(request: Request) -> Response:
 async def create_circle(request: Request) -> Response:
     data = await read_form(request)
     form = Form.of(data, CIRCLE_FIELDS)
+    viewer = await resolve_viewer(request)
+    await limits.check_create(site_of(request), viewer)
     try:
-        circle = await service.create_circle(await resolve_viewer(request), _circle_values(form))
+        circle = await service.create_circle(viewer, _circle_values(form))
     except ValidationError as error:
         form.errors = error.fields
         return await _circle_form(request, form, status=400, **NEW_CIRCLE)
