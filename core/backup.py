@@ -4,6 +4,7 @@ would miss what is still in the WAL), or pg_dump / pg_restore for PostgreSQL."""
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -50,7 +51,15 @@ def _lock(config: Config, kind: int) -> Iterator[None]:
         yield
 
 
+def plugins_copy(backup_file: Path) -> Path:
+    """Where a backup keeps the site's plugins.toml: beside the database's file, named after it."""
+    return backup_file.with_name(backup_file.name + ".plugins.toml")
+
+
 def backup(config: Config, target: Path) -> None:
+    """The database into ``target``, and plugins.toml (which plugins hold the database's tables) beside it."""
+    if config.plugins_file.exists():
+        shutil.copyfile(config.plugins_file, plugins_copy(target))
     if not config.is_sqlite:
         subprocess.run([_tool("pg_dump"), "--format=custom", f"--file={target}", _postgres_url(config)], check=True)
         return
@@ -64,11 +73,17 @@ def backup(config: Config, target: Path) -> None:
 
 
 def restore(config: Config, source_file: Path) -> None:
-    """Replace the database's contents with a backup; refused while a server runs on this data dir."""
+    """Replace the database's contents with a backup, and plugins.toml with the one kept beside it (if any);
+    refused while a server runs on this data dir."""
     if not source_file.is_file():
         raise ConfigError(f"{source_file}: no such backup file")
     with _lock(config, fcntl.LOCK_EX):
         _restore(config, source_file)
+        plugins = plugins_copy(source_file)
+        if plugins.exists():  # the plugins whose tables the restored database holds
+            incoming = config.plugins_file.with_name(config.plugins_file.name + ".restoring")
+            shutil.copyfile(plugins, incoming)
+            os.replace(incoming, config.plugins_file)
 
 
 def _restore(config: Config, source_file: Path) -> None:

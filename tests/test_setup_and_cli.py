@@ -44,11 +44,11 @@ def test_a_wrong_setup_token_is_not_found(client):
     assert client.get("/setup?token=guess").status_code == 404
 
 
-def run_cli(tmp_path, *args, stdin=""):
+def run_cli(tmp_path, *args, stdin="", **env):
     return subprocess.run(
         [sys.executable, "server.py", *args],
         cwd=ROOT,
-        env=server_env(tmp_path),
+        env=server_env(tmp_path, **env),
         input=stdin,
         capture_output=True,
         text=True,
@@ -125,12 +125,14 @@ def test_a_backup_taken_while_serving_restores_into_a_new_site(tmp_path):
     from core.testing.live import live_server
 
     live_dir, restored_dir = tmp_path / "live", tmp_path / "restored"
-    with live_server(live_dir) as server:
+    plugins = {"QUANZI_PLUGINS_FILE": str(tmp_path / "plugins.toml")}  # the backup's copy goes back here
+    (tmp_path / "plugins.toml").write_text((ROOT / "plugins.toml").read_text())
+    with live_server(live_dir, **plugins) as server:
         body = {"username": "keeper", "email": "keeper@example.com", "password": "long enough pw"}
         assert httpx2.post(f"{server.base}/api/v1/auth/register", json=body).status_code == 201
-        result = run_cli(live_dir, "backup", str(tmp_path / "site.backup"))
+        result = run_cli(live_dir, "backup", str(tmp_path / "site.backup"), **plugins)
         assert result.returncode == 0, result.stderr
-    result = run_cli(restored_dir, "restore", str(tmp_path / "site.backup"))
+    result = run_cli(restored_dir, "restore", str(tmp_path / "site.backup"), **plugins)
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(restored_dir / "quanzi.sqlite3") as db:
         assert db.execute("SELECT username FROM users").fetchall() == [("keeper",)]
@@ -146,26 +148,36 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
 @pytest.mark.sqlite_only
 def test_restore_refuses_a_running_server_and_rebuilds_the_search_index(tmp_path):
     """Restoring under a running server would pull its database away; afterwards, the index must not hold what the
-    replaced database had (nor miss what the restored one has)."""
+    replaced database had (nor miss what the restored one has), and plugins.toml is the backup's."""
+    import shutil
+
     import httpx2
 
+    from core.testing import enable_plugin
     from core.testing.live import live_server
 
-    site = tmp_path / "site"
-    with live_server(site) as server, httpx2.Client(base_url=f"{server.base}/api/v1") as api:
+    site, plugins = tmp_path / "site", tmp_path / "plugins.toml"
+    shutil.copyfile(ROOT / "plugins.toml", plugins)
+    with (
+        live_server(site, QUANZI_PLUGINS_FILE=str(plugins)) as server,
+        httpx2.Client(base_url=f"{server.base}/api/v1") as api,
+    ):
         body = {"username": "keeper", "email": "keeper@example.com", "password": "long enough pw"}
         api.post("/auth/register", json=body)
         token = api.post("/auth/token", json={"login": "keeper", "password": body["password"]}).json()["token"]
         api.headers["authorization"] = f"Bearer {token}"
         api.post("/circles", json={"slug": "club", "name": "Club"})
         api.post("/circles/club/threads", json={"title": "Kept", "body": "mulberry"})
-        assert run_cli(site, "backup", str(tmp_path / "site.backup")).returncode == 0
+        assert run_cli(site, "backup", str(tmp_path / "site.backup"), QUANZI_PLUGINS_FILE=str(plugins)).returncode == 0
         api.post("/circles/club/threads", json={"title": "Later", "body": "mulberry later"})
-        refused = run_cli(site, "restore", str(tmp_path / "site.backup"))
+        refused = run_cli(site, "restore", str(tmp_path / "site.backup"), QUANZI_PLUGINS_FILE=str(plugins))
         assert refused.returncode == 2 and "server is running" in refused.stderr
-    restored = run_cli(site, "restore", str(tmp_path / "site.backup"))
+    kept = plugins.read_text()
+    enable_plugin(plugins, "polls", False)
+    restored = run_cli(site, "restore", str(tmp_path / "site.backup"), QUANZI_PLUGINS_FILE=str(plugins))
     assert restored.returncode == 0, restored.stderr
-    with live_server(site) as server:
+    assert plugins.read_text() == kept
+    with live_server(site, QUANZI_PLUGINS_FILE=str(plugins)) as server:
         found = httpx2.get(f"{server.base}/api/v1/search", params={"q": "mulberry"}).json()["items"]
     assert [item["title"] for item in found] == ["Kept"]
 

@@ -113,15 +113,17 @@ def cmd_createadmin(args: argparse.Namespace, config: Config, host: PluginHost |
 
 def cmd_backup(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     backup.backup(config, Path(args.file))
-    print(f"Backed up to {args.file}.")
+    kept = f" and {backup.plugins_copy(Path(args.file))}" if config.plugins_file.exists() else ""
+    print(f"Backed up to {args.file}{kept}.")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     backup.restore(config, Path(args.file))
+    host = PluginHost(config)  # the plugins of the restored plugins.toml
     _migrate(config, host)  # a backup from an older version catches up
-    if host is not None:  # the index held what the replaced database had: build it anew from the restored one
-        asyncio.run(_reindex(config, host))
+    # The index held what the replaced database had: build it anew from the restored one.
+    asyncio.run(_reindex(config, host))
     print(f"Restored from {args.file}; the search index is rebuilt.")
     return 0
 
