@@ -4,12 +4,14 @@ index in a folder of its own, named in ``CURRENT``, so that a rebuild swaps in w
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import pickle
 import shutil
 import struct
 import time
+import traceback
 import zlib
 from html import escape
 from pathlib import Path
@@ -173,9 +175,14 @@ class WhooshBackend:
             for document in upserts:
                 writer.update_document(**_document_fields(document))
             writer.commit()
-        except BaseException:
+        except BaseException as error:
             with contextlib.suppress(Exception):  # after a half-done commit the writer may not cancel cleanly
                 writer.cancel()
+            # The failed writer's files stay open (their space taken) while anything holds them: its frames, then
+            # its objects, which refer to each other. Let them all go before the files are removed.
+            traceback.clear_frames(error.__traceback__)
+            del writer
+            gc.collect()
             self._remove_unused_files()  # a commit that failed (a full disk) leaves segment files behind
             raise
         self._checked_at = 0.0  # our own commit: look again at once
