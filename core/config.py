@@ -27,6 +27,7 @@ class Config:
     max_body_size: int = 1024 * 1024
     max_post_length: int = 32_000
     guest_cache_seconds: float = 5.0
+    job_retry_seconds: float = 30.0  # a failed job waits this long before its next try, doubling each time
     session_max_age: int = 14 * 24 * 3600
     # argon2id cost; tests lower it, production keeps argon2-cffi's RFC 9106 defaults.
     password_time_cost: int = 3
@@ -113,6 +114,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: object) -> Confi
         max_body_size=_int(env, "QUANZI_MAX_BODY_SIZE", 1024 * 1024),
         max_post_length=_int(env, "QUANZI_MAX_POST_LENGTH", 32_000),
         guest_cache_seconds=_float(env, "QUANZI_GUEST_CACHE_SECONDS", 5.0),
+        job_retry_seconds=_float(env, "QUANZI_JOB_RETRY_SECONDS", 30.0),
     )
     if env.get("QUANZI_PLUGINS_FILE"):
         values["plugins_file"] = Path(env["QUANZI_PLUGINS_FILE"]).resolve()

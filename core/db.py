@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -20,6 +21,7 @@ CORE_MODELS = [
     "core.site.models",
     "core.search.models",
     "core.notifications.models",
+    "core.jobs.models",
 ]
 
 # SQLite: WAL and foreign keys are Tortoise's defaults; a busy timeout lets a second process (backup, the CLI)
@@ -72,4 +74,31 @@ async def run_migrations(
         await migrate_api(config=settings, progress=progress)
 
 
-transaction = in_transaction
+_after_commit: ContextVar[list[Callable[[], object]] | None] = ContextVar("after_commit", default=None)
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[Any]:
+    """A transaction (a savepoint inside another): everything in it is written, or nothing. Callbacks given to
+    ``after_commit`` inside it run once the outermost transaction has committed."""
+    outermost = _after_commit.get() is None
+    token = _after_commit.set([]) if outermost else None
+    try:
+        async with in_transaction() as connection:
+            yield connection
+        callbacks = _after_commit.get() or [] if outermost else []
+    finally:
+        if token is not None:
+            _after_commit.reset(token)
+    for callback in callbacks:
+        callback()
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run ``callback`` after the current transaction commits (at once outside of one: the write is already in);
+    never when it rolls back. For waking a worker about what the transaction enqueued."""
+    pending = _after_commit.get()
+    if pending is None:
+        callback()
+    else:
+        pending.append(callback)

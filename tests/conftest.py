@@ -3,6 +3,8 @@ the API as a person would make them."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,3 +42,26 @@ def client(config: Config) -> Iterator[TestClient]:
 def member(client: TestClient) -> Callable[..., Member]:
     """``member("name")`` registers a member; ``member("name", Role.ADMIN)`` an administrator."""
     return lambda username, role=Role.MEMBER: register(client, username, role)
+
+
+@pytest.fixture
+def test_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, str], str]]:
+    """``test_plugin(name, package)`` installs the test plugin ``package`` (a folder of tests/) as a distribution
+    with its ``quanzi.plugins`` entry point, and returns the PYTHONPATH on which a server process finds it too.
+    Its modules are forgotten after the test."""
+    installed: list[str] = []
+
+    def install(name: str, package: str) -> str:
+        site_packages = tmp_path / "site-packages"
+        info = site_packages / f"{package}-1.0.0.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {package.replace('_', '-')}\nVersion: 1.0.0\n")
+        (info / "entry_points.txt").write_text(f"[quanzi.plugins]\n{name} = {package}\n")
+        monkeypatch.syspath_prepend(str(site_packages))
+        importlib.invalidate_caches()
+        installed.append(package)
+        return f"{site_packages}:{Path(__file__).parent}"
+
+    yield install
+    for module in [module for module in sys.modules if module.split(".")[0] in installed]:
+        sys.modules.pop(module)

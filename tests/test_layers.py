@@ -10,14 +10,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 LAYERS = [  # from the bottom up: (name, the modules or packages in it)
     ("foundation", ["core.config", "core.errors", "core.db", "core.sql", "core.pagination", "core.times",
-                    "core.markdown", "core.backup", "core.numbers", "core.accounts.names"]),
+                    "core.markdown", "core.backup", "core.numbers", "core.accounts.names", "core.nudge",
+                    "core.workers"]),
     ("contract", ["core.contract"]),
     ("plugin host", ["core.pluginhost"]),
     ("models", ["core.accounts.models", "core.accounts.passwords", "core.accounts.rows", "core.circles.models",
                 "core.threads.models", "core.threads.rows", "core.site.models", "core.notifications.models",
                 "core.notifications.rows", "core.search.models", "core.search.outbox", "core.search.analysis",
                 "core.search.scoring", "core.search.backend", "core.search.whoosh_index", "core.search.indexer",
-                "core.search.health"]),
+                "core.search.health", "core.jobs.models", "core.jobs.queue", "core.jobs.runner"]),
     ("access", ["core.access"]),
     ("services", ["core.accounts.service", "core.accounts.serialize", "core.circles.service",
                   "core.circles.serialize", "core.circles.scenarios", "core.threads.service", "core.threads.serialize",
@@ -25,7 +26,7 @@ LAYERS = [  # from the bottom up: (name, the modules or packages in it)
                   "core.site.service", "core.search.service", "core.search.commands"]),
     ("web plumbing", ["core.web"]),
     ("features", ["core.accounts", "core.circles", "core.threads", "core.notifications", "core.search", "core.site",
-                  "core.admin"]),
+                  "core.admin", "core.jobs"]),
     ("plugin API", ["core.plugins"]),
     ("tooling", ["core.app", "core.asgi", "core.cli", "core.testing", "core.demo"]),
 ]  # fmt: skip

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from core.admin import routes
+from core.admin import background, routes
 from core.contract import hookimpl
 
 
 @hookimpl
 def register_routes() -> list[BaseRoute]:
-    return routes.routes
+    return routes.routes + background.routes

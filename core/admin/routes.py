@@ -13,55 +13,32 @@ from core.accounts import service as accounts
 from core.accounts.models import Role, User
 from core.accounts.names import username_key
 from core.accounts.routes import SITE_ROLE_NAMES
+from core.admin.pages import admin_only, admin_page
 from core.circles.models import Circle, MemberRole, Membership, MemberStatus
 from core.circles.routes import POLICY_NAMES
 from core.circles.scenarios import apply_scenario, scenarios
-from core.contract.kinds import Slot
 from core.contract.manifest import Setting
-from core.errors import ConfigError, Forbidden, Message, QuanziError, Unauthorized, ValidationError
+from core.errors import ConfigError, Message, QuanziError, ValidationError
 from core.pagination import paginate
 from core.pluginhost import settings_file
 from core.pluginhost.enabling import disable_plugin, enable_plugin
 from core.site import service as site_service
 from core.threads.models import Post, Thread
 from core.times import available_timezones
-from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
-from core.web.pages import render
 from core.web.site import site_of
-
-NOTICES = {
-    "settings": Message("The site's settings are saved."),
-    "user": Message("The member is updated."),
-    "plugins": Message("Saved to plugins.toml. Restart the server to apply the change."),
-    "template": Message("The template is applied."),
-}
-
-
-async def _admin(request: Request) -> User:
-    viewer = await resolve_viewer(request)
-    if viewer is None:
-        raise Unauthorized()
-    if not viewer.is_admin or viewer.suspended:
-        raise Forbidden(Message("Only administrators reach the admin area."))
-    return viewer
-
-
-async def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    context["notice"] = NOTICES.get(request.query_params.get("done", ""))
-    return await render(request, template, context, status=status, slots=(Slot.ADMIN_MENU,))
 
 
 async def overview(request: Request) -> Response:
-    await _admin(request)
+    await admin_only(request)
     counts = {"users": await User.all().count(), "circles": await Circle.all().count(),
               "threads": await Thread.filter(deleted_at__isnull=True).count(), "posts": await Post.filter(deleted_at__isnull=True).count()}  # fmt: skip
     search_problem = request.app.state.search.health.problem
-    return await _page(request, "admin/index.html", {"counts": counts, "search_problem": search_problem})
+    return await admin_page(request, "admin/index.html", {"counts": counts, "search_problem": search_problem})
 
 
 async def _settings_page(request: Request, form: Form, status: int = 200) -> Response:
-    return await _page(
+    return await admin_page(
         request,
         "admin/settings.html",
         {"form": form, "themes": site_service.installed_themes(), "timezones": available_timezones()},
@@ -70,13 +47,13 @@ async def _settings_page(request: Request, form: Form, status: int = 200) -> Res
 
 
 async def settings(request: Request) -> Response:
-    await _admin(request)
+    await admin_only(request)
     return await _settings_page(request, Form(dict(await site_of(request).settings.current())))
 
 
 async def save_settings(request: Request) -> Response:
     data = await read_form(request)
-    admin = await _admin(request)
+    admin = await admin_only(request)
     # A field the form did not send keeps its value (a form from before a setting existed still saves).
     form = Form({**await site_of(request).settings.current(), **Form.of(data, data.keys()).values})
     form.values.pop("csrf_token", None)
@@ -90,20 +67,20 @@ async def save_settings(request: Request) -> Response:
 
 
 async def users(request: Request) -> Response:
-    await _admin(request)
+    await admin_only(request)
     q = request.query_params.get("q", "").strip()
     query = User.all()
     if q:
         query = query.filter(Q(username_key__startswith=username_key(q)) | Q(email__startswith=q.lower()))
     page = await paginate(query, ["id"], request.query_params.get("after"), 50)
-    return await _page(
+    return await admin_page(
         request, "admin/users.html", {"users": page.items, "next": page.next, "q": q, "role_names": SITE_ROLE_NAMES}
     )
 
 
 async def save_user(request: Request) -> Response:
     data = await read_form(request)
-    admin = await _admin(request)
+    admin = await admin_only(request)
     user = await accounts.get_user(request.path_params["username"])
     if "role" in data:
         role = str(data["role"])
@@ -116,7 +93,7 @@ async def save_user(request: Request) -> Response:
 
 
 async def circles(request: Request) -> Response:
-    await _admin(request)
+    await admin_only(request)
     page = await paginate(Circle.all(), ["id"], request.query_params.get("after"), 50)
     owners: dict[int, list[str]] = {}
     memberships = await Membership.filter(
@@ -125,7 +102,7 @@ async def circles(request: Request) -> Response:
     for membership in memberships:
         owners.setdefault(membership.circle_id, []).append(membership.user.username)
     context = {"circles": page.items, "next": page.next, "owners": owners, "policy_names": POLICY_NAMES}
-    return await _page(request, "admin/circles.html", context)
+    return await admin_page(request, "admin/circles.html", context)
 
 
 def _plugin_rows(request: Request, form_values: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
@@ -145,8 +122,8 @@ def _plugin_rows(request: Request, form_values: dict[str, dict[str, Any]] | None
 
 
 async def plugins(request: Request) -> Response:
-    await _admin(request)
-    return await _page(
+    await admin_only(request)
+    return await admin_page(
         request, "admin/plugins.html", {"plugins": _plugin_rows(request), "form_errors": {}, "form": Form()}
     )
 
@@ -164,7 +141,7 @@ def _parse_setting(setting: Setting, raw: str) -> Any:
 
 async def save_plugin_settings(request: Request) -> Response:
     data = await read_form(request)
-    await _admin(request)
+    await admin_only(request)
     name = request.path_params["name"]
     plugin = site_of(request).plugins.installed.get(name)
     if plugin is None:
@@ -179,14 +156,14 @@ async def save_plugin_settings(request: Request) -> Response:
         values[setting.name] = value
     if errors:
         context = {"plugins": _plugin_rows(request, {name: values}), "form_errors": {name: errors}, "form": Form()}
-        return await _page(request, "admin/plugins.html", context, status=400)
+        return await admin_page(request, "admin/plugins.html", context, status=400)
     settings_file.write(site_of(request).config.plugins_file, name, values)
     return RedirectResponse("/admin/plugins?done=plugins", status_code=303)
 
 
 async def switch_plugin(request: Request) -> Response:
     await read_form(request)
-    await _admin(request)
+    await admin_only(request)
     config = site_of(request).config
     name = request.path_params["name"]
     try:
@@ -196,7 +173,7 @@ async def switch_plugin(request: Request) -> Response:
             disable_plugin(config, name)
     except ConfigError as error:
         context = {"plugins": _plugin_rows(request), "form_errors": {}, "form": Form(errors={"form": str(error)})}
-        return await _page(request, "admin/plugins.html", context, status=409)
+        return await admin_page(request, "admin/plugins.html", context, status=409)
     return RedirectResponse("/admin/plugins?done=plugins", status_code=303)
 
 
@@ -207,17 +184,17 @@ async def _templates_page(request: Request, form: Form | None = None, status: in
         "circles": await Circle.all().order_by("name"),
         "form": form or Form(),
     }
-    return await _page(request, "admin/templates.html", context, status)
+    return await admin_page(request, "admin/templates.html", context, status)
 
 
 async def templates(request: Request) -> Response:
-    await _admin(request)
+    await admin_only(request)
     return await _templates_page(request)
 
 
 async def apply_template(request: Request) -> Response:
     data = await read_form(request)
-    await _admin(request)
+    await admin_only(request)
     title = str(data.get("title", "")).strip() or None
     try:
         await apply_scenario(site_of(request).plugins, request.path_params["name"], str(data.get("circle", "")), title)

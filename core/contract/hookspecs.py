@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from core.circles.models import Circle
     from core.contract.kinds import (
         ContentKind,
+        JobKind,
         ModelsApp,
         NotificationKind,
         PerPost,
@@ -74,6 +75,12 @@ def register_content_kinds() -> list[ContentKind]:
 @hookspec
 def register_notification_kinds() -> list[NotificationKind]:
     """Kinds of in-app notification the plugin sends (with ``core.notifications.service.notify``)."""
+
+
+@hookspec
+def register_job_kinds() -> list[JobKind]:
+    """Kinds of background job the plugin enqueues (``enqueue_job``): run by every server process's job runner,
+    once each, retried on failure."""
 
 
 @hookspec

@@ -114,3 +114,26 @@ class Scenario:
     description: str
     apply: Callable[[ScenarioContext], Awaitable[None]]
     requires: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a job's handler gets: its payload, the site (configuration, templates, plugins) and which try this is
+    (1 for the first)."""
+
+    payload: dict[str, Any]
+    site: Any  # core.web.site.Site
+    attempt: int
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of background job: ``run`` does it (and may be run again after a failure or a crash: write it so
+    that running twice does no harm). A failing job is tried ``attempts`` times in all, waiting longer each time,
+    then kept as dead for an administrator to retry; one that runs longer than ``lease_seconds`` is stopped and
+    counts as failed."""
+
+    name: str
+    run: Callable[[JobContext], Awaitable[None]]
+    attempts: int = 8
+    lease_seconds: int = 300

@@ -33,6 +33,7 @@ BUILTIN = (
     "core.search.hooks",
     "core.notifications.hooks",
     "core.admin.hooks",
+    "core.jobs.hooks",
 )
 
 
@@ -134,6 +135,7 @@ class PluginHost:
         self.actions = {
             action.name: action for _, offered in self.call_startup("register_actions") for action in offered
         }
+        self.job_kinds = {kind.name: kind for _, offered in self.call_startup("register_job_kinds") for kind in offered}
         self.audiences = {
             audience.name: audience for _, offered in self.call_startup("register_audiences") for audience in offered
         }

@@ -32,6 +32,8 @@ from core.circles.service import access_by_slug
 from core.contract import hookimpl
 from core.contract.kinds import (
     ContentKind,
+    JobContext,
+    JobKind,
     ModelsApp,
     NotificationKind,
     PerPost,
@@ -45,6 +47,7 @@ from core.contract.kinds import (
 from core.contract.manifest import PluginManifest, Setting
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
+from core.jobs.queue import cancel_job, enqueue_job
 from core.notifications.service import notify, notify_about
 from core.numbers import whole_number
 from core.pagination import Page, paginate, parse_limit
@@ -72,6 +75,8 @@ __all__ = [
     "Forbidden",
     "Form",
     "JSONResponse",
+    "JobContext",
+    "JobKind",
     "Message",
     "ModelsApp",
     "NotFound",
@@ -99,7 +104,9 @@ __all__ = [
     "acting",
     "allowed",
     "attached_content",
+    "cancel_job",
     "create_thread",
+    "enqueue_job",
     "get_thread",
     "hookimpl",
     "index_later",

@@ -19,11 +19,12 @@ from core.errors import ConfigError
 from core.pluginhost.host import PluginHost
 from core.search import indexer
 from core.search.service import make_search
+from core.workers import holder_name
 
 
 async def reindex(config: Config, host: PluginHost) -> int:
     search = make_search(config, host)
-    holder = indexer.holder_name()
+    holder = holder_name()
     deadline = time.monotonic() + 120
     while not await indexer.acquire_lease(holder):
         if time.monotonic() > deadline:

@@ -39,7 +39,7 @@ def register_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 @hookimpl
 async def startup(app: Starlette) -> None:
-    outbox.reset()
+    outbox.nudge.reset()
     app.state.search = make_search(app.state.site.config, app.state.site.plugins)
     app.state.search.changed = lambda: app.state.site.page_cache.forget("/search", "/api/v1/search")
     app.state.search.start()

@@ -6,9 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import secrets
-import socket
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -22,6 +19,7 @@ from core.search import outbox
 from core.search.backend import SearchBackend
 from core.search.health import IndexHealth
 from core.search.models import SearchLease, SearchOutbox
+from core.workers import dead_here
 
 log = logging.getLogger("quanzi.search")
 
@@ -30,33 +28,13 @@ LEASE_SECONDS = 20
 BATCH = 200
 
 
-def holder_name() -> str:
-    """A name for one indexer: its machine, its process, and a random part (one process may have several)."""
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(4)}"
-
-
-def _dead_here(holder: str) -> bool:
-    """Whether ``holder`` was a process of this machine that no longer runs (killed while it held the lease)."""
-    host, _, rest = holder.partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname()[:30] or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except (PermissionError, OverflowError):
-        return False
-    return False
-
-
 async def acquire_lease(holder: str) -> bool:
     """Take or renew the lease: free, expired, already ours, or held by a dead process of this machine."""
     now = datetime.now(UTC)
     expires = now + timedelta(seconds=LEASE_SECONDS)
     current = await SearchLease.get_or_none(name=LEASE)
     free = Q(expires_at__lt=now) | Q(holder=holder)
-    if current is not None and _dead_here(current.holder):
+    if current is not None and dead_here(current.holder):
         free |= Q(holder=current.holder)
     if await SearchLease.filter(Q(name=LEASE) & free).update(holder=holder, expires_at=expires):
         return True
@@ -126,4 +104,4 @@ async def run(
                 await asyncio.wait_for(stopping.wait(), delay)
             continue
         health.indexing_worked()
-        await outbox.wait(every)
+        await outbox.nudge.wait(every)

@@ -25,6 +25,7 @@ from core.search.health import DAMAGED, IndexHealth
 from core.search.whoosh_index import WhooshBackend
 from core.sql import Row
 from core.threads.rows import CircleRef
+from core.workers import holder_name
 
 MAX_QUERY_LENGTH = 200
 ORDERS = ("relevance", "newest")
@@ -37,7 +38,7 @@ class Search:
     backend: SearchBackend
     sources: dict[str, SearchSource]
     task: asyncio.Task[None] | None = field(default=None)
-    holder: str = field(default_factory=indexer.holder_name)
+    holder: str = field(default_factory=holder_name)
     health: IndexHealth = field(default_factory=IndexHealth)
     # Told after the index changed (the guest page cache forgets its search answers, made before the change).
     changed: Callable[[], None] = field(default=lambda: None)

@@ -30,9 +30,10 @@ def free_port() -> int:
 
 
 def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "QUANZI_DATA_DIR": str(data_dir), "QUANZI_RATE_LIMIT_SCALE": "0", **extra}
+    """The environment of a server on ``data_dir`` (and its SQLite file, unless ``extra`` names a database)."""
+    env = {**os.environ, "QUANZI_DATA_DIR": str(data_dir), "QUANZI_RATE_LIMIT_SCALE": "0"}
     env.pop("QUANZI_DATABASE_URL", None)
-    return env
+    return {**env, **extra}
 
 
 @dataclass
@@ -47,11 +48,21 @@ class Server:
 
 
 @contextmanager
-def live_server(data_dir: Path, root: Path = ROOT, **extra_env: str) -> Iterator[Server]:
-    """Start ``server.py serve`` and wait until it answers; stop it afterwards."""
+def live_server(data_dir: Path, root: Path = ROOT, workers: int = 1, **extra_env: str) -> Iterator[Server]:
+    """Start ``server.py serve`` (with ``workers`` processes) and wait until it answers; stop it afterwards."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "server.py", "serve", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "server.py",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--workers",
+            str(workers),
+        ],
         cwd=root,
         env=server_env(data_dir, **extra_env),
         stdout=subprocess.PIPE,

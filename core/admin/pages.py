@@ -1,0 +1,36 @@
+"""What every page of the admin area shares: administrators only, the admin menu, a notice after a change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from core.accounts.models import User
+from core.contract.kinds import Slot
+from core.errors import Forbidden, Message, Unauthorized
+from core.web.auth import resolve_viewer
+from core.web.pages import render
+
+NOTICES = {
+    "settings": Message("The site's settings are saved."),
+    "user": Message("The member is updated."),
+    "plugins": Message("Saved to plugins.toml. Restart the server to apply the change."),
+    "template": Message("The template is applied."),
+    "retried": Message("The job will be tried again now."),
+}
+
+
+async def admin_only(request: Request) -> User:
+    viewer = await resolve_viewer(request)
+    if viewer is None:
+        raise Unauthorized()
+    if not viewer.is_admin or viewer.suspended:
+        raise Forbidden(Message("Only administrators reach the admin area."))
+    return viewer
+
+
+async def admin_page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    context["notice"] = NOTICES.get(request.query_params.get("done", ""))
+    return await render(request, template, context, status=status, slots=(Slot.ADMIN_MENU,))

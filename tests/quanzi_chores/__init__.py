@@ -1,0 +1,7 @@
+"""A plugin for the tests: background jobs that write down each run in the data dir (``chores.log``, a line per
+run: the job's number, the process and the try), so that a test sees which ran, where and how often. It uses only
+``core.plugins``, as every plugin must."""
+
+from core.plugins import PluginManifest
+
+PLUGIN = PluginManifest(name="chores", version="1.0.0", description="Background jobs that log their runs")
