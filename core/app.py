@@ -80,9 +80,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
         settings=SiteSettings(),
         page_cache=GuestCache(config.guest_cache_seconds),
         content_kinds=kinds,
-        notification_kinds={
-            kind.name: kind for _, offered in host.call_startup("register_notification_kinds") for kind in offered
-        },
+        notification_kinds=host.notification_kinds,
         endpoints=endpoints,
     )
 

@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import ConfigError
+from core.mail.smtp import SmtpServer, parse_smtp_url
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("zh_CN", "en")  # the languages the interface speaks
+DEFAULT_MAIL_FROM = "Quanzi <noreply@localhost>"
+LOCAL_BASE_URL = "http://localhost:8000"  # what `make run` serves, for links in mail when QUANZI_BASE_URL is unset
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,8 @@ class Config:
     database_url: str
     secret_key: str
     base_url: str = ""
-    smtp_url: str = ""
+    smtp: SmtpServer | None = None  # QUANZI_SMTP_URL: without it, no mail is sent
+    mail_from: str = DEFAULT_MAIL_FROM
     rate_limit_scale: float = 1.0
     rate_limit_storage: str = "memory://"
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
@@ -37,6 +41,11 @@ class Config:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def link_base(self) -> str:
+        """The site's address in links made outside a request (mail): ``QUANZI_BASE_URL``, never a Host header."""
+        return self.base_url or LOCAL_BASE_URL
 
     @property
     def secure_cookies(self) -> bool:
@@ -107,7 +116,8 @@ def load_config(env: dict[str, str] | None = None, **overrides: object) -> Confi
         database_url=database_url,
         secret_key=env.get("QUANZI_SECRET_KEY") or _secret(data_dir),
         base_url=(env.get("QUANZI_BASE_URL") or "").rstrip("/"),
-        smtp_url=env.get("QUANZI_SMTP_URL") or "",
+        smtp=parse_smtp_url(env["QUANZI_SMTP_URL"]) if env.get("QUANZI_SMTP_URL") else None,
+        mail_from=env.get("QUANZI_MAIL_FROM") or DEFAULT_MAIL_FROM,
         rate_limit_scale=_float(env, "QUANZI_RATE_LIMIT_SCALE", 1.0),
         rate_limit_storage=env.get("QUANZI_RATE_LIMIT_STORAGE") or "memory://",
         trusted_proxies=_proxies(env.get("QUANZI_TRUSTED_PROXIES", "")),

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [  # from the bottom up: (name, the modules or packages in it)
     ("foundation", ["core.config", "core.errors", "core.db", "core.sql", "core.pagination", "core.times",
                     "core.markdown", "core.backup", "core.numbers", "core.accounts.names", "core.nudge",
-                    "core.workers"]),
+                    "core.workers", "core.mail.smtp"]),
     ("contract", ["core.contract"]),
     ("plugin host", ["core.pluginhost"]),
     ("models", ["core.accounts.models", "core.accounts.passwords", "core.accounts.rows", "core.circles.models",
@@ -23,10 +23,10 @@ LAYERS = [  # from the bottom up: (name, the modules or packages in it)
     ("services", ["core.accounts.service", "core.accounts.serialize", "core.circles.service",
                   "core.circles.serialize", "core.circles.scenarios", "core.threads.service", "core.threads.serialize",
                   "core.threads.search", "core.notifications.service", "core.notifications.serialize",
-                  "core.site.service", "core.search.service", "core.search.commands"]),
+                  "core.site.service", "core.search.service", "core.search.commands", "core.mail.outbox", "core.accounts.reset"]),
     ("web plumbing", ["core.web"]),
     ("features", ["core.accounts", "core.circles", "core.threads", "core.notifications", "core.search", "core.site",
-                  "core.admin", "core.jobs"]),
+                  "core.admin", "core.jobs", "core.mail"]),
     ("plugin API", ["core.plugins"]),
     ("tooling", ["core.app", "core.asgi", "core.cli", "core.testing", "core.demo"]),
 ]  # fmt: skip

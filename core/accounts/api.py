@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 import pydantic
 
-from core.accounts import limits, service
+from core.accounts import limits, reset, service
 from core.accounts.models import Role
 from core.accounts.serialize import me_json, profile_json
 from core.errors import BadRequest, Message
@@ -14,6 +14,7 @@ from core.pagination import parse_limit
 from core.threads import service as threads
 from core.threads.serialize import post_json
 from core.web.auth import check_csrf, csrf_token, log_in, log_out
+from core.web.i18n import negotiate
 from core.web.jsonapi import ApiCall, ApiRouter, Body
 
 router = ApiRouter("accounts")
@@ -30,6 +31,15 @@ class Credentials(Body):
     password: str
     name: str = ""
     expires_in_days: int | None = None
+
+
+class ResetRequest(Body):
+    email: str
+
+
+class ResetConfirmation(Body):
+    token: str
+    password: str
 
 
 class SessionLogin(Body):
@@ -78,6 +88,28 @@ async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
     user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
     token = await service.create_token(user, call.body.name, call.body.expires_in_days)
     return {"token": token, "user": me_json(user)}
+
+
+@router.route(
+    "POST", "/auth/password-reset", "Mail a one-time link to set a new password (the same answer for any address)",
+    body=ResetRequest, status=202,
+)  # fmt: skip
+async def request_password_reset(call: ApiCall[ResetRequest]) -> dict[str, Any]:
+    await limits.check_reset_request(call.site, call.request, call.body.email)
+    locale = negotiate(call.request.headers.get("accept-language")) or ""
+    await reset.request_reset(call.site.config.secret_key, call.body.email, locale)
+    return {}
+
+
+@router.route(
+    "POST", "/auth/password-reset/confirm", "Set a new password with the mailed link's token; every session ends",
+    body=ResetConfirmation,
+)  # fmt: skip
+async def confirm_password_reset(call: ApiCall[ResetConfirmation]) -> dict[str, Any]:
+    await limits.check_reset(call.site, call.request)
+    user = await reset.reset_password(call.site.passwords, call.site.config.secret_key, call.body.token,
+                                      call.body.password)  # fmt: skip
+    return {"user": me_json(user)}
 
 
 @router.route("DELETE", "/auth/token", "Revoke the token this request is made with", auth=True, status=204)

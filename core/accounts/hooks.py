@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
-from core.accounts import api, routes
+from core.accounts import api, reset_routes, routes
 from core.accounts.models import User
 from core.contract import hookimpl
 from core.web.auth import viewer_from_credentials
@@ -19,7 +19,7 @@ def register_api_routes() -> list[ApiRouter]:
 
 @hookimpl
 def register_routes() -> list[BaseRoute]:
-    return routes.routes
+    return [*routes.routes, *reset_routes.routes]
 
 
 @hookimpl(trylast=True)

@@ -11,6 +11,9 @@ from core.web.site import Site
 LOGIN_PER_ACCOUNT = "10/15 minutes"
 LOGIN_PER_ADDRESS = "30/15 minutes"
 REGISTER_PER_ADDRESS = "10/hour"
+RESET_PER_ADDRESS = "10/hour"
+RESET_PER_ACCOUNT = "3/hour"
+RESET_TRIES_PER_ADDRESS = "20/hour"
 
 
 async def check_login(site: Site, request: Request, login: str) -> None:
@@ -25,3 +28,14 @@ async def check_login(site: Site, request: Request, login: str) -> None:
 async def check_sign_up(site: Site, request: Request, action: str = "register") -> None:
     """Count an account made (or the site's first, ``setup``) against the client address."""
     await site.limit_address(request, REGISTER_PER_ADDRESS, action)
+
+
+async def check_reset_request(site: Site, request: Request, email: str) -> None:
+    """Count a "mail me a reset link" against the client address and the address it is for."""
+    await site.limit_address(request, RESET_PER_ADDRESS, "reset")
+    await site.rate_limits.hit(RESET_PER_ACCOUNT, f"reset:email:{email.strip().lower()}")
+
+
+async def check_reset(site: Site, request: Request) -> None:
+    """Count a try of a reset link against the client address."""
+    await site.limit_address(request, RESET_TRIES_PER_ADDRESS, "reset-confirm")

@@ -13,6 +13,7 @@ from core.accounts import limits, service
 from core.accounts.models import User
 from core.contract.kinds import Slot
 from core.errors import Message, QuanziError, ValidationError
+from core.notifications import service as notifications
 from core.pagination import parse_limit
 from core.threads import service as threads
 from core.web.auth import log_in, log_out, resolve_viewer
@@ -134,6 +135,9 @@ async def _settings_page(request: Request, user: User, status: int = 200, **form
         "profile_form": Form(profile_values),
         "password_form": Form(),
         "tokens": await service.list_tokens(user),
+        "notification_choices": await notifications.choices(user),
+        "notification_kinds": site_of(request).notification_kinds,
+        "mail_enabled": site_of(request).config.smtp is not None,
         "notice": request.query_params.get("done") and SETTINGS_NOTICES.get(request.query_params["done"]),
         **forms,
     }
@@ -144,6 +148,8 @@ SETTINGS_NOTICES = {
     "profile": Message("Your profile is saved."),
     "password": Message("Your password is changed; your other sessions are logged out."),
     "token": Message("The token is revoked."),
+    "notifications": Message("Your notification settings are saved."),
+    "reset": Message("Your new password is set; every other session of your account is logged out."),
 }
 
 

@@ -19,6 +19,7 @@ NOTICES = {
     "plugins": Message("Saved to plugins.toml. Restart the server to apply the change."),
     "template": Message("The template is applied."),
     "retried": Message("The job will be tried again now."),
+    "mailed": Message("The test mail is queued: it should arrive within a minute. If not, its error shows below."),
 }
 
 

@@ -61,10 +61,13 @@ class ContentKind:
 @dataclass(frozen=True)
 class NotificationKind:
     """A kind of notification: its name, and the sentence shown for it, with ``%(actor)s`` and ``%(title)s``
-    (a ``core.errors.Message``, so that pages show it translated)."""
+    (a ``core.errors.Message``, so that pages show it translated). With ``email``, members are also mailed it
+    unless they turn that off in their settings; ``label`` names the kind there."""
 
     name: str
     text: str
+    email: bool = False
+    label: str = ""
 
 
 @dataclass(frozen=True)

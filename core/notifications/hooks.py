@@ -8,16 +8,21 @@ from starlette.routing import BaseRoute
 
 from core.accounts.models import User
 from core.contract import hookimpl
-from core.contract.kinds import NotificationKind
+from core.contract.kinds import JobKind, NotificationKind
 from core.errors import Message
 from core.markdown import mentioned_names
 from core.notifications import api, routes
-from core.notifications.service import notify, unread_count
+from core.notifications.mail import send_notification
+from core.notifications.service import MAIL, notify, unread_count
 from core.threads.models import Post, Thread
 from core.web.jsonapi import ApiRouter
 
-MENTION = NotificationKind("mention", Message("%(actor)s mentioned you in “%(title)s”"))
-REPLY = NotificationKind("reply", Message("%(actor)s replied to “%(title)s”"))
+MENTION = NotificationKind(
+    "mention", Message("%(actor)s mentioned you in “%(title)s”"), email=True, label=Message("Mentions of you")
+)
+REPLY = NotificationKind(
+    "reply", Message("%(actor)s replied to “%(title)s”"), email=True, label=Message("Replies to your threads")
+)
 
 
 async def _mentioned(post: Post) -> list[User]:
@@ -28,6 +33,11 @@ async def _mentioned(post: Post) -> list[User]:
 @hookimpl
 def register_notification_kinds() -> list[NotificationKind]:
     return [MENTION, REPLY]
+
+
+@hookimpl
+def register_job_kinds() -> list[JobKind]:
+    return [JobKind(MAIL, send_notification, attempts=10, lease_seconds=120)]
 
 
 @hookimpl

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
@@ -42,3 +43,28 @@ class Notification(Model):
     class Meta:
         table = "notifications"
         indexes = (("user_id", "read_at", "id"),)
+
+
+class Channel(StrEnum):
+    """How a member hears of a kind of notification."""
+
+    EMAIL = "email"  # in the app, and by e-mail
+    APP = "app"  # in the app only
+    OFF = "off"  # not at all
+
+
+class NotificationSetting(Model):
+    """A member's choice for one kind of notification, kept only where it differs from the kind's default."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=32)
+    channel = fields.CharEnumField(Channel, max_length=8)
+    if TYPE_CHECKING:
+        user_id: int
+
+    class Meta:
+        table = "notification_settings"
+        unique_together = (("user", "kind"),)

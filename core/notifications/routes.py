@@ -1,4 +1,4 @@
-"""The notifications page."""
+"""The notifications page, the choice of how each kind reaches the member, and the unsubscribe link of mails."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.access.scope import require_actor
+from core.accounts.models import User
+from core.errors import Message, NotFound
+from core.mail.compose import read_unsubscribe_token
 from core.notifications import service
+from core.notifications.models import Channel
 from core.pagination import parse_limit
 from core.web.auth import resolve_viewer
 from core.web.forms import read_form
@@ -28,7 +32,43 @@ async def read_all(request: Request) -> Response:
     return RedirectResponse("/notifications", status_code=303)
 
 
+async def settings_notifications(request: Request) -> Response:
+    """The settings page's choices: for each kind, e-mail and app, app only, or off."""
+    data = await read_form(request)
+    viewer = require_actor(await resolve_viewer(request))
+    kinds = site_of(request).notification_kinds
+    await service.set_choices(viewer, {kind: str(data[kind]) for kind in kinds if kind in data})
+    return RedirectResponse("/settings?done=notifications#notification-settings", status_code=303)
+
+
+async def _unsubscribing(request: Request) -> tuple[User, str]:
+    found = read_unsubscribe_token(site_of(request).config.secret_key, request.path_params["token"])
+    user = await User.get_or_none(id=found[0]) if found else None
+    if found is None or user is None or found[1] not in site_of(request).notification_kinds:
+        raise NotFound(Message("This unsubscribe link is not valid."))
+    return user, found[1]
+
+
+async def unsubscribe_page(request: Request) -> Response:
+    """What the link in a mail opens: a button, so that a mail scanner following links changes nothing."""
+    user, kind = await _unsubscribing(request)
+    context = {"kind": site_of(request).notification_kinds[kind], "member": user, "done": False}
+    return await render(request, "unsubscribe.html", context)
+
+
+async def unsubscribe(request: Request) -> Response:
+    """Stop mails of one kind (in-app notifications go on): the page's button, or a mail program's one-click POST
+    (RFC 8058), which carries no cookie; the signed link is the proof."""
+    user, kind = await _unsubscribing(request)
+    await service.set_choices(user, {kind: Channel.APP})
+    context = {"kind": site_of(request).notification_kinds[kind], "member": user, "done": True}
+    return await render(request, "unsubscribe.html", context)
+
+
 routes: list[BaseRoute] = [
     Route("/notifications", notifications_page, methods=["GET"]),
     Route("/notifications/read", read_all, methods=["POST"]),
+    Route("/settings/notifications", settings_notifications, methods=["POST"]),
+    Route("/unsubscribe/{token}", unsubscribe_page, methods=["GET"]),
+    Route("/unsubscribe/{token}", unsubscribe, methods=["POST"]),
 ]

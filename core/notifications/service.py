@@ -14,11 +14,43 @@ from core import sql
 from core.access.audience import Audience
 from core.access.scope import Scope, scope_of
 from core.accounts.models import User
-from core.notifications.models import Notification
+from core.errors import Message, ValidationError
+from core.jobs.queue import enqueue_job
+from core.mail.outbox import mail_enabled
+from core.markdown import plain_text_excerpt
+from core.notifications.models import Channel, Notification, NotificationSetting
 from core.notifications.rows import COLUMNS, TABLES, NotificationItem
 from core.pagination import Page, paginate_sql
 from core.pluginhost import running
-from core.threads.models import Thread
+from core.threads.models import Post, Thread
+
+MAIL = "mail.notification"  # the job that mails one notification, if its member may still see what it is about
+EXCERPT = 600
+
+
+def _emails(kind: str) -> bool:
+    """Whether ``kind`` is one members may be mailed."""
+    host = running.active()
+    declared = host.notification_kinds.get(kind) if host else None
+    return declared is not None and declared.email
+
+
+async def _channels(users: list[User], kind: str) -> dict[int, Channel]:
+    """How each of ``users`` hears of ``kind``: their choice, else the kind's default."""
+    emails = _emails(kind)
+    chosen = dict(
+        await NotificationSetting.filter(user_id__in=[user.id for user in users], kind=kind).values_list(
+            "user_id", "channel"
+        )
+    )
+    channels = {user.id: Channel(chosen.get(user.id, Channel.EMAIL if emails else Channel.APP)) for user in users}
+    return {user_id: Channel.APP if channel == Channel.EMAIL and not emails else channel
+            for user_id, channel in channels.items()}  # fmt: skip
+
+
+async def _send(notification: Notification, channel: Channel) -> None:
+    if channel == Channel.EMAIL and mail_enabled():
+        await enqueue_job(MAIL, {"notification_id": notification.id})
 
 
 def _others(users: Iterable[User], actor: User) -> list[User]:
@@ -28,10 +60,13 @@ def _others(users: Iterable[User], actor: User) -> list[User]:
 async def notify(kind: str, users: Iterable[User], actor: User, thread: Thread, post_id: int | None = None) -> int:
     """Tell ``users`` about ``thread``: those who may see it, other than ``actor``; the number told."""
     told = 0
-    for user in _others(users, actor):
-        if not (await scope_of(user)).sees_circle(thread.circle):
+    others = _others(users, actor)
+    channels = await _channels(others, kind)
+    for user in others:
+        if channels[user.id] == Channel.OFF or not (await scope_of(user)).sees_circle(thread.circle):
             continue  # a mention does not open a private circle
-        await Notification.create(user=user, kind=kind, actor=actor, thread=thread, post_id=post_id)
+        notification = await Notification.create(user=user, kind=kind, actor=actor, thread=thread, post_id=post_id)
+        await _send(notification, channels[user.id])
         told += 1
     return told
 
@@ -42,12 +77,15 @@ async def notify_about(
     """Tell ``users`` about ``subject``, an object of ``audience`` (with an ``id``): those the audience lets see it,
     other than ``actor``; the number told. The list shows ``title`` and links to ``url``."""
     told = 0
-    for user in _others(users, actor):
-        if not audience.allows(await scope_of(user), subject):
+    others = _others(users, actor)
+    channels = await _channels(others, kind)
+    for user in others:
+        if channels[user.id] == Channel.OFF or not audience.allows(await scope_of(user), subject):
             continue
-        await Notification.create(
+        notification = await Notification.create(
             user=user, kind=kind, actor=actor, subject=audience.name, subject_id=subject.id, title=title, url=url
         )
+        await _send(notification, channels[user.id])
         told += 1
     return told
 
@@ -94,3 +132,48 @@ async def unread_count(viewer: User) -> int:
 
 async def mark_all_read(viewer: User) -> None:
     await Notification.filter(user=viewer, read_at__isnull=True).update(read_at=datetime.now(UTC))
+
+
+async def to_mail(notification_id: int) -> tuple[User, NotificationItem, str] | None:
+    """The member, notification and post excerpt to mail, if the notification is still unread and its member may
+    still see what it is about (they may have left the circle, or the post may be gone, since it was sent)."""
+    notification = await Notification.get_or_none(id=notification_id)
+    if notification is None or notification.read_at is not None:
+        return None
+    user = await User.get(id=notification.user_id)
+    if user.suspended:
+        return None
+    visible, params = _visible(await scope_of(user))
+    row = await sql.fetch_one(f"SELECT {COLUMNS} FROM {TABLES} WHERE n.id = ? AND {visible}", notification_id, *params)
+    if row is None:
+        return None
+    excerpt = ""
+    if notification.post_id is not None:
+        post = await Post.get_or_none(id=notification.post_id, deleted_at__isnull=True)
+        if post is None:
+            return None
+        excerpt = plain_text_excerpt(post.html, EXCERPT)
+    return user, NotificationItem.of(row), excerpt
+
+
+async def choices(user: User) -> dict[str, Channel]:
+    """The member's channel for every kind of notification."""
+    host = running.active()
+    kinds = list(host.notification_kinds) if host else []
+    return {kind: (await _channels([user], kind))[user.id] for kind in kinds}
+
+
+async def set_choices(user: User, changes: dict[str, str]) -> None:
+    """Set how the member hears of each kind named (``email``, ``app`` or ``off``)."""
+    host = running.active()
+    known = host.notification_kinds if host else {}
+    errors: dict[str, str] = {}
+    for kind, channel in changes.items():
+        if kind not in known:
+            errors[kind] = Message("No such kind of notification.")
+        elif channel not in {choice.value for choice in Channel} or (channel == Channel.EMAIL and not _emails(kind)):
+            errors[kind] = Message("Choose one of the options offered.")
+    if errors:
+        raise ValidationError(errors)
+    for kind, channel in changes.items():
+        await NotificationSetting.update_or_create(defaults={"channel": Channel(channel)}, user_id=user.id, kind=kind)

@@ -34,6 +34,7 @@ BUILTIN = (
     "core.notifications.hooks",
     "core.admin.hooks",
     "core.jobs.hooks",
+    "core.mail.hooks",
 )
 
 
@@ -136,6 +137,9 @@ class PluginHost:
             action.name: action for _, offered in self.call_startup("register_actions") for action in offered
         }
         self.job_kinds = {kind.name: kind for _, offered in self.call_startup("register_job_kinds") for kind in offered}
+        self.notification_kinds = {
+            kind.name: kind for _, offered in self.call_startup("register_notification_kinds") for kind in offered
+        }
         self.audiences = {
             audience.name: audience for _, offered in self.call_startup("register_audiences") for audience in offered
         }

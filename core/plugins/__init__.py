@@ -48,6 +48,7 @@ from core.contract.manifest import PluginManifest, Setting
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
 from core.jobs.queue import cancel_job, enqueue_job
+from core.mail.outbox import mail_enabled, queue_mail
 from core.notifications.service import notify, notify_about
 from core.numbers import whole_number
 from core.pagination import Page, paginate, parse_limit
@@ -110,6 +111,7 @@ __all__ = [
     "get_thread",
     "hookimpl",
     "index_later",
+    "mail_enabled",
     "mark_personal",
     "notify",
     "notify_about",
@@ -118,6 +120,7 @@ __all__ = [
     "parse_api_time",
     "parse_form_time",
     "parse_limit",
+    "queue_mail",
     "read_form",
     "render",
     "require_actor",

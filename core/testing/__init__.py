@@ -29,6 +29,7 @@ from core.config import Config, load_config
 from core.pluginhost import settings_file
 from core.pluginhost.host import PluginHost
 from core.testing.databases import POSTGRES, create_database, drop_database
+from core.testing.mail import Mailbox
 
 PASSWORD = "correct horse battery"
 
@@ -89,6 +90,14 @@ def quanzi_site(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
             return stack.enter_context(running_site(folder, **options))
 
         yield start
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server that keeps what it accepts: start a site with ``smtp=mailbox.server``."""
+    box = Mailbox().start()
+    yield box
+    box.stop()
 
 
 def enable_plugin(plugins_file: Path, name: str, enabled: bool = True, **settings: Any) -> None:

@@ -7,6 +7,7 @@ their own ``locale/`` folders (merged over the core's).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -75,13 +76,24 @@ def choose_locale(member_locale: str, accept_language: str | None, site_default:
     return negotiate(accept_language) or (site_default if site_default in LOCALES else "en")
 
 
+def _formatting(gettext: Callable[[str], str]) -> Callable[..., str]:
+    """``_("Hello %(name)s", name=...)``: translated, then filled in (the template escapes the result)."""
+
+    def translate(msgid: str, /, **params: object) -> str:
+        text = gettext(msgid)
+        return text % params if params else text
+
+    return translate
+
+
 def template_context(catalogues: Catalogues, locale: str) -> dict[str, Any]:
     translations = catalogues.get(locale)
+    gettext = _formatting(translations.gettext)
     return {
         "locale": locale,
         "lang": locale.replace("_", "-"),
-        "_": translations.gettext,
-        "gettext": translations.gettext,
+        "_": gettext,
+        "gettext": gettext,
         "ngettext": translations.ngettext,
     }
 

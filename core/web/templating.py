@@ -22,7 +22,10 @@ class Templates(Jinja2Templates):
         self.plugin_dirs = plugin_dirs or []
         self.theme = "default"
         env = Environment(
-            loader=self._loader(), autoescape=select_autoescape(default=True), auto_reload=False, cache_size=800
+            loader=self._loader(),
+            autoescape=select_autoescape(disabled_extensions=("txt",), default=True),  # .txt: mail's plain text
+            auto_reload=False,
+            cache_size=800,
         )
         env.globals["csrf_token"] = csrf_token
         env.filters["excerpt"] = plain_text_excerpt

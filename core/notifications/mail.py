@@ -1,0 +1,26 @@
+"""The ``mail.notification`` job: a notification by e-mail, in its member's language, with a link to turn that
+kind off. What it is about is checked again when it is sent: a member who has left the circle, or whose post is
+gone, or who has read it in the app meanwhile, is mailed nothing."""
+
+from __future__ import annotations
+
+from core.contract.kinds import JobContext
+from core.mail.sending import deliver
+from core.notifications.service import to_mail
+
+
+async def send_notification(job: JobContext) -> None:
+    found = await to_mail(job.payload["notification_id"])
+    kind = job.site.notification_kinds.get(found[1].kind) if found else None
+    if found is None or kind is None:
+        return
+    user, notification, excerpt = found
+    actor = notification.actor
+    context = {
+        "text": getattr(kind.text, "msgid", kind.text),
+        "actor": (actor.display_name or actor.username) if actor else "",
+        "title": notification.title,
+        "url": job.site.config.link_base + notification.url,
+        "excerpt": excerpt,
+    }
+    await deliver(job.site, user, "notification", context, unsubscribe=kind.name)

@@ -1,0 +1,213 @@
+"""E-mail through a real SMTP server (aiosmtpd, started by the tests): password reset end to end, notification
+mails and their unsubscribe links, both languages, a server that refuses for a while, and privacy at send time."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from conftest import make_circle, make_thread, register
+from pages import browser, csrf_of
+
+from core.accounts import reset
+from core.jobs.models import Job
+from core.testing import another_browser
+from core.testing.mail import html_of, text_of
+
+BASE = "http://club.example"
+
+
+@pytest.fixture
+def site(quanzi_site, mailbox):
+    return quanzi_site(smtp=mailbox.server, base_url=BASE, job_retry_seconds=0.2)
+
+
+def drained(client, timeout=15.0):
+    """Wait until no job is left (sent, or given up)."""
+
+    async def left():
+        return await Job.all().count()
+
+    deadline = time.monotonic() + timeout
+    while client.portal.call(left):
+        assert time.monotonic() < deadline, "jobs still waiting"
+        time.sleep(0.05)
+
+
+def reset_link(message):
+    return re.search(re.escape(BASE) + r"/reset\?token=([\w.\-]+)", text_of(message)).group(1)
+
+
+def test_a_password_reset_end_to_end_in_the_site_language(site, mailbox):
+    alice = register(site, "alice")
+    assert site.post("/api/v1/auth/password-reset", json={"email": "nobody@example.com"}).status_code == 202
+    response = site.post("/api/v1/auth/password-reset", json={"email": alice.email.upper()})
+    assert response.status_code == 202 and response.json() == {}
+    (mail,) = mailbox.wait(1)
+    assert mail["To"] == alice.email and "重设" in mail["Subject"] or "新密码" in mail["Subject"]
+    assert "alice" in text_of(mail) and "一小时" in text_of(mail) and f"{BASE}/reset?token=" in html_of(mail)
+    assert "testserver" not in mail.as_string()  # links come from QUANZI_BASE_URL, never the request's host
+    token = reset_link(mail)
+    assert site.get("/api/v1/me", headers=alice.auth).status_code == 200
+
+    confirm = {"token": token, "password": "a brand new secret"}
+    response = site.post("/api/v1/auth/password-reset/confirm", json=confirm)
+    assert response.status_code == 200 and response.json()["user"]["username"] == "alice"
+    assert site.get("/api/v1/me", headers=alice.auth).status_code == 401  # her tokens and sessions have ended
+    again = site.post("/api/v1/auth/password-reset/confirm", json={**confirm, "password": "yet another one"})
+    assert again.status_code == 400 and again.json()["error"]["fields"]["token"]  # once only
+    login = {"login": "alice", "password": "a brand new secret"}
+    assert site.post("/api/v1/auth/token", json=login).status_code == 201
+    drained(site)
+    assert len(mailbox.messages) == 1  # nothing for the unknown address
+
+
+def test_the_reset_pages_in_english_and_a_bad_or_expired_link(site, mailbox, monkeypatch):
+    alice = register(site, "alice")
+    site.patch("/api/v1/me", json={"locale": "en"}, headers=alice.auth)
+    page = site.get("/login", headers={"Accept-Language": "en"})
+    assert 'href="/forgot"' in page.text
+    guest = another_browser(site)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', guest.get("/forgot").text).group(1)
+    answer = guest.post("/forgot", data={"csrf_token": csrf, "email": alice.email}, headers={"Accept-Language": "en"})
+    unknown = guest.post(
+        "/forgot", data={"csrf_token": csrf, "email": "x@example.com"}, headers={"Accept-Language": "en"}
+    )
+    assert answer.status_code == unknown.status_code == 200
+    assert answer.text.replace(alice.email, "x@example.com") == unknown.text  # the same answer either way
+    (mail,) = mailbox.wait(1)
+    assert mail["Subject"] == "Set a new password for Quanzi 圈子"
+    assert "within an hour" in text_of(mail) and "List-Unsubscribe" not in mail  # a reset is not a newsletter
+    token = reset_link(mail)
+
+    assert "not valid" in guest.get("/reset?token=forged", headers={"Accept-Language": "en"}).text
+    monkeypatch.setattr(reset, "VALID_SECONDS", -1)
+    assert guest.get(f"/reset?token={token}").status_code == 400  # expired
+    monkeypatch.undo()
+    form = guest.get(f"/reset?token={token}", headers={"Accept-Language": "en"})
+    assert form.status_code == 200 and "Choose a new password" in form.text
+    short = guest.post("/reset", data={"csrf_token": csrf, "token": token, "password": "short"})
+    assert (
+        short.status_code == 400
+        and site.post("/api/v1/auth/token", json={"login": "alice", "password": "short"}).status_code == 401
+    )
+    done = guest.post("/reset", data={"csrf_token": csrf, "token": token, "password": "long enough now"},
+                      follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303 and done.headers["location"] == "/settings?done=reset"
+    assert guest.get("/api/v1/me").json()["username"] == "alice"  # signed in with the new password
+    assert (
+        guest.post(
+            "/reset", data={"csrf_token": csrf_of(guest), "token": token, "password": "third password"}
+        ).status_code
+        == 400
+    )
+
+
+def test_a_refusing_smtp_server_loses_nothing_and_sends_nothing_twice(site, mailbox):
+    members = [register(site, name) for name in ("ann", "ben", "cat")]
+    mailbox.refuse(4)
+    for member in members:
+        site.post("/api/v1/auth/password-reset", json={"email": member.email})
+    mails = mailbox.wait(3)
+    drained(site)
+    assert mailbox.refusals == 4
+    assert sorted(mail["To"] for mail in mailbox.messages) == sorted(member.email for member in members)
+    assert len({mail["Message-ID"] for mail in mails}) == 3
+
+
+def test_a_mention_is_mailed_in_the_members_language_until_they_unsubscribe(site, mailbox):
+    alice, bob, carol = register(site, "alice"), register(site, "bob"), register(site, "carol")
+    site.patch("/api/v1/me", json={"locale": "en"}, headers=bob.auth)
+    make_circle(site, alice, "club")
+    make_thread(site, alice, "club", "Saturday walk", "Are you coming, @bob and @carol?\n\nBring **water**.")
+    mailbox.wait(2)
+    (to_bob,), (to_carol,) = mailbox.to(bob.email), mailbox.to(carol.email)
+    assert to_bob["Subject"] == "alice mentioned you in “Saturday walk”"
+    assert "Bring water." in text_of(to_bob) and f"{BASE}/p/" in text_of(to_bob)
+    assert to_carol["Subject"] == "alice 在“Saturday walk”中提到了你"
+    unsubscribe = re.fullmatch(r"<(.+)>", to_bob["List-Unsubscribe"]).group(1)
+    assert to_bob["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" and unsubscribe.startswith(
+        f"{BASE}/unsubscribe/"
+    )
+
+    path = unsubscribe.removeprefix(BASE)
+    guest = another_browser(site)
+    assert "Stop these e-mails" in guest.get(path, headers={"Accept-Language": "en"}).text  # a button, not done yet
+    assert guest.post(path.replace("/unsubscribe/", "/unsubscribe/x")).status_code == 404
+    assert guest.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200  # no cookie, no CSRF token
+
+    make_thread(site, alice, "club", "Sunday", "@bob @carol again")
+    mailbox.wait(3)
+    drained(site)
+    assert len(mailbox.to(bob.email)) == 1 and len(mailbox.to(carol.email)) == 2
+    kinds = [item["kind"] for item in site.get("/api/v1/notifications", headers=bob.auth).json()["items"]]
+    assert kinds == ["mention", "mention"]  # still told in the app
+
+
+def test_the_settings_choose_mail_app_or_nothing_per_kind(site, mailbox):
+    alice, carol = register(site, "alice"), register(site, "carol")
+    make_circle(site, alice, "club")
+    csrf = browser(site, "bob")
+    page = site.get("/settings", headers={"Accept-Language": "en"})
+    assert "Mentions of you" in page.text and "In the app and by e-mail" in page.text
+    site.post("/settings/notifications", data={"csrf_token": csrf, "mention": "off", "reply": "app"})
+    assert site.post("/settings/notifications", data={"csrf_token": csrf, "mention": "loud"}).status_code == 400
+    make_thread(site, carol, "club", "Hi", "hello @bob")
+    bob_thread = site.post("/api/v1/circles/club/threads", json={"title": "Mine", "body": "x"},
+                           headers={"X-CSRF-Token": csrf}).json()  # fmt: skip
+    site.post(f"/api/v1/threads/{bob_thread['id']}/posts", json={"body": "an answer"}, headers=alice.auth)
+    make_thread(site, alice, "club", "Control", "@carol")
+    mailbox.wait(1)
+    drained(site)
+    assert [mail["To"] for mail in mailbox.messages] == [carol.email]
+    items = site.get("/api/v1/notifications").json()["items"]
+    assert [item["kind"] for item in items] == ["reply"]  # the mention was off; the reply is in the app only
+
+
+def test_no_mail_carries_a_private_circle_to_someone_who_left_it(site, mailbox):
+    alice, bob, carol, outsider = (register(site, name) for name in ("alice", "bob", "carol", "outsider"))
+    make_circle(site, alice, "secret", visibility="private", join_policy="invite")
+    for member in (bob, carol):
+        site.put(f"/api/v1/circles/secret/members/{member.username}", json={"role": "member"}, headers=alice.auth)
+        site.post("/api/v1/circles/secret/join", headers=member.auth)
+    mailbox.refuse(2)  # the first tries fail: bob leaves before the next
+    make_thread(site, alice, "secret", "Board minutes", "@bob @carol @outsider the budget is 9000")
+    with mailbox._changed:
+        assert mailbox._changed.wait_for(lambda: mailbox.refusals == 2, 15)
+    site.post("/api/v1/circles/secret/leave", headers=bob.auth)
+    mailbox.wait(1)
+    drained(site)
+    assert [mail["To"] for mail in mailbox.messages] == [carol.email]
+    assert "9000" in text_of(mailbox.messages[0])
+
+
+def test_without_an_smtp_server_the_admin_area_says_no_mail_is_sent(client):
+    csrf = browser(client, "root")
+    client.portal.call(_make_admin, "root")
+    page = client.get("/admin/background", headers={"Accept-Language": "en"})
+    assert "QUANZI_SMTP_URL is not set" in page.text
+    response = client.post("/admin/background/test-mail", data={"csrf_token": csrf, "to": "a@example.com"},
+                           headers={"Accept-Language": "en"})  # fmt: skip
+    assert response.status_code == 400 and "No mail server is set up" in response.text
+    client.post("/api/v1/auth/password-reset", json={"email": "root@example.com"})
+    assert client.portal.call(Job.all().count) == 0  # nothing piles up
+
+
+def test_the_admin_area_shows_the_mail_server_and_sends_a_test_mail(quanzi_site, mailbox):
+    site = quanzi_site(smtp=mailbox.server)
+    csrf = browser(site, "root")
+    site.portal.call(_make_admin, "root")
+    page = site.get("/admin/background", headers={"Accept-Language": "en"})
+    assert f"smtp://127.0.0.1:{mailbox.server.port}" in page.text and "QUANZI_BASE_URL is not set" in page.text
+    response = site.post("/admin/background/test-mail", data={"csrf_token": csrf, "to": "owner@example.com"})
+    assert response.status_code == 200 and "测试邮件已排队" in response.text  # the admin reads Chinese ...
+    (mail,) = mailbox.wait(1)
+    assert mail["To"] == "owner@example.com" and mail["From"] == "Quanzi <noreply@localhost>"
+    assert mail["Subject"] == "来自 Quanzi 圈子 的测试邮件"  # ... and so does their test mail
+
+
+async def _make_admin(username):
+    from core.accounts.models import Role, User
+
+    await User.filter(username=username).update(role=Role.ADMIN)
