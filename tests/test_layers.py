@@ -24,7 +24,7 @@ LAYERS = [  # from the bottom up: (name, the modules or packages in it)
                   "core.circles.serialize", "core.circles.scenarios", "core.threads.service", "core.threads.serialize",
                   "core.threads.search", "core.notifications.service", "core.notifications.serialize",
                   "core.site.service", "core.search.service", "core.search.commands", "core.mail.outbox", "core.accounts.reset"]),
-    ("web plumbing", ["core.web"]),
+    ("web plumbing", ["core.web", "core.forms"]),
     ("features", ["core.accounts", "core.circles", "core.threads", "core.notifications", "core.search", "core.site",
                   "core.admin", "core.jobs", "core.mail"]),
     ("plugin API", ["core.plugins"]),

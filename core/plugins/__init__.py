@@ -47,8 +47,21 @@ from core.contract.kinds import (
 from core.contract.manifest import PluginManifest, Setting
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
+from core.forms.export import csv_response, safe_cell
+from core.forms.fields import (
+    RATINGS,
+    Field,
+    FieldKind,
+    answers_from_form,
+    check_answer,
+    check_answers,
+    clean_fields,
+    clean_options,
+)
+from core.forms.guard import guest_check, is_bot
 from core.jobs.queue import cancel_job, enqueue_job
 from core.mail.outbox import mail_enabled, queue_mail
+from core.markdown import plain_text_excerpt
 from core.notifications.service import notify, notify_about
 from core.numbers import whole_number
 from core.pagination import Page, paginate, parse_limit
@@ -61,6 +74,7 @@ from core.web.forms import Form, read_form
 from core.web.jsonapi import ApiCall, ApiRouter, Body, JSONResponse
 from core.web.pagecache import mark_personal
 from core.web.pages import render
+from core.web.share import ShareCard, absolute_url, qr_response
 from core.web.site import Site, site_of
 
 __all__ = [
@@ -73,6 +87,8 @@ __all__ = [
     "CircleAccess",
     "Conflict",
     "ContentKind",
+    "Field",
+    "FieldKind",
     "Forbidden",
     "Form",
     "JSONResponse",
@@ -86,12 +102,14 @@ __all__ = [
     "PerPost",
     "PluginManifest",
     "Post",
+    "RATINGS",
     "Scenario",
     "ScenarioContext",
     "Scope",
     "SearchDocument",
     "SearchSource",
     "Setting",
+    "ShareCard",
     "Site",
     "Slot",
     "SlotContent",
@@ -101,16 +119,25 @@ __all__ = [
     "User",
     "ValidationError",
     "Visibility",
+    "absolute_url",
     "access_by_slug",
     "acting",
     "allowed",
+    "answers_from_form",
     "attached_content",
     "cancel_job",
+    "check_answer",
+    "check_answers",
+    "clean_fields",
+    "clean_options",
     "create_thread",
+    "csv_response",
     "enqueue_job",
     "get_thread",
+    "guest_check",
     "hookimpl",
     "index_later",
+    "is_bot",
     "mail_enabled",
     "mark_personal",
     "notify",
@@ -120,11 +147,14 @@ __all__ = [
     "parse_api_time",
     "parse_form_time",
     "parse_limit",
+    "plain_text_excerpt",
+    "qr_response",
     "queue_mail",
     "read_form",
     "render",
     "require_actor",
     "resolve_viewer",
+    "safe_cell",
     "scope_of",
     "site_of",
     "site_timezone",

@@ -5,16 +5,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from core.config import ROOT
+from core.forms.guard import guard_fields
 from core.markdown import plain_text_excerpt
 from core.web import i18n
 from core.web.auth import csrf_token
+from core.web.site import site_of
 
 THEMES = ROOT / "themes"
 DEFAULT_THEME = THEMES / "default" / "templates"
+
+
+@pass_context
+def _guest_guard(context: Context) -> Markup:
+    """``{{ guest_guard() }}`` in a form guests may send: its hidden protection fields (core.forms.guard)."""
+    return guard_fields(site_of(context["request"]).config.secret_key)
 
 
 class Templates(Jinja2Templates):
@@ -28,6 +38,7 @@ class Templates(Jinja2Templates):
             cache_size=800,
         )
         env.globals["csrf_token"] = csrf_token
+        env.globals["guest_guard"] = _guest_guard
         env.filters["excerpt"] = plain_text_excerpt
         i18n.install_filters(env)
         super().__init__(env=env)

@@ -16,5 +16,12 @@ PLUGIN = PluginManifest(
             60,
             "Survey answers guests may send from one address in an hour (a venue's Wi-Fi is one address).",
         ),
+        Setting(
+            "guest_min_seconds",
+            int,
+            0,
+            "Answers a guest sends sooner than this many seconds after opening a survey are taken for a bot's (and "
+            "silently dropped); 3 suits a survey linked from public places.",
+        ),
     ),
 )

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from core.plugins import FieldKind
+
 if TYPE_CHECKING:  # imported only for types: Tortoise takes every model a models module holds as its own
     from core.plugins import Thread, User
 
@@ -21,11 +23,7 @@ class ResultsShown(StrEnum):
     AFTER_CLOSE = "after_close"
 
 
-class QuestionKind(StrEnum):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    TEXT = "text"
-    RATING = "rating"
+QuestionKind = FieldKind  # a survey asks what the shared forms ask
 
 
 class Poll(Model):

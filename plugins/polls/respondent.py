@@ -7,10 +7,11 @@ import hashlib
 import secrets
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.plugins import User, site_of
+from core.plugins import User, guest_check, site_of
 from plugins.polls import surveys
 
 COOKIE = "quanzi_respondent"
@@ -48,15 +49,25 @@ def remember(request: Request, response: Response, token: str) -> None:
     )
 
 
-async def answer(request: Request, viewer: User | None, survey_id: int, answers: Any) -> str | None:
-    """Record ``viewer``'s answers, or a guest browser's (rate limited by address); the new token to give the
+ACTION = "polls:survey-answer"
+
+
+async def answer(request: Request, viewer: User | None, survey_id: int, answers: Any,
+                 form: FormData | None = None) -> str | None:  # fmt: skip
+    """Record ``viewer``'s answers, or a guest browser's (rate limited by address; from the page's ``form``, with
+    the guest form protection: a bot's answers are dropped as if they were taken); the new token to give the
     browser (``remember``), if it needs one."""
     site = site_of(request)
     if viewer is not None:
         await surveys.respond(viewer, survey_id, answers)
         return None
-    per_hour = site.plugin_settings("polls")["guest_answers_per_hour"]
-    await site.limit_address(request, f"{per_hour}/hour", "polls:survey-answer")
+    settings = site.plugin_settings("polls")
+    per_hour = settings["guest_answers_per_hour"]
+    if form is None:
+        await site.limit_address(request, f"{per_hour}/hour", ACTION)
+    elif not await guest_check(request, form, action=ACTION, per_hour=per_hour,
+                               min_seconds=settings["guest_min_seconds"], require_stamp=False):  # fmt: skip
+        return None
     key, token = guest_token(request)
     await surveys.respond(None, survey_id, answers, key)
     return token

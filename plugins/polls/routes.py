@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
-import segno
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -14,10 +12,16 @@ from starlette.routing import BaseRoute, Route
 
 from core.plugins import (
     Form,
+    Post,
+    ShareCard,
     ValidationError,
+    absolute_url,
     access_by_slug,
+    answers_from_form,
     mark_personal,
     parse_form_time,
+    plain_text_excerpt,
+    qr_response,
     read_form,
     render,
     require_actor,
@@ -152,30 +156,19 @@ async def create_survey(request: Request) -> Response:
     return RedirectResponse(f"/surveys/{survey.id}/share", status_code=303)
 
 
-def _answers_of(data: FormData, view: surveys.SurveyView) -> list[Any]:
-    """The form's fields ``a0``, ``a1``, ... as the service takes answers (numbers where a question wants one)."""
-
-    def number(value: str) -> int | str:
-        found = whole_number(value)
-        return value if found is None else found
-
-    answers: list[Any] = []
-    for question in view.questions:
-        name = f"a{question.position}"
-        if question.kind == QuestionKind.MULTIPLE:
-            answers.append([number(str(value)) for value in data.getlist(name)])
-        elif question.kind == QuestionKind.TEXT:
-            answers.append(str(data.get(name, "")))
-        else:
-            answers.append(number(str(data.get(name, ""))) if data.get(name) else None)
-    return answers
-
-
 async def survey_page(request: Request, form: Form | None = None, status: int = 200) -> Response:
     mark_personal(request)  # whether this browser has answered
     viewer = await resolve_viewer(request)
     view = await surveys.get_survey(viewer, request.path_params["id"], respondent.guest_key(request))
-    context = {"survey": view, "form": form or Form(), "thanks": request.query_params.get("done") == "1"}
+    introduction = await Post.get_or_none(id=view.thread.first_post_id, deleted_at__isnull=True)
+    if introduction is not None and introduction.body == surveys.outline([question.text for question in view.questions]):
+        introduction = None  # written without one: the opening post only lists the questions below
+    context = {
+        "survey": view, "form": form or Form(), "thanks": request.query_params.get("done") == "1",
+        "introduction": introduction,
+        # the card a chat app shows for the link: only for a survey guests may open
+        "share_card": _share_card(request, view, introduction) if view.thread.circle.visibility == "public" else None,
+    }  # fmt: skip
     return await render(request, "polls/survey.html", context, status=status)
 
 
@@ -184,9 +177,9 @@ async def answer_survey(request: Request) -> Response:
     viewer = await resolve_viewer(request)
     survey_id = request.path_params["id"]
     view = await surveys.get_survey(viewer, survey_id, respondent.guest_key(request))
-    answers = _answers_of(data, view)
+    answers = answers_from_form(surveys.fields_of(view.questions), data)
     try:
-        token = await respondent.answer(request, viewer, survey_id, answers)
+        token = await respondent.answer(request, viewer, survey_id, answers, data)
     except ValidationError as error:
         form = Form({f"a{i}": value for i, value in enumerate(answers)}, error.fields)
         return await survey_page(request, form, status=400)
@@ -207,22 +200,24 @@ async def results_page(request: Request) -> Response:
     return await render(request, "polls/results.html", {"survey": view, "results": found})
 
 
-def _survey_url(request: Request, survey_id: int) -> str:
-    base = site_of(request).base_url(request)
-    return f"{base}/surveys/{survey_id}"
+def _share_card(request: Request, view: surveys.SurveyView, introduction: Post | None = None) -> ShareCard:
+    survey_id = view.survey.id
+    return ShareCard(
+        view.thread.title, absolute_url(request, f"/surveys/{survey_id}"),
+        description=plain_text_excerpt(introduction.html, 120) if introduction else "",
+        qr=f"/surveys/{survey_id}/qr.svg",
+    )  # fmt: skip
 
 
 async def share_page(request: Request) -> Response:
     view = await surveys.get_survey(await resolve_viewer(request), request.path_params["id"])
-    return await render(request, "polls/share.html", {"survey": view, "url": _survey_url(request, view.survey.id)})
+    return await render(request, "polls/share.html", {"survey": view, "share_card": _share_card(request, view)})
 
 
 async def qr_code(request: Request) -> Response:
-    """The survey's address as a QR code (SVG), to print on a flyer or paste into a chat group."""
+    """The survey's address as a QR code (SVG, or PNG for chat apps), to print on a flyer or paste into a chat."""
     view = await surveys.get_survey(await resolve_viewer(request), request.path_params["id"])
-    svg = io.BytesIO()
-    segno.make(_survey_url(request, view.survey.id), error="m").save(svg, kind="svg", scale=6, border=2)
-    return Response(svg.getvalue(), media_type="image/svg+xml", headers={"cache-control": "private, max-age=3600"})
+    return qr_response(_share_card(request, view).url, request.url.path.rpartition(".")[2])
 
 
 routes: list[BaseRoute] = [
@@ -240,4 +235,5 @@ routes: list[BaseRoute] = [
     Route("/surveys/{id:int}/results", results_page, methods=["GET"]),
     Route("/surveys/{id:int}/share", share_page, methods=["GET"]),
     Route("/surveys/{id:int}/qr.svg", qr_code, methods=["GET"]),
+    Route("/surveys/{id:int}/qr.png", qr_code, methods=["GET"]),
 ]

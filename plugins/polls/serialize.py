@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugins import user_ref
+from core.plugins import RATINGS, user_ref
 from plugins.polls.models import QuestionKind
 from plugins.polls.service import PollView
-from plugins.polls.surveys import RATINGS, QuestionResult, SurveyView
+from plugins.polls.surveys import QuestionResult, SurveyView
 
 
 def _time(value: Any) -> str | None:

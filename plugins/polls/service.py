@@ -27,6 +27,7 @@ from core.plugins import (
     ValidationError,
     allowed,
     attached_content,
+    clean_options,
     create_thread,
     now,
     paginate,
@@ -37,22 +38,7 @@ from plugins.polls.models import Ballot, BallotChoice, Poll, PollOption, Results
 
 KIND = "poll"
 VOTE = Action("poll.vote", "vote in a poll, or change one's vote (target: the poll)")
-OPTION_MAX = 200
 VOTERS_SHOWN = 20  # voters listed per option with the poll; the rest page by page (``voters``)
-
-
-def clean_options(options: Sequence[str], limit: int, field: str = "options") -> list[str]:
-    """The options as written, trimmed: 2 to ``limit`` of them, none empty, none twice."""
-    cleaned = [option.strip() for option in options]
-    if not 2 <= len(cleaned) <= limit:
-        raise ValidationError({field: Message("Give 2 to %(n)s options.", n=limit)})
-    if any(not option for option in cleaned):
-        raise ValidationError({field: Message("An option may not be empty.")})
-    if any(len(option) > OPTION_MAX for option in cleaned):
-        raise ValidationError({field: Message("An option has at most %(n)s characters.", n=OPTION_MAX)})
-    if len({option.casefold() for option in cleaned}) != len(cleaned):
-        raise ValidationError({field: Message("Each option may appear only once.")})
-    return cleaned
 
 
 def check_closing(closes_at: datetime | None, field: str = "closes_at") -> datetime | None:

@@ -7,8 +7,6 @@ survey's author and the circle's moderators.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +18,7 @@ from tortoise.functions import Count
 from core.plugins import (
     Action,
     Conflict,
+    Field,
     Forbidden,
     Message,
     Thread,
@@ -31,20 +30,19 @@ from core.plugins import (
     acting,
     allowed,
     attached_content,
+    check_answers,
+    clean_fields,
     create_thread,
     now,
     transaction,
     whole_number,
 )
 from plugins.polls.models import Answer, Question, QuestionKind, Survey, SurveyResponse
-from plugins.polls.service import check_closing, clean_options
+from plugins.polls.service import check_closing
 
 KIND = "survey"
 ANSWER = Action("survey.answer", "answer a survey, as a member or a guest (target: the survey)")
-QUESTION_MAX = 300
-TEXT_ANSWER_MAX = 2000
 TEXT_ANSWERS_SHOWN = 50
-RATINGS = range(1, 6)
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
@@ -99,30 +97,14 @@ class SurveyView:
 
 
 def _clean_questions(drafts: Sequence[QuestionDraft], max_questions: int, max_options: int) -> list[QuestionDraft]:
-    if not 1 <= len(drafts) <= max_questions:
-        raise ValidationError({"questions": Message("Ask 1 to %(n)s questions.", n=max_questions)})
-    cleaned = []
-    for index, draft in enumerate(drafts):
-        name = f"questions.{index}"
-        if draft.kind not in set(QuestionKind):
-            raise ValidationError({f"{name}.kind": Message("One of: single, multiple, text, rating.")})
-        text = draft.text.strip()
-        if not 1 <= len(text) <= QUESTION_MAX:
-            raise ValidationError({f"{name}.text": Message("A question has 1 to %(n)s characters.", n=QUESTION_MAX)})
-        options: list[str] = []
-        if draft.kind in CHOICE_KINDS:
-            options = clean_options(draft.options, max_options, f"{name}.options")
-        elif draft.options:
-            raise ValidationError(
-                {f"{name}.options": Message("Only single and multiple choice questions have options.")}
-            )
-        cleaned.append(QuestionDraft(draft.kind, text, options, draft.required))
-    return cleaned
+    fields = [Field(draft.kind, draft.text, draft.options, draft.required) for draft in drafts]
+    cleaned = clean_fields(fields, max_fields=max_questions, max_options=max_options)
+    return [QuestionDraft(field.kind, field.label, field.options, field.required) for field in cleaned]
 
 
-def outline(questions: Sequence[QuestionDraft]) -> str:
+def outline(questions: Sequence[str]) -> str:
     """The questions as a numbered Markdown list: the opening post of a survey written without one."""
-    return "\n".join(f"{number}. {question.text}" for number, question in enumerate(questions, 1))
+    return "\n".join(f"{number}. {question}" for number, question in enumerate(questions, 1))
 
 
 async def create_survey(
@@ -152,7 +134,7 @@ async def create_survey(
         )
         created.append(survey)
 
-    body = draft.body if draft.body.strip() else outline(questions)
+    body = draft.body if draft.body.strip() else outline([question.text for question in questions])
     await create_thread(viewer, slug, draft.title, body, max_length=max_length, kind=KIND, attach=attach)
     return created[0]
 
@@ -194,38 +176,22 @@ def _by_question(answers: Sequence[Any] | dict[str, Any], count: int) -> list[An
     return [*answers, *[None] * (count - len(answers))]
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _answer_rows(question: Question, value: Any) -> list[Answer]:
-    """The rows one answer is stored as; ValidationError (naming the question) when it does not fit."""
-    name = f"answers.{question.position}"
-    empty = value is None or value == [] or (isinstance(value, str) and not value.strip())
-    if empty:
-        if question.required:
-            raise ValidationError({name: Message("Please answer this question.")})
+    """The rows a checked answer is stored as: one per chosen option, a rating, or the text as cleaned."""
+    if value is None:
         return []
-    kind, options = question.kind, range(len(question.options))
-    if kind == QuestionKind.SINGLE:
-        if not _is_int(value) or value not in options:
-            raise ValidationError({name: Message("Choose one of the options.")})
+    if question.kind == QuestionKind.SINGLE:
         return [Answer(question_id=question.id, choice=value)]
-    if kind == QuestionKind.MULTIPLE:
-        if not isinstance(value, list) or not all(_is_int(item) and item in options for item in value):
-            raise ValidationError({name: Message("Choose among the options.")})
-        if len(set(value)) != len(value):
-            raise ValidationError({name: Message("Choose each option only once.")})
-        return [Answer(question_id=question.id, choice=item) for item in sorted(value)]
-    if kind == QuestionKind.RATING:
-        if not _is_int(value) or value not in RATINGS:
-            raise ValidationError({name: Message("Give a rating from 1 to 5.")})
+    if question.kind == QuestionKind.MULTIPLE:
+        return [Answer(question_id=question.id, choice=item) for item in value]
+    if question.kind == QuestionKind.RATING:
         return [Answer(question_id=question.id, rating=value)]
-    if not isinstance(value, str):
-        raise ValidationError({name: Message("Write the answer as text.")})
-    if len(value) > TEXT_ANSWER_MAX:
-        raise ValidationError({name: Message("An answer has at most %(n)s characters.", n=TEXT_ANSWER_MAX)})
-    return [Answer(question_id=question.id, text=value.strip())]
+    return [Answer(question_id=question.id, text=value)]
+
+
+def fields_of(questions: Sequence[Question]) -> list[Field]:
+    """A survey's questions as the shared forms ask them."""
+    return [Field(question.kind, question.text, question.options, question.required) for question in questions]
 
 
 async def respond(
@@ -246,9 +212,9 @@ async def respond(
         raise Unauthorized(Message("Sign in to answer this survey."))
     if not await allowed(ANSWER, user, view.survey):
         raise Forbidden(Message("You may not answer this survey."), code="refused")
-    rows = []
-    for question, value in zip(view.questions, _by_question(answers, len(view.questions)), strict=True):
-        rows.extend(_answer_rows(question, value))
+    checked = check_answers(fields_of(view.questions), _by_question(answers, len(view.questions)))
+    rows = [row for question, value in zip(view.questions, checked, strict=True)
+            for row in _answer_rows(question, value)]  # fmt: skip
     try:
         async with transaction():
             response = await SurveyResponse.create(
@@ -331,21 +297,15 @@ async def results(viewer: User | None, survey_id: int) -> tuple[SurveyView, list
     return view, found
 
 
-def _safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: never a formula (``=``, ``+``, ``-``, ``@``, tab or return first)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-async def export_csv(viewer: User | None, survey_id: int) -> str:
-    """Every response, one row each: when, who (a member's name, or "guest"), then one column per question."""
+async def export_rows(viewer: User | None, survey_id: int) -> tuple[list[str], list[list[Any]]]:
+    """Every response, one row each: when, who (a member's name, or "guest"), then one column per question; and
+    the header above them."""
     view = await _managed(viewer, survey_id)
     responses = await SurveyResponse.filter(survey_id=survey_id).select_related("user").order_by("id")
     answers: dict[int, dict[int, list[Answer]]] = {}
     for answer in await Answer.filter(response__survey_id=survey_id).order_by("id"):
         answers.setdefault(answer.response_id, {}).setdefault(answer.question_id, []).append(answer)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["response", "submitted_at", "respondent", *(_safe_cell(q.text) for q in view.questions)])
+    table: list[list[Any]] = []
     for response in responses:
         given = answers.get(response.id, {})
         cells = []
@@ -358,5 +318,5 @@ async def export_csv(viewer: User | None, survey_id: int) -> str:
             else:
                 cells.append(rows[0].text or "" if rows else "")
         who = response.user.username if response.user else "guest"
-        writer.writerow([response.id, response.submitted_at.isoformat(), who, *(_safe_cell(cell) for cell in cells)])
-    return out.getvalue()
+        table.append([response.id, response.submitted_at.isoformat(), who, *cells])
+    return ["response", "submitted_at", "respondent", *(question.text for question in view.questions)], table
