@@ -161,7 +161,9 @@ async def survey_page(request: Request, form: Form | None = None, status: int = 
     viewer = await resolve_viewer(request)
     view = await surveys.get_survey(viewer, request.path_params["id"], respondent.guest_key(request))
     introduction = await Post.get_or_none(id=view.thread.first_post_id, deleted_at__isnull=True)
-    if introduction is not None and introduction.body == surveys.outline([question.text for question in view.questions]):
+    if introduction is not None and introduction.body == surveys.outline(
+        [question.text for question in view.questions]
+    ):
         introduction = None  # written without one: the opening post only lists the questions below
     context = {
         "survey": view, "form": form or Form(), "thanks": request.query_params.get("done") == "1",
