@@ -36,11 +36,12 @@ class QuanziError(Exception):
     status = 500
     code = "error"
 
-    def __init__(self, message: str = "", *, code: str | None = None) -> None:
+    def __init__(self, message: str = "", *, code: str | None = None, details: dict[str, Any] | None = None) -> None:
         super().__init__(message or self.__class__.__name__)
         self.message = message or self.default_message
         if code:
             self.code = code
+        self.details = details or {}  # shown with the error in the API (``error.details``): what the client needs next
 
     default_message = Message("Something went wrong.")
 

@@ -16,6 +16,7 @@ from core.accounts import names, passwords
 from core.accounts.models import ApiToken, Role, User
 from core.accounts.passwords import Passwords
 from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
+from core.pluginhost.running import emit
 from core.times import now
 
 EMAIL_MAX = User._meta.fields_map["email"].max_length  # type: ignore[attr-defined]
@@ -40,8 +41,10 @@ async def _uniqueness_errors(username: str, email: str) -> dict[str, str]:
     return errors
 
 
-async def register(hasher: Passwords, *, username: str, email: str, password: str, role: Role = Role.MEMBER) -> User:
-    """Create an account; every field error is reported at once."""
+async def register(hasher: Passwords, *, username: str, email: str, password: str, role: Role = Role.MEMBER,
+                   announce: bool = True) -> User:  # fmt: skip
+    """Create an account; every field error is reported at once. The plugins hear of it (``member_registered``)
+    unless the caller's transaction is still open (``announce=False``: the caller tells them after it commits)."""
     username = names.normalize(username)
     email = normalize_email(email)
     errors: dict[str, str] = {}
@@ -57,7 +60,7 @@ async def register(hasher: Passwords, *, username: str, email: str, password: st
         raise ValidationError(errors)
     password_hash = await hasher.hash(password)
     try:
-        return await User.create(
+        user = await User.create(
             username=username,
             username_key=names.username_key(username),
             skeleton=names.skeleton(username),
@@ -69,6 +72,9 @@ async def register(hasher: Passwords, *, username: str, email: str, password: st
         # Another registration won the race between the checks and the insert.
         errors = await _uniqueness_errors(username, email)
         raise ValidationError(errors or {"username": Message("This username is taken.")}) from None
+    if announce:
+        await emit("member_registered", user=user)
+    return user
 
 
 async def find_by_login(login: str) -> User | None:

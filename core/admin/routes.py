@@ -193,14 +193,19 @@ async def templates(request: Request) -> Response:
 
 
 async def apply_template(request: Request) -> Response:
+    """Apply a template without questions to any circle; one that asks something is applied from the circle's own
+    templates page (where the admin, as every owner, answers it)."""
     data = await read_form(request)
-    await admin_only(request)
-    title = str(data.get("title", "")).strip() or None
+    admin = await admin_only(request)
+    name, slug = request.path_params["name"], str(data.get("circle", ""))
     try:
-        await apply_scenario(site_of(request).plugins, request.path_params["name"], str(data.get("circle", "")), title)
+        await apply_scenario(site_of(request).plugins, name, slug, str(data.get("title", "")),
+                             again=bool(data.get("again")), actor=admin)  # fmt: skip
+    except ValidationError:
+        return RedirectResponse(f"/c/{slug}/templates#template-{name}", status_code=303)
     except QuanziError as error:
         return await _templates_page(request, Form(errors={"form": error.message}), status=error.status)
-    return RedirectResponse(f"/c/{data.get('circle')}", status_code=303)
+    return RedirectResponse(f"/c/{slug}/templates?applied={name}#template-{name}", status_code=303)
 
 
 routes: list[BaseRoute] = [

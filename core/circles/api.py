@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, Literal
 
 from core.accounts import service as accounts
 from core.circles import limits, service
-from core.circles.models import MemberRole
+from core.circles.models import MemberRole, TemplateUse
+from core.circles.scenarios import apply_scenario, missing_plugins, scenarios, uses
 from core.circles.serialize import circle_json, membership_json
+from core.contract.kinds import Scenario
+from core.errors import Forbidden, Message
 from core.pagination import parse_limit
+from core.pluginhost.host import PluginHost
 from core.web.jsonapi import ApiCall, ApiRouter, Body
 
 router = ApiRouter("circles")
@@ -109,3 +114,39 @@ async def put_member(call: ApiCall[MemberChange]) -> dict[str, Any]:
 async def delete_member(call: ApiCall[None]) -> None:
     member = await accounts.get_user(call.params["username"])
     await service.remove_member(call.viewer, call.params["slug"], member)
+
+
+class TemplateApplication(Body):
+    title: str | None = None
+    answers: dict[str, Any] = {}
+    again: bool = False
+
+
+def _template_json(host: PluginHost, scenario: Scenario, used: list[TemplateUse]) -> dict[str, Any]:
+    return {
+        "name": scenario.name, "title": scenario.title, "description": scenario.description,
+        "requires": list(scenario.requires), "missing_plugins": missing_plugins(host, scenario),
+        "questions": [question.as_json() for question in scenario.questions],
+        "applied": [{"applied_at": use.applied_at.isoformat(), "created": use.created} for use in used],
+    }  # fmt: skip
+
+
+@router.route("GET", "/circles/{slug}/templates", "The scenario templates, and those applied here (owners)", auth=True)
+async def list_templates(call: ApiCall[None]) -> dict[str, Any]:
+    access = await service.access_by_slug(call.viewer, call.params["slug"])
+    if not access.is_owner:
+        raise Forbidden(Message("Only the circle's owners apply templates to it."))
+    host = call.site.plugins
+    used = await uses(access.circle)
+    return {"items": [_template_json(host, scenario, used.get(name, [])) for name, scenario in scenarios(host).items()]}
+
+
+@router.route(
+    "POST", "/circles/{slug}/templates/{name}", "Apply a scenario template to the circle (owners)",
+    body=TemplateApplication, status=201, auth=True,
+)  # fmt: skip
+async def apply_template(call: ApiCall[TemplateApplication]) -> dict[str, Any]:
+    body = call.body
+    applied = await apply_scenario(call.site.plugins, call.params["name"], call.params["slug"], body.title,
+                                   answers=body.answers, again=body.again, actor=call.viewer)  # fmt: skip
+    return {"template": applied.scenario.name, "created": [asdict(item) for item in applied.created]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from core.circles import api, routes
+from core.circles import api, routes, template_pages
 from core.contract import hookimpl
 from core.web.jsonapi import ApiRouter
 
@@ -16,4 +16,4 @@ def register_api_routes() -> list[ApiRouter]:
 
 @hookimpl
 def register_routes() -> list[BaseRoute]:
-    return routes.routes
+    return [*routes.routes, *template_pages.routes]

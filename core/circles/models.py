@@ -75,3 +75,25 @@ class Membership(Model):
         unique_together = (("circle", "user"),)
         # a member's circles; a circle's members by status in the order they came (its page, the members list)
         indexes = (("user_id", "status"), ("circle_id", "status", "id"))
+
+
+class TemplateUse(Model):
+    """A scenario template applied to a circle: when, by whom, and what it made (``[{kind, title, url}]``), so
+    that applying it again is a choice and not an accident."""
+
+    id = fields.IntField(primary_key=True)
+    circle: fields.ForeignKeyRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name=False, on_delete=fields.CASCADE
+    )
+    template = fields.CharField(max_length=64)
+    created: fields.JSONField[list[dict[str, str]]] = fields.JSONField(default=list)
+    applied_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    applied_at = fields.DatetimeField(auto_now_add=True)
+    if TYPE_CHECKING:
+        circle_id: int
+
+    class Meta:
+        table = "template_uses"
+        indexes = (("circle_id", "template"),)

@@ -1,13 +1,22 @@
-"""Applying scenario templates to circles."""
+"""Applying scenario templates to circles: by the circle's owners (the API, its page), site administrators (the
+admin area) and the CLI. Each use is recorded with what it made, so that applying a template a second time is a
+choice (``again``) and not an accident."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from typing import Any
+
 from core.accounts.models import User
-from core.circles.models import Circle, MemberRole, Membership, MemberStatus
-from core.contract.kinds import Scenario, ScenarioContext
+from core.circles.models import Circle, MemberRole, Membership, MemberStatus, TemplateUse
+from core.circles.service import access_by_slug
+from core.contract.kinds import Created, Scenario, ScenarioContext
 from core.db import transaction
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
+from core.forms.fields import check_answers
 from core.pluginhost.host import PluginHost
+
+TITLE_MAX = 200
 
 
 def scenarios(host: PluginHost) -> dict[str, Scenario]:
@@ -19,25 +28,87 @@ def scenarios(host: PluginHost) -> dict[str, Scenario]:
     return found
 
 
-async def apply_scenario(host: PluginHost, name: str, slug: str, title: str | None = None) -> Scenario:
-    """Set the circle ``slug`` up with the scenario ``name``, all in one transaction: on any error, nothing changes."""
-    scenario = scenarios(host).get(name)
-    if scenario is None:
-        raise NotFound(f"No scenario template is named {name!r}.")
-    missing = [plugin for plugin in scenario.requires if plugin not in host.enabled]
-    if missing:
-        raise Conflict(
-            f"The {name!r} template needs these plugins enabled first: {', '.join(missing)}.", code="plugins_missing"
-        )
-    circle = await Circle.get_or_none(slug=slug)
-    if circle is None:
-        raise NotFound(f"No circle has the address {slug!r}.")
-    owner_membership = (
+@dataclass(frozen=True)
+class Applied:
+    scenario: Scenario
+    created: list[Created]
+
+
+def missing_plugins(host: PluginHost, scenario: Scenario) -> list[str]:
+    return [plugin for plugin in scenario.requires if plugin not in host.enabled]
+
+
+async def uses(circle: Circle) -> dict[str, list[TemplateUse]]:
+    """The templates applied to ``circle``, each with its uses, the latest first."""
+    found: dict[str, list[TemplateUse]] = {}
+    for use in await TemplateUse.filter(circle_id=circle.id).order_by("-id"):
+        found.setdefault(use.template, []).append(use)
+    return found
+
+
+async def _circle_owner(circle: Circle) -> User:
+    membership = (
         await Membership.filter(circle=circle, role=MemberRole.OWNER, status=MemberStatus.ACTIVE).order_by("id").first()
     )
-    owner = await User.get(id=owner_membership.user_id) if owner_membership else None
-    if owner is None:
-        raise Conflict("This circle has no owner to author the template's content.")
+    if membership is None:
+        raise Conflict(Message("This circle has no owner to author the template's content."))
+    return await User.get(id=membership.user_id)
+
+
+def _answers(scenario: Scenario, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers to the template's questions, checked (errors name ``answers.NAME``)."""
+    questions = scenario.questions
+    unknown = set(answers) - {question.name for question in questions}
+    if unknown:
+        raise ValidationError({f"answers.{name}": Message("The template asks no such question.") for name in unknown})
+    try:
+        cleaned = check_answers(questions, [answers.get(question.name) for question in questions])
+    except ValidationError as error:
+        names = {f"answers.{index}": f"answers.{question.name}" for index, question in enumerate(questions)}
+        raise ValidationError({names.get(key, key): message for key, message in error.fields.items()}) from None
+    return {question.name: value for question, value in zip(questions, cleaned, strict=True)}
+
+
+async def apply_scenario(host: PluginHost, name: str, slug: str, title: str | None = None, *,
+                         answers: dict[str, Any] | None = None, again: bool = False,
+                         actor: User | None = None) -> Applied:  # fmt: skip
+    """Set the circle ``slug`` up with the scenario ``name``, all in one transaction: on any error, nothing changes.
+    With an ``actor`` (the API, the pages), only the circle's owners and site administrators may; without one (the
+    CLI), the site's operator does. A template applied before is refused (Conflict ``already_applied``, with what
+    it made) unless ``again``."""
+    scenario = scenarios(host).get(name)
+    if scenario is None:
+        raise NotFound(Message("No scenario template is named %(name)s.", name=name), code="no_such_template")
+    missing = missing_plugins(host, scenario)
+    if missing:
+        raise Conflict(
+            Message("This template needs these plugins enabled first: %(plugins)s.", plugins=", ".join(missing)),
+            code="plugins_missing",
+        )
+    if actor is not None:
+        access = await access_by_slug(actor, slug)
+        if not access.is_owner:
+            raise Forbidden(Message("Only the circle's owners apply templates to it."))
+        circle = access.circle
+    else:
+        found = await Circle.get_or_none(slug=slug)
+        if found is None:
+            raise NotFound(Message("No circle has the address %(slug)s.", slug=slug))
+        circle = found
+    title = (title or "").strip() or None
+    if title is not None and len(title) > TITLE_MAX:
+        raise ValidationError({"title": Message("At most %(n)s characters.", n=TITLE_MAX)})
+    cleaned = _answers(scenario, answers or {})
+    owner = await _circle_owner(circle)
     async with transaction():
-        await scenario.apply(ScenarioContext(circle=circle, owner=owner, title=title))
-    return scenario
+        before = await TemplateUse.filter(circle_id=circle.id, template=name).order_by("-id").first()
+        if before is not None and not again:
+            raise Conflict(
+                Message("This template was applied to this circle before; apply it again to make a second set."),
+                code="already_applied",
+                details={"created": before.created, "applied_at": before.applied_at.isoformat()},
+            )
+        created = await scenario.apply(ScenarioContext(circle=circle, owner=owner, title=title, answers=cleaned)) or []
+        await TemplateUse.create(circle=circle, template=name, created=[asdict(item) for item in created],
+                                 applied_by=actor)  # fmt: skip
+    return Applied(scenario, created)

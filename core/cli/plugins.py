@@ -10,11 +10,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from core.circles.scenarios import apply_scenario, scenarios
+from core.circles.scenarios import Applied, apply_scenario, scenarios
 from core.cli import scaffold
 from core.config import Config
 from core.db import database, run_migrations
-from core.errors import ConfigError, QuanziError
+from core.errors import ConfigError, QuanziError, ValidationError
 from core.pluginhost import settings_file
 from core.pluginhost.enabling import disable_plugin, enable_plugin
 from core.pluginhost.host import PluginHost, discover
@@ -62,26 +62,34 @@ def _host(host: PluginHost | None) -> PluginHost:
 
 
 def template_list(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
-    table = Table("template", "title", "needs", "description")
+    table = Table("template", "title", "needs", "questions (--answer NAME=...)", "description")
     for scenario in scenarios(_host(host)).values():
-        table.add_row(scenario.name, scenario.title, ", ".join(scenario.requires) or "-", scenario.description)
+        questions = ", ".join(question.name for question in scenario.questions) or "-"
+        table.add_row(scenario.name, scenario.title, ", ".join(scenario.requires) or "-", questions,
+                      scenario.description)  # fmt: skip
     console.print(table)
     return 0
 
 
-async def _apply(config: Config, host: PluginHost, args: argparse.Namespace) -> None:
+async def _apply(config: Config, host: PluginHost, args: argparse.Namespace) -> Applied:
+    answers = dict(answer.partition("=")[::2] for answer in args.answer)
     async with database(config, host.models_apps()):
-        await apply_scenario(host, args.name, args.circle, args.title)
+        return await apply_scenario(host, args.name, args.circle, args.title, answers=answers, again=args.again)
 
 
 def template_apply(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     host = _host(host)
     asyncio.run(run_migrations(config, host.models_apps()))
     try:
-        asyncio.run(_apply(config, host, args))
+        applied = asyncio.run(_apply(config, host, args))
+    except ValidationError as error:
+        raise ConfigError("; ".join(f"{name}: {message}" for name, message in error.fields.items())) from None
     except QuanziError as error:
-        raise ConfigError(error.message) from None
-    print(f"Applied the {args.name!r} template to the circle {args.circle!r}.")
+        hint = " (add --again to make a second set)" if error.code == "already_applied" else ""
+        raise ConfigError(error.message + hint) from None
+    print(f"Applied the {args.name!r} template to the circle {args.circle!r}:")
+    for item in applied.created:
+        print(f"  {item.kind}: {item.title}  {config.link_base}{item.url}")
     return 0
 
 
@@ -105,4 +113,12 @@ def add_commands(commands: argparse._SubParsersAction[Any]) -> None:
     apply.add_argument("name", metavar="NAME")
     apply.add_argument("--circle", required=True, metavar="SLUG")
     apply.add_argument("--title", default=None)
+    apply.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an answer to one of the template's questions (template list shows them)",
+    )
+    apply.add_argument("--again", action="store_true", help="apply a template this circle already has once more")
     apply.set_defaults(run=template_apply)

@@ -179,6 +179,11 @@ def post_deleted(post: Post, user: User) -> None:
 
 
 @hookspec
+def member_registered(user: User) -> None:
+    """A new account was made (signing up, the site's setup, ``createadmin``)."""
+
+
+@hookspec
 def member_joined(circle: Circle, user: User) -> None:
     """``user`` became an active member of ``circle``."""
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from core.accounts.models import User
     from core.circles.models import Circle
+    from core.forms.fields import Field
 
 
 class Slot(StrEnum):
@@ -100,23 +101,37 @@ class SearchSource:
 
 @dataclass(frozen=True)
 class ScenarioContext:
-    """What a scenario template works on: the circle, its owner (who authors what the scenario writes), and an
-    optional title given by the person applying it."""
+    """What a scenario template works on: the circle, its owner (who authors what the scenario writes), an optional
+    title given by the person applying it, and the answers to the template's own questions (by ``Field.name``,
+    checked and cleaned)."""
 
     circle: Circle
     owner: User
     title: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Created:
+    """Something a scenario template made, as the person who applied it is shown it: its kind (``thread``,
+    ``survey``, ``event`` ...), its title and its address (a path on the site)."""
+
+    kind: str
+    title: str
+    url: str
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A scenario template: ``apply`` sets a circle up, inside one transaction."""
+    """A scenario template: ``apply`` sets a circle up, inside one transaction, and answers with what it made.
+    ``questions`` (shared form fields with a ``name``) are asked before it is applied."""
 
     name: str
     title: str
     description: str
-    apply: Callable[[ScenarioContext], Awaitable[None]]
+    apply: Callable[[ScenarioContext], Awaitable[list[Created] | None]]
     requires: tuple[str, ...] = ()
+    questions: tuple[Field, ...] = ()
 
 
 @dataclass(frozen=True)

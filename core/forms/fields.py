@@ -53,13 +53,15 @@ class Field:
     label: str
     options: list[str] = field(default_factory=list)
     required: bool = False
+    name: str = ""  # where the code names it (a scenario's ``title``, a registration's ``phone``)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Field:
-        return cls(data["kind"], data["label"], list(data.get("options", [])), bool(data.get("required")))
+        return cls(data["kind"], data["label"], list(data.get("options", [])), bool(data.get("required")),
+                   str(data.get("name", "")))  # fmt: skip
 
 
 def clean_options(options: Sequence[str], limit: int, name: str = "options") -> list[str]:
@@ -94,7 +96,7 @@ def clean_fields(drafts: Sequence[Field], *, max_fields: int, max_options: int, 
             options = clean_options(draft.options, max_options, f"{at}.options")
         elif draft.options:
             raise ValidationError({f"{at}.options": Message("Only single and multiple choice questions have options.")})
-        cleaned.append(Field(draft.kind, label, options, draft.required))
+        cleaned.append(Field(draft.kind, label, options, draft.required, draft.name))
     return cleaned
 
 
@@ -185,9 +187,12 @@ def check_answers(questions: Sequence[Field], values: Sequence[Any], name: str =
     return cleaned
 
 
-def answers_from_form(questions: Sequence[Field], data: FormData, prefix: str = "a") -> list[Any]:
-    """The fields ``a0``, ``a1``, ... of an HTML form as ``check_answers`` takes them (numbers where a question
-    wants an option or a rating; what is not a number stays as written, to be refused with its reason)."""
+def answers_from_form(
+    questions: Sequence[Field], data: FormData, prefix: str = "a", *, named: bool = False
+) -> list[Any]:
+    """The fields ``a0``, ``a1``, ... of an HTML form (or ``a.NAME`` by each field's name, ``named``) as
+    ``check_answers`` takes them (numbers where a question wants an option or a rating; what is not a number stays
+    as written, to be refused with its reason)."""
 
     def number(value: str) -> int | str:
         found = whole_number(value)
@@ -195,7 +200,7 @@ def answers_from_form(questions: Sequence[Field], data: FormData, prefix: str = 
 
     answers: list[Any] = []
     for index, question in enumerate(questions):
-        name = f"{prefix}{index}"
+        name = f"{prefix}.{question.name}" if named else f"{prefix}{index}"
         if question.kind == FieldKind.MULTIPLE:
             answers.append([number(str(value)) for value in data.getlist(name)])
         elif question.kind in (FieldKind.SINGLE, FieldKind.RATING):

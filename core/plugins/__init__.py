@@ -32,6 +32,7 @@ from core.circles.service import access_by_slug
 from core.contract import hookimpl
 from core.contract.kinds import (
     ContentKind,
+    Created,
     JobContext,
     JobKind,
     ModelsApp,
@@ -87,6 +88,7 @@ __all__ = [
     "CircleAccess",
     "Conflict",
     "ContentKind",
+    "Created",
     "Field",
     "FieldKind",
     "Forbidden",

@@ -12,6 +12,7 @@ from core.accounts.passwords import Passwords
 from core.config import LOCALES, ROOT
 from core.db import transaction
 from core.errors import Forbidden, Message, NotFound, ValidationError
+from core.pluginhost.running import emit
 from core.site.models import Setting
 from core.times import available_timezones
 
@@ -42,7 +43,10 @@ async def complete_setup(hasher: Passwords, token: str, *, username: str, email:
     async with transaction():
         if not token or not await Setting.filter(key=SETUP_TOKEN, value=_digest(token)).delete():
             raise NotFound(Message("This setup link is not valid (any more)."), code="invalid_setup_token")
-        return await accounts.register(hasher, username=username, email=email, password=password, role=Role.ADMIN)
+        user = await accounts.register(hasher, username=username, email=email, password=password, role=Role.ADMIN,
+                                       announce=False)  # fmt: skip
+    await emit("member_registered", user=user)
+    return user
 
 
 SITE_DEFAULTS = {

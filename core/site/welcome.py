@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.contract.kinds import Scenario, ScenarioContext
+from core.contract.kinds import Created, Scenario, ScenarioContext
 from core.threads import service as threads
 
 WELCOME_BODY = """欢迎来到 **{name}**！先做个自我介绍吧：你是谁，为什么加入这个圈子？
@@ -14,7 +14,7 @@ RULES_BODY = """1. 友善待人，对事不对人。Be kind; argue with ideas, n
 3. 有问题请联系圈主。Questions? Ask the circle's owners."""
 
 
-async def _apply(context: ScenarioContext) -> None:
+async def _apply(context: ScenarioContext) -> list[Created]:
     owner, circle = context.owner, context.circle
     rules = await threads.create_thread(owner, circle.slug, "圈子规则 · House rules", RULES_BODY, max_length=32_000)
     title = context.title or f"欢迎 · Welcome to {circle.name}"
@@ -23,6 +23,7 @@ async def _apply(context: ScenarioContext) -> None:
     )
     for thread in (rules, welcome):
         await threads.update_thread(owner, thread.id, {"pinned": True})
+    return [Created("thread", thread.title, f"/t/{thread.id}") for thread in (welcome, rules)]
 
 
 SCENARIO = Scenario(

@@ -50,6 +50,8 @@ async def quanzi_error(request: Request, exc: Exception) -> Response:
         extra["fields"] = exc.fields
     if isinstance(exc, TooManyRequests):
         extra["retry_after"] = exc.retry_after
+    if exc.details:
+        extra["details"] = exc.details
     return await _error(request, exc.status, exc.code, exc.message, **extra)
 
 

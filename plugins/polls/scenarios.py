@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.plugins import Scenario, ScenarioContext, Visibility
+from core.plugins import Created, Scenario, ScenarioContext, Visibility
 from plugins.polls import surveys
 
 INTRO = """感谢光临！花一分钟告诉我们你的感受，我们会认真阅读每一条意见。
@@ -26,16 +26,20 @@ QUESTIONS = [
 ]
 
 
-async def _apply(context: ScenarioContext) -> None:
+async def _apply(context: ScenarioContext) -> list[Created]:
     draft = surveys.SurveyDraft(
         title=context.title or "客户满意度调查 · Customer survey",
         body=INTRO,
         questions=QUESTIONS,
         public=context.circle.visibility == Visibility.PUBLIC,  # in a public circle, guests answer from the link
     )
-    await surveys.create_survey(
+    survey = await surveys.create_survey(
         context.owner, context.circle.slug, draft, max_length=32_000, max_options=20, max_questions=30
     )
+    return [
+        Created("survey", draft.title, f"/surveys/{survey.id}"),
+        Created("share", draft.title, f"/surveys/{survey.id}/share"),
+    ]
 
 
 SCENARIO = Scenario(

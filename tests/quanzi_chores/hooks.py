@@ -1,4 +1,4 @@
-"""Chores, plugged in: three job kinds and an endpoint that enqueues them."""
+"""Chores, plugged in: job kinds and an endpoint that enqueues them, and a scenario template that asks questions."""
 
 from __future__ import annotations
 
@@ -12,9 +12,15 @@ from core.plugins import (
     ApiCall,
     ApiRouter,
     Body,
+    Created,
+    Field,
     JobContext,
     JobKind,
+    Scenario,
+    ScenarioContext,
+    User,
     ValidationError,
+    create_thread,
     enqueue_job,
     hookimpl,
     now,
@@ -78,3 +84,33 @@ def register_job_kinds() -> list[JobKind]:
 @hookimpl
 def register_api_routes() -> list[ApiRouter]:
     return [router]
+
+
+TEAMS = ["Kitchen 厨房", "Garden 花园"]
+
+
+async def chore_day(context: ScenarioContext) -> list[Created]:
+    team = TEAMS[context.answers.get("team") or 0]
+    title = context.title or f"Chores on {context.answers['day']} · {team}"
+    thread = await create_thread(context.owner, context.circle.slug, title, "Who helps?", max_length=1000)
+    return [Created("thread", title, f"/t/{thread.id}")]
+
+
+@hookimpl
+def register_scenarios() -> list[Scenario]:
+    questions = (Field("date", "Chore day", required=True, name="day"), Field("single", "Team", TEAMS, name="team"))
+    return [Scenario("chore_day", "Chore day", "A thread for a day of chores", chore_day, questions=questions)]
+
+
+DATA_DIR: list[Path] = []  # the site's, known from its start
+
+
+@hookimpl
+def startup(app: Any) -> None:
+    DATA_DIR[:] = [Path(app.state.site.config.data_dir)]
+
+
+@hookimpl
+def member_registered(user: User) -> None:
+    with open(DATA_DIR[0] / "members.log", "a") as log:
+        log.write(f"registered {user.username}\n")
