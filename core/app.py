@@ -67,6 +67,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
         for endpoint in router.endpoints
     ]
     templates = Templates([folder for _, folders in host.call_startup("register_template_dirs") for folder in folders])
+    templates.env.globals["mail_enabled"] = config.smtp is not None
     host.call_startup("prepare_jinja_env", env=templates.env)
     plugin_locales = [host.installed[name].folder / "locale" for name in host.enabled]
     kinds = {kind.name: kind for _, offered in host.call_startup("register_content_kinds") for kind in offered}

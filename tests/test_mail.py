@@ -12,7 +12,7 @@ from pages import browser, csrf_of
 
 from core.accounts import reset
 from core.jobs.models import Job
-from core.testing import another_browser
+from core.testing import PASSWORD, another_browser
 from core.testing.mail import html_of, text_of
 
 BASE = "http://club.example"
@@ -44,7 +44,7 @@ def test_a_password_reset_end_to_end_in_the_site_language(site, mailbox):
     assert site.post("/api/v1/auth/password-reset", json={"email": "nobody@example.com"}).status_code == 202
     response = site.post("/api/v1/auth/password-reset", json={"email": alice.email.upper()})
     assert response.status_code == 202 and response.json() == {}
-    (mail,) = mailbox.wait(1)
+    (mail,) = mailbox.wait(1, "password_reset")
     assert mail["To"] == alice.email and "重设" in mail["Subject"] or "新密码" in mail["Subject"]
     assert "alice" in text_of(mail) and "一小时" in text_of(mail) and f"{BASE}/reset?token=" in html_of(mail)
     assert "testserver" not in mail.as_string()  # links come from QUANZI_BASE_URL, never the request's host
@@ -60,7 +60,7 @@ def test_a_password_reset_end_to_end_in_the_site_language(site, mailbox):
     login = {"login": "alice", "password": "a brand new secret"}
     assert site.post("/api/v1/auth/token", json=login).status_code == 201
     drained(site)
-    assert len(mailbox.messages) == 1  # nothing for the unknown address
+    assert len(mailbox.of("password_reset")) == 1  # nothing for the unknown address
 
 
 def test_the_reset_pages_in_english_and_a_bad_or_expired_link(site, mailbox, monkeypatch):
@@ -76,7 +76,7 @@ def test_the_reset_pages_in_english_and_a_bad_or_expired_link(site, mailbox, mon
     )
     assert answer.status_code == unknown.status_code == 200
     assert answer.text.replace(alice.email, "x@example.com") == unknown.text  # the same answer either way
-    (mail,) = mailbox.wait(1)
+    (mail,) = mailbox.wait(1, "password_reset")
     assert mail["Subject"] == "Set a new password for Quanzi 圈子"
     assert "within an hour" in text_of(mail) and "List-Unsubscribe" not in mail  # a reset is not a newsletter
     token = reset_link(mail)
@@ -106,13 +106,14 @@ def test_the_reset_pages_in_english_and_a_bad_or_expired_link(site, mailbox, mon
 
 def test_a_refusing_smtp_server_loses_nothing_and_sends_nothing_twice(site, mailbox):
     members = [register(site, name) for name in ("ann", "ben", "cat")]
+    drained(site)  # their welcome mails are out
     mailbox.refuse(4)
     for member in members:
         site.post("/api/v1/auth/password-reset", json={"email": member.email})
-    mails = mailbox.wait(3)
+    mails = mailbox.wait(3, "password_reset")
     drained(site)
     assert mailbox.refusals == 4
-    assert sorted(mail["To"] for mail in mailbox.messages) == sorted(member.email for member in members)
+    assert sorted(mail["To"] for mail in mailbox.of("password_reset")) == sorted(member.email for member in members)
     assert len({mail["Message-ID"] for mail in mails}) == 3
 
 
@@ -121,8 +122,8 @@ def test_a_mention_is_mailed_in_the_members_language_until_they_unsubscribe(site
     site.patch("/api/v1/me", json={"locale": "en"}, headers=bob.auth)
     make_circle(site, alice, "club")
     make_thread(site, alice, "club", "Saturday walk", "Are you coming, @bob and @carol?\n\nBring **water**.")
-    mailbox.wait(2)
-    (to_bob,), (to_carol,) = mailbox.to(bob.email), mailbox.to(carol.email)
+    mailbox.wait(2, "notification")
+    (to_bob,), (to_carol,) = mailbox.to(bob.email, "notification"), mailbox.to(carol.email, "notification")
     assert to_bob["Subject"] == "alice mentioned you in “Saturday walk”"
     assert "Bring water." in text_of(to_bob) and f"{BASE}/p/" in text_of(to_bob)
     assert to_carol["Subject"] == "alice 在“Saturday walk”中提到了你"
@@ -138,9 +139,9 @@ def test_a_mention_is_mailed_in_the_members_language_until_they_unsubscribe(site
     assert guest.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200  # no cookie, no CSRF token
 
     make_thread(site, alice, "club", "Sunday", "@bob @carol again")
-    mailbox.wait(3)
+    mailbox.wait(3, "notification")
     drained(site)
-    assert len(mailbox.to(bob.email)) == 1 and len(mailbox.to(carol.email)) == 2
+    assert len(mailbox.to(bob.email, "notification")) == 1 and len(mailbox.to(carol.email, "notification")) == 2
     kinds = [item["kind"] for item in site.get("/api/v1/notifications", headers=bob.auth).json()["items"]]
     assert kinds == ["mention", "mention"]  # still told in the app
 
@@ -158,9 +159,9 @@ def test_the_settings_choose_mail_app_or_nothing_per_kind(site, mailbox):
                            headers={"X-CSRF-Token": csrf}).json()  # fmt: skip
     site.post(f"/api/v1/threads/{bob_thread['id']}/posts", json={"body": "an answer"}, headers=alice.auth)
     make_thread(site, alice, "club", "Control", "@carol")
-    mailbox.wait(1)
+    mailbox.wait(1, "notification")
     drained(site)
-    assert [mail["To"] for mail in mailbox.messages] == [carol.email]
+    assert [mail["To"] for mail in mailbox.of("notification")] == [carol.email]
     items = site.get("/api/v1/notifications").json()["items"]
     assert [item["kind"] for item in items] == ["reply"]  # the mention was off; the reply is in the app only
 
@@ -171,15 +172,16 @@ def test_no_mail_carries_a_private_circle_to_someone_who_left_it(site, mailbox):
     for member in (bob, carol):
         site.put(f"/api/v1/circles/secret/members/{member.username}", json={"role": "member"}, headers=alice.auth)
         site.post("/api/v1/circles/secret/join", headers=member.auth)
+    drained(site)  # the welcome mails are out
     mailbox.refuse(2)  # the first tries fail: bob leaves before the next
     make_thread(site, alice, "secret", "Board minutes", "@bob @carol @outsider the budget is 9000")
     with mailbox._changed:
         assert mailbox._changed.wait_for(lambda: mailbox.refusals == 2, 15)
     site.post("/api/v1/circles/secret/leave", headers=bob.auth)
-    mailbox.wait(1)
+    mailbox.wait(1, "notification")
     drained(site)
-    assert [mail["To"] for mail in mailbox.messages] == [carol.email]
-    assert "9000" in text_of(mailbox.messages[0])
+    assert [mail["To"] for mail in mailbox.of("notification")] == [carol.email]
+    assert "9000" in text_of(mailbox.of("notification")[0])
 
 
 def test_without_an_smtp_server_the_admin_area_says_no_mail_is_sent(client):
@@ -202,7 +204,7 @@ def test_the_admin_area_shows_the_mail_server_and_sends_a_test_mail(quanzi_site,
     assert f"smtp://127.0.0.1:{mailbox.server.port}" in page.text and "QUANZI_BASE_URL is not set" in page.text
     response = site.post("/admin/background/test-mail", data={"csrf_token": csrf, "to": "owner@example.com"})
     assert response.status_code == 200 and "测试邮件已排队" in response.text  # the admin reads Chinese ...
-    (mail,) = mailbox.wait(1)
+    (mail,) = mailbox.wait(1, "test")
     assert mail["To"] == "owner@example.com" and mail["From"] == "Quanzi <noreply@localhost>"
     assert mail["Subject"] == "来自 Quanzi 圈子 的测试邮件"  # ... and so does their test mail
 
@@ -211,3 +213,66 @@ async def _make_admin(username):
     from core.accounts.models import Role, User
 
     await User.filter(username=username).update(role=Role.ADMIN)
+
+
+def verify_link(message):
+    return re.search(re.escape(BASE) + r"/verify\?token=([\w.\-]+)", text_of(message)).group(1)
+
+
+async def _require_confirmed_addresses():
+    from core.site.models import Setting
+
+    await Setting.update_or_create(defaults={"value": "1"}, key="verified_email_to_post")
+
+
+def test_a_new_member_confirms_their_address_and_then_may_post(site, mailbox):
+    owner = register(site, "owner")
+    make_circle(site, owner, "club")
+    site.portal.call(_require_confirmed_addresses)
+    newbie = register(site, "newbie")
+    mailbox.wait(2, "verify_email")
+    (mail,) = mailbox.to(newbie.email, "verify_email")
+    assert mail["To"] == newbie.email and "确认" in mail["Subject"] and "newbie" in text_of(mail)
+    assert site.get("/api/v1/me", headers=newbie.auth).json()["email_verified"] is False
+    refused = site.post("/api/v1/circles/club/threads", json={"title": "Hi", "body": "x"}, headers=newbie.auth)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "email_unverified"
+    assert site.get("/api/v1/circles/club/threads").json()["items"] == []
+
+    token = verify_link(mail)
+    guest = another_browser(site)
+    page = guest.get(f"/verify?token={token}", headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and newbie.email in page.text and "Confirm" in page.text
+    assert site.get("/api/v1/me", headers=newbie.auth).json()["email_verified"] is False  # opening it is not enough
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    done = guest.post("/verify", data={"csrf_token": csrf, "token": token}, headers={"Accept-Language": "en"})
+    assert done.status_code == 200 and "is confirmed" in done.text
+    assert site.get("/api/v1/me", headers=newbie.auth).json()["email_verified"] is True
+    assert make_thread(site, newbie, "club", "Hello", "now I may")
+    assert guest.post("/verify", data={"csrf_token": csrf, "token": token + "x"}).status_code == 400
+
+
+def test_a_new_address_counts_once_its_link_is_opened(site, mailbox):
+    alice, bob = register(site, "alice"), register(site, "bob")
+    (welcome,) = mailbox.wait(2, "verify_email")[:1]
+    assert welcome["To"] == alice.email
+    change = {"email": "Alice.New@Example.com", "password": "wrong password"}
+    assert site.post("/api/v1/me/email", json=change, headers=alice.auth).status_code == 400
+    taken = site.post("/api/v1/me/email", json={"email": bob.email, "password": PASSWORD}, headers=alice.auth)
+    assert taken.status_code == 400 and "email" in taken.json()["error"]["fields"]
+    response = site.post("/api/v1/me/email", json={**change, "password": PASSWORD}, headers=alice.auth)
+    assert response.status_code == 202
+    (mail,) = mailbox.wait(3, "verify_email")[2:]
+    assert mail["To"] == "alice.new@example.com" and "alice.new@example.com" in text_of(mail)
+    assert site.get("/api/v1/me", headers=alice.auth).json()["email"] == alice.email  # not yet
+    confirmed = site.post("/api/v1/auth/verify-email", json={"token": verify_link(mail)})
+    assert confirmed.status_code == 200 and confirmed.json()["user"]["email"] == "alice.new@example.com"
+    assert confirmed.json()["user"]["email_verified"] is True
+    stale = site.post("/api/v1/auth/verify-email", json={"token": verify_link(welcome)})
+    assert stale.status_code == 400  # the old address's link died with it
+
+
+def test_without_mail_the_setting_stops_nobody(client):
+    client.portal.call(_require_confirmed_addresses)
+    alice = register(client, "alice")
+    make_circle(client, alice, "club")
+    assert make_thread(client, alice, "club", "Hello", "nobody could confirm an address here")

@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 import pydantic
 
-from core.accounts import limits, reset, service
+from core.access.scope import require_actor
+from core.accounts import limits, reset, service, verify
 from core.accounts.models import Role
 from core.accounts.serialize import me_json, profile_json
 from core.errors import BadRequest, Message
@@ -40,6 +41,15 @@ class ResetRequest(Body):
 class ResetConfirmation(Body):
     token: str
     password: str
+
+
+class EmailChange(Body):
+    email: str
+    password: str
+
+
+class EmailConfirmation(Body):
+    token: str
 
 
 class SessionLogin(Body):
@@ -110,6 +120,31 @@ async def confirm_password_reset(call: ApiCall[ResetConfirmation]) -> dict[str, 
     user = await reset.reset_password(call.site.passwords, call.site.config.secret_key, call.body.token,
                                       call.body.password)  # fmt: skip
     return {"user": me_json(user)}
+
+
+@router.route("POST", "/auth/verify-email", "Confirm an e-mail address with the mailed link's token",
+              body=EmailConfirmation)  # fmt: skip
+async def verify_email(call: ApiCall[EmailConfirmation]) -> dict[str, Any]:
+    await limits.check_reset(call.site, call.request)
+    return {"user": me_json(await verify.confirm(call.site.config.secret_key, call.body.token))}
+
+
+@router.route("POST", "/me/email", "Change one's address: a link goes to the new one, which counts once opened",
+              body=EmailChange, auth=True, status=202)  # fmt: skip
+async def change_email(call: ApiCall[EmailChange]) -> dict[str, Any]:
+    user = require_actor(call.viewer)
+    await limits.check_reset_request(call.site, call.request, user.email)
+    await verify.request_change(call.site.config.secret_key, call.site.passwords, user, call.body.email,
+                                call.body.password)  # fmt: skip
+    return {}
+
+
+@router.route("POST", "/me/email/verify", "Mail the link that confirms one's address again", auth=True, status=202)
+async def resend_verification(call: ApiCall[None]) -> dict[str, Any]:
+    user = require_actor(call.viewer)
+    await limits.check_reset_request(call.site, call.request, user.email)
+    await verify.send_link(call.site.config.secret_key, user)
+    return {}
 
 
 @router.route("DELETE", "/auth/token", "Revoke the token this request is made with", auth=True, status=204)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
-from core.accounts import api, reset_routes, routes
+from core.accounts import api, email_routes, reset_routes, routes, verify
 from core.accounts.models import User
 from core.contract import hookimpl
+from core.pluginhost import running
 from core.web.auth import viewer_from_credentials
 from core.web.jsonapi import ApiRouter
 
@@ -19,10 +20,18 @@ def register_api_routes() -> list[ApiRouter]:
 
 @hookimpl
 def register_routes() -> list[BaseRoute]:
-    return [*routes.routes, *reset_routes.routes]
+    return [*routes.routes, *reset_routes.routes, *email_routes.routes]
 
 
 @hookimpl(trylast=True)
 async def actor_from_request(request: Request) -> User | None:
     """The core's own answer: an API token or the session cookie."""
     return await viewer_from_credentials(request)
+
+
+@hookimpl
+async def member_registered(user: User) -> None:
+    """A new account is mailed the link that confirms its address."""
+    host = running.active()
+    if host is not None:
+        await verify.send_link(host.config.secret_key, user)

@@ -23,6 +23,9 @@ class User(Model):
     # What the name looks like (confusable characters folded): no two members may look alike.
     skeleton = fields.CharField(max_length=128, unique=True)
     email = fields.CharField(max_length=254, unique=True)
+    # Whether the member opened the link mailed to their address. Accounts made before addresses were checked
+    # count as confirmed (db_default); new ones start unconfirmed (default).
+    email_verified = fields.BooleanField(default=False, db_default=True)
     password_hash = fields.CharField(max_length=255)
     display_name = fields.CharField(max_length=64, default="")
     bio = fields.TextField(default="")

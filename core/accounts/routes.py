@@ -129,15 +129,15 @@ async def avatar(request: Request) -> Response:
     return Response(svg, media_type="image/svg+xml", headers={"cache-control": "public, max-age=3600"})
 
 
-async def _settings_page(request: Request, user: User, status: int = 200, **forms: object) -> Response:
+async def settings_page(request: Request, user: User, status: int = 200, **forms: object) -> Response:
     profile_values = {field: getattr(user, field) for field in ("display_name", "bio", "location", "website", "locale")}
     context = {
         "profile_form": Form(profile_values),
         "password_form": Form(),
+        "email_form": Form(),
         "tokens": await service.list_tokens(user),
         "notification_choices": await notifications.choices(user),
         "notification_kinds": site_of(request).notification_kinds,
-        "mail_enabled": site_of(request).config.smtp is not None,
         "notice": request.query_params.get("done") and SETTINGS_NOTICES.get(request.query_params["done"]),
         **forms,
     }
@@ -150,11 +150,13 @@ SETTINGS_NOTICES = {
     "token": Message("The token is revoked."),
     "notifications": Message("Your notification settings are saved."),
     "reset": Message("Your new password is set; every other session of your account is logged out."),
+    "email": Message("We mailed a link to your new address: it becomes your address when you open it."),
+    "verify": Message("We mailed the link again. It works for a week."),
 }
 
 
 async def settings(request: Request) -> Response:
-    return await _settings_page(request, await _signed_in(request))
+    return await settings_page(request, await _signed_in(request))
 
 
 async def settings_profile(request: Request) -> Response:
@@ -165,7 +167,7 @@ async def settings_profile(request: Request) -> Response:
         await service.update_profile(user, dict(form.values))
     except ValidationError as error:
         form.errors = error.fields
-        return await _settings_page(request, user, status=400, profile_form=form)
+        return await settings_page(request, user, status=400, profile_form=form)
     return RedirectResponse("/settings?done=profile", status_code=303)
 
 
@@ -179,7 +181,7 @@ async def settings_password(request: Request) -> Response:
         )
     except ValidationError as error:
         form.errors = error.fields
-        return await _settings_page(request, user, status=400, password_form=form)
+        return await settings_page(request, user, status=400, password_form=form)
     log_in(request, user)  # this browser stays signed in, with the new epoch
     return RedirectResponse("/settings?done=password", status_code=303)
 
@@ -188,7 +190,7 @@ async def settings_new_token(request: Request) -> Response:
     data = await read_form(request)
     user = await _signed_in(request)
     token = await service.create_token(user, str(data.get("name", "")))
-    return await _settings_page(request, user, new_token=token)
+    return await settings_page(request, user, new_token=token)
 
 
 async def settings_revoke_token(request: Request) -> Response:

@@ -56,6 +56,7 @@ async def compose(site: Site, to: str, template: str, context: dict[str, Any], l
     if message_id:
         message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
+    message["X-Quanzi-Mail"] = template  # which kind of mail: for the recipient's filters (and the tests)
     if unsubscribe_url:
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -55,6 +55,7 @@ SITE_DEFAULTS = {
     "default_locale": "zh_CN",
     "theme": "default",
     "timezone": "Asia/Shanghai",
+    "verified_email_to_post": "0",  # "1": members post only once they have confirmed their e-mail address
 }
 THEMES_DIR = ROOT / "themes"
 
@@ -100,6 +101,8 @@ async def update_site_settings(actor: User, changes: dict[str, str]) -> None:
         errors["timezone"] = Message("Choose a time zone from the list.")
     if changes.get("theme", "default") not in installed_themes():
         errors["theme"] = Message("Choose one of the installed themes.")
+    if changes.get("verified_email_to_post", "0") not in ("0", "1"):
+        errors["verified_email_to_post"] = Message("Choose one of the options offered.")
     unknown = set(changes) - set(SITE_DEFAULTS)
     for field in unknown:
         errors[field] = Message("Unknown or read-only field.")

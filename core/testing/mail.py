@@ -56,16 +56,20 @@ class Mailbox:
             self._changed.notify_all()
         return "250 OK"
 
-    def wait(self, count: int, timeout: float = 15.0) -> list[EmailMessage]:
-        """The first ``count`` messages, once they have arrived (AssertionError after ``timeout`` seconds)."""
+    def of(self, kind: str | None = None) -> list[EmailMessage]:
+        """The messages arrived so far, of one kind of mail (``password_reset``: its template), or all."""
         with self._changed:
-            arrived = self._changed.wait_for(lambda: len(self.messages) >= count, timeout)
-            assert arrived, f"{len(self.messages)} of {count} mails arrived within {timeout} s"
-            return list(self.messages[:count])
+            return [message for message in self.messages if kind is None or message["X-Quanzi-Mail"] == kind]
 
-    def to(self, address: str) -> list[EmailMessage]:
+    def wait(self, count: int, kind: str | None = None, timeout: float = 15.0) -> list[EmailMessage]:
+        """The first ``count`` messages (of ``kind``), once they have arrived (AssertionError after ``timeout``)."""
         with self._changed:
-            return [message for message in self.messages if message["To"] == address]
+            arrived = self._changed.wait_for(lambda: len(self.of(kind)) >= count, timeout)
+            assert arrived, f"{len(self.of(kind))} of {count} mails ({kind or 'any'}) arrived within {timeout} s"
+            return self.of(kind)[:count]
+
+    def to(self, address: str, kind: str | None = None) -> list[EmailMessage]:
+        return [message for message in self.of(kind) if message["To"] == address]
 
     def start(self) -> Mailbox:
         self._controller.start()

@@ -15,6 +15,7 @@ from core.access.circles import CircleAccess, circle_access
 from core.access.scope import require_actor, scope_of
 from core.access.threads import ThreadAccess
 from core.accounts.models import User
+from core.accounts.verify import check_may_post
 from core.circles.models import Circle
 from core.circles.service import access_by_slug
 from core.db import transaction
@@ -73,6 +74,7 @@ async def create_thread(
     access = await access_by_slug(user, slug)
     if not access.can_post or not await allowed(THREAD_CREATE, user, access.circle):
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
+    await check_may_post(user)
     title = _check_title(title)
     html = await render_body(_check_body(body, max_length))
     at = now()
@@ -211,6 +213,7 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
     view.check_reply()
     if not await allowed(POST_CREATE, user, thread):
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
+    await check_may_post(user)
     html = await render_body(_check_body(body, max_length))
     at = now()
     async with transaction():
