@@ -57,3 +57,53 @@ def test_the_page_shows_the_unread_count_and_marks_all_read(client, member):
 def test_notifications_need_a_signed_in_member(client):
     assert client.get("/api/v1/notifications").status_code == 401
     assert client.get("/notifications", follow_redirects=False).status_code == 303
+
+
+def test_watching_a_thread_tells_of_every_reply_and_muting_silences_all_but_mentions(client, member):
+    alice, bob, carol = member("alice"), member("bob"), member("carol")
+    make_circle(client, alice, "club")
+    thread = make_thread(client, alice, "club", "Saturday", "who comes?")
+    watch = f"/api/v1/threads/{thread['id']}/watch"
+    assert client.put(watch, json={"level": "watching"}, headers=bob.auth).json() == {"level": "watching"}
+    assert client.put(watch, json={"level": "loud"}, headers=bob.auth).status_code == 400
+    reply(client, carol, thread["id"], "me!")
+    assert inbox(client, bob) == [("watched_reply", "carol replied in “Saturday”")]
+    assert inbox(client, alice) == [("reply", "carol replied to “Saturday”")]  # told once, as the author
+    client.put(watch, json={"level": "muted"}, headers=alice.auth)
+    reply(client, bob, thread["id"], "me too")
+    reply(client, bob, thread["id"], "@alice are you coming?")
+    assert inbox(client, alice)[0] == ("mention", "bob mentioned you in “Saturday”")
+    assert [kind for kind, _ in inbox(client, alice)] == ["mention", "reply"]  # the muted replies told nothing
+    assert client.get(watch, headers=alice.auth).json() == {"level": "muted"}
+    client.put(watch, json={"level": "normal"}, headers=bob.auth)
+    reply(client, carol, thread["id"], "again")
+    assert len(inbox(client, bob)) == 1
+
+
+def test_watching_a_circle_tells_of_new_threads_only_while_one_may_see_them(client, member):
+    alice, bob = member("alice"), member("bob")
+    make_circle(client, alice, "club")
+    make_circle(client, alice, "secret", visibility="private", join_policy="invite")
+    assert client.put("/api/v1/circles/club/watch", json={"level": "watching"}, headers=bob.auth).status_code == 200
+    assert client.put("/api/v1/circles/secret/watch", json={"level": "watching"}, headers=bob.auth).status_code == 404
+    assert client.put("/api/v1/circles/club/watch", json={"level": "muted"}, headers=bob.auth).status_code == 400
+    thread = make_thread(client, alice, "club", "New tasting", "in May")
+    reply(client, alice, thread["id"], "details soon")
+    assert inbox(client, bob) == [("new_thread", "alice started “New tasting”")]  # not every reply
+    make_thread(client, alice, "secret", "Board", "private")
+    assert len(inbox(client, bob)) == 1
+
+
+def test_the_watch_buttons_on_pages(client, member):
+    alice = member("alice")
+    make_circle(client, alice, "club")
+    thread = make_thread(client, alice, "club", "Saturday", "who comes?")
+    csrf = browser(client, "bob")
+    page = client.get(f"/t/{thread['id']}", headers={"Accept-Language": "en"})
+    assert f'action="/t/{thread["id"]}/watch"' in page.text and "Watch" in page.text
+    client.post(f"/t/{thread['id']}/watch", data={"csrf_token": csrf, "level": "watching"})
+    assert "Stop watching" in client.get(f"/t/{thread['id']}", headers={"Accept-Language": "en"}).text
+    client.post("/c/club/watch", data={"csrf_token": csrf, "level": "watching"})
+    assert "every new thread here" in client.get("/c/club", headers={"Accept-Language": "en"}).text
+    guest = client.get(f"/t/{thread['id']}", headers={"Accept-Language": "en", "Cookie": ""})
+    assert guest.status_code == 200

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from core.accounts.models import User
 from core.contract import hookimpl
-from core.contract.kinds import JobKind, NotificationKind
+from core.contract.kinds import JobKind, NotificationKind, Slot, SlotContent
 from core.errors import Message
 from core.markdown import mentioned_names
 from core.notifications import api, routes
 from core.notifications.mail import send_notification
 from core.notifications.service import MAIL, notify, unread_count
+from core.notifications.watching import circle_watchers, level_of, thread_watchers
 from core.threads.models import Post, Thread
 from core.web.jsonapi import ApiRouter
 
@@ -23,6 +25,14 @@ MENTION = NotificationKind(
 REPLY = NotificationKind(
     "reply", Message("%(actor)s replied to “%(title)s”"), email=True, label=Message("Replies to your threads")
 )
+WATCHED_REPLY = NotificationKind(
+    "watched_reply", Message("%(actor)s replied in “%(title)s”"), email=True,
+    label=Message("Replies in threads you watch"),
+)  # fmt: skip
+NEW_THREAD = NotificationKind(
+    "new_thread", Message("%(actor)s started “%(title)s”"), email=True,
+    label=Message("New threads in circles you watch"),
+)  # fmt: skip
 
 
 async def _mentioned(post: Post) -> list[User]:
@@ -32,7 +42,7 @@ async def _mentioned(post: Post) -> list[User]:
 
 @hookimpl
 def register_notification_kinds() -> list[NotificationKind]:
-    return [MENTION, REPLY]
+    return [MENTION, REPLY, WATCHED_REPLY, NEW_THREAD]
 
 
 @hookimpl
@@ -58,12 +68,37 @@ async def page_context(viewer: User | None) -> dict[str, Any]:
 
 @hookimpl
 async def thread_created(thread: Thread, post: Post, user: User) -> None:
-    await notify(MENTION.name, await _mentioned(post), user, thread, post.id)
+    mentioned = await _mentioned(post)
+    await notify(MENTION.name, mentioned, user, thread, post.id)
+    told = {member.id for member in mentioned}
+    await notify(NEW_THREAD.name, [member for member in await circle_watchers(thread.circle_id) if member.id not in told],
+                 user, thread, post.id)  # fmt: skip
 
 
 @hookimpl
 async def post_created(post: Post, thread: Thread, user: User) -> None:
+    """Each member is told once, for the most particular reason: a mention, a reply to their thread, a reply in a
+    thread they watch. Muting a thread silences all but mentions."""
     mentioned = await _mentioned(post)
     await notify(MENTION.name, mentioned, user, thread, post.id)
-    if thread.author_id not in {member.id for member in mentioned}:
+    watching, muted = await thread_watchers(thread)
+    told = {member.id for member in mentioned} | muted
+    if thread.author_id not in told:
         await notify(REPLY.name, [await User.get(id=thread.author_id)], user, thread, post.id)
+        told.add(thread.author_id)
+    await notify(WATCHED_REPLY.name, [member for member in watching if member.id not in told], user, thread, post.id)
+
+
+@hookimpl
+async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
+    """The watch buttons: under a thread's title and beside a circle's threads, for members who may read them."""
+    viewer = context.get("viewer")
+    if viewer is None or viewer.suspended:
+        return None
+    if slot == Slot.THREAD_HEADER:
+        thread = context["thread"]
+        return SlotContent("watch_thread.html", {"thread": thread, "level": await level_of(viewer, thread=thread)})
+    if slot == Slot.CIRCLE_SIDEBAR and context["access"].can_view:
+        circle = context["access"].circle
+        return SlotContent("watch_circle.html", {"circle": circle, "level": await level_of(viewer, circle=circle)})
+    return None

@@ -9,6 +9,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from core.accounts.models import User
+from core.circles.models import Circle
 from core.threads.models import Thread
 
 
@@ -68,3 +69,34 @@ class NotificationSetting(Model):
     class Meta:
         table = "notification_settings"
         unique_together = (("user", "kind"),)
+
+
+class WatchLevel(StrEnum):
+    WATCHING = "watching"  # told of every reply (a thread) or every new thread (a circle)
+    MUTED = "muted"  # told of nothing but mentions (a thread)
+
+
+class Watch(Model):
+    """A member's choice for one thread or one circle, beside the default (told of replies to their own threads
+    and of mentions)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.CASCADE
+    )
+    thread: fields.ForeignKeyNullableRelation[Thread] = fields.ForeignKeyField(
+        "core.Thread", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    circle: fields.ForeignKeyNullableRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    level = fields.CharEnumField(WatchLevel, max_length=16)
+    if TYPE_CHECKING:
+        user_id: int
+        thread_id: int | None
+        circle_id: int | None
+
+    class Meta:
+        table = "watches"
+        unique_together = (("user", "thread"), ("user", "circle"))
+        indexes = (("thread_id", "level"), ("circle_id", "level"))

@@ -8,11 +8,13 @@ from starlette.routing import BaseRoute, Route
 
 from core.access.scope import require_actor
 from core.accounts.models import User
+from core.circles.service import access_by_slug
 from core.errors import Message, NotFound
 from core.mail.compose import read_unsubscribe_token
-from core.notifications import service
+from core.notifications import service, watching
 from core.notifications.models import Channel
 from core.pagination import parse_limit
+from core.threads.service import get_thread
 from core.web.auth import resolve_viewer
 from core.web.forms import read_form
 from core.web.pages import render
@@ -65,10 +67,28 @@ async def unsubscribe(request: Request) -> Response:
     return await render(request, "unsubscribe.html", context)
 
 
+async def watch_thread(request: Request) -> Response:
+    data = await read_form(request)
+    viewer = require_actor(await resolve_viewer(request))
+    view = await get_thread(viewer, request.path_params["id"])
+    await watching.set_level(viewer, str(data.get("level", "")), thread=view.thread)
+    return RedirectResponse(f"/t/{view.thread.id}", status_code=303)
+
+
+async def watch_circle(request: Request) -> Response:
+    data = await read_form(request)
+    viewer = require_actor(await resolve_viewer(request))
+    access = await access_by_slug(viewer, request.path_params["slug"])
+    await watching.set_level(viewer, str(data.get("level", "")), circle=access.circle)
+    return RedirectResponse(f"/c/{access.circle.slug}", status_code=303)
+
+
 routes: list[BaseRoute] = [
     Route("/notifications", notifications_page, methods=["GET"]),
     Route("/notifications/read", read_all, methods=["POST"]),
     Route("/settings/notifications", settings_notifications, methods=["POST"]),
     Route("/unsubscribe/{token}", unsubscribe_page, methods=["GET"]),
     Route("/unsubscribe/{token}", unsubscribe, methods=["POST"]),
+    Route("/t/{id:int}/watch", watch_thread, methods=["POST"]),
+    Route("/c/{slug}/watch", watch_circle, methods=["POST"]),
 ]
