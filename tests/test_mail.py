@@ -276,3 +276,16 @@ def test_without_mail_the_setting_stops_nobody(client):
     alice = register(client, "alice")
     make_circle(client, alice, "club")
     assert make_thread(client, alice, "club", "Hello", "nobody could confirm an address here")
+
+
+def test_a_notice_is_mailed_with_its_text_to_its_recipients_only(site, mailbox):
+    owner, ann, outsider = register(site, "owner"), register(site, "ann"), register(site, "outsider")
+    make_circle(site, owner, "club")
+    site.post("/api/v1/circles/club/join", headers=ann.auth)
+    drained(site)  # the welcome mails are out
+    body = {"title": "Meeting moved", "body": "To **Friday** at 7 pm, room 3."}
+    assert site.post("/api/v1/circles/club/notices", json=body, headers=owner.auth).status_code == 201
+    (mail,) = mailbox.wait(1, "notification")
+    drained(site)
+    assert mail["To"] == ann.email and "To Friday at 7 pm, room 3." in text_of(mail)
+    assert mailbox.to(outsider.email, "notification") == [] and len(mailbox.of("notification")) == 1

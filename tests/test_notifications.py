@@ -107,3 +107,60 @@ def test_the_watch_buttons_on_pages(client, member):
     assert "every new thread here" in client.get("/c/club", headers={"Accept-Language": "en"}).text
     guest = client.get(f"/t/{thread['id']}", headers={"Accept-Language": "en", "Cookie": ""})
     assert guest.status_code == 200
+
+
+def test_a_notice_reaches_every_member_and_its_sender_sees_who_has_not_read_it(client, member):
+    owner, ann, ben, outsider = member("owner"), member("ann"), member("ben"), member("outsider")
+    make_circle(client, owner, "club", join_policy="approval")
+    for who in (ann, ben):
+        client.post("/api/v1/circles/club/join", headers=who.auth)
+        client.put(f"/api/v1/circles/club/members/{who.username}", json={"role": "member"}, headers=owner.auth)
+    body = {"title": "Meeting moved 会议改期", "body": "To **Friday** at 7 pm."}
+    assert client.post("/api/v1/circles/club/notices", json=body, headers=ann.auth).status_code == 403
+    sent = client.post("/api/v1/circles/club/notices", json=body, headers=owner.auth)
+    assert sent.status_code == 201 and sent.json()["recipients"] == 2
+    url = f"/api/v1{sent.json()['url']}"
+    assert inbox(client, ann) == [("notice", "owner sent a notice: “Meeting moved 会议改期”")]
+    receipts = client.get(url, headers=owner.auth).json()["receipts"]
+    assert receipts["read"] == [] and [u["username"] for u in receipts["unread"]] == ["ann", "ben"]
+
+    client.post(f"{url}/read", headers=ann.auth)
+    ann_view = client.get(url, headers=ann.auth).json()
+    assert ann_view["read_at"] and "receipts" not in ann_view and "<strong>Friday</strong>" in ann_view["html"]
+    receipts = client.get(url, headers=owner.auth).json()["receipts"]
+    assert [u["username"] for u in receipts["read"]] == ["ann"] and [u["username"] for u in receipts["unread"]] == [
+        "ben"
+    ]
+    listed = client.get("/api/v1/circles/club/notices", headers=owner.auth).json()["items"]
+    assert [(item["read"], item["recipients"]) for item in listed] == [(1, 2)]
+    for who in (outsider, None):
+        assert client.get(url, headers=who.auth if who else {}).status_code in (401, 404)
+    assert client.get("/api/v1/circles/club/notices", headers=ann.auth).status_code == 403
+
+
+def test_the_notice_pages(client, member):
+    owner = member("owner")
+    make_circle(client, owner, "club")
+    bob = member("bob")
+    client.post("/api/v1/circles/club/join", headers=bob.auth)
+    csrf = browser(client, "owner_browser")
+    client.portal.call(_make_owner, "owner_browser", "club")
+    page = client.get("/c/club/notices", headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and "Send a notice" in page.text
+    empty = client.post("/c/club/notices", data={"csrf_token": csrf, "title": "", "body": ""})
+    assert empty.status_code == 400
+    sent = client.post("/c/club/notices", data={"csrf_token": csrf, "title": "Dues", "body": "Pay by May"},
+                       headers={"Accept-Language": "en"})  # fmt: skip
+    assert sent.status_code == 200 and "Not read yet" in sent.text and "bob" in sent.text
+    notice_id = int(sent.url.path.rsplit("/", 1)[1])
+    client.post(f"/api/v1/notices/{notice_id}/read", headers=bob.auth)
+    assert "Read by 1 of 2" in client.get(f"/notices/{notice_id}", headers={"Accept-Language": "en"}).text
+
+
+async def _make_owner(username, slug):
+    from core.accounts.models import User
+    from core.circles.models import Circle, MemberRole, Membership
+
+    user = await User.get(username=username)
+    circle = await Circle.get(slug=slug)
+    await Membership.update_or_create(defaults={"role": MemberRole.OWNER}, circle=circle, user=user)

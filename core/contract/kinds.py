@@ -63,12 +63,15 @@ class ContentKind:
 class NotificationKind:
     """A kind of notification: its name, and the sentence shown for it, with ``%(actor)s`` and ``%(title)s``
     (a ``core.errors.Message``, so that pages show it translated). With ``email``, members are also mailed it
-    unless they turn that off in their settings; ``label`` names the kind there."""
+    unless they turn that off in their settings; ``label`` names the kind there; ``excerpt`` gives the text its
+    mail quotes."""
 
     name: str
     text: str
     email: bool = False
     label: str = ""
+    # What its mail quotes, for a notification about a plugin's object: given the object's id, its text (plain)
+    excerpt: Callable[[int], Awaitable[str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
+from core.access.audience import Audience
 from core.accounts.models import User
 from core.contract import hookimpl
 from core.contract.kinds import JobKind, NotificationKind, Slot, SlotContent
 from core.errors import Message
 from core.markdown import mentioned_names
-from core.notifications import api, routes
+from core.notifications import api, notice_routes, notices, routes
 from core.notifications.mail import send_notification
 from core.notifications.service import MAIL, notify, unread_count
 from core.notifications.watching import circle_watchers, level_of, thread_watchers
@@ -29,6 +30,10 @@ WATCHED_REPLY = NotificationKind(
     "watched_reply", Message("%(actor)s replied in “%(title)s”"), email=True,
     label=Message("Replies in threads you watch"),
 )  # fmt: skip
+NOTICE = NotificationKind(
+    notices.KIND, Message("%(actor)s sent a notice: “%(title)s”"), email=True,
+    label=Message("Notices from your circles"), excerpt=notices.mail_text,
+)  # fmt: skip
 NEW_THREAD = NotificationKind(
     "new_thread", Message("%(actor)s started “%(title)s”"), email=True,
     label=Message("New threads in circles you watch"),
@@ -42,7 +47,12 @@ async def _mentioned(post: Post) -> list[User]:
 
 @hookimpl
 def register_notification_kinds() -> list[NotificationKind]:
-    return [MENTION, REPLY, WATCHED_REPLY, NEW_THREAD]
+    return [MENTION, REPLY, WATCHED_REPLY, NEW_THREAD, NOTICE]
+
+
+@hookimpl
+def register_audiences() -> list[Audience]:
+    return [notices.RECEIPT]
 
 
 @hookimpl
@@ -52,12 +62,12 @@ def register_job_kinds() -> list[JobKind]:
 
 @hookimpl
 def register_api_routes() -> list[ApiRouter]:
-    return [api.router]
+    return [api.router, notice_routes.router]
 
 
 @hookimpl
 def register_routes() -> list[BaseRoute]:
-    return routes.routes
+    return [*routes.routes, *notice_routes.routes]
 
 
 @hookimpl
@@ -100,5 +110,8 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
         return SlotContent("watch_thread.html", {"thread": thread, "level": await level_of(viewer, thread=thread)})
     if slot == Slot.CIRCLE_SIDEBAR and context["access"].can_view:
         circle = context["access"].circle
-        return SlotContent("watch_circle.html", {"circle": circle, "level": await level_of(viewer, circle=circle)})
+        level = await level_of(viewer, circle=circle)
+        return SlotContent(
+            "watch_circle.html", {"circle": circle, "level": level, "staff": context["access"].can_moderate}
+        )
     return None

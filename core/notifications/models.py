@@ -100,3 +100,47 @@ class Watch(Model):
         table = "watches"
         unique_together = (("user", "thread"), ("user", "circle"))
         indexes = (("thread_id", "level"), ("circle_id", "level"))
+
+
+class Notice(Model):
+    """A notice from a circle's staff to its members (or to a plugin's list of them: an event's registrants), each
+    with a receipt, so that the sender sees who has not read it yet."""
+
+    id = fields.IntField(primary_key=True)
+    circle: fields.ForeignKeyRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name=False, on_delete=fields.CASCADE
+    )
+    sender: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    title = fields.CharField(max_length=200)
+    body = fields.TextField()
+    html = fields.TextField()
+    audience = fields.CharField(max_length=200, default="")  # who it went to, when not the circle's members
+    created_at = fields.DatetimeField(auto_now_add=True)
+    if TYPE_CHECKING:
+        circle_id: int
+        sender_id: int | None
+
+    class Meta:
+        table = "notices"
+        indexes = (("circle_id", "id"),)
+
+
+class NoticeReceipt(Model):
+    id = fields.IntField(primary_key=True)
+    notice: fields.ForeignKeyRelation[Notice] = fields.ForeignKeyField(
+        "core.Notice", related_name="receipts", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.CASCADE
+    )
+    read_at = fields.DatetimeField(null=True)
+    if TYPE_CHECKING:
+        notice_id: int
+        user_id: int
+
+    class Meta:
+        table = "notice_receipts"
+        unique_together = (("notice", "user"),)
+        indexes = (("user_id", "notice_id"),)

@@ -153,6 +153,10 @@ async def to_mail(notification_id: int) -> tuple[User, NotificationItem, str] | 
         if post is None:
             return None
         excerpt = plain_text_excerpt(post.html, EXCERPT)
+    host = running.active()
+    kind = host.notification_kinds.get(notification.kind) if host else None
+    if kind is not None and kind.excerpt is not None and notification.subject_id is not None:
+        excerpt = await kind.excerpt(notification.subject_id)
     return user, NotificationItem.of(row), excerpt
 
 

@@ -63,6 +63,7 @@ from core.forms.guard import guest_check, is_bot
 from core.jobs.queue import cancel_job, enqueue_job
 from core.mail.outbox import mail_enabled, queue_mail
 from core.markdown import plain_text_excerpt
+from core.notifications.notices import send_notice
 from core.notifications.service import notify, notify_about
 from core.numbers import whole_number
 from core.pagination import Page, paginate, parse_limit
@@ -158,6 +159,7 @@ __all__ = [
     "resolve_viewer",
     "safe_cell",
     "scope_of",
+    "send_notice",
     "site_of",
     "site_timezone",
     "transaction",

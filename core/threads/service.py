@@ -34,14 +34,14 @@ TITLE_MAX = 200
 THREAD_ORDER = [("t.pinned", "-pinned"), ("t.last_activity_at", "-last_activity_at"), ("t.id", "-id")]
 
 
-def _check_title(title: str) -> str:
+def check_title(title: str) -> str:
     title = title.strip()
     if not 1 <= len(title) <= TITLE_MAX:
         raise ValidationError({"title": Message("A title has 1 to %(n)s characters.", n=TITLE_MAX)})
     return title
 
 
-def _check_body(body: str, max_length: int) -> str:
+def check_body(body: str, max_length: int) -> str:
     if not body.strip():
         raise ValidationError({"body": Message("Write something first.")})
     if len(body) > max_length:
@@ -75,8 +75,8 @@ async def create_thread(
     if not access.can_post or not await allowed(THREAD_CREATE, user, access.circle):
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
     await check_may_post(user)
-    title = _check_title(title)
-    html = await render_body(_check_body(body, max_length))
+    title = check_title(title)
+    html = await render_body(check_body(body, max_length))
     at = now()
     async with transaction():
         thread = await Thread.create(
@@ -174,7 +174,7 @@ async def update_thread(viewer: User | None, thread_id: int, changes: dict[str, 
         if not view.is_open:
             raise Conflict(Message("This thread is locked."), code="locked")
     if "title" in changes:
-        changes["title"] = _check_title(changes["title"])
+        changes["title"] = check_title(changes["title"])
     if changes:
         async with transaction():
             await Thread.filter(id=thread.id).update(**changes)
@@ -214,7 +214,7 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
     if not await allowed(POST_CREATE, user, thread):
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
     await check_may_post(user)
-    html = await render_body(_check_body(body, max_length))
+    html = await render_body(check_body(body, max_length))
     at = now()
     async with transaction():
         # the update holds the thread's row (PostgreSQL) or the database (SQLite) until commit: numbers are not shared
@@ -286,7 +286,7 @@ async def edit_post(viewer: User | None, post_id: int, body: str, *, max_length:
         raise Forbidden(Message("Only the author and moderators edit this post."))
     if not view.is_open:
         raise Conflict(Message("This thread is locked."), code="locked")
-    html = await render_body(_check_body(body, max_length))
+    html = await render_body(check_body(body, max_length))
     at = now()
     async with transaction():
         await PostRevision.create(
