@@ -289,3 +289,67 @@ def test_a_notice_is_mailed_with_its_text_to_its_recipients_only(site, mailbox):
     drained(site)
     assert mail["To"] == ann.email and "To Friday at 7 pm, room 3." in text_of(mail)
     assert mailbox.to(outsider.email, "notification") == [] and len(mailbox.of("notification")) == 1
+
+
+async def _run_digests_now():
+    from core.jobs.models import Job
+    from core.jobs.queue import nudge
+    from core.times import now
+
+    jobs = await Job.filter(kind="mail.digest").values_list("run_at", flat=True)
+    await Job.filter(kind="mail.digest").update(run_at=now())
+    nudge.set()
+    return jobs
+
+
+def test_a_daily_digest_gathers_the_days_notifications_in_one_mail(site, mailbox):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    alice, bob = register(site, "alice"), register(site, "bob")
+    site.patch("/api/v1/me", json={"locale": "en"}, headers=bob.auth)
+    make_circle(site, alice, "club")
+    assert site.portal.call(_choose, bob, {"mention": "digest", "reply": "digest"}) == {
+        "mention": "digest",
+        "reply": "digest",
+    }
+    thread = make_thread(site, alice, "club", "Picnic", "@bob bring a blanket")
+    make_thread(site, alice, "club", "Hike", "@bob are you in?")
+    drained_but_digests(site)
+    assert mailbox.of("notification") == []  # nothing at once
+    (run_at,) = site.portal.call(_run_digests_now)  # one digest waits, at 8 in the morning, site time
+    assert run_at.astimezone(ZoneInfo("Asia/Shanghai")).hour == 8 and run_at > datetime.now(UTC)
+    (digest,) = mailbox.wait(1, "digest")
+    assert digest["To"] == bob.email and digest["Subject"] == "Your day at Quanzi 圈子: 2 unread"
+    text = text_of(digest)
+    assert "alice mentioned you in “Picnic”" in text and "alice mentioned you in “Hike”" in text and thread
+    unsubscribe = re.fullmatch(r"<(.+)>", digest["List-Unsubscribe"]).group(1).removeprefix(BASE)
+    assert another_browser(site).post(unsubscribe).status_code == 200
+    assert site.portal.call(_choices, bob) == {"mention": "app", "reply": "app"}
+
+
+def drained_but_digests(client, timeout=15.0):
+    async def left():
+        return await Job.exclude(kind="mail.digest").count()
+
+    deadline = time.monotonic() + timeout
+    while client.portal.call(left):
+        assert time.monotonic() < deadline, "jobs still waiting"
+        time.sleep(0.05)
+
+
+async def _choose(member, changes):
+    from core.accounts.models import User
+    from core.notifications import service
+
+    user = await User.get(username=member.username)
+    await service.set_choices(user, changes)
+    return {kind: channel.value for kind, channel in (await service.choices(user)).items() if kind in changes}
+
+
+async def _choices(member):
+    from core.accounts.models import User
+    from core.notifications import service
+
+    chosen = await service.choices(await User.get(username=member.username))
+    return {kind: chosen[kind].value for kind in ("mention", "reply")}

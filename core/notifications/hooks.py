@@ -14,8 +14,8 @@ from core.contract.kinds import JobKind, NotificationKind, Slot, SlotContent
 from core.errors import Message
 from core.markdown import mentioned_names
 from core.notifications import api, notice_routes, notices, routes
-from core.notifications.mail import send_notification
-from core.notifications.service import MAIL, notify, unread_count
+from core.notifications.mail import send_digest, send_notification
+from core.notifications.service import DIGEST, MAIL, notify, unread_count
 from core.notifications.watching import circle_watchers, level_of, thread_watchers
 from core.threads.models import Post, Thread
 from core.web.jsonapi import ApiRouter
@@ -57,7 +57,10 @@ def register_audiences() -> list[Audience]:
 
 @hookimpl
 def register_job_kinds() -> list[JobKind]:
-    return [JobKind(MAIL, send_notification, attempts=10, lease_seconds=120)]
+    return [
+        JobKind(MAIL, send_notification, attempts=10, lease_seconds=120),
+        JobKind(DIGEST, send_digest, attempts=10, lease_seconds=120),
+    ]
 
 
 @hookimpl

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core.contract.kinds import JobContext
 from core.mail.sending import deliver
-from core.notifications.service import to_mail
+from core.notifications.service import digest_of, to_mail
 
 
 async def send_notification(job: JobContext) -> None:
@@ -24,3 +24,23 @@ async def send_notification(job: JobContext) -> None:
         "excerpt": excerpt,
     }
     await deliver(job.site, user, "notification", context, unsubscribe=kind.name)
+
+
+async def send_digest(job: JobContext) -> None:
+    """The daily digest: the member's notifications of the day still unread, of the kinds they chose it for, about
+    what they may see now."""
+    found = await digest_of(job.payload["user_id"])
+    if found is None:
+        return
+    user, items = found
+    kinds = job.site.notification_kinds
+    base = job.site.config.link_base
+    context = {
+        "items": [
+            {"text": getattr(kinds[item.kind].text, "msgid", kinds[item.kind].text),
+             "actor": (item.actor.display_name or item.actor.username) if item.actor else "",
+             "title": item.title, "url": base + item.url}
+            for item in items if item.kind in kinds
+        ],
+    }  # fmt: skip
+    await deliver(job.site, user, "digest", context, unsubscribe="digest")

@@ -49,7 +49,8 @@ class Notification(Model):
 class Channel(StrEnum):
     """How a member hears of a kind of notification."""
 
-    EMAIL = "email"  # in the app, and by e-mail
+    EMAIL = "email"  # in the app, and by e-mail at once
+    DIGEST = "digest"  # in the app, and in one e-mail a day with the others still unread
     APP = "app"  # in the app only
     OFF = "off"  # not at all
 

@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute, Route
 from core.access.scope import require_actor
 from core.accounts.models import User
 from core.circles.service import access_by_slug
+from core.contract.kinds import NotificationKind
 from core.errors import Message, NotFound
 from core.mail.compose import read_unsubscribe_token
 from core.notifications import service, watching
@@ -43,28 +44,37 @@ async def settings_notifications(request: Request) -> Response:
     return RedirectResponse("/settings?done=notifications#notification-settings", status_code=303)
 
 
-async def _unsubscribing(request: Request) -> tuple[User, str]:
+DIGEST = NotificationKind("digest", "", label=Message("The daily digest"))  # what its unsubscribe link names
+
+
+async def _unsubscribing(request: Request) -> tuple[User, NotificationKind]:
+    """The member and the kind of mail an unsubscribe link stops (a kind of notification, or the digest)."""
     found = read_unsubscribe_token(site_of(request).config.secret_key, request.path_params["token"])
     user = await User.get_or_none(id=found[0]) if found else None
-    if found is None or user is None or found[1] not in site_of(request).notification_kinds:
+    kind = {**site_of(request).notification_kinds, DIGEST.name: DIGEST}.get(found[1]) if found else None
+    if user is None or kind is None:
         raise NotFound(Message("This unsubscribe link is not valid."))
-    return user, found[1]
+    return user, kind
 
 
 async def unsubscribe_page(request: Request) -> Response:
     """What the link in a mail opens: a button, so that a mail scanner following links changes nothing."""
     user, kind = await _unsubscribing(request)
-    context = {"kind": site_of(request).notification_kinds[kind], "member": user, "done": False}
-    return await render(request, "unsubscribe.html", context)
+    return await render(request, "unsubscribe.html", {"kind": kind, "member": user, "done": False})
 
 
 async def unsubscribe(request: Request) -> Response:
-    """Stop mails of one kind (in-app notifications go on): the page's button, or a mail program's one-click POST
-    (RFC 8058), which carries no cookie; the signed link is the proof."""
+    """Stop mails of one kind, or the digest (in-app notifications go on): the page's button, or a mail program's
+    one-click POST (RFC 8058), which carries no cookie; the signed link is the proof."""
     user, kind = await _unsubscribing(request)
-    await service.set_choices(user, {kind: Channel.APP})
-    context = {"kind": site_of(request).notification_kinds[kind], "member": user, "done": True}
-    return await render(request, "unsubscribe.html", context)
+    if kind is DIGEST:
+        chosen = await service.choices(user)
+        await service.set_choices(
+            user, {name: Channel.APP for name, channel in chosen.items() if channel == Channel.DIGEST}
+        )
+    else:
+        await service.set_choices(user, {kind.name: Channel.APP})
+    return await render(request, "unsubscribe.html", {"kind": kind, "member": user, "done": True})
 
 
 async def watch_thread(request: Request) -> Response:

@@ -7,7 +7,7 @@ named people (``notify_about`` with its ``Audience``): the list checks either ru
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core import sql
@@ -22,9 +22,16 @@ from core.notifications.models import Channel, Notification, NotificationSetting
 from core.notifications.rows import COLUMNS, TABLES, NotificationItem
 from core.pagination import Page, paginate_sql
 from core.pluginhost import running
+from core.site.models import Setting
+from core.site.service import SITE_DEFAULTS
 from core.threads.models import Post, Thread
+from core.times import site_timezone
 
 MAIL = "mail.notification"  # the job that mails one notification, if its member may still see what it is about
+DIGEST = "mail.digest"  # the job that mails a member's daily digest
+DIGEST_HOUR = 8
+DIGEST_ITEMS = 50
+MAILED = (Channel.EMAIL, Channel.DIGEST)
 EXCERPT = 600
 
 
@@ -44,13 +51,27 @@ async def _channels(users: list[User], kind: str) -> dict[int, Channel]:
         )
     )
     channels = {user.id: Channel(chosen.get(user.id, Channel.EMAIL if emails else Channel.APP)) for user in users}
-    return {user_id: Channel.APP if channel == Channel.EMAIL and not emails else channel
+    return {user_id: Channel.APP if channel in MAILED and not emails else channel
             for user_id, channel in channels.items()}  # fmt: skip
 
 
+async def next_digest_time() -> datetime:
+    """When the next daily digest goes: the next DIGEST_HOUR o'clock in the site's time zone."""
+    stored = await Setting.get_or_none(key="timezone")
+    zone = site_timezone(stored.value if stored else SITE_DEFAULTS["timezone"])
+    local = datetime.now(UTC).astimezone(zone)
+    at = local.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    return (at if at > local else at + timedelta(days=1)).astimezone(UTC)
+
+
 async def _send(notification: Notification, channel: Channel) -> None:
-    if channel == Channel.EMAIL and mail_enabled():
+    if channel not in MAILED or not mail_enabled():
+        return
+    if channel == Channel.EMAIL:
         await enqueue_job(MAIL, {"notification_id": notification.id})
+    else:  # one digest a day for the member: enqueued once, however many notifications wait for it
+        await enqueue_job(DIGEST, {"user_id": notification.user_id}, at=await next_digest_time(),
+                          key=f"digest:{notification.user_id}")  # fmt: skip
 
 
 def _others(users: Iterable[User], actor: User) -> list[User]:
@@ -175,9 +196,22 @@ async def set_choices(user: User, changes: dict[str, str]) -> None:
     for kind, channel in changes.items():
         if kind not in known:
             errors[kind] = Message("No such kind of notification.")
-        elif channel not in {choice.value for choice in Channel} or (channel == Channel.EMAIL and not _emails(kind)):
+        elif channel not in {choice.value for choice in Channel} or (channel in MAILED and not _emails(kind)):
             errors[kind] = Message("Choose one of the options offered.")
     if errors:
         raise ValidationError(errors)
     for kind, channel in changes.items():
         await NotificationSetting.update_or_create(defaults={"channel": Channel(channel)}, user_id=user.id, kind=kind)
+
+
+async def digest_of(user_id: int) -> tuple[User, list[NotificationItem]] | None:
+    """A member's daily digest: their unread notifications of the kinds they chose a digest for, from the last day,
+    about what they may see now; None when there is nothing to send."""
+    user = await User.get_or_none(id=user_id)
+    if user is None or user.suspended:
+        return None
+    kinds = [kind for kind, channel in (await choices(user)).items() if channel == Channel.DIGEST]
+    since = datetime.now(UTC) - timedelta(days=1)
+    page = await notifications(user, None, DIGEST_ITEMS)
+    items = [item for item in page.items if item.read_at is None and item.kind in kinds and item.created_at >= since]
+    return (user, items) if items else None
