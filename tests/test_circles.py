@@ -171,3 +171,45 @@ def test_a_pending_request_to_a_private_circle_can_be_withdrawn(client, member):
     assert client.post("/api/v1/circles/inner/leave", headers=asker.auth).status_code == 204
     assert members(client, "inner", owner, "pending") == set()
     assert client.post("/api/v1/circles/inner/leave", headers=asker.auth).status_code == 404  # nothing left to show
+
+
+def test_a_request_to_join_reaches_the_owners_and_its_answer_the_member(client, member):
+    alice, bob, carol, mod = member("alice"), member("bob"), member("carol"), member("mod")
+    make_circle(client, alice, "club", join_policy="approval", visibility="private")
+    client.put("/api/v1/circles/club/members/mod", json={"role": "moderator"}, headers=alice.auth)
+    client.post("/api/v1/circles/club/join", headers=mod.auth)
+    for who in (bob, carol):
+        assert client.post("/api/v1/circles/club/join", headers=who.auth).json() == {"status": "pending"}
+    client.post("/api/v1/circles/club/join", headers=bob.auth)  # asking again tells nobody again
+
+    def inbox(who):
+        return [item["text"] for item in client.get("/api/v1/notifications", headers=who.auth).json()["items"]]
+
+    assert inbox(alice) == ["carol asks to join “Club”", "bob asks to join “Club”"]
+    assert inbox(mod) == [*inbox(alice), "alice invited you to join “Club”"]
+    client.put("/api/v1/circles/club/members/bob", json={"role": "member"}, headers=mod.auth)
+    client.delete("/api/v1/circles/club/members/carol", headers=mod.auth)
+    assert inbox(bob) == ["You are now a member of “Club”"]
+    assert inbox(carol) == ["Your request to join “Club” was declined"]
+    dave = member("dave")
+    client.put("/api/v1/circles/club/members/dave", json={"role": "member"}, headers=alice.auth)
+    assert inbox(dave) == ["alice invited you to join “Club”"]
+
+
+def test_the_admin_area_lists_circles_with_requests_waiting(client, member):
+    from pages import browser
+
+    alice, bob = member("alice"), member("bob")
+    make_circle(client, alice, "club", join_policy="approval")
+    client.post("/api/v1/circles/club/join", headers=bob.auth)
+    browser(client, "root")
+    client.portal.call(_promote, "root")
+    page = client.get("/admin", headers={"Accept-Language": "en"})
+    assert "Requests to join, waiting" in page.text and 'href="/c/club/members"' in page.text
+    assert "1 request to join" in page.text
+
+
+async def _promote(username):
+    from core.accounts.models import Role, User
+
+    await User.filter(username=username).update(role=Role.ADMIN)

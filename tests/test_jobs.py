@@ -133,7 +133,8 @@ def test_two_hundred_jobs_over_two_worker_processes_run_exactly_once_each(shared
     with live_server(data, workers=2 if POSTGRES else 1, **env) as first, live_server(data, **env) as second:
         auth = member_token(first.base)
         for start in range(0, 200, 50):
-            answer = httpx2.post(f"{first.base}/api/v1/chores", json={"first": start, "count": 50}, headers=auth)
+            body = {"first": start, "count": 50, "seconds": 0.02}  # 4 s of work in all: both servers take some
+            answer = httpx2.post(f"{first.base}/api/v1/chores", json=body, headers=auth)
             assert answer.status_code == 201, answer.text
         wait_until(lambda: len(ran(data)) >= 200, timeout=60)
         time.sleep(0.5)  # a job run twice would be written down by now

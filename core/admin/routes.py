@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 from tortoise.expressions import Q
+from tortoise.functions import Count
 
 from core.accounts import service as accounts
 from core.accounts.models import Role, User
@@ -34,7 +35,14 @@ async def overview(request: Request) -> Response:
     counts = {"users": await User.all().count(), "circles": await Circle.all().count(),
               "threads": await Thread.filter(deleted_at__isnull=True).count(), "posts": await Post.filter(deleted_at__isnull=True).count()}  # fmt: skip
     search_problem = request.app.state.search.health.problem
-    return await admin_page(request, "admin/index.html", {"counts": counts, "search_problem": search_problem})
+    waiting = (
+        await Membership.filter(status=MemberStatus.PENDING).group_by("circle_id").annotate(n=Count("id"))
+        .values("circle_id", "n")
+    )  # fmt: skip
+    circles = {circle.id: circle for circle in await Circle.filter(id__in=[row["circle_id"] for row in waiting])}
+    requests = [(circles[row["circle_id"]], row["n"]) for row in waiting if row["circle_id"] in circles]
+    context = {"counts": counts, "search_problem": search_problem, "requests": requests}
+    return await admin_page(request, "admin/index.html", context)
 
 
 async def _settings_page(request: Request, form: Form, status: int = 200) -> Response:

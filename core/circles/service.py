@@ -126,7 +126,8 @@ async def join(viewer: User | None, slug: str) -> MemberStatus:
             raise NotFound(Message("No such circle."))
         raise Forbidden(Message("This circle takes new members by invitation only."), code="invite_only")
     if circle.join_policy == JoinPolicy.APPROVAL and not access.is_admin:
-        await _create_membership(circle, user, MemberStatus.PENDING)
+        if await _create_membership(circle, user, MemberStatus.PENDING):
+            await emit("join_requested", circle=circle, user=user)
         return MemberStatus.PENDING
     await _create_membership(circle, user, MemberStatus.ACTIVE)
     return MemberStatus.ACTIVE
@@ -134,17 +135,19 @@ async def join(viewer: User | None, slug: str) -> MemberStatus:
 
 async def _create_membership(
     circle: Circle, user: User, status: MemberStatus, role: MemberRole = MemberRole.MEMBER
-) -> None:
+) -> bool:
+    """Whether this request made it (not a parallel one)."""
     try:
         async with transaction():
             await Membership.create(circle=circle, user=user, status=status, role=role)
             if status == MemberStatus.ACTIVE:
                 await Circle.filter(id=circle.id).update(member_count=F("member_count") + 1)
     except IntegrityError:
-        return  # a parallel request made the same membership
+        return False  # a parallel request made the same membership
     forget_scope(user)
     if status == MemberStatus.ACTIVE:
         await emit("member_joined", circle=circle, user=user)
+    return True
 
 
 async def _activate(membership: Membership, role: MemberRole | None = None) -> MemberStatus:
@@ -220,9 +223,11 @@ async def set_member(viewer: User | None, slug: str, member: User, role: MemberR
     circle = access.circle
     membership = await Membership.get_or_none(circle=circle, user=member)
     if membership is None:
-        await _create_membership(circle, member, MemberStatus.INVITED, role)
+        if await _create_membership(circle, member, MemberStatus.INVITED, role):
+            await emit("member_invited", circle=circle, user=member, by=access.viewer)
     elif membership.status == MemberStatus.PENDING:
         await _activate(membership, role)
+        await emit("join_answered", circle=circle, user=member, approved=True, by=access.viewer)
     else:
         if membership.role != MemberRole.MEMBER and not access.is_owner:
             raise Forbidden(Message("Only the circle's owners change a moderator's or an owner's role."))
@@ -252,3 +257,5 @@ async def remove_member(viewer: User | None, slug: str, member: User) -> None:
     ):
         raise Conflict(Message("A circle keeps at least one owner."), code="last_owner")
     await _remove(membership)
+    if membership.status == MemberStatus.PENDING:
+        await emit("join_answered", circle=access.circle, user=member, approved=False, by=access.viewer)

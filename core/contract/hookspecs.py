@@ -189,5 +189,20 @@ def member_joined(circle: Circle, user: User) -> None:
 
 
 @hookspec
+def join_requested(circle: Circle, user: User) -> None:
+    """``user`` asked to join ``circle``, which takes members on approval."""
+
+
+@hookspec
+def join_answered(circle: Circle, user: User, approved: bool, by: User) -> None:
+    """A moderator of ``circle`` (``by``) approved or declined ``user``'s request to join."""
+
+
+@hookspec
+def member_invited(circle: Circle, user: User, by: User) -> None:
+    """A moderator of ``circle`` (``by``) invited ``user`` to join it."""
+
+
+@hookspec
 def member_left(circle: Circle, user: User) -> None:
     """``user`` left ``circle`` or was removed from it."""

@@ -9,13 +9,14 @@ from starlette.routing import BaseRoute
 
 from core.access.audience import Audience
 from core.accounts.models import User
+from core.circles.models import Circle, MemberRole, Membership, MemberStatus
 from core.contract import hookimpl
 from core.contract.kinds import JobKind, NotificationKind, Slot, SlotContent
 from core.errors import Message
 from core.markdown import mentioned_names
 from core.notifications import api, notice_routes, notices, routes
 from core.notifications.mail import send_digest, send_notification
-from core.notifications.service import DIGEST, MAIL, notify, unread_count
+from core.notifications.service import DIGEST, MAIL, notify, notify_about, unread_count
 from core.notifications.watching import circle_watchers, level_of, thread_watchers
 from core.threads.models import Post, Thread
 from core.web.jsonapi import ApiRouter
@@ -34,6 +35,22 @@ NOTICE = NotificationKind(
     notices.KIND, Message("%(actor)s sent a notice: “%(title)s”"), email=True,
     label=Message("Notices from your circles"), excerpt=notices.mail_text,
 )  # fmt: skip
+JOIN_REQUEST = NotificationKind(
+    "join_request", Message("%(actor)s asks to join “%(title)s”"), email=True,
+    label=Message("Requests to join circles you moderate"),
+)  # fmt: skip
+JOIN_APPROVED = NotificationKind(
+    "join_approved", Message("You are now a member of “%(title)s”"), email=True,
+    label=Message("Your requests to join, answered"),
+)  # fmt: skip
+JOIN_DECLINED = NotificationKind("join_declined", Message("Your request to join “%(title)s” was declined"))
+INVITED = NotificationKind(
+    "invited", Message("%(actor)s invited you to join “%(title)s”"), email=True, label=Message("Invitations"),
+)  # fmt: skip
+# Who may see what these are about: a circle's staff, its members, the member's own account.
+CIRCLE_STAFF = Audience("core.circle_staff", "circles", circle_staff=("id",))
+CIRCLE_MEMBERS = Audience("core.circle_members", "circles", circle_member=("id",))
+ACCOUNT = Audience("core.account", "users", user=("id",))
 NEW_THREAD = NotificationKind(
     "new_thread", Message("%(actor)s started “%(title)s”"), email=True,
     label=Message("New threads in circles you watch"),
@@ -47,12 +64,34 @@ async def _mentioned(post: Post) -> list[User]:
 
 @hookimpl
 def register_notification_kinds() -> list[NotificationKind]:
-    return [MENTION, REPLY, WATCHED_REPLY, NEW_THREAD, NOTICE]
+    return [MENTION, REPLY, WATCHED_REPLY, NEW_THREAD, NOTICE, JOIN_REQUEST, JOIN_APPROVED, JOIN_DECLINED, INVITED]
 
 
 @hookimpl
 def register_audiences() -> list[Audience]:
-    return [notices.RECEIPT]
+    return [notices.RECEIPT, CIRCLE_STAFF, CIRCLE_MEMBERS, ACCOUNT]
+
+
+@hookimpl
+async def join_requested(circle: Circle, user: User) -> None:
+    staff_ids = await Membership.filter(
+        circle=circle, status=MemberStatus.ACTIVE, role__in=(MemberRole.OWNER, MemberRole.MODERATOR)
+    ).values_list("user_id", flat=True)
+    staff = await User.filter(id__in=list(staff_ids))
+    await notify_about(JOIN_REQUEST.name, staff, user, CIRCLE_STAFF, circle, circle.name, f"/c/{circle.slug}/members")
+
+
+@hookimpl
+async def join_answered(circle: Circle, user: User, approved: bool, by: User) -> None:
+    if approved:
+        await notify_about(JOIN_APPROVED.name, [user], by, CIRCLE_MEMBERS, circle, circle.name, f"/c/{circle.slug}")
+    else:  # no longer a member or a candidate: the notice is about their own account, not about the circle
+        await notify_about(JOIN_DECLINED.name, [user], by, ACCOUNT, user, circle.name, "/")
+
+
+@hookimpl
+async def member_invited(circle: Circle, user: User, by: User) -> None:
+    await notify_about(INVITED.name, [user], by, ACCOUNT, user, circle.name, f"/c/{circle.slug}")
 
 
 @hookimpl

@@ -42,6 +42,7 @@ async def note(context: JobContext) -> None:
     if context.attempt < context.payload.get("succeed_on", 1):
         log_run(context, "failed")
         raise RuntimeError(f"not yet (try {context.attempt})")
+    await asyncio.sleep(context.payload.get("seconds", 0))  # a job that takes a while: another worker claims meanwhile
     log_run(context)
 
 
@@ -59,6 +60,7 @@ class ChoresBody(Body):
     first: int = 0  # the number of the first job
     in_seconds: float = 0
     succeed_on: int = 1
+    seconds: float = 0  # how long each takes
     key: str | None = None
     roll_back: bool = False  # enqueue, then fail the request: the jobs must never run
 
@@ -69,7 +71,7 @@ async def add(call: ApiCall[ChoresBody]) -> dict[str, Any]:
     body = call.body
     async with transaction():
         for n in range(body.first, body.first + body.count):
-            payload = {"n": n, "succeed_on": body.succeed_on}
+            payload = {"n": n, "succeed_on": body.succeed_on, "seconds": body.seconds}
             await enqueue_job(body.kind, payload, at=now() + timedelta(seconds=body.in_seconds), key=body.key)
         if body.roll_back:
             raise ValidationError({"roll_back": "rolled back on purpose"})
