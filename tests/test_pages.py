@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -351,6 +352,21 @@ def test_a_members_own_language_setting_wins(client, member):
 def test_a_guest_switches_the_language_with_the_footer_form(client):
     client.post("/language", data={"locale": "zh_CN", "next": "/", "csrf_token": csrf_of(client)})
     assert "最新讨论" in client.get("/").text
+
+
+def test_switching_the_language_comes_back_to_the_same_page_with_its_query(client, member):
+    alice = member("alice")
+    make_circle(client, alice, "club")
+    make_thread(client, alice, "club", "山行", "爬山")
+    page = client.get("/search?q=%E5%B1%B1&page=1")
+    next_path = re.search(r'name="next" value="([^"]+)"', page.text).group(1)
+    assert html.unescape(next_path) == "/search?q=%E5%B1%B1&page=1"
+    switched = client.get(
+        "/language", params={"locale": "en", "next": html.unescape(next_path)}, follow_redirects=False
+    )
+    assert switched.headers["location"] == "/search?q=%E5%B1%B1&page=1"
+    setup = client.get("/setup?token=abc")
+    assert 'value="/setup?token=abc"' in setup.text
 
 
 def test_dates_and_numbers_are_localised(client, member):
