@@ -135,15 +135,27 @@ def _sentence(rng: random.Random) -> str:
     return "".join(words) + "。" if chinese else " ".join(words).capitalize() + "."
 
 
+async def present() -> bool:
+    """Whether the demo content is here already (from an earlier run)."""
+    return await User.filter(email__endswith="@demo.example").exists()
+
+
+async def has_content() -> bool:
+    """Whether the site has circles or discussions of its own (the demo should not write into a live club)."""
+    return await Circle.exists() or await Thread.exists()
+
+
 async def _user(number: int, username: str, display_name: str, password_hash: str) -> User:
     return await User.create(
         username=username, username_key=names.username_key(username), skeleton=names.skeleton(username),
         email=f"member{number}@demo.example", password_hash=password_hash, display_name=display_name,
+        email_verified=True,
     )  # fmt: skip
 
 
-async def small(hasher: Passwords) -> None:
-    """A Chinese club, an English club and a private circle, with members, threads and replies."""
+async def small(hasher: Passwords) -> list[str]:
+    """A Chinese club, an English club and a private circle, with members, threads and replies; the members'
+    names."""
     password_hash = await hasher.hash(DEMO_PASSWORD)
     users = [
         await _user(number, username, display, password_hash)
@@ -200,6 +212,7 @@ async def small(hasher: Passwords) -> None:
                 circle.last_activity_at = max(circle.last_activity_at or at, at)
             await circle.save()
     await _recount_users()
+    return [user.username for user in users]
 
 
 async def _recount_users() -> None:
@@ -209,8 +222,9 @@ async def _recount_users() -> None:
         await user.save(update_fields=["thread_count", "post_count"])
 
 
-async def large(hasher: Passwords, scale: int = 1, seed: int = 1) -> None:
-    """The benchmark data set: 200 members, 2,000 threads and 40,000 posts (times ``scale``) in 10 circles."""
+async def large(hasher: Passwords, scale: int = 1, seed: int = 1) -> list[str]:
+    """The benchmark data set: 200 members, 2,000 threads and 40,000 posts (times ``scale``) in 10 circles; the
+    members' names."""
     rng = random.Random(seed)
     password_hash = await hasher.hash(DEMO_PASSWORD)
     user_count, thread_count, post_count = 200 * scale, 2000 * scale, 40_000 * scale
@@ -225,7 +239,8 @@ async def large(hasher: Passwords, scale: int = 1, seed: int = 1) -> None:
         for index in range(user_count):
             username = f"bench{base_user + index + 1}"
             users.append(User(id=base_user + index + 1, username=username, username_key=username, skeleton=names.skeleton(username),
-                              email=f"{username}@demo.example", password_hash=password_hash, created_at=now - timedelta(days=400)))  # fmt: skip
+                              email=f"{username}@demo.example", password_hash=password_hash, email_verified=True,
+                              created_at=now - timedelta(days=400)))  # fmt: skip
         async with in_transaction():
             await User.bulk_create(users, batch_size=500)
         progress.advance(task, user_count)
@@ -300,6 +315,7 @@ async def large(hasher: Passwords, scale: int = 1, seed: int = 1) -> None:
             )
         progress.advance(task, 1)
     await _fix_sequences()
+    return [user.username for user in users]
 
 
 async def _fix_sequences() -> None:

@@ -197,3 +197,35 @@ def test_a_command_meeting_a_busy_database_says_so_and_changes_nothing(tmp_path,
     monkeypatch.setattr(commands, "apply_scenario", busy)
     assert cli.main(["template", "apply", "welcome", "--circle", "club"]) == 2
     assert "database stayed busy" in capsys.readouterr().err
+
+
+@pytest.mark.sqlite_only
+def test_the_demo_names_its_accounts_refuses_a_live_club_and_runs_twice_harmlessly(tmp_path):
+    first = run_cli(tmp_path / "fresh", "demo")
+    assert first.returncode == 0, first.stderr
+    assert "小林" in first.stdout and "emma" in first.stdout and "demo-password" in first.stdout
+    again = run_cli(tmp_path / "fresh", "demo")
+    assert again.returncode == 0 and "already holds the demo" in again.stdout
+
+    live = tmp_path / "club"
+    assert run_cli(live, "createadmin", "--username", "owner", "--email", "o@example.com", "--password-stdin",
+                   stdin="a long password\n").returncode == 0  # fmt: skip
+    _make_circle(live)
+    refused = run_cli(live, "demo")
+    assert refused.returncode == 2 and "--force" in refused.stderr
+    forced = run_cli(live, "demo", "--force")
+    assert forced.returncode == 0 and "小林" in forced.stdout
+
+
+def _make_circle(data_dir):
+    import asyncio
+
+    from core.circles.models import Circle
+    from core.config import load_config
+    from core.db import database
+
+    async def make():
+        async with database(load_config({"QUANZI_DATA_DIR": str(data_dir)})):
+            await Circle.create(slug="real-club", name="A real club")
+
+    asyncio.run(make())

@@ -135,22 +135,37 @@ async def _reindex(config: Config, host: PluginHost) -> None:
         await reindex(config, host)
 
 
-async def _demo(config: Config, host: PluginHost | None, size: str, scale: int) -> None:
+async def _demo(config: Config, host: PluginHost | None, args: argparse.Namespace) -> list[str] | None:
+    """The demo members' names, or None when the site already has content (and ``--force`` was not given) or the
+    demo already."""
     from core import demo
     from core.accounts.passwords import Passwords
     from core.search.commands import reindex
 
     async with database(config, host.models_apps() if host else None):
+        if await demo.present():
+            print("This site already holds the demo content; nothing was written.")
+            return []
+        if await demo.has_content() and not args.force:
+            return None
         hasher = Passwords(config.password_time_cost, config.password_memory_cost)
-        await (demo.small(hasher) if size == "small" else demo.large(hasher, scale=scale))
+        made = await (demo.small(hasher) if args.size == "small" else demo.large(hasher, scale=args.scale))
         if host is not None:
             await reindex(config, host)  # the demo writes in bulk, past the outbox: index it whole
+        return made
 
 
 def cmd_demo(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     _migrate(config, host, quiet=True)
-    asyncio.run(_demo(config, host, args.size, args.scale))
-    print(f"Demo content ({args.size}) written. Demo members log in with the password '{DEMO_PASSWORD}'.")
+    made = asyncio.run(_demo(config, host, args))
+    if made is None:
+        print("This site already has circles or discussions: the demo would add accounts with a public password "
+              "to it. Use a new data dir (QUANZI_DATA_DIR=...), or add --force.", file=sys.stderr)  # fmt: skip
+        return 2
+    if made:
+        shown = ", ".join(made[:10]) + (f" and {len(made) - 10} more" if len(made) > 10 else "")
+        print(f"Demo content ({args.size}) written. Demo members: {shown}; each logs in with the password "
+              f"'{DEMO_PASSWORD}'.")  # fmt: skip
     return 0
 
 
@@ -197,6 +212,7 @@ def build_parser(host: PluginHost | None) -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="fill the site with demo content")
     demo.add_argument("--size", choices=["small", "large"], default="small")
     demo.add_argument("--scale", type=int, default=1, help="(large) multiply the data set, for growth benchmarks")
+    demo.add_argument("--force", action="store_true", help="write into a site that already has content")
     demo.set_defaults(run=cmd_demo)
 
     add_commands(commands)
