@@ -17,8 +17,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: $(STAMP) $(MO)
-	$(BIN)/python server.py serve
+	$(BIN)/python server.py serve --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite (with the browser tests in Debian's Chromium), then the database-facing tests again on
 # PostgreSQL. Debian's packages (Chromium, CJK fonts, PostgreSQL) are installed and started if missing.
