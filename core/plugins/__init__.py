@@ -75,7 +75,7 @@ from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.jsonapi import ApiCall, ApiRouter, Body, JSONResponse
 from core.web.pagecache import mark_personal
-from core.web.pages import render
+from core.web.pages import reader_locale, render
 from core.web.share import ShareCard, absolute_url, qr_response
 from core.web.site import Site, site_of
 
@@ -154,6 +154,7 @@ __all__ = [
     "qr_response",
     "queue_mail",
     "read_form",
+    "reader_locale",
     "render",
     "require_actor",
     "resolve_viewer",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 from starlette.requests import Request
@@ -15,6 +15,9 @@ from core.times import site_timezone
 from core.web import i18n
 from core.web.auth import resolve_viewer
 from core.web.site import site_of
+
+if TYPE_CHECKING:
+    from core.accounts.models import User
 
 PAGE_SLOTS = (Slot.HEAD, Slot.NAVIGATION)
 log = logging.getLogger(__name__)
@@ -50,17 +53,23 @@ async def render_per_post(request: Request, slot: Slot, context: dict[str, Any])
     return footers
 
 
+def reader_locale(request: Request, viewer: User | None, settings: dict[str, str]) -> str:
+    """The language to answer in: the member's setting, else the browser's cookie or Accept-Language, else the
+    site's default (``settings``: the site's, ``await site_of(request).settings.current()``)."""
+    return i18n.choose_locale(
+        viewer.locale if viewer else request.cookies.get("quanzi_locale", ""),
+        request.headers.get("accept-language"),
+        settings["default_locale"],
+    )
+
+
 async def page_context(request: Request) -> dict[str, Any]:
     """What every page knows: the site's settings, the viewer, and the viewer's language."""
     site = site_of(request)
     settings = await site.settings.current()
     site.templates.use_theme(settings["theme"])
     viewer = await resolve_viewer(request)
-    locale = i18n.choose_locale(
-        viewer.locale if viewer else request.cookies.get("quanzi_locale", ""),
-        request.headers.get("accept-language"),
-        settings["default_locale"],
-    )
+    locale = reader_locale(request, viewer, settings)
     context = {
         **i18n.template_context(site.catalogues, locale),
         "timezone": site_timezone(settings["timezone"]),

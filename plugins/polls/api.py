@@ -18,6 +18,8 @@ from core.plugins import (
     mark_personal,
     parse_api_time,
     parse_limit,
+    reader_locale,
+    site_timezone,
     user_ref,
 )
 from plugins.polls import respondent, service, surveys
@@ -177,4 +179,10 @@ async def results(call: ApiCall[None]) -> dict[str, Any]:
 @router.route("GET", "/surveys/{id:int}/export.csv", "Every response as CSV (the survey's author, moderators)")
 async def export(call: ApiCall[None]) -> Response:
     header, rows = await surveys.export_rows(call.viewer, call.params["id"])
+    settings = await call.site.settings.current()
+    gettext = call.site.catalogues.get(reader_locale(call.request, call.viewer, settings)).gettext
+    zone = site_timezone(settings["timezone"])  # a Beijing owner reads Beijing times
+    header = [gettext(cell.msgid) if isinstance(cell, Message) else cell for cell in header]
+    for row in rows:
+        row[1] = row[1].astimezone(zone).strftime("%Y-%m-%d %H:%M")
     return csv_response(f"survey-{call.params['id']}.csv", header, rows)

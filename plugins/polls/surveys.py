@@ -43,6 +43,8 @@ from plugins.polls.service import check_closing
 KIND = "survey"
 ANSWER = Action("survey.answer", "answer a survey, as a member or a guest (target: the survey)")
 TEXT_ANSWERS_SHOWN = 50
+# The export's first columns (translated in the reader's language: core.errors.Message)
+EXPORT_COLUMNS = (Message("response"), Message("submitted_at"), Message("respondent"))
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
@@ -298,8 +300,8 @@ async def results(viewer: User | None, survey_id: int) -> tuple[SurveyView, list
 
 
 async def export_rows(viewer: User | None, survey_id: int) -> tuple[list[str], list[list[Any]]]:
-    """Every response, one row each: when, who (a member's name, or "guest"), then one column per question; and
-    the header above them."""
+    """Every response, one row each: when (a datetime), who (a member's name, or "guest"), then one column per
+    question; and the header above them (its first columns Messages, to translate)."""
     view = await _managed(viewer, survey_id)
     responses = await SurveyResponse.filter(survey_id=survey_id).select_related("user").order_by("id")
     answers: dict[int, dict[int, list[Answer]]] = {}
@@ -318,5 +320,5 @@ async def export_rows(viewer: User | None, survey_id: int) -> tuple[list[str], l
             else:
                 cells.append(rows[0].text or "" if rows else "")
         who = response.user.username if response.user else "guest"
-        table.append([response.id, response.submitted_at.isoformat(), who, *cells])
-    return ["response", "submitted_at", "respondent", *(question.text for question in view.questions)], table
+        table.append([response.id, response.submitted_at, who, *cells])
+    return [*EXPORT_COLUMNS, *(question.text for question in view.questions)], table

@@ -106,3 +106,19 @@ def test_a_private_circles_survey_has_no_share_card(site):
     for path in (f"/surveys/{survey_id}", f"/surveys/{survey_id}/qr.png", f"/surveys/{survey_id}/share"):
         response = guest.get(path)
         assert response.status_code == 404 and "Board only" not in response.text and "Secret" not in response.text
+
+
+def test_the_export_speaks_the_owners_language_and_time_zone(site):
+    from datetime import datetime, timedelta, timezone
+
+    survey_id = public_survey(site)
+    guest = another_browser(site)
+    form = hidden_fields(guest.get(f"/surveys/{survey_id}").text)
+    guest.post(f"/surveys/{survey_id}", data={**form, "a0": "王芳"})
+    owner = site.extra_owner  # type: ignore[attr-defined]
+    export = site.get(f"/api/v1/surveys/{survey_id}/export.csv", headers={**owner.auth, "Accept-Language": "zh-CN"})
+    header, row = export.content.decode("utf-8-sig").splitlines()[:2]
+    assert header.startswith("答卷编号,提交时间,填写人,Your name 姓名")
+    beijing = datetime.now(timezone(timedelta(hours=8)))
+    written = datetime.strptime(row.split(",")[1], "%Y-%m-%d %H:%M").replace(tzinfo=beijing.tzinfo)
+    assert abs((beijing - written).total_seconds()) < 120  # Beijing time, not UTC
