@@ -63,6 +63,19 @@ def test_a_word_across_a_word_boundary_is_not_found(client, board, sentence, wor
     assert find(client, word)["items"] == []
 
 
+def test_one_chinese_character_is_found_inside_the_words_it_is_part_of(client, board, member):
+    make_thread(client, board, "club", "周末", "我们去爬山吧，山上风景好")
+    make_thread(client, board, "club", "读书", "这个月读什么书")
+    bob = member("bob")
+    make_circle(client, bob, "secret", visibility="private")
+    make_thread(client, bob, "secret", "秘密", "山里的事")
+    flush(client)
+    assert titles(find(client, "山")) == ["周末"]  # the private circle's stays hidden
+    assert sorted(titles(find(client, "山", headers=bob.auth))) == ["周末", "秘密"]
+    assert titles(find(client, "山 书")) == []  # every word of a query counts, as for longer words
+    assert titles(find(client, "书")) == ["读书"]
+
+
 def test_english_is_stemmed_and_case_insensitive(client, board):
     make_thread(client, board, "club", "Weekend", "We walked along the river and the Walkers enjoyed it")
     flush(client)

@@ -8,6 +8,7 @@ import gc
 import logging
 import os
 import pickle
+import re
 import shutil
 import struct
 import time
@@ -21,14 +22,15 @@ from whoosh import index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
 from whoosh.index import clean_files
-from whoosh.query import And, AndMaybe, Every, Or, Query, Term
+from whoosh.query import And, AndMaybe, Every, Or, Query, Term, Wildcard
 from whoosh.searching import Searcher
 
 from core.contract.kinds import SearchDocument
-from core.search.analysis import analyzer
+from core.search.analysis import CJK, analyzer
 from core.search.backend import Hit, IndexDamaged, SearchRequest
 from core.search.scoring import SaturatedFrequency
 
+SINGLE_CJK = re.compile(f"[{CJK}]")
 log = logging.getLogger("quanzi.search")
 
 MAX_QUERY_WORDS = 10
@@ -75,6 +77,14 @@ def _postings(reader: Any) -> Postings:
         return {term.decode(): list(reader.postings(field, term).all_ids()) for term in reader.lexicon(field)}
 
     return by_term("circle_id"), by_term("audience")
+
+
+def _word_query(word: str) -> Query:
+    """A word of the query; a single Chinese character (山) also inside the words it is part of (爬山, 山上), as a
+    Chinese reader expects: a scan of the index's words, kept for these rare one-character searches."""
+    if len(word) == 1 and SINGLE_CJK.match(word):
+        return Or([Term("text", word), Wildcard("text", f"*{word}*")])
+    return Term("text", word)
 
 
 class MarkFormatter(Formatter):
@@ -289,7 +299,8 @@ class WhooshBackend:
         return seen[:MAX_QUERY_WORDS]
 
     def _query(self, words: list[str]) -> Query:
-        required = And([Term("text", word) for word in words]) if len(words) > 1 else Term("text", words[0])
+        terms = [_word_query(word) for word in words]
+        required = And(terms) if len(terms) > 1 else terms[0]
         return AndMaybe(required, Or([Term("title", word) for word in words]))
 
     def search(self, request: SearchRequest) -> tuple[list[Hit], bool]:
