@@ -97,3 +97,40 @@ def test_long_words_and_tables_never_widen_a_phones_page(tmp_path):
         assert table.evaluate("t => t.scrollWidth > t.clientWidth && getComputedStyle(t).overflowX === 'auto'")
         assert table.locator("td").first.evaluate("td => td.getBoundingClientRect().width") > 40
         page.screenshot(path=tmp_path / "table.png", full_page=True)
+
+
+def test_the_people_tables_fit_a_phone(tmp_path):
+    import subprocess
+    import sys
+
+    from core.testing.live import ROOT, server_env
+
+    site = tmp_path / "site"
+    created = subprocess.run(
+        [sys.executable, "server.py", "createadmin", "--username", "root", "--email", "root@example.com",
+         "--password-stdin"], cwd=ROOT, env=server_env(site), input="correct horse battery", capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    with live_server(site) as server, phone_browser(server.base) as new_context:
+        import httpx2
+
+        body = {"username": "wang_fang_from_the_valley", "email": "wang.fang.from.the.valley@example-club.com",
+                "password": "correct horse battery"}  # fmt: skip
+        assert httpx2.post(f"{server.base}/api/v1/auth/register", json=body).status_code == 201
+        page = new_context().new_page()
+        page.goto("/login")
+        page.get_by_label("用户名或邮箱").fill("root")
+        page.get_by_label("密码").fill("correct horse battery")
+        page.get_by_role("button", name="登录").click()
+        page.goto("/circles/new")
+        page.get_by_label("名称").fill("Club")
+        page.get_by_label("地址").fill("club")
+        page.get_by_role("button", name="创建圈子").click()
+        for path, button in (("/admin/users", "停用"), ("/c/club/members", "修改")):
+            page.goto(path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+            page.screenshot(path=tmp_path / f"{path.strip('/').replace('/', '-')}.png", full_page=True)
+            box = page.get_by_role("button", name=button).first.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= PHONE["width"], (path, box)
+            assert box["height"] < 50, (path, box)  # one line: not squeezed to a character a line

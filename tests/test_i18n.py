@@ -18,9 +18,18 @@ DELTAS = [0, 1, 59, 66, 67, 90, 3599, 3960, 3961, 7000, 86400, 95040, 95041, 604
 def test_relative_times_read_as_babel_writes_them(locale, seconds):
     value = datetime.now(UTC) + timedelta(seconds=seconds + 0.5)  # half a second from a boundary
     expected = format_timedelta(
-        value - datetime.now(UTC), add_direction=True, threshold=1.1, locale=i18n.BABEL_LOCALES[locale]
+        value - datetime.now(UTC),
+        add_direction=True,
+        threshold=i18n.RELATIVE_THRESHOLD,
+        locale=i18n.BABEL_LOCALES[locale],
     )
     assert i18n._ago({"locale": locale}, value) == expected
+
+
+def test_a_minute_ago_reads_as_people_say_it():
+    value = datetime.now(UTC) - timedelta(seconds=65.5)
+    assert i18n._ago({"locale": "zh_CN"}, value) == "1分钟前"
+    assert i18n._ago({"locale": "en"}, value) == "1 minute ago"
 
 
 def test_dates_are_shown_in_the_sites_time_zone():

@@ -292,6 +292,21 @@ def test_the_profile_shows_stats_avatar_and_only_visible_activity(client, member
     assert avatar.headers["content-type"].startswith("image/svg+xml") and ">A</text>" in avatar.text
 
 
+def test_a_bio_reads_as_markdown_and_runs_nothing(client, member):
+    alice = member("alice")
+    bio = "I **love** hiking. <script>alert(1)</script> [site](javascript:alert(1))"
+    assert client.patch("/api/v1/me", json={"bio": bio}, headers=alice.auth).status_code == 200
+    page = client.get("/u/alice").text
+    assert "<strong>love</strong>" in page and "**" not in page
+    assert "<script>alert(1)" not in page and 'href="javascript' not in page
+
+
+def test_a_favicon_is_served(client):
+    assert 'rel="icon"' in client.get("/").text
+    icon = client.get("/favicon.ico", follow_redirects=True)
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
 def test_settings_change_the_profile_password_and_tokens(client, member):
     csrf = browser(client, "alice")
     assert client.get("/settings").status_code == 200

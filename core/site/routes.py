@@ -59,9 +59,15 @@ async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
+async def favicon(request: Request) -> Response:
+    """Browsers ask for /favicon.ico whatever the page says: the theme's icon."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 routes: list[BaseRoute] = [
     Route("/", home, methods=["GET"]),
     Route("/setup", setup_page, methods=["GET"]),
     Route("/setup", setup_submit, methods=["POST"]),
     Route("/healthz", healthz, methods=["GET"]),
+    Route("/favicon.ico", favicon, methods=["GET"]),
 ]

@@ -114,7 +114,7 @@ def _format_datetime(value: datetime, format: str, zone: tzinfo, locale: str) ->
     return format_datetime(value, format=format, tzinfo=zone, locale=BABEL_LOCALES[locale])
 
 
-RELATIVE_THRESHOLD = 1.1  # a unit is used from 1.1 of it: "66 minutes", then "1 hour"
+RELATIVE_THRESHOLD = 1.0  # a unit is used from one whole of it: "59 seconds", then "1 minute" (not "65 seconds")
 _relative_texts: dict[tuple[str, int, bool, str], str] = {}
 
 

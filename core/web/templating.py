@@ -12,13 +12,18 @@ from starlette.templating import Jinja2Templates
 
 from core.config import ROOT
 from core.forms.guard import guard_fields
-from core.markdown import plain_text_excerpt
+from core.markdown import plain_text_excerpt, render
 from core.web import i18n
 from core.web.auth import csrf_token
 from core.web.site import site_of
 
 THEMES = ROOT / "themes"
 DEFAULT_THEME = THEMES / "default" / "templates"
+
+
+def _markdown(text: str) -> Markup:
+    """``{{ profile.bio|markdown }}``: a member's short text as sanitised HTML (posts keep theirs rendered)."""
+    return Markup(render(text))  # nh3-cleaned, as posts are
 
 
 @pass_context
@@ -40,6 +45,7 @@ class Templates(Jinja2Templates):
         env.globals["csrf_token"] = csrf_token
         env.globals["guest_guard"] = _guest_guard
         env.filters["excerpt"] = plain_text_excerpt
+        env.filters["markdown"] = _markdown
         i18n.install_filters(env)
         super().__init__(env=env)
 
