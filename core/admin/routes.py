@@ -126,6 +126,11 @@ def _plugin_rows(request: Request, form_values: dict[str, dict[str, Any]] | None
             "requires": manifest.requires, "settings": manifest.settings, "enabled": data.get(name, {}).get("enabled") is True,
             "running": name in host.enabled, "current": {**stored, **(form_values or {}).get(name, {})},
         })  # fmt: skip
+    for name, broken in sorted(host.broken.items()):
+        rows.append({
+            "name": name, "version": "", "description": "", "origin": broken.origin, "requires": (), "settings": (),
+            "enabled": data.get(name, {}).get("enabled") is True, "running": False, "current": {}, "broken": broken.error,
+        })  # fmt: skip
     return rows
 
 

@@ -17,18 +17,21 @@ from core.db import database, run_migrations
 from core.errors import ConfigError, QuanziError, ValidationError
 from core.pluginhost import settings_file
 from core.pluginhost.enabling import disable_plugin, enable_plugin
-from core.pluginhost.host import PluginHost, discover
+from core.pluginhost.host import BrokenPlugin, PluginHost, discover
 
 console = Console()
 
 
 def plugins_list(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
-    installed = discover()
+    broken: dict[str, BrokenPlugin] = {}
+    installed = discover(broken=broken)
     enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
     table = Table("plugin", "version", "enabled", "from", "description")
     for name, plugin in sorted(installed.items()):
         manifest = plugin.manifest
         table.add_row(name, manifest.version, "yes" if name in enabled else "no", plugin.origin, manifest.description)
+    for name, failed in sorted(broken.items()):
+        table.add_row(name, "-", "yes (broken)" if name in enabled else "no", failed.origin, f"BROKEN: {failed.error}")
     console.print(table)
     return 0
 

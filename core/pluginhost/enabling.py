@@ -6,12 +6,21 @@ from core.config import Config
 from core.db import run_migrations
 from core.errors import ConfigError
 from core.pluginhost import settings_file
-from core.pluginhost.host import PluginHost, discover
+from core.pluginhost.host import BrokenPlugin, PluginHost, discover
 
 
 async def enable_plugin(config: Config, name: str) -> None:
-    """Enable ``name`` in plugins.toml and apply its migrations; refused while a plugin it requires is off."""
-    installed = discover()
+    """Enable ``name`` in plugins.toml and apply its migrations; refused while a plugin it requires is off, or while
+    it is broken."""
+    broken: dict[str, BrokenPlugin] = {}
+    installed = discover(broken=broken)
+    if name in installed:
+        try:
+            installed[name].hooks_module()
+        except Exception as error:
+            broken[name] = BrokenPlugin(name, installed[name].origin, f"{type(error).__name__}: {error}")
+    if name in broken:
+        raise ConfigError(f"{name} cannot be loaded: {broken[name].error}")
     if name not in installed:
         raise ConfigError(
             f"no plugin named {name!r} is installed (installed: {', '.join(sorted(installed)) or 'none'})"

@@ -48,9 +48,41 @@ class InstalledPlugin:
     def folder(self) -> Path:
         return Path(self.package.__file__ or "").parent
 
+    def hooks_module(self) -> ModuleType:
+        """Its ``hooks`` module, or the package itself when it has none; an error inside it goes to the caller."""
+        name = f"{self.package.__name__}.hooks"
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name not in (name, self.package.__name__):  # its hooks import something missing: broken
+                raise
+            return self.package
+
 
 class PluginError(Exception):
     """A plugin failed while the application was being built; the message names it."""
+
+
+@dataclass(frozen=True)
+class BrokenPlugin:
+    """A plugin that could not be loaded (a broken import, a missing manifest): skipped, and shown with its error
+    in ``plugins list`` and the admin area, where it can be disabled."""
+
+    name: str
+    origin: str
+    error: str
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def _skip(broken: dict[str, BrokenPlugin] | None, name: str, origin: str, error: BaseException | str) -> None:
+    message = error if isinstance(error, str) else _describe(error)
+    log.error("plugin %s (%s) is broken and was skipped: %s. To switch it off: python server.py plugins disable %s",
+              name, origin, message, name)  # fmt: skip
+    if broken is not None:
+        broken[name] = BrokenPlugin(name, origin, message)
 
 
 def _load_package(module_name: str, origin: str) -> InstalledPlugin:
@@ -61,21 +93,33 @@ def _load_package(module_name: str, origin: str) -> InstalledPlugin:
     return InstalledPlugin(manifest, package, origin)
 
 
-def discover(plugins_dir: Path = PLUGINS_DIR) -> dict[str, InstalledPlugin]:
-    """Every installed plugin: folders under plugins/ and distributions with a ``quanzi.plugins`` entry point."""
+def discover(
+    plugins_dir: Path = PLUGINS_DIR, broken: dict[str, BrokenPlugin] | None = None
+) -> dict[str, InstalledPlugin]:
+    """Every installed plugin: folders under plugins/ and distributions with a ``quanzi.plugins`` entry point. One
+    that cannot be imported is logged, skipped and named in ``broken``, so that the rest (and the commands that
+    repair plugins.toml) still work."""
     found: dict[str, InstalledPlugin] = {}
     if plugins_dir.is_dir():
         for child in sorted(plugins_dir.iterdir()):
             if (child / "__init__.py").exists():
-                plugin = _load_package(f"plugins.{child.name}", f"plugins/{child.name}")
+                origin = f"plugins/{child.name}"
+                try:
+                    plugin = _load_package(f"plugins.{child.name}", origin)
+                except Exception as error:  # any error of its code: the plugin is broken, not the site
+                    _skip(broken, child.name, origin, error)
+                    continue
                 if plugin.manifest.name != child.name:
-                    raise ConfigError(
-                        f"plugins/{child.name}: PLUGIN.name is {plugin.manifest.name!r}, not {child.name!r}"
-                    )
+                    _skip(broken, child.name, origin, f"PLUGIN.name is {plugin.manifest.name!r}, not {child.name!r}")
+                    continue
                 found[child.name] = plugin
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         origin = entry.dist.name if entry.dist else entry.value
-        plugin = _load_package(entry.value, origin)
+        try:
+            plugin = _load_package(entry.value, origin)
+        except Exception as error:
+            _skip(broken, entry.name, origin, error)
+            continue
         if plugin.manifest.name in found:
             other = found[plugin.manifest.name].origin
             raise ConfigError(f"two plugins are named {plugin.manifest.name!r}: {other} and {origin}")
@@ -112,22 +156,20 @@ class PluginHost:
 
     def __init__(self, config: Config, installed: dict[str, InstalledPlugin] | None = None) -> None:
         self.config = config
-        self.installed = discover() if installed is None else installed
+        self.broken: dict[str, BrokenPlugin] = {}
+        self.installed = discover(broken=self.broken) if installed is None else installed
         data = settings_file.read(config.plugins_file)
         manifests = {name: plugin.manifest for name, plugin in self.installed.items()}
-        self.settings = settings_file.validate(config.plugins_file, data, manifests)
-        self.enabled = _in_dependency_order(config.plugins_file, settings_file.enabled_names(data), self.installed)
+        kept = {name: table for name, table in data.items() if name not in self.broken}
+        self.settings = settings_file.validate(config.plugins_file, kept, manifests)
+        enabled = self._loadable(settings_file.enabled_names(kept))
+        self.enabled = _in_dependency_order(config.plugins_file, enabled, self.installed)
         self.pm = pluggy.PluginManager("quanzi")
         self.pm.add_hookspecs(hookspecs)
         for module_name in BUILTIN:
             self.pm.register(importlib.import_module(module_name), name=module_name)
         for name in self.enabled:
-            package = self.installed[name].package
-            try:
-                hooks = importlib.import_module(f"{package.__name__}.hooks")
-            except ModuleNotFoundError:
-                hooks = package
-            self.pm.register(hooks, name=name)
+            self.pm.register(self.installed[name].hooks_module(), name=name)
         self.pm.check_pending()
         for caller in self.pm.hook.__dict__.values():
             for impl in caller.get_hookimpls() if isinstance(caller, pluggy.HookCaller) else ():
@@ -143,6 +185,35 @@ class PluginHost:
         self.audiences = {
             audience.name: audience for _, offered in self.call_startup("register_audiences") for audience in offered
         }
+
+    def _loadable(self, enabled: list[str]) -> list[str]:
+        """The enabled plugins that load, each with the plugins it requires; the others are skipped as broken."""
+        loadable: list[str] = []
+        for name in enabled:
+            plugin = self.installed.get(name)
+            if plugin is None:
+                continue  # broken at import: already named
+            try:
+                plugin.hooks_module()
+            except Exception as error:
+                _skip(self.broken, name, plugin.origin, error)
+                continue
+            loadable.append(name)
+        changed = True
+        while changed:  # a plugin that requires a broken one cannot run either
+            changed = False
+            for name in list(loadable):
+                missing = [needed for needed in self.installed[name].manifest.requires if needed in self.broken]
+                if missing:
+                    _skip(
+                        self.broken,
+                        name,
+                        self.installed[name].origin,
+                        f"it requires {', '.join(missing)}, which is broken",
+                    )
+                    loadable.remove(name)
+                    changed = True
+        return loadable
 
     def models_apps(self) -> dict[str, dict[str, Any]]:
         """The Tortoise apps of the enabled plugins, by plugin name."""
