@@ -27,6 +27,7 @@ from core.site import service as site_service
 from core.threads.models import Post, Thread
 from core.times import available_timezones
 from core.web.forms import Form, read_form
+from core.web.pages import reader_locale
 from core.web.site import site_of
 
 
@@ -212,8 +213,9 @@ async def apply_template(request: Request) -> Response:
     admin = await admin_only(request)
     name, slug = request.path_params["name"], str(data.get("circle", ""))
     try:
+        locale = reader_locale(request, admin, await site_of(request).settings.current())
         await apply_scenario(site_of(request).plugins, name, slug, str(data.get("title", "")),
-                             again=bool(data.get("again")), actor=admin)  # fmt: skip
+                             again=bool(data.get("again")), actor=admin, locale=locale)  # fmt: skip
     except ValidationError:
         return RedirectResponse(f"/c/{slug}/templates#template-{name}", status_code=303)
     except QuanziError as error:

@@ -15,6 +15,7 @@ from core.errors import Forbidden, Message
 from core.pagination import parse_limit
 from core.pluginhost.host import PluginHost
 from core.web.jsonapi import ApiCall, ApiRouter, Body
+from core.web.pages import reader_locale
 
 router = ApiRouter("circles")
 
@@ -147,6 +148,7 @@ async def list_templates(call: ApiCall[None]) -> dict[str, Any]:
 )  # fmt: skip
 async def apply_template(call: ApiCall[TemplateApplication]) -> dict[str, Any]:
     body = call.body
+    locale = reader_locale(call.request, call.viewer, await call.site.settings.current())
     applied = await apply_scenario(call.site.plugins, call.params["name"], call.params["slug"], body.title,
-                                   answers=body.answers, again=body.again, actor=call.viewer)  # fmt: skip
+                                   answers=body.answers, again=body.again, actor=call.viewer, locale=locale)  # fmt: skip
     return {"template": applied.scenario.name, "created": [asdict(item) for item in applied.created]}

@@ -10,11 +10,14 @@ from typing import Any
 from core.accounts.models import User
 from core.circles.models import Circle, MemberRole, Membership, MemberStatus, TemplateUse
 from core.circles.service import access_by_slug
+from core.config import LOCALES
 from core.contract.kinds import Created, Scenario, ScenarioContext
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.forms.fields import check_answers
 from core.pluginhost.host import PluginHost
+from core.site.models import Setting
+from core.site.service import SITE_DEFAULTS
 
 TITLE_MAX = 200
 
@@ -71,11 +74,11 @@ def _answers(scenario: Scenario, answers: dict[str, Any]) -> dict[str, Any]:
 
 async def apply_scenario(host: PluginHost, name: str, slug: str, title: str | None = None, *,
                          answers: dict[str, Any] | None = None, again: bool = False,
-                         actor: User | None = None) -> Applied:  # fmt: skip
+                         actor: User | None = None, locale: str = "") -> Applied:  # fmt: skip
     """Set the circle ``slug`` up with the scenario ``name``, all in one transaction: on any error, nothing changes.
     With an ``actor`` (the API, the pages), only the circle's owners and site administrators may; without one (the
     CLI), the site's operator does. A template applied before is refused (Conflict ``already_applied``, with what
-    it made) unless ``again``."""
+    it made) unless ``again``. What it writes is in ``locale`` (the site's language by default)."""
     scenario = scenarios(host).get(name)
     if scenario is None:
         raise NotFound(Message("No scenario template is named %(name)s.", name=name), code="no_such_template")
@@ -100,6 +103,9 @@ async def apply_scenario(host: PluginHost, name: str, slug: str, title: str | No
         raise ValidationError({"title": Message("At most %(n)s characters.", n=TITLE_MAX)})
     cleaned = _answers(scenario, answers or {})
     owner = await _circle_owner(circle)
+    if locale not in LOCALES:
+        stored = await Setting.get_or_none(key="default_locale")
+        locale = stored.value if stored else SITE_DEFAULTS["default_locale"]
     async with transaction():
         before = await TemplateUse.filter(circle_id=circle.id, template=name).order_by("-id").first()
         if before is not None and not again:
@@ -108,7 +114,8 @@ async def apply_scenario(host: PluginHost, name: str, slug: str, title: str | No
                 code="already_applied",
                 details={"created": before.created, "applied_at": before.applied_at.isoformat()},
             )
-        created = await scenario.apply(ScenarioContext(circle=circle, owner=owner, title=title, answers=cleaned)) or []
+        context = ScenarioContext(circle=circle, owner=owner, title=title, answers=cleaned, locale=locale)
+        created = await scenario.apply(context) or []
         await TemplateUse.create(circle=circle, template=name, created=[asdict(item) for item in created],
                                  applied_by=actor)  # fmt: skip
     return Applied(scenario, created)

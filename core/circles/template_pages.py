@@ -13,7 +13,7 @@ from core.errors import NotFound, QuanziError, ValidationError
 from core.forms.fields import answers_from_form
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
-from core.web.pages import render
+from core.web.pages import reader_locale, render
 from core.web.site import site_of
 
 
@@ -51,10 +51,12 @@ async def apply_template(request: Request) -> Response:
     answers = answers_from_form(scenario.questions, data, "answers", named=True)
     given = {question.name: value for question, value in zip(scenario.questions, answers, strict=True)}
     form = Form({"title": str(data.get("title", "")), **{f"answers.{key}": value for key, value in given.items()}})
+    viewer = await resolve_viewer(request)
+    locale = reader_locale(request, viewer, await site.settings.current())
     try:
         await apply_scenario(site.plugins, name, slug, form.values["title"], again=bool(data.get("again")),
                              answers={key: value for key, value in given.items() if value not in ("", None, [])},
-                             actor=await resolve_viewer(request))  # fmt: skip
+                             actor=viewer, locale=locale)  # fmt: skip
     except ValidationError as error:
         form.errors = error.fields
         return await _page(request, name, form, status=400)

@@ -105,13 +105,14 @@ class SearchSource:
 @dataclass(frozen=True)
 class ScenarioContext:
     """What a scenario template works on: the circle, its owner (who authors what the scenario writes), an optional
-    title given by the person applying it, and the answers to the template's own questions (by ``Field.name``,
-    checked and cleaned)."""
+    title given by the person applying it, the answers to the template's own questions (by ``Field.name``, checked
+    and cleaned), and the language to write in (one club, one language)."""
 
     circle: Circle
     owner: User
     title: str | None = None
     answers: dict[str, Any] = field(default_factory=dict)
+    locale: str = "zh_CN"  # the language to write in: the applier's, else the site's
 
 
 @dataclass(frozen=True)
