@@ -58,6 +58,14 @@ class NewSurvey(Body):
     closes_at: str | None = None
 
 
+class EditedQuestion(NewQuestion):
+    id: int | None = None  # a question the survey has (its "id"); none for a new one
+
+
+class EditedSurvey(Body):
+    questions: list[EditedQuestion]
+
+
 class Answers(Body):
     answers: list[Any] | dict[str, Any]
 
@@ -163,6 +171,16 @@ async def respond(call: ApiCall[Answers]) -> Response:
     if token is not None:
         respondent.remember(call.request, response, token)
     return response
+
+
+@router.route("PATCH", "/surveys/{id:int}", "Reword, reorder, add or remove a survey's questions, keeping its "
+              "answers (its author, moderators)", body=EditedSurvey, auth=True)  # fmt: skip
+async def edit_survey(call: ApiCall[EditedSurvey]) -> dict[str, Any]:
+    settings = call.site.plugin_settings("polls")
+    edits = [surveys.QuestionEdit(q.id, q.kind, q.text, q.options, q.required) for q in call.body.questions]
+    view = await surveys.edit_questions(call.viewer, call.params["id"], edits, max_options=settings["max_options"],
+                                        max_questions=settings["max_questions"])  # fmt: skip
+    return survey_json(view)
 
 
 @router.route("POST", "/surveys/{id:int}/close", "Close a survey now (its author, moderators)", auth=True)

@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.plugins import (
     Form,
+    NotFound,
     Post,
     ShareCard,
     ValidationError,
@@ -35,7 +36,7 @@ from plugins.polls.models import QuestionKind, ResultsShown
 
 POLL_FIELDS = ("title", "body", "options", "multiple", "max_choices", "anonymous", "closes_at", "results")
 SURVEY_FIELDS = ("title", "body", "public", "closes_at")
-QUESTION_FIELDS = ("kind", "text", "options", "required")
+QUESTION_FIELDS = ("id", "kind", "text", "options", "required")
 BLANK_QUESTIONS = 3  # question blocks a new survey form starts with; "more questions" adds as many again
 
 
@@ -191,6 +192,50 @@ async def answer_survey(request: Request) -> Response:
     return response
 
 
+async def _edit_page(request: Request, view: surveys.SurveyView, questions: list[Form], form: Form | None = None,
+                     status: int = 200) -> Response:  # fmt: skip
+    context = {"circle": view.thread.circle, "form": form or Form(), "questions": questions, "editing": view}
+    return await render(request, "polls/new_survey.html", context, status=status)
+
+
+async def edit_survey_page(request: Request) -> Response:
+    view = await surveys.get_survey(await resolve_viewer(request), request.path_params["id"])
+    if not view.can_manage:
+        raise NotFound()
+    questions = [
+        Form({"id": str(q.id), "kind": q.kind.value, "text": q.text, "options": "\n".join(q.options),
+              "required": "1" if q.required else ""})
+        for q in view.questions
+    ]  # fmt: skip
+    return await _edit_page(request, view, questions)
+
+
+async def edit_survey(request: Request) -> Response:
+    data = await read_form(request)
+    viewer = await resolve_viewer(request)
+    view = await surveys.get_survey(viewer, request.path_params["id"])
+    count = min(whole_number(data.get("count", "")) or 0, 100)
+    questions = _question_forms(data, count)
+    if data.get("action") == "more":
+        return await _edit_page(request, view, questions + _question_forms(None, BLANK_QUESTIONS))
+    written = [q for q in questions if q.values["text"].strip()]
+    edits = [
+        surveys.QuestionEdit(whole_number(q.values["id"]), q.values["kind"], q.values["text"],
+                             _lines(q.values["options"]), bool(q.values["required"]))
+        for q in written
+    ]  # fmt: skip
+    settings = _settings(request)
+    try:
+        await surveys.edit_questions(viewer, view.survey.id, edits, max_options=settings["max_options"],
+                                     max_questions=settings["max_questions"])  # fmt: skip
+    except ValidationError as error:
+        blocks = [i for i, q in enumerate(questions) if q.values["text"].strip()]
+        errors = {re.sub(r"^questions\.(\d+)", lambda m: f"questions.{blocks[int(m[1])]}", name): message
+                  for name, message in error.fields.items()}  # fmt: skip
+        return await _edit_page(request, view, questions, Form(errors=errors), status=400)
+    return RedirectResponse(f"/surveys/{view.survey.id}", status_code=303)
+
+
 async def close_survey(request: Request) -> Response:
     await read_form(request)
     view = await surveys.close(await resolve_viewer(request), request.path_params["id"])
@@ -233,6 +278,8 @@ routes: list[BaseRoute] = [
     Route("/c/{slug}/surveys/new", create_survey, methods=["POST"]),
     Route("/surveys/{id:int}", survey_page, methods=["GET"]),
     Route("/surveys/{id:int}", answer_survey, methods=["POST"]),
+    Route("/surveys/{id:int}/edit", edit_survey_page, methods=["GET"]),
+    Route("/surveys/{id:int}/edit", edit_survey, methods=["POST"]),
     Route("/surveys/{id:int}/close", close_survey, methods=["POST"]),
     Route("/surveys/{id:int}/results", results_page, methods=["GET"]),
     Route("/surveys/{id:int}/share", share_page, methods=["GET"]),

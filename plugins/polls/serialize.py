@@ -56,7 +56,14 @@ def survey_json(view: SurveyView) -> dict[str, Any]:
         "closes_at": _time(survey.closes_at),
         "closed": view.closed,
         "questions": [
-            {"index": q.position, "kind": q.kind.value, "text": q.text, "options": q.options, "required": q.required}
+            {
+                "id": q.id,
+                "index": q.position,
+                "kind": q.kind.value,
+                "text": q.text,
+                "options": q.options,
+                "required": q.required,
+            }
             for q in view.questions
         ],
         "answered": view.answered,

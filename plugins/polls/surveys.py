@@ -230,6 +230,60 @@ async def respond(
     return response
 
 
+@dataclass(frozen=True)
+class QuestionEdit:
+    """A question of an edited survey: one it had (``id``) reworded, or a new one (``id`` None)."""
+
+    id: int | None
+    kind: str
+    text: str
+    options: list[str] = field(default_factory=list)
+    required: bool = False
+
+
+async def edit_questions(viewer: User | None, survey_id: int, edits: Sequence[QuestionEdit], *, max_options: int,
+                         max_questions: int) -> SurveyView:  # fmt: skip
+    """Reword, reorder, add and remove a published survey's questions, keeping its answers: a question that has
+    answers keeps its kind and its options (which may be reworded, and added to) and cannot be removed."""
+    view = await get_survey(viewer, survey_id)
+    if not view.can_manage:
+        raise Forbidden(Message("Only the survey's author and the circle's moderators edit it."))
+    drafts = [QuestionDraft(edit.kind, edit.text, edit.options, edit.required) for edit in edits]
+    cleaned = _clean_questions(drafts, max_questions, max_options)
+    existing = {question.id: question for question in view.questions}
+    answered = set(await Answer.filter(question_id__in=list(existing)).values_list("question_id", flat=True))
+    errors: dict[str, str] = {}
+    for index, (edit, clean) in enumerate(zip(edits, cleaned, strict=True)):
+        old = existing.get(edit.id) if edit.id is not None else None
+        if edit.id is not None and old is None:
+            errors[f"questions.{index}"] = Message("There is no such question.")
+        elif old is not None and old.id in answered:
+            if clean.kind != old.kind:
+                errors[f"questions.{index}.kind"] = Message("This question has answers: its kind stays.")
+            elif len(clean.options) < len(old.options):
+                errors[f"questions.{index}.options"] = Message(
+                    "This question has answers: reword its options or add some, but remove none."
+                )
+    kept = {edit.id for edit in edits}
+    removed = [question_id for question_id in existing if question_id not in kept]
+    if any(question_id in answered for question_id in removed):
+        errors["questions"] = Message("A question that has answers cannot be removed.")
+    if errors:
+        raise ValidationError(errors)
+    async with transaction():
+        await Question.filter(id__in=removed).delete()
+        for question_id in kept - {None}:  # out of the way of the new order (positions are unique)
+            await Question.filter(id=question_id).update(position=-int(question_id or 0))
+        for position, (edit, clean) in enumerate(zip(edits, cleaned, strict=True)):
+            values: dict[str, Any] = dict(position=position, kind=QuestionKind(clean.kind), text=clean.text,
+                                          options=clean.options, required=clean.required)  # fmt: skip
+            if edit.id is None:
+                await Question.create(survey_id=survey_id, **values)
+            else:
+                await Question.filter(id=edit.id).update(**values)
+    return await get_survey(viewer, survey_id)
+
+
 async def close(viewer: User | None, survey_id: int) -> SurveyView:
     view = await get_survey(viewer, survey_id)
     if not view.can_manage:

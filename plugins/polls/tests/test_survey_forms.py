@@ -122,3 +122,63 @@ def test_the_export_speaks_the_owners_language_and_time_zone(site):
     beijing = datetime.now(timezone(timedelta(hours=8)))
     written = datetime.strptime(row.split(",")[1], "%Y-%m-%d %H:%M").replace(tzinfo=beijing.tzinfo)
     assert abs((beijing - written).total_seconds()) < 120  # Beijing time, not UTC
+
+
+def test_a_published_survey_is_reworded_and_its_answers_stay(site):
+    owner = register(site, "owner")
+    make_circle(site, owner, "club")
+    body = {"title": "Tasting", "questions": [
+        {"kind": "single", "text": "Wine?", "options": ["Red", "White", "Rosé"]},
+        {"kind": "text", "text": "Comments"},
+        {"kind": "rating", "text": "Unused"},
+    ]}  # fmt: skip
+    survey = site.post("/api/v1/circles/club/surveys", json=body, headers=owner.auth).json()
+    site.post(f"/api/v1/surveys/{survey['id']}/responses", json={"answers": [1, "Lovely"]}, headers=owner.auth)
+    wine, comments, unused = survey["questions"]
+    url = f"/api/v1/surveys/{survey['id']}"
+
+    def edit(questions):
+        return site.patch(url, json={"questions": questions}, headers=owner.auth)
+
+    wine_edit = {"id": wine["id"], "kind": "single", "text": "Which wine? 哪种酒？",
+                 "options": ["Red 红", "White 白", "Rosé 桃红", "Sparkling 起泡"]}  # fmt: skip
+    assert edit([wine_edit, {"id": comments["id"], "kind": "rating", "text": "Comments"}]).json()["error"]["fields"] \
+        == {"questions.1.kind": "This question has answers: its kind stays."}  # fmt: skip
+    shrunk = edit([{**wine_edit, "options": ["Red", "White"]}, {"id": comments["id"], "kind": "text", "text": "C"}])
+    assert shrunk.status_code == 400 and "questions.0.options" in shrunk.json()["error"]["fields"]
+    dropped = edit([wine_edit])
+    assert dropped.status_code == 400 and "questions" in dropped.json()["error"]["fields"]  # "Comments" has answers
+
+    reordered = edit([{"id": comments["id"], "kind": "text", "text": "Anything else?"}, wine_edit,
+                      {"kind": "email", "text": "Your e-mail"}])  # "Unused" had no answers: removed  # fmt: skip
+    assert reordered.status_code == 200, reordered.text
+    assert [q["text"] for q in reordered.json()["questions"]] == [
+        "Anything else?",
+        "Which wine? 哪种酒？",
+        "Your e-mail",
+    ]
+    found = site.get(f"{url}/results", headers=owner.auth).json()["results"]
+    assert found[0]["latest"] == ["Lovely"] and [o["count"] for o in found[1]["options"]] == [0, 1, 0, 0]
+    assert site.patch(url, json={"questions": [wine_edit]}, headers=register(site, "lei").auth).status_code == 403
+
+
+def test_the_edit_page(site):
+    owner = register(site, "owner")
+    make_circle(site, owner, "club")
+    body = {"title": "Tasting", "questions": [{"kind": "text", "text": "Comments"}]}
+    survey = site.post("/api/v1/circles/club/surveys", json=body, headers=owner.auth).json()
+    from core.testing import sign_in
+
+    csrf = sign_in(site, "owner")
+    page = site.get(f"/surveys/{survey['id']}/edit")
+    assert page.status_code == 200 and 'value="Comments"' in page.text and "Save the questions" in page.text
+    question_id = survey["questions"][0]["id"]
+    saved = site.post(f"/surveys/{survey['id']}/edit", data={
+        "csrf_token": csrf, "count": "2", "q0_id": str(question_id), "q0_kind": "text", "q0_text": "Tell us more",
+        "q1_kind": "phone", "q1_text": "Your phone",
+    }, follow_redirects=False)  # fmt: skip
+    assert saved.status_code == 303
+    assert [q["text"] for q in site.get(f"/api/v1/surveys/{survey['id']}").json()["questions"]] == [
+        "Tell us more", "Your phone"]  # fmt: skip
+    guest = another_browser(site)
+    assert guest.get(f"/surveys/{survey['id']}/edit", follow_redirects=False).status_code in (303, 404)
