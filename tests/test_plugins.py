@@ -305,3 +305,21 @@ def test_the_admin_plugin_page_refuses_a_bad_setting(quanzi_site):
     assert page.status_code == 400 and "expected a whole number" in page.text
     plugins_file = client.app.state.site.config.plugins_file
     assert not plugins_file.exists() or "typed" not in plugins_file.read_text()
+
+
+def test_plugins_and_templates_read_in_chinese_in_the_admin_area(quanzi_site):
+    from pages import browser
+
+    site = quanzi_site(plugins=["polls"])
+    browser(site, "root")
+    site.portal.call(_promote, "root")
+    plugins = site.get("/admin/plugins", headers={"Accept-Language": "zh-CN"}).text
+    assert "投票和问卷" in plugins and "选项上限" in plugins and "max_options</label>" not in plugins
+    templates = site.get("/admin/templates", headers={"Accept-Language": "zh-CN"}).text
+    assert "欢迎套件" in templates and "客户满意度调查" in templates
+
+
+async def _promote(username):
+    from core.accounts.models import Role, User
+
+    await User.filter(username=username).update(role=Role.ADMIN)

@@ -123,13 +123,15 @@ def _plugin_rows(request: Request, form_values: dict[str, dict[str, Any]] | None
         manifest = plugin.manifest
         stored = {setting.name: data.get(name, {}).get(setting.name, setting.default) for setting in manifest.settings}
         rows.append({
-            "name": name, "version": manifest.version, "description": manifest.description, "origin": plugin.origin,
+            "name": name, "title": manifest.title, "version": manifest.version, "description": manifest.description,
+            "origin": plugin.origin,
             "requires": manifest.requires, "settings": manifest.settings, "enabled": data.get(name, {}).get("enabled") is True,
             "running": name in host.enabled, "current": {**stored, **(form_values or {}).get(name, {})},
         })  # fmt: skip
     for name, broken in sorted(host.broken.items()):
         rows.append({
-            "name": name, "version": "", "description": "", "origin": broken.origin, "requires": (), "settings": (),
+            "name": name, "title": "", "version": "", "description": "", "origin": broken.origin, "requires": (),
+            "settings": (),
             "enabled": data.get(name, {}).get("enabled") is True, "running": False, "current": {}, "broken": broken.error,
         })  # fmt: skip
     return rows

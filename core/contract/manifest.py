@@ -1,4 +1,6 @@
-"""What a plugin says about itself: name, version, requirements and settings."""
+"""What a plugin says about itself: name, version, requirements and settings. Its title, description and the
+labels and descriptions of its settings may be ``core.errors.Message``s, shown translated in the admin area (from
+the plugin's own catalogue)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ class Setting:
     default: Any
     description: str = ""
     choices: tuple[Any, ...] = ()
+    label: str = ""  # what the admin area calls it (the name when empty)
 
     def __post_init__(self) -> None:
         assert self.type in SETTING_TYPES, f"setting {self.name}: type must be one of bool, int, float, str"
@@ -40,6 +43,7 @@ class PluginManifest:
     description: str = ""
     requires: tuple[str, ...] = ()
     settings: tuple[Setting, ...] = field(default=())
+    title: str = ""  # what the admin area calls it (the name when empty)
 
     def setting(self, name: str) -> Setting | None:
         return next((setting for setting in self.settings if setting.name == name), None)

@@ -4,6 +4,7 @@ of the person applying it (one club, one language)."""
 from __future__ import annotations
 
 from core.contract.kinds import Created, Scenario, ScenarioContext
+from core.errors import Message
 from core.threads import service as threads
 
 TEXTS = {
@@ -38,7 +39,7 @@ async def _apply(context: ScenarioContext) -> list[Created]:
 
 SCENARIO = Scenario(
     name="welcome",
-    title="Welcome kit · 欢迎套件",
-    description="Opens a circle with a pinned welcome thread and house rules, in the language of who applies it.",
+    title=Message("Welcome kit"),
+    description=Message("Opens the circle with a pinned welcome thread and house rules."),
     apply=_apply,
 )

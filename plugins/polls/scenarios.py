@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.plugins import Created, Scenario, ScenarioContext, Visibility
+from core.plugins import Created, Message, Scenario, ScenarioContext, Visibility
 from plugins.polls import surveys
 
 
@@ -65,10 +65,11 @@ async def _apply(context: ScenarioContext) -> list[Created]:
 
 SCENARIO = Scenario(
     name="customer_survey",
-    title="Customer survey · 客户满意度调查",
-    description="A ready-made satisfaction survey: ratings, how people heard of you, what else they would join, and "
-    "their comments, in the language of who applies it. In a public circle guests answer it from its link or QR "
-    "code.",
+    title=Message("Customer survey"),
+    description=Message(
+        "A ready-made satisfaction survey: ratings, how people heard of you, what else they would join, and their "
+        "comments. In a public circle guests answer it from its link or QR code."
+    ),
     apply=_apply,
     requires=("polls",),
 )
