@@ -235,6 +235,8 @@ def test_a_new_plugin_works_at_once(tmp_path):
         page = httpx2.get(f"{server.base}/hello")
         assert page.status_code == 200
         assert "Hello from hello!" in page.text and '<a href="/hello">hello</a>' in page.text
+        chinese = httpx2.get(f"{server.base}/hello", headers={"Accept-Language": "zh-CN"})
+        assert "<h2>笔记</h2>" in chinese.text  # the new plugin comes with both catalogues, compiled
 
     assert run("server.py", "plugins", "disable", "hello").returncode == 0
     assert "enabled = false" in (project / "plugins.toml").read_text()
