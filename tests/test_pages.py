@@ -536,3 +536,30 @@ def test_no_template_has_inline_styles_that_the_csp_would_block():
     pages = [path for path in templates if "mail" not in path.relative_to(root).parts]
     styled = [str(path.relative_to(root)) for path in pages if re.search(r"\sstyle\s*=", path.read_text())]
     assert styled == []
+
+
+def test_public_circles_and_threads_have_share_cards_and_qr_codes_private_ones_none(client, member):
+    alice = member("alice")
+    make_circle(client, alice, "walks", name="City walks 城市徒步", description="Every Saturday we walk.")
+    make_circle(client, alice, "board", visibility="private")
+    public = make_thread(client, alice, "walks", "Saturday: the old town", "Meet at **9** by the gate.")
+    private = make_thread(client, alice, "board", "Budget", "Secret numbers")
+    circle = client.get("/c/walks").text
+    assert '<meta property="og:title" content="City walks 城市徒步">' in circle
+    assert '<meta property="og:url" content="http://testserver/c/walks">' in circle
+    thread = client.get(f"/t/{public['id']}").text
+    assert 'content="Saturday: the old town"' in thread and 'content="Meet at 9 by the gate."' in thread
+    for path in ("/c/walks/qr.png", f"/t/{public['id']}/qr.png"):
+        qr = client.get(path)
+        assert qr.status_code == 200 and qr.content.startswith(b"\x89PNG") and "public" in qr.headers["cache-control"]
+    assert "Invite people" in client.get("/c/walks/share").text
+    member_view = client.get(f"/t/{private['id']}", headers=alice.auth).text
+    assert "og:title" not in member_view  # a private thread's link tells a chat app nothing
+    for path in ("/c/board/qr.svg", "/c/board/share", f"/t/{private['id']}/qr.png"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_a_guest_home_says_what_the_club_is_and_how_to_join(client, member):
+    make_circle(client, member("alice"), "walks")
+    page = client.get("/").text
+    assert 'href="/register"' in page and "sign up to join a circle" in page

@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 from core.access.scope import require_actor
 from core.accounts import service as accounts
 from core.circles import limits, service
-from core.circles.models import MemberRole, Membership, MemberStatus, Visibility
+from core.circles.models import Circle, MemberRole, Membership, MemberStatus, Visibility
 from core.contract.kinds import Slot
 from core.errors import Message, NotFound, ValidationError
 from core.pagination import parse_limit
@@ -20,6 +20,7 @@ from core.threads import service as threads
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.pages import render
+from core.web.share import ShareCard, absolute_url, qr_response
 from core.web.site import site_of
 
 CIRCLE_ROLE_NAMES = {"member": Message("Member"), "moderator": Message("Moderator"), "owner": Message("Owner")}
@@ -45,8 +46,28 @@ async def circle_page(request: Request) -> Response:
             else 0
         )
         context.update(threads=page.items, next=page.next, members=members, pending_count=pending)
+        if access.circle.visibility == Visibility.PUBLIC:
+            context["share_card"] = _share_card(request, access.circle)
     context["kinds"] = content_kinds(request)
     return await render(request, "circle.html", context, slots=(Slot.CIRCLE_SIDEBAR,))
+
+
+def _share_card(request: Request, circle: Circle) -> ShareCard:
+    return ShareCard(circle.name, absolute_url(request, f"/c/{circle.slug}"), circle.description[:200],
+                     qr=f"/c/{circle.slug}/qr.svg")  # fmt: skip
+
+
+async def share_page(request: Request) -> Response:
+    """The circle's link and QR code, to print on a poster or send into a chat group (who may see the circle)."""
+    access = await service.access_by_slug(await resolve_viewer(request), request.path_params["slug"])
+    context = {"circle": access.circle, "share_card": _share_card(request, access.circle)}
+    return await render(request, "circle_share.html", context)
+
+
+async def qr_code(request: Request) -> Response:
+    access = await service.access_by_slug(await resolve_viewer(request), request.path_params["slug"])
+    public = access.circle.visibility == Visibility.PUBLIC
+    return qr_response(_share_card(request, access.circle).url, request.url.path.rpartition(".")[2], public=public)
 
 
 async def join(request: Request) -> Response:
@@ -208,4 +229,7 @@ routes: list[BaseRoute] = [
     Route("/c/{slug}/settings", circle_settings, methods=["GET"]),
     Route("/c/{slug}/settings", save_circle_settings, methods=["POST"]),
     Route("/c/{slug}/feed.atom", feed, methods=["GET"]),
+    Route("/c/{slug}/share", share_page, methods=["GET"]),
+    Route("/c/{slug}/qr.svg", qr_code, methods=["GET"]),
+    Route("/c/{slug}/qr.png", qr_code, methods=["GET"]),
 ]

@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute, Route
 from core.accounts import limits
 from core.circles import service as circles_service
 from core.circles.routes import content_kinds
-from core.errors import NotFound, ValidationError
+from core.errors import Message, NotFound, ValidationError
 from core.site import service
 from core.threads import service as threads
 from core.web.auth import log_in, resolve_viewer
@@ -35,7 +35,10 @@ async def setup_page(request: Request) -> Response:
     token = request.query_params.get("token", "")
     if not await service.setup_token_valid(token):
         raise NotFound(
-            "This setup link is not valid (any more). Restart the server for a new one if no administrator exists."
+            Message(
+                "This setup link is not valid (any more). If no administrator exists yet, restart the server: it "
+                "prints a new one."
+            )
         )
     return await _form(request, token, Form())
 

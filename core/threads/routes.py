@@ -10,15 +10,18 @@ from starlette.routing import BaseRoute, Route
 
 from core.access.scope import require_actor
 from core.circles import service as circles
+from core.circles.models import Visibility
 from core.circles.routes import content_kinds
 from core.contract.kinds import Slot
 from core.errors import Message, NotFound, ValidationError
+from core.markdown import plain_text_excerpt
 from core.numbers import whole_number
 from core.pagination import page_numbers
 from core.threads import service
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.pages import page_context, render, render_per_post
+from core.web.share import ShareCard, absolute_url, qr_response
 from core.web.site import site_of
 
 MODERATION = {
@@ -89,6 +92,10 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
         # the posts this viewer may edit or delete
         "changeable": {post.id for post in posts if view.may_edit(post.author_id)},
     }  # fmt: skip
+    if thread.circle.visibility == Visibility.PUBLIC:  # what a chat app shows for its link; never a private one's
+        opening = posts[0].html if posts and posts[0].number == 1 else ""
+        context["share_card"] = ShareCard(thread.title, absolute_url(request, f"/t/{thread.id}"),
+                                          plain_text_excerpt(opening, 120), qr=f"/t/{thread.id}/qr.svg")  # fmt: skip
     known = await page_context(request)
     context["post_footers"] = await render_per_post(request, Slot.POST_FOOTER, {**known, **context})
     return await render(
@@ -98,6 +105,15 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
 
 async def thread(request: Request) -> Response:
     return await thread_page(request)
+
+
+async def qr_code(request: Request) -> Response:
+    """The thread's address as a QR code (SVG to print, PNG for a phone's photo album), for those who may see it."""
+    view = await service.get_thread(await resolve_viewer(request), request.path_params["id"])
+    url = absolute_url(request, f"/t/{view.thread.id}")
+    return qr_response(
+        url, request.url.path.rpartition(".")[2], public=view.thread.circle.visibility == Visibility.PUBLIC
+    )
 
 
 async def reply(request: Request) -> Response:
@@ -194,6 +210,8 @@ routes: list[BaseRoute] = [
     Route("/c/{slug}/new", new_thread_page, methods=["GET"]),
     Route("/c/{slug}/new", create_thread, methods=["POST"]),
     Route("/t/{id:int}", thread, methods=["GET"]),
+    Route("/t/{id:int}/qr.svg", qr_code, methods=["GET"]),
+    Route("/t/{id:int}/qr.png", qr_code, methods=["GET"]),
     Route("/t/{id:int}/reply", reply, methods=["POST"]),
     Route("/t/{id:int}/moderate", moderate, methods=["POST"]),
     Route("/p/{id:int}/edit", edit_page, methods=["GET"]),
