@@ -78,14 +78,15 @@ def test_long_words_and_tables_never_widen_a_phones_page(tmp_path):
     import httpx2
 
     with live_server(tmp_path / "site") as server, phone_browser(server.base) as new_context:
-        api = httpx2.Client(base_url=f"{server.base}/api/v1", timeout=30)
-        body = {"username": "hiker", "email": "hiker@example.com", "password": "correct horse battery"}
-        api.post("/auth/register", json=body)
-        token = api.post("/auth/token", json={"login": "hiker", "password": body["password"]}).json()["token"]
-        api.headers["authorization"] = f"Bearer {token}"
-        api.post("/circles", json={"slug": "hikes", "name": LONG_WORD[:100]})
-        title = f"{LONG_WORD} https://example.com/{'a' * 40}"
-        thread = api.post("/circles/hikes/threads", json={"title": title, "body": f"{LONG_WORD}\n\n{TABLE}"}).json()
+        with httpx2.Client(base_url=f"{server.base}/api/v1", timeout=30) as api:
+            body = {"username": "hiker", "email": "hiker@example.com", "password": "correct horse battery"}
+            api.post("/auth/register", json=body)
+            token = api.post("/auth/token", json={"login": "hiker", "password": body["password"]}).json()["token"]
+            api.headers["authorization"] = f"Bearer {token}"
+            api.post("/circles", json={"slug": "hikes", "name": LONG_WORD[:100]})
+            title = f"{LONG_WORD} https://example.com/{'a' * 40}"
+            post = {"title": title, "body": f"{LONG_WORD}\n\n{TABLE}"}
+            thread = api.post("/circles/hikes/threads", json=post).json()
         page = new_context().new_page()
         for path in ("/", "/c/hikes", f"/t/{thread['id']}", "/search?q=Donaudampfschifffahrtsgesellschaft"):
             page.goto(path)
