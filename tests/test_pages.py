@@ -444,6 +444,18 @@ def test_every_admin_page_opens_for_an_administrator(client, admin):
         assert client.get(path).status_code == 200, path
 
 
+def test_the_club_sets_its_own_colour(client, admin):
+    csrf = admin()
+    assert "/site.css" not in client.get("/").text  # the theme's own, until the club chooses
+    refused = client.post("/admin/settings", data={"accent_color": "red", "csrf_token": csrf})
+    assert refused.status_code == 400 and "#rrggbb" in refused.text
+    client.post("/admin/settings", data={"accent_color": "#B4470A", "csrf_token": csrf})
+    client.app.state.site.settings.forget()
+    assert 'href="/site.css?c=B4470A"' in client.get("/").text
+    css = client.get("/site.css?c=B4470A")
+    assert css.headers["content-type"].startswith("text/css") and "--accent: #B4470A" in css.text
+
+
 def test_the_admin_renames_the_site_and_sets_its_default_language(client, admin):
     csrf = admin()
     response = client.post(

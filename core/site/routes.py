@@ -62,6 +62,17 @@ async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
+async def site_css(request: Request) -> Response:
+    """The club's own colour over the theme's (an admin setting); linked with the colour in its address, so that it
+    is kept a long time and changes with it."""
+    accent = (await site_of(request).settings.current())["accent_color"]
+    css = ""
+    if service.ACCENT_PATTERN.match(accent):
+        css = (f"@media (prefers-color-scheme: light) {{ :root {{ --accent: {accent}; "
+               f"--accent-soft: color-mix(in srgb, {accent} 12%, white); }} }}\n")  # fmt: skip
+    return Response(css, media_type="text/css", headers={"cache-control": "public, max-age=86400"})
+
+
 async def favicon(request: Request) -> Response:
     """Browsers ask for /favicon.ico whatever the page says: the theme's icon."""
     return RedirectResponse("/static/favicon.svg", status_code=301)
@@ -73,4 +84,5 @@ routes: list[BaseRoute] = [
     Route("/setup", setup_submit, methods=["POST"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/favicon.ico", favicon, methods=["GET"]),
+    Route("/site.css", site_css, methods=["GET"]),
 ]

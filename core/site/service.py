@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import time
 
@@ -56,7 +57,9 @@ SITE_DEFAULTS = {
     "theme": "default",
     "timezone": "Asia/Shanghai",
     "verified_email_to_post": "0",  # "1": members post only once they have confirmed their e-mail address
+    "accent_color": "",  # the club's colour (#rrggbb) for links and buttons; empty: the theme's
 }
+ACCENT_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 THEMES_DIR = ROOT / "themes"
 
 
@@ -101,6 +104,9 @@ async def update_site_settings(actor: User, changes: dict[str, str]) -> None:
         errors["timezone"] = Message("Choose a time zone from the list.")
     if changes.get("theme", "default") not in installed_themes():
         errors["theme"] = Message("Choose one of the installed themes.")
+    accent = changes.get("accent_color", "").strip()
+    if accent and not ACCENT_PATTERN.match(accent):
+        errors["accent_color"] = Message("A colour is written #rrggbb, e.g. #0a5fb4.")
     if changes.get("verified_email_to_post", "0") not in ("0", "1"):
         errors["verified_email_to_post"] = Message("Choose one of the options offered.")
     unknown = set(changes) - set(SITE_DEFAULTS)
