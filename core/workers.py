@@ -1,11 +1,15 @@
-"""Naming the background workers of this machine's processes, and telling whether one has died (a worker killed
-while it held something gives it up to others at once instead of at the end of its lease)."""
+"""Naming the background workers of this machine's processes, telling whether one has died (a worker killed
+while it held something gives it up to others at once instead of at the end of its lease), and asking the server
+for fresh worker processes (after a plugin is switched on or off)."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
+
+SUPERVISOR = "QUANZI_SUPERVISOR_PID"  # set by ``serve`` for its worker processes: the process that runs them
 
 
 def holder_name() -> str:
@@ -26,3 +30,17 @@ def dead_here(holder: str) -> bool:
     except (PermissionError, OverflowError):
         return False
     return False
+
+
+def can_restart() -> bool:
+    """Whether this process is a worker of ``serve``, whose supervisor can replace it."""
+    return os.environ.get(SUPERVISOR, "") == str(os.getppid())
+
+
+def restart_workers() -> bool:
+    """Ask ``serve`` to start new worker processes (which read plugins.toml afresh) and retire the old ones once the
+    new ones answer, finishing the requests they hold (uvicorn's SIGHUP); whether it could be asked."""
+    if not can_restart():
+        return False
+    os.kill(os.getppid(), signal.SIGHUP)
+    return True

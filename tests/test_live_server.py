@@ -98,3 +98,42 @@ def test_sqlite_refuses_several_workers_with_a_clear_message(tmp_path):
     )  # fmt: skip
     assert result.returncode == 2
     assert "one worker" in result.stderr and "postgres://" in result.stderr
+
+
+def test_a_plugin_switched_on_in_the_admin_area_runs_without_a_restart(tmp_path, test_plugin):
+    """``serve`` replaces its workers after a change to plugins.toml: the plugin's endpoints answer seconds later,
+    the server never stopping; switched off, they are gone again."""
+    import time
+
+    path = test_plugin("chores", "quanzi_chores")
+    data = tmp_path / "site"
+    env = {"PYTHONPATH": path, "QUANZI_PLUGINS_FILE": str(tmp_path / "plugins.toml")}
+    created = subprocess.run(
+        [sys.executable, "server.py", "createadmin", "--username", "root", "--email", "root@example.com",
+         "--password-stdin"], cwd=ROOT, env=server_env(data, **env), input=PASSWORD, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+
+    def has_chores(base: str) -> bool:
+        return "/api/v1/chores" in httpx2.get(f"{base}/api/v1/openapi.json", timeout=10).json()["paths"]
+
+    def wait_for(condition) -> None:
+        deadline = time.monotonic() + 30
+        while not condition():
+            assert time.monotonic() < deadline, "the change was not applied"
+            time.sleep(0.2)
+
+    with live_server(data, **env) as server, httpx2.Client(base_url=server.base, timeout=30) as browser:
+        csrf = browser.get("/api/v1/auth/csrf").json()["csrf_token"]
+        login = browser.post("/api/v1/auth/session", json={"login": "root", "password": PASSWORD},
+                             headers={"X-CSRF-Token": csrf})  # fmt: skip
+        csrf = login.json()["csrf_token"]
+        assert not has_chores(server.base)
+        answer = browser.post("/admin/plugins/chores/enable", data={"csrf_token": csrf})
+        assert answer.status_code == 303 and answer.headers["location"] == "/admin/plugins?done=plugins_applied"
+        wait_for(lambda: has_chores(server.base))
+        csrf = browser.get("/api/v1/auth/csrf").json()["csrf_token"]  # the session outlives the workers
+        browser.post("/admin/plugins/chores/disable", data={"csrf_token": csrf})
+        wait_for(lambda: not has_chores(server.base))
+        assert server.process.poll() is None  # one server all along

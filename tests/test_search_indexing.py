@@ -58,14 +58,14 @@ def test_writes_outlive_a_killed_server_and_reach_the_index_after_restart(tmp_pa
         thread = httpx2.post(
             f"{server.base}/api/v1/circles/club/threads", json={"title": "Start", "body": "nothing"}, headers=auth
         ).json()
-        os.kill(server.process.pid, signal.SIGSTOP)  # the indexer cannot run any more...
-        os.kill(server.process.pid, signal.SIGCONT)
+        for worker in server.workers():
+            os.kill(worker, signal.SIGSTOP)  # the indexer cannot run any more...
+            os.kill(worker, signal.SIGCONT)
         for index in range(30):
             httpx2.post(
                 f"{server.base}/api/v1/threads/{thread['id']}/posts", json={"body": f"marmalade {index}"}, headers=auth
             )
-        os.kill(server.process.pid, signal.SIGKILL)  # ...and dies without warning, mid-way or not
-        server.process.wait()
+        server.kill()  # ...and dies without warning, mid-way or not
     with live_server(tmp_path) as server:
         try:
             assert wait_until(lambda: found(server.base, "marmalade") == 30), server.output

@@ -17,6 +17,9 @@ NOTICES = {
     "settings": Message("The site's settings are saved."),
     "user": Message("The member is updated."),
     "plugins": Message("Saved to plugins.toml. Restart the server to apply the change."),
+    "plugins_applied": Message(
+        "Saved to plugins.toml and applied: the server is starting fresh workers with it, which takes a few seconds."
+    ),
     "template": Message("The template is applied."),
     "retried": Message("The job will be tried again now."),
     "mailed": Message("The test mail is queued: it should arrive within a minute. If not, its error shows below."),

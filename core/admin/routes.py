@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -29,6 +30,7 @@ from core.times import available_timezones
 from core.web.forms import Form, read_form
 from core.web.pages import reader_locale
 from core.web.site import site_of
+from core.workers import can_restart, restart_workers
 
 
 async def overview(request: Request) -> Response:
@@ -174,7 +176,16 @@ async def save_plugin_settings(request: Request) -> Response:
         context = {"plugins": _plugin_rows(request, {name: values}), "form_errors": {name: errors}, "form": Form()}
         return await admin_page(request, "admin/plugins.html", context, status=400)
     settings_file.write(site_of(request).config.plugins_file, name, values)
-    return RedirectResponse("/admin/plugins?done=plugins", status_code=303)
+    return _applied()
+
+
+def _applied() -> Response:
+    """After a change to plugins.toml: fresh workers load it once this answer is out (``serve``), or the notice
+    asks for a restart (a server run another way)."""
+    if not can_restart():
+        return RedirectResponse("/admin/plugins?done=plugins", status_code=303)
+    return RedirectResponse("/admin/plugins?done=plugins_applied", status_code=303,
+                            background=BackgroundTask(restart_workers))  # fmt: skip
 
 
 async def switch_plugin(request: Request) -> Response:
@@ -190,7 +201,7 @@ async def switch_plugin(request: Request) -> Response:
     except ConfigError as error:
         context = {"plugins": _plugin_rows(request), "form_errors": {}, "form": Form(errors={"form": str(error)})}
         return await admin_page(request, "admin/plugins.html", context, status=409)
-    return RedirectResponse("/admin/plugins?done=plugins", status_code=303)
+    return _applied()
 
 
 async def _templates_page(request: Request, form: Form | None = None, status: int = 200) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -46,6 +47,9 @@ async def _setup_token(config: Config) -> str | None:
 
 def cmd_serve(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from core.workers import SUPERVISOR
 
     if config.is_sqlite and args.workers > 1:
         print(
@@ -63,17 +67,21 @@ def cmd_serve(args: argparse.Namespace, config: Config, host: PluginHost | None)
             f"\n  No administrator yet. Open this one-time link to create one:\n\n    {base}/setup?token={token}\n",
             flush=True,
         )
+    server = uvicorn.Config(
+        "core.asgi:app_factory",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=False,  # X-Forwarded-For counts only from QUANZI_TRUSTED_PROXIES, checked by Quanzi itself
+        server_header=False,
+        log_level=args.log_level,
+    )
+    # Always a supervisor, one worker or several: the admin area asks it for fresh workers after a plugin change
+    # (core.workers.restart_workers), and it replaces each only once the new one answers.
+    os.environ[SUPERVISOR] = str(os.getpid())
     with backup.serving(config):
-        uvicorn.run(
-            "core.asgi:app_factory",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            proxy_headers=False,  # X-Forwarded-For counts only from QUANZI_TRUSTED_PROXIES, checked by Quanzi itself
-            server_header=False,
-            log_level=args.log_level,
-        )
+        Multiprocess(server, sockets=[server.bind_socket()]).run()
     return 0
 
 

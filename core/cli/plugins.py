@@ -38,13 +38,15 @@ def plugins_list(args: argparse.Namespace, config: Config, host: PluginHost | No
 
 def plugins_enable(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     asyncio.run(enable_plugin(config, args.name))
-    print(f"Enabled {args.name}; its migrations are applied. Restart the server to load it.")
+    print(f"Enabled {args.name}; its migrations are applied. Restart the server (or kill -HUP its serve process) "
+          "to load it.")  # fmt: skip
     return 0
 
 
 def plugins_disable(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     disable_plugin(config, args.name)
-    print(f"Disabled {args.name} (its data and settings are kept). Restart the server to unload it.")
+    print(f"Disabled {args.name} (its data and settings are kept). Restart the server (or kill -HUP its serve "
+          "process) to unload it.")  # fmt: skip
     return 0
 
 

@@ -3,7 +3,9 @@ the plugins' (``from core.testing.live import live_server``)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -46,6 +48,28 @@ class Server:
     def output(self) -> str:
         return "".join(self.lines)
 
+    def workers(self) -> list[int]:
+        """The worker processes of the server (``serve`` supervises them: ``process`` is the supervisor)."""
+        return _children(self.process.pid)
+
+    def kill(self) -> None:
+        """Kill the server without warning, supervisor and workers, as a power cut would."""
+        workers = self.workers()
+        self.process.kill()
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        with contextlib.suppress(OSError):
+            if f"\nPPid:\t{pid}\n" in status.read_text():
+                found.append(int(status.parent.name))
+    return found
+
 
 @contextmanager
 def live_server(data_dir: Path, root: Path = ROOT, workers: int = 1, **extra_env: str) -> Iterator[Server]:
@@ -86,8 +110,12 @@ def live_server(data_dir: Path, root: Path = ROOT, workers: int = 1, **extra_env
             time.sleep(0.1)
         yield server
     finally:
+        children = server.workers()
         process.terminate()
         process.wait(timeout=10)
+        for pid in children:  # left behind only if the supervisor was killed
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         reader.join(timeout=5)
         process.stdout.close()
 
