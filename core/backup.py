@@ -32,12 +32,17 @@ def _tool(name: str) -> str:
     return path
 
 
-@contextmanager
-def serving(config: Config) -> Iterator[None]:
-    """Held by ``serve`` for its life (shared: several servers may share a data dir): ``restore`` will not replace
-    a database under a running server."""
-    with _lock(config, fcntl.LOCK_SH):
-        yield
+def hold_serving_lock(config: Config) -> None:
+    """Held by ``serve`` for its life (shared: several servers may share a data dir), so that ``restore`` will not
+    replace a database under a running server. ``serve`` then becomes its supervisor: the lock stays held by the
+    open file, which the next program inherits, for its life."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(config.data_dir / "server.lock", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise ConfigError("a backup is being restored into this data dir: wait for it to finish") from None
+    os.set_inheritable(fd, True)
 
 
 @contextmanager

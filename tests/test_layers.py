@@ -30,7 +30,7 @@ LAYERS = [  # from the bottom up: (name, the modules or packages in it)
     ("features", ["core.accounts", "core.circles", "core.threads", "core.notifications", "core.search", "core.site",
                   "core.admin", "core.jobs", "core.mail"]),
     ("plugin API", ["core.plugins"]),
-    ("tooling", ["core.app", "core.asgi", "core.cli", "core.testing", "core.demo"]),
+    ("tooling", ["core.app", "core.asgi", "core.cli", "core.testing", "core.demo", "core.supervisor"]),
 ]  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from tortoise.exceptions import OperationalError
 
 from core import backup
 from core.cli.plugins import add_commands
-from core.config import Config, load_config
+from core.config import ROOT, Config, load_config
 from core.db import database, run_migrations, tortoise_config
 from core.demo import DEMO_PASSWORD
 from core.errors import ConfigError, ValidationError
@@ -46,9 +46,6 @@ async def _setup_token(config: Config) -> str | None:
 
 
 def cmd_serve(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
-
     from core.workers import SUPERVISOR
 
     if config.is_sqlite and args.workers > 1:
@@ -67,22 +64,14 @@ def cmd_serve(args: argparse.Namespace, config: Config, host: PluginHost | None)
             f"\n  No administrator yet. Open this one-time link to create one:\n\n    {base}/setup?token={token}\n",
             flush=True,
         )
-    server = uvicorn.Config(
-        "core.asgi:app_factory",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        proxy_headers=False,  # X-Forwarded-For counts only from QUANZI_TRUSTED_PROXIES, checked by Quanzi itself
-        server_header=False,
-        log_level=args.log_level,
-    )
-    # Always a supervisor, one worker or several: the admin area asks it for fresh workers after a plugin change
-    # (core.workers.restart_workers), and it replaces each only once the new one answers.
+    # The site's code stays in the workers: this process becomes a small supervisor (core/supervisor.py), keeping
+    # the pid (the workers' SUPERVISOR) and the lock that tells `restore` a server runs here.
     os.environ[SUPERVISOR] = str(os.getpid())
-    with backup.serving(config):
-        Multiprocess(server, sockets=[server.bind_socket()]).run()
-    return 0
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    backup.hold_serving_lock(config)
+    sys.stdout.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "core.supervisor", args.host, str(args.port),
+                              str(args.workers), args.log_level])  # fmt: skip
 
 
 def _read_password(args: argparse.Namespace) -> str:
