@@ -13,9 +13,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from live import live_server, server_env  # noqa: E402
+from core.testing.live import live_server, server_env  # noqa: E402
 
 
 def main() -> None:
