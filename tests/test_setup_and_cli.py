@@ -229,3 +229,17 @@ def _make_circle(data_dir):
             await Circle.create(slug="real-club", name="A real club")
 
     asyncio.run(make())
+
+
+def test_the_setup_page_names_the_club_and_its_welcome(client):
+    token = client.portal.call(issue_setup_token)
+    page = client.get(f"/setup?token={token}")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    form = {"token": token, "username": "owner", "email": "owner@example.com", "password": "long enough pw",
+            "site_name": "鹰山徒步会", "site_description": "每周六一起爬山，欢迎加入！", "csrf_token": csrf}  # fmt: skip
+    too_long = client.post("/setup", data={**form, "site_name": "x" * 61})
+    assert too_long.status_code == 400 and client.get(f"/setup?token={token}").status_code == 200  # nothing used up
+    assert client.post("/setup", data=form, follow_redirects=False).status_code == 303
+    client.cookies.clear()
+    home = client.get("/").text
+    assert "<title>" in home and "鹰山徒步会" in home and "每周六一起爬山，欢迎加入！" in home

@@ -17,6 +17,8 @@ class Setup(Body):
     username: str
     email: str
     password: str
+    site_name: str = ""  # the club's name and welcome, if set now (the admin area changes them later)
+    site_description: str = ""
 
 
 @router.route("POST", "/setup", "Create the first administrator with the one-time setup token", body=Setup, status=201)
@@ -24,7 +26,9 @@ async def setup(call: ApiCall[Setup]) -> dict[str, Any]:
     site = call.site
     await limits.check_sign_up(site, call.request, "setup")
     body = call.body
+    club = {"site_name": body.site_name, "site_description": body.site_description}
     user = await service.complete_setup(
-        site.passwords, body.token, username=body.username, email=body.email, password=body.password
+        site.passwords, body.token, username=body.username, email=body.email, password=body.password, site=club
     )
+    site.settings.forget()
     return me_json(user)

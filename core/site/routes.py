@@ -47,13 +47,16 @@ async def setup_submit(request: Request) -> Response:
     form = await read_form(request)
     site = site_of(request)
     await limits.check_sign_up(site, request, "setup")
-    fields = Form.of(form, ("username", "email", "password"))
+    fields = Form.of(form, ("username", "email", "password", "site_name", "site_description"))
     token = str(form.get("token", ""))
+    values = dict(fields.values)
+    club = {key: values.pop(key) for key in ("site_name", "site_description")}
     try:
-        user = await service.complete_setup(site.passwords, token, **fields.values)
+        user = await service.complete_setup(site.passwords, token, site=club, **values)
     except ValidationError as error:
         fields.errors = error.fields
         return await _form(request, token, fields, status=400)
+    site.settings.forget()
     log_in(request, user)
     return RedirectResponse("/", status_code=303)
 

@@ -39,13 +39,20 @@ async def setup_token_valid(token: str) -> bool:
     return setting is not None and bool(token) and secrets.compare_digest(setting.value, _digest(token))
 
 
-async def complete_setup(hasher: Passwords, token: str, *, username: str, email: str, password: str) -> User:
-    """Create the first administrator with the setup token, which is used up (only one setup can win)."""
+async def complete_setup(hasher: Passwords, token: str, *, username: str, email: str, password: str,
+                         site: dict[str, str] | None = None) -> User:  # fmt: skip
+    """Create the first administrator with the setup token, which is used up (only one setup can win), and set the
+    site's name and description (``site``) if given."""
+    site = {key: value.strip() for key, value in (site or {}).items() if value.strip()}
+    if errors := _settings_errors(site):
+        raise ValidationError(errors)
     async with transaction():
         if not token or not await Setting.filter(key=SETUP_TOKEN, value=_digest(token)).delete():
             raise NotFound(Message("This setup link is not valid (any more)."), code="invalid_setup_token")
         user = await accounts.register(hasher, username=username, email=email, password=password, role=Role.ADMIN,
                                        announce=False)  # fmt: skip
+        for key, value in site.items():
+            await Setting.update_or_create(defaults={"value": value}, key=key)
     await emit("member_registered", user=user)
     return user
 
@@ -88,10 +95,18 @@ class SiteSettings:
 
 
 async def update_site_settings(actor: User, changes: dict[str, str]) -> None:
-    """Change the site's name, description, default locale, time zone or theme (administrators)."""
-
+    """Change the site's name, description, default locale, time zone, theme, colour or who may post
+    (administrators)."""
     if not actor.is_admin:
         raise Forbidden(Message("Only administrators change the site's settings."))
+    if errors := _settings_errors(changes):
+        raise ValidationError(errors)
+    async with transaction():
+        for key, value in changes.items():
+            await Setting.update_or_create(defaults={"value": value.strip()}, key=key)
+
+
+def _settings_errors(changes: dict[str, str]) -> dict[str, str]:
     errors: dict[str, str] = {}
     name = changes.get("site_name", "x").strip()
     if not 1 <= len(name) <= 60:
@@ -112,8 +127,4 @@ async def update_site_settings(actor: User, changes: dict[str, str]) -> None:
     unknown = set(changes) - set(SITE_DEFAULTS)
     for field in unknown:
         errors[field] = Message("Unknown or read-only field.")
-    if errors:
-        raise ValidationError(errors)
-    async with transaction():
-        for key, value in changes.items():
-            await Setting.update_or_create(defaults={"value": value.strip()}, key=key)
+    return errors
