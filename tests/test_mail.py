@@ -354,3 +354,39 @@ async def _choices(member):
 
     chosen = await service.choices(await User.get(username=member.username))
     return {kind: chosen[kind].value for kind in ("mention", "reply")}
+
+
+def test_a_digest_holds_nothing_of_a_circle_its_member_has_left(site, mailbox):
+    alice, bob = register(site, "alice"), register(site, "bob")
+    make_circle(site, alice, "secret", visibility="private", join_policy="invite")
+    make_circle(site, alice, "open")
+    site.put("/api/v1/circles/secret/members/bob", json={"role": "member"}, headers=alice.auth)
+    site.post("/api/v1/circles/secret/join", headers=bob.auth)
+    site.portal.call(_choose, bob, {"mention": "digest"})
+    make_thread(site, alice, "secret", "Board minutes", "@bob the budget is 9000")
+    make_thread(site, alice, "open", "Picnic", "@bob bring a blanket")
+    site.post("/api/v1/circles/secret/leave", headers=bob.auth)
+    drained_but_digests(site)
+    site.portal.call(_run_digests_now)
+    (digest,) = mailbox.wait(1, "digest")
+    assert (
+        "Picnic" in text_of(digest) and "Board minutes" not in digest.as_string() and "9000" not in digest.as_string()
+    )
+
+
+def test_a_reset_link_used_twice_at_once_sets_one_password(site, mailbox):
+    from core.testing import at_once
+
+    alice = register(site, "alice")
+    site.post("/api/v1/auth/password-reset", json={"email": alice.email})
+    token = reset_link(mailbox.wait(1, "password_reset")[0])
+
+    async def confirm(http, index):
+        body = {"token": token, "password": f"new password number {index}"}
+        return await http.post("/api/v1/auth/password-reset/confirm", json=body)
+
+    answers = at_once(site, 10, confirm)
+    assert sorted(answer.status_code for answer in answers) == [200] + [400] * 9
+    winner = next(index for index, answer in enumerate(answers) if answer.status_code == 200)
+    login = {"login": "alice", "password": f"new password number {winner}"}
+    assert site.post("/api/v1/auth/token", json=login).status_code == 201

@@ -165,3 +165,21 @@ async def _make_owner(username, slug):
     user = await User.get(username=username)
     circle = await Circle.get(slug=slug)
     await Membership.update_or_create(defaults={"role": MemberRole.OWNER}, circle=circle, user=user)
+
+
+def test_a_private_circles_notices_stay_unseen_by_outsiders(client, member):
+    owner, insider, outsider = member("owner"), member("insider"), member("outsider")
+    make_circle(client, owner, "board", visibility="private", join_policy="invite")
+    client.put("/api/v1/circles/board/members/insider", json={"role": "member"}, headers=owner.auth)
+    client.post("/api/v1/circles/board/join", headers=insider.auth)
+    sent = client.post("/api/v1/circles/board/notices", json={"title": "Budget 9000", "body": "secret"},
+                       headers=owner.auth).json()  # fmt: skip
+    for who in (outsider, None):
+        headers = who.auth if who else {}
+        for path in ("/api/v1/circles/board/notices", f"/api/v1/notices/{sent['id']}"):
+            response = client.get(path, headers=headers)
+            assert response.status_code in (401, 404) and "Budget" not in response.text, (who, path)
+        assert client.post("/api/v1/circles/board/notices", json={"title": "x", "body": "y"},
+                           headers=headers).status_code in (401, 404)  # fmt: skip
+    assert client.get(f"/notices/{sent['id']}", headers=outsider.auth).status_code == 404
+    assert "Budget" not in client.get("/api/v1/notifications", headers=outsider.auth).text
