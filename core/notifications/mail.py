@@ -4,9 +4,17 @@ gone, or who has read it in the app meanwhile, is mailed nothing."""
 
 from __future__ import annotations
 
-from core.contract.kinds import JobContext
+from core.contract.kinds import JobContext, NotificationKind
 from core.mail.sending import deliver
+from core.notifications.rows import NotificationItem
 from core.notifications.service import digest_of, to_mail
+
+
+def _line(kind: NotificationKind, item: NotificationItem, base: str) -> dict[str, str]:
+    """What a mail says of one notification: its sentence (a msgid, translated by the template), who, what, where."""
+    actor = item.actor
+    return {"text": getattr(kind.text, "msgid", kind.text), "title": item.title, "url": base + item.url,
+            "actor": (actor.display_name or actor.username) if actor else ""}  # fmt: skip
 
 
 async def send_notification(job: JobContext) -> None:
@@ -15,14 +23,7 @@ async def send_notification(job: JobContext) -> None:
     if found is None or kind is None:
         return
     user, notification, excerpt = found
-    actor = notification.actor
-    context = {
-        "text": getattr(kind.text, "msgid", kind.text),
-        "actor": (actor.display_name or actor.username) if actor else "",
-        "title": notification.title,
-        "url": job.site.config.link_base + notification.url,
-        "excerpt": excerpt,
-    }
+    context = {**_line(kind, notification, job.site.config.link_base), "excerpt": excerpt}
     await deliver(job.site, user, "notification", context, unsubscribe=kind.name)
 
 
@@ -34,13 +35,6 @@ async def send_digest(job: JobContext) -> None:
         return
     user, items = found
     kinds = job.site.notification_kinds
-    base = job.site.config.link_base
-    context = {
-        "items": [
-            {"text": getattr(kinds[item.kind].text, "msgid", kinds[item.kind].text),
-             "actor": (item.actor.display_name or item.actor.username) if item.actor else "",
-             "title": item.title, "url": base + item.url}
-            for item in items if item.kind in kinds
-        ],
-    }  # fmt: skip
+    lines = [_line(kinds[item.kind], item, job.site.config.link_base) for item in items if item.kind in kinds]
+    context = {"items": lines}
     await deliver(job.site, user, "digest", context, unsubscribe="digest")

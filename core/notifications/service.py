@@ -42,17 +42,21 @@ def _emails(kind: str) -> bool:
     return declared is not None and declared.email
 
 
-async def _channels(users: list[User], kind: str) -> dict[int, Channel]:
-    """How each of ``users`` hears of ``kind``: their choice, else the kind's default."""
+def _channel(kind: str, chosen: str | None) -> Channel:
+    """How a member hears of ``kind``: their choice, else the kind's default; never by mail when it mails none."""
     emails = _emails(kind)
+    channel = Channel(chosen or (Channel.EMAIL if emails else Channel.APP))
+    return Channel.APP if channel in MAILED and not emails else channel
+
+
+async def _channels(users: list[User], kind: str) -> dict[int, Channel]:
+    """How each of ``users`` hears of ``kind``."""
     chosen = dict(
         await NotificationSetting.filter(user_id__in=[user.id for user in users], kind=kind).values_list(
             "user_id", "channel"
         )
     )
-    channels = {user.id: Channel(chosen.get(user.id, Channel.EMAIL if emails else Channel.APP)) for user in users}
-    return {user_id: Channel.APP if channel in MAILED and not emails else channel
-            for user_id, channel in channels.items()}  # fmt: skip
+    return {user.id: _channel(kind, chosen.get(user.id)) for user in users}
 
 
 async def next_digest_time() -> datetime:
@@ -184,8 +188,8 @@ async def to_mail(notification_id: int) -> tuple[User, NotificationItem, str] | 
 async def choices(user: User) -> dict[str, Channel]:
     """The member's channel for every kind of notification."""
     host = running.active()
-    kinds = list(host.notification_kinds) if host else []
-    return {kind: (await _channels([user], kind))[user.id] for kind in kinds}
+    chosen = dict(await NotificationSetting.filter(user_id=user.id).values_list("kind", "channel"))
+    return {kind: _channel(kind, chosen.get(kind)) for kind in (host.notification_kinds if host else ())}
 
 
 async def set_choices(user: User, changes: dict[str, str]) -> None:
