@@ -3,13 +3,15 @@ what each made, shown as links; a second use only on purpose; questions checked;
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
 from conftest import make_circle, register
 from pages import browser
 
-from core.testing import another_browser
+from core import sql
+from core.testing import another_browser, at_once
 
 
 @pytest.fixture
@@ -48,6 +50,35 @@ def test_an_owner_applies_a_template_once_and_again_on_purpose(site):
     }
     assert len(listed["welcome"]["applied"]) == 2 and listed["chore_day"]["applied"] == []
     assert [question["name"] for question in listed["chore_day"]["questions"]] == ["day", "team"]
+
+
+def test_a_template_applied_ten_times_at_once_makes_one_set(site):
+    owner = register(site, "owner")
+    make_circle(site, owner, "club")
+    responses = at_once(site, 10, lambda http, _: http.post("/api/v1/circles/club/templates/welcome", json={},
+                                                          headers=owner.auth))  # fmt: skip
+    assert sorted(response.status_code for response in responses) == [201] + [409] * 9, [r.text for r in responses]
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {"already_applied"}
+    assert len(site.get("/api/v1/circles/club/threads").json()["items"]) == 2
+
+
+def test_the_migration_numbers_the_uses_of_an_existing_site(site):
+    numbering = importlib.import_module("core.migrations.0015_template_use_numbers")
+    owner = register(site, "owner")
+    for slug in ("club", "team"):
+        make_circle(site, owner, slug)
+        for _ in range(2):
+            assert apply(site, owner, slug, "welcome", again=True).status_code == 201
+
+    async def renumber() -> list[tuple[int, int]]:
+        await sql.fetch("UPDATE template_uses SET number = -id")  # as before the migration: no numbers (no clash)
+        await sql.fetch(numbering.NUMBER_USES)
+        rows = await sql.fetch("SELECT circle_id, number FROM template_uses ORDER BY circle_id, id")
+        return [(row["circle_id"], row["number"]) for row in rows]
+
+    numbered = site.portal.call(renumber)
+    assert [number for _, number in numbered] == [1, 2, 1, 2]
+    assert apply(site, owner, "club", "welcome", again=True).status_code == 201  # the third: number 3
 
 
 def test_only_the_circles_owners_apply_templates(site):

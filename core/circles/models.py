@@ -79,13 +79,15 @@ class Membership(Model):
 
 class TemplateUse(Model):
     """A scenario template applied to a circle: when, by whom, and what it made (``[{kind, title, url}]``), so
-    that applying it again is a choice and not an accident."""
+    that applying it again is a choice and not an accident. Each use of a template on a circle has its own
+    ``number`` (1, 2, ...), unique, so that two owners applying it at the same moment make one set, not two."""
 
     id = fields.IntField(primary_key=True)
     circle: fields.ForeignKeyRelation[Circle] = fields.ForeignKeyField(
         "core.Circle", related_name=False, on_delete=fields.CASCADE
     )
     template = fields.CharField(max_length=64)
+    number = fields.IntField(default=1, db_default=1)
     created: fields.JSONField[list[dict[str, str]]] = fields.JSONField(default=list)
     applied_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
@@ -96,4 +98,4 @@ class TemplateUse(Model):
 
     class Meta:
         table = "template_uses"
-        indexes = (("circle_id", "template"),)
+        unique_together = (("circle", "template", "number"),)

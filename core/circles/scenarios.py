@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
+
 from core.accounts.models import User
 from core.circles.models import Circle, MemberRole, Membership, MemberStatus, TemplateUse
 from core.circles.service import access_by_slug
@@ -106,16 +108,29 @@ async def apply_scenario(host: PluginHost, name: str, slug: str, title: str | No
     if locale not in LOCALES:
         stored = await Setting.get_or_none(key="default_locale")
         locale = stored.value if stored else SITE_DEFAULTS["default_locale"]
-    async with transaction():
-        before = await TemplateUse.filter(circle_id=circle.id, template=name).order_by("-id").first()
-        if before is not None and not again:
-            raise Conflict(
-                Message("This template was applied to this circle before; apply it again to make a second set."),
-                code="already_applied",
-                details={"created": before.created, "applied_at": before.applied_at.isoformat()},
-            )
-        context = ScenarioContext(circle=circle, owner=owner, title=title, answers=cleaned, locale=locale)
-        created = await scenario.apply(context) or []
-        await TemplateUse.create(circle=circle, template=name, created=[asdict(item) for item in created],
-                                 applied_by=actor)  # fmt: skip
+    latest = await TemplateUse.filter(circle_id=circle.id, template=name).order_by("-number").first()
+    if latest is not None and not again:
+        raise _applied_before(latest)
+    number = latest.number + 1 if latest is not None else 1
+    try:
+        async with transaction():
+            # claimed first: of two owners applying it at the same moment, the second one's number is taken
+            use = await TemplateUse.create(circle=circle, template=name, number=number, applied_by=actor)
+            context = ScenarioContext(circle=circle, owner=owner, title=title, answers=cleaned, locale=locale)
+            created = await scenario.apply(context) or []
+            use.created = [asdict(item) for item in created]
+            await use.save(update_fields=["created"])
+    except IntegrityError:
+        latest = await TemplateUse.filter(circle_id=circle.id, template=name).order_by("-number").first()
+        if latest is None or latest.number < number:
+            raise  # not the use's number: a plugin's own constraint
+        raise _applied_before(latest) from None
     return Applied(scenario, created)
+
+
+def _applied_before(use: TemplateUse) -> Conflict:
+    return Conflict(
+        Message("This template was applied to this circle before; apply it again to make a second set."),
+        code="already_applied",
+        details={"created": use.created, "applied_at": use.applied_at.isoformat()},
+    )
