@@ -16,9 +16,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from io import BytesIO
 from pathlib import Path
 
 import httpx2
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 32
@@ -62,6 +64,24 @@ def member_token(base: str) -> str:
     httpx2.post(f"{base}/api/v1/auth/register", json=account, timeout=30)
     login = {"login": "bench", "password": account["password"]}
     return str(httpx2.post(f"{base}/api/v1/auth/token", json=login, timeout=30).json()["token"])
+
+
+def thread_of_pictures(base: str, token: str, slug: str) -> int:
+    """A thread of 20 posts, each with a photo (sent through the API), in the public circle ``slug``: its id."""
+    auth = {"Authorization": f"Bearer {token}"}
+    httpx2.post(f"{base}/api/v1/circles/{slug}/join", headers=auth, timeout=30)
+    photos = []
+    for number in range(20):
+        photo = BytesIO()
+        Image.new("RGB", (2400, 1600), (number * 12, 90, 160)).save(photo, "JPEG")
+        photos.append(httpx2.post(f"{base}/api/v1/uploads", headers=auth, timeout=30,
+                                  files={"file": ("walk.jpg", photo.getvalue(), "image/jpeg")}).json()["markdown"])  # fmt: skip
+    thread = httpx2.post(f"{base}/api/v1/circles/{slug}/threads", headers=auth, timeout=30,
+                         json={"title": "Photos of the walk", "body": f"Photo 1\n\n{photos[0]}"}).json()  # fmt: skip
+    for number, markdown in enumerate(photos[1:], start=2):
+        httpx2.post(f"{base}/api/v1/threads/{thread['id']}/posts", headers=auth, timeout=30,
+                    json={"body": f"Photo {number}\n\n{markdown}"})  # fmt: skip
+    return int(thread["id"])
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -124,6 +144,7 @@ def main() -> None:
         for path in pages.values():  # warm up: templates compiled, search index opened
             httpx2.get(f"http://127.0.0.1:8391{path}", timeout=30)
         token = member_token("http://127.0.0.1:8391")
+        member_pages["thread, 20 photos (member)"] = f"/t/{thread_of_pictures('http://127.0.0.1:8391', token, slug)}"
         ceiling_rate, ceiling_p50, ceiling_p99 = wrk("http://127.0.0.1:8392/", args.duration)
         rows = [(name, *wrk(f"http://127.0.0.1:8391{path}", args.duration)) for name, path in pages.items()]
         rows += [

@@ -22,6 +22,7 @@ from core.db import tortoise_config
 from core.pluginhost.host import PluginHost
 from core.pluginhost.running import activate
 from core.site.service import THEMES_DIR, SiteSettings, installed_themes
+from core.uploads.storage import FileStore
 from core.web.bodylimit import BodyLimit
 from core.web.errors import EXCEPTION_HANDLERS
 from core.web.headers import SecurityHeaders
@@ -83,6 +84,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
         content_kinds=kinds,
         notification_kinds=host.notification_kinds,
         endpoints=endpoints,
+        store=FileStore(config.data_dir / "uploads"),
     )
 
     @asynccontextmanager
@@ -102,7 +104,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
     ]
     middleware = [
         Middleware(SecurityHeaders),
-        Middleware(BodyLimit, max_body_size=config.max_body_size),
+        Middleware(BodyLimit, max_body_size=config.max_body_size, max_upload_size=config.max_upload_size),
         Middleware(
             SessionMiddleware,
             secret_key=config.secret_key,

@@ -1,5 +1,7 @@
 """Backups that are consistent while the server runs: SQLite's online backup API (never a file copy, which
-would miss what is still in the WAL), or pg_dump / pg_restore for PostgreSQL."""
+would miss what is still in the WAL), or pg_dump / pg_restore for PostgreSQL; and the pictures' files in a tar
+archive beside it, written after the database (a picture's file is written before its row, so every picture the
+backup's database names is in the archive)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +18,7 @@ from urllib.parse import urlsplit
 
 from core.config import Config
 from core.errors import ConfigError
+from core.uploads.storage import NAME, layout
 
 
 def sqlite_path(config: Config) -> Path:
@@ -61,10 +65,25 @@ def plugins_copy(backup_file: Path) -> Path:
     return backup_file.with_name(backup_file.name + ".plugins.toml")
 
 
+def uploads_copy(backup_file: Path) -> Path:
+    """Where a backup keeps the pictures' files: a tar archive beside the database's file, named after it."""
+    return backup_file.with_name(backup_file.name + ".uploads.tar")
+
+
 def backup(config: Config, target: Path) -> None:
-    """The database into ``target``, and plugins.toml (which plugins hold the database's tables) beside it."""
+    """The database into ``target``, and plugins.toml (which plugins hold the database's tables) and the pictures
+    beside it."""
     if config.plugins_file.exists():
         shutil.copyfile(config.plugins_file, plugins_copy(target))
+    _backup_database(config, target)
+    uploads = config.data_dir / "uploads"
+    with tarfile.open(uploads_copy(target), "w") as archive:
+        for path in sorted(uploads.glob("??/??/*")) if uploads.is_dir() else []:
+            if NAME.match(path.name):
+                archive.add(path, arcname=layout(path.name))
+
+
+def _backup_database(config: Config, target: Path) -> None:
     if not config.is_sqlite:
         subprocess.run([_tool("pg_dump"), "--format=custom", f"--file={target}", _postgres_url(config)], check=True)
         return
@@ -78,17 +97,36 @@ def backup(config: Config, target: Path) -> None:
 
 
 def restore(config: Config, source_file: Path) -> None:
-    """Replace the database's contents with a backup, and plugins.toml with the one kept beside it (if any);
-    refused while a server runs on this data dir."""
+    """Replace the database's contents with a backup, and plugins.toml and the pictures with those kept beside it
+    (if any); refused while a server runs on this data dir."""
     if not source_file.is_file():
         raise ConfigError(f"{source_file}: no such backup file")
     with _lock(config, fcntl.LOCK_EX):
         _restore(config, source_file)
+        if uploads_copy(source_file).exists():
+            _restore_uploads(config, uploads_copy(source_file))
         plugins = plugins_copy(source_file)
         if plugins.exists():  # the plugins whose tables the restored database holds
             incoming = config.plugins_file.with_name(config.plugins_file.name + ".restoring")
             shutil.copyfile(plugins, incoming)
             os.replace(incoming, config.plugins_file)
+
+
+def _restore_uploads(config: Config, archive_file: Path) -> None:
+    """The pictures of the archive in place of the data dir's (only files named as pictures are, laid out as the
+    store lays them out: nothing in an archive can write elsewhere)."""
+    uploads = config.data_dir / "uploads"
+    incoming = config.data_dir / "uploads.restoring"
+    shutil.rmtree(incoming, ignore_errors=True)
+    with tarfile.open(archive_file) as archive:
+        members = [
+            member for member in archive.getmembers()
+            if member.isfile() and NAME.match(name := member.name.rpartition("/")[2]) and member.name == layout(name)
+        ]  # fmt: skip
+        archive.extractall(incoming, members=members, filter="data")
+    shutil.rmtree(uploads, ignore_errors=True)
+    incoming.mkdir(parents=True, exist_ok=True)
+    os.replace(incoming, uploads)
 
 
 def _restore(config: Config, source_file: Path) -> None:

@@ -29,6 +29,7 @@ class Config:
     rate_limit_storage: str = "memory://"
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     max_body_size: int = 1024 * 1024
+    max_upload_size: int = 50 * 1024 * 1024  # a multipart body (a picture); the site setting upload_max_mb is below it
     max_post_length: int = 32_000
     guest_cache_seconds: float = 5.0
     job_retry_seconds: float = 30.0  # a failed job waits this long before its next try, doubling each time
@@ -122,6 +123,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: object) -> Confi
         rate_limit_storage=env.get("QUANZI_RATE_LIMIT_STORAGE") or "memory://",
         trusted_proxies=_proxies(env.get("QUANZI_TRUSTED_PROXIES", "")),
         max_body_size=_int(env, "QUANZI_MAX_BODY_SIZE", 1024 * 1024),
+        max_upload_size=_int(env, "QUANZI_MAX_UPLOAD_SIZE", 50 * 1024 * 1024),
         max_post_length=_int(env, "QUANZI_MAX_POST_LENGTH", 32_000),
         guest_cache_seconds=_float(env, "QUANZI_GUEST_CACHE_SECONDS", 5.0),
         job_retry_seconds=_float(env, "QUANZI_JOB_RETRY_SECONDS", 30.0),

@@ -22,6 +22,7 @@ CORE_MODELS = [
     "core.search.models",
     "core.notifications.models",
     "core.jobs.models",
+    "core.uploads.models",
 ]
 
 # SQLite: WAL and foreign keys are Tortoise's defaults; a busy timeout lets a second process (backup, the CLI)

@@ -2,19 +2,26 @@
 
 CommonMark with tables, strikethrough, autolinks and fenced code; raw HTML is off (it is shown as text), and the
 result is sanitised by nh3 all the same. ``@name`` becomes a link to the member's profile when that member exists.
+A picture uploaded here (``![](/uploads/<sha>.jpg)``) is shown with its sizes and thumbnail; a picture from another
+site is shown only as a link to it, so that no post makes its readers' browsers call a stranger (tracking pixels).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from html import unescape
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 from core.accounts.names import username_key
+from core.uploads.images import Picture, sha_of_url
 
 MENTION = re.compile(r"@([^\W_](?:[\w-]{0,30}[^\W_])?)")
 ALLOWED_TAGS = {
@@ -23,7 +30,7 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
-    "img": {"src", "alt", "title"},
+    "img": {"src", "srcset", "sizes", "width", "height", "alt", "title", "loading"},
     "code": {"class"},
     "th": {"style"},
     "td": {"style"},
@@ -57,24 +64,65 @@ def _mention_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# A post's column is at most 48rem wide; on a phone, the screen's width.
+SIZES = "(max-width: 48rem) 100vw, 48rem"
+
+
+def _image(renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    token = tokens[idx]
+    src = str(token.attrs.get("src", ""))
+    alt = renderer.renderInlineAsText(token.children or [], options, env)
+    picture = env.get("pictures", {}).get(sha_of_url(src) or "")
+    if picture is None:  # another site's picture, or none of ours: a link, never loaded by the page
+        return f'<a href="{escapeHtml(src)}">{escapeHtml(alt or src)}</a>'
+    srcset = f' srcset="{picture.srcset}" sizes="{SIZES}"' if picture.srcset else ""
+    return (
+        f'<a href="{picture.url}"><img src="{picture.url}"{srcset} width="{picture.width}" '
+        f'height="{picture.height}" alt="{escapeHtml(alt)}" loading="lazy"></a>'
+    )
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["table", "strikethrough", "linkify"])
     md.inline.ruler.before("link", "mention", _mention_rule)
+    md.add_render_rule("image", _image)
     return md
+
+
+def pictures_in(text: str) -> set[str]:
+    """The content hashes of our pictures that ``text`` shows (``![...](/uploads/<sha>.jpg)``)."""
+    found: set[str] = set()
+
+    def walk(tokens: Sequence[Token]) -> None:
+        for token in tokens:
+            if token.type == "image" and (sha := sha_of_url(str(token.attrs.get("src", "")))):
+                found.add(sha)
+            walk(token.children or [])
+
+    walk(_md.parse(text))
+    return found
+
+
+def _only_our_pictures(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute in ("src", "srcset") and not value.startswith("/uploads/"):
+        return None
+    return value
 
 
 _md = _parser()
 
 
-def render(text: str, usernames: Iterable[str] = ()) -> str:
-    """Safe HTML for ``text``; ``usernames`` are the existing members that ``@mentions`` may link to."""
-    env = {"mentions": {username_key(name): name for name in usernames}}
+def render(text: str, usernames: Iterable[str] = (), pictures: Mapping[str, Picture] | None = None) -> str:
+    """Safe HTML for ``text``; ``usernames`` are the existing members that ``@mentions`` may link to, ``pictures``
+    (by content hash) the uploaded pictures it may show."""
+    env = {"mentions": {username_key(name): name for name in usernames}, "pictures": pictures or {}}
     html = _md.render(text, env)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_only_our_pictures,
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow ugc noopener noreferrer",
         filter_style_properties={"text-align"},

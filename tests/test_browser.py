@@ -135,3 +135,22 @@ def test_the_people_tables_fit_a_phone(tmp_path):
             box = page.get_by_role("button", name=button).first.bounding_box()
             assert box is not None and box["x"] + box["width"] <= PHONE["width"], (path, box)
             assert box["height"] < 50, (path, box)  # one line: not squeezed to a character a line
+
+
+def test_a_member_adds_a_photo_to_a_reply_from_a_phone(phone: Page, tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "hike.jpg"
+    Image.new("RGB", (3000, 2000), (40, 140, 60)).save(photo, "JPEG")
+    sign_up(phone, "hiker")
+    start_circle_and_discussion(phone, "徒步社", "hikers", "周六的徒步", "集合地点见")
+    phone.get_by_label("你的回复").fill("山顶的风景")
+    phone.get_by_label("添加照片").set_input_files(photo)
+    phone.get_by_role("button", name="回复", exact=True).click()
+    picture = phone.locator(".post-body img").last
+    expect(picture).to_be_visible()
+    loaded = picture.evaluate("img => [img.complete, img.naturalWidth, img.currentSrc]")
+    assert loaded[0] and loaded[1] > 0 and loaded[2].endswith("-t.jpg")  # the phone loaded the thumbnail
+    box = picture.bounding_box()
+    assert box is not None and box["width"] <= PHONE["width"] and box["height"] > 100  # sized before it loaded
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
 
 import pytest
+from PIL import Image
 from starlette.routing import Mount
 
 from core.site.service import issue_setup_token
@@ -130,12 +132,21 @@ def test_a_backup_taken_while_serving_restores_into_a_new_site(tmp_path):
     with live_server(live_dir, **plugins) as server:
         body = {"username": "keeper", "email": "keeper@example.com", "password": "long enough pw"}
         assert httpx2.post(f"{server.base}/api/v1/auth/register", json=body).status_code == 201
+        login = {"login": "keeper", "password": body["password"]}
+        token = httpx2.post(f"{server.base}/api/v1/auth/token", json=login).json()["token"]
+        photo = io.BytesIO()
+        Image.new("RGB", (900, 600), (10, 90, 30)).save(photo, "JPEG")
+        sent = httpx2.post(f"{server.base}/api/v1/uploads", headers={"Authorization": f"Bearer {token}"},
+                           files={"file": ("p.jpg", photo.getvalue(), "image/jpeg")})  # fmt: skip
+        assert sent.status_code == 201, sent.text
         result = run_cli(live_dir, "backup", str(tmp_path / "site.backup"), **plugins)
         assert result.returncode == 0, result.stderr
     result = run_cli(restored_dir, "restore", str(tmp_path / "site.backup"), **plugins)
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(restored_dir / "quanzi.sqlite3") as db:
         assert db.execute("SELECT username FROM users").fetchall() == [("keeper",)]
+    name = sent.json()["url"].removeprefix("/uploads/")
+    assert (restored_dir / "uploads" / name[:2] / name[2:4] / name).is_file()  # the pictures came back too
 
 
 @pytest.mark.sqlite_only

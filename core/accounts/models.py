@@ -31,6 +31,7 @@ class User(Model):
     bio = fields.TextField(default="")
     location = fields.CharField(max_length=64, default="")
     website = fields.CharField(max_length=200, default="")
+    avatar = fields.CharField(max_length=72, default="")  # the file name of their picture (core.uploads); "": a letter
     locale = fields.CharField(max_length=16, default="")
     role = fields.CharEnumField(Role, max_length=16, default=Role.MEMBER)
     suspended = fields.BooleanField(default=False)

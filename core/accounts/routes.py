@@ -16,6 +16,8 @@ from core.errors import Message, QuanziError, ValidationError
 from core.notifications import service as notifications
 from core.pagination import parse_limit
 from core.threads import service as threads
+from core.uploads.receive import chosen, receive_picture
+from core.uploads.service import AVATAR, set_avatar
 from core.web.auth import log_in, log_out, resolve_viewer
 from core.web.forms import Form, read_form, safe_next
 from core.web.i18n import LOCALES
@@ -134,6 +136,7 @@ async def settings_page(request: Request, user: User, status: int = 200, **forms
     context = {
         "profile_form": Form(profile_values),
         "password_form": Form(),
+        "avatar_form": Form(),
         "email_form": Form(),
         "tokens": await service.list_tokens(user),
         "notification_choices": await notifications.choices(user),
@@ -148,6 +151,7 @@ SETTINGS_NOTICES = {
     "profile": Message("Your profile is saved."),
     "password": Message("Your password is changed; your other sessions are logged out."),
     "token": Message("The token is revoked."),
+    "avatar": Message("Your picture is saved."),
     "notifications": Message("Your notification settings are saved."),
     "reset": Message("Your new password is set; every other session of your account is logged out."),
     "email": Message("We mailed a link to your new address: it becomes your address when you open it."),
@@ -169,6 +173,24 @@ async def settings_profile(request: Request) -> Response:
         form.errors = error.fields
         return await settings_page(request, user, status=400, profile_form=form)
     return RedirectResponse("/settings?done=profile", status_code=303)
+
+
+async def settings_avatar(request: Request) -> Response:
+    """Upload a picture (its centre square becomes the avatar) or remove it (the letter again)."""
+    data = await read_form(request, files=("avatar",))
+    user = await _signed_in(request)
+    file = await chosen(data, "avatar")
+    if data.get("remove"):
+        await set_avatar(user, None)
+    elif file is None:
+        return await settings_page(request, user, status=400,
+                                   avatar_form=Form(errors={"avatar": Message("Choose a picture first.")}))  # fmt: skip
+    else:
+        try:
+            await set_avatar(user, await receive_picture(request, user, file, field="avatar", square=AVATAR))
+        except ValidationError as error:
+            return await settings_page(request, user, status=400, avatar_form=Form(errors=error.fields))
+    return RedirectResponse("/settings?done=avatar", status_code=303)
 
 
 async def settings_password(request: Request) -> Response:
@@ -212,6 +234,7 @@ routes: list[BaseRoute] = [
     Route("/settings", settings, methods=["GET"]),
     Route("/settings/profile", settings_profile, methods=["POST"]),
     Route("/settings/password", settings_password, methods=["POST"]),
+    Route("/settings/avatar", settings_avatar, methods=["POST"]),
     Route("/settings/tokens", settings_new_token, methods=["POST"]),
     Route("/settings/tokens/{id:int}/revoke", settings_revoke_token, methods=["POST"]),
 ]

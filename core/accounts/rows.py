@@ -23,3 +23,4 @@ class Author:
     id: int
     username: str
     display_name: str
+    avatar: str = ""  # the file name of their picture; "": the letter

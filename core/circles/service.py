@@ -70,11 +70,11 @@ async def access_by_slug(viewer: User | None, slug: str, *, invited_ok: bool = F
 async def first_members(circle: Circle, limit: int) -> list[Author]:
     """The circle's first ``limit`` active members (its page shows their faces)."""
     rows = await sql.fetch(
-        "SELECT u.id, u.username, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id "
+        "SELECT u.id, u.username, u.display_name, u.avatar FROM memberships m JOIN users u ON u.id = m.user_id "
         "WHERE m.circle_id = ? AND m.status = ? ORDER BY m.id LIMIT ?",
         circle.id, MemberStatus.ACTIVE.value, limit,
     )  # fmt: skip
-    return [Author(row["id"], row["username"], row["display_name"]) for row in rows]
+    return [Author(row["id"], row["username"], row["display_name"], row["avatar"]) for row in rows]
 
 
 async def list_circles(viewer: User | None, cursor: str | None, limit: int) -> Page[Circle]:

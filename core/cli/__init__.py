@@ -110,8 +110,8 @@ def cmd_createadmin(args: argparse.Namespace, config: Config, host: PluginHost |
 
 def cmd_backup(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     backup.backup(config, Path(args.file))
-    kept = f" and {backup.plugins_copy(Path(args.file))}" if config.plugins_file.exists() else ""
-    print(f"Backed up to {args.file}{kept}.")
+    kept = f", {backup.plugins_copy(Path(args.file))}" if config.plugins_file.exists() else ""
+    print(f"Backed up to {args.file}{kept} and {backup.uploads_copy(Path(args.file))} (the pictures).")
     return 0
 
 

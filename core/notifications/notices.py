@@ -23,6 +23,7 @@ from core.notifications.models import Notice, NoticeReceipt
 from core.notifications.service import notify_about
 from core.threads.service import check_body, check_title, render_body
 from core.times import now
+from core.uploads.service import add_uses
 
 KIND = "notice"
 RECEIPT = Audience("core.notice", "notice_receipts", user=("user_id",))  # a notification follows its receipt
@@ -60,10 +61,11 @@ async def send_notice(sender: User | None, slug: str, title: str, body: str,
     people = [user for user in {user.id: user for user in recipients}.values() if user.id != sender.id]
     if not people:
         raise ValidationError({"recipients": Message("Nobody would receive this notice.")})
-    html = await render_body(body)
+    html, pictures = await render_body(body, sender)
     async with transaction():
         notice = await Notice.create(circle=circle, sender=sender, title=title, body=body, html=html,
                                      audience=audience[:200])  # fmt: skip
+        await add_uses(KIND, notice.id, pictures, audience=f"circle_member:{circle.id}")  # its readers are members
         await NoticeReceipt.bulk_create([NoticeReceipt(notice=notice, user_id=user.id) for user in people])
     receipts = {row.user_id: row for row in await NoticeReceipt.filter(notice=notice)}
     for user in people:

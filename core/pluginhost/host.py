@@ -35,6 +35,7 @@ BUILTIN = (
     "core.admin.hooks",
     "core.jobs.hooks",
     "core.mail.hooks",
+    "core.uploads.hooks",
 )
 
 

@@ -9,7 +9,8 @@ version says otherwise.
 - Access: ``scope_of`` (what a viewer sees), ``CircleAccess``, ``ThreadAccess``, ``Audience`` (objects seen by named
   people), ``Action`` and ``allowed`` (actions other plugins may refuse), ``require_actor``, ``acting``.
 - Content: ``create_thread`` with what the plugin attaches, ``get_thread``, ``attached_content``, ``access_by_slug``;
-  ``notify`` and ``notify_about`` (in-app notifications); ``index_later`` (tell search a document changed).
+  ``notify`` and ``notify_about`` (in-app notifications); ``index_later`` (tell search a document changed);
+  pictures (``chosen``, ``receive_picture``, ``set_uses``, ``pictures``, ``Picture``).
 - Web: ``render`` (a page of the theme), ``Form`` and ``read_form`` (forms with their CSRF check),
   ``resolve_viewer``, ``site_of`` (the typed ``Site``), ``mark_personal`` (keep a page out of the guest cache);
   the JSON API: ``ApiRouter``, ``ApiCall``, ``Body``, ``JSONResponse``.
@@ -71,6 +72,9 @@ from core.search.outbox import enqueue as index_later
 from core.threads.models import Post, Thread
 from core.threads.service import attached_content, create_thread, get_thread
 from core.times import now, parse_api_time, parse_form_time, site_timezone
+from core.uploads.images import Picture
+from core.uploads.receive import chosen, receive_picture
+from core.uploads.service import picture_of, pictures, set_uses
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.jsonapi import ApiCall, ApiRouter, Body, JSONResponse
@@ -103,6 +107,7 @@ __all__ = [
     "NotificationKind",
     "Page",
     "PerPost",
+    "Picture",
     "PluginManifest",
     "Post",
     "RATINGS",
@@ -131,6 +136,7 @@ __all__ = [
     "cancel_job",
     "check_answer",
     "check_answers",
+    "chosen",
     "clean_fields",
     "clean_options",
     "create_thread",
@@ -150,17 +156,21 @@ __all__ = [
     "parse_api_time",
     "parse_form_time",
     "parse_limit",
+    "picture_of",
+    "pictures",
     "plain_text_excerpt",
     "qr_response",
     "queue_mail",
     "read_form",
     "reader_locale",
+    "receive_picture",
     "render",
     "require_actor",
     "resolve_viewer",
     "safe_cell",
     "scope_of",
     "send_notice",
+    "set_uses",
     "site_of",
     "site_timezone",
     "transaction",

@@ -65,7 +65,10 @@ SITE_DEFAULTS = {
     "timezone": "Asia/Shanghai",
     "verified_email_to_post": "0",  # "1": members post only once they have confirmed their e-mail address
     "accent_color": "",  # the club's colour (#rrggbb) for links and buttons; empty: the theme's
+    "upload_max_mb": "8",  # the largest picture a member may send
+    "upload_quota_mb": "300",  # all the pictures one member may send together
 }
+UPLOAD_LIMITS_MB = {"upload_max_mb": (1, 50), "upload_quota_mb": (10, 100_000)}
 ACCENT_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 THEMES_DIR = ROOT / "themes"
 
@@ -122,6 +125,10 @@ def _settings_errors(changes: dict[str, str]) -> dict[str, str]:
     accent = changes.get("accent_color", "").strip()
     if accent and not ACCENT_PATTERN.match(accent):
         errors["accent_color"] = Message("A colour is written #rrggbb, e.g. #0a5fb4.")
+    for key, (low, high) in UPLOAD_LIMITS_MB.items():
+        value = changes.get(key, str(low)).strip()
+        if not value.isdigit() or not low <= int(value) <= high:
+            errors[key] = Message("A whole number of MB from %(low)s to %(high)s.", low=low, high=high)
     if changes.get("verified_email_to_post", "0") not in ("0", "1"):
         errors["verified_email_to_post"] = Message("Choose one of the options offered.")
     unknown = set(changes) - set(SITE_DEFAULTS)

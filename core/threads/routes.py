@@ -18,6 +18,7 @@ from core.markdown import plain_text_excerpt
 from core.numbers import whole_number
 from core.pagination import page_numbers
 from core.threads import service
+from core.uploads.receive import picture_markdown
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.pages import page_context, render, render_per_post
@@ -49,10 +50,11 @@ async def new_thread_page(request: Request, form: Form | None = None, status: in
 
 
 async def create_thread(request: Request) -> Response:
-    data = await read_form(request)
+    data = await read_form(request, files=("picture",))
     form = Form.of(data, ("title", "body"))
     viewer = await resolve_viewer(request)
     try:
+        form.values["body"] = await picture_markdown(request, viewer, data, form.values["body"])
         thread = await service.create_thread(
             viewer,
             request.path_params["slug"],
@@ -117,11 +119,13 @@ async def qr_code(request: Request) -> Response:
 
 
 async def reply(request: Request) -> Response:
-    data = await read_form(request)
+    data = await read_form(request, files=("picture",))
     form = Form.of(data, ("body",))
+    viewer = await resolve_viewer(request)
     try:
+        form.values["body"] = await picture_markdown(request, viewer, data, form.values["body"])
         post = await service.create_post(
-            await resolve_viewer(request),
+            viewer,
             request.path_params["id"],
             form.values["body"],
             max_length=_max_length(request),
@@ -158,10 +162,11 @@ async def edit_page(request: Request) -> Response:
 
 
 async def edit_submit(request: Request) -> Response:
-    data = await read_form(request)
+    data = await read_form(request, files=("picture",))
     form = Form.of(data, ("body", "title"))
     viewer = await resolve_viewer(request)
     try:
+        form.values["body"] = await picture_markdown(request, viewer, data, form.values["body"])
         post = await service.edit_post(
             viewer, request.path_params["id"], form.values["body"], max_length=_max_length(request)
         )

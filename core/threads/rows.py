@@ -24,9 +24,11 @@ class PostItem:
 
     @classmethod
     def of(cls, row: Row) -> PostItem:
-        """From the columns id, thread_id, author_id, number, html, created_at, edited_at, username, display_name."""
+        """From the columns id, thread_id, author_id, number, html, created_at, edited_at, username, display_name,
+        avatar."""
         return cls(
-            row["id"], row["thread_id"], row["author_id"], Author(row["author_id"], row["username"], row["display_name"]),
+            row["id"], row["thread_id"], row["author_id"],
+            Author(row["author_id"], row["username"], row["display_name"], row["avatar"]),
             row["number"], row["html"], timestamp(row["created_at"]), timestamp(row["edited_at"]),
         )  # fmt: skip
 

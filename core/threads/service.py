@@ -20,13 +20,14 @@ from core.circles.models import Circle
 from core.circles.service import access_by_slug
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
-from core.markdown import mentioned_names, render
+from core.markdown import mentioned_names, pictures_in, render
 from core.pagination import Page, paginate, paginate_sql
 from core.pluginhost.running import emit
 from core.search.outbox import enqueue
 from core.threads.models import Post, PostRevision, Thread
 from core.threads.rows import PostItem, ThreadItem
 from core.times import now
+from core.uploads.service import add_uses, visible_pictures
 
 M = TypeVar("M", bound=Model)
 
@@ -49,13 +50,15 @@ def check_body(body: str, max_length: int) -> str:
     return body
 
 
-async def render_body(body: str) -> str:
-    """The sanitised HTML of ``body``, with ``@mentions`` of existing members linked (off the event loop)."""
+async def render_body(body: str, author: User) -> tuple[str, set[str]]:
+    """The sanitised HTML of ``body``, with ``@mentions`` of existing members linked and the pictures its author
+    may see shown (off the event loop); and those pictures' content hashes."""
     names = mentioned_names(body)
     usernames: list[str] = []
     if names:
         usernames = await User.filter(username_key__in=names).values_list("username", flat=True)  # type: ignore[assignment]
-    return await anyio.to_thread.run_sync(render, body, usernames)
+    shown = await visible_pictures(author, pictures_in(body))
+    return await anyio.to_thread.run_sync(render, body, usernames, shown), set(shown)
 
 
 async def create_thread(
@@ -76,7 +79,7 @@ async def create_thread(
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
     await check_may_post(user)
     title = check_title(title)
-    html = await render_body(check_body(body, max_length))
+    html, pictures = await render_body(check_body(body, max_length), user)
     at = now()
     async with transaction():
         thread = await Thread.create(
@@ -84,6 +87,7 @@ async def create_thread(
         )
         post = await Post.create(thread=thread, author=user, body=body, html=html, created_at=at)
         await Thread.filter(id=thread.id).update(first_post_id=post.id)
+        await add_uses("post", post.id, pictures, circle_id=access.circle.id)
         await Circle.filter(id=access.circle.id).update(thread_count=F("thread_count") + 1, last_activity_at=at)
         await enqueue("thread", thread.id)
         await User.filter(id=user.id).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
@@ -214,7 +218,7 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
     if not await allowed(POST_CREATE, user, thread):
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
     await check_may_post(user)
-    html = await render_body(check_body(body, max_length))
+    html, pictures = await render_body(check_body(body, max_length), user)
     at = now()
     async with transaction():
         # the update holds the thread's row (PostgreSQL) or the database (SQLite) until commit: numbers are not shared
@@ -223,6 +227,7 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
         )
         number = await Thread.get(id=thread.id).values_list("last_number", flat=True)
         post = await Post.create(thread=thread, author=user, number=number, body=body, html=html, created_at=at)
+        await add_uses("post", post.id, pictures, circle_id=access.circle.id)
         await Circle.filter(id=access.circle.id).update(last_activity_at=at)
         await User.filter(id=user.id).update(post_count=F("post_count") + 1)
         await enqueue("post", post.id)
@@ -243,7 +248,8 @@ POSTS_PER_PAGE = 20
 
 
 POSTS_PAGE_SQL = (
-    "SELECT p.id, p.thread_id, p.author_id, p.number, p.html, p.created_at, p.edited_at, u.username, u.display_name "
+    "SELECT p.id, p.thread_id, p.author_id, p.number, p.html, p.created_at, p.edited_at, u.username, u.display_name, "
+    "u.avatar "
     "FROM posts p JOIN users u ON u.id = p.author_id "
     "WHERE p.thread_id = ? AND p.number BETWEEN ? AND ? AND p.deleted_at IS NULL ORDER BY p.number"
 )
@@ -286,13 +292,14 @@ async def edit_post(viewer: User | None, post_id: int, body: str, *, max_length:
         raise Forbidden(Message("Only the author and moderators edit this post."))
     if not view.is_open:
         raise Conflict(Message("This thread is locked."), code="locked")
-    html = await render_body(check_body(body, max_length))
+    html, pictures = await render_body(check_body(body, max_length), user)
     at = now()
     async with transaction():
         await PostRevision.create(
             post=post, editor=user, body=post.body, html=post.html, written_at=post.edited_at or post.created_at
         )
         await Post.filter(id=post.id).update(body=body, html=html, edited_at=at)
+        await add_uses("post", post.id, pictures, circle_id=view.thread.circle_id)  # its earlier versions keep theirs
         await _enqueue_post(view.thread, post.id)
     previous_body = post.body
     post.body, post.html, post.edited_at = body, html, at

@@ -1,4 +1,6 @@
-"""Request bodies over the limit get 413 before they are read whole (the error in CONTRACT's JSON shape)."""
+"""Request bodies over the limit get 413 before they are read whole (the error in CONTRACT's JSON shape). A
+multipart body (a form or API call with a picture) has the larger ``max_upload_size``; the site's own limit on a
+picture (a site setting) is checked when it is read."""
 
 from __future__ import annotations
 
@@ -22,15 +24,19 @@ def _response(scope: Scope) -> Response:
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_body_size: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_size: int, max_upload_size: int) -> None:
         self.app = app
         self.max_body_size = max_body_size
+        self.max_upload_size = max_upload_size
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        length = Headers(scope=scope).get("content-length", "")
-        if length.isdigit() and int(length) > self.max_body_size:
+        headers = Headers(scope=scope)
+        multipart = headers.get("content-type", "").startswith("multipart/form-data")
+        limit = self.max_upload_size if multipart else self.max_body_size
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
             return await _response(scope)(scope, receive, send)
 
         received = 0
@@ -41,7 +47,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_size:
+                if received > limit:
                     raise _TooLarge
             return message
 

@@ -14,13 +14,15 @@ from core.web.auth import check_csrf
 from core.web.text import check_text
 
 
-async def read_form(request: Request) -> FormData:
+async def read_form(request: Request, files: tuple[str, ...] = ()) -> FormData:
     """The form's fields; Forbidden (403) when its CSRF token is missing or wrong, BadRequest (400) when a field
-    holds a file (these forms take none) or a character no text should (``core.web.text``)."""
-    form = await request.form()
+    other than ``files`` holds a file or a character no text should (``core.web.text``)."""
+    form = await request.form(max_files=len(files) or 1000)
     token = form.get("csrf_token")
     check_csrf(request, token if isinstance(token, str) else None)
     for name, value in form.multi_items():
+        if name in files and not isinstance(value, str):
+            continue
         if not isinstance(value, str):
             await form.close()
             raise BadRequest(Message("This form takes no files (%(field)s).", field=name), code="invalid_field")

@@ -80,6 +80,7 @@ class Endpoint:
     status: int
     auth: bool
     query: tuple[str, ...] = field(default=())
+    files: tuple[str, ...] = field(default=())  # a multipart body with these file fields (the handler reads it)
 
 
 def _field_errors(error: pydantic.ValidationError) -> dict[str, str]:
@@ -133,9 +134,10 @@ class ApiRouter:
         status: int = 200,
         auth: bool = False,
         query: tuple[str, ...] = (),
+        files: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.endpoints.append(Endpoint(method, path, handler, summary, self.tag, body, status, auth, query))
+            self.endpoints.append(Endpoint(method, path, handler, summary, self.tag, body, status, auth, query, files))
             return handler
 
         return register

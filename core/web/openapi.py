@@ -61,6 +61,10 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
             "required": True,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
         }
+    if endpoint.files:
+        properties = {name: {"type": "string", "format": "binary"} for name in endpoint.files}
+        schema = {"type": "object", "properties": properties, "required": list(endpoint.files)}
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
     return operation
 
 

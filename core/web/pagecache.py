@@ -35,7 +35,7 @@ MAX_BODY = 256 * 1024  # a larger answer is not kept (a thread page of 20 long p
 QUERY_PARAMETERS = frozenset(
     {"page", "after", "cursor", "limit", "q", "circle", "author", "order", "quote", "from", "to", "status", "ref"}
 )
-SKIPPED_PREFIXES = ("/static/", "/healthz", "/setup")
+SKIPPED_PREFIXES = ("/static/", "/healthz", "/setup", "/uploads/")  # pictures: browsers keep the public ones
 
 
 def mark_personal(connection: HTTPConnection) -> None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from core.contract.kinds import ContentKind, NotificationKind
     from core.pluginhost.host import PluginHost
     from core.site.service import SiteSettings
+    from core.uploads.storage import Store
     from core.web.i18n import Catalogues
     from core.web.jsonapi import Endpoint
     from core.web.pagecache import GuestCache
@@ -36,6 +37,7 @@ class Site:
     page_cache: GuestCache
     notification_kinds: dict[str, NotificationKind]
     endpoints: list[Endpoint]
+    store: Store  # where pictures' files are kept (core.uploads)
 
     def plugin_settings(self, plugin: str) -> dict[str, Any]:
         """A plugin's settings from plugins.toml, its manifest's defaults filled in."""

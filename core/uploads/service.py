@@ -1,0 +1,182 @@
+"""Pictures: taking one from a member (checked, made anew, sized, stored, counted against their quota), recording
+where pictures are used, deciding who may see one, and forgetting those nothing uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+import anyio.to_thread
+from tortoise.exceptions import IntegrityError
+
+from core import sql
+from core.access.scope import GUEST, Scope, scope_of
+from core.accounts.models import User
+from core.circles.models import Circle, Visibility
+from core.errors import Message, ValidationError
+from core.jobs.queue import enqueue_job
+from core.times import now
+from core.uploads.images import BadPicture, Picture, prepare
+from core.uploads.models import PUBLIC, Upload, UploadUse
+from core.uploads.storage import Store
+
+FORGET = "uploads.forget"  # the job that removes a picture nothing uses, a day after it was last let go
+UNUSED_FOR = timedelta(days=1)
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The site's limits on pictures (site settings ``upload_max_mb``, ``upload_quota_mb``)."""
+
+    max_bytes: int
+    quota_bytes: int
+
+
+async def save_picture(user: User, data: bytes, store: Store, limits: Limits, *, field: str = "file",
+                       square: int | None = None) -> Upload:  # fmt: skip
+    """Take the picture ``data`` from ``user``: ValidationError naming ``field`` when it is refused, and then
+    nothing is stored. The same picture sent twice by a member is one upload."""
+    if len(data) > limits.max_bytes:
+        raise ValidationError({field: Message("A picture may have at most %(n)s MB.", n=limits.max_bytes // MB)})
+    try:
+        prepared = await anyio.to_thread.run_sync(lambda: prepare(data, square=square))
+    except BadPicture as error:
+        raise ValidationError({field: error.message}) from None
+    sha = prepared.sha
+    known = await Upload.get_or_none(user_id=user.id, sha=sha)
+    if known is not None:
+        return known
+    size = len(prepared.display.data) + (len(prepared.thumb.data) if prepared.thumb else 0)
+    used = await sql.fetch_one("SELECT COALESCE(SUM(size), 0) AS used FROM uploads WHERE user_id = ?", user.id)
+    if used is not None and int(used["used"]) + size > limits.quota_bytes:
+        raise ValidationError(
+            {field: Message("Your pictures fill your %(n)s MB; remove some first.", n=limits.quota_bytes // MB)}
+        )
+    picture = Picture(sha, prepared.ext, prepared.display.width, prepared.display.height)
+    await store.put(picture.name, prepared.display.data)
+    if prepared.thumb:
+        picture = Picture(sha, prepared.ext, picture.width, picture.height, prepared.thumb.width,
+                          prepared.thumb.height)  # fmt: skip
+        await store.put(picture.thumb_url.removeprefix("/uploads/"), prepared.thumb.data)
+    try:
+        upload = await Upload.create(user=user, sha=sha, ext=picture.ext, width=picture.width,
+                                     height=picture.height, size=size, thumb_width=picture.thumb_width,
+                                     thumb_height=picture.thumb_height)  # fmt: skip
+    except IntegrityError:  # sent twice at once (a double tap)
+        return await Upload.get(user_id=user.id, sha=sha)
+    await _forget_later(sha)
+    return upload
+
+
+def picture_of(upload: Upload) -> Picture:
+    return Picture(upload.sha, upload.ext, upload.width, upload.height, upload.thumb_width, upload.thumb_height)
+
+
+async def pictures(shas: Iterable[str]) -> dict[str, Picture]:
+    """The stored pictures among ``shas``, by content hash."""
+    wanted = sorted(set(shas))
+    if not wanted:
+        return {}
+    return {upload.sha: picture_of(upload) for upload in await Upload.filter(sha__in=wanted)}
+
+
+async def visible_pictures(viewer: User | None, shas: Iterable[str]) -> dict[str, Picture]:
+    """The pictures among ``shas`` that ``viewer`` may see (a post shows only those its author may: one cannot
+    show others a private circle's picture by its address)."""
+    found = await pictures(shas)
+    return {sha: picture for sha, picture in found.items() if await access(viewer, sha) is not None}
+
+
+async def add_uses(kind: str, ref: int, shas: Iterable[str], *, circle_id: int | None = None,
+                   audience: str = "") -> None:  # fmt: skip
+    """The ``kind`` object ``ref`` shows the pictures ``shas`` too (a post, and each of its edits)."""
+    for sha in sorted(set(shas)):
+        if not await UploadUse.exists(sha=sha, kind=kind, ref=ref):
+            try:
+                await UploadUse.create(sha=sha, kind=kind, ref=ref, circle_id=circle_id, audience=audience)
+            except IntegrityError:
+                pass  # recorded meanwhile
+
+
+async def set_uses(kind: str, ref: int, shas: Iterable[str], *, circle_id: int | None = None,
+                   audience: str = "") -> None:  # fmt: skip
+    """The ``kind`` object ``ref`` now shows exactly the pictures ``shas`` (an avatar, a product's photos), seen by
+    those who see ``circle_id`` (its visibility) or ``audience`` (``public``, or an audience key: ``user:3``); those
+    it no longer shows are forgotten a day later unless something else uses them."""
+    keep = set(shas)
+    gone = [use.sha for use in await UploadUse.filter(kind=kind, ref=ref) if use.sha not in keep]
+    if gone:
+        await UploadUse.filter(kind=kind, ref=ref, sha__in=gone).delete()
+    await UploadUse.filter(kind=kind, ref=ref, sha__in=sorted(keep)).update(circle_id=circle_id, audience=audience)
+    await add_uses(kind, ref, keep, circle_id=circle_id, audience=audience)
+    for sha in gone:
+        await _forget_later(sha)
+
+
+AVATAR = 256  # pixels: an avatar is the centre square of the picture sent, this size
+
+
+async def set_avatar(user: User, upload: Upload | None) -> None:
+    """The member's avatar is now ``upload`` (a square, public like their profile), or their letter again."""
+    name = upload.name if upload is not None else ""
+    await User.filter(id=user.id).update(avatar=name)
+    user.avatar = name
+    await set_uses("avatar", user.id, [upload.sha] if upload is not None else [], audience=PUBLIC)
+
+
+USES_SQL = (
+    "SELECT uu.kind, uu.audience, uu.circle_id, c.visibility, p.id AS post_id, p.deleted_at AS post_deleted, "
+    "t.deleted_at AS thread_deleted FROM upload_uses uu LEFT JOIN circles c ON c.id = uu.circle_id "
+    "LEFT JOIN posts p ON uu.kind = 'post' AND p.id = uu.ref LEFT JOIN threads t ON t.id = p.thread_id "
+    "WHERE uu.sha = ?"
+)
+
+
+async def access(viewer: User | None, sha: str) -> Literal["public", "private"] | None:
+    """Who may see the picture ``sha``: ``public`` (everyone: a guest may), ``private`` (this viewer, not
+    everyone) or None (not this viewer)."""
+    uses = await sql.fetch(USES_SQL, sha)
+    if any(_sees(GUEST, use) for use in uses):
+        return "public"
+    scope = await scope_of(viewer)
+    if scope.user is None:
+        return None
+    if scope.sees_all or any(_sees(scope, use) for use in uses):
+        return "private"
+    return "private" if await Upload.exists(sha=sha, user_id=scope.user.id) else None
+
+
+def _sees(scope: Scope, use: sql.Row) -> bool:
+    if use["audience"] == PUBLIC or use["audience"] in scope.audience_keys():
+        return True
+    if use["circle_id"] is None:
+        return False
+    circle = Circle(id=use["circle_id"], visibility=Visibility(use["visibility"]))
+    if not scope.sees_circle(circle):
+        return False
+    if use["kind"] != "post":
+        return True
+    removed = use["post_id"] is None or use["post_deleted"] is not None or use["thread_deleted"] is not None
+    return not removed or scope.moderates_all or circle.id in scope.staff_of
+
+
+async def _forget_later(sha: str) -> None:
+    await enqueue_job(FORGET, {"sha": sha}, at=now() + UNUSED_FOR, key=f"{FORGET}:{sha}")
+
+
+async def forget_unused(sha: str, store: Store) -> bool:
+    """Remove the uploads of the picture ``sha`` sent over a day ago if nothing uses it, and its files once no
+    upload is left; whether any was removed."""
+    if await UploadUse.exists(sha=sha):
+        return False
+    old = await Upload.filter(sha=sha, created_at__lte=now() - UNUSED_FOR)
+    await Upload.filter(id__in=[upload.id for upload in old]).delete()
+    if old and not await Upload.exists(sha=sha):
+        picture = picture_of(old[0])
+        await store.delete(picture.name)
+        if picture.thumb_width:
+            await store.delete(picture.thumb_url.removeprefix("/uploads/"))
+    return bool(old)
