@@ -279,3 +279,16 @@ def test_a_picture_nothing_uses_is_forgotten_after_a_day(client, member):
         return await UploadUse.filter(kind="post").count()
 
     assert client.portal.call(uses) == 1
+
+
+def test_a_member_sends_at_most_sixty_pictures_an_hour(tmp_path):
+    from conftest import register
+
+    from core.testing import running_site
+
+    with running_site(tmp_path, rate_limit_scale=0.2) as client:  # 60 an hour, scaled to 12
+        alice, bob = register(client, "alice"), register(client, "bob")
+        codes = [upload(client, alice, png(10 + n, 10)).status_code for n in range(13)]
+        assert codes == [201] * 12 + [429]
+        assert upload(client, bob, png()).status_code == 201  # counted per member
+        assert count_uploads(client) == 13
