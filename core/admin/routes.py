@@ -27,6 +27,8 @@ from core.pluginhost.enabling import disable_plugin, enable_plugin
 from core.site import service as site_service
 from core.threads.models import Post, Thread
 from core.times import available_timezones
+from core.uploads.receive import chosen, receive_picture
+from core.uploads.service import LOGO
 from core.web.forms import Form, read_form
 from core.web.pages import reader_locale
 from core.web.site import site_of
@@ -63,12 +65,20 @@ async def settings(request: Request) -> Response:
 
 
 async def save_settings(request: Request) -> Response:
-    data = await read_form(request)
+    data = await read_form(request, files=("logo",))
     admin = await admin_only(request)
     # A field the form did not send keeps its value (a form from before a setting existed still saves).
-    form = Form({**await site_of(request).settings.current(), **Form.of(data, data.keys()).values})
+    sent = {
+        key: value for key, value in Form.of(data, data.keys()).values.items() if key not in ("logo", "remove_logo")
+    }
+    form = Form({**await site_of(request).settings.current(), **sent})
     form.values.pop("csrf_token", None)
     try:
+        logo = await chosen(data, "logo")
+        if logo is not None:
+            form.values["logo"] = (await receive_picture(request, admin, logo, field="logo", square=LOGO)).name
+        elif data.get("remove_logo"):
+            form.values["logo"] = ""
         await site_service.update_site_settings(admin, form.values)
     except ValidationError as error:
         form.errors = error.fields

@@ -26,6 +26,7 @@ class NewCircle(Body):
     description: str = ""
     visibility: Literal["public", "private"] = "public"
     join_policy: Literal["open", "approval", "invite"] = "open"
+    tint: str = ""  # one of the colours in TINTS, or "" for the site's
 
 
 class CircleChanges(Body):
@@ -34,6 +35,7 @@ class CircleChanges(Body):
     description: str | None = None
     visibility: Literal["public", "private"] | None = None
     join_policy: Literal["open", "approval", "invite"] | None = None
+    tint: str | None = None
 
 
 class MemberChange(Body):

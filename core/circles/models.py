@@ -34,6 +34,10 @@ class MemberStatus(StrEnum):
     INVITED = "invited"  # asked by a moderator, waits for the member
 
 
+# The colours a circle may take: named, so that the theme draws them (the pages allow no inline style).
+TINTS = ("blue", "green", "teal", "orange", "red", "pink", "purple", "brown", "grey")
+
+
 class Circle(Model):
     id = fields.IntField(primary_key=True)
     slug = fields.CharField(max_length=64, unique=True)
@@ -48,6 +52,8 @@ class Circle(Model):
     member_count = fields.IntField(default=0)
     thread_count = fields.IntField(default=0)
     last_activity_at = fields.DatetimeField(null=True)
+    tint = fields.CharField(max_length=16, default="")  # its colour, one of TINTS; "": the site's
+    cover = fields.CharField(max_length=72, default="")  # the file name of its cover picture (core.uploads)
     if TYPE_CHECKING:  # the columns under the relations, set by the ORM
         created_by_id: int | None
 

@@ -12,20 +12,22 @@ from starlette.routing import BaseRoute, Route
 from core.access.scope import require_actor
 from core.accounts import service as accounts
 from core.circles import limits, service
-from core.circles.models import Circle, MemberRole, Membership, MemberStatus, Visibility
+from core.circles.models import TINTS, Circle, MemberRole, Membership, MemberStatus, Visibility
 from core.contract.kinds import Slot
 from core.errors import Message, NotFound, ValidationError
 from core.pagination import parse_limit
 from core.threads import service as threads
+from core.uploads.receive import chosen, receive_picture
+from core.uploads.service import picture_named
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.pages import render
-from core.web.share import ShareCard, absolute_url, qr_response
+from core.web.share import ShareCard, absolute_url, qr_response, share_image
 from core.web.site import site_of
 
 CIRCLE_ROLE_NAMES = {"member": Message("Member"), "moderator": Message("Moderator"), "owner": Message("Owner")}
 POLICY_NAMES = {"open": Message("Open"), "approval": Message("On approval"), "invite": Message("By invitation")}
-CIRCLE_FIELDS = ("name", "slug", "description", "visibility", "join_policy")
+CIRCLE_FIELDS = ("name", "slug", "description", "visibility", "join_policy", "tint")
 
 
 def content_kinds(request: Request) -> dict[str, Any]:
@@ -46,28 +48,32 @@ async def circle_page(request: Request) -> Response:
             else 0
         )
         context.update(threads=page.items, next=page.next, members=members, pending_count=pending)
+        context["cover"] = await picture_named(access.circle.cover)
         if access.circle.visibility == Visibility.PUBLIC:
-            context["share_card"] = _share_card(request, access.circle)
+            context["share_card"] = await _share_card(request, access.circle)
     context["kinds"] = content_kinds(request)
     return await render(request, "circle.html", context, slots=(Slot.CIRCLE_SIDEBAR,))
 
 
-def _share_card(request: Request, circle: Circle) -> ShareCard:
+async def _share_card(request: Request, circle: Circle) -> ShareCard:
+    """What a chat app shows for the circle's link: its name, description, and its cover (else the site's logo)."""
+    image = await share_image(request, circle.cover)
     return ShareCard(circle.name, absolute_url(request, f"/c/{circle.slug}"), circle.description[:200],
-                     qr=f"/c/{circle.slug}/qr.svg")  # fmt: skip
+                     image=image, qr=f"/c/{circle.slug}/qr.svg")  # fmt: skip
 
 
 async def share_page(request: Request) -> Response:
     """The circle's link and QR code, to print on a poster or send into a chat group (who may see the circle)."""
     access = await service.access_by_slug(await resolve_viewer(request), request.path_params["slug"])
-    context = {"circle": access.circle, "share_card": _share_card(request, access.circle)}
+    context = {"circle": access.circle, "share_card": await _share_card(request, access.circle)}
     return await render(request, "circle_share.html", context)
 
 
 async def qr_code(request: Request) -> Response:
     access = await service.access_by_slug(await resolve_viewer(request), request.path_params["slug"])
     public = access.circle.visibility == Visibility.PUBLIC
-    return qr_response(_share_card(request, access.circle).url, request.url.path.rpartition(".")[2], public=public)
+    url = absolute_url(request, f"/c/{access.circle.slug}")
+    return qr_response(url, request.url.path.rpartition(".")[2], public=public)
 
 
 async def join(request: Request) -> Response:
@@ -128,10 +134,18 @@ async def invite(request: Request) -> Response:
     return RedirectResponse(f"/c/{request.path_params['slug']}/members", status_code=303)
 
 
-async def _circle_form(
-    request: Request, form: Form, *, action: str, heading: Message, submit: Message, status: int = 200
-) -> Response:
-    context = {"form": form, "action": action, "heading": heading, "submit": submit}
+async def _circle_form(request: Request, form: Form, *, action: str, heading: Message, submit: Message,
+                       status: int = 200, circle: Circle | None = None) -> Response:  # fmt: skip
+    cover = await picture_named(circle.cover) if circle is not None else None
+    context = {
+        "form": form,
+        "action": action,
+        "heading": heading,
+        "submit": submit,
+        "tints": TINTS,
+        "cover": cover,
+        "circle": circle,
+    }
     return await render(request, "circle_form.html", context, status=status)
 
 
@@ -142,8 +156,9 @@ NEW_CIRCLE: dict[str, Any] = {
 }
 
 
-def _settings_form(slug: str) -> dict[str, Any]:
-    return {"action": f"/c/{slug}/settings", "heading": Message("Circle settings"), "submit": Message("Save")}
+def _settings_form(circle: Circle) -> dict[str, Any]:
+    return {"action": f"/c/{circle.slug}/settings", "heading": Message("Circle settings"), "submit": Message("Save"),
+            "circle": circle}  # fmt: skip
 
 
 async def new_circle(request: Request) -> Response:
@@ -179,19 +194,26 @@ async def circle_settings(request: Request) -> Response:
         raise NotFound()
     circle = access.circle
     values = {"name": circle.name, "slug": circle.slug, "description": circle.description,
-              "visibility": circle.visibility.value, "join_policy": circle.join_policy.value}  # fmt: skip
-    return await _circle_form(request, Form(values), **_settings_form(circle.slug))
+              "visibility": circle.visibility.value, "join_policy": circle.join_policy.value,
+              "tint": circle.tint}  # fmt: skip
+    return await _circle_form(request, Form(values), **_settings_form(circle))
 
 
 async def save_circle_settings(request: Request) -> Response:
-    data = await read_form(request)
+    """The circle's settings, and its cover: a new picture, or none (``remove_cover``)."""
+    data = await read_form(request, files=("cover",))
     form = Form.of(data, CIRCLE_FIELDS)
-    slug = request.path_params["slug"]
+    viewer = await resolve_viewer(request)
+    access = await service.access_by_slug(viewer, request.path_params["slug"])
     try:
-        circle = await service.update_circle(await resolve_viewer(request), slug, _circle_values(form))
+        cover = await chosen(data, "cover")
+        upload = await receive_picture(request, viewer, cover, field="cover") if cover is not None else None
+        circle = await service.update_circle(viewer, access.circle.slug, _circle_values(form))
+        if upload is not None or data.get("remove_cover"):
+            circle = await service.set_cover(viewer, circle.slug, upload)
     except ValidationError as error:
         form.errors = error.fields
-        return await _circle_form(request, form, status=400, **_settings_form(slug))
+        return await _circle_form(request, form, status=400, **_settings_form(access.circle))
     return RedirectResponse(f"/c/{circle.slug}", status_code=303)
 
 

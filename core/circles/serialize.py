@@ -21,6 +21,8 @@ def circle_json(circle: Circle, access: CircleAccess | None = None) -> dict[str,
         "created_at": circle.created_at.isoformat(),
         "last_activity_at": circle.last_activity_at.isoformat() if circle.last_activity_at else None,
         "url": f"/c/{circle.slug}",
+        "tint": circle.tint,
+        "cover_url": f"/uploads/{circle.cover}" if circle.cover else None,
     }
     if access is not None:
         membership = access.membership

@@ -14,11 +14,13 @@ from core.access.circles import CircleAccess, circle_access
 from core.access.scope import forget_scope, require_actor, scope_of
 from core.accounts.models import User
 from core.accounts.rows import Author
-from core.circles.models import Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
+from core.circles.models import TINTS, Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.pagination import Page, paginate, paginate_sql
 from core.pluginhost.running import emit
+from core.uploads.models import Upload
+from core.uploads.service import set_uses
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 NAME_MAX = 100
@@ -35,6 +37,8 @@ def _validate(data: dict[str, Any]) -> dict[str, str]:
             errors["name"] = Message("A name has 1 to %(n)s characters.", n=NAME_MAX)
     if "description" in data and len(data["description"]) > DESCRIPTION_MAX:
         errors["description"] = Message("At most %(n)s characters.", n=DESCRIPTION_MAX)
+    if data.get("tint", "") not in ("", *TINTS):
+        errors["tint"] = Message("Choose one of the colours offered.")
     return errors
 
 
@@ -97,6 +101,19 @@ async def update_circle(viewer: User | None, slug: str, changes: dict[str, Any])
     except IntegrityError:
         raise ValidationError({"slug": Message("This address is taken.")}) from None
     await circle.refresh_from_db()
+    return circle
+
+
+async def set_cover(viewer: User | None, slug: str, upload: Upload | None) -> Circle:
+    """The circle's cover picture is now ``upload`` (seen by whoever sees the circle), or none (owners)."""
+    access = await access_by_slug(viewer, slug)
+    if not access.is_owner:
+        raise Forbidden(Message("Only the circle's owners change its settings."))
+    circle = access.circle
+    async with transaction():
+        await Circle.filter(id=circle.id).update(cover=upload.name if upload else "")
+        await set_uses("circle_cover", circle.id, [upload.sha] if upload else [], circle_id=circle.id)
+    circle.cover = upload.name if upload else ""
     return circle
 
 

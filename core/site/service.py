@@ -16,6 +16,9 @@ from core.errors import Forbidden, Message, NotFound, ValidationError
 from core.pluginhost.running import emit
 from core.site.models import Setting
 from core.times import available_timezones
+from core.uploads.models import PUBLIC
+from core.uploads.service import set_uses
+from core.uploads.storage import NAME
 
 SETUP_TOKEN = "setup_token_sha256"
 
@@ -67,6 +70,7 @@ SITE_DEFAULTS = {
     "accent_color": "",  # the club's colour (#rrggbb) for links and buttons; empty: the theme's
     "upload_max_mb": "8",  # the largest picture a member may send
     "upload_quota_mb": "300",  # all the pictures one member may send together
+    "logo": "",  # the file name of the club's logo (core.uploads), a square; "": none
 }
 UPLOAD_LIMITS_MB = {"upload_max_mb": (1, 50), "upload_quota_mb": (10, 100_000)}
 ACCENT_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -107,6 +111,8 @@ async def update_site_settings(actor: User, changes: dict[str, str]) -> None:
     async with transaction():
         for key, value in changes.items():
             await Setting.update_or_create(defaults={"value": value.strip()}, key=key)
+        if "logo" in changes:  # seen by everyone, on every page
+            await set_uses("site_logo", 1, [changes["logo"][:64]] if changes["logo"] else [], audience=PUBLIC)
 
 
 def _settings_errors(changes: dict[str, str]) -> dict[str, str]:
@@ -129,6 +135,8 @@ def _settings_errors(changes: dict[str, str]) -> dict[str, str]:
         value = changes.get(key, str(low)).strip()
         if not value.isdigit() or not low <= int(value) <= high:
             errors[key] = Message("A whole number of MB from %(low)s to %(high)s.", low=low, high=high)
+    if changes.get("logo") and not NAME.match(changes["logo"]):
+        errors["logo"] = Message("Choose a picture to upload.")
     if changes.get("verified_email_to_post", "0") not in ("0", "1"):
         errors["verified_email_to_post"] = Message("Choose one of the options offered.")
     unknown = set(changes) - set(SITE_DEFAULTS)

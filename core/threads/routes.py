@@ -22,7 +22,7 @@ from core.uploads.receive import picture_markdown
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.pages import page_context, render, render_per_post
-from core.web.share import ShareCard, absolute_url, qr_response
+from core.web.share import ShareCard, absolute_url, qr_response, share_image
 from core.web.site import site_of
 
 MODERATION = {
@@ -97,7 +97,8 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
     if thread.circle.visibility == Visibility.PUBLIC:  # what a chat app shows for its link; never a private one's
         opening = posts[0].html if posts and posts[0].number == 1 else ""
         context["share_card"] = ShareCard(thread.title, absolute_url(request, f"/t/{thread.id}"),
-                                          plain_text_excerpt(opening, 120), qr=f"/t/{thread.id}/qr.svg")  # fmt: skip
+                                          plain_text_excerpt(opening, 120), qr=f"/t/{thread.id}/qr.svg",
+                                          image=await share_image(request, thread.circle.cover))  # fmt: skip
     known = await page_context(request)
     context["post_footers"] = await render_per_post(request, Slot.POST_FOOTER, {**known, **context})
     return await render(

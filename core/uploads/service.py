@@ -83,6 +83,11 @@ async def pictures(shas: Iterable[str]) -> dict[str, Picture]:
     return {upload.sha: picture_of(upload) for upload in await Upload.filter(sha__in=wanted)}
 
 
+async def picture_named(name: str) -> Picture | None:
+    """The stored picture of a file name kept in a setting or a column (a circle's cover, the site's logo)."""
+    return (await pictures([name[:64]])).get(name[:64]) if name else None
+
+
 async def visible_pictures(viewer: User | None, shas: Iterable[str]) -> dict[str, Picture]:
     """The pictures among ``shas`` that ``viewer`` may see (a post shows only those its author may: one cannot
     show others a private circle's picture by its address)."""
@@ -117,6 +122,7 @@ async def set_uses(kind: str, ref: int, shas: Iterable[str], *, circle_id: int |
 
 
 AVATAR = 256  # pixels: an avatar is the centre square of the picture sent, this size
+LOGO = 512  # the site's logo, a square too: chat apps show it beside a shared link (at least 300 × 300)
 
 
 async def set_avatar(user: User, upload: Upload | None) -> None:

@@ -33,6 +33,13 @@ def absolute_url(request: Request, path: str) -> str:
     return site_of(request).base_url(request) + path
 
 
+async def share_image(request: Request, picture: str = "") -> str:
+    """The image a share card shows, absolute: ``picture`` (a stored picture's file name: a circle's cover), else the
+    site's logo, else none."""
+    name = picture or (await site_of(request).settings.current()).get("logo", "")
+    return absolute_url(request, f"/uploads/{name}") if name else ""
+
+
 def qr_code(url: str, kind: str = "svg", scale: int = 6) -> bytes:
     """The QR code of ``url`` (medium error correction: survives a crease in a printed flyer)."""
     out = io.BytesIO()
