@@ -8,8 +8,10 @@ import os
 import secrets
 import signal
 import socket
+from pathlib import Path
 
 SUPERVISOR = "QUANZI_SUPERVISOR_PID"  # set by ``serve`` for its worker processes: the process that runs them
+PID_FILE = "server.pid"  # in the data dir: the ``serve`` process last started on it, for the CLI to signal
 
 
 def holder_name() -> str:
@@ -44,3 +46,22 @@ def restart_workers() -> bool:
         return False
     os.kill(os.getppid(), signal.SIGHUP)
     return True
+
+
+def note_server(data_dir: Path) -> None:
+    """``serve`` says which process it is (the supervisor it becomes keeps the pid), for ``signal_server``."""
+    (data_dir / PID_FILE).write_text(f"{os.getpid()}\n")
+
+
+def signal_server(data_dir: Path) -> int | None:
+    """Ask the server running on ``data_dir`` on this machine for fresh workers (after ``plugins enable`` in a
+    shell); its pid, or None when none runs here."""
+    try:
+        pid = int((data_dir / PID_FILE).read_text())
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return None
+    if b"core.supervisor" not in command:
+        return None  # gone, and the number taken by another program
+    os.kill(pid, signal.SIGHUP)
+    return pid

@@ -100,7 +100,7 @@ def test_sqlite_refuses_several_workers_with_a_clear_message(tmp_path):
     assert "one worker" in result.stderr and "postgres://" in result.stderr
 
 
-def test_a_plugin_switched_on_in_the_admin_area_runs_without_a_restart(tmp_path, test_plugin):
+def test_a_plugin_switched_on_in_the_admin_area_or_a_shell_runs_without_a_restart(tmp_path, test_plugin):
     """``serve`` replaces its workers after a change to plugins.toml: the plugin's endpoints answer seconds later,
     the server never stopping; switched off, they are gone again."""
     import time
@@ -137,3 +137,10 @@ def test_a_plugin_switched_on_in_the_admin_area_runs_without_a_restart(tmp_path,
         browser.post("/admin/plugins/chores/disable", data={"csrf_token": csrf})
         wait_for(lambda: not has_chores(server.base))
         assert server.process.poll() is None  # one server all along
+
+        # the same from a shell: the command has the running server take the change
+        enabled = subprocess.run([sys.executable, "server.py", "plugins", "enable", "chores"], cwd=ROOT,
+                                 env=server_env(data, **env), capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert enabled.returncode == 0 and f"pid {server.process.pid}" in enabled.stdout, enabled.stdout
+        wait_for(lambda: has_chores(server.base))
+        assert server.process.poll() is None

@@ -46,7 +46,7 @@ async def _setup_token(config: Config) -> str | None:
 
 
 def cmd_serve(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
-    from core.workers import SUPERVISOR
+    from core.workers import SUPERVISOR, note_server
 
     if config.is_sqlite and args.workers > 1:
         print(
@@ -69,6 +69,7 @@ def cmd_serve(args: argparse.Namespace, config: Config, host: PluginHost | None)
     os.environ[SUPERVISOR] = str(os.getpid())
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     backup.hold_serving_lock(config)
+    note_server(config.data_dir)
     sys.stdout.flush()
     os.execv(sys.executable, [sys.executable, "-m", "core.supervisor", args.host, str(args.port),
                               str(args.workers), args.log_level])  # fmt: skip

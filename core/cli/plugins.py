@@ -18,6 +18,7 @@ from core.errors import ConfigError, QuanziError, ValidationError
 from core.pluginhost import settings_file
 from core.pluginhost.enabling import disable_plugin, enable_plugin
 from core.pluginhost.host import BrokenPlugin, PluginHost, discover
+from core.workers import signal_server
 
 console = Console()
 
@@ -38,16 +39,22 @@ def plugins_list(args: argparse.Namespace, config: Config, host: PluginHost | No
 
 def plugins_enable(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     asyncio.run(enable_plugin(config, args.name))
-    print(f"Enabled {args.name}; its migrations are applied. Restart the server (or kill -HUP its serve process) "
-          "to load it.")  # fmt: skip
+    print(f"Enabled {args.name}; its migrations are applied. {_applied(config, 'load')}")
     return 0
 
 
 def plugins_disable(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     disable_plugin(config, args.name)
-    print(f"Disabled {args.name} (its data and settings are kept). Restart the server (or kill -HUP its serve "
-          "process) to unload it.")  # fmt: skip
+    print(f"Disabled {args.name} (its data and settings are kept). {_applied(config, 'unload')}")
     return 0
+
+
+def _applied(config: Config, verb: str) -> str:
+    """Have the server running here take the change (fresh workers), or say how to."""
+    pid = signal_server(config.data_dir)
+    if pid is not None:
+        return f"The server running here (pid {pid}) starts fresh workers to {verb} it now."
+    return f"No server runs on this data dir here: it will {verb} it when it starts (restart servers elsewhere)."
 
 
 def plugins_new(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
