@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from PIL import Image, ImageDraw
 from rich.progress import Progress
 from tortoise.transactions import in_transaction
 
@@ -16,14 +18,19 @@ from core.accounts.passwords import Passwords
 from core.circles.models import Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
 from core.markdown import render
 from core.threads.models import Post, Thread
+from core.uploads.service import MB, Limits, add_uses, picture_of, save_picture, set_uses
+from core.uploads.storage import Store
 
 DEMO_PASSWORD = "demo-password"
+DEMO_LIMITS = Limits(max_bytes=8 * MB, quota_bytes=300 * MB)
 
 SMALL: list[dict[str, Any]] = [
     {
         "slug": "city-walks",
         "name": "城市徒步俱乐部",
         "description": "每周末一起走街串巷，发现城市里的好风景。",
+        "cover": True,
+        "tint": "green",
         "visibility": Visibility.PUBLIC,
         "join_policy": JoinPolicy.OPEN,
         "threads": [
@@ -153,9 +160,30 @@ async def _user(number: int, username: str, display_name: str, password_hash: st
     )  # fmt: skip
 
 
-async def small(hasher: Passwords) -> list[str]:
-    """A Chinese club, an English club and a private circle, with members, threads and replies; the members'
-    names."""
+def _landscape(width: int, height: int, seed: int) -> bytes:
+    """A drawn picture of hills under a sky (the demo's photos: made here, so that no one's photo is shipped)."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):  # the sky, lighter towards the horizon
+        shade = y / height
+        draw.line([(0, y), (width, y)], fill=(int(90 + 120 * shade), int(150 + 80 * shade), int(220 + 30 * shade)))
+    draw.ellipse([width * 0.72, height * 0.12, width * 0.72 + height * 0.22, height * 0.34], fill=(255, 226, 150))
+    for layer, colour in enumerate([(96, 140, 110), (62, 118, 80), (40, 92, 60)]):
+        base = height * (0.5 + 0.15 * layer)
+        points = [(0.0, float(height))]
+        for x in range(0, width + 80, 80):
+            points.append((float(x), base - rng.uniform(0, height * 0.22)))
+        points.append((float(width), float(height)))
+        draw.polygon(points, fill=colour)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+async def small(hasher: Passwords, store: Store) -> list[str]:
+    """A Chinese club, an English club and a private circle, with members, threads and replies, a cover and photos
+    for the walking club; the members' names."""
     password_hash = await hasher.hash(DEMO_PASSWORD)
     users = [
         await _user(number, username, display, password_hash)
@@ -175,9 +203,18 @@ async def small(hasher: Passwords) -> list[str]:
             for member in members:
                 role = MemberRole.OWNER if member is owner else MemberRole.MEMBER
                 await Membership.create(circle=circle, user=member, role=role, status=MemberStatus.ACTIVE)
+            if spec.get("cover"):  # a drawn landscape and the club's colour
+                cover = await save_picture(owner, _landscape(1600, 600, number), store, DEMO_LIMITS)
+                circle.cover, circle.tint = cover.name, spec["tint"]
+                await set_uses("circle_cover", circle.id, [cover.sha], circle_id=circle.id)
             for title, body, pinned, replies in spec["threads"]:
                 at = start + timedelta(hours=rng.randint(1, 400))
                 author = rng.choice(members)
+                pictures = {}
+                if spec.get("cover") and "照片" in title:  # the photo thread shows one
+                    photo = picture_of(await save_picture(author, _landscape(1200, 800, 11), store, DEMO_LIMITS))
+                    body += f"\n\n![老桥]({photo.url})"
+                    pictures = {photo.sha: photo}
                 thread = await Thread.create(
                     circle=circle,
                     author=author,
@@ -192,9 +229,10 @@ async def small(hasher: Passwords) -> list[str]:
                     thread=thread,
                     author=author,
                     body=body,
-                    html=render(body, [u.username for u in users]),
+                    html=render(body, [u.username for u in users], pictures),
                     created_at=at,
                 )
+                await add_uses("post", first.id, pictures, circle_id=circle.id)
                 thread.first_post_id = first.id
                 for number, text in enumerate(replies, start=2):
                     at += timedelta(minutes=rng.randint(5, 600))

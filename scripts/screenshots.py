@@ -1,4 +1,5 @@
-"""Take the README's screenshots: a demo site (``demo --size small``) on a phone and on a desktop.
+"""Take the README's screenshots: a demo site (``demo --size small``) on a phone and on a desktop, and a poll and a
+survey's results (made through the API, answered by the demo's members) on a phone.
 
 .venv/bin/python scripts/screenshots.py
 """
@@ -9,13 +10,59 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import sync_playwright
+import httpx2
+from playwright.sync_api import Browser, ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.demo import DEMO_PASSWORD  # noqa: E402
 from core.testing.live import live_server, server_env  # noqa: E402
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def as_member(base: str, username: str) -> dict[str, str]:
+    token = httpx2.post(f"{base}/api/v1/auth/token", json={"login": username, "password": DEMO_PASSWORD}).json()
+    return {"Authorization": f"Bearer {token['token']}"}
+
+
+def poll_and_survey(base: str) -> tuple[int, int]:
+    """A poll that the members voted in and a survey they answered, in the walking club: the poll's thread and the
+    survey's id."""
+    organiser = as_member(base, "小林")
+    members = [as_member(base, name) for name in ("王芳", "emma", "tom-b", "李雷", "hanmeimei")]
+    for member in members:
+        httpx2.post(f"{base}/api/v1/circles/city-walks/join", headers=member)
+    poll = httpx2.post(f"{base}/api/v1/circles/city-walks/polls", headers=organiser, json={
+        "title": "下个月走哪条路线？", "options": ["滨江步道", "老城区", "植物园环线"], "results": "always",
+    }).json()  # fmt: skip
+    for member, choice in zip(members, [0, 1, 0, 2, 0], strict=True):
+        httpx2.post(f"{base}/api/v1/polls/{poll['id']}/vote", headers=member, json={"choices": [choice]})
+    questions: list[dict[str, Any]] = [
+        {"kind": "single", "text": "这次活动的距离合适吗？", "options": ["太短", "刚好", "太长"]},
+        {"kind": "rating", "text": "给这次活动打分"},
+        {"kind": "text", "text": "还有什么建议？", "required": False},
+    ]
+    survey = httpx2.post(f"{base}/api/v1/circles/city-walks/surveys", headers=organiser,
+                         json={"title": "滨江徒步活动反馈", "questions": questions}).json()  # fmt: skip
+    for member, (distance, rating) in zip(members, [(1, 5), (1, 4), (2, 4), (1, 5), (0, 3)], strict=True):
+        answers = {"0": distance, "1": rating, "2": "下次希望早点出发"}
+        httpx2.post(f"{base}/api/v1/surveys/{survey['id']}/responses", headers=member, json={"answers": answers})
+    return poll["thread_id"], survey["id"]
+
+
+def signed_in_shot(browser: Browser, base: str, username: str, path: str, name: str) -> None:
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=base, device_scale_factor=1)
+    csrf = context.request.get("/api/v1/auth/csrf").json()["csrf_token"]
+    context.request.post("/api/v1/auth/session", data={"login": username, "password": DEMO_PASSWORD},
+                         headers={"X-CSRF-Token": csrf})  # fmt: skip
+    page = context.new_page()
+    page.goto(path)
+    page.screenshot(path=ROOT / "docs" / name)
+    context.close()
 
 
 def main() -> None:
@@ -28,7 +75,8 @@ def main() -> None:
                 executable_path="/usr/bin/chromium", args=["--no-sandbox", "--headless"]
             )
             for name, viewport, path, locale in (
-                ("screenshot-phone.png", {"width": 390, "height": 844}, "/t/1", "zh-CN"),
+                ("screenshot-phone.png", PHONE, "/t/4", "zh-CN"),  # a thread with a photo
+                ("circle-phone.png", PHONE, "/c/city-walks", "zh-CN"),  # its colour and cover
                 ("screenshot-desktop.png", {"width": 1280, "height": 800}, "/", "en"),
             ):
                 context = browser.new_context(
@@ -38,6 +86,9 @@ def main() -> None:
                 page.goto(path)
                 page.screenshot(path=ROOT / "docs" / name)
                 context.close()
+            poll_thread, survey = poll_and_survey(server.base)
+            signed_in_shot(browser, server.base, "王芳", f"/t/{poll_thread}", "polls-phone.png")
+            signed_in_shot(browser, server.base, "小林", f"/surveys/{survey}/results", "survey-results-phone.png")
             browser.close()
 
 

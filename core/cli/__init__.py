@@ -139,6 +139,7 @@ async def _demo(config: Config, host: PluginHost | None, args: argparse.Namespac
     from core import demo
     from core.accounts.passwords import Passwords
     from core.search.commands import reindex
+    from core.uploads.storage import FileStore
 
     async with database(config, host.models_apps() if host else None):
         if await demo.present():
@@ -147,7 +148,8 @@ async def _demo(config: Config, host: PluginHost | None, args: argparse.Namespac
         if await demo.has_content() and not args.force:
             return None
         hasher = Passwords(config.password_time_cost, config.password_memory_cost)
-        made = await (demo.small(hasher) if args.size == "small" else demo.large(hasher, scale=args.scale))
+        store = FileStore(config.data_dir / "uploads")
+        made = await (demo.small(hasher, store) if args.size == "small" else demo.large(hasher, scale=args.scale))
         if host is not None:
             await reindex(config, host)  # the demo writes in bulk, past the outbox: index it whole
         return made
