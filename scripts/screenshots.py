@@ -22,6 +22,7 @@ from core.demo import DEMO_PASSWORD  # noqa: E402
 from core.testing.live import live_server, server_env  # noqa: E402
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
 
 def as_member(base: str, username: str) -> dict[str, str]:
@@ -77,7 +78,7 @@ def main() -> None:
             for name, viewport, path, locale in (
                 ("screenshot-phone.png", PHONE, "/t/4", "zh-CN"),  # a thread with a photo
                 ("circle-phone.png", PHONE, "/c/city-walks", "zh-CN"),  # its colour and cover
-                ("screenshot-desktop.png", {"width": 1280, "height": 800}, "/", "en"),
+                ("screenshot-desktop.png", DESKTOP, "/", "en"),
             ):
                 context = browser.new_context(
                     viewport=viewport, locale=locale, base_url=server.base, device_scale_factor=1
