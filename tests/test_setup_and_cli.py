@@ -254,3 +254,24 @@ def test_the_setup_page_names_the_club_and_its_welcome(client):
     client.cookies.clear()
     home = client.get("/").text
     assert "<title>" in home and "鹰山徒步会" in home and "每周六一起爬山，欢迎加入！" in home
+
+
+def test_the_setup_page_takes_the_clubs_logo_and_a_refused_one_leaves_setup_undone(client):
+    token = client.portal.call(issue_setup_token)
+    page = client.get(f"/setup?token={token}")
+    assert 'enctype="multipart/form-data"' in page.text and 'name="logo"' in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    form = {"token": token, "username": "owner", "email": "owner@example.com", "password": "long enough pw",
+            "site_name": "鹰山徒步会", "csrf_token": csrf}  # fmt: skip
+    svg = client.post("/setup", data=form, files={"logo": ("logo.svg", b"<svg><script/></svg>", "image/svg+xml")})
+    assert svg.status_code == 400 and 'aria-describedby="e-logo"' in svg.text
+    assert client.get(f"/setup?token={token}").status_code == 200  # nothing used up
+    logo = io.BytesIO()
+    Image.new("RGB", (700, 500), (200, 30, 30)).save(logo, "PNG")
+    done = client.post("/setup", data=form, files={"logo": ("logo.png", logo.getvalue(), "image/png")},
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    client.app.state.site.settings.forget()
+    client.cookies.clear()
+    shown = re.search(r'<img class="logo" src="(/uploads/[0-9a-f]{64}\.png)"', client.get("/").text)
+    assert shown and client.get(shown.group(1)).status_code == 200  # a guest sees the club's logo

@@ -12,6 +12,9 @@ from core.circles.routes import content_kinds
 from core.errors import Message, NotFound, ValidationError
 from core.site import service
 from core.threads import service as threads
+from core.uploads.receive import chosen, receive_picture
+from core.uploads.receive import limits as picture_limits
+from core.uploads.service import LOGO, check_picture
 from core.web.auth import log_in, resolve_viewer
 from core.web.forms import Form, read_form
 from core.web.pages import render
@@ -44,18 +47,24 @@ async def setup_page(request: Request) -> Response:
 
 
 async def setup_submit(request: Request) -> Response:
-    form = await read_form(request)
+    form = await read_form(request, files=("logo",))
     site = site_of(request)
     await limits.check_sign_up(site, request, "setup")
     fields = Form.of(form, ("username", "email", "password", "site_name", "site_description"))
     token = str(form.get("token", ""))
     values = dict(fields.values)
     club = {key: values.pop(key) for key in ("site_name", "site_description")}
+    logo = await chosen(form, "logo")
     try:
+        if logo is not None:  # checked before anything is written: a refused logo leaves the setup undone
+            await check_picture(logo, await picture_limits(request), field="logo", square=LOGO)
         user = await service.complete_setup(site.passwords, token, site=club, **values)
     except ValidationError as error:
         fields.errors = error.fields
         return await _form(request, token, fields, status=400)
+    if logo is not None:
+        upload = await receive_picture(request, user, logo, field="logo", square=LOGO)
+        await service.update_site_settings(user, {"logo": upload.name})
     site.settings.forget()
     log_in(request, user)
     return RedirectResponse("/", status_code=303)

@@ -18,7 +18,7 @@ from core.circles.models import Circle, Visibility
 from core.errors import Message, ValidationError
 from core.jobs.queue import enqueue_job
 from core.times import now
-from core.uploads.images import BadPicture, Picture, prepare
+from core.uploads.images import BadPicture, Picture, Prepared, prepare
 from core.uploads.models import PUBLIC, Upload, UploadUse
 from core.uploads.storage import Store
 
@@ -39,12 +39,7 @@ async def save_picture(user: User, data: bytes, store: Store, limits: Limits, *,
                        square: int | None = None) -> Upload:  # fmt: skip
     """Take the picture ``data`` from ``user``: ValidationError naming ``field`` when it is refused, and then
     nothing is stored. The same picture sent twice by a member is one upload."""
-    if len(data) > limits.max_bytes:
-        raise ValidationError({field: Message("A picture may have at most %(n)s MB.", n=limits.max_bytes // MB)})
-    try:
-        prepared = await anyio.to_thread.run_sync(lambda: prepare(data, square=square))
-    except BadPicture as error:
-        raise ValidationError({field: error.message}) from None
+    prepared = await check_picture(data, limits, field=field, square=square)
     sha = prepared.sha
     known = await Upload.get_or_none(user_id=user.id, sha=sha)
     if known is not None:
@@ -69,6 +64,17 @@ async def save_picture(user: User, data: bytes, store: Store, limits: Limits, *,
         return await Upload.get(user_id=user.id, sha=sha)
     await _forget_later(sha)
     return upload
+
+
+async def check_picture(data: bytes, limits: Limits, *, field: str = "file", square: int | None = None) -> Prepared:
+    """The picture ``data`` checked and made anew (nothing stored); ValidationError naming ``field`` when it is
+    refused."""
+    if len(data) > limits.max_bytes:
+        raise ValidationError({field: Message("A picture may have at most %(n)s MB.", n=limits.max_bytes // MB)})
+    try:
+        return await anyio.to_thread.run_sync(lambda: prepare(data, square=square))
+    except BadPicture as error:
+        raise ValidationError({field: error.message}) from None
 
 
 def picture_of(upload: Upload) -> Picture:
