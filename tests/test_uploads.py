@@ -292,3 +292,14 @@ def test_a_member_sends_at_most_sixty_pictures_an_hour(tmp_path):
         assert codes == [201] * 12 + [429]
         assert upload(client, bob, png()).status_code == 201  # counted per member
         assert count_uploads(client) == 13
+
+
+def test_a_photo_sent_without_the_csrf_token_is_refused_and_not_kept(client, member):
+    owner = member("owner")
+    make_circle(client, owner, "club")
+    thread = make_thread(client, owner, "club")
+    browser(client, "writer")
+    forged = client.post(f"/t/{thread['id']}/reply", data={"csrf_token": "forged", "body": "x"},
+                         files={"picture": ("p.jpg", jpeg(), "image/jpeg")})  # fmt: skip
+    assert forged.status_code == 403
+    assert count_uploads(client) == 0 and stored_files(client) == []

@@ -19,7 +19,11 @@ async def read_form(request: Request, files: tuple[str, ...] = ()) -> FormData:
     other than ``files`` holds a file or a character no text should (``core.web.text``)."""
     form = await request.form(max_files=len(files) or 1000)
     token = form.get("csrf_token")
-    check_csrf(request, token if isinstance(token, str) else None)
+    try:
+        check_csrf(request, token if isinstance(token, str) else None)
+    except Exception:
+        await form.close()  # a file sent with it is let go at once
+        raise
     for name, value in form.multi_items():
         if name in files and not isinstance(value, str):
             continue
