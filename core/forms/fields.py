@@ -208,3 +208,34 @@ def answers_from_form(
         else:
             answers.append(str(data.get(name, "")))
     return answers
+
+
+def ordered_answers(questions: Sequence[Field], answers: Sequence[Any] | dict[str, Any], name: str = "answers",
+                    ) -> list[Any]:  # fmt: skip
+    """Answers in question order, from a list (one per question; missing ones at the end are empty) or an object
+    keyed by each question's ``name`` or its number from 0 (``{"phone": "138...", "0": "Mei"}``)."""
+    count = len(questions)
+    if isinstance(answers, dict):
+        keys = {question.name: index for index, question in enumerate(questions) if question.name}
+        keys.update({str(index): index for index in range(count)})
+        unknown = [key for key in answers if key not in keys]
+        if unknown:
+            raise ValidationError({f"{name}.{unknown[0]}": Message("There is no such question.")})
+        found: list[Any] = [None] * count
+        for key, value in answers.items():
+            found[keys[key]] = value
+        return found
+    if len(answers) > count:
+        raise ValidationError({name: Message("There are only %(n)s questions.", n=count)})
+    return [*answers, *[None] * (count - len(answers))]
+
+
+def answer_text(question: Field, value: Any) -> str:
+    """A checked answer as people read it (a list, an export): the chosen options' texts, or the value as text."""
+    if value is None:
+        return ""
+    if question.kind == FieldKind.SINGLE:
+        return question.options[value]
+    if question.kind == FieldKind.MULTIPLE:
+        return "; ".join(question.options[item] for item in value)
+    return str(value)

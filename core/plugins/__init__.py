@@ -54,11 +54,13 @@ from core.forms.fields import (
     RATINGS,
     Field,
     FieldKind,
+    answer_text,
     answers_from_form,
     check_answer,
     check_answers,
     clean_fields,
     clean_options,
+    ordered_answers,
 )
 from core.forms.guard import guest_check, is_bot
 from core.jobs.queue import cancel_job, enqueue_job
@@ -131,6 +133,7 @@ __all__ = [
     "access_by_slug",
     "acting",
     "allowed",
+    "answer_text",
     "answers_from_form",
     "attached_content",
     "cancel_job",
@@ -152,6 +155,7 @@ __all__ = [
     "notify",
     "notify_about",
     "now",
+    "ordered_answers",
     "paginate",
     "parse_api_time",
     "parse_form_time",

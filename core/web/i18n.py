@@ -21,6 +21,7 @@ from jinja2.runtime import Context
 
 from core.config import LOCALES, ROOT
 from core.errors import Message
+from core.times import site_timezone
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 LOCALE_DIR = ROOT / "locale"
@@ -124,10 +125,14 @@ def _locale_name(context: Context) -> str:
 
 
 @pass_context
-def _datetime(context: Context, value: datetime | None, format: str = "medium") -> str:
-    if value is None:
+def _datetime(context: Context, value: datetime | str | None, format: str = "medium", zone: str = "") -> str:
+    """A time in the page's language and the site's zone, or in ``zone`` (an event's own); ``value`` may be ISO
+    text (a time in a mail's context)."""
+    if value is None or value == "":
         return ""
-    return _format_datetime(value, format, context.get("timezone", UTC), _locale_name(context))
+    when = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return _format_datetime(when, format, site_timezone(zone) if zone else context.get("timezone", UTC),
+                            _locale_name(context))  # fmt: skip
 
 
 @pass_context

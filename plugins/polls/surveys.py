@@ -34,8 +34,8 @@ from core.plugins import (
     clean_fields,
     create_thread,
     now,
+    ordered_answers,
     transaction,
-    whole_number,
 )
 from plugins.polls.models import Answer, Question, QuestionKind, Survey, SurveyResponse
 from plugins.polls.service import check_closing
@@ -166,18 +166,6 @@ async def survey_of_thread(view: ThreadAccess, guest_key: str | None = None) -> 
     return await _view(survey, view, guest_key) if survey is not None else None
 
 
-def _by_question(answers: Sequence[Any] | dict[str, Any], count: int) -> list[Any]:
-    """Answers in question order, from a list (one per question) or an object keyed by question number."""
-    if isinstance(answers, dict):
-        unknown = [key for key in answers if whole_number(key, count - 1) is None]
-        if unknown:
-            raise ValidationError({f"answers.{unknown[0]}": Message("There is no such question.")})
-        return [answers.get(str(index)) for index in range(count)]
-    if len(answers) > count:
-        raise ValidationError({"answers": Message("There are only %(n)s questions.", n=count)})
-    return [*answers, *[None] * (count - len(answers))]
-
-
 def _answer_rows(question: Question, value: Any) -> list[Answer]:
     """The rows a checked answer is stored as: one per chosen option, a rating, or the text as cleaned."""
     if value is None:
@@ -214,7 +202,8 @@ async def respond(
         raise Unauthorized(Message("Sign in to answer this survey."))
     if not await allowed(ANSWER, user, view.survey):
         raise Forbidden(Message("You may not answer this survey."), code="refused")
-    checked = check_answers(fields_of(view.questions), _by_question(answers, len(view.questions)))
+    questions = fields_of(view.questions)
+    checked = check_answers(questions, ordered_answers(questions, answers))
     rows = [row for question, value in zip(view.questions, checked, strict=True)
             for row in _answer_rows(question, value)]  # fmt: skip
     try:

@@ -1,0 +1,92 @@
+"""How events plug into Quanzi: each function implements one hook (see docs/plugins.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.routing import BaseRoute
+
+from core.plugins import (
+    Action,
+    ApiRouter,
+    ContentKind,
+    JobKind,
+    Message,
+    ModelsApp,
+    NotificationKind,
+    Slot,
+    SlotContent,
+    ThreadAccess,
+    hookimpl,
+    mark_personal,
+)
+from plugins.events import api, reminders, routes, service
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def register_models() -> ModelsApp:
+    return ModelsApp(models=["plugins.events.models"], migrations="plugins.events.migrations")
+
+
+@hookimpl
+def register_api_routes() -> list[ApiRouter]:
+    return [api.router]
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes
+
+
+@hookimpl
+def register_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl
+def register_static_dir() -> Path:
+    return HERE / "static"
+
+
+@hookimpl
+def register_actions() -> list[Action]:
+    return [service.REGISTER]
+
+
+@hookimpl
+def register_content_kinds() -> list[ContentKind]:
+    return [ContentKind(service.KIND, mark="📅", label=Message("Event"))]
+
+
+@hookimpl
+def register_notification_kinds() -> list[NotificationKind]:
+    return [
+        NotificationKind(service.PROMOTED, Message("A place came free for you: you are confirmed for “%(title)s”"),
+                         email=True, label=Message("A place for you at an event, from its waitlist")),
+        NotificationKind(service.REMOVED, Message("%(actor)s removed your registration for “%(title)s”"),
+                         email=True, label=Message("Your registrations removed by an organiser")),
+    ]  # fmt: skip
+
+
+@hookimpl
+def register_job_kinds() -> list[JobKind]:
+    return reminders.JOBS
+
+
+@hookimpl
+async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
+    if slot == Slot.HEAD:
+        return SlotContent("events/slots/head.html")
+    if slot == Slot.NAVIGATION:
+        return SlotContent("events/slots/navigation.html")
+    if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == service.KIND:
+        mark_personal(request)  # the viewer's own registration
+        view = await service.event_of_thread(ThreadAccess(context["thread"], context["access"]))
+        return SlotContent("events/slots/event.html", {"event": view}) if view else None
+    if slot == Slot.CIRCLE_SIDEBAR:
+        return SlotContent("events/slots/circle_sidebar.html")
+    return None
