@@ -1,0 +1,128 @@
+"""Reminders and messages reach registered members through a real SMTP server (aiosmtpd, started by the tests),
+in their language, checked at send time: who left the circle or cancelled gets nothing, nobody gets one twice."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from core.jobs.models import Job
+from core.jobs.queue import nudge
+from core.plugins import JobContext
+from core.testing import Member, make_circle, register
+from core.testing.mail import Mailbox, text_of
+from plugins.events import reminders
+from plugins.events.tests.test_events import later, new_event, sign_up
+
+BASE = "http://club.example"
+
+
+@pytest.fixture
+def site(quanzi_site: Any, mailbox: Mailbox) -> TestClient:
+    return quanzi_site(plugins=["events"], smtp=mailbox.server, base_url=BASE, job_retry_seconds=0.2)
+
+
+def drained(client: TestClient, timeout: float = 15.0) -> None:
+    """Wait until no job due now is left."""
+
+    async def left() -> int:
+        return await Job.filter(run_at__lte=datetime.now(UTC)).count()
+
+    deadline = time.monotonic() + timeout
+    while client.portal.call(left):
+        assert time.monotonic() < deadline, "jobs still waiting"
+        time.sleep(0.05)
+
+
+def run_now(client: TestClient, key: str) -> None:
+    """Time passes: the job of ``key`` is due now."""
+
+    async def due() -> int:
+        moved = await Job.filter(key=key).update(run_at=datetime.now(UTC))
+        nudge.set()
+        return moved
+
+    assert client.portal.call(due) == 1, f"no job {key}"
+
+
+@pytest.fixture
+def board(site: TestClient) -> dict[str, Member]:
+    people = {name: register(site, name) for name in ("boss", "mei", "wen", "lee")}
+    make_circle(site, people["boss"], "board", visibility="private")
+    for name in ("mei", "wen", "lee"):
+        site.put(f"/api/v1/circles/board/members/{name}", json={"role": "member"}, headers=people["boss"].auth)
+        assert site.post("/api/v1/circles/board/join", headers=people[name].auth).status_code == 200
+    return people
+
+
+def test_the_hour_reminder_reaches_those_still_registered_once_in_their_language(site, mailbox, board):
+    boss = board["boss"]
+    event = new_event(site, boss, "board", title="Board meeting 理事会", capacity=2, starts_at=later(minutes=90),
+                      ends_at=later(minutes=150))  # fmt: skip
+    for name in ("mei", "wen", "lee"):
+        sign_up(site, board[name], event["id"])  # lee waits
+    assert site.delete("/api/v1/circles/board/members/wen", headers=boss.auth).status_code == 204
+
+    async def keys() -> list[str]:
+        return sorted(await Job.filter(kind=reminders.REMIND).values_list("key", flat=True))
+
+    assert site.portal.call(keys) == [f"{reminders.REMIND}:{event['id']}:hour"]  # a day before is already past
+    run_now(site, f"{reminders.REMIND}:{event['id']}:hour")
+    (mail,) = mailbox.wait(1, reminders.MAIL)
+    drained(site)
+    assert mail["To"] == board["mei"].email
+    assert mail["Subject"] == "一小时后开始：Board meeting 理事会"  # the site's language: the member chose none
+    body = text_of(mail)
+    assert "Board meeting 理事会" in body and f"{BASE}/events/{event['id']}/ticket" in body
+
+    async def again() -> None:  # the job run a second time (a crash after sending): nobody gets it twice
+        await reminders.remind(JobContext({"event_id": event["id"], "reminder": "hour"}, None, 2))
+
+    site.portal.call(again)
+    drained(site)
+    time.sleep(0.3)
+    assert len(mailbox.of(reminders.MAIL)) == 1
+
+
+def test_moving_the_start_moves_the_reminders(site, board):
+    boss = board["boss"]
+    event = new_event(site, boss, "board", starts_at=later(days=3), ends_at=later(days=3, hours=1))
+
+    async def times() -> dict[str, datetime]:
+        rows = await Job.filter(kind=reminders.REMIND).values("key", "run_at")
+        return {row["key"].rsplit(":", 1)[1]: row["run_at"] for row in rows}
+
+    before = site.portal.call(times)
+    assert sorted(before) == ["day", "hour"]
+    moved = site.patch(f"/api/v1/events/{event['id']}", json={"starts_at": later(days=5),
+                                                               "ends_at": later(days=5, hours=1)}, headers=boss.auth)  # fmt: skip
+    assert moved.status_code == 200
+    after = site.portal.call(times)
+    assert sorted(after) == ["day", "hour"] and (after["day"] - before["day"]).days == 2
+
+
+def test_organisers_message_the_confirmed_members_in_app_and_by_mail(site, mailbox, board):
+    boss = board["boss"]
+    event = new_event(site, boss, "board", capacity=1)
+    sign_up(site, board["mei"], event["id"])
+    sign_up(site, board["lee"], event["id"])  # waitlisted: not told
+    refused = site.post(f"/api/v1/events/{event['id']}/messages", json={"title": "Room", "body": "x"},
+                        headers=board["mei"].auth)  # fmt: skip
+    assert refused.status_code == 403
+    sent = site.post(
+        f"/api/v1/events/{event['id']}/messages",
+        json={"title": "Room changed 换会议室", "body": "We meet in room **8**."},
+        headers=boss.auth,
+    )
+    assert sent.status_code == 201 and sent.json()["recipients"] == 1
+    drained(site)
+    (mail,) = [mail for mail in mailbox.of("notification") if "Room changed 换会议室" in mail["Subject"]]
+    assert mail["To"] == board["mei"].email and "room 8" in text_of(mail)
+    told = site.get("/api/v1/notifications", headers=board["lee"].auth).json()["items"]
+    assert [item["kind"] for item in told] == ["invited"]  # nothing of the message
+    receipts = site.get(sent.json()["url"], headers={**boss.auth, "accept-language": "en"}).text
+    assert "Not read yet" in receipts and "mei" in receipts
