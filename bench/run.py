@@ -8,6 +8,7 @@ ceiling (bench/ceiling.py) measured in the same run, and the server's peak RSS.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import re
 import shutil
@@ -84,6 +85,61 @@ def thread_of_pictures(base: str, token: str, slug: str) -> int:
     return int(thread["id"])
 
 
+def an_event(base: str, token: str, slug: str) -> dict[str, int]:
+    """An event with 200 places in the circle ``slug``, as the annual meeting posts it."""
+    start = time.time() + 30 * 86400
+    body = {"title": "Annual meeting", "body": "Register by Friday.", "capacity": 200,
+            "starts_at": time.strftime("%Y-%m-%dT09:00:00Z", time.gmtime(start)),
+            "ends_at": time.strftime("%Y-%m-%dT17:00:00Z", time.gmtime(start)),
+            "fields": [{"name": "name", "label": "Name", "kind": "short_text", "required": True},
+                       {"name": "organisation", "label": "Organisation", "kind": "short_text"}]}  # fmt: skip
+    response = httpx2.post(f"{base}/api/v1/circles/{slug}/events", json=body, timeout=30,
+                           headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    response.raise_for_status()
+    return {"id": response.json()["id"], "thread_id": response.json()["thread_id"]}
+
+
+def registration_rush(base: str, event_id: int, count: int) -> tuple[float, float, float]:
+    """``count`` members register for the event, ``CONNECTIONS`` at a time (the link in a chat group): requests
+    per second, p50 and p99 in milliseconds; the places are checked to be exactly filled."""
+
+    async def rush() -> tuple[float, float, float]:
+        async with httpx2.AsyncClient(base_url=base, timeout=60) as http:
+            gate = asyncio.Semaphore(8)
+
+            async def member(number: int) -> str:
+                async with gate:
+                    account = {"username": f"rush{number}", "email": f"rush{number}@example.com",
+                               "password": "bench password 123"}  # fmt: skip
+                    await http.post("/api/v1/auth/register", json=account)
+                    login = {"login": account["username"], "password": account["password"]}
+                    return str((await http.post("/api/v1/auth/token", json=login)).json()["token"])
+
+            tokens = await asyncio.gather(*(member(number) for number in range(count)))
+            crowd = asyncio.Semaphore(CONNECTIONS)
+            latencies: list[float] = []
+
+            async def register(token: str) -> str:
+                async with crowd:
+                    started = time.perf_counter()
+                    response = await http.post(f"/api/v1/events/{event_id}/registrations",
+                                                json={"answers": {"name": "Mei", "organisation": "Wine Society"}},
+                                                headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+                    latencies.append((time.perf_counter() - started) * 1000)
+                    response.raise_for_status()
+                    return str(response.json()["status"])
+
+            began = time.perf_counter()
+            statuses = await asyncio.gather(*(register(token) for token in tokens))
+            elapsed = time.perf_counter() - began
+            if statuses.count("confirmed") != min(200, count):
+                raise RuntimeError(f"the rush confirmed {statuses.count('confirmed')} for 200 places")
+        latencies.sort()
+        return count / elapsed, latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)]
+
+    return asyncio.run(rush())
+
+
 def peak_rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]
@@ -145,11 +201,14 @@ def main() -> None:
             httpx2.get(f"http://127.0.0.1:8391{path}", timeout=30)
         token = member_token("http://127.0.0.1:8391")
         member_pages["thread, 20 photos (member)"] = f"/t/{thread_of_pictures('http://127.0.0.1:8391', token, slug)}"
+        event = an_event("http://127.0.0.1:8391", token, slug)
+        pages["event page"] = member_pages["event page (member)"] = f"/t/{event['thread_id']}"
         ceiling_rate, ceiling_p50, ceiling_p99 = wrk("http://127.0.0.1:8392/", args.duration)
         rows = [(name, *wrk(f"http://127.0.0.1:8391{path}", args.duration)) for name, path in pages.items()]
         rows += [
             (name, *wrk(f"http://127.0.0.1:8391{path}", args.duration, token)) for name, path in member_pages.items()
         ]
+        rows.append(("300 registering (API)", *registration_rush("http://127.0.0.1:8391", event["id"], 300)))
         # serve is a small supervisor (server.pid) running one worker, beside multiprocessing's resource tracker
         processes = [int(pid) for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
                                                          text=True).stdout.split()]  # fmt: skip
