@@ -108,6 +108,7 @@ async def apply_scenario(host: PluginHost, name: str, slug: str, title: str | No
     if locale not in LOCALES:
         stored = await Setting.get_or_none(key="default_locale")
         locale = stored.value if stored else SITE_DEFAULTS["default_locale"]
+    zone = await Setting.get_or_none(key="timezone")
     latest = await TemplateUse.filter(circle_id=circle.id, template=name).order_by("-number").first()
     if latest is not None and not again:
         raise _applied_before(latest)
@@ -116,7 +117,8 @@ async def apply_scenario(host: PluginHost, name: str, slug: str, title: str | No
         async with transaction():
             # claimed first: of two owners applying it at the same moment, the second one's number is taken
             use = await TemplateUse.create(circle=circle, template=name, number=number, applied_by=actor)
-            context = ScenarioContext(circle=circle, owner=owner, title=title, answers=cleaned, locale=locale)
+            context = ScenarioContext(circle=circle, owner=owner, title=title, answers=cleaned, locale=locale,
+                                      timezone=zone.value if zone else SITE_DEFAULTS["timezone"])  # fmt: skip
             created = await scenario.apply(context) or []
             use.created = [asdict(item) for item in created]
             await use.save(update_fields=["created"])

@@ -106,13 +106,15 @@ class SearchSource:
 class ScenarioContext:
     """What a scenario template works on: the circle, its owner (who authors what the scenario writes), an optional
     title given by the person applying it, the answers to the template's own questions (by ``Field.name``, checked
-    and cleaned), and the language to write in (one club, one language)."""
+    and cleaned), the language to write in (one club, one language) and the site's time zone (a meeting's times
+    are read in it)."""
 
     circle: Circle
     owner: User
     title: str | None = None
     answers: dict[str, Any] = field(default_factory=dict)
     locale: str = "zh_CN"  # the language to write in: the applier's, else the site's
+    timezone: str = "Asia/Shanghai"  # the site's zone (an IANA name)
 
 
 @dataclass(frozen=True)

@@ -104,18 +104,47 @@ async def receipts(notice: Notice) -> Receipts:
     )
 
 
-async def circle_notices(viewer: User | None, slug: str) -> tuple[Circle, list[tuple[Notice, int, int]]]:
-    """The circle's notices, newest first, with how many read each and how many received it (its staff)."""
-    circle = await _staff_access(viewer, slug)
-    notices = await Notice.filter(circle=circle).order_by("-id").limit(LISTED)
-    counts = {
+@dataclass
+class NoticeSummary:
+    notice: Notice
+    read: int  # how many of its recipients have read it
+    total: int  # how many received it
+    read_at: datetime | None = None  # when the viewer read it (a recipient's list)
+
+
+async def _counts(notices: Sequence[Notice]) -> dict[int, tuple[int, int]]:
+    return {
         row["notice_id"]: (row["read"], row["total"])
         for row in await NoticeReceipt.filter(notice_id__in=[notice.id for notice in notices])
         .group_by("notice_id")
         .annotate(total=Count("id"), read=Count("read_at"))
         .values("notice_id", "total", "read")
     }
+
+
+async def circle_notices(viewer: User | None, slug: str) -> tuple[Circle, list[tuple[Notice, int, int]]]:
+    """The circle's notices, newest first, with how many read each and how many received it (its staff)."""
+    circle = await _staff_access(viewer, slug)
+    notices = await Notice.filter(circle=circle).order_by("-id").limit(LISTED)
+    counts = await _counts(notices)
     return circle, [(notice, *counts.get(notice.id, (0, 0))) for notice in notices]
+
+
+async def notices_among(viewer: User | None, notice_ids: Sequence[int], *, staff: bool) -> list[NoticeSummary]:
+    """The notices of ``notice_ids`` (a plugin's: a meeting's notice board) that the viewer may see, newest first:
+    all of them with their counts for ``staff`` (the caller has checked that they moderate the circle), else those
+    the viewer received, each with when they read it."""
+    if viewer is None or not notice_ids:
+        return []
+    query = Notice.filter(id__in=list(notice_ids)).order_by("-id").limit(LISTED)
+    if staff:
+        notices = await query
+        counts = await _counts(notices)
+        return [NoticeSummary(notice, *counts.get(notice.id, (0, 0))) for notice in notices]
+    receipts = {row.notice_id: row for row in await NoticeReceipt.filter(notice_id__in=list(notice_ids),
+                                                                         user_id=viewer.id)}  # fmt: skip
+    notices = await query.filter(id__in=list(receipts))
+    return [NoticeSummary(notice, 0, 0, receipts[notice.id].read_at) for notice in notices]
 
 
 async def mail_text(receipt_id: int) -> str:

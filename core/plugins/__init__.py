@@ -66,7 +66,7 @@ from core.forms.guard import guest_check, is_bot
 from core.jobs.queue import cancel_job, enqueue_job
 from core.mail.outbox import mail_enabled, queue_mail
 from core.markdown import plain_text_excerpt
-from core.notifications.notices import send_notice
+from core.notifications.notices import NoticeSummary, notices_among, send_notice
 from core.notifications.service import notify, notify_about
 from core.numbers import whole_number
 from core.pagination import Page, paginate, parse_limit
@@ -106,6 +106,7 @@ __all__ = [
     "Message",
     "ModelsApp",
     "NotFound",
+    "NoticeSummary",
     "NotificationKind",
     "Page",
     "PerPost",
@@ -152,6 +153,7 @@ __all__ = [
     "is_bot",
     "mail_enabled",
     "mark_personal",
+    "notices_among",
     "notify",
     "notify_about",
     "now",

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -194,3 +196,40 @@ def at_once(
             return list(await asyncio.gather(*(request(http, index) for index in range(count))))
 
     return client.portal.call(crowd)  # type: ignore[union-attr]
+
+
+def jobs_of(client: TestClient, kind: str) -> dict[str, datetime]:
+    """The waiting jobs of ``kind`` on the running site: when each (by its key) is due."""
+    from core.jobs.models import Job
+
+    async def found() -> dict[str, datetime]:
+        rows = await Job.filter(kind=kind, key__isnull=False).values("key", "run_at")
+        return {row["key"]: row["run_at"] for row in rows}
+
+    return client.portal.call(found)  # type: ignore[union-attr]
+
+
+def run_job_now(client: TestClient, key: str) -> None:
+    """Time passes for one job: the job of ``key`` is due now, and the site's runner is woken to run it."""
+    from core.jobs.models import Job
+    from core.jobs.queue import nudge
+
+    async def due() -> int:
+        moved = await Job.filter(key=key).update(run_at=datetime.now(UTC))
+        nudge.set()
+        return moved
+
+    assert client.portal.call(due) == 1, f"no job {key}"  # type: ignore[union-attr]
+
+
+def wait_for_jobs(client: TestClient, timeout: float = 15.0) -> None:
+    """Wait until the running site has no job due now left (run, or given up)."""
+    from core.jobs.models import Job
+
+    async def left() -> int:
+        return await Job.filter(run_at__lte=datetime.now(UTC)).count()
+
+    deadline = time.monotonic() + timeout
+    while client.portal.call(left):  # type: ignore[union-attr]
+        assert time.monotonic() < deadline, "jobs still waiting"
+        time.sleep(0.05)

@@ -4,16 +4,14 @@ in their language, checked at send time: who left the circle or cancelled gets n
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from core.jobs.models import Job
-from core.jobs.queue import nudge
 from core.plugins import JobContext
-from core.testing import Member, make_circle, register
+from core.testing import Member, jobs_of, make_circle, register, run_job_now, wait_for_jobs
 from core.testing.mail import Mailbox, text_of
 from plugins.events import reminders
 from plugins.events.tests.test_events import later, new_event, sign_up
@@ -24,29 +22,6 @@ BASE = "http://club.example"
 @pytest.fixture
 def site(quanzi_site: Any, mailbox: Mailbox) -> TestClient:
     return quanzi_site(plugins=["events"], smtp=mailbox.server, base_url=BASE, job_retry_seconds=0.2)
-
-
-def drained(client: TestClient, timeout: float = 15.0) -> None:
-    """Wait until no job due now is left."""
-
-    async def left() -> int:
-        return await Job.filter(run_at__lte=datetime.now(UTC)).count()
-
-    deadline = time.monotonic() + timeout
-    while client.portal.call(left):
-        assert time.monotonic() < deadline, "jobs still waiting"
-        time.sleep(0.05)
-
-
-def run_now(client: TestClient, key: str) -> None:
-    """Time passes: the job of ``key`` is due now."""
-
-    async def due() -> int:
-        moved = await Job.filter(key=key).update(run_at=datetime.now(UTC))
-        nudge.set()
-        return moved
-
-    assert client.portal.call(due) == 1, f"no job {key}"
 
 
 @pytest.fixture
@@ -67,13 +42,12 @@ def test_the_hour_reminder_reaches_those_still_registered_once_in_their_language
         sign_up(site, board[name], event["id"])  # lee waits
     assert site.delete("/api/v1/circles/board/members/wen", headers=boss.auth).status_code == 204
 
-    async def keys() -> list[str]:
-        return sorted(await Job.filter(kind=reminders.REMIND).values_list("key", flat=True))
-
-    assert site.portal.call(keys) == [f"{reminders.REMIND}:{event['id']}:hour"]  # a day before is already past
-    run_now(site, f"{reminders.REMIND}:{event['id']}:hour")
+    assert sorted(jobs_of(site, reminders.REMIND)) == [
+        f"{reminders.REMIND}:{event['id']}:hour"
+    ]  # a day before is already past
+    run_job_now(site, f"{reminders.REMIND}:{event['id']}:hour")
     (mail,) = mailbox.wait(1, reminders.MAIL)
-    drained(site)
+    wait_for_jobs(site)
     assert mail["To"] == board["mei"].email
     assert mail["Subject"] == "一小时后开始：Board meeting 理事会"  # the site's language: the member chose none
     body = text_of(mail)
@@ -83,7 +57,7 @@ def test_the_hour_reminder_reaches_those_still_registered_once_in_their_language
         await reminders.remind(JobContext({"event_id": event["id"], "reminder": "hour"}, None, 2))
 
     site.portal.call(again)
-    drained(site)
+    wait_for_jobs(site)
     time.sleep(0.3)
     assert len(mailbox.of(reminders.MAIL)) == 1
 
@@ -92,16 +66,15 @@ def test_moving_the_start_moves_the_reminders(site, board):
     boss = board["boss"]
     event = new_event(site, boss, "board", starts_at=later(days=3), ends_at=later(days=3, hours=1))
 
-    async def times() -> dict[str, datetime]:
-        rows = await Job.filter(kind=reminders.REMIND).values("key", "run_at")
-        return {row["key"].rsplit(":", 1)[1]: row["run_at"] for row in rows}
+    def times() -> dict[str, datetime]:
+        return {key.rsplit(":", 1)[1]: at for key, at in jobs_of(site, reminders.REMIND).items()}
 
-    before = site.portal.call(times)
+    before = times()
     assert sorted(before) == ["day", "hour"]
     moved = site.patch(f"/api/v1/events/{event['id']}", json={"starts_at": later(days=5),
                                                                "ends_at": later(days=5, hours=1)}, headers=boss.auth)  # fmt: skip
     assert moved.status_code == 200
-    after = site.portal.call(times)
+    after = times()
     assert sorted(after) == ["day", "hour"] and (after["day"] - before["day"]).days == 2
 
 
@@ -119,7 +92,7 @@ def test_organisers_message_the_confirmed_members_in_app_and_by_mail(site, mailb
         headers=boss.auth,
     )
     assert sent.status_code == 201 and sent.json()["recipients"] == 1
-    drained(site)
+    wait_for_jobs(site)
     (mail,) = [mail for mail in mailbox.of("notification") if "Room changed 换会议室" in mail["Subject"]]
     assert mail["To"] == board["mei"].email and "room 8" in text_of(mail)
     told = site.get("/api/v1/notifications", headers=board["lee"].auth).json()["items"]
