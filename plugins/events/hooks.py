@@ -20,7 +20,6 @@ from core.plugins import (
     SlotContent,
     ThreadAccess,
     hookimpl,
-    mark_personal,
 )
 from plugins.events import api, reminders, routes, service
 
@@ -84,7 +83,7 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
     if slot == Slot.NAVIGATION:
         return SlotContent("events/slots/navigation.html")
     if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == service.KIND:
-        mark_personal(request)  # the viewer's own registration
+        # A guest's copy (kept a few seconds, forgotten at any write) holds the counts; a member's is never kept.
         view = await service.event_of_thread(ThreadAccess(context["thread"], context["access"]))
         return SlotContent("events/slots/event.html", {"event": view}) if view else None
     if slot == Slot.CIRCLE_SIDEBAR:
