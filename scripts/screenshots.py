@@ -1,5 +1,6 @@
-"""Take the README's screenshots: a demo site (``demo --size small``) on a phone and on a desktop, and a poll and a
-survey's results (made through the API, answered by the demo's members) on a phone.
+"""Take the README's screenshots: a demo site (``demo --size small``) on a phone and on a desktop, and a poll, a
+survey's results and an event with a member's ticket (made through the API, answered by the demo's members) on a
+phone.
 
 .venv/bin/python scripts/screenshots.py
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,26 @@ def poll_and_survey(base: str) -> tuple[int, int]:
     return poll["thread_id"], survey["id"]
 
 
+def a_walk(base: str) -> tuple[int, int]:
+    """A Saturday walk with 20 places that the members registered for, one of them checked in: the event's thread
+    and its id."""
+    organiser = as_member(base, "小林")
+    start = datetime.now(UTC) + timedelta(days=4)
+    event = httpx2.post(f"{base}/api/v1/circles/city-walks/events", headers=organiser, json={
+        "title": "周六滨江徒步", "body": "早上八点半在滨江公园南门集合，全程约 12 公里，带水和午饭。",
+        "starts_at": start.replace(hour=0, minute=30).isoformat(), "ends_at": start.replace(hour=5, minute=0).isoformat(),
+        "location": "滨江公园南门", "capacity": 20,
+        "fields": [{"name": "name", "label": "姓名", "kind": "short_text", "required": True},
+                   {"name": "phone", "label": "手机号", "kind": "phone", "required": True}],
+    }).json()  # fmt: skip
+    for name, phone in (("王芳", "13812345678"), ("emma", "13912345678"), ("李雷", "13712345678")):
+        httpx2.post(f"{base}/api/v1/events/{event['id']}/registrations", headers=as_member(base, name),
+                    json={"answers": {"name": name, "phone": phone}})  # fmt: skip
+    first = httpx2.get(f"{base}/api/v1/events/{event['id']}/registrations", headers=organiser).json()["items"][1]
+    httpx2.post(f"{base}/api/v1/events/{event['id']}/checkin", headers=organiser, json={"code": first["code"]})
+    return event["thread_id"], event["id"]
+
+
 def signed_in_shot(browser: Browser, base: str, username: str, path: str, name: str) -> None:
     context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=base, device_scale_factor=1)
     csrf = context.request.get("/api/v1/auth/csrf").json()["csrf_token"]
@@ -90,6 +112,9 @@ def main() -> None:
             poll_thread, survey = poll_and_survey(server.base)
             signed_in_shot(browser, server.base, "王芳", f"/t/{poll_thread}", "polls-phone.png")
             signed_in_shot(browser, server.base, "小林", f"/surveys/{survey}/results", "survey-results-phone.png")
+            walk_thread, walk = a_walk(server.base)
+            signed_in_shot(browser, server.base, "王芳", f"/t/{walk_thread}", "event-phone.png")
+            signed_in_shot(browser, server.base, "王芳", f"/events/{walk}/ticket", "ticket-phone.png")
             browser.close()
 
 

@@ -58,6 +58,7 @@ def event_json(view: EventView) -> dict[str, Any]:
         "counts": {"confirmed": view.confirmed, "waitlisted": view.waitlisted, "checked_in": view.checked_in},
         "places_left": view.places_left,
         "registration_open": view.registration_open,
+        "my_status": view.mine.status.value if view.mine else None,
         "my_registration": my_registration(view.mine, view.waiting_before_me),
         "can_manage": view.can_manage,
     }

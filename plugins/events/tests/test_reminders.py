@@ -99,3 +99,14 @@ def test_organisers_message_the_confirmed_members_in_app_and_by_mail(site, mailb
     assert [item["kind"] for item in told] == ["invited"]  # nothing of the message
     receipts = site.get(sent.json()["url"], headers={**boss.auth, "accept-language": "en"}).text
     assert "Not read yet" in receipts and "mei" in receipts
+
+
+def test_a_member_promoted_from_the_waitlist_is_mailed_once_the_cancellation_commits(site, mailbox, board):
+    boss = board["boss"]
+    event = new_event(site, boss, "board", title="Tasting 品鉴会", capacity=1)
+    sign_up(site, board["mei"], event["id"])
+    sign_up(site, board["lee"], event["id"])
+    assert site.delete(f"/api/v1/events/{event['id']}/registrations/me", headers=board["mei"].auth).status_code == 200
+    wait_for_jobs(site)
+    (mail,) = [mail for mail in mailbox.of("notification") if "Tasting 品鉴会" in mail["Subject"]]
+    assert mail["To"] == board["lee"].email and "有名额空出" in mail["Subject"]
