@@ -49,7 +49,7 @@ lock:
 	/tmp/quanzi-lock/bin/pip install --quiet -r requirements.in
 	/tmp/quanzi-lock/bin/pip freeze > requirements.txt
 	/tmp/quanzi-lock/bin/pip install --quiet -r requirements-dev.in
-	/tmp/quanzi-lock/bin/pip freeze | grep -vxFf requirements.txt > requirements-dev.txt
+	/tmp/quanzi-lock/bin/pip freeze --all | grep -v '^pip==' | grep -vxFf requirements.txt > requirements-dev.txt
 
 # After changing UI strings: refresh locale/messages.pot and merge it into each catalogue, then translate.
 # A plugin's strings go to its own plugins/NAME/locale/ (create the folder to start one).
