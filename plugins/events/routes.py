@@ -103,6 +103,7 @@ async def _form_page(request: Request, form: Form, status: int = 200, **context:
     return await render(request, "events/edit.html", {"form": form, "zones": ZONES, **context}, status=status)
 
 
+UPCOMING = timedelta(days=92)
 ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Asia/Tokyo", "Europe/London",
          "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Australia/Sydney", "UTC")  # fmt: skip
 
@@ -319,38 +320,63 @@ def _month(text: str | None, zone: Any) -> date:
         year, month = (int(part) for part in (text or "").split("-"))
         return date(year, month, 1)
     except ValueError:
-        today = datetime.now(zone).date()
-        return today.replace(day=1)
+        return datetime.now(zone).date().replace(day=1)
 
 
-async def calendar_page(request: Request) -> Response:
-    """``/events`` and ``/c/{slug}/events``: the month's events as a list by day (``?month=2026-12``)."""
+def _weeks(first: date, following: date) -> list[list[date]]:
+    """The month's weeks, Monday to Sunday, from the week of its first day to that of its last."""
+    day = first - timedelta(days=first.weekday())
+    weeks: list[list[date]] = []
+    while day < following:
+        weeks.append([day + timedelta(days=offset) for offset in range(7)])
+        day += timedelta(days=7)
+    return weeks
+
+
+async def _calendar(request: Request, start: datetime, end: datetime, **context: Any) -> Response:
+    """The events the viewer may see in ``[start, end)`` (of the circle in the path, if any), listed by day."""
     viewer = await resolve_viewer(request)
-    mark_personal(request)
     circle = None
     if "slug" in request.path_params:
         circle = (await access_by_slug(viewer, request.path_params["slug"])).circle
+    zone = start.tzinfo
+    events = await calendar.visible_events(viewer, start, end, circle)
+    days: dict[date, list[Any]] = {}
+    for event in events:  # an event that began before the span is listed on its first day
+        days.setdefault(max(event.starts_at.astimezone(zone).date(), start.date()), []).append(event)
+    base = f"/c/{circle.slug}/events" if circle else "/events"
+    return await render(request, "events/calendar.html", {"circle": circle, "days": sorted(days.items()),
+                                                          "base": base, **context})  # fmt: skip
+
+
+async def month_page(request: Request) -> Response:
+    """``/events`` and ``/c/{slug}/events``: a month (``?month=2026-12``) as a grid of days, and its events."""
     zone = site_timezone(await _site_zone(request))
     first = _month(request.query_params.get("month"), zone)
     following = (first + timedelta(days=32)).replace(day=1)
-    start = datetime(first.year, first.month, 1, tzinfo=zone)
-    end = datetime(following.year, following.month, 1, tzinfo=zone)
-    events = await calendar.visible_events(viewer, start, end, circle)
-    days: dict[date, list[Any]] = {}
-    for event in events:
-        days.setdefault(max(event.starts_at.astimezone(zone).date(), first), []).append(event)
     previous = (first - timedelta(days=1)).replace(day=1)
-    return await render(request, "events/calendar.html", {
-        "circle": circle, "month": first, "days": sorted(days.items()), "previous": previous.strftime("%Y-%m"),
-        "next": following.strftime("%Y-%m"), "month_start": start,
-    })  # fmt: skip
+    start = datetime(first.year, first.month, 1, tzinfo=zone)
+    weeks = _weeks(first, following)
+    return await _calendar(request, start, datetime(following.year, following.month, 1, tzinfo=zone),
+                           month=first, weeks=weeks, month_start=start,
+                           weekdays=[datetime(day.year, day.month, day.day, 12, tzinfo=zone) for day in weeks[0]],
+                           previous=previous.strftime("%Y-%m"), next=following.strftime("%Y-%m"))  # fmt: skip
+
+
+async def upcoming_page(request: Request) -> Response:
+    """``/events/upcoming`` and ``/c/{slug}/events/upcoming``: what is coming, as a list (the next three months)."""
+    zone = site_timezone(await _site_zone(request))
+    start = datetime.now(zone)
+    return await _calendar(request, start, start + UPCOMING)
 
 
 routes: list[BaseRoute] = [
-    Route("/events", calendar_page),
+    Route("/events", month_page),
+    Route("/events/upcoming", upcoming_page),
     Route("/events/calendar", my_calendar, methods=["GET", "POST"]),
     Route("/events/feed/{token}.ics", feed_ics),
-    Route("/c/{slug}/events", calendar_page),
+    Route("/c/{slug}/events", month_page),
+    Route("/c/{slug}/events/upcoming", upcoming_page),
     Route("/c/{slug}/events/new", new_event),
     Route("/c/{slug}/events/new", create_event, methods=["POST"]),
     Route("/events/{id:int}", event_page),

@@ -82,7 +82,7 @@ def test_a_member_registers_on_a_phone_and_the_organiser_checks_them_in_from_the
         member.screenshot(path=tmp_path / "event-phone.png", full_page=True)
         member.get_by_role("link", name="我的电子票").click()
         qr = member.locator(".ticket .qr img")
-        member.wait_for_function("document.querySelector('.ticket .qr img').complete")
+        member.wait_for_load_state("load")  # the page's pictures are in
         assert qr.evaluate("img => img.naturalWidth > 0")  # the QR code is a real picture
         fits_the_phone(member)
         member.screenshot(path=tmp_path / "ticket-phone.png", full_page=True)
@@ -101,5 +101,9 @@ def test_a_member_registers_on_a_phone_and_the_organiser_checks_them_in_from_the
 
         member.reload()
         expect(member.locator(".ticket")).to_contain_text("签到。")
+        member.goto("/events")
+        expect(member.locator("table.month")).to_be_visible()
+        fits_the_phone(member)
+        member.screenshot(path=tmp_path / "month-phone.png", full_page=True)
         organiser.goto(thread_url.split("#")[0])
         expect(organiser.locator("#event")).to_contain_text("签到（已到 1）")

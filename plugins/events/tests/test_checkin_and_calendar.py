@@ -3,7 +3,9 @@ events: a private circle's events are seen by its members only."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -135,6 +137,10 @@ def test_calendar_pages_json_and_ics(site, club):
     assert "Saturday walk 周六徒步" in month or "No events this month." in month  # the event may fall next month
     circle_page = site.get("/c/club/events", params={"month": event["starts_at"][:7]}).text
     assert "Saturday walk 周六徒步" in circle_page
+    day = datetime.fromisoformat(event["starts_at"]).astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    assert f'href="#d{day}"' in circle_page and f'id="d{day}"' in circle_page  # the day's dot leads to its list
+    for upcoming in ("/events/upcoming", "/c/club/events/upcoming"):
+        assert "Saturday walk 周六徒步" in site.get(upcoming).text
 
 
 @pytest.fixture
@@ -167,6 +173,7 @@ def test_a_private_circles_event_is_in_no_one_elses_list_page_feed_search_or_exp
         for path in ("registrations", "registrations.csv"):
             assert site.get(f"/api/v1/events/{event['id']}/{path}", headers=headers).status_code in (401, 404)
         assert "秘密晚宴" not in site.get("/events", params={"month": event["starts_at"][:7]}, headers=headers).text
+        assert "秘密晚宴" not in site.get("/events/upcoming", headers=headers).text
         assert site.get("/api/v1/search", params={"q": "秘密晚宴"}, headers=headers).json()["items"] == []
     code = get(site, event["id"], insider)["my_registration"]["code"]
     assert site.get(f"/events/{event['id']}/checkin/{code}", headers=outsider.auth).status_code == 404
