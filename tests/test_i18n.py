@@ -37,3 +37,26 @@ def test_dates_are_shown_in_the_sites_time_zone():
     shanghai = i18n._datetime({"locale": "en", "timezone": ZoneInfo("Asia/Shanghai")}, value, "short")
     assert shanghai == format_datetime(value, "short", tzinfo=ZoneInfo("Asia/Shanghai"), locale="en")
     assert "6:00" in shanghai
+
+
+def test_a_plugins_catalogue_never_changes_the_cores_words():
+    """The circle form's "Name" is a circle's (名称) even with the events plugin on, whose registrations ask for a
+    person's (its own "Full name", 姓名): the core's translation wins, and no bundled plugin translates a text of
+    the core's otherwise."""
+    from babel.messages.pofile import read_po
+
+    from core.config import ROOT
+    from core.web.i18n import Catalogues
+
+    plugin_locales = sorted((ROOT / "plugins").glob("*/locale"))
+    assert Catalogues(plugin_locales).get("zh_CN").gettext("Name") == "名称"
+
+    def translations(path):
+        with path.open("rb") as file:
+            return {message.id: message.string for message in read_po(file) if message.id}
+
+    core = translations(ROOT / "locale" / "zh_CN" / "LC_MESSAGES" / "messages.po")
+    for folder in plugin_locales:
+        own = translations(folder / "zh_CN" / "LC_MESSAGES" / "messages.po")
+        differing = {msgid: (core[msgid], text) for msgid, text in own.items() if msgid in core and core[msgid] != text}
+        assert differing == {}, f"{folder.parent.name} translates the core's words otherwise: {differing}"

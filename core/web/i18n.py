@@ -38,6 +38,10 @@ class Catalogues:
                 extra = Translations.load(str(folder), [locale])
                 if isinstance(translations, Translations) and isinstance(extra, Translations):
                     translations.merge(extra)
+            core = Translations.load(str(LOCALE_DIR), [locale])
+            if extra_dirs and isinstance(translations, Translations) and isinstance(core, Translations):
+                # A text the core translates keeps the core's words: a plugin's catalogue adds, never replaces.
+                translations.merge(core)
             self._translations[locale] = translations
 
     def get(self, locale: str) -> NullTranslations:

@@ -43,7 +43,7 @@ EVENT_FIELDS = ("title", "body", "starts_at", "ends_at", "timezone", "location",
                 "waitlist", "opens_at", "closes_at", "cancel_until", "ask", "more_questions")  # fmt: skip
 # The questions an organiser ticks on the form (``ask``), as the shared forms ask them
 USUAL_QUESTIONS = {
-    "name": (FieldKind.SHORT_TEXT, Message("Name")),
+    "name": (FieldKind.SHORT_TEXT, Message("Full name")),
     "phone": (FieldKind.PHONE, Message("Mobile phone")),
     "organisation": (FieldKind.SHORT_TEXT, Message("Organisation")),
     "dinner": (FieldKind.SINGLE, Message("Will you join the dinner?")),
