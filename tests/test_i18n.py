@@ -42,7 +42,7 @@ def test_dates_are_shown_in_the_sites_time_zone():
 def test_a_plugins_catalogue_never_changes_the_cores_words():
     """The circle form's "Name" is a circle's (名称) even with the events plugin on, whose registrations ask for a
     person's (its own "Full name", 姓名): the core's translation wins, and no bundled plugin translates a text of
-    the core's otherwise."""
+    the core's, or of another plugin's, otherwise (the catalogues are one for the pages)."""
     from babel.messages.pofile import read_po
 
     from core.config import ROOT
@@ -55,8 +55,11 @@ def test_a_plugins_catalogue_never_changes_the_cores_words():
         with path.open("rb") as file:
             return {message.id: message.string for message in read_po(file) if message.id}
 
-    core = translations(ROOT / "locale" / "zh_CN" / "LC_MESSAGES" / "messages.po")
+    seen = translations(ROOT / "locale" / "zh_CN" / "LC_MESSAGES" / "messages.po")  # the core's, then each plugin's
     for folder in plugin_locales:
         own = translations(folder / "zh_CN" / "LC_MESSAGES" / "messages.po")
-        differing = {msgid: (core[msgid], text) for msgid, text in own.items() if msgid in core and core[msgid] != text}
-        assert differing == {}, f"{folder.parent.name} translates the core's words otherwise: {differing}"
+        differing = {msgid: (seen[msgid], text) for msgid, text in own.items() if msgid in seen and seen[msgid] != text}
+        assert differing == {}, (
+            f"{folder.parent.name} translates words of the core or another plugin otherwise: {differing}"
+        )
+        seen = {**own, **seen}

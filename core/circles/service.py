@@ -81,6 +81,14 @@ async def first_members(circle: Circle, limit: int) -> list[Author]:
     return [Author(row["id"], row["username"], row["display_name"], row["avatar"]) for row in rows]
 
 
+async def circle_staff(circle: Circle) -> list[User]:
+    """The circle's active owners and moderators (those its staff notices and a desk's cases go to)."""
+    staff_ids = await Membership.filter(
+        circle=circle, status=MemberStatus.ACTIVE, role__in=(MemberRole.OWNER, MemberRole.MODERATOR)
+    ).values_list("user_id", flat=True)
+    return list(await User.filter(id__in=list(staff_ids), suspended=False))
+
+
 async def list_circles(viewer: User | None, cursor: str | None, limit: int) -> Page[Circle]:
     visible, params = (await scope_of(viewer)).circles_sql("c")
     return await paginate_sql(

@@ -9,7 +9,8 @@ from starlette.routing import BaseRoute
 
 from core.access.audience import Audience
 from core.accounts.models import User
-from core.circles.models import Circle, MemberRole, Membership, MemberStatus
+from core.circles.models import Circle
+from core.circles.service import circle_staff
 from core.contract import hookimpl
 from core.contract.kinds import JobKind, NotificationKind, Slot, SlotContent
 from core.errors import Message
@@ -74,10 +75,7 @@ def register_audiences() -> list[Audience]:
 
 @hookimpl
 async def join_requested(circle: Circle, user: User) -> None:
-    staff_ids = await Membership.filter(
-        circle=circle, status=MemberStatus.ACTIVE, role__in=(MemberRole.OWNER, MemberRole.MODERATOR)
-    ).values_list("user_id", flat=True)
-    staff = await User.filter(id__in=list(staff_ids))
+    staff = await circle_staff(circle)
     await notify_about(JOIN_REQUEST.name, staff, user, CIRCLE_STAFF, circle, circle.name, f"/c/{circle.slug}/members")
 
 

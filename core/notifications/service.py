@@ -78,8 +78,9 @@ async def _send(notification: Notification, channel: Channel) -> None:
                           key=f"digest:{notification.user_id}")  # fmt: skip
 
 
-def _others(users: Iterable[User], actor: User) -> list[User]:
-    return [user for user in {user.id: user for user in users}.values() if user.id != actor.id and not user.suspended]
+def _others(users: Iterable[User], actor: User | None) -> list[User]:
+    actor_id = actor.id if actor is not None else None
+    return [user for user in {user.id: user for user in users}.values() if user.id != actor_id and not user.suspended]
 
 
 async def notify(kind: str, users: Iterable[User], actor: User, thread: Thread, post_id: int | None = None) -> int:
@@ -97,10 +98,11 @@ async def notify(kind: str, users: Iterable[User], actor: User, thread: Thread, 
 
 
 async def notify_about(
-    kind: str, users: Iterable[User], actor: User, audience: Audience, subject: Any, title: str, url: str
+    kind: str, users: Iterable[User], actor: User | None, audience: Audience, subject: Any, title: str, url: str
 ) -> int:
     """Tell ``users`` about ``subject``, an object of ``audience`` (with an ``id``): those the audience lets see it,
-    other than ``actor``; the number told. The list shows ``title`` and links to ``url``."""
+    other than ``actor`` (None: the site itself, as a deadline's reminder, or a guest); the number told. The list
+    shows ``title`` and links to ``url``."""
     told = 0
     others = _others(users, actor)
     channels = await _channels(others, kind)

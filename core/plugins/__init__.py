@@ -29,7 +29,7 @@ from core.access.threads import ThreadAccess
 from core.accounts.models import User
 from core.accounts.serialize import user_ref
 from core.circles.models import Circle, Visibility
-from core.circles.service import access_by_slug
+from core.circles.service import access_by_slug, circle_staff
 from core.contract import hookimpl
 from core.contract.kinds import (
     ContentKind,
@@ -141,6 +141,7 @@ __all__ = [
     "check_answer",
     "check_answers",
     "chosen",
+    "circle_staff",
     "clean_fields",
     "clean_options",
     "create_thread",

@@ -1,0 +1,80 @@
+"""How the complaints desk plugs into Quanzi: each function implements one hook (see docs/plugins.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.routing import BaseRoute
+
+from core.plugins import (
+    ApiRouter,
+    Audience,
+    JobKind,
+    Message,
+    ModelsApp,
+    NotificationKind,
+    Slot,
+    SlotContent,
+    hookimpl,
+)
+from plugins.complaints import api, deadlines, routes, service
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def register_models() -> ModelsApp:
+    return ModelsApp(models=["plugins.complaints.models"], migrations="plugins.complaints.migrations")
+
+
+@hookimpl
+def register_api_routes() -> list[ApiRouter]:
+    return [api.router]
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes
+
+
+@hookimpl
+def register_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl
+def register_static_dir() -> Path:
+    return HERE / "static"
+
+
+@hookimpl
+def register_audiences() -> list[Audience]:
+    return [service.CASE]
+
+
+@hookimpl
+def register_notification_kinds() -> list[NotificationKind]:
+    return [
+        NotificationKind(service.FILED, Message("A complaint for your desk: “%(title)s”"), email=True,
+                         label=Message("Complaints to a desk you staff, and their filers' replies")),
+        NotificationKind(service.ANSWERED, Message("%(actor)s answered your complaint “%(title)s”"), email=False,
+                         label=Message("Answers to your complaints (they are mailed anyway)")),
+        NotificationKind(service.DUE_SOON, Message("A complaint is due today: “%(title)s”"), email=True,
+                         label=Message("Complaints about to be late")),
+    ]  # fmt: skip
+
+
+@hookimpl
+def register_job_kinds() -> list[JobKind]:
+    return deadlines.JOBS
+
+
+@hookimpl
+async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
+    if slot == Slot.HEAD:
+        return SlotContent("complaints/slots/head.html")
+    if slot == Slot.CIRCLE_SIDEBAR:
+        return SlotContent("complaints/slots/circle_sidebar.html")
+    return None
