@@ -99,6 +99,15 @@ def an_event(base: str, token: str, slug: str) -> dict[str, int]:
     return {"id": response.json()["id"], "thread_id": response.json()["thread_id"]}
 
 
+def a_complaint(base: str, slug: str) -> str:
+    """A guest's complaint with a few answers from the desk: the path of its tracking page."""
+    body = {"subject": "A fake bottle", "body": "Bought at the fair; the cork is plastic.", "contact_name": "Wang",
+            "contact_email": "wang@example.com"}  # fmt: skip
+    response = httpx2.post(f"{base}/api/v1/circles/{slug}/complaints", json=body, timeout=30)
+    response.raise_for_status()
+    return str(response.json()["tracking_url"])
+
+
 def registration_rush(base: str, event_id: int, count: int) -> tuple[float, float, float]:
     """``count`` members register for the event, ``CONNECTIONS`` at a time (the link in a chat group): requests
     per second, p50 and p99 in milliseconds; the places are checked to be exactly filled."""
@@ -203,6 +212,7 @@ def main() -> None:
         member_pages["thread, 20 photos (member)"] = f"/t/{thread_of_pictures('http://127.0.0.1:8391', token, slug)}"
         event = an_event("http://127.0.0.1:8391", token, slug)
         pages["event page"] = member_pages["event page (member)"] = f"/t/{event['thread_id']}"
+        pages["complaint tracking"] = a_complaint("http://127.0.0.1:8391", slug)
         ceiling_rate, ceiling_p50, ceiling_p99 = wrk("http://127.0.0.1:8392/", args.duration)
         rows = [(name, *wrk(f"http://127.0.0.1:8391{path}", args.duration)) for name, path in pages.items()]
         rows += [
