@@ -8,7 +8,9 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from starlette.testclient import TestClient
@@ -17,13 +19,16 @@ from core.testing import (
     Member,
     another_browser,
     at_once,
+    jobs_of,
     make_circle,
     make_thread,
     register,
+    run_job_now,
     sign_in,
     wait_for_jobs,
 )
 from core.testing.mail import Mailbox, text_of
+from plugins.complaints.workflow import working_days_after
 
 BASE = "http://club.example"
 SECRET = "the cousin bottled it in a garage"  # an internal note's words: never seen by the filer
@@ -271,3 +276,30 @@ def test_the_pages_file_track_and_answer(site, desk):
     tracked = guest.get(tracking).text
     assert "Send us the bottle." in tracked and SECRET not in tracked and "accepted" in tracked
     assert make_thread(site, desk["member"], "wine")  # the circle goes on as before
+
+
+def test_promises_count_working_days_in_the_sites_zone():
+    shanghai = ZoneInfo("Asia/Shanghai")
+    friday_evening = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)  # 23:00 on a Friday in Shanghai
+    due = working_days_after(friday_evening, 7, shanghai)
+    assert due.isoformat() == "2026-12-15T23:59:59+08:00"  # Monday the 7th counts first; two weekends skipped
+    saturday_morning = datetime(2026, 12, 4, 17, 0, tzinfo=UTC)  # 01:00 on Saturday in Shanghai
+    assert working_days_after(saturday_morning, 1, shanghai).date().isoformat() == "2026-12-07"
+
+
+def test_the_staff_are_told_on_the_morning_a_case_is_due_unless_it_moved_on(site, desk):
+    owner = desk["owner"]
+    first, second = file(site).json()["number"], file(site, subject="Second").json()["number"]
+    site.patch(f"/api/v1/complaints/{second}", json={"status": "accepted"}, headers=owner.auth)
+    keys = sorted(jobs_of(site, "complaints.warn"))
+    assert len(keys) == 4  # to accept and to resolve, for each case
+    cases = {item["number"]: item for item in site.get("/api/v1/circles/wine/complaints",
+                                                         headers=owner.auth).json()["items"]}  # fmt: skip
+    for key in keys:
+        if key.endswith(":accept"):
+            run_job_now(site, key)
+    wait_for_jobs(site)
+    told = [item for item in site.get("/api/v1/notifications", headers=desk["mod"].auth).json()["items"]
+            if item["kind"] == "complaints.due_soon"]  # fmt: skip
+    assert [item["url"] for item in told] == [f"/complaints/{first}"]  # the accepted one is not late
+    assert cases[first]["overdue"] is False
