@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from core.access.actions import Action, allowed
 from core.access.audience import Audience
-from core.access.circles import CircleAccess
+from core.access.circles import CircleAccess, circle_access
 from core.access.scope import Scope, acting, require_actor, scope_of
 from core.access.threads import ThreadAccess
 from core.accounts.models import User
@@ -72,7 +72,7 @@ from core.numbers import whole_number
 from core.pagination import Page, paginate, parse_limit
 from core.search.outbox import enqueue as index_later
 from core.threads.models import Post, Thread
-from core.threads.service import attached_content, create_thread, get_thread
+from core.threads.service import attached_content, create_thread, get_thread, render_body
 from core.times import now, parse_api_time, parse_form_time, site_timezone
 from core.uploads.images import Picture
 from core.uploads.receive import chosen, receive_picture
@@ -84,6 +84,7 @@ from core.web.pagecache import mark_personal
 from core.web.pages import reader_locale, render
 from core.web.share import ShareCard, absolute_url, qr_response
 from core.web.site import Site, site_of
+from core.web.text import token_shaped
 
 __all__ = [
     "Action",
@@ -141,6 +142,7 @@ __all__ = [
     "check_answer",
     "check_answers",
     "chosen",
+    "circle_access",
     "circle_staff",
     "clean_fields",
     "clean_options",
@@ -172,6 +174,7 @@ __all__ = [
     "reader_locale",
     "receive_picture",
     "render",
+    "render_body",
     "require_actor",
     "resolve_viewer",
     "safe_cell",
@@ -180,6 +183,7 @@ __all__ = [
     "set_uses",
     "site_of",
     "site_timezone",
+    "token_shaped",
     "transaction",
     "user_ref",
     "whole_number",

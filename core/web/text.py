@@ -22,3 +22,11 @@ def check_text(value: Any) -> None:
     elif isinstance(value, list):
         for item in value:
             check_text(item)
+
+
+def token_shaped(text: str, shortest: int = 20, longest: int = 100) -> bool:
+    """Whether ``text`` could be a secret token from an address (URL-safe base64: a tracking link's, a calendar
+    feed's), checked before the database is asked for one."""
+    return shortest <= len(text) <= longest and all(
+        char.isascii() and (char.isalnum() or char in "-_") for char in text
+    )

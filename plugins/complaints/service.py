@@ -37,6 +37,7 @@ from core.plugins import (
     notify_about,
     now,
     queue_mail,
+    token_shaped,
     transaction,
 )
 from plugins.complaints.models import CannedReply, Complaint, Desk, Entry, EntryKind, Status
@@ -59,8 +60,9 @@ def new_number() -> str:
 
 
 def clean_number(typed: str) -> str:
-    """A case number as typed or read out: spaces and dashes dropped, in capitals."""
-    return "".join(typed.split()).replace("-", "").upper()
+    """A case number as typed or read out: spaces and dashes dropped, in capitals; "" for what cannot be one."""
+    number = "".join(typed.split()).replace("-", "").upper()
+    return number if len(number) == NUMBER_LENGTH and all(char in NUMBER_ALPHABET for char in number) else ""
 
 
 def tracking_path(complaint: Complaint) -> str:
@@ -272,7 +274,8 @@ async def _case(complaint: Complaint, staff: bool) -> CaseView:
 async def get_case(viewer: User | None, number: str) -> CaseView:
     """The case of ``number``: for the desk's staff, with everything; for the member who filed it, without the
     internal notes; NotFound for everyone else (the circle's members too)."""
-    complaint = await Complaint.get_or_none(number=clean_number(number))
+    number = clean_number(number)
+    complaint = await Complaint.get_or_none(number=number) if number else None
     if complaint is None or viewer is None:
         raise NotFound(Message("No such complaint."))
     circle = await Circle.get(id=complaint.circle_id)
@@ -287,7 +290,7 @@ async def get_case(viewer: User | None, number: str) -> CaseView:
 
 async def by_token(token: str) -> CaseView:
     """The case of a tracking link, as its filer sees it."""
-    complaint = await Complaint.get_or_none(token=token) if token else None
+    complaint = await Complaint.get_or_none(token=token) if token_shaped(token) else None
     if complaint is None:
         raise NotFound(Message("No such complaint."))
     return await _case(complaint, staff=False)
@@ -420,8 +423,9 @@ async def anonymise(viewer: User | None, number: str) -> CaseView:
 async def resend_link(number: str, email: str) -> None:
     """Mail the tracking link again to the case's contact, when ``number`` and ``email`` match; the caller answers
     the same either way."""
-    complaint = await Complaint.get_or_none(number=clean_number(number), anonymised=False)
-    if complaint is None or not secrets.compare_digest(complaint.contact_email.casefold(), email.strip().casefold()):
+    number = clean_number(number)
+    complaint = await Complaint.get_or_none(number=number, anonymised=False) if number else None
+    if complaint is None or complaint.contact_email.casefold() != email.strip().casefold():
         return
     await _mail_filer(complaint, MAIL_LINK)
 

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from starlette.requests import Request
 
-from core.plugins import Circle, Message, NotFound, User, ValidationError, absolute_url, now, scope_of
+from core.plugins import Circle, Message, NotFound, User, ValidationError, absolute_url, now, scope_of, token_shaped
 from plugins.events.models import CalendarFeed, Event, Registration
 
 LISTED = 500  # events in one span, at most
@@ -83,7 +83,7 @@ async def feed_token(user: User, *, renew: bool = False) -> str:
 
 
 async def feed_owner(token: str) -> User:
-    feed = await CalendarFeed.get_or_none(token=token).select_related("user")
+    feed = await CalendarFeed.get_or_none(token=token).select_related("user") if token_shaped(token) else None
     if feed is None or feed.user.suspended:
         raise NotFound(Message("No such calendar."))
     return feed.user

@@ -66,8 +66,9 @@ def new_code() -> str:
 
 
 def clean_code(typed: str) -> str:
-    """A ticket code as typed at the door: spaces and dashes dropped, in capitals."""
-    return "".join(typed.split()).replace("-", "").upper()
+    """A ticket code as typed at the door: spaces and dashes dropped, in capitals; "" for what cannot be one."""
+    code = "".join(typed.split()).replace("-", "").upper()
+    return code if len(code) == CODE_LENGTH and all(char in CODE_ALPHABET for char in code) else ""
 
 
 def check_zone(name: str) -> str:

@@ -32,7 +32,8 @@ async def ticket_of(viewer: User | None, event_id: int) -> tuple[EventView, Regi
 async def ticket_by_code(viewer: User | None, event_id: int, code: str) -> tuple[EventView, Registration]:
     """The ticket of ``code``, for whoever holds its address and may see the event."""
     view = await get_event(viewer, event_id)
-    registration = await Registration.get_or_none(event_id=event_id, code=clean_code(code)).select_related("user")
+    code = clean_code(code)
+    registration = await Registration.get_or_none(event_id=event_id, code=code).select_related("user") if code else None
     if registration is None:
         raise NotFound(Message("No ticket of this event has this code."))
     return view, registration
@@ -42,7 +43,8 @@ async def check_in(viewer: User | None, event_id: int, code: str) -> tuple[Event
     """An organiser checks in the ticket of ``code``: counted once, however often it is scanned."""
     await manage_event(viewer, event_id)
     assert viewer is not None
-    registration = await Registration.get_or_none(event_id=event_id, code=clean_code(code))
+    code = clean_code(code)
+    registration = await Registration.get_or_none(event_id=event_id, code=code) if code else None
     if registration is None:
         raise NotFound(Message("No ticket of this event has this code."))
     if registration.status != Status.CONFIRMED:
