@@ -24,6 +24,10 @@ import httpx2
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.demo import DEMO_PASSWORD  # noqa: E402
+
 CONNECTIONS = 32
 
 
@@ -108,45 +112,52 @@ def a_complaint(base: str, slug: str) -> str:
     return str(response.json()["tracking_url"])
 
 
-def registration_rush(base: str, event_id: int, count: int) -> tuple[float, float, float]:
-    """``count`` members register for the event, ``CONNECTIONS`` at a time (the link in a chat group): requests
-    per second, p50 and p99 in milliseconds; the places are checked to be exactly filled."""
+def crowd(base: str, count: int) -> list[str]:
+    """``count`` new members who join the circles they act in: their API tokens (signed up one at a time, since each
+    password hash takes its memory and the peak RSS is the server's own)."""
+    tokens = []
+    with httpx2.Client(base_url=base, timeout=60) as http:
+        for number in range(count):
+            account = {"username": f"rush{number}", "email": f"rush{number}@example.com",
+                       "password": "bench password 123"}  # fmt: skip
+            http.post("/api/v1/auth/register", json=account)
+            login = {"login": account["username"], "password": account["password"]}
+            tokens.append(str(http.post("/api/v1/auth/token", json=login).json()["token"]))
+    return tokens
 
-    async def rush() -> tuple[float, float, float]:
+
+def rush(base: str, tokens: list[str], path: str, body: dict[str, object]) -> tuple[float, float, float, list[int]]:
+    """Every member of ``tokens`` sends ``body`` to ``path`` once, ``CONNECTIONS`` at a time (a link in a chat
+    group): requests per second, p50 and p99 in milliseconds, and the answers' status codes."""
+
+    async def run() -> tuple[float, float, float, list[int]]:
+        gate = asyncio.Semaphore(CONNECTIONS)
+        latencies: list[float] = []
         async with httpx2.AsyncClient(base_url=base, timeout=60) as http:
-            gate = asyncio.Semaphore(1)  # one sign-up at a time: each hash takes its memory (peak RSS)
 
-            async def member(number: int) -> str:
+            async def one(token: str) -> int:
                 async with gate:
-                    account = {"username": f"rush{number}", "email": f"rush{number}@example.com",
-                               "password": "bench password 123"}  # fmt: skip
-                    await http.post("/api/v1/auth/register", json=account)
-                    login = {"login": account["username"], "password": account["password"]}
-                    return str((await http.post("/api/v1/auth/token", json=login)).json()["token"])
-
-            tokens = await asyncio.gather(*(member(number) for number in range(count)))
-            crowd = asyncio.Semaphore(CONNECTIONS)
-            latencies: list[float] = []
-
-            async def register(token: str) -> str:
-                async with crowd:
                     started = time.perf_counter()
-                    response = await http.post(f"/api/v1/events/{event_id}/registrations",
-                                                json={"answers": {"name": "Mei", "organisation": "Wine Society"}},
-                                                headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+                    response = await http.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
                     latencies.append((time.perf_counter() - started) * 1000)
-                    response.raise_for_status()
-                    return str(response.json()["status"])
+                    return response.status_code
 
             began = time.perf_counter()
-            statuses = await asyncio.gather(*(register(token) for token in tokens))
+            codes = await asyncio.gather(*(one(token) for token in tokens))
             elapsed = time.perf_counter() - began
-            if statuses.count("confirmed") != min(200, count):
-                raise RuntimeError(f"the rush confirmed {statuses.count('confirmed')} for 200 places")
         latencies.sort()
-        return count / elapsed, latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)]
+        return len(tokens) / elapsed, latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)], codes
 
-    return asyncio.run(rush())
+    return asyncio.run(run())
+
+
+def a_product(base: str, token: str, slug: str) -> int:
+    """A wine with 200 bottles in the circle ``slug``'s shop: its id."""
+    body = {"name": "Ningxia Cabernet 2019", "description": "Dark fruit, oak.", "price": "88.00", "stock": 200}
+    response = httpx2.post(f"{base}/api/v1/circles/{slug}/products", json=body, timeout=30,
+                           headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    response.raise_for_status()
+    return int(response.json()["id"])
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -181,6 +192,11 @@ def main() -> None:
             "SELECT slug FROM circles WHERE visibility = 'public' ORDER BY id LIMIT 1"
         ).fetchone()[0]
         posts = connection.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
+        owner = connection.execute(
+            "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id JOIN circles c ON c.id = m.circle_id "
+            "WHERE c.slug = ? AND m.role = 'owner' ORDER BY m.id LIMIT 1",
+            (slug,),
+        ).fetchone()[0]
     last_page = -(-long_posts // 20)
     pages = {
         "home": "/",
@@ -213,12 +229,26 @@ def main() -> None:
         event = an_event("http://127.0.0.1:8391", token, slug)
         pages["event page"] = member_pages["event page (member)"] = f"/t/{event['thread_id']}"
         pages["complaint tracking"] = a_complaint("http://127.0.0.1:8391", slug)
+        owner_token = httpx2.post("http://127.0.0.1:8391/api/v1/auth/token", timeout=30,
+                                  json={"login": owner, "password": DEMO_PASSWORD}).json()["token"]  # fmt: skip
+        product = a_product("http://127.0.0.1:8391", owner_token, slug)
+        pages["showcase"] = member_pages["showcase (member)"] = f"/c/{slug}/shop"
+        pages["product page"] = f"/products/{product}"
         ceiling_rate, ceiling_p50, ceiling_p99 = wrk("http://127.0.0.1:8392/", args.duration)
         rows = [(name, *wrk(f"http://127.0.0.1:8391{path}", args.duration)) for name, path in pages.items()]
         rows += [
             (name, *wrk(f"http://127.0.0.1:8391{path}", args.duration, token)) for name, path in member_pages.items()
         ]
-        rows.append(("300 registering (API)", *registration_rush("http://127.0.0.1:8391", event["id"], 300)))
+        tokens = crowd("http://127.0.0.1:8391", 300)
+        for name, path, body, expected in (
+            ("300 registering (API)", f"/api/v1/events/{event['id']}/registrations",
+             {"answers": {"name": "Mei", "organisation": "Wine Society"}}, [200] * 300),
+            ("300 ordering (API)", f"/api/v1/products/{product}/orders", {"quantity": 1}, [201] * 200 + [409] * 100),
+        ):  # fmt: skip
+            rate, p50, p99, codes = rush("http://127.0.0.1:8391", tokens, path, body)
+            if sorted(codes) != expected:
+                raise RuntimeError(f"{name}: {sorted(set(codes))} — not every place or bottle taken exactly once")
+            rows.append((name, rate, p50, p99))
         # serve is a small supervisor (server.pid) running one worker, beside multiprocessing's resource tracker
         processes = [int(pid) for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
                                                          text=True).stdout.split()]  # fmt: skip

@@ -1,0 +1,98 @@
+"""How the shop plugs into Quanzi: each function implements one hook (see docs/plugins.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.routing import BaseRoute
+
+from core.plugins import (
+    ApiRouter,
+    Audience,
+    ContentKind,
+    JobContext,
+    JobKind,
+    Message,
+    ModelsApp,
+    NotificationKind,
+    Slot,
+    SlotContent,
+    ThreadAccess,
+    hookimpl,
+)
+from plugins.shop import api, group_buys, orders, routes, service
+from plugins.shop.money import yuan
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def register_models() -> ModelsApp:
+    return ModelsApp(models=["plugins.shop.models"], migrations="plugins.shop.migrations")
+
+
+@hookimpl
+def register_api_routes() -> list[ApiRouter]:
+    return [api.router]
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes
+
+
+@hookimpl
+def register_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl
+def register_static_dir() -> Path:
+    return HERE / "static"
+
+
+@hookimpl
+def register_audiences() -> list[Audience]:
+    return [service.ORDER]
+
+
+@hookimpl
+def register_content_kinds() -> list[ContentKind]:
+    return [ContentKind(group_buys.KIND, mark="🛒", label=Message("Group buy"))]
+
+
+@hookimpl
+def register_notification_kinds() -> list[NotificationKind]:
+    return [
+        NotificationKind(orders.PLACED, Message("%(actor)s ordered “%(title)s”"), email=True,
+                         label=Message("Orders in a shop you manage")),
+        NotificationKind(orders.CHANGED, Message("Your order of “%(title)s” changed"), email=True,
+                         label=Message("Your orders: paid, ready, cancelled")),
+        NotificationKind(group_buys.SUCCEEDED, Message("The group buy “%(title)s” succeeded: please pay"),
+                         email=True, label=Message("Group buys you joined")),
+        NotificationKind(group_buys.FAILED, Message("The group buy “%(title)s” did not gather enough members and "
+                                                    "is cancelled"), email=True, label=Message("Group buys that failed")),
+    ]  # fmt: skip
+
+
+async def _expire(context: JobContext) -> None:
+    await orders.expire(context.payload["order_id"])
+
+
+@hookimpl
+def register_job_kinds() -> list[JobKind]:
+    return [JobKind(orders.EXPIRE, _expire), JobKind(group_buys.SETTLE, group_buys.settle_job)]
+
+
+@hookimpl
+async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
+    if slot == Slot.HEAD:
+        return SlotContent("shop/slots/head.html")
+    if slot == Slot.CIRCLE_SIDEBAR:
+        return SlotContent("shop/slots/circle_sidebar.html")
+    if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == group_buys.KIND:
+        view = await group_buys.group_buy_of_thread(ThreadAccess(context["thread"], context["access"]))
+        return SlotContent("shop/slots/group_buy.html", {"group_buy": view, "yuan": yuan}) if view else None
+    return None

@@ -1,0 +1,153 @@
+"""The shop and its products: the only code that writes them (orders: ``orders.py``; group buys:
+``group_buys.py``). A product is as visible as its circle; the circle's owners and moderators manage the shop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.plugins import (
+    Audience,
+    Circle,
+    CircleAccess,
+    Forbidden,
+    Message,
+    NotFound,
+    User,
+    ValidationError,
+    access_by_slug,
+    circle_access,
+    plain_text_excerpt,
+    render_body,
+    require_actor,
+    set_uses,
+    transaction,
+)
+from plugins.shop.models import Product, Shop
+from plugins.shop.money import fen_of
+
+ORDER = Audience("shop.order", "shop_orders", user=("buyer_id",), circle_staff=("circle_id",))
+PHOTOS = "shop.product"  # where a product's photos are used (core.plugins set_uses)
+PAYMENT = "shop.payment"  # the shop's collection QR picture
+NAME_MAX, DESCRIPTION_MAX, POINT_MAX, POINTS_MAX, TEXT_MAX = 200, 20_000, 200, 20, 5000
+STOCK_MAX = 1_000_000
+
+
+async def shop_of(access: CircleAccess) -> Shop:
+    shop, _ = await Shop.get_or_create(circle_id=access.circle.id)
+    return shop
+
+
+async def managed(viewer: User | None, slug: str) -> tuple[CircleAccess, Shop]:
+    """The circle and its shop, for its managers (its owners and moderators) only."""
+    access = await access_by_slug(viewer, slug)
+    if not access.can_moderate:
+        raise Forbidden(Message("Only the circle's owners and moderators manage its shop."))
+    return access, await shop_of(access)
+
+
+@dataclass(frozen=True)
+class ShopSettings:
+    payment_instructions: str
+    pickup_points: Sequence[str]
+    delivery: bool
+    pay_within_hours: int
+
+
+async def update_shop(viewer: User | None, slug: str, settings: ShopSettings, payment_picture: str | None = None,
+                      ) -> Shop:  # fmt: skip
+    """The shop's payment instructions, pickup points, delivery and time to pay; ``payment_picture`` (an upload's
+    name, "" to remove) is its collection QR code, as visible as the circle."""
+    access, shop = await managed(viewer, slug)
+    points = [point.strip() for point in settings.pickup_points if point.strip()]
+    if len(points) > POINTS_MAX or any(len(point) > POINT_MAX for point in points):
+        raise ValidationError({"pickup_points": Message("At most %(n)s pickup points.", n=POINTS_MAX)})
+    if not 1 <= settings.pay_within_hours <= 24 * 60:
+        raise ValidationError({"pay_within_hours": Message("Give 1 to 1440 hours.")})
+    if len(settings.payment_instructions) > TEXT_MAX:
+        raise ValidationError({"payment_instructions": Message("At most %(n)s characters.", n=TEXT_MAX)})
+    values: dict[str, Any] = dict(payment_instructions=settings.payment_instructions.strip(), pickup_points=points,
+                                  delivery=settings.delivery, pay_within_hours=settings.pay_within_hours)  # fmt: skip
+    async with transaction():
+        if payment_picture is not None:
+            values["payment_picture"] = payment_picture
+            await set_uses(PAYMENT, shop.id, [payment_picture[:64]] if payment_picture else [],
+                           circle_id=access.circle.id)  # fmt: skip
+        await Shop.filter(id=shop.id).update(**values)
+    return await Shop.get(id=shop.id)
+
+
+@dataclass(frozen=True)
+class ProductDraft:
+    name: str
+    description: str
+    price: str
+    stock: int | None = None
+    per_member_limit: int | None = None
+    on_sale: bool = True
+
+
+def _check(draft: ProductDraft) -> dict[str, Any]:
+    name = draft.name.strip()
+    if not 1 <= len(name) <= NAME_MAX:
+        raise ValidationError({"name": Message("A name has 1 to %(n)s characters.", n=NAME_MAX)})
+    if len(draft.description) > DESCRIPTION_MAX:
+        raise ValidationError({"description": Message("At most %(n)s characters.", n=DESCRIPTION_MAX)})
+    for field, value in (("stock", draft.stock), ("per_member_limit", draft.per_member_limit)):
+        if value is not None and (isinstance(value, bool) or not 0 <= value <= STOCK_MAX):
+            raise ValidationError({field: Message("Give a whole number from 0, or leave it empty for no limit.")})
+    if draft.per_member_limit == 0:
+        raise ValidationError({"per_member_limit": Message("Give at least 1, or leave it empty for no limit.")})
+    return dict(name=name, description=draft.description.strip(), price_fen=fen_of(draft.price), stock=draft.stock,
+                per_member_limit=draft.per_member_limit, on_sale=draft.on_sale)  # fmt: skip
+
+
+async def create_product(viewer: User | None, slug: str, draft: ProductDraft, photos: Sequence[str] = ()) -> Product:
+    access, _ = await managed(viewer, slug)
+    values = _check(draft)
+    html, _ = await render_body(values["description"], require_actor(access.viewer))
+    async with transaction():
+        product = await Product.create(circle_id=access.circle.id, html=html, photos=list(photos), **values)
+        await set_uses(PHOTOS, product.id, [name[:64] for name in photos], circle_id=access.circle.id)
+    return product
+
+
+async def update_product(viewer: User | None, product_id: int, draft: ProductDraft,
+                         photos: Sequence[str] | None = None) -> Product:  # fmt: skip
+    """Change a product (its managers); ``photos`` (upload names, the first the cover) replaces its photos."""
+    product, access = await get_product(viewer, product_id)
+    if not access.can_moderate:
+        raise Forbidden(Message("Only the circle's owners and moderators manage its shop."))
+    values = _check(draft)
+    values["html"], _ = await render_body(values["description"], require_actor(access.viewer))
+    async with transaction():
+        if photos is not None:
+            values["photos"] = list(photos)
+            await set_uses(PHOTOS, product.id, [name[:64] for name in photos], circle_id=access.circle.id)
+        await Product.filter(id=product.id).update(**values)
+    return await Product.get(id=product.id)
+
+
+async def get_product(viewer: User | None, product_id: int) -> tuple[Product, CircleAccess]:
+    """The product, if the viewer sees its circle (else NotFound); managers see those not on sale too."""
+    product = await Product.get_or_none(id=product_id)
+    if product is None:
+        raise NotFound(Message("No such product."))
+    access = await circle_access(viewer, await Circle.get(id=product.circle_id))
+    if not access.can_view or (not product.on_sale and not access.can_moderate):
+        raise NotFound(Message("No such product."))
+    return product, access
+
+
+async def products(viewer: User | None, slug: str) -> tuple[CircleAccess, list[Product]]:
+    """The circle's showcase: what is on sale (and, for its managers, the rest too), newest first."""
+    access = await access_by_slug(viewer, slug)
+    query = Product.filter(circle_id=access.circle.id)
+    if not access.can_moderate:
+        query = query.filter(on_sale=True)
+    return access, list(await query.order_by("-id"))
+
+
+def summary(product: Product, length: int = 120) -> str:
+    return plain_text_excerpt(product.html, length)

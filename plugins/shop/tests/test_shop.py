@@ -1,0 +1,305 @@
+"""The shop through HTTP: products and money as decimal yuan, orders against stock under a rush (SQLite and
+PostgreSQL), the order's life and who may move it, expiry, a double tap, group buys settled by their job, the
+managers' list with totals and CSV, and the privacy of a private circle's shop."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx2
+import pytest
+from starlette.testclient import TestClient
+
+from core.testing import Member, at_once, jobs_of, make_circle, register, run_job_now, sign_in, wait_for_jobs
+
+SAFE = "bcdghjkpqtvwxz"  # letters no other letter or pair looks like (the site refuses look-alike names)
+
+
+@pytest.fixture
+def site(quanzi_site: Any) -> TestClient:
+    client = quanzi_site(plugins=["shop"])
+    client.headers["accept-language"] = "en"
+    return client
+
+
+@pytest.fixture
+def club(site: TestClient) -> tuple[Member, Member]:
+    owner, member = register(site, "owner"), register(site, "mei")
+    make_circle(site, owner, "wine")
+    assert site.post("/api/v1/circles/wine/join", headers=member.auth).status_code == 200
+    return owner, member
+
+
+def product(client: TestClient, owner: Member, slug: str = "wine", **fields: Any) -> dict[str, Any]:
+    body = {"name": "Ningxia Cabernet 2019 宁夏赤霞珠", "description": "Dark fruit, **oak**.", "price": "88.00",
+            "stock": 10, **fields}  # fmt: skip
+    response = client.post(f"/api/v1/circles/{slug}/products", json=body, headers=owner.auth)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def order(client: TestClient, buyer: Member, product_id: int, **fields: Any) -> httpx2.Response:
+    return client.post(f"/api/v1/products/{product_id}/orders", json={"quantity": 1, **fields}, headers=buyer.auth)
+
+
+def stock(client: TestClient, product_id: int, viewer: Member) -> Any:
+    return client.get(f"/api/v1/products/{product_id}", headers=viewer.auth).json()["stock_available"]
+
+
+def crowd(client: TestClient, slug: str, count: int, prefix: str) -> list[Member]:
+    people = []
+    for index in range(count):
+        person = register(client, prefix + SAFE[index // len(SAFE)] + SAFE[index % len(SAFE)])
+        assert client.post(f"/api/v1/circles/{slug}/join", headers=person.auth).status_code == 200
+        people.append(person)
+    return people
+
+
+def test_a_product_keeps_its_price_in_yuan_and_an_order_takes_stock(site, club):
+    owner, member = club
+    wine = product(site, owner)
+    assert wine["price"] == "88.00" and wine["stock_available"] == 10 and wine["circle"]["slug"] == "wine"
+    placed = order(site, member, wine["id"], quantity=3, note="for the tasting")
+    assert placed.status_code == 201, placed.text
+    body = placed.json()
+    assert body["status"] == "pending_payment" and body["total"] == "264.00" and len(body["pickup_code"]) == 8
+    assert stock(site, wine["id"], member) == 7
+    mine = site.get("/api/v1/me/orders", headers=member.auth).json()["items"]
+    assert [item["id"] for item in mine] == [body["id"]]
+    told = [item["kind"] for item in site.get("/api/v1/notifications", headers=owner.auth).json()["items"]]
+    assert told == ["shop.order_placed"]
+    page = site.get(f"/products/{wine['id']}", headers=member.auth).text
+    assert "¥88.00" in page and "<strong>oak</strong>" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [({"price": "88.123"}, "price"), ({"price": "-1"}, "price"), ({"price": "eighty"}, "price"),
+     ({"name": ""}, "name"), ({"stock": -1}, "stock"), ({"per_member_limit": 0}, "per_member_limit")],
+)  # fmt: skip
+def test_bad_products_are_refused(site, club, fields, error):
+    owner, _ = club
+    response = site.post("/api/v1/circles/wine/products", json={"name": "Wine", "price": "1", **fields},
+                         headers=owner.auth)  # fmt: skip
+    assert response.status_code == 400 and error in response.json()["error"]["fields"]
+    assert site.get("/api/v1/circles/wine/products", headers=owner.auth).json()["items"] == []
+
+
+@pytest.mark.parametrize("quantity", [0, -2, 1.5, "two", True])
+def test_a_bad_quantity_is_refused_and_changes_nothing(site, club, quantity):
+    owner, member = club
+    wine = product(site, owner)
+    response = order(site, member, wine["id"], quantity=quantity)
+    assert response.status_code == 400 and "quantity" in response.json()["error"]["fields"]
+    assert stock(site, wine["id"], member) == 10
+
+
+def test_over_the_stock_or_the_limit_is_a_conflict_that_changes_nothing(site, club):
+    owner, member = club
+    wine = product(site, owner, stock=2, per_member_limit=3)
+    over = order(site, member, wine["id"], quantity=3)
+    assert over.status_code == 409 and over.json()["error"]["code"] == "out_of_stock"
+    assert order(site, member, wine["id"], quantity=2).status_code == 201
+    unlimited = product(site, owner, name="Tasting glass", stock=None, per_member_limit=2)
+    assert order(site, member, unlimited["id"], quantity=2).status_code == 201
+    limited = order(site, member, unlimited["id"], quantity=1)
+    assert limited.status_code == 409 and limited.json()["error"]["code"] == "over_limit"
+    assert site.get("/api/v1/me/orders", headers=member.auth).json()["items"][0]["quantity"] == 2
+
+
+def test_thirty_parallel_orders_for_ten_bottles_make_exactly_ten(site, club):
+    owner, _ = club
+    wine = product(site, owner, stock=10)
+    buyers = crowd(site, "wine", 30, "b")
+
+    async def buy(http: httpx2.AsyncClient, index: int) -> httpx2.Response:
+        return await http.post(f"/api/v1/products/{wine['id']}/orders", json={"quantity": 1},
+                               headers=buyers[index].auth)  # fmt: skip
+
+    codes = sorted(response.status_code for response in at_once(site, 30, buy))
+    assert codes == [201] * 10 + [409] * 20
+    assert stock(site, wine["id"], owner) == 0
+    assert len(site.get("/api/v1/circles/wine/orders", headers=owner.auth).json()["items"]) == 10
+
+
+def test_a_double_tap_makes_one_order(site, club):
+    owner, member = club
+    wine = product(site, owner)
+
+    async def tap(http: httpx2.AsyncClient, index: int) -> httpx2.Response:
+        return await http.post(f"/api/v1/products/{wine['id']}/orders",
+                               json={"quantity": 2, "request_key": "form-1"}, headers=member.auth)  # fmt: skip
+
+    responses = at_once(site, 5, tap)
+    assert {response.json()["id"] for response in responses} == {responses[0].json()["id"]}
+    assert stock(site, wine["id"], member) == 8
+
+
+def test_the_life_of_an_order_and_who_moves_it(site, club):
+    owner, member = club
+    wine = product(site, owner, stock=5)
+    first = order(site, member, wine["id"], quantity=2).json()
+    assert site.post(f"/api/v1/orders/{first['id']}/paid", headers=member.auth).status_code == 403
+    paid = site.post(f"/api/v1/orders/{first['id']}/paid", headers=owner.auth)
+    assert paid.status_code == 200 and paid.json()["status"] == "paid"
+    assert site.post(f"/api/v1/orders/{first['id']}/cancel", headers=member.auth).status_code == 403  # paid
+    done = site.post(f"/api/v1/orders/{first['id']}/fulfilled", headers=owner.auth).json()
+    assert done["status"] == "fulfilled" and [step["status"] for step in done["history"]] == [
+        "pending_payment", "paid", "fulfilled"]  # fmt: skip
+    again = site.post(f"/api/v1/orders/{first['id']}/cancel", headers=owner.auth)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "not_allowed"
+    second = order(site, member, wine["id"], quantity=3).json()
+    assert stock(site, wine["id"], member) == 0
+    both = at_once(site, 4, lambda http, i: http.post(f"/api/v1/orders/{second['id']}/cancel", headers=member.auth))
+    assert sorted(response.status_code for response in both)[0] == 200
+    assert stock(site, wine["id"], member) == 3  # given back exactly once
+    kinds = [item["kind"] for item in site.get("/api/v1/notifications", headers=member.auth).json()["items"]]
+    assert kinds.count("shop.order_changed") == 2  # paid and picked up; not their own cancelling
+
+
+def test_an_unpaid_order_expires_and_its_stock_comes_back_once(site, club):
+    owner, member = club
+    wine = product(site, owner, stock=4)
+    placed = order(site, member, wine["id"], quantity=4).json()
+    (key,) = jobs_of(site, "shop.expire")
+
+    async def overdue() -> None:
+        from plugins.shop.models import Order
+
+        await Order.filter(id=placed["id"]).update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+
+    site.portal.call(overdue)
+    run_job_now(site, key)
+    wait_for_jobs(site)
+    assert site.get(f"/api/v1/orders/{placed['id']}", headers=member.auth).json()["status"] == "cancelled"
+    assert stock(site, wine["id"], member) == 4
+
+
+def test_a_group_buy_succeeds_or_fails_at_its_deadline_once(site, club):
+    owner, member = club
+    wine = product(site, owner, stock=20)
+    deadline = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    bad = site.post("/api/v1/circles/wine/group-buys", headers=owner.auth, json={
+        "product_id": wine["id"], "price": "68.00", "min_count": 3, "max_count": 2, "deadline": deadline})  # fmt: skip
+    assert bad.status_code == 400
+    past = site.post("/api/v1/circles/wine/group-buys", headers=owner.auth, json={
+        "product_id": wine["id"], "price": "68.00", "min_count": 2, "max_count": 3,
+        "deadline": (datetime.now(UTC) - timedelta(hours=1)).isoformat()})  # fmt: skip
+    assert past.status_code == 400 and "deadline" in past.json()["error"]["fields"]
+
+    def start(min_count: int) -> dict[str, Any]:
+        response = site.post("/api/v1/circles/wine/group-buys", headers=owner.auth, json={
+            "product_id": wine["id"], "price": "68.00", "min_count": min_count, "max_count": 3,
+            "deadline": deadline})  # fmt: skip
+        assert response.status_code == 201, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    winning, losing = start(2), start(3)
+    assert winning["status"] == "open" and winning["thread_id"] and winning["price"] == "68.00"
+    people = crowd(site, "wine", 4, "g")
+    joins = at_once(site, 4, lambda http, i: http.post(f"/api/v1/group-buys/{winning['id']}/join",
+                                                       json={"quantity": 1}, headers=people[i].auth))  # fmt: skip
+    assert sorted(response.status_code for response in joins) == [201, 201, 201, 409]  # at most 3
+    twice = site.post(f"/api/v1/group-buys/{winning['id']}/join", json={"quantity": 1}, headers=people[0].auth)
+    assert twice.status_code == 409 or twice.json().get("group_buy_id") == winning["id"]
+    assert (
+        site.post(f"/api/v1/group-buys/{losing['id']}/join", json={"quantity": 2}, headers=member.auth).status_code
+        == 201
+    )
+    assert stock(site, wine["id"], owner) == 20 - 3 - 2
+
+    async def deadline_passes() -> None:
+        from plugins.shop.models import GroupBuy
+
+        await GroupBuy.all().update(deadline=datetime.now(UTC) - timedelta(seconds=1))
+
+    site.portal.call(deadline_passes)
+    for key in sorted(jobs_of(site, "shop.settle")):
+        run_job_now(site, key)
+    wait_for_jobs(site)
+    won = site.get(f"/api/v1/group-buys/{winning['id']}", headers=owner.auth).json()
+    lost = site.get(f"/api/v1/group-buys/{losing['id']}", headers=member.auth).json()
+    assert (won["status"], won["joined_count"], lost["status"]) == ("succeeded", 3, "failed")
+    assert lost["my_order"]["status"] == "cancelled" and stock(site, wine["id"], owner) == 20 - 3
+    assert all(order["expires_at"] for order in site.get("/api/v1/circles/wine/orders", params={"status":
+               "pending_payment"}, headers=owner.auth).json()["items"])  # fmt: skip
+
+    from plugins.shop.group_buys import settle
+
+    assert site.portal.call(settle, losing["id"]) is None  # settled once: a second run does nothing
+    assert stock(site, wine["id"], owner) == 20 - 3
+    told = [item["kind"] for item in site.get("/api/v1/notifications", headers=member.auth).json()["items"]]
+    assert told.count("shop.group_failed") == 1
+    late = site.post(f"/api/v1/group-buys/{winning['id']}/join", json={"quantity": 1}, headers=member.auth)
+    assert late.status_code == 409
+
+
+def test_the_managers_list_totals_and_csv(site, club):
+    owner, member = club
+    settings = {"payment_instructions": "WeChat Pay to the treasurer", "pickup_points": ["Club house", "Wine bar"]}
+    assert site.put("/api/v1/circles/wine/shop", json=settings, headers=owner.auth).status_code == 200
+    assert site.put("/api/v1/circles/wine/shop", json=settings, headers=member.auth).status_code == 403
+    wine = product(site, owner)
+    nowhere = order(site, member, wine["id"], pickup_point="The moon")
+    assert nowhere.status_code == 400 and "pickup_point" in nowhere.json()["error"]["fields"]
+    glass = product(site, owner, name="Glass", price="12.50", stock=None)
+    order(site, member, wine["id"], quantity=2, pickup_point="Club house")
+    order(site, member, glass["id"], quantity=4, pickup_point="Wine bar")
+    listed = site.get("/api/v1/circles/wine/orders", headers=owner.auth).json()
+    assert sorted((row["product"], row["quantity"], row["total"]) for row in listed["totals"]) == [
+        ("Glass", 4, "50.00"), ("Ningxia Cabernet 2019 宁夏赤霞珠", 2, "176.00")]  # fmt: skip
+    only = site.get("/api/v1/circles/wine/orders", params={"product": glass["id"]}, headers=owner.auth).json()
+    assert [row["product"]["name"] for row in only["items"]] == ["Glass"]
+    at_bar = site.get("/api/v1/circles/wine/orders", params={"pickup_point": "Wine bar"}, headers=owner.auth).json()
+    assert [row["pickup_point"] for row in at_bar["items"]] == ["Wine bar"]
+    how = site.get(f"/api/v1/orders/{only['items'][0]['id']}", headers=member.auth).json()
+    assert how["payment_instructions"] == "WeChat Pay to the treasurer"
+    exported = site.get("/api/v1/circles/wine/orders.csv", headers=owner.auth)
+    rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["order", "ordered_at", "status"] and len(rows) == 3
+    for path in ("/api/v1/circles/wine/orders", "/api/v1/circles/wine/orders.csv"):
+        assert site.get(path, headers=member.auth).status_code == 403
+    other = register(site, "nosy")
+    first = listed["items"][0]["id"]
+    assert site.get(f"/api/v1/orders/{first}", headers=other.auth).status_code == 404
+    assert site.get(f"/orders/{first}", headers=other.auth).status_code == 404
+
+
+def test_a_private_circles_shop_is_its_members_only(site):
+    owner, outsider = register(site, "boss"), register(site, "nosy")
+    make_circle(site, owner, "cellar", visibility="private")
+    secret = product(site, owner, "cellar", name="Secret reserve 珍藏")
+    for headers in ({}, outsider.auth):
+        assert site.get(f"/api/v1/products/{secret['id']}", headers=headers).status_code == 404
+        assert site.get("/api/v1/circles/cellar/products", headers=headers).status_code == 404
+        for path in (f"/products/{secret['id']}", "/c/cellar/shop"):
+            seen = site.get(path, headers=headers, follow_redirects=False)
+            assert seen.status_code == 404 and "珍藏" not in seen.text
+        assert "珍藏" not in site.get("/api/v1/search", params={"q": "珍藏"}, headers=headers).text
+    assert order(site, outsider, secret["id"]).status_code == 404
+
+
+def test_the_pages_order_and_the_manager_marks_it_paid(site, club):
+    owner, _ = club
+    wine = product(site, owner)
+    csrf = sign_in(site, "pat")
+    site.post("/c/wine/join", data={"csrf_token": csrf})
+    showcase = site.get("/c/wine/shop")
+    assert showcase.status_code == 200 and f"/products/{wine['id']}" in showcase.text
+    page = site.get(f"/products/{wine['id']}").text
+    key = page.split('name="request_key" value="')[1].split('"')[0]
+    data = {"csrf_token": csrf, "quantity": "2", "request_key": key}
+    placed = site.post(f"/products/{wine['id']}/order", data=data, follow_redirects=False)
+    assert placed.status_code == 303
+    again = site.post(f"/products/{wine['id']}/order", data=data, follow_redirects=False)  # the double tap
+    assert again.headers["location"] == placed.headers["location"]
+    order_page = site.get(placed.headers["location"]).text
+    assert "¥176.00" in order_page and "Pickup code" in order_page
+    assert stock(site, wine["id"], owner) == 8
+    assert (
+        site.post(f"/products/{wine['id']}/order", data={**data, "quantity": "0", "request_key": "x"}).status_code
+        == 400
+    )
