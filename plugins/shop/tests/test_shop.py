@@ -280,6 +280,15 @@ def test_a_private_circles_shop_is_its_members_only(site):
             assert seen.status_code == 404 and "珍藏" not in seen.text
         assert "珍藏" not in site.get("/api/v1/search", params={"q": "珍藏"}, headers=headers).text
     assert order(site, outsider, secret["id"]).status_code == 404
+    group = site.post("/api/v1/circles/cellar/group-buys", headers=owner.auth, json={
+        "product_id": secret["id"], "price": "1.00", "min_count": 1, "max_count": 2,
+        "deadline": (datetime.now(UTC) + timedelta(days=1)).isoformat()}).json()  # fmt: skip
+    for headers in ({}, outsider.auth):
+        assert site.get(f"/api/v1/group-buys/{group['id']}", headers=headers).status_code == 404
+        assert site.post(f"/api/v1/group-buys/{group['id']}/join", json={"quantity": 1},
+                         headers=headers).status_code in (401, 404)  # fmt: skip
+        for listing in ("/api/v1/threads", "/", "/api/v1/search?q=珍藏"):
+            assert "珍藏" not in site.get(listing, headers=headers).text, listing
 
 
 def test_the_pages_order_and_the_manager_marks_it_paid(site, club):
