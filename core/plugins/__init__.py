@@ -72,7 +72,7 @@ from core.numbers import whole_number
 from core.pagination import Page, paginate, parse_limit
 from core.search.outbox import enqueue as index_later
 from core.threads.models import Post, Thread
-from core.threads.service import attached_content, create_thread, get_thread, render_body
+from core.threads.service import attached_content, create_post, create_thread, get_thread, render_body
 from core.times import now, parse_api_time, parse_form_time, site_timezone
 from core.uploads.images import Picture
 from core.uploads.receive import chosen, receive_picture
@@ -146,6 +146,7 @@ __all__ = [
     "circle_staff",
     "clean_fields",
     "clean_options",
+    "create_post",
     "create_thread",
     "csv_response",
     "enqueue_job",

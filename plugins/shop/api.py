@@ -7,7 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from core.plugins import ApiCall, ApiRouter, Body, csv_response, parse_api_time, whole_number
-from plugins.shop import export, group_buys, orders, service
+from plugins.shop import export, group_buys, orders, service, trials
 from plugins.shop.money import yuan
 from plugins.shop.serialize import group_buy_json, order_json, order_view_json, product_json
 
@@ -191,3 +191,79 @@ async def get_group_buy(call: ApiCall[None]) -> dict[str, Any]:
 async def join(call: ApiCall[Join]) -> dict[str, Any]:
     return order_json(await group_buys.join(call.viewer, call.params["id"], call.body.quantity,
                                             call.body.request_key))  # fmt: skip
+
+
+class NewTrial(Body):
+    product_id: int
+    places: int
+    apply_until: str
+    report_until: str
+    title: str = ""
+    body: str = ""
+
+
+class Application(Body):
+    answers: list[Any] = []
+
+
+class TrialReport(Body):
+    body: str
+    rating: int
+
+
+def _trial_json(view: trials.TrialView) -> dict[str, Any]:
+    trial = view.trial
+    mine = view.mine
+    return {"id": trial.id, "thread_id": trial.thread_id, "product": {"id": view.product.id, "name": view.product.name},
+            "places": trial.places, "picked": trial.picked, "apply_until": trial.apply_until.isoformat(),
+            "report_until": trial.report_until.isoformat(), "fields": trial.questions,
+            "my_application": {"status": mine.status.value, "reported": mine.report_post_id is not None,
+                               "order_id": mine.order_id} if mine else None,
+            "url": f"/t/{trial.thread_id}"}  # fmt: skip
+
+
+@router.route("POST", "/circles/{slug}/trials", "Start a trial of a product (its managers)", body=NewTrial,
+              status=201, auth=True)  # fmt: skip
+async def create_trial(call: ApiCall[NewTrial]) -> dict[str, Any]:
+    body = call.body
+    draft = trials.TrialDraft(body.product_id, body.places, parse_api_time(body.apply_until, "apply_until"),
+                              parse_api_time(body.report_until, "report_until"), body.title, body.body)  # fmt: skip
+    trial = await trials.create_trial(call.viewer, call.params["slug"], draft,
+                                      max_length=call.site.config.max_post_length)  # fmt: skip
+    return _trial_json(await trials.get_trial(call.viewer, trial.id))
+
+
+@router.route("GET", "/trials/{id:int}", "A trial: its places, dates and the viewer's own application")
+async def get_trial(call: ApiCall[None]) -> dict[str, Any]:
+    return _trial_json(await trials.get_trial(call.viewer, call.params["id"]))
+
+
+@router.route("POST", "/trials/{id:int}/applications", "Apply for a trial (once, until applications close)",
+              body=Application, status=201, auth=True)  # fmt: skip
+async def apply(call: ApiCall[Application]) -> dict[str, Any]:
+    await trials.apply(call.viewer, call.params["id"], call.body.answers)
+    return _trial_json(await trials.get_trial(call.viewer, call.params["id"]))
+
+
+@router.route("GET", "/trials/{id:int}/applications", "Who applied, who was picked, who has not reported (its "
+              "managers)", auth=True)  # fmt: skip
+async def applications(call: ApiCall[None]) -> dict[str, Any]:
+    view, rows = await trials.applications(call.viewer, call.params["id"])
+    return {"items": [{"username": row.user.username, "status": row.status.value, "answers": row.answers,
+                       "reported": row.report_post_id is not None, "rating": row.rating} for row in rows],
+            "not_reported": [row.user.username for row in trials.not_reported(rows)]}  # fmt: skip
+
+
+@router.route("POST", "/trials/{id:int}/applications/{username}/pick", "Give an applicant a place: an order at "
+              "price 0 (its managers)", auth=True)  # fmt: skip
+async def pick(call: ApiCall[None]) -> dict[str, Any]:
+    row = await trials.pick(call.viewer, call.params["id"], call.params["username"])
+    return {"username": call.params["username"], "status": row.status.value, "order_id": row.order_id}
+
+
+@router.route("POST", "/trials/{id:int}/report", "The report of one who was picked: a post in the trial's thread "
+              "with a rating", body=TrialReport, status=201, auth=True)  # fmt: skip
+async def report(call: ApiCall[TrialReport]) -> dict[str, Any]:
+    row = await trials.report(call.viewer, call.params["id"], call.body.body, call.body.rating,
+                              max_length=call.site.config.max_post_length)  # fmt: skip
+    return {"post_id": row.report_post_id, "rating": row.rating, "url": f"/p/{row.report_post_id}"}

@@ -22,7 +22,7 @@ from core.plugins import (
     ThreadAccess,
     hookimpl,
 )
-from plugins.shop import api, group_buys, orders, routes, service
+from plugins.shop import api, group_buys, orders, routes, service, trials
 from plugins.shop.money import yuan
 
 HERE = Path(__file__).parent
@@ -60,7 +60,10 @@ def register_audiences() -> list[Audience]:
 
 @hookimpl
 def register_content_kinds() -> list[ContentKind]:
-    return [ContentKind(group_buys.KIND, mark="🛒", label=Message("Group buy"))]
+    return [
+        ContentKind(group_buys.KIND, mark="🛒", label=Message("Group buy")),
+        ContentKind(trials.KIND, mark="🧪", label=Message("Trial")),
+    ]
 
 
 @hookimpl
@@ -74,6 +77,8 @@ def register_notification_kinds() -> list[NotificationKind]:
                          email=True, label=Message("Group buys you joined")),
         NotificationKind(group_buys.FAILED, Message("The group buy “%(title)s” did not gather enough members and "
                                                     "is cancelled"), email=True, label=Message("Group buys that failed")),
+        NotificationKind(trials.PICKED, Message("You are picked for the trial “%(title)s”: pick it up and report"),
+                         email=True, label=Message("Trials you are picked for")),
     ]  # fmt: skip
 
 
@@ -95,4 +100,7 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
     if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == group_buys.KIND:
         view = await group_buys.group_buy_of_thread(ThreadAccess(context["thread"], context["access"]))
         return SlotContent("shop/slots/group_buy.html", {"group_buy": view, "yuan": yuan}) if view else None
+    if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == trials.KIND:
+        trial = await trials.trial_of_thread(ThreadAccess(context["thread"], context["access"]))
+        return SlotContent("shop/slots/trial.html", {"trial": trial}) if trial else None
     return None

@@ -8,7 +8,7 @@ back only by moving out of a state that holds it, itself a conditional update, s
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -154,3 +154,62 @@ class OrderEvent(Model):
 
     class Meta:
         table = "shop_order_events"
+
+
+class ApplicationStatus(StrEnum):
+    APPLIED = "applied"
+    PICKED = "picked"
+
+
+class Trial(Model):
+    """A trial (试用) of a product: members apply with a short form, the managers pick who gets one (an order at
+    price 0), and those picked report back in the trial's thread by a deadline."""
+
+    id = fields.IntField(primary_key=True)
+    thread: fields.OneToOneRelation[Thread] = fields.OneToOneField(
+        "core.Thread", related_name=False, on_delete=fields.CASCADE
+    )
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "shop.Product", related_name=False, on_delete=fields.CASCADE
+    )
+    circle: fields.ForeignKeyRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name=False, on_delete=fields.CASCADE
+    )
+    places = fields.IntField()
+    picked = fields.IntField(default=0)  # the places given: the count the places are checked against
+    apply_until = fields.DatetimeField()
+    report_until = fields.DatetimeField()
+    questions: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)  # core.plugins.Field as JSON
+    if TYPE_CHECKING:
+        thread_id: int
+        product_id: int
+        circle_id: int
+
+    class Meta:
+        table = "shop_trials"
+
+
+class TrialApplication(Model):
+    id = fields.IntField(primary_key=True)
+    trial: fields.ForeignKeyRelation[Trial] = fields.ForeignKeyField(
+        "shop.Trial", related_name=False, on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.CASCADE
+    )
+    answers: fields.JSONField[list[Any]] = fields.JSONField(default=list)
+    status = fields.CharEnumField(ApplicationStatus, max_length=16, default=ApplicationStatus.APPLIED)
+    order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
+        "shop.Order", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    report_post_id = fields.IntField(null=True)  # the report: a post in the trial's thread
+    rating = fields.IntField(null=True)  # 1 to 5, with the report
+    created_at = fields.DatetimeField(auto_now_add=True)
+    if TYPE_CHECKING:
+        trial_id: int
+        user_id: int
+        order_id: int | None
+
+    class Meta:
+        table = "shop_trial_applications"
+        unique_together = (("trial_id", "user_id"),)

@@ -101,10 +101,10 @@ def _check_delivery(shop: Shop, draft: OrderDraft) -> tuple[str, str, str]:
     return point, address, note
 
 
-async def place_order(viewer: User | None, product_id: int, draft: OrderDraft, *,
-                      group_buy: GroupBuy | None = None) -> Order:  # fmt: skip
-    """Order a product (at its price, or a group buy's): the stock is taken in the same transaction, or 409
-    ``out_of_stock`` and nothing is written. The managers are told."""
+async def place_order(viewer: User | None, product_id: int, draft: OrderDraft, *, group_buy: GroupBuy | None = None,
+                      free: bool = False) -> Order:  # fmt: skip
+    """Order a product (at its price, a group buy's, or ``free``: a trial's): the stock is taken in the same
+    transaction, or 409 ``out_of_stock`` and nothing is written. The managers are told of a bought one."""
     user = require_actor(viewer)
     product, access = await get_product(user, product_id)
     if not access.can_post:
@@ -117,7 +117,7 @@ async def place_order(viewer: User | None, product_id: int, draft: OrderDraft, *
     key = draft.request_key.strip()[:64] or secrets.token_urlsafe(16)
     if await Order.exists(buyer_id=user.id, request_key=key):
         return await Order.get(buyer_id=user.id, request_key=key).select_related("product")  # the first order stands
-    unit = group_buy.price_fen if group_buy else product.price_fen
+    unit = 0 if free else group_buy.price_fen if group_buy else product.price_fen
     at = now()
     try:
         async with transaction():
@@ -126,17 +126,22 @@ async def place_order(viewer: User | None, product_id: int, draft: OrderDraft, *
             limit = product.per_member_limit
             if limit is not None and await _bought_before(product.id, user.id) + quantity > limit:
                 raise Conflict(Message("At most %(n)s per member.", n=limit), code="over_limit")
-            expires = None if group_buy else at + timedelta(hours=shop.pay_within_hours)
+            expires = None if group_buy or free else at + timedelta(hours=shop.pay_within_hours)
             order = await Order.create(
                 product=product, circle_id=product.circle_id, buyer=user, group_buy=group_buy, quantity=quantity,
                 unit_fen=unit, total_fen=unit * quantity, note=note, pickup_point=point, address=address,
                 pickup_code=new_code(), request_key=key, created_at=at, expires_at=expires,
             )  # fmt: skip
             await OrderEvent.create(order=order, status=OrderStatus.PENDING_PAYMENT, by=user, at=at)
+            if free:  # nothing to pay: ready to pick up
+                await Order.filter(id=order.id).update(status=OrderStatus.PAID)
+                await OrderEvent.create(order=order, status=OrderStatus.PAID, at=at, note="trial")
+                order.status = OrderStatus.PAID
             if expires is not None:
                 await expire_at(order, expires)
-            managers = await circle_staff(access.circle)
-            await notify_about(PLACED, managers, user, ORDER, order, product.name, f"/orders/{order.id}")
+            if not free:
+                managers = await circle_staff(access.circle)
+                await notify_about(PLACED, managers, user, ORDER, order, product.name, f"/orders/{order.id}")
     except IntegrityError:  # the same form at the same moment (its key), or a group buy joined twice
         found = await Order.get_or_none(buyer_id=user.id, request_key=key).select_related("product")
         if found is None:

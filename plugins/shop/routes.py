@@ -18,6 +18,7 @@ from core.plugins import (
     ValidationError,
     Visibility,
     absolute_url,
+    answers_from_form,
     chosen,
     mark_personal,
     parse_form_time,
@@ -31,7 +32,7 @@ from core.plugins import (
     site_timezone,
     whole_number,
 )
-from plugins.shop import group_buys, orders, service
+from plugins.shop import group_buys, orders, service, trials
 from plugins.shop.models import OrderStatus
 from plugins.shop.money import yuan
 
@@ -72,7 +73,8 @@ async def product_page(request: Request, form: Form | None = None, status: int =
         mark_personal(request)  # the order form's key and CSRF token
     photos = await _photos(product.photos)
     context: dict[str, Any] = {"product": product, "circle": access.circle, "access": access, "shop": shop,
-                               "form": form, "photos": photos, "yuan": yuan}  # fmt: skip
+                               "form": form, "photos": photos, "yuan": yuan,
+                               "reports": await trials.reports(product)}  # fmt: skip
     if access.circle.visibility == Visibility.PUBLIC:
         image = absolute_url(request, photos[0].url) if photos else ""
         context["share_card"] = ShareCard(product.name, absolute_url(request, f"/products/{product.id}"),
@@ -249,6 +251,65 @@ async def new_group_buy(request: Request) -> Response:
     )
 
 
+TRIAL_FIELDS = ("product_id", "places", "apply_until", "report_until", "title", "body")
+
+
+async def new_trial(request: Request) -> Response:
+    viewer = await resolve_viewer(request)
+    access, _ = await service.managed(viewer, request.path_params["slug"])
+    _, products = await service.products(viewer, access.circle.slug)
+    form, status = Form({"product_id": request.query_params.get("product", "")}), 200
+    if request.method == "POST":
+        form = Form.of(await read_form(request), TRIAL_FIELDS)
+        zone = site_timezone((await site_of(request).settings.current())["timezone"])
+        try:
+            draft = trials.TrialDraft(
+                _number(form.values["product_id"]) or 0, _number(form.values["places"]) or 0,
+                parse_form_time(form.values["apply_until"], zone, "apply_until"),
+                parse_form_time(form.values["report_until"], zone, "report_until"), form.values["title"],
+                form.values["body"],
+            )  # fmt: skip
+            trial = await trials.create_trial(viewer, access.circle.slug, draft,
+                                              max_length=site_of(request).config.max_post_length)  # fmt: skip
+            return RedirectResponse(f"/t/{trial.thread_id}#trial", status_code=303)
+        except ValidationError as error:
+            form.errors, status = error.fields, 400
+    return await render(
+        request,
+        "shop/new_trial.html",
+        {"circle": access.circle, "form": form, "products": products, "yuan": yuan},
+        status=status,
+    )
+
+
+async def trial_apply(request: Request) -> Response:
+    data = await read_form(request)
+    viewer = await resolve_viewer(request)
+    view = await trials.get_trial(viewer, request.path_params["id"])
+    await trials.apply(viewer, view.trial.id, answers_from_form(view.questions, data))
+    return RedirectResponse(f"/t/{view.thread.id}#trial", status_code=303)
+
+
+async def trial_report(request: Request) -> Response:
+    data = await read_form(request)
+    viewer = await resolve_viewer(request)
+    view = await trials.get_trial(viewer, request.path_params["id"])
+    await trials.report(viewer, view.trial.id, str(data.get("body", "")), _number(str(data.get("rating", ""))) or 0,
+                        max_length=site_of(request).config.max_post_length)  # fmt: skip
+    return RedirectResponse(f"/t/{view.thread.id}#trial", status_code=303)
+
+
+async def trial_applicants(request: Request) -> Response:
+    viewer = await resolve_viewer(request)
+    if request.method == "POST":
+        data = await read_form(request)
+        await trials.pick(viewer, request.path_params["id"], str(data.get("username", "")))
+    view, rows = await trials.applications(viewer, request.path_params["id"])
+    return await render(
+        request, "shop/trial_applicants.html", {"trial": view, "rows": rows, "not_reported": trials.not_reported(rows)}
+    )
+
+
 async def group_buy_page(request: Request) -> Response:
     view = await group_buys.get_group_buy(await resolve_viewer(request), request.path_params["id"])
     return RedirectResponse(f"/t/{view.thread.id}#group-buy", status_code=303)
@@ -269,12 +330,16 @@ routes: list[BaseRoute] = [
     Route("/c/{slug}/products/new", new_product, methods=["GET", "POST"]),
     Route("/c/{slug}/orders", shop_orders),
     Route("/c/{slug}/group-buys/new", new_group_buy, methods=["GET", "POST"]),
+    Route("/c/{slug}/trials/new", new_trial, methods=["GET", "POST"]),
     Route("/products/{id:int}", product_page),
     Route("/products/{id:int}/order", order_product, methods=["POST"]),
     Route("/products/{id:int}/edit", edit_product, methods=["GET", "POST"]),
     Route("/orders/{id:int}", order_page),
     Route("/orders/{id:int}/{action}", order_action, methods=["POST"]),
     Route("/me/orders", my_orders),
+    Route("/trials/{id:int}/apply", trial_apply, methods=["POST"]),
+    Route("/trials/{id:int}/report", trial_report, methods=["POST"]),
+    Route("/trials/{id:int}/applicants", trial_applicants, methods=["GET", "POST"]),
     Route("/group-buys/{id:int}", group_buy_page),
     Route("/group-buys/{id:int}/join", join_group_buy, methods=["POST"]),
 ]

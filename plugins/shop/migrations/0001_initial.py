@@ -1,7 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from orjson import loads
-from plugins.shop.models import GroupBuyStatus, OrderStatus
+from plugins.shop.models import ApplicationStatus, GroupBuyStatus, OrderStatus
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
@@ -251,6 +251,117 @@ class Migration(migrations.Migration):
                 "app": "shop",
                 "pk_attr": "id",
                 "table_description": "A circle's shop: how members pay (outside the site) and where they pick up.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Trial",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                (
+                    "thread",
+                    fields.OneToOneField(
+                        "core.Thread",
+                        source_field="thread_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "product",
+                    fields.ForeignKeyField(
+                        "shop.Product",
+                        source_field="product_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "circle",
+                    fields.ForeignKeyField(
+                        "core.Circle",
+                        source_field="circle_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("places", fields.IntField()),
+                ("picked", fields.IntField(default=0)),
+                ("apply_until", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ("report_until", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ("questions", fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+            ],
+            options={
+                "table": "shop_trials",
+                "app": "shop",
+                "pk_attr": "id",
+                "table_description": "A trial (试用) of a product: members apply with a short form, the managers pick who gets one (an order at",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="TrialApplication",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                (
+                    "trial",
+                    fields.ForeignKeyField(
+                        "shop.Trial",
+                        source_field="trial_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "user",
+                    fields.ForeignKeyField(
+                        "core.User",
+                        source_field="user_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("answers", fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                (
+                    "status",
+                    fields.CharEnumField(
+                        default=ApplicationStatus.APPLIED,
+                        description="APPLIED: applied\nPICKED: picked",
+                        enum_type=ApplicationStatus,
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "order",
+                    fields.ForeignKeyField(
+                        "shop.Order",
+                        source_field="order_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                ("report_post_id", fields.IntField(null=True)),
+                ("rating", fields.IntField(null=True)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={
+                "table": "shop_trial_applications",
+                "app": "shop",
+                "unique_together": (("trial_id", "user_id"),),
+                "pk_attr": "id",
             },
             bases=["Model"],
         ),

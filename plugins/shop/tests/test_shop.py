@@ -312,3 +312,71 @@ def test_the_pages_order_and_the_manager_marks_it_paid(site, club):
         site.post(f"/products/{wine['id']}/order", data={**data, "quantity": "0", "request_key": "x"}).status_code
         == 400
     )
+
+
+def test_a_trial_gives_its_places_once_and_collects_reports(site, club):
+    owner, member = club
+    cream = product(site, owner, name="Face cream 面霜", price="199.00", stock=5)
+    soon, later = datetime.now(UTC) + timedelta(days=2), datetime.now(UTC) + timedelta(days=20)
+    bad = site.post(
+        "/api/v1/circles/wine/trials",
+        headers=owner.auth,
+        json={
+            "product_id": cream["id"],
+            "places": 2,
+            "apply_until": later.isoformat(),
+            "report_until": soon.isoformat(),
+        },
+    )
+    assert bad.status_code == 400 and "report_until" in bad.json()["error"]["fields"]  # fmt: skip
+    trial = site.post(
+        "/api/v1/circles/wine/trials",
+        headers=owner.auth,
+        json={
+            "product_id": cream["id"],
+            "places": 2,
+            "apply_until": soon.isoformat(),
+            "report_until": later.isoformat(),
+        },
+    )
+    assert trial.status_code == 201, trial.text  # fmt: skip
+    trial = trial.json()
+    assert site.post("/api/v1/circles/wine/trials", headers=member.auth, json={
+        "product_id": cream["id"], "places": 2, "apply_until": soon.isoformat(),
+        "report_until": later.isoformat()}).status_code == 403  # fmt: skip
+    applicants = [member, *crowd(site, "wine", 3, "t")]
+    for person in applicants:
+        assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=person.auth).status_code == 201
+    assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=member.auth).status_code == 409
+    assert site.get(f"/api/v1/trials/{trial['id']}/applications", headers=member.auth).status_code == 403
+    assert site.post(f"/api/v1/trials/{trial['id']}/report", json={"body": "x", "rating": 5},
+                     headers=member.auth).status_code == 403  # not picked  # fmt: skip
+
+    picks = at_once(
+        site,
+        4,
+        lambda http, i: http.post(
+            f"/api/v1/trials/{trial['id']}/applications/{applicants[i].username}/pick", headers=owner.auth
+        ),
+    )
+    assert sorted(response.status_code for response in picks) == [200, 200, 409, 409]  # two places
+    picked = [applicants[i] for i, response in enumerate(picks) if response.status_code == 200]
+    free = site.get(f"/api/v1/orders/{picks[[r.status_code for r in picks].index(200)].json()['order_id']}",
+                    headers=owner.auth).json()  # fmt: skip
+    assert free["total"] == "0.00" and free["status"] == "paid"
+    assert stock(site, cream["id"], owner) == 3
+
+    reporter = picked[0]
+    assert site.post(f"/api/v1/trials/{trial['id']}/report", json={"body": "Light, no smell.", "rating": 6},
+                     headers=reporter.auth).status_code == 400  # fmt: skip
+    posted = site.post(f"/api/v1/trials/{trial['id']}/report", json={"body": "Light, no smell.", "rating": 4},
+                       headers=reporter.auth)  # fmt: skip
+    assert posted.status_code == 201
+    assert site.post(f"/api/v1/trials/{trial['id']}/report", json={"body": "Again", "rating": 4},
+                     headers=reporter.auth).status_code == 409  # fmt: skip
+    listed = site.get(f"/api/v1/trials/{trial['id']}/applications", headers=owner.auth).json()
+    assert listed["not_reported"] == [picked[1].username]
+    page = site.get(f"/products/{cream['id']}", headers=member.auth).text
+    assert "★★★★☆" in page and f"/p/{posted.json()['post_id']}" in page
+    thread = site.get(f"/api/v1/threads/{trial['thread_id']}/posts").json()["items"]
+    assert thread[-1]["body"] == "Light, no smell."

@@ -1,0 +1,211 @@
+"""Trials (试用): a product tried by members the managers pick, who report back — the loop that turns customers into
+co-designers. A trial lives in a thread (its reports are posts there, each with a rating); members apply with the
+trial's short form until its deadline; a pick takes one of its places by a conditional update and gives the member
+an order at price 0 in the same transaction; the managers see who has not reported."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from core.plugins import (
+    Conflict,
+    Field,
+    Forbidden,
+    Message,
+    NotFound,
+    Thread,
+    ThreadAccess,
+    User,
+    ValidationError,
+    attached_content,
+    check_answers,
+    clean_fields,
+    create_post,
+    create_thread,
+    notify,
+    now,
+    require_actor,
+    transaction,
+)
+from plugins.shop import orders
+from plugins.shop.models import ApplicationStatus, Product, Trial, TrialApplication
+from plugins.shop.orders import OrderDraft
+from plugins.shop.service import get_product
+
+KIND = "trial"
+PICKED = "shop.trial_picked"  # notification kind
+PLACES_MAX, QUESTIONS_MAX = 1000, 10
+
+
+@dataclass(frozen=True)
+class TrialDraft:
+    product_id: int
+    places: int
+    apply_until: datetime | None
+    report_until: datetime | None
+    title: str = ""
+    body: str = ""
+    questions: Sequence[Field] = ()
+
+
+@dataclass
+class TrialView:
+    trial: Trial
+    product: Product
+    where: ThreadAccess
+    mine: TrialApplication | None
+    questions: list[Field] = field(default_factory=list)
+
+    @property
+    def thread(self) -> Thread:
+        return self.where.thread
+
+    @property
+    def applying(self) -> bool:
+        return now() < self.trial.apply_until
+
+    @property
+    def can_apply(self) -> bool:
+        return self.mine is None and self.applying and self.where.can_reply
+
+    @property
+    def must_report(self) -> bool:
+        return (
+            self.mine is not None and self.mine.status == ApplicationStatus.PICKED and self.mine.report_post_id is None
+        )
+
+    @property
+    def can_manage(self) -> bool:
+        return self.where.can_moderate
+
+
+async def create_trial(viewer: User | None, slug: str, draft: TrialDraft, *, max_length: int) -> Trial:
+    """Start a trial of one of the circle's products (its managers), in a thread of its own."""
+    user = require_actor(viewer)
+    product, access = await get_product(user, draft.product_id)
+    if access.circle.slug != slug or not access.can_moderate:
+        raise Forbidden(Message("Only the circle's owners and moderators start its trials."))
+    if isinstance(draft.places, bool) or not 1 <= draft.places <= PLACES_MAX:
+        raise ValidationError({"places": Message("Give 1 to %(n)s places.", n=PLACES_MAX)})
+    if draft.apply_until is None or draft.apply_until <= now():
+        raise ValidationError({"apply_until": Message("The deadline must be in the future.")})
+    if draft.report_until is None or draft.report_until <= draft.apply_until:
+        raise ValidationError({"report_until": Message("Reports are due after applications close.")})
+    questions = (clean_fields(draft.questions, max_fields=QUESTIONS_MAX, max_options=20) if draft.questions
+                 else [])  # fmt: skip
+    title = draft.title.strip() or product.name
+    body = draft.body.strip() or product.description or product.name
+    created: list[Trial] = []
+
+    async def attach(thread: Thread) -> None:
+        created.append(await Trial.create(
+            thread=thread, product=product, circle_id=product.circle_id, places=draft.places,
+            apply_until=draft.apply_until, report_until=draft.report_until,
+            questions=[question.as_json() for question in questions],
+        ))  # fmt: skip
+
+    await create_thread(user, slug, title, body, max_length=max_length, kind=KIND, attach=attach)
+    return created[0]
+
+
+async def _view(trial: Trial, where: ThreadAccess) -> TrialView:
+    viewer = where.viewer
+    mine = await TrialApplication.get_or_none(trial_id=trial.id, user_id=viewer.id) if viewer else None
+    return TrialView(trial, await Product.get(id=trial.product_id), where, mine,
+                     [Field.of(question) for question in trial.questions])  # fmt: skip
+
+
+async def get_trial(viewer: User | None, trial_id: int) -> TrialView:
+    return await _view(*await attached_content(viewer, Trial, trial_id, Message("No such trial.")))
+
+
+async def trial_of_thread(where: ThreadAccess) -> TrialView | None:
+    trial = await Trial.get_or_none(thread_id=where.thread.id)
+    return await _view(trial, where) if trial else None
+
+
+async def apply(viewer: User | None, trial_id: int, answers: Sequence[Any]) -> TrialApplication:
+    user = require_actor(viewer)
+    view = await get_trial(user, trial_id)
+    if view.mine is not None:
+        raise Conflict(Message("You have applied already."), code="already_applied")
+    if not view.applying:
+        raise Conflict(Message("Applications are closed."), code="closed")
+    view.where.check_reply()
+    cleaned = check_answers(view.questions, [*answers, *[None] * (len(view.questions) - len(answers))])
+    try:
+        return await TrialApplication.create(trial_id=trial_id, user_id=user.id, answers=cleaned)
+    except IntegrityError:
+        raise Conflict(Message("You have applied already."), code="already_applied") from None
+
+
+async def applications(viewer: User | None, trial_id: int) -> tuple[TrialView, list[TrialApplication]]:
+    """Everyone who applied, in the order they came (the managers)."""
+    view = await get_trial(viewer, trial_id)
+    if not view.can_manage:
+        raise Forbidden(Message("Only the circle's owners and moderators see the applications."))
+    rows = await TrialApplication.filter(trial_id=trial_id).select_related("user").order_by("id")
+    return view, list(rows)
+
+
+async def pick(viewer: User | None, trial_id: int, username: str) -> TrialApplication:
+    """Give one of the trial's places to an applicant: an order at price 0, ready to pick up; they are told."""
+    view, rows = await applications(viewer, trial_id)
+    chosen = next((row for row in rows if row.user.username == username), None)
+    if chosen is None:
+        raise NotFound(Message("No such application."))
+    async with transaction():
+        if not await TrialApplication.filter(id=chosen.id, status=ApplicationStatus.APPLIED).update(
+            status=ApplicationStatus.PICKED
+        ):
+            raise Conflict(Message("Picked already."), code="picked")
+        if not await Trial.filter(id=trial_id, picked__lt=F("places")).update(picked=F("picked") + 1):
+            raise Conflict(Message("Every place of this trial is given."), code="full")
+        order = await orders.place_order(chosen.user, view.product.id, OrderDraft(1), free=True)
+        await TrialApplication.filter(id=chosen.id).update(order_id=order.id)
+        assert viewer is not None
+        await notify(PICKED, [chosen.user], viewer, view.thread)
+    return await TrialApplication.get(id=chosen.id)
+
+
+async def report(viewer: User | None, trial_id: int, body: str, rating: int, *, max_length: int) -> TrialApplication:
+    """A picked member's report: a post in the trial's thread, with a rating from 1 to 5 (once)."""
+    user = require_actor(viewer)
+    view = await get_trial(user, trial_id)
+    if view.mine is None or view.mine.status != ApplicationStatus.PICKED:
+        raise Forbidden(Message("Those picked for the trial report on it."), code="not_picked")
+    if view.mine.report_post_id is not None:
+        raise Conflict(Message("You have reported already."), code="reported")
+    if isinstance(rating, bool) or rating not in range(1, 6):
+        raise ValidationError({"rating": Message("Give a rating from 1 to 5.")})
+    async with transaction():
+        post = await create_post(user, view.thread.id, body, max_length=max_length)
+        if not await TrialApplication.filter(id=view.mine.id, report_post_id__isnull=True).update(
+            report_post_id=post.id, rating=rating
+        ):
+            raise Conflict(Message("You have reported already."), code="reported")
+    return await TrialApplication.get(id=view.mine.id)
+
+
+@dataclass(frozen=True)
+class Report:
+    username: str
+    rating: int
+    post_id: int
+
+
+async def reports(product: Product) -> list[Report]:
+    """The product's trial reports, newest first (shown on its page, as visible as the product)."""
+    rows = await (TrialApplication.filter(trial__product_id=product.id, report_post_id__isnull=False)
+                  .select_related("user").order_by("-id").limit(50))  # fmt: skip
+    return [Report(row.user.username, row.rating or 0, row.report_post_id or 0) for row in rows]
+
+
+def not_reported(rows: Sequence[TrialApplication]) -> list[TrialApplication]:
+    return [row for row in rows if row.status == ApplicationStatus.PICKED and row.report_post_id is None]
