@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from PIL import Image
 from starlette.testclient import TestClient
 
 from core.testing import Member, at_once, jobs_of, make_circle, register, run_job_now, sign_in, wait_for_jobs
@@ -380,3 +381,24 @@ def test_a_trial_gives_its_places_once_and_collects_reports(site, club):
     assert "★★★★☆" in page and f"/p/{posted.json()['post_id']}" in page
     thread = site.get(f"/api/v1/threads/{trial['thread_id']}/posts").json()["items"]
     assert thread[-1]["body"] == "Light, no smell."
+
+
+def test_a_products_photos_from_the_form_are_the_circles_to_see(site):
+    owner, outsider = register(site, "boss"), register(site, "nosy")
+    make_circle(site, owner, "cellar", visibility="private")
+    photo = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (120, 20, 40)).save(photo, "JPEG")
+    csrf = sign_in(site, "boss")  # the manager's browser
+    added = site.post("/c/cellar/products/new", data={"csrf_token": csrf, "name": "Reserve 2015", "price": "388",
+                                                         "stock": "6", "on_sale": "1"},
+                         files={"photo": ("bottle.jpg", photo.getvalue(), "image/jpeg")}, follow_redirects=False)  # fmt: skip
+    assert added.status_code == 303, added.text
+    page = site.get(added.headers["location"]).text
+    src = page.split('<div class="product-photos"><img src="')[1].split('"')[0]
+    assert src.startswith("/uploads/") and 'width="1600"' in page and 'height="1200"' in page
+    assert site.get(src).status_code == 200
+    site.cookies.clear()
+    assert site.get(src).status_code == 404  # a guest
+    assert site.get(src, headers=outsider.auth).status_code == 404
+    showcase = site.get("/c/cellar/shop", headers=owner.auth).text
+    assert "/uploads/" in showcase and "Reserve 2015" in showcase
