@@ -190,6 +190,30 @@ async def _activate(membership: Membership, role: MemberRole | None = None) -> M
     return MemberStatus.ACTIVE
 
 
+async def admit(circle: Circle, user: User) -> bool:
+    """Make ``user`` an active member of ``circle`` whatever its join policy, as a plugin decides (a membership fee
+    paid, a campaign's sign-up); whether they were not one before."""
+    membership = await Membership.get_or_none(circle_id=circle.id, user_id=user.id)
+    if membership is None:
+        return await _create_membership(circle, user, MemberStatus.ACTIVE)
+    if membership.status == MemberStatus.ACTIVE:
+        return False
+    await _activate(membership)
+    forget_scope(user)
+    return True
+
+
+async def dismiss(circle: Circle, user: User) -> bool:
+    """Take ``user``'s plain membership of ``circle`` away, as a plugin decides (a membership fee lapsed); its owners
+    and moderators keep theirs. Whether there was one to take."""
+    membership = await Membership.get_or_none(circle_id=circle.id, user_id=user.id, role=MemberRole.MEMBER)
+    if membership is None:
+        return False
+    await _remove(membership)
+    forget_scope(user)
+    return True
+
+
 async def _owner_count(circle: Circle) -> int:
     return await Membership.filter(circle=circle, role=MemberRole.OWNER, status=MemberStatus.ACTIVE).count()
 

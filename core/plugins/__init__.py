@@ -29,7 +29,7 @@ from core.access.threads import ThreadAccess
 from core.accounts.models import User
 from core.accounts.serialize import user_ref
 from core.circles.models import Circle, Visibility
-from core.circles.service import access_by_slug, circle_staff
+from core.circles.service import access_by_slug, admit, circle_staff, dismiss
 from core.contract import hookimpl
 from core.contract.kinds import (
     ContentKind,
@@ -134,6 +134,7 @@ __all__ = [
     "absolute_url",
     "access_by_slug",
     "acting",
+    "admit",
     "allowed",
     "answer_text",
     "answers_from_form",
@@ -149,6 +150,7 @@ __all__ = [
     "create_post",
     "create_thread",
     "csv_response",
+    "dismiss",
     "enqueue_job",
     "get_thread",
     "guest_check",

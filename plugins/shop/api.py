@@ -7,7 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from core.plugins import ApiCall, ApiRouter, Body, csv_response, parse_api_time, whole_number
-from plugins.shop import export, group_buys, orders, service, trials
+from plugins.shop import export, fees, group_buys, orders, service, trials
 from plugins.shop.money import yuan
 from plugins.shop.serialize import group_buy_json, order_json, order_view_json, product_json
 
@@ -21,6 +21,9 @@ class NewProduct(Body):
     stock: int | None = None
     per_member_limit: int | None = None
     on_sale: bool = True
+    membership_circle: str = ""  # a membership fee: the circle it makes the buyer a member of ...
+    membership_days: int | None = None  # ... for so many days
+    membership_until: str | None = None  # ... or until then
 
 
 class NewOrder(Body):
@@ -77,7 +80,8 @@ async def put_shop(call: ApiCall[ShopBody]) -> dict[str, Any]:
 
 def _draft(body: NewProduct) -> service.ProductDraft:
     return service.ProductDraft(body.name, body.description, str(body.price), body.stock, body.per_member_limit,
-                                body.on_sale)  # fmt: skip
+                                body.on_sale, body.membership_circle, body.membership_days,
+                                parse_api_time(body.membership_until, "membership_until"))  # fmt: skip
 
 
 @router.route("POST", "/circles/{slug}/products", "Add a product to the circle's shop (its managers)",
@@ -267,3 +271,12 @@ async def report(call: ApiCall[TrialReport]) -> dict[str, Any]:
     row = await trials.report(call.viewer, call.params["id"], call.body.body, call.body.rating,
                               max_length=call.site.config.max_post_length)  # fmt: skip
     return {"post_id": row.report_post_id, "rating": row.rating, "url": f"/p/{row.report_post_id}"}
+
+
+@router.route("GET", "/circles/{slug}/memberships", "The membership fees the shop sold: who has paid, who is due "
+              "(within a month), who has lapsed (its managers)", auth=True)  # fmt: skip
+async def memberships(call: ApiCall[None]) -> dict[str, Any]:
+    access, _ = await service.managed(call.viewer, call.params["slug"])
+    found = await fees.memberships(access.circle)
+    return {"items": [{"username": row.user.username, "circle": row.circle.slug, "until": row.until.isoformat(),
+                       "standing": fees.standing(row)} for row in found]}  # fmt: skip

@@ -22,7 +22,7 @@ from core.plugins import (
     ThreadAccess,
     hookimpl,
 )
-from plugins.shop import api, group_buys, orders, routes, service, trials
+from plugins.shop import api, fees, group_buys, orders, routes, service, trials
 from plugins.shop.money import yuan
 
 HERE = Path(__file__).parent
@@ -55,7 +55,7 @@ def register_static_dir() -> Path:
 
 @hookimpl
 def register_audiences() -> list[Audience]:
-    return [service.ORDER]
+    return [service.ORDER, fees.FEE]
 
 
 @hookimpl
@@ -77,6 +77,10 @@ def register_notification_kinds() -> list[NotificationKind]:
                          email=True, label=Message("Group buys you joined")),
         NotificationKind(group_buys.FAILED, Message("The group buy “%(title)s” did not gather enough members and "
                                                     "is cancelled"), email=True, label=Message("Group buys that failed")),
+        NotificationKind(fees.DUE, Message("Your membership of “%(title)s” lapses soon: renew it in the shop"),
+                         email=False, label=Message("Memberships about to lapse (mailed anyway)")),
+        NotificationKind(fees.LAPSED, Message("Your membership of “%(title)s” has lapsed"), email=True,
+                         label=Message("Memberships that lapsed")),
         NotificationKind(trials.PICKED, Message("You are picked for the trial “%(title)s”: pick it up and report"),
                          email=True, label=Message("Trials you are picked for")),
     ]  # fmt: skip
@@ -88,7 +92,7 @@ async def _expire(context: JobContext) -> None:
 
 @hookimpl
 def register_job_kinds() -> list[JobKind]:
-    return [JobKind(orders.EXPIRE, _expire), JobKind(group_buys.SETTLE, group_buys.settle_job)]
+    return [JobKind(orders.EXPIRE, _expire), JobKind(group_buys.SETTLE, group_buys.settle_job), *fees.JOBS]
 
 
 @hookimpl

@@ -62,9 +62,16 @@ class Product(Model):
     per_member_limit = fields.IntField(null=True)
     on_sale = fields.BooleanField(default=True)
     photos: fields.JSONField[list[str]] = fields.JSONField(default=list)  # upload names, the first is the cover
+    # A membership fee (会费): once paid, the buyer is a member of this circle for so many days, or until a date
+    membership_circle: fields.ForeignKeyNullableRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    membership_days = fields.IntField(null=True)
+    membership_until = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     if TYPE_CHECKING:
         circle_id: int
+        membership_circle_id: int | None
 
     class Meta:
         table = "shop_products"
@@ -213,3 +220,29 @@ class TrialApplication(Model):
     class Meta:
         table = "shop_trial_applications"
         unique_together = (("trial_id", "user_id"),)
+
+
+class Membership(Model):
+    """A member's paid membership of a circle (a fee): until when, and which reminders have gone out."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.CASCADE
+    )
+    circle: fields.ForeignKeyRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name=False, on_delete=fields.CASCADE
+    )  # the circle the fee makes them a member of
+    shop_circle: fields.ForeignKeyRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name=False, on_delete=fields.CASCADE
+    )  # the circle whose shop sold it (its managers see it)
+    until = fields.DatetimeField()
+    reminded = fields.CharField(max_length=8, default="")  # "", "month", "week": the last reminder sent
+    lapsed = fields.BooleanField(default=False)
+    if TYPE_CHECKING:
+        user_id: int
+        circle_id: int
+        shop_circle_id: int
+
+    class Meta:
+        table = "shop_memberships"
+        unique_together = (("user_id", "circle_id"),)

@@ -32,6 +32,7 @@ from core.plugins import (
     require_actor,
     transaction,
 )
+from plugins.shop import fees
 from plugins.shop.models import GroupBuy, Order, OrderEvent, OrderStatus, Product, Shop
 from plugins.shop.service import ORDER, get_product, shop_of
 
@@ -214,6 +215,8 @@ async def change_status(order: Order, status: OrderStatus, by: User | None, note
             await _give_back(order)
         if status != OrderStatus.PENDING_PAYMENT:
             await cancel_job(f"{EXPIRE}:{order.id}")
+        if status == OrderStatus.PAID:
+            await fees.grant(order)  # a membership fee: the buyer is a member from now
         if tell:
             buyer = await User.get(id=order.buyer_id)
             product = await Product.get(id=order.product_id)

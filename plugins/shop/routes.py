@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.plugins import (
+    Circle,
     Conflict,
     Form,
     ShareCard,
@@ -32,11 +33,12 @@ from core.plugins import (
     site_timezone,
     whole_number,
 )
-from plugins.shop import group_buys, orders, service, trials
+from plugins.shop import fees, group_buys, orders, service, trials
 from plugins.shop.models import OrderStatus
 from plugins.shop.money import yuan
 
-PRODUCT_FIELDS = ("name", "description", "price", "stock", "per_member_limit", "on_sale")
+PRODUCT_FIELDS = ("name", "description", "price", "stock", "per_member_limit", "on_sale", "membership_circle",
+                  "membership_days")  # fmt: skip
 ORDER_FIELDS = ("quantity", "note", "pickup_point", "address", "request_key")
 SETTINGS_FIELDS = ("payment_instructions", "pickup_points", "delivery", "pay_within_hours")
 GROUP_FIELDS = ("product_id", "price", "min_count", "max_count", "deadline", "title", "body")
@@ -141,7 +143,8 @@ async def _product_form(request: Request, form: Form, status: int = 200, **conte
 def _product_draft(form: Form) -> service.ProductDraft:
     values = form.values
     return service.ProductDraft(values["name"], values["description"], values["price"], _number(values["stock"]),
-                                _number(values["per_member_limit"]), bool(values["on_sale"]))  # fmt: skip
+                                _number(values["per_member_limit"]), bool(values["on_sale"]),
+                                values["membership_circle"].strip(), _number(values["membership_days"]))  # fmt: skip
 
 
 async def _new_photo(request: Request, data: Any) -> str | None:
@@ -174,7 +177,10 @@ async def edit_product(request: Request) -> Response:
         form = Form({"name": product.name, "description": product.description, "price": yuan(product.price_fen),
                      "stock": "" if product.stock is None else str(product.stock),
                      "per_member_limit": "" if product.per_member_limit is None else str(product.per_member_limit),
-                     "on_sale": "1" if product.on_sale else ""})  # fmt: skip
+                     "on_sale": "1" if product.on_sale else "",
+                     "membership_circle": (await Circle.get(id=product.membership_circle_id)).slug
+                     if product.membership_circle_id else "",
+                     "membership_days": str(product.membership_days or "")})  # fmt: skip
         return await _product_form(request, form, product=product, photos=photos, circle=access.circle)
     data = await read_form(request, files=("photo",))
     form = Form.of(data, PRODUCT_FIELDS)
@@ -220,6 +226,16 @@ async def shop_settings(request: Request) -> Response:
         "shop/settings.html",
         {"circle": access.circle, "form": form, "payment": payment[0] if payment else None},
         status=status,
+    )
+
+
+async def memberships(request: Request) -> Response:
+    access, _ = await service.managed(await resolve_viewer(request), request.path_params["slug"])
+    found = await fees.memberships(access.circle)
+    return await render(
+        request,
+        "shop/memberships.html",
+        {"circle": access.circle, "rows": [(row, fees.standing(row)) for row in found]},
     )
 
 
@@ -329,6 +345,7 @@ routes: list[BaseRoute] = [
     Route("/c/{slug}/shop/settings", shop_settings, methods=["GET", "POST"]),
     Route("/c/{slug}/products/new", new_product, methods=["GET", "POST"]),
     Route("/c/{slug}/orders", shop_orders),
+    Route("/c/{slug}/shop/memberships", memberships),
     Route("/c/{slug}/group-buys/new", new_group_buy, methods=["GET", "POST"]),
     Route("/c/{slug}/trials/new", new_trial, methods=["GET", "POST"]),
     Route("/products/{id:int}", product_page),

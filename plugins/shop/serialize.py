@@ -22,6 +22,12 @@ def product_json(product: Product, circle: Circle) -> dict[str, Any]:
         "on_sale": product.on_sale,
         "photos": [f"/uploads/{name}" for name in product.photos],
         "circle": {"slug": circle.slug, "name": circle.name},
+        "membership": {
+            "days": product.membership_days,
+            "until": product.membership_until.isoformat() if product.membership_until else None,
+        }
+        if product.membership_circle_id
+        else None,
         "url": f"/products/{product.id}",
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from core.plugins import (
@@ -86,6 +87,25 @@ class ProductDraft:
     stock: int | None = None
     per_member_limit: int | None = None
     on_sale: bool = True
+    membership_circle: str = ""  # a membership fee: the circle (its slug) it makes the buyer a member of ...
+    membership_days: int | None = None  # ... for so many days
+    membership_until: datetime | None = None  # ... or until a date (a season's end)
+
+
+async def _membership(viewer: User | None, draft: ProductDraft) -> dict[str, Any]:
+    """A fee's circle (one the manager moderates: it lets members in) and its length."""
+    if not draft.membership_circle:
+        return dict(membership_circle_id=None, membership_days=None, membership_until=None)
+    try:
+        target = await access_by_slug(viewer, draft.membership_circle)
+    except NotFound:
+        target = None
+    if target is None or not target.can_moderate:
+        raise ValidationError({"membership_circle": Message("Choose a circle you manage.")})
+    if draft.membership_until is None and (draft.membership_days is None or not 1 <= draft.membership_days <= 3660):
+        raise ValidationError({"membership_days": Message("Give 1 to 3660 days, or a date it lasts until.")})
+    return dict(membership_circle_id=target.circle.id, membership_days=draft.membership_days,
+                membership_until=draft.membership_until)  # fmt: skip
 
 
 def _check(draft: ProductDraft) -> dict[str, Any]:
@@ -105,7 +125,7 @@ def _check(draft: ProductDraft) -> dict[str, Any]:
 
 async def create_product(viewer: User | None, slug: str, draft: ProductDraft, photos: Sequence[str] = ()) -> Product:
     access, _ = await managed(viewer, slug)
-    values = _check(draft)
+    values = {**_check(draft), **await _membership(viewer, draft)}
     html, _ = await render_body(values["description"], require_actor(access.viewer))
     async with transaction():
         product = await Product.create(circle_id=access.circle.id, html=html, photos=list(photos), **values)
@@ -119,7 +139,7 @@ async def update_product(viewer: User | None, product_id: int, draft: ProductDra
     product, access = await get_product(viewer, product_id)
     if not access.can_moderate:
         raise Forbidden(Message("Only the circle's owners and moderators manage its shop."))
-    values = _check(draft)
+    values = {**_check(draft), **await _membership(viewer, draft)}
     values["html"], _ = await render_body(values["description"], require_actor(access.viewer))
     async with transaction():
         if photos is not None:

@@ -14,6 +14,56 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name="Membership",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                (
+                    "user",
+                    fields.ForeignKeyField(
+                        "core.User",
+                        source_field="user_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "circle",
+                    fields.ForeignKeyField(
+                        "core.Circle",
+                        source_field="circle_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "shop_circle",
+                    fields.ForeignKeyField(
+                        "core.Circle",
+                        source_field="shop_circle_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("until", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ("reminded", fields.CharField(default="", max_length=8)),
+                ("lapsed", fields.BooleanField(default=False)),
+            ],
+            options={
+                "table": "shop_memberships",
+                "app": "shop",
+                "unique_together": (("user_id", "circle_id"),),
+                "pk_attr": "id",
+                "table_description": "A member's paid membership of a circle (a fee): until when, and which reminders have gone out.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
             name="Product",
             fields=[
                 ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -36,6 +86,20 @@ class Migration(migrations.Migration):
                 ("per_member_limit", fields.IntField(null=True)),
                 ("on_sale", fields.BooleanField(default=True)),
                 ("photos", fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                (
+                    "membership_circle",
+                    fields.ForeignKeyField(
+                        "core.Circle",
+                        source_field="membership_circle_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                ("membership_days", fields.IntField(null=True)),
+                ("membership_until", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={"table": "shop_products", "app": "shop", "pk_attr": "id"},

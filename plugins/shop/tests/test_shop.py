@@ -402,3 +402,55 @@ def test_a_products_photos_from_the_form_are_the_circles_to_see(site):
     assert site.get(src, headers=outsider.auth).status_code == 404
     showcase = site.get("/c/cellar/shop", headers=owner.auth).text
     assert "/uploads/" in showcase and "Reserve 2015" in showcase
+
+
+def test_a_membership_fee_paid_lets_in_reminds_extends_and_lapses(site, club):
+    owner, member = club
+    make_circle(site, owner, "members", visibility="private", join_policy="approval")
+    bad = site.post(
+        "/api/v1/circles/wine/products",
+        headers=member.auth,
+        json={"name": "Fee", "price": "1", "membership_circle": "members", "membership_days": 365},
+    )
+    assert bad.status_code == 403  # fmt: skip
+    fee = product(site, owner, name="Annual fee 年费", price="200.00", stock=None, membership_circle="members",
+                  membership_days=365)  # fmt: skip
+    assert fee["membership"] == {"days": 365, "until": None}
+    assert site.get("/api/v1/circles/members", headers=member.auth).status_code == 404
+    first = order(site, member, fee["id"]).json()
+    site.post(f"/api/v1/orders/{first['id']}/paid", headers=owner.auth)
+    assert site.get("/api/v1/circles/members/threads", headers=member.auth).status_code == 200  # let in
+    (row,) = site.get("/api/v1/circles/wine/memberships", headers=owner.auth).json()["items"]
+    assert row["username"] == "mei" and row["standing"] == "paid"
+    assert "mei" in site.get("/c/wine/shop/memberships", headers=owner.auth).text
+    assert site.get("/c/wine/shop/memberships", headers=member.auth).status_code == 403
+    until = datetime.fromisoformat(row["until"])
+    assert timedelta(days=364) < until - datetime.now(UTC) <= timedelta(days=365)
+    assert sorted(key.rsplit(":", 1)[1] for key in jobs_of(site, "shop.fee_remind")) == ["month", "week"]
+
+    second = order(site, member, fee["id"]).json()  # paid again before it lapses: a year more, from its end
+    site.post(f"/api/v1/orders/{second['id']}/paid", headers=owner.auth)
+    (row,) = site.get("/api/v1/circles/wine/memberships", headers=owner.auth).json()["items"]
+    assert timedelta(days=729) < datetime.fromisoformat(row["until"]) - datetime.now(UTC) <= timedelta(days=730)
+
+    month = next(key for key in jobs_of(site, "shop.fee_remind") if key.endswith(":month"))
+    run_job_now(site, month)
+    wait_for_jobs(site)
+    kinds = [item["kind"] for item in site.get("/api/v1/notifications", headers=member.auth).json()["items"]]
+    assert kinds.count("shop.fee_due") == 1
+
+    async def ends_now() -> None:
+        from plugins.shop.models import Membership
+
+        await Membership.all().update(until=datetime.now(UTC) - timedelta(seconds=1))
+
+    site.portal.call(ends_now)
+    (lapse,) = jobs_of(site, "shop.fee_lapse")
+    run_job_now(site, lapse)
+    wait_for_jobs(site)
+    assert site.get("/api/v1/circles/members/threads", headers=member.auth).status_code == 404  # out again
+    (row,) = site.get("/api/v1/circles/wine/memberships", headers=owner.auth).json()["items"]
+    assert row["standing"] == "lapsed"
+    kinds = [item["kind"] for item in site.get("/api/v1/notifications", headers=member.auth).json()["items"]]
+    assert "shop.fee_lapsed" in kinds
+    assert site.get("/api/v1/circles/members/threads", headers=owner.auth).status_code == 200  # owners stay
