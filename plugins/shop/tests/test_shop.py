@@ -454,3 +454,30 @@ def test_a_membership_fee_paid_lets_in_reminds_extends_and_lapses(site, club):
     kinds = [item["kind"] for item in site.get("/api/v1/notifications", headers=member.auth).json()["items"]]
     assert "shop.fee_lapsed" in kinds
     assert site.get("/api/v1/circles/members/threads", headers=owner.auth).status_code == 200  # owners stay
+
+
+def test_the_shops_collection_code_and_a_private_trial(site):
+    owner, outsider = register(site, "boss"), register(site, "nosy")
+    make_circle(site, owner, "cellar", visibility="private")
+    code = io.BytesIO()
+    Image.new("RGB", (600, 600), (10, 160, 60)).save(code, "PNG")
+    csrf = sign_in(site, "boss")  # the manager's browser
+    saved = site.post("/c/cellar/shop/settings", data={"csrf_token": csrf, "payment_instructions": "微信转账",
+                                                       "pickup_points": "Cellar door", "pay_within_hours": "24"},
+                      files={"payment_picture": ("pay.png", code.getvalue(), "image/png")}, follow_redirects=False)  # fmt: skip
+    assert saved.status_code == 303, saved.text
+    reserve = product(site, owner, "cellar", name="Reserve 珍藏", stock=3)
+    placed = order(site, owner, reserve["id"], pickup_point="Cellar door").json()
+    how = site.get(f"/api/v1/orders/{placed['id']}", headers=owner.auth).json()
+    assert how["payment_instructions"] == "微信转账" and how["payment_picture"].startswith("/uploads/")
+    assert site.get(f"/orders/{placed['id']}").text.count(how["payment_picture"]) == 1
+    site.cookies.clear()
+    assert site.get(how["payment_picture"], headers=outsider.auth).status_code == 404  # the private circle's
+    trial = site.post("/api/v1/circles/cellar/trials", headers=owner.auth, json={
+        "product_id": reserve["id"], "places": 1, "apply_until": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+        "report_until": (datetime.now(UTC) + timedelta(days=9)).isoformat()}).json()  # fmt: skip
+    for headers in ({}, outsider.auth):
+        assert site.get(f"/api/v1/trials/{trial['id']}", headers=headers).status_code == 404
+        assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={},
+                         headers=headers).status_code in (401, 404)  # fmt: skip
+        assert site.get(f"/t/{trial['thread_id']}", headers=headers).status_code == 404
