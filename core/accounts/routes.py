@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 from core.access.scope import require_actor
 from core.accounts import limits, service
 from core.accounts.models import User
+from core.accounts.signup import sign_up
 from core.contract.kinds import Slot
 from core.errors import Message, QuanziError, ValidationError
 from core.notifications import service as notifications
@@ -40,19 +41,12 @@ async def register_submit(request: Request) -> Response:
     data = await read_form(request)
     form = Form.of(data, ("username", "email", "password"))
     next_path = safe_next(str(data.get("next", "")))
-    site = site_of(request)
     try:
-        await limits.check_sign_up(site, request)
-        user = await service.register(
-            site.passwords,
-            username=form.values["username"],
-            email=form.values["email"],
-            password=form.values["password"],
-        )
+        await sign_up(request, username=form.values["username"], email=form.values["email"],
+                      password=form.values["password"])  # fmt: skip
     except ValidationError as error:
         form.errors = error.fields
         return await render(request, "register.html", {"form": form, "next": next_path}, status=400)
-    log_in(request, user)
     return RedirectResponse(next_path, status_code=303)
 
 

@@ -28,6 +28,7 @@ from core.access.scope import Scope, acting, require_actor, scope_of
 from core.access.threads import ThreadAccess
 from core.accounts.models import User
 from core.accounts.serialize import user_ref
+from core.accounts.signup import sign_up
 from core.circles.models import Circle, Visibility
 from core.circles.service import access_by_slug, admit, circle_staff, dismiss
 from core.contract import hookimpl
@@ -184,6 +185,7 @@ __all__ = [
     "scope_of",
     "send_notice",
     "set_uses",
+    "sign_up",
     "site_of",
     "site_timezone",
     "token_shaped",
