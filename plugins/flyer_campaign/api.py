@@ -1,0 +1,38 @@
+"""JSON API of campaigns (docs/api.md lists them with the core's endpoints)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from core.plugins import ApiCall, ApiRouter, csv_response
+from plugins.flyer_campaign import service, views
+
+router = ApiRouter("flyer_campaign")
+
+
+@router.route("GET", "/flyers/{id:int}/funnel", "A campaign's funnel: views, sign-ups, joined, first posts, and "
+              "per referrer and per utm_source (the circle's owners)", auth=True)  # fmt: skip
+async def funnel(call: ApiCall[None]) -> dict[str, Any]:
+    await views.flush()
+    found = await service.funnel(call.viewer, call.params["id"])
+    return {"views": found.views, "signups": found.signups, "joined": found.joined, "first_posts": found.first_posts,
+            "bots": found.bots,
+            "referrers": [{"username": name, "signups": count, "active": active}
+                          for name, count, active in found.by_referrer],
+            "sources": [{"utm_source": name, "signups": count, "active": active}
+                        for name, count, active in found.by_source]}  # fmt: skip
+
+
+@router.route("GET", "/flyers/{id:int}/signups.csv", "A campaign's sign-ups with their consent (the circle's "
+              "owners)", auth=True)  # fmt: skip
+async def signups_csv(call: ApiCall[None]) -> Response:
+    rows = await service.signups(call.viewer, call.params["id"])
+    header = ["username", "email", "signed_up_at", "referrer", *service.UTM, "joined", "active_at", "consent",
+              "consented_at"]  # fmt: skip
+    table = [[row.user.username, row.user.email, row.created_at.isoformat(), row.referrer.username if row.referrer
+              else "", *(row.utm.get(name, "") for name in service.UTM), row.joined,
+              row.active_at.isoformat() if row.active_at else "", row.consent, row.consented_at.isoformat()]
+             for row in rows]  # fmt: skip
+    return csv_response(f"campaign-{call.params['id']}-signups.csv", header, table)

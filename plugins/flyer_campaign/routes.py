@@ -1,0 +1,211 @@
+"""Pages of a campaign: the public landing page `/f/{id}` (blocks, share card, sign-up), its QR code and view
+counter, the sign-up, a member's own referral link, and the owner's editor and funnel. Plain forms, no JavaScript."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+from tortoise.expressions import F
+
+from core.plugins import (
+    Conflict,
+    Form,
+    Message,
+    ShareCard,
+    ValidationError,
+    absolute_url,
+    chosen,
+    circle_access,
+    guest_check,
+    mark_personal,
+    parse_form_time,
+    pictures,
+    qr_response,
+    read_form,
+    receive_picture,
+    render,
+    resolve_viewer,
+    sign_up,
+    site_of,
+    site_timezone,
+    whole_number,
+)
+from plugins.flyer_campaign import service, views
+from plugins.flyer_campaign.models import BlockKind, Campaign
+
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
+SIGNUP_FIELDS = ("username", "email", "password", "ref", *service.UTM)
+BLOCK_FIELDS = ("kind", "text", "label", "url", "at")
+SETTINGS_FIELDS = ("title", "description", "consent")
+
+
+def _settings(request: Request) -> dict[str, Any]:
+    return site_of(request).plugin_settings("flyer_campaign")
+
+
+async def _zone(request: Request) -> Any:
+    return site_timezone((await site_of(request).settings.current())["timezone"])
+
+
+async def _card(request: Request, campaign: Campaign) -> ShareCard:
+    """What a chat app shows for the page's link: its title, a line, and a picture of at least 300 × 300 (the
+    campaign's own, else the club's logo), all with absolute addresses."""
+    image = ""
+    if campaign.image:
+        image = absolute_url(request, f"/uploads/{campaign.image}")
+    else:
+        logo = (await site_of(request).settings.current()).get("logo", "")
+        image = absolute_url(request, f"/uploads/{logo}") if logo else ""
+    return ShareCard(campaign.title, absolute_url(request, f"/f/{campaign.id}"), campaign.description,
+                     qr=f"/f/{campaign.id}/qr.svg", image=image)  # fmt: skip
+
+
+async def page(request: Request, form: Form | None = None, status: int = 200) -> Response:
+    campaign, circle, blocks = await service.get_campaign(request.path_params["id"])
+    viewer = await resolve_viewer(request)
+    query = request.query_params
+    arrival = {name: query.get(name, "")[:100] for name in ("ref", *service.UTM)}
+    if form is None:
+        form = Form(arrival)
+    if viewer is not None or any(arrival.values()):
+        mark_personal(request)  # a member's button, or this visitor's own code in the form
+    shown = await pictures([block.picture[:64] for block in blocks if block.picture])
+    member = viewer is not None and (await circle_access(viewer, circle)).is_member
+    return await render(request, "flyer_campaign/page.html", {
+        "campaign": campaign, "circle": circle, "blocks": blocks, "form": form, "pictures": shown,
+        "member": member, "share_card": await _card(request, campaign), "now": datetime.now(tz=await _zone(request)),
+    }, status=status)  # fmt: skip
+
+
+async def pixel(request: Request) -> Response:
+    mark_personal(request)
+    campaign, _, _ = await service.get_campaign(request.path_params["id"])
+    await views.count(campaign.id)
+    return Response(PIXEL, media_type="image/gif", headers={"cache-control": "no-store"})
+
+
+async def qr(request: Request) -> Response:
+    campaign, _, _ = await service.get_campaign(request.path_params["id"])
+    ref = request.query_params.get("ref", "")
+    target = f"/f/{campaign.id}" + (f"?ref={ref}" if ref and await service.referrer_of(campaign, ref) else "")
+    return qr_response(absolute_url(request, target), request.url.path.rpartition(".")[2], public=True)
+
+
+async def signup(request: Request) -> Response:
+    data = await read_form(request)
+    campaign, circle, _ = await service.get_campaign(request.path_params["id"])
+    form = Form.of(data, SIGNUP_FIELDS)
+    viewer = await resolve_viewer(request)
+    arrival = service.Arrival(form.values["ref"], {name: form.values[name] for name in service.UTM})
+    consented = bool(data.get("consent"))
+    try:
+        if viewer is None:
+            settings = _settings(request)
+            if not await guest_check(request, data, action="flyer:signup", per_hour=settings["signups_per_hour"],
+                                     min_seconds=settings["guest_min_seconds"]):  # fmt: skip
+                await Campaign.filter(id=campaign.id).update(bots=F("bots") + 1)
+                return await render(request, "flyer_campaign/welcome.html", {"campaign": campaign, "circle": None})
+            if not consented:
+                raise ValidationError({"consent": Message("Please agree to how your data is used.")})
+            viewer = await sign_up(request, username=form.values["username"], email=form.values["email"],
+                                   password=form.values["password"])  # fmt: skip
+            await service.record_signup(campaign, circle, viewer, arrival, consented=True, new_account=True)
+        else:
+            await service.record_signup(campaign, circle, viewer, arrival, consented=consented, new_account=False)
+    except ValidationError as error:
+        form.errors = error.fields
+        return await page(request, form, status=400)
+    except Conflict:
+        pass  # came through this campaign before: on to the circle all the same
+    return RedirectResponse(f"/c/{circle.slug}?welcome=1", status_code=303)
+
+
+async def invite(request: Request) -> Response:
+    """A member's own link and QR code for the campaign: the sign-ups it brings are credited to them once the
+    newcomers take part."""
+    viewer = await resolve_viewer(request)
+    campaign, circle, _ = await service.get_campaign(request.path_params["id"])
+    if viewer is None or not (await circle_access(viewer, circle)).is_member:
+        return RedirectResponse(f"/login?next=/f/{campaign.id}/invite", status_code=303)
+    code = await service.referral_code(campaign, viewer)
+    return await render(request, "flyer_campaign/invite.html", {
+        "campaign": campaign, "link": absolute_url(request, f"/f/{campaign.id}?ref={code}"), "code": code,
+    })  # fmt: skip
+
+
+async def _draft(request: Request, form: Form, data: Any) -> service.BlockDraft:
+    picture = await chosen(data, "picture")
+    name = ""
+    if picture is not None:
+        name = (await receive_picture(request, await resolve_viewer(request), picture, field="picture")).name
+    at = parse_form_time(form.values["at"], await _zone(request), "at")
+    return service.BlockDraft(form.values["kind"], form.values["text"], form.values["label"], form.values["url"],
+                              name, at)  # fmt: skip
+
+
+async def editor(request: Request, errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    viewer = await resolve_viewer(request)
+    campaign, access = await service.owned(viewer, request.path_params["id"])
+    _, circle, blocks = await service.get_campaign(campaign.id)
+    shown = await pictures([block.picture[:64] for block in blocks if block.picture])
+    settings = Form({"title": campaign.title, "description": campaign.description, "consent": campaign.consent})
+    return await render(request, "flyer_campaign/edit.html", {
+        "campaign": campaign, "circle": circle, "blocks": blocks, "kinds": list(BlockKind), "pictures": shown,
+        "settings": settings, "errors": errors or {}, "add": Form({"kind": "text"}),
+    }, status=status)  # fmt: skip
+
+
+async def edit_action(request: Request) -> Response:
+    """The editor's buttons: the campaign's settings, add a block, change, move or remove one."""
+    viewer = await resolve_viewer(request)
+    campaign_id = request.path_params["id"]
+    data = await read_form(request, files=("picture", "image"))
+    action = request.path_params["action"]
+    block_id = whole_number(str(data.get("block", ""))) or 0
+    try:
+        if action == "settings":
+            form = Form.of(data, SETTINGS_FIELDS)
+            image = await chosen(data, "image")
+            name = (await receive_picture(request, viewer, image, field="image")).name if image else None
+            await service.update_campaign(viewer, campaign_id, service.CampaignSettings(
+                form.values["title"], form.values["description"], form.values["consent"], name))  # fmt: skip
+        elif action == "add":
+            await service.add_block(viewer, campaign_id, await _draft(request, Form.of(data, BLOCK_FIELDS), data))
+        elif action == "change":
+            await service.update_block(viewer, campaign_id, block_id,
+                                       await _draft(request, Form.of(data, BLOCK_FIELDS), data))  # fmt: skip
+        elif action in ("up", "down"):
+            await service.move_block(viewer, campaign_id, block_id, -1 if action == "up" else 1)
+        elif action == "remove":
+            await service.remove_block(viewer, campaign_id, block_id)
+        else:
+            raise ValidationError({"action": Message("There is no such action.")})
+    except ValidationError as error:
+        return await editor(request, error.fields, status=400)
+    return RedirectResponse(f"/f/{campaign_id}/edit#blocks", status_code=303)
+
+
+async def funnel_page(request: Request) -> Response:
+    viewer = await resolve_viewer(request)
+    campaign, _ = await service.owned(viewer, request.path_params["id"])
+    await views.flush()
+    found = await service.funnel(viewer, campaign.id)
+    return await render(request, "flyer_campaign/funnel.html", {"campaign": campaign, "funnel": found})
+
+
+routes: list[BaseRoute] = [
+    Route("/f/{id:int}", page),
+    Route("/f/{id:int}/v.gif", pixel),
+    Route("/f/{id:int}/qr.svg", qr),
+    Route("/f/{id:int}/qr.png", qr),
+    Route("/f/{id:int}/signup", signup, methods=["POST"]),
+    Route("/f/{id:int}/invite", invite),
+    Route("/f/{id:int}/edit", editor),
+    Route("/f/{id:int}/edit/{action}", edit_action, methods=["POST"]),
+    Route("/f/{id:int}/funnel", funnel_page),
+]

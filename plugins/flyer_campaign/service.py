@@ -1,0 +1,269 @@
+"""Campaigns: the only code that writes them. A campaign's page is public by design (a private circle's campaign is
+its invitation); its blocks, sign-ups, referral codes and funnel are the circle owners' alone."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from core.plugins import (
+    Circle,
+    CircleAccess,
+    Conflict,
+    Message,
+    NotFound,
+    User,
+    ValidationError,
+    admit,
+    circle_access,
+    now,
+    transaction,
+)
+from plugins.flyer_campaign.models import Block, BlockKind, Campaign, ReferralCode, Signup
+from plugins.flyer_campaign.texts import texts
+
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TITLE_MAX, DESCRIPTION_MAX, TEXT_MAX, LABEL_MAX, URL_MAX, BLOCKS_MAX = 100, 300, 5000, 100, 500, 40
+UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+
+async def create_campaign(owner: User, circle: Circle, title: str | None, locale: str) -> Campaign:
+    """A campaign with a first draft of its page, in ``locale``: a heading, a few words, a button to the circle,
+    and the sign-up form."""
+    text = texts(locale)
+    async with transaction():
+        campaign = await Campaign.create(circle=circle, title=(title or text.title)[:TITLE_MAX],
+                                         description=text.description.format(circle=circle.name)[:DESCRIPTION_MAX],
+                                         locale=locale, consent=text.consent.format(circle=circle.name))  # fmt: skip
+        drafts = [
+            Block(kind=BlockKind.HEADING, text=campaign.title),
+            Block(kind=BlockKind.TEXT, text=text.intro.format(circle=circle.name)),
+            Block(kind=BlockKind.SIGNUP, label=text.signup_label),
+            Block(kind=BlockKind.BUTTON, label=text.button.format(circle=circle.name), url=f"/c/{circle.slug}"),
+        ]
+        for position, block in enumerate(drafts):
+            block.campaign = campaign
+            block.position = position
+        await Block.bulk_create(drafts)
+    return campaign
+
+
+async def get_campaign(campaign_id: int) -> tuple[Campaign, Circle, list[Block]]:
+    """The campaign and its page's blocks, in order (its page is public)."""
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None:
+        raise NotFound(Message("No such campaign."))
+    blocks = list(await Block.filter(campaign_id=campaign_id).order_by("position", "id"))
+    return campaign, await Circle.get(id=campaign.circle_id), blocks
+
+
+async def owned(viewer: User | None, campaign_id: int) -> tuple[Campaign, CircleAccess]:
+    """The campaign, for its circle's owners only (everyone else: 404, as if the campaign had no back office)."""
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None or viewer is None:
+        raise NotFound(Message("No such campaign."))
+    access = await circle_access(viewer, await Circle.get(id=campaign.circle_id))
+    if not access.is_owner and not access.scope.sees_all:
+        raise NotFound(Message("No such campaign."))
+    return campaign, access
+
+
+@dataclass(frozen=True)
+class BlockDraft:
+    kind: str
+    text: str = ""
+    label: str = ""
+    url: str = ""
+    picture: str = ""
+    at: datetime | None = None
+
+
+def check_block(draft: BlockDraft) -> dict[str, Any]:
+    if draft.kind not in set(BlockKind):
+        raise ValidationError({"kind": Message("One of: ") + ", ".join(BlockKind) + "."})
+    text, label, url = draft.text.strip(), draft.label.strip(), draft.url.strip()
+    if len(text) > TEXT_MAX or len(label) > LABEL_MAX:
+        raise ValidationError({"text" if len(text) > TEXT_MAX else "label": Message("That is too long.")})
+    if url and (len(url) > URL_MAX or not (url.startswith("/") and not url.startswith("//")
+                                          or url.startswith(("https://", "http://")))):  # fmt: skip
+        raise ValidationError({"url": Message("Give an address on this site (/c/...) or one starting with https://.")})
+    kind = BlockKind(draft.kind)
+    if kind in (BlockKind.HEADING, BlockKind.TEXT) and not text:
+        raise ValidationError({"text": Message("Please fill this in.")})
+    if kind in (BlockKind.BUTTON, BlockKind.CARD) and not (label and url):
+        raise ValidationError({"url": Message("A button or a card needs a label and an address.")})
+    if kind == BlockKind.IMAGE and not draft.picture:
+        raise ValidationError({"picture": Message("Choose a picture.")})
+    if kind == BlockKind.COUNTDOWN and draft.at is None:
+        raise ValidationError({"at": Message("Give the date it counts down to.")})
+    return dict(kind=kind, text=text, label=label, url=url, picture=draft.picture, at=draft.at)
+
+
+async def add_block(viewer: User | None, campaign_id: int, draft: BlockDraft) -> Block:
+    campaign, _ = await owned(viewer, campaign_id)
+    values = check_block(draft)
+    async with transaction():
+        count = await Block.filter(campaign_id=campaign.id).count()
+        if count >= BLOCKS_MAX:
+            raise ValidationError({"kind": Message("A page has at most %(n)s blocks.", n=BLOCKS_MAX)})
+        return await Block.create(campaign=campaign, position=count, **values)
+
+
+async def _block(viewer: User | None, campaign_id: int, block_id: int) -> Block:
+    await owned(viewer, campaign_id)
+    block = await Block.get_or_none(id=block_id, campaign_id=campaign_id)
+    if block is None:
+        raise NotFound(Message("No such block."))
+    return block
+
+
+async def update_block(viewer: User | None, campaign_id: int, block_id: int, draft: BlockDraft) -> Block:
+    block = await _block(viewer, campaign_id, block_id)
+    values = check_block(BlockDraft(block.kind.value, draft.text, draft.label, draft.url,
+                                    draft.picture or block.picture, draft.at))  # fmt: skip
+    await Block.filter(id=block.id).update(**values)
+    return await Block.get(id=block.id)
+
+
+async def move_block(viewer: User | None, campaign_id: int, block_id: int, step: int) -> None:
+    """Move a block up (-1) or down (+1) the page: it swaps places with its neighbour."""
+    await _block(viewer, campaign_id, block_id)
+    async with transaction():
+        blocks = list(await Block.filter(campaign_id=campaign_id).order_by("position", "id"))
+        index = next(i for i, block in enumerate(blocks) if block.id == block_id)
+        other = index + step
+        if 0 <= other < len(blocks):
+            blocks[index], blocks[other] = blocks[other], blocks[index]
+        for position, block in enumerate(blocks):
+            await Block.filter(id=block.id).update(position=position)
+
+
+async def remove_block(viewer: User | None, campaign_id: int, block_id: int) -> None:
+    block = await _block(viewer, campaign_id, block_id)
+    await Block.filter(id=block.id).delete()
+
+
+@dataclass(frozen=True)
+class CampaignSettings:
+    title: str
+    description: str
+    consent: str
+    image: str | None = None  # an upload's name; None keeps it
+
+
+async def update_campaign(viewer: User | None, campaign_id: int, settings: CampaignSettings) -> Campaign:
+    campaign, _ = await owned(viewer, campaign_id)
+    title, description, consent = settings.title.strip(), settings.description.strip(), settings.consent.strip()
+    if not 1 <= len(title) <= TITLE_MAX:
+        raise ValidationError({"title": Message("A title has 1 to %(n)s characters.", n=TITLE_MAX)})
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationError({"description": Message("At most %(n)s characters.", n=DESCRIPTION_MAX)})
+    if not consent or len(consent) > TEXT_MAX:
+        raise ValidationError({"consent": Message("Say what the sign-up's personal data is for.")})
+    values: dict[str, Any] = dict(title=title, description=description, consent=consent)
+    if settings.image is not None:
+        values["image"] = settings.image
+    await Campaign.filter(id=campaign.id).update(**values)
+    return await Campaign.get(id=campaign.id)
+
+
+# Sign-ups and referrals -------------------------------------------------------------------------------------------
+
+
+async def referral_code(campaign: Campaign, user: User) -> str:
+    """The member's own code for the campaign, made the first time it is asked for."""
+    found = await ReferralCode.get_or_none(campaign_id=campaign.id, user_id=user.id)
+    while found is None:
+        try:
+            found = await ReferralCode.create(
+                campaign=campaign, user=user, code="".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+            )
+        except IntegrityError:
+            found = await ReferralCode.get_or_none(campaign_id=campaign.id, user_id=user.id)
+    return found.code
+
+
+async def referrer_of(campaign: Campaign, code: str) -> User | None:
+    if not code or len(code) > 16 or not all(char in CODE_ALPHABET for char in code):
+        return None
+    found = await ReferralCode.get_or_none(campaign_id=campaign.id, code=code).select_related("user")
+    return found.user if found else None
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Where a visitor came from: a member's code and UTM values, carried in the page's form."""
+
+    ref: str = ""
+    utm: dict[str, str] | None = None
+
+
+def clean_utm(values: dict[str, str]) -> dict[str, str]:
+    return {name: values[name].strip()[:100] for name in UTM if values.get(name, "").strip()}
+
+
+async def record_signup(campaign: Campaign, circle: Circle, user: User, arrival: Arrival, *, consented: bool,
+                        new_account: bool) -> Signup:  # fmt: skip
+    """``user`` came through the campaign: they are made a member of its circle (the campaign counts as the owner's
+    invitation) and their sign-up kept with its consent, referrer and UTM values."""
+    if not consented:
+        raise ValidationError({"consent": Message("Please agree to how your data is used.")})
+    referrer = await referrer_of(campaign, arrival.ref)
+    if referrer is not None and referrer.id == user.id:
+        referrer = None
+    joined = await admit(circle, user)
+    try:
+        return await Signup.create(campaign=campaign, user=user, referrer=referrer, utm=clean_utm(arrival.utm or {}),
+                                   consent=campaign.consent, consented_at=now(), new_account=new_account,
+                                   joined=joined or (await circle_access(user, circle)).is_member)  # fmt: skip
+    except IntegrityError:
+        raise Conflict(Message("You came through this campaign already."), code="already_signed_up") from None
+
+
+async def became_active(user: User, circle_id: int) -> None:
+    """A newcomer's first post in the campaign's circle: from now on they count as active (and for their
+    referrer); once."""
+    await Signup.filter(user_id=user.id, campaign__circle_id=circle_id, active_at__isnull=True).update(active_at=now())
+
+
+# The funnel ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Funnel:
+    views: int
+    signups: int
+    joined: int
+    first_posts: int
+    bots: int
+    by_referrer: list[tuple[str, int, int]]  # username, sign-ups, of them active
+    by_source: list[tuple[str, int, int]]  # utm_source, sign-ups, of them active
+
+
+async def funnel(viewer: User | None, campaign_id: int, pending_views: int = 0) -> Funnel:
+    campaign, _ = await owned(viewer, campaign_id)
+    signups = list(await Signup.filter(campaign_id=campaign.id).select_related("referrer"))
+    referrers: dict[str, list[int]] = {}
+    sources: dict[str, list[int]] = {}
+    for row in signups:
+        for table, key in ((referrers, row.referrer.username if row.referrer else ""),
+                           (sources, row.utm.get("utm_source", ""))):  # fmt: skip
+            if key:
+                counts = table.setdefault(key, [0, 0])
+                counts[0] += 1
+                counts[1] += row.active_at is not None
+    return Funnel(
+        views=campaign.views + pending_views, signups=len(signups), joined=sum(row.joined for row in signups),
+        first_posts=sum(row.active_at is not None for row in signups), bots=campaign.bots,
+        by_referrer=sorted(((name, c[0], c[1]) for name, c in referrers.items()), key=lambda row: (-row[2], -row[1])),
+        by_source=sorted(((name, c[0], c[1]) for name, c in sources.items()), key=lambda row: -row[1]),
+    )  # fmt: skip
+
+
+async def signups(viewer: User | None, campaign_id: int) -> list[Signup]:
+    campaign, _ = await owned(viewer, campaign_id)
+    return list(await Signup.filter(campaign_id=campaign.id).select_related("user", "referrer").order_by("id"))

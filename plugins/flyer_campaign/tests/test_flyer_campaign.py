@@ -1,0 +1,147 @@
+"""The flyer campaign through HTTP: the template makes a campaign whose public page carries a real share card and a
+sign-up that makes a stranger a member of the club in one step (a private circle's too); the owner edits the page
+from blocks; views are counted in batches; a referral is credited only once the newcomer posts; the funnel and the
+sign-ups are the owners' alone; bots make no account."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from core.testing import Member, another_browser, make_circle, make_thread, register, sign_in
+
+PLUGINS = ["flyer_campaign"]
+
+
+@pytest.fixture
+def site(quanzi_site: Any) -> TestClient:
+    return quanzi_site(plugins=PLUGINS, plugin_settings={"flyer_campaign": {"guest_min_seconds": 0}},
+                       base_url="http://club.example")  # fmt: skip
+
+
+def start(client: TestClient, owner: Member, slug: str, title: str = "春季品鉴会") -> int:
+    response = client.post(f"/api/v1/circles/{slug}/templates/flyer-campaign", json={"title": title},
+                           headers=owner.auth)  # fmt: skip
+    assert response.status_code == 201, response.text
+    created = response.json()["created"]
+    assert [item["kind"] for item in created] == ["campaign", "editor", "qr", "funnel"]
+    return int(created[0]["url"].rsplit("/", 1)[1])
+
+
+def form_of(page: str) -> dict[str, str]:
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    return fields
+
+
+def test_a_stranger_signs_up_from_the_page_and_lands_in_the_private_club(site):
+    owner = register(site, "owner")
+    make_circle(site, owner, "wine", visibility="private", join_policy="approval")
+    campaign = start(site, owner, "wine")
+    guest = another_browser(site)
+    page = guest.get(f"/f/{campaign}?utm_source=wechat_group&utm_medium=chat")
+    assert page.status_code == 200
+    assert '<meta property="og:title" content="春季品鉴会">' in page.text
+    assert f'<meta property="og:url" content="http://club.example/f/{campaign}">' in page.text
+    assert f"/f/{campaign}/qr.svg" in page.text
+    qr = guest.get(f"/f/{campaign}/qr.svg")
+    assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg")
+    fields = form_of(page.text)
+    assert fields["utm_source"] == "wechat_group"  # carried in the form: chat apps' browsers drop cookies
+    data = {**fields, "username": "newbie", "email": "newbie@example.com", "password": "a long enough secret",
+            "consent": "1"}  # fmt: skip
+    refused = guest.post(f"/f/{campaign}/signup", data={**data, "consent": ""})
+    assert refused.status_code == 400
+    joined = guest.post(f"/f/{campaign}/signup", data=data, follow_redirects=False)
+    assert joined.status_code == 303 and joined.headers["location"] == "/c/wine?welcome=1"
+    assert guest.get("/c/wine").status_code == 200  # signed in, and a member of the private circle
+
+    funnel = site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()
+    assert (funnel["signups"], funnel["joined"], funnel["first_posts"]) == (1, 1, 0)
+    assert funnel["sources"] == [{"utm_source": "wechat_group", "signups": 1, "active": 0}]
+    exported = site.get(f"/api/v1/flyers/{campaign}/signups.csv", headers=owner.auth)
+    rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    assert rows[1][0] == "newbie" and "我同意" in rows[1][-2]  # the consent's text kept with the sign-up
+
+
+def test_views_are_counted_by_the_pages_picture_in_batches(site):
+    owner = register(site, "owner")
+    make_circle(site, owner, "wine")
+    campaign = start(site, owner, "wine")
+    for _ in range(3):
+        assert site.get(f"/f/{campaign}/v.gif").headers["cache-control"] == "no-store"
+    assert site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()["views"] == 3
+
+
+def test_a_referral_counts_only_once_the_newcomer_posts(site):
+    owner, friend = register(site, "owner"), register(site, "friend")
+    make_circle(site, owner, "wine")
+    site.post("/api/v1/circles/wine/join", headers=friend.auth)
+    campaign = start(site, owner, "wine")
+    inviter = another_browser(site)
+    sign_in(inviter, "friend")
+    invite = inviter.get(f"/f/{campaign}/invite").text
+    link = re.search(r'value="(http://club.example/f/\d+\?ref=([a-z0-9]+))"', invite)
+    assert link, invite
+    code = link.group(2)
+    guest = another_browser(site)
+    page = guest.get(f"/f/{campaign}?ref={code}").text
+    data = {**form_of(page), "username": "cousin", "email": "cousin@example.com",
+            "password": "a long enough secret", "consent": "1"}  # fmt: skip
+    assert data["ref"] == code
+    assert guest.post(f"/f/{campaign}/signup", data=data, follow_redirects=False).status_code == 303
+    funnel = site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()
+    assert funnel["referrers"] == [{"username": "friend", "signups": 1, "active": 0}]  # not for a mere sign-up
+    token = site.post("/api/v1/auth/token", json={"login": "cousin", "password": "a long enough secret"}).json()
+    make_thread(site, Member("cousin", token["token"]), "wine", "Hello 大家好", "Glad to be here")
+    funnel = site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()
+    assert funnel["referrers"] == [{"username": "friend", "signups": 1, "active": 1}] and funnel["first_posts"] == 1
+
+
+def test_the_owner_builds_the_page_from_blocks(site):
+    owner = register(site, "owner")
+    make_circle(site, owner, "wine")
+    campaign = start(site, owner, "wine")
+    editor = another_browser(site)
+    csrf = sign_in(editor, "owner")
+    page = editor.get(f"/f/{campaign}/edit")
+    assert page.status_code == 200
+    added = editor.post(f"/f/{campaign}/edit/add", data={"csrf_token": csrf, "kind": "heading",
+                                                         "text": "4 月 12 日 · 会所"}, follow_redirects=False)  # fmt: skip
+    assert added.status_code == 303
+    blocks = re.findall(r'name="block" value="(\d+)"', editor.get(f"/f/{campaign}/edit").text)
+    last = blocks[-1]
+    for _ in range(2):  # above the button, then above the form
+        editor.post(f"/f/{campaign}/edit/up", data={"csrf_token": csrf, "block": last})
+    bad = editor.post(f"/f/{campaign}/edit/add", data={"csrf_token": csrf, "kind": "button", "label": "Go",
+                                                       "url": "javascript:alert(1)"})  # fmt: skip
+    assert bad.status_code == 400
+    public = site.get(f"/f/{campaign}").text
+    assert public.index("4 月 12 日 · 会所") < public.index('id="signup"')  # moved up, above the form
+    editor.post(f"/f/{campaign}/edit/remove", data={"csrf_token": csrf, "block": last})
+    assert "4 月 12 日" not in site.get(f"/f/{campaign}").text
+    other = register(site, "nosy")
+    for path in (f"/api/v1/flyers/{campaign}/funnel", f"/api/v1/flyers/{campaign}/signups.csv"):
+        assert site.get(path, headers=other.auth).status_code == 404
+    assert site.get(f"/f/{campaign}/edit", headers=other.auth).status_code == 404
+
+
+def test_a_bot_is_counted_apart_and_makes_no_account(site):
+    owner = register(site, "owner")
+    make_circle(site, owner, "wine")
+    campaign = start(site, owner, "wine")
+    guest = another_browser(site)
+    data = {**form_of(guest.get(f"/f/{campaign}").text), "username": "spammer", "email": "s@example.com",
+            "password": "a long enough secret", "consent": "1", "qz_homepage": "http://spam.example"}  # fmt: skip
+    answer = guest.post(f"/f/{campaign}/signup", data=data)
+    assert answer.status_code == 200
+    funnel = site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()
+    assert (funnel["signups"], funnel["bots"]) == (0, 1)
+    assert (
+        site.post("/api/v1/auth/token", json={"login": "spammer", "password": "a long enough secret"}).status_code
+        == 401
+    )
