@@ -112,6 +112,14 @@ def a_complaint(base: str, slug: str) -> str:
     return str(response.json()["tracking_url"])
 
 
+def a_campaign(base: str, token: str, slug: str) -> str:
+    """A flyer campaign of the circle ``slug`` (its owner applies the template): its public page's path."""
+    response = httpx2.post(f"{base}/api/v1/circles/{slug}/templates/flyer-campaign", json={"title": "Spring tasting"},
+                           headers={"Authorization": f"Bearer {token}"}, timeout=30)  # fmt: skip
+    response.raise_for_status()
+    return str(response.json()["created"][0]["url"])
+
+
 def crowd(base: str, count: int) -> list[str]:
     """``count`` new members who join the circles they act in: their API tokens (signed up one at a time, since each
     password hash takes its memory and the peak RSS is the server's own)."""
@@ -234,6 +242,7 @@ def main() -> None:
         product = a_product("http://127.0.0.1:8391", owner_token, slug)
         pages["showcase"] = member_pages["showcase (member)"] = f"/c/{slug}/shop"
         pages["product page"] = f"/products/{product}"
+        pages["campaign page"] = a_campaign("http://127.0.0.1:8391", owner_token, slug)
         ceiling_rate, ceiling_p50, ceiling_p99 = wrk("http://127.0.0.1:8392/", args.duration)
         rows = [(name, *wrk(f"http://127.0.0.1:8391{path}", args.duration)) for name, path in pages.items()]
         rows += [
