@@ -1,0 +1,76 @@
+"""In a real browser at a phone's size: the owner builds the campaign's page from blocks on a phone, a guest opens
+it from the QR code's address, signs up and lands in the (approval) circle, and the funnel counts the view, the
+sign-up and the new member."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from core.testing import PASSWORD, enable_plugin
+from core.testing.live import PHONE, live_server, phone_browser, require_chromium
+
+pytestmark = pytest.mark.sqlite_only
+require_chromium()
+
+from playwright.sync_api import Page, expect  # noqa: E402
+
+
+def fits_the_phone(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    plugins = tmp_path / "plugins.toml"
+    enable_plugin(plugins, "flyer_campaign", guest_min_seconds=0)
+    with live_server(tmp_path / "data", QUANZI_PLUGINS_FILE=str(plugins)) as server:
+        body = {"username": "会长", "email": "owner@example.com", "password": PASSWORD}
+        assert httpx2.post(f"{server.base}/api/v1/auth/register", json=body).status_code == 201
+        token = httpx2.post(f"{server.base}/api/v1/auth/token", json={"login": "会长", "password": PASSWORD})
+        headers = {"Authorization": f"Bearer {token.json()['token']}"}
+        circle = {"slug": "wine", "name": "葡萄酒俱乐部", "description": "品鉴与交流", "join_policy": "approval"}
+        assert httpx2.post(f"{server.base}/api/v1/circles", json=circle, headers=headers).status_code == 201
+        applied = httpx2.post(f"{server.base}/api/v1/circles/wine/templates/flyer-campaign",
+                              json={"title": "春季品鉴会"}, headers=headers)  # fmt: skip
+        assert applied.status_code == 201, applied.text
+        yield server, applied.json()["created"][0]["url"], headers
+
+
+def test_the_owner_builds_the_page_on_a_phone_and_a_guest_signs_up_into_the_club(site, tmp_path):
+    server, path, headers = site
+    with phone_browser(server.base) as new_context:
+        owner, guest = new_context().new_page(), new_context().new_page()
+        for page in (owner, guest):
+            page.set_default_timeout(15_000)
+        owner.goto("/login")
+        owner.get_by_label("用户名或邮箱").fill("会长")
+        owner.get_by_label("密码").fill(PASSWORD)
+        owner.get_by_role("button", name="登录").click()
+        owner.goto(f"{path}/edit")
+        owner.get_by_label("类型").select_option("countdown")
+        owner.get_by_label("日期（倒计时）").fill("2027-04-12T14:00")
+        owner.get_by_role("button", name="添加", exact=True).click()
+        expect(owner.locator(".flyer-blocks li")).to_have_count(5)
+        fits_the_phone(owner)
+        owner.locator(".flyer-blocks li").last.get_by_role("button", name="上移").click()
+        owner.screenshot(path=tmp_path / "editor-phone.png", full_page=True)
+
+        guest.goto(f"{path}?utm_source=poster")
+        expect(guest.get_by_role("heading", name="春季品鉴会")).to_be_visible()
+        expect(guest.locator(".flyer-countdown")).to_contain_text("天")
+        fits_the_phone(guest)
+        guest.screenshot(path=tmp_path / "campaign-phone.png", full_page=True)
+        guest.get_by_label("用户名", exact=True).fill("小李")
+        guest.get_by_label("邮箱", exact=True).fill("li@example.com")
+        guest.get_by_label("密码", exact=True).fill("a long enough secret")
+        guest.get_by_role("checkbox").check()
+        guest.get_by_role("button", name="注册并加入").click()
+        expect(guest.get_by_role("heading", name="葡萄酒俱乐部")).to_be_visible()  # in the circle, a member
+        expect(guest.locator(".site-header").get_by_role("link", name="小李")).to_be_visible()  # signed in
+
+    funnel = httpx2.get(f"{server.base}/api/v1/flyers/{path.rsplit('/', 1)[1]}/funnel", headers=headers).json()
+    assert (funnel["views"], funnel["signups"], funnel["joined"]) == (1, 1, 1)
+    assert funnel["sources"] == [{"utm_source": "poster", "signups": 1, "active": 0}]
