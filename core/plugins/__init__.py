@@ -83,7 +83,7 @@ from core.web.forms import Form, read_form
 from core.web.jsonapi import ApiCall, ApiRouter, Body, JSONResponse
 from core.web.pagecache import mark_personal
 from core.web.pages import reader_locale, render
-from core.web.share import ShareCard, absolute_url, qr_response
+from core.web.share import ShareCard, absolute_url, qr_code, qr_response
 from core.web.site import Site, site_of
 from core.web.text import token_shaped
 
@@ -172,6 +172,7 @@ __all__ = [
     "picture_of",
     "pictures",
     "plain_text_excerpt",
+    "qr_code",
     "qr_response",
     "queue_mail",
     "read_form",

@@ -7,6 +7,7 @@ import base64
 from datetime import datetime
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -37,6 +38,8 @@ from core.plugins import (
 )
 from plugins.flyer_campaign import service, views
 from plugins.flyer_campaign.models import BlockKind, Campaign
+from plugins.flyer_campaign.poster import SIZES, draw_poster
+from plugins.flyer_campaign.texts import texts
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
 SIGNUP_FIELDS = ("username", "email", "password", "ref", *service.UTM)
@@ -94,6 +97,45 @@ async def qr(request: Request) -> Response:
     ref = request.query_params.get("ref", "")
     target = f"/f/{campaign.id}" + (f"?ref={ref}" if ref and await service.referrer_of(campaign, ref) else "")
     return qr_response(absolute_url(request, target), request.url.path.rpartition(".")[2], public=True)
+
+
+async def poster(request: Request) -> Response:
+    """The campaign's poster as a PNG (``?size=a4`` or ``phone``; ``?ref=CODE`` for a member's own)."""
+    campaign, _, _ = await service.get_campaign(request.path_params["id"])
+    size = request.query_params.get("size", "a4")
+    if size not in SIZES:
+        size = "a4"
+    ref = request.query_params.get("ref", "")
+    target = f"/f/{campaign.id}" + (f"?ref={ref}" if ref and await service.referrer_of(campaign, ref) else "")
+    picture = await site_of(request).store.get(campaign.image) if campaign.image else None
+    data = await run_in_threadpool(draw_poster, size, campaign.title, campaign.description,
+                                   absolute_url(request, target), texts(campaign.locale).poster, picture)  # fmt: skip
+    return Response(data, media_type="image/png", headers={
+        "cache-control": "public, max-age=300",
+        "content-disposition": f'inline; filename="campaign-{campaign.id}-{size}.png"',
+    })  # fmt: skip
+
+
+async def share_check(request: Request) -> Response:
+    """What WeChat and other apps will show for the page's link, and what would make it better (the owners)."""
+    viewer = await resolve_viewer(request)
+    campaign, _ = await service.owned(viewer, request.path_params["id"])
+    card = await _card(request, campaign)
+    shown = await pictures([campaign.image[:64]]) if campaign.image else {}
+    picture = shown.get(campaign.image[:64]) if campaign.image else None
+    problems = []
+    if not card.image:
+        problems.append(Message("No picture: apps show a grey icon. Give the campaign a picture (or the club a logo)."))
+    elif picture is not None and min(picture.width, picture.height) < 300:
+        problems.append(Message("The picture is smaller than 300 × 300: some apps leave it out."))
+    if len(campaign.title) > 14:
+        problems.append(Message("Chat apps cut a title after some 14 Chinese characters."))
+    if not campaign.description:
+        problems.append(Message("No line under the title: apps show the address instead."))
+    if not card.url.startswith("https://"):
+        problems.append(Message("The address is not https: set QUANZI_BASE_URL to the site's public https address."))
+    return await render(request, "flyer_campaign/card.html", {"campaign": campaign, "card": card,
+                                                              "problems": problems})  # fmt: skip
 
 
 async def signup(request: Request) -> Response:
@@ -203,6 +245,8 @@ routes: list[BaseRoute] = [
     Route("/f/{id:int}/v.gif", pixel),
     Route("/f/{id:int}/qr.svg", qr),
     Route("/f/{id:int}/qr.png", qr),
+    Route("/f/{id:int}/poster.png", poster),
+    Route("/f/{id:int}/card", share_check),
     Route("/f/{id:int}/signup", signup, methods=["POST"]),
     Route("/f/{id:int}/invite", invite),
     Route("/f/{id:int}/edit", editor),

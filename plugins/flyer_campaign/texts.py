@@ -13,6 +13,7 @@ class Texts:
     signup_label: str
     button: str
     consent: str
+    poster: str  # under the poster's QR code
 
 
 TEXTS = {
@@ -23,6 +24,7 @@ TEXTS = {
         signup_label="立即加入",
         button="先看看{circle}",
         consent="我同意{circle}使用我填写的用户名和邮箱，用于会员服务和活动通知；我可以随时退出圈子或注销账号。",
+        poster="扫码报名，直接加入",
     ),
     "en": Texts(
         title="Spring tasting",
@@ -33,6 +35,7 @@ TEXTS = {
         button="Have a look at {circle} first",
         consent="I agree that {circle} uses the username and e-mail address I give for its members' services and "
         "notices; I can leave the circle or close my account at any time.",
+        poster="Scan to sign up and join",
     ),
 }
 

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from PIL import Image
 from starlette.testclient import TestClient
 
 from core.testing import Member, another_browser, make_circle, make_thread, register, sign_in
@@ -20,8 +21,10 @@ PLUGINS = ["flyer_campaign"]
 
 @pytest.fixture
 def site(quanzi_site: Any) -> TestClient:
-    return quanzi_site(plugins=PLUGINS, plugin_settings={"flyer_campaign": {"guest_min_seconds": 0}},
-                       base_url="http://club.example")  # fmt: skip
+    client = quanzi_site(plugins=PLUGINS, plugin_settings={"flyer_campaign": {"guest_min_seconds": 0}},
+                         base_url="http://club.example")  # fmt: skip
+    client.headers["accept-language"] = "en"
+    return client
 
 
 def start(client: TestClient, owner: Member, slug: str, title: str = "春季品鉴会") -> int:
@@ -65,7 +68,7 @@ def test_a_stranger_signs_up_from_the_page_and_lands_in_the_private_club(site):
     assert funnel["sources"] == [{"utm_source": "wechat_group", "signups": 1, "active": 0}]
     exported = site.get(f"/api/v1/flyers/{campaign}/signups.csv", headers=owner.auth)
     rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
-    assert rows[1][0] == "newbie" and "我同意" in rows[1][-2]  # the consent's text kept with the sign-up
+    assert rows[1][0] == "newbie" and rows[1][-2].startswith("I agree that Wine")  # the consent kept with it
 
 
 def test_views_are_counted_by_the_pages_picture_in_batches(site):
@@ -145,3 +148,21 @@ def test_a_bot_is_counted_apart_and_makes_no_account(site):
         site.post("/api/v1/auth/token", json={"login": "spammer", "password": "a long enough secret"}).status_code
         == 401
     )
+
+
+def test_posters_and_the_share_card_check(site):
+    owner = register(site, "owner")
+    make_circle(site, owner, "wine")
+    campaign = start(site, owner, "wine", title="春季品鉴会 · 会所 · 4 月 12 日下午两点整")
+    for size, dimensions in (("a4", (1240, 1754)), ("phone", (1080, 1920))):
+        poster = site.get(f"/f/{campaign}/poster.png", params={"size": size})
+        assert poster.status_code == 200 and poster.headers["content-type"] == "image/png"
+        with Image.open(io.BytesIO(poster.content)) as image:
+            assert image.size == dimensions
+            width, height = image.size
+            middle = image.convert("L").crop((width // 3, height // 2, 2 * width // 3, 3 * height // 4))
+            assert middle.getextrema()[0] < 50  # the QR code's dark modules are drawn
+    check = site.get(f"/f/{campaign}/card", headers=owner.auth)
+    assert check.status_code == 200
+    assert "No picture" in check.text and "14 Chinese characters" in check.text and "https" in check.text
+    assert site.get(f"/f/{campaign}/card", headers=register(site, "nosy").auth).status_code == 404
