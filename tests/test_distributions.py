@@ -47,40 +47,50 @@ def test_a_plugins_wheel_holds_its_package_and_entry_point(name, tmp_path):
     assert not any("/tests/" in file for file in files) and f"{package}/pyproject.toml" not in files
 
 
-def test_a_site_without_the_folder_serves_the_installed_meeting_kit(tmp_path):
-    """A copy of Quanzi whose plugins/ lacks meeting_kit, with its wheel installed: the plugin comes from the
-    distribution, migrates, and its template, pages and Chinese catalogue work."""
+# A plugin installed from its wheel on a copy of Quanzi without its folder, the plugins it needs beside it: the
+# template to apply, and a word its page must show in Chinese.
+SCENARIOS = [
+    ("meeting_kit", "quanzi-meeting-kit", ("polls", "events"), "meeting-kit", "议程"),
+    ("flyer_campaign", "quanzi-flyer-campaign", (), "flyer-campaign", "进入圈子"),
+]
+
+
+@pytest.mark.parametrize(("name", "distribution", "needs", "template", "word"), SCENARIOS)
+def test_a_site_without_the_folder_serves_the_installed_scenario(name, distribution, needs, template, word, tmp_path):
+    """``pip install`` of the scenario's wheel on a copy of Quanzi whose plugins/ lacks it: the plugin comes from the
+    distribution (its entry point), migrates, and its template, pages and Chinese catalogue work."""
     site_packages = tmp_path / "site-packages"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site_packages),
-                    str(build_wheel("meeting_kit", tmp_path))], check=True, capture_output=True)  # fmt: skip
+                    str(build_wheel(name, tmp_path))], check=True, capture_output=True)  # fmt: skip
     quanzi = tmp_path / "quanzi"
     shutil.copytree(ROOT / "core", quanzi / "core", ignore=shutil.ignore_patterns("__pycache__"))
     for shared in ("themes", "locale"):
         (quanzi / shared).symlink_to(ROOT / shared)
     (quanzi / "plugins").mkdir()
     shutil.copyfile(ROOT / "plugins" / "__init__.py", quanzi / "plugins" / "__init__.py")
-    for name in ("polls", "events"):
-        shutil.copytree(ROOT / "plugins" / name, quanzi / "plugins" / name, ignore=shutil.ignore_patterns("tests"))
+    for needed in needs:
+        shutil.copytree(ROOT / "plugins" / needed, quanzi / "plugins" / needed, ignore=shutil.ignore_patterns("tests"))
     script = """
 import json, sys
 from pathlib import Path
 from core.pluginhost.host import discover
 from core.testing import apply_template, make_circle, register, running_site
 
+name, template, plugins = sys.argv[2], sys.argv[3], sys.argv[4:]
 found = discover()
-with running_site(Path(sys.argv[1]), plugins=["polls", "events", "meeting_kit"]) as client:
+with running_site(Path(sys.argv[1]), plugins=plugins) as client:
     owner = register(client, "chair")
     make_circle(client, owner, "wine")
-    applied = apply_template(client, "meeting-kit", "wine", "2027 年会")
+    applied = apply_template(client, template, "wine", "2027 年会")
     page = client.get(applied.created[0].url, headers=owner.auth)
-print(json.dumps({"origin": found["meeting_kit"].origin, "folder": str(found["meeting_kit"].folder),
-                  "status": page.status_code, "agenda": "议程" in page.text, "title": "2027 年会" in page.text}))
+print(json.dumps({"origin": found[name].origin, "folder": str(found[name].folder), "status": page.status_code,
+                  "page": page.text}))
 """
     (tmp_path / "data").mkdir()
     env = {**os.environ, "PYTHONPATH": f"{quanzi}{os.pathsep}{site_packages}"}
-    ran = subprocess.run([sys.executable, "-c", script, str(tmp_path / "data")], cwd=tmp_path, env=env,
-                         capture_output=True, text=True)  # fmt: skip
+    ran = subprocess.run([sys.executable, "-c", script, str(tmp_path / "data"), name, template, *needs, name],
+                         cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip
     assert ran.returncode == 0, ran.stderr
     result = json.loads(ran.stdout.strip().splitlines()[-1])
-    assert result["origin"] == "quanzi-meeting-kit" and result["folder"].startswith(str(site_packages))
-    assert result["status"] == 200 and result["agenda"] and result["title"]
+    assert result["origin"] == distribution and result["folder"].startswith(str(site_packages))
+    assert result["status"] == 200 and word in result["page"] and "2027 年会" in result["page"]
