@@ -29,10 +29,12 @@ async def funnel(call: ApiCall[None]) -> dict[str, Any]:
               "owners)", auth=True)  # fmt: skip
 async def signups_csv(call: ApiCall[None]) -> Response:
     rows = await service.signups(call.viewer, call.params["id"])
+    campaign, _ = await service.owned(call.viewer, call.params["id"])
+    labels = [question["label"] for question in campaign.questions]
     header = ["username", "email", "signed_up_at", "referrer", *service.UTM, "joined", "active_at", "consent",
-              "consented_at"]  # fmt: skip
+              "consented_at", *labels]  # fmt: skip
     table = [[row.user.username, row.user.email, row.created_at.isoformat(), row.referrer.username if row.referrer
               else "", *(row.utm.get(name, "") for name in service.UTM), row.joined,
-              row.active_at.isoformat() if row.active_at else "", row.consent, row.consented_at.isoformat()]
-             for row in rows]  # fmt: skip
+              row.active_at.isoformat() if row.active_at else "", row.consent, row.consented_at.isoformat(),
+              *(str(answer or "") for answer in row.answers)] for row in rows]  # fmt: skip
     return csv_response(f"campaign-{call.params['id']}-signups.csv", header, table)

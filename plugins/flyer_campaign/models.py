@@ -33,6 +33,7 @@ class Campaign(Model):
     image = fields.CharField(max_length=72, default="")  # the share card's picture (an upload's name)
     locale = fields.CharField(max_length=16)  # the page's language
     consent = fields.TextField()  # the personal-data line a sign-up accepts (stored with each sign-up)
+    questions: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)  # the sign-up's own (Field)
     views = fields.IntField(default=0)
     bots = fields.IntField(default=0)  # sign-ups the form protection caught (no account made)
     created_at = fields.DatetimeField(auto_now_add=True)

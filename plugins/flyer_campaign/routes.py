@@ -15,11 +15,14 @@ from tortoise.expressions import F
 
 from core.plugins import (
     Conflict,
+    Field,
+    FieldKind,
     Form,
     Message,
     ShareCard,
     ValidationError,
     absolute_url,
+    answers_from_form,
     chosen,
     circle_access,
     guest_check,
@@ -44,7 +47,7 @@ from plugins.flyer_campaign.texts import texts
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
 SIGNUP_FIELDS = ("username", "email", "password", "ref", *service.UTM)
 BLOCK_FIELDS = ("kind", "text", "label", "url", "at")
-SETTINGS_FIELDS = ("title", "description", "consent")
+SETTINGS_FIELDS = ("title", "description", "consent", "questions")
 
 
 def _settings(request: Request) -> dict[str, Any]:
@@ -81,6 +84,7 @@ async def page(request: Request, form: Form | None = None, status: int = 200) ->
     member = viewer is not None and (await circle_access(viewer, circle)).is_member
     return await render(request, "flyer_campaign/page.html", {
         "campaign": campaign, "circle": circle, "blocks": blocks, "form": form, "pictures": shown,
+        "questions": [Field.of(question) for question in campaign.questions],
         "member": member, "share_card": await _card(request, campaign), "now": datetime.now(tz=await _zone(request)),
     }, status=status)  # fmt: skip
 
@@ -145,7 +149,11 @@ async def signup(request: Request) -> Response:
     viewer = await resolve_viewer(request)
     arrival = service.Arrival(form.values["ref"], {name: form.values[name] for name in service.UTM})
     consented = bool(data.get("consent"))
+    questions = [Field.of(question) for question in campaign.questions]
+    given = answers_from_form(questions, data)
+    form.values.update({f"a{index}": value for index, value in enumerate(given)})
     try:
+        answers = service.check_signup_answers(campaign, given)
         if viewer is None:
             settings = _settings(request)
             if not await guest_check(request, data, action="flyer:signup", per_hour=settings["signups_per_hour"],
@@ -156,9 +164,11 @@ async def signup(request: Request) -> Response:
                 raise ValidationError({"consent": Message("Please agree to how your data is used.")})
             viewer = await sign_up(request, username=form.values["username"], email=form.values["email"],
                                    password=form.values["password"])  # fmt: skip
-            await service.record_signup(campaign, circle, viewer, arrival, consented=True, new_account=True)
+            await service.record_signup(campaign, circle, viewer, arrival, consented=True, new_account=True,
+                                        answers=answers)  # fmt: skip
         else:
-            await service.record_signup(campaign, circle, viewer, arrival, consented=consented, new_account=False)
+            await service.record_signup(campaign, circle, viewer, arrival, consented=consented, new_account=False,
+                                        answers=answers)  # fmt: skip
     except ValidationError as error:
         form.errors = error.fields
         return await page(request, form, status=400)
@@ -195,7 +205,8 @@ async def editor(request: Request, errors: dict[str, str] | None = None, status:
     campaign, access = await service.owned(viewer, request.path_params["id"])
     _, circle, blocks = await service.get_campaign(campaign.id)
     shown = await pictures([block.picture[:64] for block in blocks if block.picture])
-    settings = Form({"title": campaign.title, "description": campaign.description, "consent": campaign.consent})
+    settings = Form({"title": campaign.title, "description": campaign.description, "consent": campaign.consent,
+                     "questions": "\n".join(question["label"] for question in campaign.questions)})  # fmt: skip
     return await render(request, "flyer_campaign/edit.html", {
         "campaign": campaign, "circle": circle, "blocks": blocks, "kinds": list(BlockKind), "pictures": shown,
         "settings": settings, "errors": errors or {}, "add": Form({"kind": "text"}),
@@ -214,8 +225,10 @@ async def edit_action(request: Request) -> Response:
             form = Form.of(data, SETTINGS_FIELDS)
             image = await chosen(data, "image")
             name = (await receive_picture(request, viewer, image, field="image")).name if image else None
+            questions = [Field(FieldKind.SHORT_TEXT, line.strip(), [], False)
+                         for line in form.values["questions"].splitlines() if line.strip()]  # fmt: skip
             await service.update_campaign(viewer, campaign_id, service.CampaignSettings(
-                form.values["title"], form.values["description"], form.values["consent"], name))  # fmt: skip
+                form.values["title"], form.values["description"], form.values["consent"], name, questions))  # fmt: skip
         elif action == "add":
             await service.add_block(viewer, campaign_id, await _draft(request, Form.of(data, BLOCK_FIELDS), data))
         elif action == "change":

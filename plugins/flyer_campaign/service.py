@@ -4,6 +4,7 @@ its invitation); its blocks, sign-ups, referral codes and funnel are the circle 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,12 +15,15 @@ from core.plugins import (
     Circle,
     CircleAccess,
     Conflict,
+    Field,
     Message,
     NotFound,
     User,
     ValidationError,
     admit,
+    check_answers,
     circle_access,
+    clean_fields,
     now,
     transaction,
 )
@@ -27,7 +31,7 @@ from plugins.flyer_campaign.models import Block, BlockKind, Campaign, ReferralCo
 from plugins.flyer_campaign.texts import texts
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-TITLE_MAX, DESCRIPTION_MAX, TEXT_MAX, LABEL_MAX, URL_MAX, BLOCKS_MAX = 100, 300, 5000, 100, 500, 40
+TITLE_MAX, DESCRIPTION_MAX, TEXT_MAX, LABEL_MAX, URL_MAX, BLOCKS_MAX, QUESTIONS_MAX = 100, 300, 5000, 100, 500, 40, 10
 UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
 
@@ -153,6 +157,7 @@ class CampaignSettings:
     description: str
     consent: str
     image: str | None = None  # an upload's name; None keeps it
+    questions: Sequence[Field] | None = None  # the sign-up's own questions; None keeps them
 
 
 async def update_campaign(viewer: User | None, campaign_id: int, settings: CampaignSettings) -> Campaign:
@@ -167,6 +172,13 @@ async def update_campaign(viewer: User | None, campaign_id: int, settings: Campa
     values: dict[str, Any] = dict(title=title, description=description, consent=consent)
     if settings.image is not None:
         values["image"] = settings.image
+    if settings.questions is not None:
+        values["questions"] = [
+            question.as_json()
+            for question in (
+                clean_fields(settings.questions, max_fields=QUESTIONS_MAX, max_options=20) if settings.questions else []
+            )
+        ]
     await Campaign.filter(id=campaign.id).update(**values)
     return await Campaign.get(id=campaign.id)
 
@@ -206,8 +218,14 @@ def clean_utm(values: dict[str, str]) -> dict[str, str]:
     return {name: values[name].strip()[:100] for name in UTM if values.get(name, "").strip()}
 
 
+def check_signup_answers(campaign: Campaign, answers: Sequence[Any]) -> list[Any]:
+    """The answers to the campaign's own questions, checked (errors name ``answers.N``)."""
+    questions = [Field.of(question) for question in campaign.questions]
+    return check_answers(questions, [*answers, *[None] * (len(questions) - len(answers))])
+
+
 async def record_signup(campaign: Campaign, circle: Circle, user: User, arrival: Arrival, *, consented: bool,
-                        new_account: bool) -> Signup:  # fmt: skip
+                        new_account: bool, answers: Sequence[Any] = ()) -> Signup:  # fmt: skip
     """``user`` came through the campaign: they are made a member of its circle (the campaign counts as the owner's
     invitation) and their sign-up kept with its consent, referrer and UTM values."""
     if not consented:
@@ -218,6 +236,7 @@ async def record_signup(campaign: Campaign, circle: Circle, user: User, arrival:
     joined = await admit(circle, user)
     try:
         return await Signup.create(campaign=campaign, user=user, referrer=referrer, utm=clean_utm(arrival.utm or {}),
+                                   answers=list(answers),
                                    consent=campaign.consent, consented_at=now(), new_account=new_account,
                                    joined=joined or (await circle_access(user, circle)).is_member)  # fmt: skip
     except IntegrityError:

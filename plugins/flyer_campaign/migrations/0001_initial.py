@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
                 ("image", fields.CharField(default="", max_length=72)),
                 ("locale", fields.CharField(max_length=16)),
                 ("consent", fields.TextField(unique=False)),
+                ("questions", fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ("views", fields.IntField(default=0)),
                 ("bots", fields.IntField(default=0)),
                 ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),

@@ -166,3 +166,24 @@ def test_posters_and_the_share_card_check(site):
     assert check.status_code == 200
     assert "No picture" in check.text and "14 Chinese characters" in check.text and "https" in check.text
     assert site.get(f"/f/{campaign}/card", headers=register(site, "nosy").auth).status_code == 404
+
+
+def test_the_campaigns_own_questions_are_asked_and_kept(site):
+    owner = register(site, "owner")
+    make_circle(site, owner, "wine")
+    campaign = start(site, owner, "wine")
+    editor = another_browser(site)
+    csrf = sign_in(editor, "owner")
+    saved = editor.post(f"/f/{campaign}/edit/settings", data={
+        "csrf_token": csrf, "title": "Spring tasting", "description": "Come along", "consent": "I agree.",
+        "questions": "Which wine do you like?"}, follow_redirects=False)  # fmt: skip
+    assert saved.status_code == 303
+    guest = another_browser(site)
+    page = guest.get(f"/f/{campaign}").text
+    assert "Which wine do you like?" in page and "I agree." in page
+    data = {**form_of(page), "username": "taster", "email": "taster@example.com",
+            "password": "a long enough secret", "consent": "1", "a0": "Riesling"}  # fmt: skip
+    assert guest.post(f"/f/{campaign}/signup", data=data, follow_redirects=False).status_code == 303
+    exported = site.get(f"/api/v1/flyers/{campaign}/signups.csv", headers=owner.auth)
+    rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    assert rows[0][-1] == "Which wine do you like?" and rows[1][-1] == "Riesling" and rows[1][-3] == "I agree."
