@@ -169,6 +169,13 @@ def post_created(post: Post, thread: Thread, user: User) -> None:
 
 
 @hookspec
+def member_acted(circle_id: int, user: User, act: str, ref: int) -> None:
+    """A member took part in a circle, once it has committed: ``act`` names how (``thread``, ``post``, a plugin's
+    own such as ``event.registration`` or ``shop.order``) and ``ref`` the id of what they made. The core announces
+    threads and replies; plugins announce their own acts with ``announce_act``."""
+
+
+@hookspec
 def post_edited(post: Post, previous_body: str, user: User) -> None:
     """A post was edited by ``user``."""
 

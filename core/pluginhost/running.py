@@ -25,3 +25,9 @@ async def emit(hook: str, **kwargs: Any) -> None:
     """Tell the plugins about a write that has committed."""
     if _active is not None:
         await _active.call(hook, **kwargs)
+
+
+async def announce_act(circle_id: int, user: Any, act: str, ref: int) -> None:
+    """Tell the plugins that ``user`` took part in the circle ``circle_id`` (``member_acted``), once it has
+    committed: a registration, an order, anything a member does there that other plugins may count."""
+    await emit("member_acted", circle_id=circle_id, user=user, act=act, ref=ref)

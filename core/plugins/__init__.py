@@ -71,6 +71,7 @@ from core.notifications.notices import NoticeSummary, notices_among, send_notice
 from core.notifications.service import notify, notify_about
 from core.numbers import whole_number
 from core.pagination import Page, paginate, parse_limit
+from core.pluginhost.running import announce_act
 from core.search.outbox import enqueue as index_later
 from core.threads.models import Post, Thread
 from core.threads.service import attached_content, create_post, create_thread, get_thread, render_body
@@ -137,6 +138,7 @@ __all__ = [
     "acting",
     "admit",
     "allowed",
+    "announce_act",
     "answer_text",
     "answers_from_form",
     "attached_content",

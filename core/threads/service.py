@@ -22,7 +22,7 @@ from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.markdown import mentioned_names, pictures_in, render
 from core.pagination import Page, paginate, paginate_sql
-from core.pluginhost.running import emit
+from core.pluginhost.running import announce_act, emit
 from core.search.outbox import enqueue
 from core.threads.models import Post, PostRevision, Thread
 from core.threads.rows import PostItem, ThreadItem
@@ -96,6 +96,7 @@ async def create_thread(
             await attach(thread)
     thread.circle = access.circle
     await emit("thread_created", thread=thread, post=post, user=user)
+    await announce_act(thread.circle_id, user, "thread", thread.id)
     return thread
 
 
@@ -234,6 +235,7 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
     post.thread = thread
     post.author = user
     await emit("post_created", post=post, thread=thread, user=user)
+    await announce_act(thread.circle_id, user, "post", post.id)
     return post
 
 

@@ -32,6 +32,7 @@ from core.plugins import (
     User,
     ValidationError,
     allowed,
+    announce_act,
     attached_content,
     cancel_job,
     check_answers,
@@ -318,12 +319,14 @@ async def register(viewer: User | None, event_id: int, answers: Sequence[Any]) -
             if not taken and not view.event.waitlist:
                 raise Conflict(Message("This event is full."), code="full")
             status = Status.CONFIRMED if taken else Status.WAITLISTED
-            return await Registration.create(
+            registration = await Registration.create(
                 event_id=event_id, user_id=user.id, status=status, answers=cleaned, code=new_code(),
                 confirmed_at=now() if taken else None,
             )  # fmt: skip
     except IntegrityError:  # the same member, registering twice at the same moment: the place taken is given back
         raise Conflict(Message("You are registered already."), code="already_registered") from None
+    await announce_act(view.event.circle_id, user, "event.registration", registration.id)
+    return registration
 
 
 async def _free_place(event: Event, thread: Thread, registration: Registration) -> None:

@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
-from core.plugins import ApiRouter, ModelsApp, Post, Scenario, Slot, SlotContent, Thread, User, hookimpl
+from core.plugins import ApiRouter, ModelsApp, Scenario, Slot, SlotContent, User, hookimpl
 from plugins.flyer_campaign import api, routes, scenarios, service, views
 
 HERE = Path(__file__).parent
@@ -46,13 +46,8 @@ def register_scenarios() -> list[Scenario]:
 
 
 @hookimpl
-async def post_created(post: Post, thread: Thread, user: User) -> None:
-    await service.became_active(user, thread.circle_id)
-
-
-@hookimpl
-async def thread_created(thread: Thread, post: Post, user: User) -> None:
-    await service.became_active(user, thread.circle_id)
+async def member_acted(circle_id: int, user: User, act: str, ref: int) -> None:
+    await service.became_active(user, circle_id)  # a first post, registration or order: the newcomer takes part
 
 
 @hookimpl

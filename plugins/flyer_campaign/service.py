@@ -244,8 +244,8 @@ async def record_signup(campaign: Campaign, circle: Circle, user: User, arrival:
 
 
 async def became_active(user: User, circle_id: int) -> None:
-    """A newcomer's first post in the campaign's circle: from now on they count as active (and for their
-    referrer); once."""
+    """A newcomer's first act in the campaign's circle (a post, an event registration, an order): from now on they
+    count as active (and for their referrer); once."""
     await Signup.filter(user_id=user.id, campaign__circle_id=circle_id, active_at__isnull=True).update(active_at=now())
 
 

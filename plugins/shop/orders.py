@@ -23,6 +23,7 @@ from core.plugins import (
     NotFound,
     User,
     ValidationError,
+    announce_act,
     cancel_job,
     circle_access,
     circle_staff,
@@ -148,6 +149,7 @@ async def place_order(viewer: User | None, product_id: int, draft: OrderDraft, *
         if found is None:
             raise Conflict(Message("You have joined already."), code="already_joined") from None
         return found
+    await announce_act(product.circle_id, user, "shop.order", order.id)
     return order
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -187,3 +188,26 @@ def test_the_campaigns_own_questions_are_asked_and_kept(site):
     exported = site.get(f"/api/v1/flyers/{campaign}/signups.csv", headers=owner.auth)
     rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
     assert rows[0][-1] == "Which wine do you like?" and rows[1][-1] == "Riesling" and rows[1][-3] == "I agree."
+
+
+def test_a_newcomers_first_event_registration_counts_as_taking_part(quanzi_site):
+    site = quanzi_site(
+        plugins=["flyer_campaign", "events"], plugin_settings={"flyer_campaign": {"guest_min_seconds": 0}}
+    )
+    owner = register(site, "owner")
+    make_circle(site, owner, "wine")
+    campaign = start(site, owner, "wine")
+    start_at = datetime.now(UTC) + timedelta(days=5)
+    event = site.post("/api/v1/circles/wine/events", headers=owner.auth, json={
+        "title": "Tasting", "body": "At the club", "starts_at": start_at.isoformat(),
+        "ends_at": (start_at + timedelta(hours=2)).isoformat()}).json()  # fmt: skip
+    guest = another_browser(site)
+    data = {**form_of(guest.get(f"/f/{campaign}").text), "username": "newbie", "email": "newbie@example.com",
+            "password": "a long enough secret", "consent": "1"}  # fmt: skip
+    assert guest.post(f"/f/{campaign}/signup", data=data, follow_redirects=False).status_code == 303
+    assert site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()["first_posts"] == 0
+    token = site.post("/api/v1/auth/token", json={"login": "newbie", "password": "a long enough secret"}).json()
+    registered = site.post(f"/api/v1/events/{event['id']}/registrations", json={"answers": []},
+                           headers={"Authorization": f"Bearer {token['token']}"})  # fmt: skip
+    assert registered.status_code == 200
+    assert site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()["first_posts"] == 1
