@@ -89,10 +89,14 @@ async def render(
     status: int = 200,
     slots: tuple[Slot, ...] = (),
     known: dict[str, Any] | None = None,
+    locale: str = "",
 ) -> Response:
     """The page ``template`` with ``context``, plus what every page knows (``known``, when the caller already
-    asked ``page_context``) and the slots it shows."""
+    asked ``page_context``) and the slots it shows; in ``locale`` when the page has a language of its own (a
+    campaign's), else in the reader's."""
     context = {**(known or await page_context(request)), **context}
+    if locale in i18n.LOCALES:
+        context.update(i18n.template_context(site_of(request).catalogues, locale))
     context["slots"] = {slot.value: await render_slot(request, slot, context) for slot in (*PAGE_SLOTS, *slots)}
     response = site_of(request).templates.TemplateResponse(request, template, context, status_code=status)
     response.headers["content-language"] = context["lang"]

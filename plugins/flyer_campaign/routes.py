@@ -86,7 +86,7 @@ async def page(request: Request, form: Form | None = None, status: int = 200) ->
         "campaign": campaign, "circle": circle, "blocks": blocks, "form": form, "pictures": shown,
         "questions": [Field.of(question) for question in campaign.questions],
         "member": member, "share_card": await _card(request, campaign), "now": datetime.now(tz=await _zone(request)),
-    }, status=status)  # fmt: skip
+    }, status=status, locale=campaign.locale)  # fmt: skip
 
 
 async def pixel(request: Request) -> Response:

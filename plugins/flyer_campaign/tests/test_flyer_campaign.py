@@ -211,3 +211,13 @@ def test_a_newcomers_first_event_registration_counts_as_taking_part(quanzi_site)
                            headers={"Authorization": f"Bearer {token['token']}"})  # fmt: skip
     assert registered.status_code == 200
     assert site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()["first_posts"] == 1
+
+
+def test_the_page_speaks_the_campaigns_language_whatever_the_browsers(site):
+    owner = register(site, "owner")
+    make_circle(site, owner, "wine")
+    response = site.post("/api/v1/circles/wine/templates/flyer-campaign", json={},
+                         headers={**owner.auth, "accept-language": "zh-CN"})  # a Chinese campaign  # fmt: skip
+    campaign = int(response.json()["created"][0]["url"].rsplit("/", 1)[1])
+    page = another_browser(site).get(f"/f/{campaign}", headers={"accept-language": "en"})
+    assert '<html lang="zh-CN">' in page.text and "注册并加入" in page.text and "春季品鉴会" in page.text
