@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -71,21 +72,31 @@ async def _card(request: Request, campaign: Campaign) -> ShareCard:
                      qr=f"/f/{campaign.id}/qr.svg", image=image)  # fmt: skip
 
 
-async def page(request: Request, form: Form | None = None, status: int = 200) -> Response:
+async def page(request: Request) -> Response:
+    """The landing page: kept by the guest cache (it holds nothing of one visitor's); its sign-up button leads to
+    the form's own page with the visitor's ``ref`` and ``utm_*`` values."""
     campaign, circle, blocks = await service.get_campaign(request.path_params["id"])
     viewer = await resolve_viewer(request)
-    query = request.query_params
-    arrival = {name: query.get(name, "")[:100] for name in ("ref", *service.UTM)}
-    if form is None:
-        form = Form(arrival)
-    if viewer is not None or any(arrival.values()):
-        mark_personal(request)  # a member's button, or this visitor's own code in the form
     shown = await pictures([block.picture[:64] for block in blocks if block.picture])
     member = viewer is not None and (await circle_access(viewer, circle)).is_member
+    arrival = urlencode({name: request.query_params[name][:100] for name in ("ref", *service.UTM)
+                         if request.query_params.get(name)})  # fmt: skip
     return await render(request, "flyer_campaign/page.html", {
-        "campaign": campaign, "circle": circle, "blocks": blocks, "form": form, "pictures": shown,
+        "campaign": campaign, "circle": circle, "blocks": blocks, "pictures": shown, "member": member,
+        "arrival": arrival, "share_card": await _card(request, campaign),
+        "now": datetime.now(tz=await _zone(request)),
+    }, locale=campaign.locale)  # fmt: skip
+
+
+async def join(request: Request, form: Form | None = None, status: int = 200) -> Response:
+    """The sign-up form (a page of its own: it carries the visitor's CSRF token and form stamp)."""
+    mark_personal(request)
+    campaign, circle, _ = await service.get_campaign(request.path_params["id"])
+    if form is None:
+        form = Form({name: request.query_params.get(name, "")[:100] for name in ("ref", *service.UTM)})
+    return await render(request, "flyer_campaign/join.html", {
+        "campaign": campaign, "circle": circle, "form": form,
         "questions": [Field.of(question) for question in campaign.questions],
-        "member": member, "share_card": await _card(request, campaign), "now": datetime.now(tz=await _zone(request)),
     }, status=status, locale=campaign.locale)  # fmt: skip
 
 
@@ -171,7 +182,7 @@ async def signup(request: Request) -> Response:
                                         answers=answers)  # fmt: skip
     except ValidationError as error:
         form.errors = error.fields
-        return await page(request, form, status=400)
+        return await join(request, form, status=400)
     except Conflict:
         pass  # came through this campaign before: on to the circle all the same
     return RedirectResponse(f"/c/{circle.slug}?welcome=1", status_code=303)
@@ -260,6 +271,7 @@ routes: list[BaseRoute] = [
     Route("/f/{id:int}/qr.png", qr),
     Route("/f/{id:int}/poster.png", poster),
     Route("/f/{id:int}/card", share_check),
+    Route("/f/{id:int}/join", join),
     Route("/f/{id:int}/signup", signup, methods=["POST"]),
     Route("/f/{id:int}/invite", invite),
     Route("/f/{id:int}/edit", editor),

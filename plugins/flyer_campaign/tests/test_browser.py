@@ -63,6 +63,7 @@ def test_the_owner_builds_the_page_on_a_phone_and_a_guest_signs_up_into_the_club
         expect(guest.locator(".flyer-countdown")).to_contain_text("天")
         fits_the_phone(guest)
         guest.screenshot(path=tmp_path / "campaign-phone.png", full_page=True)
+        guest.get_by_role("link", name="注册并加入").click()
         guest.get_by_label("用户名", exact=True).fill("小李")
         guest.get_by_label("邮箱", exact=True).fill("li@example.com")
         guest.get_by_label("密码", exact=True).fill("a long enough secret")

@@ -54,7 +54,8 @@ def test_a_stranger_signs_up_from_the_page_and_lands_in_the_private_club(site):
     assert f"/f/{campaign}/qr.svg" in page.text
     qr = guest.get(f"/f/{campaign}/qr.svg")
     assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg")
-    fields = form_of(page.text)
+    assert f'href="/f/{campaign}/join?utm_source=wechat_group&amp;utm_medium=chat"' in page.text
+    fields = form_of(guest.get(f"/f/{campaign}/join?utm_source=wechat_group&utm_medium=chat").text)
     assert fields["utm_source"] == "wechat_group"  # carried in the form: chat apps' browsers drop cookies
     data = {**fields, "username": "newbie", "email": "newbie@example.com", "password": "a long enough secret",
             "consent": "1"}  # fmt: skip
@@ -93,7 +94,7 @@ def test_a_referral_counts_only_once_the_newcomer_posts(site):
     assert link, invite
     code = link.group(2)
     guest = another_browser(site)
-    page = guest.get(f"/f/{campaign}?ref={code}").text
+    page = guest.get(f"/f/{campaign}/join?ref={code}").text
     data = {**form_of(page), "username": "cousin", "email": "cousin@example.com",
             "password": "a long enough secret", "consent": "1"}  # fmt: skip
     assert data["ref"] == code
@@ -139,7 +140,7 @@ def test_a_bot_is_counted_apart_and_makes_no_account(site):
     make_circle(site, owner, "wine")
     campaign = start(site, owner, "wine")
     guest = another_browser(site)
-    data = {**form_of(guest.get(f"/f/{campaign}").text), "username": "spammer", "email": "s@example.com",
+    data = {**form_of(guest.get(f"/f/{campaign}/join").text), "username": "spammer", "email": "s@example.com",
             "password": "a long enough secret", "consent": "1", "qz_homepage": "http://spam.example"}  # fmt: skip
     answer = guest.post(f"/f/{campaign}/signup", data=data)
     assert answer.status_code == 200
@@ -180,7 +181,7 @@ def test_the_campaigns_own_questions_are_asked_and_kept(site):
         "questions": "Which wine do you like?"}, follow_redirects=False)  # fmt: skip
     assert saved.status_code == 303
     guest = another_browser(site)
-    page = guest.get(f"/f/{campaign}").text
+    page = guest.get(f"/f/{campaign}/join").text
     assert "Which wine do you like?" in page and "I agree." in page
     data = {**form_of(page), "username": "taster", "email": "taster@example.com",
             "password": "a long enough secret", "consent": "1", "a0": "Riesling"}  # fmt: skip
@@ -202,7 +203,7 @@ def test_a_newcomers_first_event_registration_counts_as_taking_part(quanzi_site)
         "title": "Tasting", "body": "At the club", "starts_at": start_at.isoformat(),
         "ends_at": (start_at + timedelta(hours=2)).isoformat()}).json()  # fmt: skip
     guest = another_browser(site)
-    data = {**form_of(guest.get(f"/f/{campaign}").text), "username": "newbie", "email": "newbie@example.com",
+    data = {**form_of(guest.get(f"/f/{campaign}/join").text), "username": "newbie", "email": "newbie@example.com",
             "password": "a long enough secret", "consent": "1"}  # fmt: skip
     assert guest.post(f"/f/{campaign}/signup", data=data, follow_redirects=False).status_code == 303
     assert site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()["first_posts"] == 0
@@ -221,3 +222,4 @@ def test_the_page_speaks_the_campaigns_language_whatever_the_browsers(site):
     campaign = int(response.json()["created"][0]["url"].rsplit("/", 1)[1])
     page = another_browser(site).get(f"/f/{campaign}", headers={"accept-language": "en"})
     assert '<html lang="zh-CN">' in page.text and "注册并加入" in page.text and "春季品鉴会" in page.text
+    assert "csrf_token" not in page.text  # nothing of one visitor's: the guest cache keeps it
