@@ -15,6 +15,7 @@ from core.plugins import (
     Circle,
     Conflict,
     Form,
+    Message,
     ShareCard,
     ValidationError,
     Visibility,
@@ -189,7 +190,7 @@ async def edit_product(request: Request) -> Response:
         photo = await _new_photo(request, data)
         limit = site_of(request).plugin_settings("shop")["max_photos"]
         if photo and len(kept) >= limit:
-            raise ValidationError({"photo": service.Message("At most %(n)s photos.", n=limit)})
+            raise ValidationError({"photo": Message("At most %(n)s photos.", n=limit)})
         await service.update_product(viewer, product.id, _product_draft(form), [*kept, photo] if photo else kept)
     except ValidationError as error:
         form.errors = error.fields
