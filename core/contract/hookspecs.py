@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         JobKind,
         ModelsApp,
         NotificationKind,
+        Offer,
         PerPost,
         Scenario,
         SearchSource,
@@ -153,6 +154,13 @@ def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotCon
     """HTML for a named place on a core page (see ``core.plugins.Slot``): a SlotContent (a template and its
     variables, rendered with autoescape) or plain text (escaped). ``post_footer`` is asked once per page, with the
     page's ``posts`` in ``context``, and is answered with a PerPost."""
+
+
+@hookspec
+def circle_offers(circle: Circle) -> list[Offer]:
+    """What ``circle`` offers that a page may feature as a card (see ``core.plugins.Offer``): the plugin's upcoming
+    events, products on sale, open group buys or surveys, soonest first. Whoever shows them decides who may see
+    them; a campaign's page shows those its owner picked."""
 
 
 # After the core's writes (called after the transaction commits) ---------------------------------------------------

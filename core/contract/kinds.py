@@ -8,6 +8,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from core.accounts.models import User
     from core.circles.models import Circle
     from core.forms.fields import Field
@@ -100,6 +102,24 @@ class SearchSource:
     kind: str
     load: Callable[[list[int]], Awaitable[list[SearchDocument]]]
     all_ids: Callable[[], Awaitable[list[int]]]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """Something a circle offers that another page may feature as a card (a campaign's landing page): an upcoming
+    event, a product on sale, an open group buy, an open survey. ``key`` names it for good (``event:12``); the rest is
+    read afresh whenever it is shown, so that a card's date and price are always today's."""
+
+    key: str
+    label: str  # what it is (a core.errors.Message: "Event", "Product" ...), shown translated
+    title: str
+    url: str  # its page (a path on the site)
+    when: datetime | None = None  # when it happens (an event's start)
+    until: datetime | None = None  # open until (a group buy's or a survey's deadline)
+    zone: str = ""  # the zone its times are shown in (an event's own; empty: the site's)
+    place: str = ""  # where an event happens
+    price: str = ""  # as shown, with its currency ("¥88.00")
+    picture: str = ""  # an upload's name (a product's photo)
 
 
 @dataclass(frozen=True)

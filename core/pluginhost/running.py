@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from core.circles.models import Circle
+    from core.contract.kinds import Offer
     from core.pluginhost.host import PluginHost
 
 _active: PluginHost | None = None
@@ -31,3 +33,10 @@ async def announce_act(circle_id: int, user: Any, act: str, ref: int) -> None:
     """Tell the plugins that ``user`` took part in the circle ``circle_id`` (``member_acted``), once it has
     committed: a registration, an order, anything a member does there that other plugins may count."""
     await emit("member_acted", circle_id=circle_id, user=user, act=act, ref=ref)
+
+
+async def offers_of(circle: Circle) -> list[Offer]:
+    """What the plugins say ``circle`` offers (``circle_offers``): its events, products, group buys, surveys."""
+    if _active is None:
+        return []
+    return [offer for _, offers in await _active.call("circle_offers", circle=circle) for offer in offers]

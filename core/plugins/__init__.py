@@ -39,6 +39,7 @@ from core.contract.kinds import (
     JobKind,
     ModelsApp,
     NotificationKind,
+    Offer,
     PerPost,
     Scenario,
     ScenarioContext,
@@ -71,7 +72,7 @@ from core.notifications.notices import NoticeSummary, notices_among, send_notice
 from core.notifications.service import notify, notify_about
 from core.numbers import whole_number
 from core.pagination import Page, paginate, parse_limit
-from core.pluginhost.running import announce_act
+from core.pluginhost.running import announce_act, offers_of
 from core.search.outbox import enqueue as index_later
 from core.threads.models import Post, Thread
 from core.threads.service import attached_content, create_post, create_thread, get_thread, render_body
@@ -111,6 +112,7 @@ __all__ = [
     "NotFound",
     "NoticeSummary",
     "NotificationKind",
+    "Offer",
     "Page",
     "PerPost",
     "Picture",
@@ -166,6 +168,7 @@ __all__ = [
     "notify",
     "notify_about",
     "now",
+    "offers_of",
     "ordered_answers",
     "paginate",
     "parse_api_time",

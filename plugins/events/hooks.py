@@ -11,11 +11,13 @@ from starlette.routing import BaseRoute
 from core.plugins import (
     Action,
     ApiRouter,
+    Circle,
     ContentKind,
     JobKind,
     Message,
     ModelsApp,
     NotificationKind,
+    Offer,
     Slot,
     SlotContent,
     ThreadAccess,
@@ -74,6 +76,11 @@ def register_notification_kinds() -> list[NotificationKind]:
 @hookimpl
 def register_job_kinds() -> list[JobKind]:
     return reminders.JOBS
+
+
+@hookimpl
+async def circle_offers(circle: Circle) -> list[Offer]:
+    return await service.offers(circle)
 
 
 @hookimpl

@@ -22,11 +22,13 @@ from tortoise.functions import Count
 
 from core.plugins import (
     Action,
+    Circle,
     Conflict,
     Field,
     Forbidden,
     Message,
     NotFound,
+    Offer,
     Thread,
     ThreadAccess,
     User,
@@ -406,3 +408,11 @@ async def registrants(event_id: int) -> list[User]:
     """The confirmed members of an event, for messages to them."""
     rows = await Registration.filter(event_id=event_id, status=Status.CONFIRMED).select_related("user")
     return [row.user for row in rows]
+
+
+async def offers(circle: Circle) -> list[Offer]:
+    """The circle's coming events, soonest first, as cards another page may feature (``circle_offers``)."""
+    events = await (Event.filter(circle_id=circle.id, starts_at__gt=now(), thread__deleted_at__isnull=True)
+                    .select_related("thread").order_by("starts_at").limit(50))  # fmt: skip
+    return [Offer(f"event:{event.id}", Message("Event"), event.thread.title, f"/events/{event.id}",
+                  when=event.starts_at, zone=event.timezone, place=event.location) for event in events]  # fmt: skip

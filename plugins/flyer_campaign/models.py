@@ -18,7 +18,7 @@ class BlockKind(StrEnum):
     TEXT = "text"
     IMAGE = "image"
     BUTTON = "button"  # a link with a label
-    CARD = "card"  # an event, a product, a group buy or a survey of the club: a title, a line, its address
+    CARD = "card"  # an event, a product, a group buy or a survey the circle offers (core.plugins.Offer), read afresh
     COUNTDOWN = "countdown"  # days left until a date
     SIGNUP = "signup"  # the sign-up form
 
@@ -56,6 +56,7 @@ class Block(Model):
     url = fields.CharField(max_length=500, default="")
     picture = fields.CharField(max_length=72, default="")
     at = fields.DatetimeField(null=True)  # a countdown's date
+    item = fields.CharField(max_length=40, default="")  # a card's offer (its key: "event:12")
     if TYPE_CHECKING:
         campaign_id: int
 

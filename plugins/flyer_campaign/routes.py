@@ -15,11 +15,14 @@ from starlette.routing import BaseRoute, Route
 from tortoise.expressions import F
 
 from core.plugins import (
+    Circle,
     Conflict,
     Field,
     FieldKind,
     Form,
     Message,
+    Offer,
+    Picture,
     ShareCard,
     ValidationError,
     absolute_url,
@@ -41,13 +44,13 @@ from core.plugins import (
     whole_number,
 )
 from plugins.flyer_campaign import service, views
-from plugins.flyer_campaign.models import BlockKind, Campaign
+from plugins.flyer_campaign.models import Block, BlockKind, Campaign
 from plugins.flyer_campaign.poster import SIZES, draw_poster
 from plugins.flyer_campaign.texts import texts
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
 SIGNUP_FIELDS = ("username", "email", "password", "ref", *service.UTM)
-BLOCK_FIELDS = ("kind", "text", "label", "url", "at")
+BLOCK_FIELDS = ("kind", "text", "label", "url", "at", "item")
 SETTINGS_FIELDS = ("title", "description", "consent", "questions")
 
 
@@ -72,18 +75,29 @@ async def _card(request: Request, campaign: Campaign) -> ShareCard:
                      qr=f"/f/{campaign.id}/qr.svg", image=image)  # fmt: skip
 
 
+async def _offers(circle: Circle, blocks: list[Block]) -> dict[str, Offer]:
+    """What the page's cards feature, as the circle offers it today (asked only when the page has cards)."""
+    return await service.offers(circle) if any(block.item for block in blocks) else {}
+
+
+async def _pictures(blocks: list[Block], offers: dict[str, Offer]) -> dict[str, Picture]:
+    names = [block.picture[:64] for block in blocks if block.picture]
+    return await pictures(names + [offer.picture[:64] for offer in offers.values() if offer.picture])
+
+
 async def page(request: Request) -> Response:
     """The landing page: kept by the guest cache (it holds nothing of one visitor's); its sign-up button leads to
     the form's own page with the visitor's ``ref`` and ``utm_*`` values."""
     campaign, circle, blocks = await service.get_campaign(request.path_params["id"])
     viewer = await resolve_viewer(request)
-    shown = await pictures([block.picture[:64] for block in blocks if block.picture])
+    offers = await _offers(circle, blocks)
+    shown = await _pictures(blocks, offers)
     member = viewer is not None and (await circle_access(viewer, circle)).is_member
     arrival = urlencode({name: request.query_params[name][:100] for name in ("ref", *service.UTM)
                          if request.query_params.get(name)})  # fmt: skip
     return await render(request, "flyer_campaign/page.html", {
         "campaign": campaign, "circle": circle, "blocks": blocks, "pictures": shown, "member": member,
-        "arrival": arrival, "share_card": await _card(request, campaign),
+        "offers": offers, "arrival": arrival, "share_card": await _card(request, campaign),
         "now": datetime.now(tz=await _zone(request)),
     }, locale=campaign.locale)  # fmt: skip
 
@@ -208,18 +222,20 @@ async def _draft(request: Request, form: Form, data: Any) -> service.BlockDraft:
         name = (await receive_picture(request, await resolve_viewer(request), picture, field="picture")).name
     at = parse_form_time(form.values["at"], await _zone(request), "at")
     return service.BlockDraft(form.values["kind"], form.values["text"], form.values["label"], form.values["url"],
-                              name, at)  # fmt: skip
+                              name, at, form.values["item"])  # fmt: skip
 
 
 async def editor(request: Request, errors: dict[str, str] | None = None, status: int = 200) -> Response:
     viewer = await resolve_viewer(request)
     campaign, access = await service.owned(viewer, request.path_params["id"])
     _, circle, blocks = await service.get_campaign(campaign.id)
-    shown = await pictures([block.picture[:64] for block in blocks if block.picture])
+    offers = await service.offers(circle)
+    shown = await _pictures(blocks, offers)
     settings = Form({"title": campaign.title, "description": campaign.description, "consent": campaign.consent,
                      "questions": "\n".join(question["label"] for question in campaign.questions)})  # fmt: skip
     return await render(request, "flyer_campaign/edit.html", {
         "campaign": campaign, "circle": circle, "blocks": blocks, "kinds": list(BlockKind), "pictures": shown,
+        "offers": offers,
         "settings": settings, "errors": errors or {}, "add": Form({"kind": "text"}),
     }, status=status)  # fmt: skip
 

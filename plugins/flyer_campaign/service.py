@@ -4,7 +4,7 @@ its invitation); its blocks, sign-ups, referral codes and funnel are the circle 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +18,7 @@ from core.plugins import (
     Field,
     Message,
     NotFound,
+    Offer,
     User,
     ValidationError,
     admit,
@@ -25,6 +26,7 @@ from core.plugins import (
     circle_access,
     clean_fields,
     now,
+    offers_of,
     transaction,
 )
 from plugins.flyer_campaign.models import Block, BlockKind, Campaign, ReferralCode, Signup
@@ -84,9 +86,11 @@ class BlockDraft:
     url: str = ""
     picture: str = ""
     at: datetime | None = None
+    item: str = ""  # a card's offer (its key)
 
 
-def check_block(draft: BlockDraft) -> dict[str, Any]:
+def check_block(draft: BlockDraft, offered: Collection[str]) -> dict[str, Any]:
+    """A block's values, checked; a card's ``item`` must be among the keys the circle ``offered``."""
     if draft.kind not in set(BlockKind):
         raise ValidationError({"kind": Message("One of: ") + ", ".join(BlockKind) + "."})
     text, label, url = draft.text.strip(), draft.label.strip(), draft.url.strip()
@@ -98,18 +102,32 @@ def check_block(draft: BlockDraft) -> dict[str, Any]:
     kind = BlockKind(draft.kind)
     if kind in (BlockKind.HEADING, BlockKind.TEXT) and not text:
         raise ValidationError({"text": Message("Please fill this in.")})
-    if kind in (BlockKind.BUTTON, BlockKind.CARD) and not (label and url):
-        raise ValidationError({"url": Message("A button or a card needs a label and an address.")})
+    if kind == BlockKind.BUTTON and not (label and url):
+        raise ValidationError({"url": Message("A button needs a label and an address.")})
+    if kind == BlockKind.CARD and draft.item not in offered:
+        raise ValidationError({"item": Message("Choose one of the circle's events, products, group buys or surveys.")})
     if kind == BlockKind.IMAGE and not draft.picture:
         raise ValidationError({"picture": Message("Choose a picture.")})
     if kind == BlockKind.COUNTDOWN and draft.at is None:
         raise ValidationError({"at": Message("Give the date it counts down to.")})
-    return dict(kind=kind, text=text, label=label, url=url, picture=draft.picture, at=draft.at)
+    return dict(kind=kind, text=text, label=label, url=url, picture=draft.picture, at=draft.at,
+                item=draft.item if kind == BlockKind.CARD else "")  # fmt: skip
+
+
+async def offers(circle: Circle) -> dict[str, Offer]:
+    """What the circle offers that a card may feature (``core.plugins.offers_of``), by key."""
+    return {offer.key: offer for offer in await offers_of(circle)}
+
+
+async def _offered(campaign: Campaign, draft: BlockDraft) -> set[str]:
+    if draft.kind != BlockKind.CARD:
+        return set()
+    return set(await offers(await Circle.get(id=campaign.circle_id)))
 
 
 async def add_block(viewer: User | None, campaign_id: int, draft: BlockDraft) -> Block:
     campaign, _ = await owned(viewer, campaign_id)
-    values = check_block(draft)
+    values = check_block(draft, await _offered(campaign, draft))
     async with transaction():
         count = await Block.filter(campaign_id=campaign.id).count()
         if count >= BLOCKS_MAX:
@@ -117,18 +135,19 @@ async def add_block(viewer: User | None, campaign_id: int, draft: BlockDraft) ->
         return await Block.create(campaign=campaign, position=count, **values)
 
 
-async def _block(viewer: User | None, campaign_id: int, block_id: int) -> Block:
-    await owned(viewer, campaign_id)
+async def _block(viewer: User | None, campaign_id: int, block_id: int) -> tuple[Campaign, Block]:
+    campaign, _ = await owned(viewer, campaign_id)
     block = await Block.get_or_none(id=block_id, campaign_id=campaign_id)
     if block is None:
         raise NotFound(Message("No such block."))
-    return block
+    return campaign, block
 
 
 async def update_block(viewer: User | None, campaign_id: int, block_id: int, draft: BlockDraft) -> Block:
-    block = await _block(viewer, campaign_id, block_id)
-    values = check_block(BlockDraft(block.kind.value, draft.text, draft.label, draft.url,
-                                    draft.picture or block.picture, draft.at))  # fmt: skip
+    campaign, block = await _block(viewer, campaign_id, block_id)
+    kept = BlockDraft(block.kind.value, draft.text, draft.label, draft.url, draft.picture or block.picture, draft.at,
+                      draft.item or block.item)  # fmt: skip
+    values = check_block(kept, await _offered(campaign, kept))
     await Block.filter(id=block.id).update(**values)
     return await Block.get(id=block.id)
 
@@ -147,7 +166,7 @@ async def move_block(viewer: User | None, campaign_id: int, block_id: int, step:
 
 
 async def remove_block(viewer: User | None, campaign_id: int, block_id: int) -> None:
-    block = await _block(viewer, campaign_id, block_id)
+    _, block = await _block(viewer, campaign_id, block_id)
     await Block.filter(id=block.id).delete()
 
 

@@ -11,9 +11,11 @@ from starlette.routing import BaseRoute
 from core.plugins import (
     Action,
     ApiRouter,
+    Circle,
     ContentKind,
     Message,
     ModelsApp,
+    Offer,
     Scenario,
     Slot,
     SlotContent,
@@ -67,6 +69,11 @@ def register_content_kinds() -> list[ContentKind]:
         ContentKind(service.KIND, mark="📊", label=Message("Poll")),
         ContentKind(surveys.KIND, mark="📝", label=Message("Survey")),
     ]
+
+
+@hookimpl
+async def circle_offers(circle: Circle) -> list[Offer]:
+    return await surveys.offers(circle)
 
 
 @hookimpl

@@ -13,14 +13,17 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from core.plugins import (
     Action,
+    Circle,
     Conflict,
     Field,
     Forbidden,
     Message,
+    Offer,
     Thread,
     ThreadAccess,
     Unauthorized,
@@ -365,3 +368,12 @@ async def export_rows(viewer: User | None, survey_id: int) -> tuple[list[str], l
         who = response.user.username if response.user else "guest"
         table.append([response.id, response.submitted_at, who, *cells])
     return [*EXPORT_COLUMNS, *(question.text for question in view.questions)], table
+
+
+async def offers(circle: Circle) -> list[Offer]:
+    """The circle's open surveys, newest first, as cards another page may feature (``circle_offers``)."""
+    open_ = Q(closes_at__isnull=True) | Q(closes_at__gt=now())
+    surveys = await (Survey.filter(open_, thread__circle_id=circle.id, thread__deleted_at__isnull=True)
+                     .select_related("thread").order_by("-id").limit(50))  # fmt: skip
+    return [Offer(f"survey:{survey.id}", Message("Survey"), survey.thread.title, f"/surveys/{survey.id}",
+                  until=survey.closes_at) for survey in surveys]  # fmt: skip

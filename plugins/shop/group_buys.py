@@ -12,10 +12,12 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F
 
 from core.plugins import (
+    Circle,
     Conflict,
     Forbidden,
     JobContext,
     Message,
+    Offer,
     Thread,
     ThreadAccess,
     User,
@@ -176,3 +178,13 @@ async def settle(group_buy_id: int) -> GroupBuyStatus | None:
 
 async def settle_job(context: JobContext) -> None:
     await settle(context.payload["group_buy_id"])
+
+
+async def offers(circle: Circle) -> list[Offer]:
+    """The circle's open group buys, the nearest deadline first, as cards another page may feature."""
+    group_buys = await (GroupBuy.filter(circle_id=circle.id, status=GroupBuyStatus.OPEN, deadline__gt=now(),
+                                        thread__deleted_at__isnull=True)
+                        .select_related("thread", "product").order_by("deadline").limit(50))  # fmt: skip
+    return [Offer(f"group_buy:{buy.id}", Message("Group buy"), buy.thread.title, f"/group-buys/{buy.id}",
+                  until=buy.deadline, price=f"¥{yuan(buy.price_fen)}",
+                  picture=buy.product.photos[0] if buy.product.photos else "") for buy in group_buys]  # fmt: skip

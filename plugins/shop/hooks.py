@@ -11,12 +11,14 @@ from starlette.routing import BaseRoute
 from core.plugins import (
     ApiRouter,
     Audience,
+    Circle,
     ContentKind,
     JobContext,
     JobKind,
     Message,
     ModelsApp,
     NotificationKind,
+    Offer,
     Slot,
     SlotContent,
     ThreadAccess,
@@ -93,6 +95,11 @@ async def _expire(context: JobContext) -> None:
 @hookimpl
 def register_job_kinds() -> list[JobKind]:
     return [JobKind(orders.EXPIRE, _expire), JobKind(group_buys.SETTLE, group_buys.settle_job), *fees.JOBS]
+
+
+@hookimpl
+async def circle_offers(circle: Circle) -> list[Offer]:
+    return [*await group_buys.offers(circle), *await service.offers(circle)]
 
 
 @hookimpl

@@ -15,6 +15,7 @@ from core.plugins import (
     Forbidden,
     Message,
     NotFound,
+    Offer,
     User,
     ValidationError,
     access_by_slug,
@@ -26,7 +27,7 @@ from core.plugins import (
     transaction,
 )
 from plugins.shop.models import Product, Shop
-from plugins.shop.money import fen_of
+from plugins.shop.money import fen_of, yuan
 
 ORDER = Audience("shop.order", "shop_orders", user=("buyer_id",), circle_staff=("circle_id",))
 PHOTOS = "shop.product"  # where a product's photos are used (core.plugins set_uses)
@@ -167,6 +168,14 @@ async def products(viewer: User | None, slug: str) -> tuple[CircleAccess, list[P
     if not access.can_moderate:
         query = query.filter(on_sale=True)
     return access, list(await query.order_by("-id"))
+
+
+async def offers(circle: Circle) -> list[Offer]:
+    """The circle's products on sale, newest first, as cards another page may feature (``circle_offers``)."""
+    on_sale = await Product.filter(circle_id=circle.id, on_sale=True).order_by("-id").limit(50)
+    return [Offer(f"product:{product.id}", Message("Product"), product.name, f"/products/{product.id}",
+                  price=f"¥{yuan(product.price_fen)}", picture=product.photos[0] if product.photos else "")
+            for product in on_sale]  # fmt: skip
 
 
 def summary(product: Product, length: int = 120) -> str:

@@ -1,9 +1,10 @@
 """In a real browser at a phone's size: the owner builds the campaign's page from blocks on a phone, a guest opens
 it from the QR code's address, signs up and lands in the (approval) circle, and the funnel counts the view, the
-sign-up and the new member."""
+sign-up and the new member. A card features the circle's event, its date and place filled in."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx2
@@ -26,6 +27,7 @@ def fits_the_phone(page: Page) -> None:
 def site(tmp_path: Path):
     plugins = tmp_path / "plugins.toml"
     enable_plugin(plugins, "flyer_campaign", guest_min_seconds=0)
+    enable_plugin(plugins, "events")
     with live_server(tmp_path / "data", QUANZI_PLUGINS_FILE=str(plugins)) as server:
         body = {"username": "会长", "email": "owner@example.com", "password": PASSWORD}
         assert httpx2.post(f"{server.base}/api/v1/auth/register", json=body).status_code == 201
@@ -33,6 +35,10 @@ def site(tmp_path: Path):
         headers = {"Authorization": f"Bearer {token.json()['token']}"}
         circle = {"slug": "wine", "name": "葡萄酒俱乐部", "description": "品鉴与交流", "join_policy": "approval"}
         assert httpx2.post(f"{server.base}/api/v1/circles", json=circle, headers=headers).status_code == 201
+        starts = datetime(2030, 4, 12, 11, 0, tzinfo=UTC)
+        event = {"title": "春季品鉴会 · 现场", "body": "在会所", "starts_at": starts.isoformat(),
+                 "ends_at": (starts + timedelta(hours=2)).isoformat(), "location": "会所酒窖"}  # fmt: skip
+        assert httpx2.post(f"{server.base}/api/v1/circles/wine/events", json=event, headers=headers).status_code == 201
         applied = httpx2.post(f"{server.base}/api/v1/circles/wine/templates/flyer-campaign",
                               json={"title": "春季品鉴会"}, headers=headers)  # fmt: skip
         assert applied.status_code == 201, applied.text
@@ -54,6 +60,11 @@ def test_the_owner_builds_the_page_on_a_phone_and_a_guest_signs_up_into_the_club
         owner.get_by_label("日期（倒计时）").fill("2027-04-12T14:00")
         owner.get_by_role("button", name="添加", exact=True).click()
         expect(owner.locator(".flyer-blocks li")).to_have_count(5)
+        owner.get_by_label("类型").select_option("card")
+        event = owner.locator("#f-item option", has_text="春季品鉴会 · 现场").get_attribute("value")
+        owner.get_by_label("展示内容（卡片：活动、商品、团购或问卷）").select_option(event)
+        owner.get_by_role("button", name="添加", exact=True).click()
+        expect(owner.locator(".flyer-blocks li")).to_have_count(6)
         fits_the_phone(owner)
         owner.locator(".flyer-blocks li").last.get_by_role("button", name="上移").click()
         owner.screenshot(path=tmp_path / "editor-phone.png", full_page=True)
@@ -61,6 +72,8 @@ def test_the_owner_builds_the_page_on_a_phone_and_a_guest_signs_up_into_the_club
         guest.goto(f"{path}?utm_source=poster")
         expect(guest.get_by_role("heading", name="春季品鉴会")).to_be_visible()
         expect(guest.locator(".flyer-countdown")).to_contain_text("天")
+        expect(guest.locator(".flyer-card")).to_contain_text("会所酒窖")  # the event, its date and place filled in
+        expect(guest.locator(".flyer-card")).to_contain_text("2030/4/12 19:00")
         fits_the_phone(guest)
         guest.screenshot(path=tmp_path / "campaign-phone.png", full_page=True)
         guest.get_by_role("link", name="注册并加入").click()

@@ -223,3 +223,52 @@ def test_the_page_speaks_the_campaigns_language_whatever_the_browsers(site):
     page = another_browser(site).get(f"/f/{campaign}", headers={"accept-language": "en"})
     assert '<html lang="zh-CN">' in page.text and "注册并加入" in page.text and "春季品鉴会" in page.text
     assert "csrf_token" not in page.text  # nothing of one visitor's: the guest cache keeps it
+
+
+def test_cards_feature_the_circles_events_products_group_buys_and_surveys_as_they_are_today(quanzi_site):
+    site = quanzi_site(plugins=["flyer_campaign", "events", "shop", "polls"])
+    site.headers["accept-language"] = "en"
+    owner = register(site, "owner")
+    make_circle(site, owner, "wine")
+    make_circle(site, owner, "other")
+    campaign = start(site, owner, "wine")
+    starts = datetime(2030, 4, 12, 11, 0, tzinfo=UTC)  # 19:00 in Shanghai
+    event = site.post("/api/v1/circles/wine/events", headers=owner.auth, json={
+        "title": "Spring tasting", "body": "At the club", "starts_at": starts.isoformat(), "timezone": "Asia/Shanghai",
+        "ends_at": (starts + timedelta(hours=2)).isoformat(), "location": "The cellar"}).json()  # fmt: skip
+    product = site.post("/api/v1/circles/wine/products", headers=owner.auth,
+                        json={"name": "Riesling 2024", "price": "88.50"}).json()  # fmt: skip
+    group_buy = site.post("/api/v1/circles/wine/group-buys", headers=owner.auth, json={
+        "product_id": product["id"], "price": "70", "min_count": 2, "max_count": 10, "title": "Riesling together",
+        "deadline": (datetime.now(UTC) + timedelta(days=3)).isoformat()}).json()  # fmt: skip
+    survey = site.post(
+        "/api/v1/circles/wine/surveys",
+        headers=owner.auth,
+        json={"title": "What shall we taste?", "questions": [{"kind": "short_text", "text": "Which wine?"}]},
+    ).json()
+    elsewhere = site.post("/api/v1/circles/other/products", headers=owner.auth, json={"name": "Beer", "price": "9"})
+    editor = another_browser(site)
+    csrf = sign_in(editor, "owner")
+    offered = re.findall(r'<option value="([a-z_]+:\d+)"', editor.get(f"/f/{campaign}/edit").text)
+    keys = [f"event:{event['id']}", f"group_buy:{group_buy['id']}", f"product:{product['id']}",
+            f"survey:{survey['id']}"]  # fmt: skip
+    assert sorted(set(offered)) == sorted(keys)  # the circle's own, not another circle's
+    for key in keys:
+        added = editor.post(f"/f/{campaign}/edit/add", data={"csrf_token": csrf, "kind": "card", "item": key},
+                            follow_redirects=False)  # fmt: skip
+        assert added.status_code == 303, added.text
+    for bad in ("", f"product:{elsewhere.json()['id']}", "event:999999", "nonsense"):
+        refused = editor.post(f"/f/{campaign}/edit/add", data={"csrf_token": csrf, "kind": "card", "item": bad})
+        assert refused.status_code == 400 and "Choose one of the circle" in refused.text
+    page = another_browser(site).get(f"/f/{campaign}").text
+    assert f'href="/events/{event["id"]}"' in page and "Spring tasting" in page and "The cellar" in page
+    assert "4/12/30, 7:00\u202fPM" in page  # in the event's zone
+    assert f'href="/products/{product["id"]}"' in page and "¥88.50" in page
+    assert "Riesling together" in page and "¥70.00" in page and "until" in page
+    assert f'href="/surveys/{survey["id"]}"' in page and "What shall we taste?" in page
+    # Today's price, always; a product taken off sale drops from the page, and its owner is told in the editor
+    site.put(f"/api/v1/products/{product['id']}", headers=owner.auth,
+             json={"name": "Riesling 2024", "price": "80", "on_sale": False})  # fmt: skip
+    page = editor.get(f"/f/{campaign}").text
+    assert f'href="/products/{product["id"]}"' not in page and "¥70.00" in page
+    assert "no longer offers this" in editor.get(f"/f/{campaign}/edit").text
