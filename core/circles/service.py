@@ -89,6 +89,12 @@ async def circle_staff(circle: Circle) -> list[User]:
     return list(await User.filter(id__in=list(staff_ids), suspended=False))
 
 
+async def circle_members(circle: Circle) -> list[User]:
+    """The circle's active members who are not suspended, by username (a plugin's segment of them, a notice)."""
+    member_ids = Membership.filter(circle=circle, status=MemberStatus.ACTIVE).values_list("user_id", flat=True)
+    return list(await User.filter(id__in=list(await member_ids), suspended=False).order_by("username"))
+
+
 async def list_circles(viewer: User | None, cursor: str | None, limit: int) -> Page[Circle]:
     visible, params = (await scope_of(viewer)).circles_sql("c")
     return await paginate_sql(

@@ -23,6 +23,7 @@ class Slot(StrEnum):
     THREAD_HEADER = "thread_header"  # under a thread's title
     AFTER_FIRST_POST = "after_first_post"  # between the opening post and the replies (a poll, an event)
     POST_FOOTER = "post_footer"  # under posts: asked once per page, answered with PerPost
+    POST_AUTHOR = "post_author"  # beside the author's name on posts (a level, a badge): the same, once per page
     CIRCLE_SIDEBAR = "circle_sidebar"  # beside a circle's thread list
     PROFILE_TABS = "profile_tabs"  # tabs on a member's profile
     ADMIN_MENU = "admin_menu"  # entries of the admin area's menu

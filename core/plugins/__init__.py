@@ -29,8 +29,8 @@ from core.access.threads import ThreadAccess
 from core.accounts.models import User
 from core.accounts.serialize import user_ref
 from core.accounts.signup import sign_up
-from core.circles.models import Circle, Visibility
-from core.circles.service import access_by_slug, admit, circle_staff, dismiss
+from core.circles.models import Circle, JoinPolicy, Visibility
+from core.circles.service import access_by_slug, admit, circle_members, circle_staff, create_circle, dismiss
 from core.contract import hookimpl
 from core.contract.kinds import (
     ContentKind,
@@ -107,6 +107,7 @@ __all__ = [
     "JSONResponse",
     "JobContext",
     "JobKind",
+    "JoinPolicy",
     "Message",
     "ModelsApp",
     "NotFound",
@@ -149,9 +150,11 @@ __all__ = [
     "check_answers",
     "chosen",
     "circle_access",
+    "circle_members",
     "circle_staff",
     "clean_fields",
     "clean_options",
+    "create_circle",
     "create_post",
     "create_thread",
     "csv_response",

@@ -153,3 +153,8 @@ def phone_browser(base_url: str, locale: str = "zh-CN") -> Iterator[Any]:
             )
         finally:
             browser.close()
+
+
+def fits_the_phone(page: Any) -> None:
+    """The page ``page`` shows is no wider than the phone: nothing to scroll sideways."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url

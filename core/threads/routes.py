@@ -101,6 +101,7 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
                                           image=await share_image(request, thread.circle.cover))  # fmt: skip
     known = await page_context(request)
     context["post_footers"] = await render_per_post(request, Slot.POST_FOOTER, {**known, **context})
+    context["post_authors"] = await render_per_post(request, Slot.POST_AUTHOR, {**known, **context})
     return await render(
         request, "thread.html", context, status=status, slots=(Slot.THREAD_HEADER, Slot.AFTER_FIRST_POST), known=known
     )

@@ -28,6 +28,7 @@ from core.plugins import (
     ValidationError,
     Visibility,
     access_by_slug,
+    announce_act,
     cancel_job,
     check_answer,
     check_answers,
@@ -49,6 +50,7 @@ WARN = "complaints.warn"  # the job that tells the staff a promise is about to b
 MAIL_FILED, MAIL_UPDATE, MAIL_LINK = "complaints_filed", "complaints_update", "complaints_link"
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
 NUMBER_LENGTH = 8
+GOOD_RATING = 4  # a rating from which a resolved case counts as well resolved (member_acted)
 SUBJECT_MAX, BODY_MAX, NAME_MAX, CATEGORY_MAX = 200, 10_000, 100, 100
 DAYS_MAX = 365
 CATEGORIES_MAX, QUESTIONS_MAX, OPTIONS_MAX, CANNED_MAX = 30, 20, 20, 50
@@ -404,6 +406,9 @@ async def rate(view: CaseView, rating: int, comment: str) -> CaseView:
         ):
             raise Conflict(Message("This case has been rated already."), code="rated")
         await Entry.create(complaint=complaint, kind=EntryKind.RATED, body=str(rating), at=now())  # fmt: skip
+    if rating >= GOOD_RATING and complaint.filer_id is not None:  # a member's case well resolved: others may count it
+        await announce_act(complaint.circle_id, await User.get(id=complaint.filer_id), "complaint.good_rating",
+                           complaint.id)  # fmt: skip
     return await _case(await Complaint.get(id=complaint.id), staff=False)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.plugins import Conflict, Message, NotFound, User, now, require_actor
+from core.plugins import Conflict, Message, NotFound, User, announce_act, now, require_actor
 from plugins.events.models import Registration, Status
 from plugins.events.service import EventView, clean_code, get_event, manage_event
 
@@ -53,4 +53,7 @@ async def check_in(viewer: User | None, event_id: int, code: str) -> tuple[Event
         checked_in_at=now(), checked_in_by_id=viewer.id
     )
     registration = await Registration.get(id=registration.id).select_related("user")
-    return await manage_event(viewer, event_id), CheckIn(registration, bool(first))
+    view = await manage_event(viewer, event_id)
+    if first:  # the member came: other plugins may count it (a club's points)
+        await announce_act(view.event.circle_id, registration.user, "event.checkin", registration.id)
+    return view, CheckIn(registration, bool(first))

@@ -32,6 +32,7 @@ from core.plugins import (
     Visibility,
     acting,
     allowed,
+    announce_act,
     attached_content,
     check_answers,
     clean_fields,
@@ -219,6 +220,8 @@ async def respond(
             await Answer.bulk_create(rows)
     except IntegrityError:
         raise Conflict(Message("You have already answered this survey."), code="already_answered") from None
+    if user is not None:
+        await announce_act(view.where.thread.circle_id, user, "survey.response", response.id)
     return response
 
 

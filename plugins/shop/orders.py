@@ -223,6 +223,8 @@ async def change_status(order: Order, status: OrderStatus, by: User | None, note
             buyer = await User.get(id=order.buyer_id)
             product = await Product.get(id=order.product_id)
             await notify_about(CHANGED, [buyer], by, ORDER, order, product.name, f"/orders/{order.id}")
+    if status == OrderStatus.PAID:  # other plugins may count it (a club's points)
+        await announce_act(order.circle_id, await User.get(id=order.buyer_id), "shop.paid", order.id)
     return True
 
 

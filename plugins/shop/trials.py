@@ -23,6 +23,7 @@ from core.plugins import (
     ThreadAccess,
     User,
     ValidationError,
+    announce_act,
     attached_content,
     check_answers,
     clean_fields,
@@ -190,6 +191,7 @@ async def report(viewer: User | None, trial_id: int, body: str, rating: int, *, 
             report_post_id=post.id, rating=rating
         ):
             raise Conflict(Message("You have reported already."), code="reported")
+    await announce_act(view.thread.circle_id, user, "shop.trial_report", view.mine.id)
     return await TrialApplication.get(id=view.mine.id)
 
 

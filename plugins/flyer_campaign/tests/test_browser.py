@@ -11,16 +11,12 @@ import httpx2
 import pytest
 
 from core.testing import PASSWORD, enable_plugin
-from core.testing.live import PHONE, live_server, phone_browser, require_chromium
+from core.testing.live import fits_the_phone, live_server, phone_browser, require_chromium
 
 pytestmark = pytest.mark.sqlite_only
 require_chromium()
 
-from playwright.sync_api import Page, expect  # noqa: E402
-
-
-def fits_the_phone(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+from playwright.sync_api import expect  # noqa: E402
 
 
 @pytest.fixture

@@ -1,0 +1,114 @@
+"""How the customer club plugs into Quanzi: each function implements one hook (see docs/plugins.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.routing import BaseRoute
+
+from core.plugins import (
+    ApiRouter,
+    Audience,
+    Circle,
+    ContentKind,
+    JobKind,
+    Message,
+    ModelsApp,
+    NotificationKind,
+    PerPost,
+    Scenario,
+    Slot,
+    SlotContent,
+    ThreadAccess,
+    User,
+    hookimpl,
+)
+from plugins.customer_club import api, badges, ideas, points, routes, scenarios, vip
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def register_models() -> ModelsApp:
+    return ModelsApp(models=["plugins.customer_club.models"], migrations="plugins.customer_club.migrations")
+
+
+@hookimpl
+def register_api_routes() -> list[ApiRouter]:
+    return [api.router]
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes
+
+
+@hookimpl
+def register_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl
+def register_static_dir() -> Path:
+    return HERE / "static"
+
+
+@hookimpl
+def register_scenarios() -> list[Scenario]:
+    return [scenarios.SCENARIO]
+
+
+@hookimpl
+def register_content_kinds() -> list[ContentKind]:
+    return [ContentKind(ideas.KIND, mark="💡", label=Message("Idea"))]
+
+
+@hookimpl
+def register_notification_kinds() -> list[NotificationKind]:
+    return [
+        *vip.NOTIFICATIONS,
+        NotificationKind(ideas.STATUS_CHANGED, Message("An idea you voted for moved on: “%(title)s”"), email=True,
+                         label=Message("Ideas you voted for, when their status changes")),
+    ]  # fmt: skip
+
+
+@hookimpl
+def register_job_kinds() -> list[JobKind]:
+    return vip.JOBS
+
+
+@hookimpl
+def register_audiences() -> list[Audience]:
+    return [vip.STANDING]
+
+
+@hookimpl
+async def member_acted(circle_id: int, user: User, act: str, ref: int) -> None:
+    await points.on_act(circle_id, user, act, ref)
+
+
+@hookimpl
+async def member_left(circle: Circle, user: User) -> None:
+    await vip.left_club(circle, user)
+
+
+@hookimpl
+async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | PerPost | None:
+    if slot == Slot.HEAD:
+        return SlotContent("customer_club/slots/head.html")
+    if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == ideas.KIND:
+        view = await ideas.idea_of_thread(ThreadAccess(context["thread"], context["access"]))
+        return (
+            SlotContent("customer_club/slots/idea.html", {"idea": view, "statuses": ideas.STATUS_LABELS})
+            if view
+            else None
+        )
+    if slot == Slot.POST_AUTHOR:
+        return await badges.beside_names(context["thread"], context["posts"])
+    if slot == Slot.PROFILE_TABS:
+        return await badges.on_profile(context["viewer"], context["profile"])
+    if slot == Slot.CIRCLE_SIDEBAR:
+        return await badges.club_link(context["circle"])
+    return None

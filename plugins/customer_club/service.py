@@ -1,0 +1,60 @@
+"""Clubs: made by the template, found by id or by one of their circles; managed by the owners and moderators of
+their home circle; seen by whoever sees that circle."""
+
+from __future__ import annotations
+
+from core.plugins import (
+    Circle,
+    CircleAccess,
+    JoinPolicy,
+    Message,
+    NotFound,
+    User,
+    Visibility,
+    circle_access,
+    create_circle,
+)
+from plugins.customer_club.models import Club, Level, Rule
+from plugins.customer_club.points import ACTS
+from plugins.customer_club.texts import Texts
+
+VIP_LEVEL = 3  # the first version's levels: the third (gold) opens the VIP circle
+
+
+async def create_club(owner: User, circle: Circle, text: Texts, zone: str) -> Club:
+    """The club around ``circle``: its ideas circle (public, open) and its VIP circle (private, by level), the
+    first version of the points rules and the levels."""
+    ideas = await create_circle(owner, {"slug": f"{circle.slug[:56]}-ideas", "name": text.ideas_name.format(
+        circle=circle.name)[:100], "description": text.ideas_description})  # fmt: skip
+    vip = await create_circle(owner, {"slug": f"{circle.slug[:58]}-vip", "name": text.vip_name.format(
+        circle=circle.name)[:100], "description": text.vip_description, "visibility": Visibility.PRIVATE,
+        "join_policy": JoinPolicy.INVITE})  # fmt: skip
+    club = await Club.create(circle=circle, ideas_circle=ideas, vip_circle=vip, vip_level=VIP_LEVEL, timezone=zone)
+    await Rule.bulk_create([Rule(club=club, version=1, act=act, points=points, daily_cap=cap)
+                            for act, (_, points, cap) in ACTS.items()])  # fmt: skip
+    await Level.bulk_create([Level(club=club, position=position, name=name, threshold=threshold)
+                             for position, (name, threshold) in enumerate(text.levels, start=1)])  # fmt: skip
+    return club
+
+
+async def get_club(viewer: User | None, club_id: int) -> tuple[Club, CircleAccess]:
+    """The club, for whoever sees its home circle (404 to the rest)."""
+    club = await Club.get_or_none(id=club_id)
+    if club is None:
+        raise NotFound(Message("No such club."))
+    access = await circle_access(viewer, await Circle.get(id=club.circle_id))
+    if not access.can_view:
+        raise NotFound(Message("No such club."))
+    return club, access
+
+
+async def managed(viewer: User | None, club_id: int) -> tuple[Club, CircleAccess]:
+    """The club, for the owners and moderators of its home circle (404 to the rest)."""
+    club, access = await get_club(viewer, club_id)
+    if not access.can_moderate:
+        raise NotFound(Message("No such club."))
+    return club, access
+
+
+async def club_of_circle_slug(circle_id: int) -> Club | None:
+    return await Club.get_or_none(circle_id=circle_id)
