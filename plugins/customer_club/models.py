@@ -121,7 +121,7 @@ class Entry(Model):
     class Meta:
         table = "club_entries"
         unique_together = (("club", "user", "key"),)
-        indexes = (("club", "user", "act", "day"), ("club", "created_at"))
+        indexes = (("club_id", "user_id", "act", "day"), ("club_id", "created_at"))
 
 
 class Badge(Model):

@@ -152,7 +152,10 @@ class Migration(migrations.Migration):
                 "table": "club_entries",
                 "app": "customer_club",
                 "unique_together": (("club", "user", "key"),),
-                "indexes": [Index(fields=["club", "user", "act", "day"]), Index(fields=["club", "created_at"])],
+                "indexes": [
+                    Index(fields=["club_id", "user_id", "act", "day"]),
+                    Index(fields=["club_id", "created_at"]),
+                ],
                 "pk_attr": "id",
                 "table_description": "A line of the ledger: points for an act (under the rules' ``version``) or a manager's correction (with its",
             },
