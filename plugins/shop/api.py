@@ -24,6 +24,8 @@ class NewProduct(Body):
     membership_circle: str = ""  # a membership fee: the circle it makes the buyer a member of ...
     membership_days: int | None = None  # ... for so many days
     membership_until: str | None = None  # ... or until then
+    member_circle: str = ""  # a member price: the circle whose members pay it ...
+    member_price: str | int = ""  # ... and the price
 
 
 class NewOrder(Body):
@@ -42,6 +44,7 @@ class NewGroupBuy(Body):
     deadline: str
     title: str = ""
     body: str = ""
+    only_circle: str = ""  # only the members of this circle may join
 
 
 class Join(Body):
@@ -81,7 +84,8 @@ async def put_shop(call: ApiCall[ShopBody]) -> dict[str, Any]:
 def _draft(body: NewProduct) -> service.ProductDraft:
     return service.ProductDraft(body.name, body.description, str(body.price), body.stock, body.per_member_limit,
                                 body.on_sale, body.membership_circle, body.membership_days,
-                                parse_api_time(body.membership_until, "membership_until"))  # fmt: skip
+                                parse_api_time(body.membership_until, "membership_until"), body.member_circle,
+                                str(body.member_price))  # fmt: skip
 
 
 @router.route("POST", "/circles/{slug}/products", "Add a product to the circle's shop (its managers)",
@@ -89,26 +93,27 @@ def _draft(body: NewProduct) -> service.ProductDraft:
 async def create_product(call: ApiCall[NewProduct]) -> dict[str, Any]:
     product = await service.create_product(call.viewer, call.params["slug"], _draft(call.body))
     _, access = await service.get_product(call.viewer, product.id)
-    return product_json(product, access.circle)
+    return product_json(product, access.circle, await service.limited_to(product.member_circle_id))
 
 
 @router.route("GET", "/circles/{slug}/products", "The circle's showcase (managers: the products not on sale too)")
 async def list_products(call: ApiCall[None]) -> dict[str, Any]:
     access, found = await service.products(call.viewer, call.params["slug"])
-    return {"items": [product_json(product, access.circle) for product in found]}
+    return {"items": [product_json(product, access.circle, await service.limited_to(product.member_circle_id))
+                      for product in found]}  # fmt: skip
 
 
 @router.route("GET", "/products/{id:int}", "A product, as visible as its circle")
 async def get_product(call: ApiCall[None]) -> dict[str, Any]:
     product, access = await service.get_product(call.viewer, call.params["id"])
-    return product_json(product, access.circle)
+    return product_json(product, access.circle, await service.limited_to(product.member_circle_id))
 
 
 @router.route("PUT", "/products/{id:int}", "Change a product (its managers)", body=NewProduct, auth=True)
 async def update_product(call: ApiCall[NewProduct]) -> dict[str, Any]:
     product = await service.update_product(call.viewer, call.params["id"], _draft(call.body))
     _, access = await service.get_product(call.viewer, product.id)
-    return product_json(product, access.circle)
+    return product_json(product, access.circle, await service.limited_to(product.member_circle_id))
 
 
 @router.route("POST", "/products/{id:int}/orders", "Order a product; 409 out_of_stock when there are not enough",
@@ -179,7 +184,8 @@ async def cancel(call: ApiCall[None]) -> dict[str, Any]:
 async def create_group_buy(call: ApiCall[NewGroupBuy]) -> dict[str, Any]:
     body = call.body
     draft = group_buys.GroupBuyDraft(body.product_id, str(body.price), body.min_count, body.max_count,
-                                     parse_api_time(body.deadline, "deadline"), body.title, body.body)  # fmt: skip
+                                     parse_api_time(body.deadline, "deadline"), body.title, body.body,
+                                     body.only_circle)  # fmt: skip
     group_buy = await group_buys.create_group_buy(call.viewer, call.params["slug"], draft,
                                                   max_length=call.site.config.max_post_length)  # fmt: skip
     return group_buy_json(await group_buys.get_group_buy(call.viewer, group_buy.id))
@@ -204,6 +210,7 @@ class NewTrial(Body):
     report_until: str
     title: str = ""
     body: str = ""
+    only_circle: str = ""  # only the members of this circle may apply
 
 
 class Application(Body):
@@ -223,7 +230,7 @@ def _trial_json(view: trials.TrialView) -> dict[str, Any]:
             "report_until": trial.report_until.isoformat(), "fields": trial.questions,
             "my_application": {"status": mine.status.value, "reported": mine.report_post_id is not None,
                                "order_id": mine.order_id} if mine else None,
-            "url": f"/t/{trial.thread_id}"}  # fmt: skip
+            "only_circle": view.only_circle.slug if view.only_circle else None, "url": f"/t/{trial.thread_id}"}  # fmt: skip
 
 
 @router.route("POST", "/circles/{slug}/trials", "Start a trial of a product (its managers)", body=NewTrial,
@@ -231,7 +238,8 @@ def _trial_json(view: trials.TrialView) -> dict[str, Any]:
 async def create_trial(call: ApiCall[NewTrial]) -> dict[str, Any]:
     body = call.body
     draft = trials.TrialDraft(body.product_id, body.places, parse_api_time(body.apply_until, "apply_until"),
-                              parse_api_time(body.report_until, "report_until"), body.title, body.body)  # fmt: skip
+                              parse_api_time(body.report_until, "report_until"), body.title, body.body,
+                              only_circle=body.only_circle)  # fmt: skip
     trial = await trials.create_trial(call.viewer, call.params["slug"], draft,
                                       max_length=call.site.config.max_post_length)  # fmt: skip
     return _trial_json(await trials.get_trial(call.viewer, trial.id))

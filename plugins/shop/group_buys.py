@@ -34,7 +34,7 @@ from plugins.shop import orders
 from plugins.shop.models import GroupBuy, GroupBuyStatus, Order, OrderStatus, Product, Shop
 from plugins.shop.money import fen_of, yuan
 from plugins.shop.orders import OrderDraft
-from plugins.shop.service import get_product
+from plugins.shop.service import get_product, limited_to, managed_circle, within
 
 KIND = "group_buy"
 SETTLE = "shop.settle"
@@ -51,6 +51,7 @@ class GroupBuyDraft:
     deadline: datetime | None
     title: str = ""
     body: str = ""
+    only_circle: str = ""  # only the members of this circle (its slug: a club's VIP circle) may join
 
 
 @dataclass
@@ -59,6 +60,7 @@ class GroupBuyView:
     product: Product
     where: ThreadAccess
     mine: Order | None
+    only_circle: Circle | None = None  # only its members may join
 
     @property
     def thread(self) -> Thread:
@@ -95,6 +97,7 @@ async def create_group_buy(viewer: User | None, slug: str, draft: GroupBuyDraft,
         raise ValidationError({"max_count": Message("The most members cannot be fewer than the fewest.")})
     if draft.deadline is None or draft.deadline <= now():
         raise ValidationError({"deadline": Message("The deadline must be in the future.")})
+    only_circle_id = await managed_circle(user, draft.only_circle, "only_circle")
     title = draft.title.strip() or f"{product.name} · {yuan(price)}"
     body = draft.body.strip() or product.description or product.name
     created: list[GroupBuy] = []
@@ -102,7 +105,7 @@ async def create_group_buy(viewer: User | None, slug: str, draft: GroupBuyDraft,
     async def attach(thread: Thread) -> None:
         group_buy = await GroupBuy.create(thread=thread, product=product, circle_id=product.circle_id, price_fen=price,
                                           min_count=draft.min_count, max_count=draft.max_count,
-                                          deadline=draft.deadline)  # fmt: skip
+                                          deadline=draft.deadline, only_circle_id=only_circle_id)  # fmt: skip
         await enqueue_job(SETTLE, {"group_buy_id": group_buy.id}, at=draft.deadline, key=f"{SETTLE}:{group_buy.id}")
         created.append(group_buy)
 
@@ -113,7 +116,8 @@ async def create_group_buy(viewer: User | None, slug: str, draft: GroupBuyDraft,
 async def _view(group_buy: GroupBuy, where: ThreadAccess) -> GroupBuyView:
     viewer = where.viewer
     mine = await Order.get_or_none(group_buy_id=group_buy.id, buyer_id=viewer.id) if viewer else None
-    return GroupBuyView(group_buy, await Product.get(id=group_buy.product_id), where, mine)
+    return GroupBuyView(group_buy, await Product.get(id=group_buy.product_id), where, mine,
+                        await limited_to(group_buy.only_circle_id))  # fmt: skip
 
 
 async def get_group_buy(viewer: User | None, group_buy_id: int) -> GroupBuyView:
@@ -133,6 +137,8 @@ async def join(viewer: User | None, group_buy_id: int, quantity: int, request_ke
         raise Conflict(Message("You have joined already."), code="already_joined")
     if not view.where.access.can_post:
         raise Forbidden(Message("Join this circle to take part."), code="not_a_member")
+    if not await within(user, view.group_buy.only_circle_id):
+        raise Forbidden(Message("This is for the members of another circle."), code="not_eligible")
     async with transaction():
         taken = await GroupBuy.filter(id=group_buy_id, status=GroupBuyStatus.OPEN, deadline__gt=now(),
                                       joined__lt=F("max_count")).update(joined=F("joined") + 1)  # fmt: skip

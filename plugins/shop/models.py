@@ -68,10 +68,16 @@ class Product(Model):
     )
     membership_days = fields.IntField(null=True)
     membership_until = fields.DatetimeField(null=True)
+    # A member price: members of member_circle (a club's VIP circle) pay member_price_fen instead
+    member_circle: fields.ForeignKeyNullableRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    member_price_fen = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     if TYPE_CHECKING:
         circle_id: int
         membership_circle_id: int | None
+        member_circle_id: int | None
 
     class Meta:
         table = "shop_products"
@@ -98,10 +104,14 @@ class GroupBuy(Model):
     deadline = fields.DatetimeField()
     status = fields.CharEnumField(GroupBuyStatus, max_length=16, default=GroupBuyStatus.OPEN)
     settled_at = fields.DatetimeField(null=True)
+    only_circle: fields.ForeignKeyNullableRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name=False, null=True, on_delete=fields.SET_NULL
+    )  # None: the circle's members; else only the members of this one (a club's VIP circle)
     if TYPE_CHECKING:
         thread_id: int
         product_id: int
         circle_id: int
+        only_circle_id: int | None
 
     class Meta:
         table = "shop_group_buys"
@@ -187,10 +197,14 @@ class Trial(Model):
     apply_until = fields.DatetimeField()
     report_until = fields.DatetimeField()
     questions: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)  # core.plugins.Field as JSON
+    only_circle: fields.ForeignKeyNullableRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name=False, null=True, on_delete=fields.SET_NULL
+    )  # None: the circle's members; else only the members of this one (a club's VIP circle)
     if TYPE_CHECKING:
         thread_id: int
         product_id: int
         circle_id: int
+        only_circle_id: int | None
 
     class Meta:
         table = "shop_trials"

@@ -35,7 +35,7 @@ from core.plugins import (
 )
 from plugins.shop import fees
 from plugins.shop.models import GroupBuy, Order, OrderEvent, OrderStatus, Product, Shop
-from plugins.shop.service import ORDER, get_product, shop_of
+from plugins.shop.service import ORDER, get_product, shop_of, within
 
 PLACED, CHANGED = "shop.order_placed", "shop.order_changed"  # notification kinds
 EXPIRE = "shop.expire"  # the job that cancels an order left unpaid
@@ -120,6 +120,9 @@ async def place_order(viewer: User | None, product_id: int, draft: OrderDraft, *
     if await Order.exists(buyer_id=user.id, request_key=key):
         return await Order.get(buyer_id=user.id, request_key=key).select_related("product")  # the first order stands
     unit = 0 if free else group_buy.price_fen if group_buy else product.price_fen
+    if not free and group_buy is None and product.member_price_fen is not None:
+        if await within(user, product.member_circle_id):  # a member price: a club's VIPs pay less
+            unit = product.member_price_fen
     at = now()
     try:
         async with transaction():

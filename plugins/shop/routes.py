@@ -39,10 +39,10 @@ from plugins.shop.models import OrderStatus
 from plugins.shop.money import yuan
 
 PRODUCT_FIELDS = ("name", "description", "price", "stock", "per_member_limit", "on_sale", "membership_circle",
-                  "membership_days")  # fmt: skip
+                  "membership_days", "member_circle", "member_price")  # fmt: skip
 ORDER_FIELDS = ("quantity", "note", "pickup_point", "address", "request_key")
 SETTINGS_FIELDS = ("payment_instructions", "pickup_points", "delivery", "pay_within_hours")
-GROUP_FIELDS = ("product_id", "price", "min_count", "max_count", "deadline", "title", "body")
+GROUP_FIELDS = ("product_id", "price", "min_count", "max_count", "deadline", "title", "body", "only_circle")
 
 
 def _number(text: str) -> int | None:
@@ -77,6 +77,7 @@ async def product_page(request: Request, form: Form | None = None, status: int =
     photos = await _photos(product.photos)
     context: dict[str, Any] = {"product": product, "circle": access.circle, "access": access, "shop": shop,
                                "form": form, "photos": photos, "yuan": yuan,
+                               "member_circle": await service.limited_to(product.member_circle_id),
                                "reports": await trials.reports(product)}  # fmt: skip
     if access.circle.visibility == Visibility.PUBLIC:
         image = absolute_url(request, photos[0].url) if photos else ""
@@ -145,7 +146,8 @@ def _product_draft(form: Form) -> service.ProductDraft:
     values = form.values
     return service.ProductDraft(values["name"], values["description"], values["price"], _number(values["stock"]),
                                 _number(values["per_member_limit"]), bool(values["on_sale"]),
-                                values["membership_circle"].strip(), _number(values["membership_days"]))  # fmt: skip
+                                values["membership_circle"].strip(), _number(values["membership_days"]),
+                                member_circle=values["member_circle"].strip(), member_price=values["member_price"])  # fmt: skip
 
 
 async def _new_photo(request: Request, data: Any) -> str | None:
@@ -181,7 +183,10 @@ async def edit_product(request: Request) -> Response:
                      "on_sale": "1" if product.on_sale else "",
                      "membership_circle": (await Circle.get(id=product.membership_circle_id)).slug
                      if product.membership_circle_id else "",
-                     "membership_days": str(product.membership_days or "")})  # fmt: skip
+                     "membership_days": str(product.membership_days or ""),
+                     "member_circle": member_circle.slug if (member_circle := await service.limited_to(
+                         product.member_circle_id)) else "",
+                     "member_price": yuan(product.member_price_fen) if product.member_price_fen is not None else ""})  # fmt: skip
         return await _product_form(request, form, product=product, photos=photos, circle=access.circle)
     data = await read_form(request, files=("photo",))
     form = Form.of(data, PRODUCT_FIELDS)
@@ -252,7 +257,7 @@ async def new_group_buy(request: Request) -> Response:
             draft = group_buys.GroupBuyDraft(
                 _number(form.values["product_id"]) or 0, form.values["price"], _number(form.values["min_count"]) or 0,
                 _number(form.values["max_count"]) or 0, parse_form_time(form.values["deadline"], zone, "deadline"),
-                form.values["title"], form.values["body"],
+                form.values["title"], form.values["body"], form.values["only_circle"].strip(),
             )  # fmt: skip
             group_buy = await group_buys.create_group_buy(
                 viewer, access.circle.slug, draft, max_length=site_of(request).config.max_post_length
@@ -268,7 +273,7 @@ async def new_group_buy(request: Request) -> Response:
     )
 
 
-TRIAL_FIELDS = ("product_id", "places", "apply_until", "report_until", "title", "body")
+TRIAL_FIELDS = ("product_id", "places", "apply_until", "report_until", "title", "body", "only_circle")
 
 
 async def new_trial(request: Request) -> Response:
@@ -284,7 +289,7 @@ async def new_trial(request: Request) -> Response:
                 _number(form.values["product_id"]) or 0, _number(form.values["places"]) or 0,
                 parse_form_time(form.values["apply_until"], zone, "apply_until"),
                 parse_form_time(form.values["report_until"], zone, "report_until"), form.values["title"],
-                form.values["body"],
+                form.values["body"], only_circle=form.values["only_circle"].strip(),
             )  # fmt: skip
             trial = await trials.create_trial(viewer, access.circle.slug, draft,
                                               max_length=site_of(request).config.max_post_length)  # fmt: skip

@@ -11,7 +11,7 @@ from plugins.shop.money import yuan
 from plugins.shop.orders import OrderView
 
 
-def product_json(product: Product, circle: Circle) -> dict[str, Any]:
+def product_json(product: Product, circle: Circle, member_circle: Circle | None = None) -> dict[str, Any]:
     return {
         "id": product.id,
         "name": product.name,
@@ -27,6 +27,12 @@ def product_json(product: Product, circle: Circle) -> dict[str, Any]:
             "until": product.membership_until.isoformat() if product.membership_until else None,
         }
         if product.membership_circle_id
+        else None,
+        "member_price": {
+            "price": yuan(product.member_price_fen),
+            "circle": {"slug": member_circle.slug, "name": member_circle.name},
+        }
+        if member_circle and product.member_price_fen is not None
         else None,
         "url": f"/products/{product.id}",
     }
@@ -84,5 +90,6 @@ def group_buy_json(view: GroupBuyView) -> dict[str, Any]:
         "deadline": group_buy.deadline.isoformat(),
         "status": group_buy.status.value,
         "my_order": order_json(view.mine, view.product) if view.mine else None,
+        "only_circle": view.only_circle.slug if view.only_circle else None,
         "url": f"/t/{group_buy.thread_id}",
     }

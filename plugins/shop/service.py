@@ -91,21 +91,50 @@ class ProductDraft:
     membership_circle: str = ""  # a membership fee: the circle (its slug) it makes the buyer a member of ...
     membership_days: int | None = None  # ... for so many days
     membership_until: datetime | None = None  # ... or until a date (a season's end)
+    member_circle: str = ""  # a member price: the circle (its slug) whose members pay it ...
+    member_price: str = ""  # ... and the price
+
+
+async def managed_circle(viewer: User | None, slug: str, field: str) -> int | None:
+    """The id of the circle ``slug`` if the viewer manages it (a fee's, a member price's, a limit's), None for no
+    slug; a 400 naming ``field`` for any other."""
+    if not slug:
+        return None
+    try:
+        target = await access_by_slug(viewer, slug)
+    except NotFound:
+        target = None
+    if target is None or not target.can_moderate:
+        raise ValidationError({field: Message("Choose a circle you manage.")})
+    return target.circle.id
+
+
+async def limited_to(circle_id: int | None) -> Circle | None:
+    """The circle a member price or a limit names, to show it by its name."""
+    return await Circle.get_or_none(id=circle_id) if circle_id else None
+
+
+async def within(user: User, circle_id: int | None) -> bool:
+    """Whether ``user`` is a member of the circle a member price or a limit names (True when none is named)."""
+    return circle_id is None or (await circle_access(user, await Circle.get(id=circle_id))).is_member
+
+
+async def _member_price(viewer: User | None, draft: ProductDraft) -> dict[str, Any]:
+    if bool(draft.member_circle) != bool(str(draft.member_price).strip()):
+        raise ValidationError({"member_price": Message("A member price names both its circle and its price.")})
+    circle_id = await managed_circle(viewer, draft.member_circle, "member_circle")
+    return dict(member_circle_id=circle_id,
+                member_price_fen=fen_of(draft.member_price, "member_price") if circle_id else None)  # fmt: skip
 
 
 async def _membership(viewer: User | None, draft: ProductDraft) -> dict[str, Any]:
     """A fee's circle (one the manager moderates: it lets members in) and its length."""
-    if not draft.membership_circle:
+    circle_id = await managed_circle(viewer, draft.membership_circle, "membership_circle")
+    if circle_id is None:
         return dict(membership_circle_id=None, membership_days=None, membership_until=None)
-    try:
-        target = await access_by_slug(viewer, draft.membership_circle)
-    except NotFound:
-        target = None
-    if target is None or not target.can_moderate:
-        raise ValidationError({"membership_circle": Message("Choose a circle you manage.")})
     if draft.membership_until is None and (draft.membership_days is None or not 1 <= draft.membership_days <= 3660):
         raise ValidationError({"membership_days": Message("Give 1 to 3660 days, or a date it lasts until.")})
-    return dict(membership_circle_id=target.circle.id, membership_days=draft.membership_days,
+    return dict(membership_circle_id=circle_id, membership_days=draft.membership_days,
                 membership_until=draft.membership_until)  # fmt: skip
 
 
@@ -126,7 +155,7 @@ def _check(draft: ProductDraft) -> dict[str, Any]:
 
 async def create_product(viewer: User | None, slug: str, draft: ProductDraft, photos: Sequence[str] = ()) -> Product:
     access, _ = await managed(viewer, slug)
-    values = {**_check(draft), **await _membership(viewer, draft)}
+    values = {**_check(draft), **await _membership(viewer, draft), **await _member_price(viewer, draft)}
     html, _ = await render_body(values["description"], require_actor(access.viewer))
     async with transaction():
         product = await Product.create(circle_id=access.circle.id, html=html, photos=list(photos), **values)
@@ -140,7 +169,7 @@ async def update_product(viewer: User | None, product_id: int, draft: ProductDra
     product, access = await get_product(viewer, product_id)
     if not access.can_moderate:
         raise Forbidden(Message("Only the circle's owners and moderators manage its shop."))
-    values = {**_check(draft), **await _membership(viewer, draft)}
+    values = {**_check(draft), **await _membership(viewer, draft), **await _member_price(viewer, draft)}
     values["html"], _ = await render_body(values["description"], require_actor(access.viewer))
     async with transaction():
         if photos is not None:

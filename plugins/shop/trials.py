@@ -14,6 +14,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from core.plugins import (
+    Circle,
     Conflict,
     Field,
     Forbidden,
@@ -37,7 +38,7 @@ from core.plugins import (
 from plugins.shop import orders
 from plugins.shop.models import ApplicationStatus, Product, Trial, TrialApplication
 from plugins.shop.orders import OrderDraft
-from plugins.shop.service import get_product
+from plugins.shop.service import get_product, limited_to, managed_circle, within
 
 KIND = "trial"
 PICKED = "shop.trial_picked"  # notification kind
@@ -53,6 +54,7 @@ class TrialDraft:
     title: str = ""
     body: str = ""
     questions: Sequence[Field] = ()
+    only_circle: str = ""  # only the members of this circle (its slug: a club's VIP circle) may apply
 
 
 @dataclass
@@ -62,6 +64,7 @@ class TrialView:
     where: ThreadAccess
     mine: TrialApplication | None
     questions: list[Field] = field(default_factory=list)
+    only_circle: Circle | None = None  # only its members may apply
 
     @property
     def thread(self) -> Thread:
@@ -100,6 +103,7 @@ async def create_trial(viewer: User | None, slug: str, draft: TrialDraft, *, max
         raise ValidationError({"report_until": Message("Reports are due after applications close.")})
     questions = (clean_fields(draft.questions, max_fields=QUESTIONS_MAX, max_options=20) if draft.questions
                  else [])  # fmt: skip
+    only_circle_id = await managed_circle(user, draft.only_circle, "only_circle")
     title = draft.title.strip() or product.name
     body = draft.body.strip() or product.description or product.name
     created: list[Trial] = []
@@ -108,7 +112,7 @@ async def create_trial(viewer: User | None, slug: str, draft: TrialDraft, *, max
         created.append(await Trial.create(
             thread=thread, product=product, circle_id=product.circle_id, places=draft.places,
             apply_until=draft.apply_until, report_until=draft.report_until,
-            questions=[question.as_json() for question in questions],
+            questions=[question.as_json() for question in questions], only_circle_id=only_circle_id,
         ))  # fmt: skip
 
     await create_thread(user, slug, title, body, max_length=max_length, kind=KIND, attach=attach)
@@ -119,7 +123,8 @@ async def _view(trial: Trial, where: ThreadAccess) -> TrialView:
     viewer = where.viewer
     mine = await TrialApplication.get_or_none(trial_id=trial.id, user_id=viewer.id) if viewer else None
     return TrialView(trial, await Product.get(id=trial.product_id), where, mine,
-                     [Field.of(question) for question in trial.questions])  # fmt: skip
+                     [Field.of(question) for question in trial.questions],
+                     await limited_to(trial.only_circle_id))  # fmt: skip
 
 
 async def get_trial(viewer: User | None, trial_id: int) -> TrialView:
@@ -139,6 +144,8 @@ async def apply(viewer: User | None, trial_id: int, answers: Sequence[Any]) -> T
     if not view.applying:
         raise Conflict(Message("Applications are closed."), code="closed")
     view.where.check_reply()
+    if not await within(user, view.trial.only_circle_id):
+        raise Forbidden(Message("This is for the members of another circle."), code="not_eligible")
     cleaned = check_answers(view.questions, [*answers, *[None] * (len(view.questions) - len(answers))])
     try:
         return await TrialApplication.create(trial_id=trial_id, user_id=user.id, answers=cleaned)

@@ -481,3 +481,38 @@ def test_the_shops_collection_code_and_a_private_trial(site):
         assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={},
                          headers=headers).status_code in (401, 404)  # fmt: skip
         assert site.get(f"/t/{trial['thread_id']}", headers=headers).status_code == 404
+
+
+def test_a_member_price_and_group_buys_and_trials_for_one_circles_members(site, club):
+    owner, member = club
+    vip = register(site, "vipguest")
+    make_circle(site, owner, "wine-vip", visibility="private", join_policy="invite")
+    assert site.post("/api/v1/circles/wine/join", headers=vip.auth).status_code == 200
+    site.put("/api/v1/circles/wine-vip/members/vipguest", json={"role": "member"}, headers=owner.auth)  # invited
+    site.post("/api/v1/circles/wine-vip/join", headers=vip.auth)  # accepted
+    assert site.get("/api/v1/circles/wine-vip", headers=vip.auth).status_code == 200, "vipguest is in the VIP circle"
+    bottle = product(site, owner, price="100.00", member_circle="wine-vip", member_price="80.00")
+    assert bottle["member_price"] == {"price": "80.00", "circle": {"slug": "wine-vip", "name": "Wine-Vip"}}
+    assert order(site, vip, bottle["id"]).json()["total"] == "80.00"
+    assert order(site, member, bottle["id"]).json()["total"] == "100.00"
+    for bad in ({"member_circle": "wine-vip"}, {"member_circle": "nowhere", "member_price": "1"},
+                {"member_circle": "wine-vip", "member_price": "1.234"}):  # fmt: skip
+        refused = site.post("/api/v1/circles/wine/products", headers=owner.auth,
+                            json={"name": "X", "price": "10", **bad})  # fmt: skip
+        assert refused.status_code == 400, refused.text
+    later = datetime.now(UTC) + timedelta(days=3)
+    group = site.post("/api/v1/circles/wine/group-buys", headers=owner.auth, json={
+        "product_id": bottle["id"], "price": "70", "min_count": 1, "max_count": 5, "deadline": later.isoformat(),
+        "only_circle": "wine-vip"}).json()  # fmt: skip
+    assert group["only_circle"] == "wine-vip"
+    refused = site.post(f"/api/v1/group-buys/{group['id']}/join", json={}, headers=member.auth)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_eligible"
+    assert site.post(f"/api/v1/group-buys/{group['id']}/join", json={}, headers=vip.auth).status_code == 201
+    trial = site.post("/api/v1/circles/wine/trials", headers=owner.auth, json={
+        "product_id": bottle["id"], "places": 2, "apply_until": later.isoformat(),
+        "report_until": (later + timedelta(days=9)).isoformat(), "only_circle": "wine-vip"}).json()  # fmt: skip
+    refused = site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=member.auth)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_eligible"
+    assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=vip.auth).status_code == 201
+    page = site.get(f"/t/{trial['thread_id']}", headers=member.auth).text
+    assert "Only for the members of Wine-Vip" in page
