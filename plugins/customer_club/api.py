@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.plugins import ApiCall, ApiRouter, Body, Message, NotFound, User, ValidationError, user_ref, whole_number
-from plugins.customer_club import ideas, points, segments, service
+from plugins.customer_club import gates, ideas, points, segments, service
 from plugins.customer_club.models import Club, Entry, Level
 from plugins.customer_club.points import LevelDraft, RuleDraft
 
@@ -26,6 +26,12 @@ class Levels(Body):
     levels: list[dict[str, Any]]  # {name, from, to}: "from" is no name for a field
     vip_level: int = 3
     grace_days: int = 30
+
+
+class GateBody(Body):
+    kind: str  # product, group_buy or trial
+    id: int
+    min_level: int | None = None  # a level's position; None or 1: everyone
 
 
 class Correction(Body):
@@ -77,6 +83,7 @@ async def club_json(club: Club, viewer: User | None) -> dict[str, Any]:
         "rules_version": club.rules_version, "levels": _levels_json(await points.levels_of(club)),
         "rules": [{"act": rule.act, "points": rule.points, "daily_cap": rule.daily_cap}
                   for rule in await points.rules_of(club)],
+        "gates": [{"kind": gate.kind, "id": gate.ref, "min_level": gate.min_level} for gate in await gates.gates_of(club)],
         "me": await _standing_json(club, viewer) if viewer else None,
     }  # fmt: skip
 
@@ -126,6 +133,14 @@ async def set_levels(call: ApiCall[Levels]) -> dict[str, Any]:
                          _bound(level.get("to"), f"levels.{index}.to"))
               for index, level in enumerate(call.body.levels)]  # fmt: skip
     await points.set_levels(club, drafts, call.body.vip_level, call.body.grace_days)
+    return await club_json(club, call.viewer)
+
+
+@router.route("PUT", "/clubs/{id:int}/gates", "Keep one of the shop's products, group buys or trials for a level and "
+              "above (the club's managers)", body=GateBody, auth=True)  # fmt: skip
+async def set_gate(call: ApiCall[GateBody]) -> dict[str, Any]:
+    club, _ = await service.managed(call.viewer, call.params["id"])
+    await gates.set_gate(club, call.body.kind, call.body.id, call.body.min_level)
     return await club_json(club, call.viewer)
 
 

@@ -25,7 +25,7 @@ from core.plugins import (
     User,
     hookimpl,
 )
-from plugins.customer_club import api, badges, ideas, points, routes, scenarios, vip
+from plugins.customer_club import api, badges, gates, ideas, points, routes, scenarios, vip
 
 HERE = Path(__file__).parent
 
@@ -87,6 +87,11 @@ def register_audiences() -> list[Audience]:
 @hookimpl
 async def member_acted(circle_id: int, user: User, act: str, ref: int) -> None:
     await points.on_act(circle_id, user, act, ref)
+
+
+@hookimpl
+async def check_permission(action: str, user: User | None, target: Any) -> bool | None:
+    return await gates.allows(action, user, target)
 
 
 @hookimpl

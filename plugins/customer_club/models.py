@@ -193,3 +193,20 @@ class IdeaVote(Model):
     class Meta:
         table = "club_idea_votes"
         unique_together = (("idea", "user"),)
+
+
+class Gate(Model):
+    """A level a member must have reached to order a product, join a group buy or apply for a trial of the club's
+    shop (``kind``: ``product``, ``group_buy``, ``trial``; ``ref``: its id)."""
+
+    id = fields.IntField(primary_key=True)
+    club: fields.ForeignKeyRelation[Club] = fields.ForeignKeyField(
+        "customer_club.Club", related_name=False, on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=16)
+    ref = fields.IntField()
+    min_level = fields.IntField()  # a level's position
+
+    class Meta:
+        table = "club_gates"
+        unique_together = (("club", "kind", "ref"),)

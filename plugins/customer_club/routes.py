@@ -24,7 +24,7 @@ from core.plugins import (
     site_of,
     whole_number,
 )
-from plugins.customer_club import ideas, points, segments, service
+from plugins.customer_club import gates, ideas, points, segments, service
 from plugins.customer_club.models import IdeaStatus
 from plugins.customer_club.points import ACTS, BADGE_LABELS, LevelDraft, RuleDraft
 
@@ -100,7 +100,7 @@ async def manage_page(request: Request, errors: dict[str, str] | None = None, st
     return await render(request, "customer_club/manage.html", {
         "club": club, "circle": access.circle, "levels": levels, "rules": {rule.act: rule for rule in
         await points.rules_of(club)}, "acts": ACTS, "days": days, "windows": segments.WINDOWS,
-        "segments": await segments.segments(club, days), "segment_labels": {name: label for name, _, label in
+        "segments": await segments.segments(club, days), "gates": await gates.gates_of(club), "segment_labels": {name: label for name, _, label in
         segments.SEGMENTS}, "errors": errors or {}, "sent": sent,
     }, status=status)  # fmt: skip
 
@@ -147,6 +147,9 @@ async def manage_action(request: Request) -> Response:
                 raise ValidationError({"username": Message("No such member.")})
             assert viewer is not None
             await points.correct(club, member, _number(data, "points", 0) or 0, str(data.get("reason", "")), viewer)
+        elif action == "gate":
+            level = _number(data, "min_level")
+            await gates.set_gate(club, str(data.get("kind", "")), _number(data, "ref", 0) or 0, level)
         elif action == "notice":
             assert viewer is not None
             sent = await segments.notice_to(viewer, club, str(data.get("segment", "")),

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F
 
 from core.plugins import (
+    Action,
     Circle,
     Conflict,
     Forbidden,
@@ -22,6 +23,7 @@ from core.plugins import (
     ThreadAccess,
     User,
     ValidationError,
+    allowed,
     attached_content,
     create_thread,
     enqueue_job,
@@ -40,6 +42,7 @@ KIND = "group_buy"
 SETTLE = "shop.settle"
 SUCCEEDED, FAILED = "shop.group_succeeded", "shop.group_failed"  # notification kinds
 COUNT_MAX = 10_000
+JOIN_ACTION = Action("shop.group_buy.join", "join a group buy (target: the group buy)")
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,8 @@ async def join(viewer: User | None, group_buy_id: int, quantity: int, request_ke
         raise Forbidden(Message("Join this circle to take part."), code="not_a_member")
     if not await within(user, view.group_buy.only_circle_id):
         raise Forbidden(Message("This is for the members of another circle."), code="not_eligible")
+    if not await allowed(JOIN_ACTION, user, view.group_buy):
+        raise Forbidden(Message("This group buy is not for you yet."), code="refused")
     async with transaction():
         taken = await GroupBuy.filter(id=group_buy_id, status=GroupBuyStatus.OPEN, deadline__gt=now(),
                                       joined__lt=F("max_count")).update(joined=F("joined") + 1)  # fmt: skip

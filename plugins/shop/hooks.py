@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from core.plugins import (
+    Action,
     ApiRouter,
     Audience,
     Circle,
@@ -53,6 +54,11 @@ def register_template_dirs() -> list[Path]:
 @hookimpl
 def register_static_dir() -> Path:
     return HERE / "static"
+
+
+@hookimpl
+def register_actions() -> list[Action]:
+    return [orders.ORDER_ACTION, group_buys.JOIN_ACTION, trials.APPLY_ACTION]
 
 
 @hookimpl

@@ -16,6 +16,7 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Sum
 
 from core.plugins import (
+    Action,
     Circle,
     Conflict,
     Forbidden,
@@ -23,6 +24,7 @@ from core.plugins import (
     NotFound,
     User,
     ValidationError,
+    allowed,
     announce_act,
     cancel_job,
     circle_access,
@@ -44,6 +46,8 @@ QUANTITY_MAX = 10_000
 HOLDS_STOCK = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID)
 NAMES = {OrderStatus.PENDING_PAYMENT: Message("awaiting payment"), OrderStatus.PAID: Message("paid"),
          OrderStatus.FULFILLED: Message("picked up"), OrderStatus.CANCELLED: Message("cancelled")}  # fmt: skip
+ORDER_ACTION = Action("shop.order", "order a product at its price (target: the product)")
+
 # The allowed moves of an order, and who may make each (buyer: the buyer while unpaid; managers: the shop's)
 MOVES: dict[OrderStatus, tuple[OrderStatus, ...]] = {
     OrderStatus.PENDING_PAYMENT: (OrderStatus.PAID, OrderStatus.CANCELLED),
@@ -113,6 +117,8 @@ async def place_order(viewer: User | None, product_id: int, draft: OrderDraft, *
         raise Forbidden(Message("Join this circle to order from its shop."), code="not_a_member")
     if not product.on_sale:
         raise Conflict(Message("This product is not on sale."), code="not_on_sale")
+    if group_buy is None and not free and not await allowed(ORDER_ACTION, user, product):
+        raise Forbidden(Message("This product is not for you yet."), code="refused")
     quantity = check_quantity(draft.quantity)
     shop = await shop_of(access)
     point, address, note = _check_delivery(shop, draft)

@@ -14,6 +14,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from core.plugins import (
+    Action,
     Circle,
     Conflict,
     Field,
@@ -24,6 +25,7 @@ from core.plugins import (
     ThreadAccess,
     User,
     ValidationError,
+    allowed,
     announce_act,
     attached_content,
     check_answers,
@@ -41,6 +43,7 @@ from plugins.shop.orders import OrderDraft
 from plugins.shop.service import get_product, limited_to, managed_circle, within
 
 KIND = "trial"
+APPLY_ACTION = Action("shop.trial.apply", "apply for a trial (target: the trial)")
 PICKED = "shop.trial_picked"  # notification kind
 PLACES_MAX, QUESTIONS_MAX = 1000, 10
 
@@ -146,6 +149,8 @@ async def apply(viewer: User | None, trial_id: int, answers: Sequence[Any]) -> T
     view.where.check_reply()
     if not await within(user, view.trial.only_circle_id):
         raise Forbidden(Message("This is for the members of another circle."), code="not_eligible")
+    if not await allowed(APPLY_ACTION, user, view.trial):
+        raise Forbidden(Message("This trial is not for you yet."), code="refused")
     cleaned = check_answers(view.questions, [*answers, *[None] * (len(view.questions) - len(answers))])
     try:
         return await TrialApplication.create(trial_id=trial_id, user_id=user.id, answers=cleaned)

@@ -284,3 +284,26 @@ def test_every_plugins_acts_earn_their_points(site):
     earned = {entry["act"]: entry["points"] for entry in standing(site, club, fan)["entries"]}
     assert earned == {"event.checkin": 10, "survey.response": 3, "shop.paid": 5, "complaint.good_rating": 5}
     assert "met_up" in standing(site, club, fan)["badges"]
+
+
+def test_a_trial_kept_for_a_level_opens_when_the_member_reaches_it(site):
+    owner = register(site, "owner")
+    club = start(site, owner)
+    fan = joined(site, "fan", "brand")
+    trial_url = next(item["url"] for item in club["created"] if item["kind"] == "trial")
+    thread_id = int(trial_url.rsplit("/", 1)[1])
+    trial = next(t for t in (site.get(f"/api/v1/trials/{n}", headers=owner.auth).json() for n in range(1, 5))
+                 if t.get("thread_id") == thread_id)  # fmt: skip
+    kept = site.put(f"/api/v1/clubs/{club['id']}/gates", json={"kind": "trial", "id": trial["id"], "min_level": 2},
+                    headers=owner.auth)  # fmt: skip
+    assert kept.status_code == 200 and kept.json()["gates"] == [{"kind": "trial", "id": trial["id"], "min_level": 2}]
+    refused = site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=fan.auth)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "refused"
+    site.post(f"/api/v1/clubs/{club['id']}/corrections", headers=owner.auth,
+              json={"username": "fan", "points": 50, "reason": "Silver for the launch"})  # fmt: skip
+    assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=fan.auth).status_code == 201
+    bad = site.put(f"/api/v1/clubs/{club['id']}/gates", json={"kind": "trial", "id": trial["id"], "min_level": 9},
+                   headers=owner.auth)  # fmt: skip
+    assert bad.status_code == 400
+    assert site.put(f"/api/v1/clubs/{club['id']}/gates", json={"kind": "trial", "id": 1, "min_level": 2},
+                    headers=fan.auth).status_code == 404  # fmt: skip
