@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.plugins import ApiCall, ApiRouter, Body, Message, NotFound, User, ValidationError, user_ref, whole_number
-from plugins.customer_club import gates, ideas, points, segments, service
+from plugins.customer_club import gates, helpful, ideas, points, segments, service
 from plugins.customer_club.models import Club, Entry, Level
 from plugins.customer_club.points import LevelDraft, RuleDraft
 
@@ -175,6 +175,13 @@ async def segment_notice(call: ApiCall[Notice]) -> dict[str, Any]:
     sent = await segments.notice_to(call.viewer, club, call.params["segment"], call.body.days, call.body.title,
                                     call.body.body)  # fmt: skip
     return {"sent": sent}
+
+
+@router.route("POST", "/posts/{id:int}/helpful", "Mark a reply helpful, in a club's circles (the thread's author or "
+              "the circle's moderators; once: 409 marked); its author earns points", auth=True)  # fmt: skip
+async def mark_helpful(call: ApiCall[None]) -> dict[str, Any]:
+    post = await helpful.mark(call.viewer, call.params["id"])
+    return {"post_id": post.id, "helpful": True}
 
 
 @router.route("GET", "/clubs/{id:int}/ideas", "The club's ideas board, most voted first (?status=)", query=("status",))

@@ -25,7 +25,7 @@ from core.plugins import (
     User,
     hookimpl,
 )
-from plugins.customer_club import api, badges, gates, ideas, points, routes, scenarios, vip
+from plugins.customer_club import api, badges, gates, helpful, ideas, points, routes, scenarios, vip
 
 HERE = Path(__file__).parent
 
@@ -110,6 +110,8 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
             if view
             else None
         )
+    if slot == Slot.POST_FOOTER:
+        return await helpful.under_posts(context)
     if slot == Slot.POST_AUTHOR:
         return await badges.beside_names(context["thread"], context["posts"])
     if slot == Slot.PROFILE_TABS:

@@ -10,7 +10,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 if TYPE_CHECKING:  # imported only for types: Tortoise takes every model a models module holds as its own
-    from core.plugins import Circle, Thread, User
+    from core.plugins import Circle, Post, Thread, User
 
 
 class Club(Model):
@@ -210,3 +210,22 @@ class Gate(Model):
     class Meta:
         table = "club_gates"
         unique_together = (("club", "kind", "ref"),)
+
+
+class HelpfulMark(Model):
+    """A reply in one of the club's circles that the thread's author (or a moderator) marked helpful: once a post."""
+
+    id = fields.IntField(primary_key=True)
+    post: fields.OneToOneRelation[Post] = fields.OneToOneField(
+        "core.Post", related_name=False, on_delete=fields.CASCADE
+    )
+    club: fields.ForeignKeyRelation[Club] = fields.ForeignKeyField(
+        "customer_club.Club", related_name=False, on_delete=fields.CASCADE
+    )
+    by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "club_helpful_marks"

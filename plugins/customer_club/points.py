@@ -31,10 +31,11 @@ ACTS: dict[str, tuple[Message, int, int | None]] = {
     FIRST_POST: (Message("Your first post in the club"), 10, None),
     "thread": (Message("A new thread"), 5, 3),
     "post": (Message("A reply (not in your own thread)"), 2, 10),
+    "post.helpful": (Message("A reply of yours marked helpful"), 5, None),
     "idea.voted": (Message("A vote for your idea"), 1, 20),
     "event.checkin": (Message("Checked in at a meet-up"), 10, None),
     "survey.response": (Message("A survey answered"), 3, 5),
-    "shop.trial_report": (Message("A trial report"), 10, None),
+    "shop.trial_report": (Message("A trial report accepted"), 10, None),
     "complaint.good_rating": (Message("A complaint resolved and rated well"), 5, None),
     "shop.paid": (Message("A paid order"), 5, 3),
 }

@@ -24,7 +24,7 @@ from core.plugins import (
     site_of,
     whole_number,
 )
-from plugins.customer_club import gates, ideas, points, segments, service
+from plugins.customer_club import gates, helpful, ideas, points, segments, service
 from plugins.customer_club.models import IdeaStatus
 from plugins.customer_club.points import ACTS, BADGE_LABELS, LevelDraft, RuleDraft
 
@@ -85,6 +85,12 @@ async def idea_action(request: Request) -> Response:
     else:
         raise NotFound(Message("There is no such action."))
     return RedirectResponse(f"/t/{view.where.thread.id}#idea", status_code=303)
+
+
+async def mark_helpful(request: Request) -> Response:
+    await read_form(request)  # its CSRF check
+    post = await helpful.mark(await resolve_viewer(request), request.path_params["id"])
+    return RedirectResponse(f"/p/{post.id}", status_code=303)
 
 
 # The managers' page ----------------------------------------------------------------------------------------------
@@ -169,6 +175,7 @@ routes: list[BaseRoute] = [
     Route("/clubs/{id:int}/ideas", board_page),
     Route("/clubs/{id:int}/ideas", new_idea, methods=["POST"]),
     Route("/ideas/{id:int}/{action}", idea_action, methods=["POST"]),
+    Route("/posts/{id:int}/helpful", mark_helpful, methods=["POST"]),
     Route("/clubs/{id:int}/manage", manage_page),
     Route("/clubs/{id:int}/manage/{action}", manage_action, methods=["POST"]),
 ]

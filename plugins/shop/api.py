@@ -262,8 +262,16 @@ async def apply(call: ApiCall[Application]) -> dict[str, Any]:
 async def applications(call: ApiCall[None]) -> dict[str, Any]:
     view, rows = await trials.applications(call.viewer, call.params["id"])
     return {"items": [{"username": row.user.username, "status": row.status.value, "answers": row.answers,
-                       "reported": row.report_post_id is not None, "rating": row.rating} for row in rows],
+                       "reported": row.report_post_id is not None, "rating": row.rating,
+                       "accepted": row.report_accepted_at is not None} for row in rows],
             "not_reported": [row.user.username for row in trials.not_reported(rows)]}  # fmt: skip
+
+
+@router.route("POST", "/trials/{id:int}/applications/{username}/accept", "Accept a picked member's report (its "
+              "managers; once: 409 accepted)", auth=True)  # fmt: skip
+async def accept_report(call: ApiCall[None]) -> dict[str, Any]:
+    row = await trials.accept_report(call.viewer, call.params["id"], call.params["username"])
+    return {"username": call.params["username"], "accepted": row.report_accepted_at is not None}
 
 
 @router.route("POST", "/trials/{id:int}/applications/{username}/pick", "Give an applicant a place: an order at "

@@ -225,6 +225,7 @@ class TrialApplication(Model):
     )
     report_post_id = fields.IntField(null=True)  # the report: a post in the trial's thread
     rating = fields.IntField(null=True)  # 1 to 5, with the report
+    report_accepted_at = fields.DatetimeField(null=True)  # the managers took the report (it counts: member_acted)
     created_at = fields.DatetimeField(auto_now_add=True)
     if TYPE_CHECKING:
         trial_id: int

@@ -325,7 +325,10 @@ async def trial_applicants(request: Request) -> Response:
     viewer = await resolve_viewer(request)
     if request.method == "POST":
         data = await read_form(request)
-        await trials.pick(viewer, request.path_params["id"], str(data.get("username", "")))
+        if data.get("accept"):
+            await trials.accept_report(viewer, request.path_params["id"], str(data.get("accept", "")))
+        else:
+            await trials.pick(viewer, request.path_params["id"], str(data.get("username", "")))
     view, rows = await trials.applications(viewer, request.path_params["id"])
     return await render(
         request, "shop/trial_applicants.html", {"trial": view, "rows": rows, "not_reported": trials.not_reported(rows)}

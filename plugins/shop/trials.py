@@ -203,8 +203,20 @@ async def report(viewer: User | None, trial_id: int, body: str, rating: int, *, 
             report_post_id=post.id, rating=rating
         ):
             raise Conflict(Message("You have reported already."), code="reported")
-    await announce_act(view.thread.circle_id, user, "shop.trial_report", view.mine.id)
     return await TrialApplication.get(id=view.mine.id)
+
+
+async def accept_report(viewer: User | None, trial_id: int, username: str) -> TrialApplication:
+    """The managers accept a picked member's report (once): it counts as the member taking part (``member_acted``:
+    a club's points)."""
+    view, rows = await applications(viewer, trial_id)
+    row = next((row for row in rows if row.user.username == username and row.report_post_id is not None), None)
+    if row is None:
+        raise NotFound(Message("No such report."))
+    if not await TrialApplication.filter(id=row.id, report_accepted_at__isnull=True).update(report_accepted_at=now()):
+        raise Conflict(Message("This report was accepted already."), code="accepted")
+    await announce_act(view.thread.circle_id, row.user, "shop.trial_report", row.id)
+    return await TrialApplication.get(id=row.id)
 
 
 @dataclass(frozen=True)

@@ -290,10 +290,8 @@ def test_a_trial_kept_for_a_level_opens_when_the_member_reaches_it(site):
     owner = register(site, "owner")
     club = start(site, owner)
     fan = joined(site, "fan", "brand")
-    trial_url = next(item["url"] for item in club["created"] if item["kind"] == "trial")
-    thread_id = int(trial_url.rsplit("/", 1)[1])
-    trial = next(t for t in (site.get(f"/api/v1/trials/{n}", headers=owner.auth).json() for n in range(1, 5))
-                 if t.get("thread_id") == thread_id)  # fmt: skip
+    trial = site.get("/api/v1/trials/1", headers=owner.auth).json()  # the template's first trial
+    assert f"/t/{trial['thread_id']}" in [item["url"] for item in club["created"]]
     kept = site.put(f"/api/v1/clubs/{club['id']}/gates", json={"kind": "trial", "id": trial["id"], "min_level": 2},
                     headers=owner.auth)  # fmt: skip
     assert kept.status_code == 200 and kept.json()["gates"] == [{"kind": "trial", "id": trial["id"], "min_level": 2}]
@@ -307,3 +305,38 @@ def test_a_trial_kept_for_a_level_opens_when_the_member_reaches_it(site):
     assert bad.status_code == 400
     assert site.put(f"/api/v1/clubs/{club['id']}/gates", json={"kind": "trial", "id": 1, "min_level": 2},
                     headers=fan.auth).status_code == 404  # fmt: skip
+
+
+def test_a_trial_report_earns_points_once_the_managers_accept_it(site):
+    owner = register(site, "owner")
+    club = start(site, owner)
+    fan = joined(site, "fan", "brand")
+    trial = site.get("/api/v1/trials/1", headers=owner.auth).json()  # the template's first trial
+    assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=fan.auth).status_code == 201
+    assert site.post(f"/api/v1/trials/{trial['id']}/applications/fan/pick", headers=owner.auth).status_code == 200
+    site.post(f"/api/v1/trials/{trial['id']}/report", json={"body": "Smooth and light", "rating": 5}, headers=fan.auth)
+    assert "shop.trial_report" not in [entry["act"] for entry in standing(site, club, fan)["entries"]]
+    site.post(f"/api/v1/trials/{trial['id']}/applications/fan/accept", headers=owner.auth)
+    mine = standing(site, club, fan)
+    assert [entry["points"] for entry in mine["entries"] if entry["act"] == "shop.trial_report"] == [10]
+    assert "tester" in mine["badges"]
+
+
+def test_the_threads_author_marks_a_reply_helpful_once_and_its_author_earns_points(site):
+    owner = register(site, "owner")
+    club = start(site, owner)
+    asker, helper, other = (joined(site, name, "brand") for name in ("asker", "helper", "other"))
+    question = make_thread(site, asker, "brand", "Which grind for a moka pot?", "Fine or medium?")
+    answer = reply(site, helper, question["id"], "Medium-fine, like table salt.")
+    mine = reply(site, asker, question["id"], "Thanks, trying it")
+    url = f"/api/v1/posts/{answer['id']}/helpful"
+    assert site.post(url, headers=other.auth).status_code == 403  # not the thread's author
+    assert site.post(f"/api/v1/posts/{mine['id']}/helpful", headers=asker.auth).status_code == 403  # own reply
+    marks = at_once(site, 4, lambda http, i: http.post(url, headers=asker.auth))
+    assert sorted(response.status_code for response in marks) == [200, 409, 409, 409]
+    earned = [entry for entry in standing(site, club, helper)["entries"] if entry["act"] == "post.helpful"]
+    assert [entry["points"] for entry in earned] == [5]
+    page = site.get(f"/t/{question['id']}", headers=other.auth).text
+    assert "✓ Helpful" in page and "Mark helpful" not in page  # the mark for all; the button for the author
+    reply(site, other, question["id"], "Or medium, for a milder cup")
+    assert site.get(f"/t/{question['id']}", headers=asker.auth).text.count("Mark helpful") == 1  # other's reply

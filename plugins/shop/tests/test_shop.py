@@ -381,6 +381,12 @@ def test_a_trial_gives_its_places_once_and_collects_reports(site, club):
     assert "★★★★☆" in page and f"/p/{posted.json()['post_id']}" in page
     thread = site.get(f"/api/v1/threads/{trial['thread_id']}/posts").json()["items"]
     assert thread[-1]["body"] == "Light, no smell."
+    accept = f"/api/v1/trials/{trial['id']}/applications/{reporter.username}/accept"
+    assert site.post(accept, headers=reporter.auth).status_code in (403, 404)  # the managers only
+    assert site.post(accept, headers=owner.auth).json() == {"username": reporter.username, "accepted": True}
+    assert site.post(accept, headers=owner.auth).status_code == 409  # once
+    assert site.post(f"/api/v1/trials/{trial['id']}/applications/{picked[1].username}/accept",
+                     headers=owner.auth).status_code == 404  # no report to accept  # fmt: skip
 
 
 def test_a_products_photos_from_the_form_are_the_circles_to_see(site):

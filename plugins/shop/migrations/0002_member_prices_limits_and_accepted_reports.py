@@ -54,4 +54,9 @@ class Migration(migrations.Migration):
                 on_delete=OnDelete.SET_NULL,
             ),
         ),
+        ops.AddField(
+            model_name="TrialApplication",
+            name="report_accepted_at",
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
     ]
