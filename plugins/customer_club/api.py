@@ -156,6 +156,14 @@ async def correct(call: ApiCall[Correction]) -> dict[str, Any]:
     return {**_entry_json(entry), "member": user_ref(member)}
 
 
+@router.route("GET", "/clubs/{id:int}/corrections", "The managers' corrections, newest first (the club's managers)",
+              auth=True)  # fmt: skip
+async def list_corrections(call: ApiCall[None]) -> dict[str, Any]:
+    club, _ = await service.managed(call.viewer, call.params["id"])
+    return {"items": [{**_entry_json(entry), "member": user_ref(entry.user),
+                       "by": user_ref(entry.by) if entry.by else None} for entry in await points.corrections(club)]}  # fmt: skip
+
+
 @router.route("GET", "/clubs/{id:int}/segments", "The club's members by how much they took part in the last 30 or 90 "
               "days (?days=): core, active, occasional, silent (the club's managers)", auth=True,
               query=("days",))  # fmt: skip

@@ -261,5 +261,11 @@ async def standing_view(club: Club, user: User) -> StandingView:
     return StandingView(points, level, following[0] if following else None, list(badges))  # type: ignore[arg-type]
 
 
+async def corrections(club: Club, limit: int = 100) -> list[Entry]:
+    """The managers' corrections, newest first: whose points, how many, why, and who made them."""
+    return list(await Entry.filter(club_id=club.id, act=CORRECTION).select_related("user", "by").order_by("-id")
+                .limit(limit))  # fmt: skip
+
+
 async def ledger(club: Club, user: User, limit: int = 100) -> list[Entry]:
     return list(await Entry.filter(club_id=club.id, user_id=user.id).order_by("-id").limit(limit))

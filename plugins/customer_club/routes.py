@@ -106,7 +106,8 @@ async def manage_page(request: Request, errors: dict[str, str] | None = None, st
     return await render(request, "customer_club/manage.html", {
         "club": club, "circle": access.circle, "levels": levels, "rules": {rule.act: rule for rule in
         await points.rules_of(club)}, "acts": ACTS, "days": days, "windows": segments.WINDOWS,
-        "segments": await segments.segments(club, days), "gates": await gates.gates_of(club), "segment_labels": {name: label for name, _, label in
+        "segments": await segments.segments(club, days), "gates": await gates.gates_of(club),
+        "corrections": await points.corrections(club, 30), "segment_labels": {name: label for name, _, label in
         segments.SEGMENTS}, "errors": errors or {}, "sent": sent,
     }, status=status)  # fmt: skip
 

@@ -145,9 +145,12 @@ def test_new_rules_keep_what_was_earned_levels_refuse_gaps_and_corrections_are_l
     assert corrected.status_code == 201
     mine = standing(site, club, fan)
     assert mine["points"] == 10 and mine["entries"][0]["reason"] == "Duplicate posts"
+    (logged,) = site.get(f"/api/v1/clubs/{club['id']}/corrections", headers=owner.auth).json()["items"]
+    assert (logged["member"]["username"], logged["by"]["username"], logged["points"]) == ("fan", "owner", -6)
     nosy = joined(site, "nosy", "brand")
     for method, path in (("post", f"/api/v1/clubs/{club['id']}/corrections"), ("put", f"/api/v1/clubs/{club['id']}/rules"),
-                         ("get", f"/api/v1/clubs/{club['id']}/segments")):  # fmt: skip
+                         ("get", f"/api/v1/clubs/{club['id']}/segments"),
+                         ("get", f"/api/v1/clubs/{club['id']}/corrections")):  # fmt: skip
         body = {"username": "nosy", "points": 100, "reason": "me"} if method == "post" else {"rules": []}
         kwargs = {} if method == "get" else {"json": body}
         assert getattr(site, method)(path, headers=nosy.auth, **kwargs).status_code == 404
