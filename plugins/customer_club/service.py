@@ -55,6 +55,3 @@ async def managed(viewer: User | None, club_id: int) -> tuple[Club, CircleAccess
         raise NotFound(Message("No such club."))
     return club, access
 
-
-async def club_of_circle_slug(circle_id: int) -> Club | None:
-    return await Club.get_or_none(circle_id=circle_id)
