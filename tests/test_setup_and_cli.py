@@ -184,7 +184,8 @@ def test_restore_refuses_a_running_server_and_rebuilds_the_search_index(tmp_path
         refused = run_cli(site, "restore", str(tmp_path / "site.backup"), QUANZI_PLUGINS_FILE=str(plugins))
         assert refused.returncode == 2 and "server is running" in refused.stderr
     kept = plugins.read_text()
-    enable_plugin(plugins, "meeting_kit", False)  # it needs polls
+    enable_plugin(plugins, "meeting_kit", False)  # they need polls
+    enable_plugin(plugins, "customer_club", False)
     enable_plugin(plugins, "polls", False)
     restored = run_cli(site, "restore", str(tmp_path / "site.backup"), QUANZI_PLUGINS_FILE=str(plugins))
     assert restored.returncode == 0, restored.stderr
