@@ -120,6 +120,19 @@ def a_campaign(base: str, token: str, slug: str) -> str:
     return str(response.json()["created"][0]["url"])
 
 
+def a_club(base: str, token: str, slug: str, members: list[str]) -> None:
+    """The customer club around the circle ``slug`` (its owner applies the template), with ``members`` given points
+    from 0 to 950 (a correction each), so that levels show beside their names and on their profiles."""
+    headers = {"Authorization": f"Bearer {token}"}
+    response = httpx2.post(f"{base}/api/v1/circles/{slug}/templates/customer-club", json={}, headers=headers,
+                           timeout=60)  # fmt: skip
+    response.raise_for_status()
+    club = response.json()["created"][0]["url"].rsplit("/", 1)[1]
+    for number, username in enumerate(members):
+        body = {"username": username, "points": 50 * (number % 20) or 5, "reason": "bench"}
+        httpx2.post(f"{base}/api/v1/clubs/{club}/corrections", json=body, headers=headers, timeout=30)
+
+
 def crowd(base: str, count: int) -> list[str]:
     """``count`` new members who join the circles they act in: their API tokens (signed up one at a time, since each
     password hash takes its memory and the peak RSS is the server's own)."""
@@ -200,6 +213,14 @@ def main() -> None:
             "SELECT slug FROM circles WHERE visibility = 'public' ORDER BY id LIMIT 1"
         ).fetchone()[0]
         posts = connection.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
+        club_thread, *_ = connection.execute(
+            "SELECT t.id FROM threads t JOIN circles c ON c.id = t.circle_id WHERE c.slug = ? "
+            "ORDER BY t.post_count DESC LIMIT 1",
+            (slug,),
+        ).fetchone()
+        authors = [name for (name,) in connection.execute(
+            "SELECT DISTINCT u.username FROM posts p JOIN users u ON u.id = p.author_id WHERE p.thread_id = ? "
+            "AND p.number <= 20", (club_thread,))]  # fmt: skip
         owner = connection.execute(
             "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id JOIN circles c ON c.id = m.circle_id "
             "WHERE c.slug = ? AND m.role = 'owner' ORDER BY m.id LIMIT 1",
@@ -243,11 +264,20 @@ def main() -> None:
         pages["showcase"] = member_pages["showcase (member)"] = f"/c/{slug}/shop"
         pages["product page"] = f"/products/{product}"
         pages["campaign page"] = a_campaign("http://127.0.0.1:8391", owner_token, slug)
+        # A customer club's levels beside names and on profiles: the same pages before and after the club
+        profile = f"/u/{authors[0]}"
+        rows_before = [(f"{name}, no club (member)", *wrk(f"http://127.0.0.1:8391{path}", args.duration, token))
+                       for name, path in (("profile", profile), ("club's thread p1", f"/t/{club_thread}"))]  # fmt: skip
+        a_club("http://127.0.0.1:8391", owner_token, slug, authors)
+        pages["profile"] = profile
+        member_pages["profile, a level (member)"] = profile
+        member_pages["club's thread p1, levels (member)"] = f"/t/{club_thread}"
         ceiling_rate, ceiling_p50, ceiling_p99 = wrk("http://127.0.0.1:8392/", args.duration)
         rows = [(name, *wrk(f"http://127.0.0.1:8391{path}", args.duration)) for name, path in pages.items()]
         rows += [
             (name, *wrk(f"http://127.0.0.1:8391{path}", args.duration, token)) for name, path in member_pages.items()
         ]
+        rows += rows_before
         tokens = crowd("http://127.0.0.1:8391", 300)
         for name, path, body, expected in (
             ("300 registering (API)", f"/api/v1/events/{event['id']}/registrations",

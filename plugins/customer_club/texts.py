@@ -34,11 +34,11 @@ TEXTS = {
     "zh_CN": Texts(
         welcome_title="欢迎来到{circle}！",
         welcome_body="这里是{circle}的会员俱乐部。发帖、参加活动、回答问卷、写试用报告，都能获得积分；积分升级后，"
-        "金卡会员自动进入 VIP 圈子，优先参加新品试用。\n\n你的积分和等级：{club}",
+        "金卡会员自动进入 VIP 圈子，优先参加新品试用。\n\n[我的积分和等级]({club})",
         rules_title="俱乐部规则",
         rules_body="1. 友善交流，不发广告。\n2. 积分只来自真实参与：同一件事只计一次，每天有上限；给自己的回复和投票不计分。\n"
         "3. 积分规则调整时，已获得的积分不会被收回。\n4. 产品问题请到投诉与建议台提交，我们会跟踪到底。\n\n"
-        "当前积分规则和等级：{club}",
+        "[当前积分规则和等级]({club})",
         ideas_name="{circle} · 想法",
         ideas_description="提出你的想法，为喜欢的想法投票；团队会公开每个想法的进展。",
         vip_name="{circle} · VIP",
@@ -73,13 +73,13 @@ TEXTS = {
     "en": Texts(
         welcome_title="Welcome to {circle}!",
         welcome_body="This is {circle}'s members' club. Posts, meet-ups, surveys and trial reports earn points; as "
-        "your level rises, gold members enter the VIP circle and get first pick of trials.\n\nYour points and "
-        "level: {club}",
+        "your level rises, gold members enter the VIP circle and get first pick of trials.\n\n[Your points and "
+        "level]({club})",
         rules_title="The club's rules",
         rules_body="1. Be kind; no advertising.\n2. Points come from taking part: the same act counts once, and each "
         "day has a cap; replies in your own threads and votes for yourself earn nothing.\n3. When the rules change, "
         "what you earned stays.\n4. Problems with a product go to the complaints desk, and we follow them up.\n\n"
-        "Today's points rules and levels: {club}",
+        "[Today's points rules and levels]({club})",
         ideas_name="{circle} · Ideas",
         ideas_description="Share your ideas and vote for the ones you like; the team shows where each one stands.",
         vip_name="{circle} · VIP",

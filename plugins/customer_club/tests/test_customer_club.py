@@ -73,6 +73,8 @@ def test_the_template_makes_a_club_whose_pages_all_answer(site):
     for item in club["created"]:
         assert browser.get(item["url"]).status_code == 200, item
     assert browser.get(f"/clubs/{club['id']}/manage").status_code == 200
+    welcome = browser.get(club["created"][1]["url"]).text
+    assert f'href="/clubs/{club["id"]}"' in welcome  # the welcome links the club's page
     assert [level["name"] for level in club["levels"]] == ["Newcomer", "Silver", "Gold", "Black gold"]
     assert club["levels"][0] == {"position": 1, "name": "Newcomer", "from": 0, "to": 49}
     assert club["vip_circle"] == "brand-vip" and club["ideas_circle"] == "brand-ideas"
