@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.plugins import Circle, PerPost, SlotContent, Thread, User, scope_of
-from plugins.customer_club.models import Club, Standing
+from plugins.customer_club.models import Badge, Club, Standing
 from plugins.customer_club.points import BADGE_LABELS, club_of_circle, level_for, levels_of, standing_view
 
 
@@ -21,8 +21,16 @@ async def beside_names(thread: Thread, posts: list[Any]) -> PerPost | None:
         return None
     levels = await levels_of(club)
     shown = {user_id: level_for(levels, total) for user_id, total in points.items()}
-    return PerPost({post.id: SlotContent("customer_club/slots/author.html", {"level": shown[post.author_id], "club": club})
-                    for post in posts if shown.get(post.author_id) is not None})  # fmt: skip
+    badges: dict[int, list[str]] = {}
+    for user_id, name in (
+        await Badge.filter(club_id=club.id, user_id__in=list(points))
+        .order_by("granted_at")
+        .values_list("user_id", "name")
+    ):
+        badges.setdefault(user_id, []).append(name)
+    return PerPost({post.id: SlotContent("customer_club/slots/author.html", {
+        "level": shown[post.author_id], "club": club, "badges": badges.get(post.author_id, []),
+        "badge_labels": BADGE_LABELS}) for post in posts if shown.get(post.author_id) is not None})  # fmt: skip
 
 
 async def on_profile(viewer: User | None, profile: User) -> SlotContent | None:

@@ -54,4 +54,3 @@ async def managed(viewer: User | None, club_id: int) -> tuple[Club, CircleAccess
     if not access.can_moderate:
         raise NotFound(Message("No such club."))
     return club, access
-

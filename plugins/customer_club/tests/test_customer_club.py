@@ -343,5 +343,6 @@ def test_the_threads_author_marks_a_reply_helpful_once_and_its_author_earns_poin
     assert [entry["points"] for entry in earned] == [5]
     page = site.get(f"/t/{question['id']}", headers=other.auth).text
     assert "✓ Helpful" in page and "Mark helpful" not in page  # the mark for all; the button for the author
+    assert 'class="club-level"' in page and 'title="First words"' in page  # levels and badges beside names
     reply(site, other, question["id"], "Or medium, for a milder cup")
     assert site.get(f"/t/{question['id']}", headers=asker.auth).text.count("Mark helpful") == 1  # other's reply
