@@ -7,20 +7,20 @@ from typing import Any
 
 from core.plugins import Circle, PerPost, SlotContent, Thread, User, scope_of
 from plugins.customer_club.models import Badge, Club, Standing
-from plugins.customer_club.points import BADGE_LABELS, club_of_circle, level_for, levels_of, standing_view
+from plugins.customer_club.points import BADGE_LABELS, level_for, shown, standing_view
 
 
 async def beside_names(thread: Thread, posts: list[Any]) -> PerPost | None:
     """A page of a club's thread: each author's level (and how many badges) beside their name."""
-    club = await club_of_circle(thread.circle_id)
+    club = await shown.club(thread.circle_id)
     if club is None:
         return None
     authors = {post.author_id for post in posts}
     points = dict(await Standing.filter(club_id=club.id, user_id__in=list(authors)).values_list("user_id", "points"))
     if not points:
         return None
-    levels = await levels_of(club)
-    shown = {user_id: level_for(levels, total) for user_id, total in points.items()}
+    levels = shown.levels.get(club.id, [])
+    reached = {user_id: level_for(levels, total) for user_id, total in points.items()}
     badges: dict[int, list[str]] = {}
     for user_id, name in (
         await Badge.filter(club_id=club.id, user_id__in=list(points))
@@ -29,8 +29,8 @@ async def beside_names(thread: Thread, posts: list[Any]) -> PerPost | None:
     ):
         badges.setdefault(user_id, []).append(name)
     return PerPost({post.id: SlotContent("customer_club/slots/author.html", {
-        "level": shown[post.author_id], "club": club, "badges": badges.get(post.author_id, []),
-        "badge_labels": BADGE_LABELS}) for post in posts if shown.get(post.author_id) is not None})  # fmt: skip
+        "level": reached[post.author_id], "club": club, "badges": badges.get(post.author_id, []),
+        "badge_labels": BADGE_LABELS}) for post in posts if reached.get(post.author_id) is not None})  # fmt: skip
 
 
 async def on_profile(viewer: User | None, profile: User) -> SlotContent | None:
@@ -45,5 +45,5 @@ async def on_profile(viewer: User | None, profile: User) -> SlotContent | None:
 
 
 async def club_link(circle: Circle) -> SlotContent | None:
-    club = await club_of_circle(circle.id)
+    club = await shown.club(circle.id)
     return SlotContent("customer_club/slots/circle_sidebar.html", {"club": club}) if club else None

@@ -22,7 +22,7 @@ from core.plugins import (
     require_actor,
 )
 from plugins.customer_club.models import HelpfulMark
-from plugins.customer_club.points import club_of_circle, credit
+from plugins.customer_club.points import club_of_circle, credit, shown
 
 HELPFUL = "post.helpful"
 
@@ -55,7 +55,7 @@ async def mark(viewer: User | None, post_id: int) -> Post:
 async def under_posts(context: dict[str, Any]) -> PerPost | None:
     """A page of a club's thread: the helpful mark under marked replies, and the button for who may mark."""
     thread, posts, access = context["thread"], context["posts"], context["access"]
-    if await club_of_circle(thread.circle_id) is None:
+    if await shown.club(thread.circle_id) is None:
         return None
     marked = set(await HelpfulMark.filter(post_id__in=[post.id for post in posts]).values_list("post_id", flat=True))
     viewer = context.get("viewer")

@@ -15,7 +15,7 @@ from core.plugins import (
     create_circle,
 )
 from plugins.customer_club.models import Club, Level, Rule
-from plugins.customer_club.points import ACTS
+from plugins.customer_club.points import ACTS, shown
 from plugins.customer_club.texts import Texts
 
 VIP_LEVEL = 3  # the first version's levels: the third (gold) opens the VIP circle
@@ -34,6 +34,7 @@ async def create_club(owner: User, circle: Circle, text: Texts, zone: str) -> Cl
                             for act, (_, points, cap) in ACTS.items()])  # fmt: skip
     await Level.bulk_create([Level(club=club, position=position, name=name, threshold=threshold)
                              for position, (name, threshold) in enumerate(text.levels, start=1)])  # fmt: skip
+    shown.forget()
     return club
 
 
