@@ -23,6 +23,7 @@ CORE_MODELS = [
     "core.notifications.models",
     "core.jobs.models",
     "core.uploads.models",
+    "core.moderation.models",
 ]
 
 # SQLite: WAL and foreign keys are Tortoise's defaults; a busy timeout lets a second process (backup, the CLI)

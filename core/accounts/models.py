@@ -35,6 +35,8 @@ class User(Model):
     locale = fields.CharField(max_length=16, default="")
     role = fields.CharEnumField(Role, max_length=16, default=Role.MEMBER)
     suspended = fields.BooleanField(default=False)
+    silenced_until = fields.DatetimeField(null=True)  # reads, but writes nothing until then (core.moderation)
+    silence_reason = fields.CharField(max_length=500, default="")
     # Bumped by logout and password changes: every session signed with an older epoch is dead.
     session_epoch = fields.IntField(default=0)
     thread_count = fields.IntField(default=0)

@@ -36,6 +36,7 @@ BUILTIN = (
     "core.jobs.hooks",
     "core.mail.hooks",
     "core.uploads.hooks",
+    "core.moderation.hooks",
 )
 
 

@@ -71,6 +71,7 @@ SITE_DEFAULTS = {
     "upload_max_mb": "8",  # the largest picture a member may send
     "upload_quota_mb": "300",  # all the pictures one member may send together
     "logo": "",  # the file name of the club's logo (core.uploads), a square; "": none
+    "flags_to_hide": "3",  # flags from distinct members that hide a post until a moderator reviews it
 }
 UPLOAD_LIMITS_MB = {"upload_max_mb": (1, 50), "upload_quota_mb": (10, 100_000)}
 ACCENT_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -137,6 +138,9 @@ def _settings_errors(changes: dict[str, str]) -> dict[str, str]:
             errors[key] = Message("A whole number of MB from %(low)s to %(high)s.", low=low, high=high)
     if changes.get("logo") and not NAME.match(changes["logo"]):
         errors["logo"] = Message("Choose a picture to upload.")
+    flags = changes.get("flags_to_hide", "3").strip()
+    if not flags.isdigit() or not 1 <= int(flags) <= 20:
+        errors["flags_to_hide"] = Message("A whole number from %(low)s to %(high)s.", low=1, high=20)
     if changes.get("verified_email_to_post", "0") not in ("0", "1"):
         errors["verified_email_to_post"] = Message("Choose one of the options offered.")
     unknown = set(changes) - set(SITE_DEFAULTS)

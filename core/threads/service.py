@@ -337,6 +337,29 @@ async def delete_post(viewer: User | None, post_id: int) -> None:
         await emit("post_deleted", post=post, user=user)
 
 
+async def set_hidden(post: Post, hidden: bool) -> bool:
+    """Hide a post as deleting does (or show it again), without asking who may: a moderation decision, taken by
+    the caller's rules. The opening post hides its thread. Whether it changed."""
+    thread = await Thread.get(id=post.thread_id)
+    at = now() if hidden else None
+    async with transaction():
+        if thread.first_post_id == post.id:
+            if not await Thread.filter(id=thread.id, deleted_at__isnull=hidden).update(deleted_at=at):
+                return False
+            step = -1 if hidden else 1
+            await Circle.filter(id=thread.circle_id).update(thread_count=F("thread_count") + step)
+            await User.filter(id=thread.author_id).update(thread_count=F("thread_count") + step)
+            await enqueue("thread", thread.id)
+            return True
+        if not await Post.filter(id=post.id, deleted_at__isnull=hidden).update(deleted_at=at):
+            return False
+        step = -1 if hidden else 1
+        await Thread.filter(id=thread.id).update(post_count=F("post_count") + step)
+        await User.filter(id=post.author_id).update(post_count=F("post_count") + step)
+        await enqueue("post", post.id)
+    return True
+
+
 async def revisions(viewer: User | None, post_id: int) -> list[PostRevision]:
     """The earlier versions of a post, newest first: for whoever may see the post."""
     post, _ = await get_post(viewer, post_id)

@@ -1,0 +1,37 @@
+"""Moderation, registered through the plugin hooks: its API, pages, the flaggers' notifications and their audience."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from core.access.audience import Audience
+from core.contract import hookimpl
+from core.contract.kinds import NotificationKind
+from core.errors import Message
+from core.moderation import api, routes
+from core.moderation.service import FLAG, FLAG_KEPT, FLAG_UPHELD
+from core.web.jsonapi import ApiRouter
+
+
+@hookimpl
+def register_api_routes() -> list[ApiRouter]:
+    return [api.router]
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes
+
+
+@hookimpl
+def register_notification_kinds() -> list[NotificationKind]:
+    return [
+        NotificationKind(FLAG_KEPT, Message("A moderator looked at the post you flagged in “%(title)s” and kept it"),
+                         label=Message("What came of your flags")),
+        NotificationKind(FLAG_UPHELD, Message("The post you flagged in “%(title)s” was taken down: thank you")),
+    ]  # fmt: skip
+
+
+@hookimpl
+def register_audiences() -> list[Audience]:
+    return [FLAG]

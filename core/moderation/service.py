@@ -1,0 +1,268 @@
+"""Moderation's rules: flags (once per member and post; at the site's threshold the post is hidden until reviewed,
+exactly once however many flags arrive together), the review queue and its decisions, bans from a circle,
+silencing, and the log every action writes. A circle's moderators act in their circle; silencing and suspending are
+the site staff's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from core.access.audience import Audience
+from core.access.circles import CircleAccess, circle_access
+from core.access.scope import require_actor, scope_of
+from core.accounts.models import User
+from core.accounts.service import set_suspended
+from core.circles.models import Circle, MemberRole, Membership, MemberStatus
+from core.circles.service import access_by_slug, dismiss
+from core.db import transaction
+from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
+from core.moderation.models import CircleBan, Flag, FlagReason, LogEntry, Review, ReviewStatus
+from core.notifications.service import notify_about
+from core.threads.models import Post, Thread
+from core.threads.service import get_post, set_hidden
+from core.times import now
+
+NOTE_MAX, REASON_MAX, DAYS_MAX = 500, 500, 3650
+FLAG_KEPT, FLAG_UPHELD = "moderation.flag_kept", "moderation.flag_upheld"  # notification kinds, to the flaggers
+FLAG = Audience("core.flag", "flags", user=("user_id",))  # each flagger sees their own flag (and what came of it)
+
+
+class Decision:
+    KEEP, HIDE, DELETE, SILENCE, SUSPEND, REMOVE = "keep", "hide", "delete", "silence", "suspend", "remove"
+    ALL = (KEEP, HIDE, DELETE, SILENCE, SUSPEND, REMOVE)
+    SITE_STAFF = (SILENCE, SUSPEND)  # site-wide: the site's moderators and administrators only
+
+
+async def log(circle_id: int | None, actor: User | None, action: str, member_id: int | None = None,
+              post_id: int | None = None, reason: str = "") -> None:  # fmt: skip
+    await LogEntry.create(circle_id=circle_id, actor=actor, action=action, member_id=member_id, post_id=post_id,
+                          reason=reason[:REASON_MAX])  # fmt: skip
+
+
+def _days(days: int | None, field: str = "days") -> datetime | None:
+    """The end of a penalty ``days`` from now; None for none (until lifted)."""
+    if days is None:
+        return None
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= DAYS_MAX:
+        raise ValidationError({field: Message("1 to %(n)s days.", n=DAYS_MAX)})
+    return now() + timedelta(days=days)
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not 1 <= len(reason) <= REASON_MAX:
+        raise ValidationError({"reason": Message("Say why (at most %(n)s characters): the member is shown it.",
+                                                 n=REASON_MAX)})  # fmt: skip
+    return reason
+
+
+# Flags --------------------------------------------------------------------------------------------------------
+
+
+async def _review_of(post: Post, circle_id: int) -> Review:
+    found = await Review.get_or_none(post_id=post.id)
+    while found is None:
+        try:
+            async with transaction():  # a savepoint: a parallel flag may make it first
+                found = await Review.create(post=post, circle_id=circle_id)
+        except IntegrityError:
+            found = await Review.get_or_none(post_id=post.id)
+    return found
+
+
+async def flag(viewer: User | None, post_id: int, reason: str, note: str, *, threshold: int) -> Review:
+    """The viewer flags a post they can read (not their own), once; at ``threshold`` flags from distinct members
+    the post is hidden until a moderator reviews it."""
+    user = require_actor(viewer)
+    post, view = await get_post(user, post_id)
+    if post.deleted_at is not None or view.thread.deleted_at is not None:
+        raise NotFound(Message("No such post."))
+    if post.author_id == user.id:
+        raise Forbidden(Message("You cannot flag your own post."))
+    if reason not in set(FlagReason):
+        raise ValidationError({"reason": Message("One of: ") + ", ".join(FlagReason) + "."})
+    note = note.strip()
+    if len(note) > NOTE_MAX or (reason == FlagReason.OTHER and not note):
+        raise ValidationError({"note": Message("Say what is wrong (at most %(n)s characters).", n=NOTE_MAX)})
+    review = await _review_of(post, view.thread.circle_id)
+    try:
+        async with transaction():
+            await Flag.create(post=post, user=user, reason=reason, note=note)
+            await Review.filter(id=review.id).update(flags=F("flags") + 1)
+    except IntegrityError:
+        raise Conflict(Message("You flagged this post already."), code="flagged") from None
+    hides = Review.filter(id=review.id, status=ReviewStatus.PENDING, hidden_at__isnull=True, flags__gte=threshold)
+    if await hides.update(hidden_at=now()):  # one request wins, however many flags arrive together
+        await set_hidden(post, True)
+        await log(view.thread.circle_id, None, "hidden_by_flags", post.author_id, post.id,
+                  f"{threshold} flags")  # fmt: skip
+    return await Review.get(id=review.id)
+
+
+# The queue ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    review: Review
+    post: Post
+    thread: Thread
+    circle: Circle
+    flags: list[Flag]
+
+
+async def _moderated(viewer: User | None, slug: str | None) -> tuple[User, list[int]]:
+    """The circles whose queue the viewer reads: one they moderate (``slug``), or every one they moderate (the
+    site's queue: the site staff see every circle's)."""
+    user = require_actor(viewer)
+    if slug is not None:
+        access = await access_by_slug(user, slug)
+        if not access.can_moderate:
+            raise NotFound(Message("No such circle."))
+        return user, [access.circle.id]
+    scope = await scope_of(user)
+    if scope.sees_all or user.is_staff:
+        return user, list(await Circle.all().values_list("id", flat=True))  # type: ignore[arg-type]
+    ids = await Membership.filter(user_id=user.id, role__in=(MemberRole.OWNER, MemberRole.MODERATOR),
+                                  status=MemberStatus.ACTIVE).values_list("circle_id", flat=True)  # fmt: skip
+    if not ids:
+        raise NotFound(Message("Nothing to review here."))
+    return user, list(ids)  # type: ignore[arg-type]
+
+
+async def queue(viewer: User | None, slug: str | None = None, status: str = ReviewStatus.PENDING) -> list[QueueItem]:
+    """The posts waiting for a decision (``status``), the most flagged first, each with its flags."""
+    _, circle_ids = await _moderated(viewer, slug)
+    if status not in set(ReviewStatus):
+        raise ValidationError({"status": Message("One of: ") + ", ".join(ReviewStatus) + "."})
+    reviews = await (Review.filter(circle_id__in=circle_ids, status=status).order_by("-flags", "id").limit(100)
+                     .select_related("post", "post__author", "post__thread", "circle"))  # fmt: skip
+    flags: dict[int, list[Flag]] = {}
+    for row in await Flag.filter(post_id__in=[review.post_id for review in reviews]).select_related("user"):
+        flags.setdefault(row.post_id, []).append(row)
+    return [QueueItem(review, review.post, review.post.thread, review.circle, flags.get(review.post_id, []))
+            for review in reviews]  # fmt: skip
+
+
+async def _review_for(viewer: User | None, review_id: int) -> tuple[User, Review, CircleAccess]:
+    user = require_actor(viewer)
+    review = await Review.get_or_none(id=review_id).select_related("post", "circle")
+    if review is None:
+        raise NotFound(Message("No such review."))
+    access = await access_by_slug(user, review.circle.slug)
+    if not access.can_moderate:
+        raise NotFound(Message("No such review."))
+    return user, review, access
+
+
+async def decide(viewer: User | None, review_id: int, decision: str, reason: str = "",
+                 days: int | None = None) -> Review:  # fmt: skip
+    """A moderator's decision on a flagged post: keep it (shown again), hide or delete it, or act on its author —
+    silence them for ``days`` or suspend them (the site staff), or remove them from the circle (banned for ``days``).
+    The flaggers are told whether the post stays."""
+    user, review, access = await _review_for(viewer, review_id)
+    if decision not in Decision.ALL:
+        raise ValidationError({"decision": Message("One of: ") + ", ".join(Decision.ALL) + "."})
+    if decision in Decision.SITE_STAFF and not user.is_staff:
+        raise Forbidden(Message("Only the site's moderators silence or suspend members."))
+    post = review.post
+    author = await User.get(id=post.author_id)
+    circle_id = review.circle_id
+    if decision == Decision.KEEP:
+        await set_hidden(post, False)
+        status = ReviewStatus.KEPT
+    elif decision == Decision.DELETE:
+        await set_hidden(post, True)
+        status = ReviewStatus.DELETED
+    else:  # hide, and whatever is done to its author
+        await set_hidden(post, True)
+        status = ReviewStatus.HIDDEN
+        if decision == Decision.SILENCE:
+            await silence(user, author, days or 7, reason or _default_reason(review))
+        elif decision == Decision.SUSPEND:
+            await set_suspended(user, author, True)
+            await log(None, user, "suspend", author.id, post.id, reason)
+        elif decision == Decision.REMOVE:
+            await ban(user, access, author, reason or _default_reason(review), days)
+    await Review.filter(id=review.id).update(status=status, decided_by_id=user.id, decided_at=now(),
+                                             hidden_at=None if status == ReviewStatus.KEPT else review.hidden_at)  # fmt: skip
+    await log(circle_id, user, decision, author.id, post.id, reason)
+    await _tell_flaggers(review, user, status)
+    return await Review.get(id=review.id)
+
+
+def _default_reason(review: Review) -> str:
+    return f"post {review.post_id}"
+
+
+async def _tell_flaggers(review: Review, moderator: User, status: ReviewStatus) -> None:
+    thread = await Thread.get(id=review.post.thread_id)
+    kind = FLAG_KEPT if status == ReviewStatus.KEPT else FLAG_UPHELD
+    for row in await Flag.filter(post_id=review.post_id).select_related("user"):
+        await notify_about(kind, [row.user], moderator, FLAG, row, thread.title, f"/t/{thread.id}")
+
+
+# Penalties ----------------------------------------------------------------------------------------------------
+
+
+async def silence(actor: User, member: User, days: int | None, reason: str) -> None:
+    """The member reads but writes nothing until the end (site staff; never another staff member)."""
+    if not actor.is_staff or member.is_staff:
+        raise Forbidden(Message("You may not silence this member."))
+    until = _days(days) or now() + timedelta(days=DAYS_MAX)
+    reason = _reason(reason)
+    await User.filter(id=member.id).update(silenced_until=until, silence_reason=reason)
+    await log(None, actor, "silence", member.id, reason=f"{reason} (until {until.date().isoformat()})")
+
+
+async def unsilence(actor: User, member: User) -> None:
+    if not actor.is_staff:
+        raise Forbidden(Message("You may not silence this member."))
+    await User.filter(id=member.id).update(silenced_until=None, silence_reason="")
+    await log(None, actor, "unsilence", member.id)
+
+
+async def ban(actor: User, access: CircleAccess, member: User, reason: str, days: int | None) -> CircleBan:
+    """Remove ``member`` from the circle and keep them out (no joining, no asking) until the end or until lifted.
+    The circle's moderators; never one of its owners or moderators."""
+    if not access.can_moderate:
+        raise Forbidden(Message("Only the circle's moderators ban members."))
+    if (await circle_access(member, access.circle)).can_moderate:
+        raise Forbidden(Message("The circle's owners and moderators cannot be banned from it."))
+    until, reason = _days(days), _reason(reason)
+    async with transaction():
+        updated = await CircleBan.filter(circle_id=access.circle.id, user_id=member.id).update(reason=reason,
+                                                                                                until=until)  # fmt: skip
+        if not updated:
+            await CircleBan.create(circle_id=access.circle.id, user=member, reason=reason, until=until)
+    await dismiss(access.circle, member)
+    await log(access.circle.id, actor, "ban", member.id, reason=reason)
+    return await CircleBan.get(circle_id=access.circle.id, user_id=member.id)
+
+
+async def lift_ban(actor: User, access: CircleAccess, member: User) -> None:
+    if not access.can_moderate:
+        raise Forbidden(Message("Only the circle's moderators ban members."))
+    if await CircleBan.filter(circle_id=access.circle.id, user_id=member.id).delete():
+        await log(access.circle.id, actor, "unban", member.id)
+
+
+# The log ------------------------------------------------------------------------------------------------------
+
+
+async def entries(viewer: User | None, slug: str | None = None, limit: int = 200) -> list[LogEntry]:
+    """The moderation log: a circle's (its moderators), or the site's whole (its staff), newest first."""
+    user = require_actor(viewer)
+    query = LogEntry.all()
+    if slug is not None:
+        access = await access_by_slug(user, slug)
+        if not access.can_moderate:
+            raise NotFound(Message("No such circle."))
+        query = query.filter(circle_id=access.circle.id)
+    elif not user.is_staff:
+        raise NotFound(Message("Nothing to see here."))
+    return list(await query.select_related("actor", "member", "circle").order_by("-id").limit(limit))

@@ -1,0 +1,175 @@
+"""Moderation through HTTP: flags (once per member; at the site's threshold the post is hidden everywhere until
+reviewed, once, under parallel flags), the review queue of a circle and of the site and each decision, silencing
+and bans with their reasons and ends, and the moderation log — each seen only by those who moderate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from core.accounts.models import Role
+from core.testing import Member, at_once, make_circle, make_thread, register, reply
+
+SAFE = "bcdghjkpqtvwxz"  # letters no other letter or pair looks like (the site refuses look-alike names)
+
+
+@pytest.fixture
+def site(quanzi_site: Any) -> TestClient:
+    client = quanzi_site()
+    client.headers["accept-language"] = "en"
+    return client
+
+
+def crowd(client: TestClient, slug: str, count: int) -> list[Member]:
+    people = []
+    for index in range(count):
+        person = register(client, "flagger" + SAFE[index])
+        assert client.post(f"/api/v1/circles/{slug}/join", headers=person.auth).status_code == 200
+        people.append(person)
+    return people
+
+
+@pytest.fixture
+def club(site: TestClient) -> dict[str, Any]:
+    owner = register(site, "owner")
+    make_circle(site, owner, "club")
+    spammer = register(site, "spammer")
+    site.post("/api/v1/circles/club/join", headers=spammer.auth)
+    thread = make_thread(site, owner, "club", "Weekend ride", "Who is in?")
+    spam = reply(site, spammer, thread["id"], "Cheap watches at example.com")
+    return {"owner": owner, "spammer": spammer, "thread": thread, "spam": spam}
+
+
+def test_enough_flags_hide_a_post_once_everywhere_until_a_moderator_keeps_it(site, club):
+    flaggers = crowd(site, "club", 6)
+    spam, thread = club["spam"], club["thread"]
+    url = f"/api/v1/posts/{spam['id']}/flags"
+    assert site.post(url, json={"reason": "spam"}, headers=club["spammer"].auth).status_code == 403  # one's own
+    assert site.post(url, json={"reason": "other"}, headers=flaggers[0].auth).status_code == 400  # other needs a note
+    assert site.post(url, json={"reason": "nonsense"}, headers=flaggers[0].auth).status_code == 400
+    assert site.post(url, json={"reason": "spam"}, headers=flaggers[0].auth).status_code == 201
+    assert site.post(url, json={"reason": "spam"}, headers=flaggers[0].auth).status_code == 409  # once each
+    answers = at_once(site, 5, lambda http, i: http.post(url, json={"reason": "abuse"}, headers=flaggers[i + 1].auth))
+    codes = sorted(answer.status_code for answer in answers)
+    assert codes.count(201) >= 2 and set(codes) <= {201, 404}  # once hidden, the post is gone for flaggers too
+    posts = site.get(f"/api/v1/threads/{thread['id']}/posts").json()["items"]
+    assert spam["id"] not in [post["id"] for post in posts]  # hidden for everyone ...
+    assert "Cheap watches" not in site.get(f"/t/{thread['id']}", headers=flaggers[0].auth).text
+    site.portal.call(site.app.state.search.flush)
+    assert not site.get("/api/v1/search", params={"q": "watches"}, headers=club["owner"].auth).json()["items"]
+    queue = site.get("/api/v1/circles/club/reviews", headers=club["owner"].auth).json()["items"]
+    assert len(queue) == 1 and queue[0]["flags"] == 1 + codes.count(201) and queue[0]["hidden"]
+    assert "Cheap watches" in queue[0]["body"] and len(queue[0]["flags_given"]) == queue[0]["flags"]
+    log = site.get("/api/v1/circles/club/moderation-log", headers=club["owner"].auth).json()["items"]
+    assert [entry["action"] for entry in log] == ["hidden_by_flags"]  # hidden once, by the site
+    kept = site.post(f"/api/v1/reviews/{queue[0]['id']}", json={"decision": "keep", "reason": "A joke between friends"},
+                     headers=club["owner"].auth)  # fmt: skip
+    assert kept.status_code == 200 and kept.json()["status"] == "kept"
+    posts = site.get(f"/api/v1/threads/{thread['id']}/posts").json()["items"]
+    assert spam["id"] in [post["id"] for post in posts]
+    told = site.get("/api/v1/notifications", headers=flaggers[0].auth).json()["items"]
+    assert any("kept it" in item["text"] for item in told)
+
+
+def test_a_moderator_removes_and_bans_and_the_banned_member_cannot_ask_again(site, club):
+    flagger = crowd(site, "club", 1)[0]
+    site.post(f"/api/v1/posts/{club['spam']['id']}/flags", json={"reason": "spam"}, headers=flagger.auth)
+    (item,) = site.get("/api/v1/circles/club/reviews", headers=club["owner"].auth).json()["items"]
+    assert not item["hidden"]  # one flag is not enough
+    outsider = register(site, "outsider")
+    assert site.get("/api/v1/circles/club/reviews", headers=outsider.auth).status_code == 404
+    assert (
+        site.post(f"/api/v1/reviews/{item['id']}", json={"decision": "delete"}, headers=flagger.auth).status_code == 404
+    )
+    silenced = site.post(f"/api/v1/reviews/{item['id']}", json={"decision": "silence", "reason": "spam", "days": 3},
+                         headers=club["owner"].auth)  # a circle's owner is not the site's staff  # fmt: skip
+    assert silenced.status_code == 403
+    removed = site.post(f"/api/v1/reviews/{item['id']}", headers=club["owner"].auth,
+                        json={"decision": "remove", "reason": "Selling watches", "days": 30})  # fmt: skip
+    assert removed.status_code == 200 and removed.json()["status"] == "hidden"
+    again = site.post("/api/v1/circles/club/join", headers=club["spammer"].auth)
+    assert again.status_code == 403 and again.json()["error"]["code"] == "banned"
+    assert "Selling watches" in again.json()["error"]["message"]
+    assert site.get("/api/v1/circles/club/bans", headers=club["owner"].auth).json()["items"][0]["reason"] == \
+        "Selling watches"  # fmt: skip
+    told = site.get("/api/v1/notifications", headers=flagger.auth).json()["items"]
+    assert any("taken down" in item["text"] for item in told)
+    assert site.delete("/api/v1/circles/club/bans/spammer", headers=club["owner"].auth).status_code == 204
+    assert site.post("/api/v1/circles/club/join", headers=club["spammer"].auth).status_code == 200
+    actions = [entry["action"] for entry in
+               site.get("/api/v1/circles/club/moderation-log", headers=club["owner"].auth).json()["items"]]  # fmt: skip
+    assert actions == ["unban", "remove", "ban"]
+    exported = site.get("/api/v1/circles/club/moderation-log.csv", headers=club["owner"].auth)
+    assert exported.status_code == 200 and "Selling watches" in exported.text
+    for path in ("/api/v1/circles/club/moderation-log", "/api/v1/circles/club/moderation-log.csv",
+                 "/api/v1/moderation-log", "/api/v1/circles/club/bans"):  # fmt: skip
+        assert site.get(path, headers=flagger.auth).status_code == 404
+
+
+def test_a_silenced_member_reads_but_cannot_write_until_it_is_lifted(site, club):
+
+    staff = register(site, "staffer", Role.MODERATOR)
+    spammer = club["spammer"]
+    assert site.post("/api/v1/users/spammer/silence", json={"reason": "Spam", "days": 3},
+                     headers=club["owner"].auth).status_code == 403  # not the site's staff  # fmt: skip
+    silenced = site.post("/api/v1/users/spammer/silence", json={"reason": "Selling watches", "days": 3},
+                         headers=staff.auth)  # fmt: skip
+    assert silenced.status_code == 201
+    assert site.get(f"/t/{club['thread']['id']}", headers=spammer.auth).status_code == 200  # reads
+    refused = site.post(f"/api/v1/threads/{club['thread']['id']}/posts", json={"body": "More watches"},
+                        headers=spammer.auth)  # fmt: skip
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "silenced"
+    assert "Selling watches" in refused.json()["error"]["message"]
+    assert site.post("/api/v1/circles/club/threads", json={"title": "Watches", "body": "Cheap"},
+                     headers=spammer.auth).status_code == 403  # fmt: skip
+    assert site.post("/api/v1/users/owner/silence", json={"reason": "x", "days": 1},
+                     headers=staff.auth).status_code == 201  # a member like any other (the owner of a circle)  # fmt: skip
+    assert site.delete("/api/v1/users/spammer/silence", headers=staff.auth).status_code == 204
+    assert site.post(f"/api/v1/threads/{club['thread']['id']}/posts", json={"body": "Sorry"},
+                     headers=spammer.auth).status_code == 201  # fmt: skip
+    site_log = site.get("/api/v1/moderation-log", headers=staff.auth).json()["items"]
+    assert [entry["action"] for entry in site_log][:3] == ["unsilence", "silence", "silence"]
+
+
+def test_a_moderator_of_one_circle_sees_nothing_of_anothers_queue(site, club):
+    other_owner = register(site, "otherowner")
+    make_circle(site, other_owner, "other")
+    flagger = crowd(site, "club", 1)[0]
+    site.post(f"/api/v1/posts/{club['spam']['id']}/flags", json={"reason": "abuse"}, headers=flagger.auth)
+    assert site.get("/api/v1/circles/club/reviews", headers=other_owner.auth).status_code == 404
+    assert site.get("/api/v1/reviews", headers=other_owner.auth).json()["items"] == []  # their own circles only
+    assert len(site.get("/api/v1/reviews", headers=club["owner"].auth).json()["items"]) == 1
+    (item,) = site.get("/api/v1/reviews", headers=club["owner"].auth).json()["items"]
+    assert site.post(f"/api/v1/reviews/{item['id']}", json={"decision": "delete"},
+                     headers=other_owner.auth).status_code == 404  # fmt: skip
+
+
+def test_the_pages_flag_a_post_and_the_moderator_decides_from_the_queue(site, club):
+    from core.testing import another_browser, sign_in
+
+    crowd(site, "club", 1)
+    member = another_browser(site)
+    csrf = sign_in(member, "flaggerb")
+    thread_page = member.get(f"/t/{club['thread']['id']}").text
+    assert f"/p/{club['spam']['id']}/flag" in thread_page  # on others' posts
+    assert f"/p/{club['thread']['first_post']['id']}/flag" in thread_page
+    form = member.get(f"/p/{club['spam']['id']}/flag")
+    assert form.status_code == 200 and "Cheap watches" in form.text
+    assert member.post(f"/p/{club['spam']['id']}/flag", data={"csrf_token": csrf, "reason": "other"}).status_code == 400
+    sent = member.post(f"/p/{club['spam']['id']}/flag", data={"csrf_token": csrf, "reason": "spam"})
+    assert sent.status_code == 200 and "Thank you" in sent.text
+    moderator = another_browser(site)
+    token = sign_in(moderator, "owner")
+    assert "/c/club/review" in moderator.get("/c/club").text
+    queue = moderator.get("/c/club/review")
+    assert "Cheap watches" in queue.text and "flaggerb" in queue.text and "Silence the author" not in queue.text
+    (item,) = site.get("/api/v1/circles/club/reviews", headers=club["owner"].auth).json()["items"]
+    done = moderator.post(f"/reviews/{item['id']}", data={"csrf_token": token, "decision": "delete", "reason": "",
+                                                          "back": "/c/club/review"}, follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303 and done.headers["location"] == "/c/club/review"
+    assert "Nothing waits for a decision" in moderator.get("/c/club/review").text
+    assert "deleted" in moderator.get("/c/club/moderation-log").text
+    assert member.get("/c/club/review").status_code == 404
+    assert member.get("/c/club/moderation-log").status_code == 404
