@@ -173,3 +173,45 @@ def test_the_pages_flag_a_post_and_the_moderator_decides_from_the_queue(site, cl
     assert "deleted" in moderator.get("/c/club/moderation-log").text
     assert member.get("/c/club/review").status_code == 404
     assert member.get("/c/club/moderation-log").status_code == 404
+
+
+def test_watched_words_block_review_or_replace_in_chinese_and_english(site, club):
+    staff = register(site, "staffer", Role.MODERATOR)
+    owner, spammer, thread = club["owner"], club["spammer"], club["thread"]
+    for body in ({"word": "代开发票", "action": "block"}, {"word": "ass", "action": "block"},
+                 {"word": "加微信", "action": "review"}, {"word": "傻瓜", "action": "replace", "replacement": "**"}):  # fmt: skip
+        assert site.post("/api/v1/watched-words", json=body, headers=staff.auth).status_code == 201
+    assert (
+        site.post("/api/v1/watched-words", json={"word": "x", "action": "block"}, headers=owner.auth).status_code == 404
+    )
+    assert site.post("/api/v1/circles/club/watched-words", json={"word": "SALE", "action": "review"},
+                     headers=owner.auth).status_code == 201  # a circle's own, by its owner  # fmt: skip
+    posts = f"/api/v1/threads/{thread['id']}/posts"
+    blocked = site.post(posts, json={"body": "我们可以代开发票，价格优惠"}, headers=spammer.auth)  # inside a sentence
+    assert blocked.status_code == 400 and "代开发票" in blocked.json()["error"]["fields"]["body"]
+    assert site.post(posts, json={"body": "Nice ASS!"}, headers=spammer.auth).status_code == 400  # any case
+    assert (
+        site.post(posts, json={"body": "This class is great"}, headers=spammer.auth).status_code == 201
+    )  # whole words
+    assert site.post(posts, json={"body": "你真是个ass啊"}, headers=spammer.auth).status_code == 400  # Latin in Chinese
+    replaced = site.post(posts, json={"body": "别当傻瓜"}, headers=spammer.auth)
+    assert replaced.status_code == 201 and replaced.json()["body"] == "别当**"
+    held = site.post(posts, json={"body": "想要的加微信 abc123"}, headers=spammer.auth)
+    assert held.status_code == 201 and held.json()["held"]
+    shown = [post["id"] for post in site.get(posts, headers=owner.auth).json()["items"]]
+    assert held.json()["id"] not in shown  # waits for a moderator
+    queue = site.get("/api/v1/circles/club/reviews", headers=owner.auth).json()["items"]
+    assert [item["post_id"] for item in queue] == [held.json()["id"]] and queue[0]["hidden"]
+    big_sale = site.post("/api/v1/circles/club/threads", json={"title": "Big sale today", "body": "Come"},
+                         headers=spammer.auth)  # fmt: skip
+    assert big_sale.status_code == 201
+    held_thread = big_sale.json()
+    assert held_thread["held"] and site.get(f"/api/v1/threads/{held_thread['id']}").status_code == 404
+    make_circle(site, owner, "other")
+    site.post("/api/v1/circles/other/join", headers=spammer.auth)
+    elsewhere = make_thread(site, spammer, "other", "Big sale", "elsewhere the circle's word is free")
+    assert site.get(f"/api/v1/threads/{elsewhere['id']}").status_code == 200
+    log = [
+        entry["action"] for entry in site.get("/api/v1/circles/club/moderation-log", headers=owner.auth).json()["items"]
+    ]
+    assert log.count("held_by_word") == 2

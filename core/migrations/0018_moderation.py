@@ -1,3 +1,4 @@
+from core.moderation.models import WordAction
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from core.moderation.models import FlagReason, ReviewStatus
@@ -221,5 +222,41 @@ class Migration(migrations.Migration):
             model_name="User",
             name="silenced_until",
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.CreateModel(
+            name="WatchedWord",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                (
+                    "circle",
+                    fields.ForeignKeyField(
+                        "core.Circle",
+                        source_field="circle_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("word", fields.CharField(max_length=100)),
+                (
+                    "action",
+                    fields.CharEnumField(
+                        description="BLOCK: block\nREVIEW: review\nREPLACE: replace",
+                        enum_type=WordAction,
+                        max_length=16,
+                    ),
+                ),
+                ("replacement", fields.CharField(default="", max_length=100)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={
+                "table": "watched_words",
+                "app": "core",
+                "pk_attr": "id",
+                "table_description": "A word the site (``circle`` None) or one circle watches for in what members write.",
+            },
+            bases=["Model"],
         ),
     ]

@@ -162,3 +162,49 @@ async def circle_log_csv(call: ApiCall[None]) -> Response:
                         "reason"], [[entry.created_at.isoformat(), entry.action, entry.actor.username if entry.actor
                         else "", entry.member.username if entry.member else "", entry.post_id or "", entry.reason]
                         for entry in rows])  # fmt: skip
+
+
+class NewWord(Body):
+    word: str
+    action: str  # block, review or replace
+    replacement: str = ""
+
+
+def word_json(word: Any) -> dict[str, Any]:
+    return {"id": word.id, "word": word.word, "action": word.action.value, "replacement": word.replacement}
+
+
+@router.route("GET", "/watched-words", "The site's watched words (its staff)", auth=True)
+async def site_words(call: ApiCall[None]) -> dict[str, Any]:
+    return {"items": [word_json(word) for word in await service.watched_words(call.viewer, None)]}
+
+
+@router.route("POST", "/watched-words", "Watch a word on the whole site: block, review or replace (its staff)",
+              body=NewWord, status=201, auth=True)  # fmt: skip
+async def watch_site_word(call: ApiCall[NewWord]) -> dict[str, Any]:
+    body = call.body
+    return word_json(await service.watch_word(call.viewer, None, body.word, body.action, body.replacement))
+
+
+@router.route("DELETE", "/watched-words/{id:int}", "Stop watching a site word (its staff)", status=204, auth=True)
+async def unwatch_site_word(call: ApiCall[None]) -> None:
+    await service.unwatch_word(call.viewer, None, call.params["id"])
+
+
+@router.route("GET", "/circles/{slug}/watched-words", "The circle's own watched words (its moderators)", auth=True)
+async def circle_words(call: ApiCall[None]) -> dict[str, Any]:
+    return {"items": [word_json(word) for word in await service.watched_words(call.viewer, call.params["slug"])]}
+
+
+@router.route("POST", "/circles/{slug}/watched-words", "Watch a word in the circle: block, review or replace (its "
+              "moderators)", body=NewWord, status=201, auth=True)  # fmt: skip
+async def watch_circle_word(call: ApiCall[NewWord]) -> dict[str, Any]:
+    body = call.body
+    return word_json(await service.watch_word(call.viewer, call.params["slug"], body.word, body.action,
+                                              body.replacement))  # fmt: skip
+
+
+@router.route("DELETE", "/circles/{slug}/watched-words/{id:int}", "Stop watching a circle's word (its moderators)",
+              status=204, auth=True)  # fmt: skip
+async def unwatch_circle_word(call: ApiCall[None]) -> None:
+    await service.unwatch_word(call.viewer, call.params["slug"], call.params["id"])

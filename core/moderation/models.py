@@ -126,3 +126,27 @@ class LogEntry(Model):
     class Meta:
         table = "moderation_log"
         indexes = (("circle_id", "id"),)
+
+
+class WordAction(StrEnum):
+    BLOCK = "block"  # the post is refused, saying which word
+    REVIEW = "review"  # the post is written but hidden until a moderator reviews it
+    REPLACE = "replace"  # the word is replaced
+
+
+class WatchedWord(Model):
+    """A word the site (``circle`` None) or one circle watches for in what members write."""
+
+    id = fields.IntField(primary_key=True)
+    circle: fields.ForeignKeyNullableRelation[Circle] = fields.ForeignKeyField(
+        "core.Circle", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    word = fields.CharField(max_length=100)
+    action = fields.CharEnumField(WordAction, max_length=16)
+    replacement = fields.CharField(max_length=100, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    if TYPE_CHECKING:
+        circle_id: int | None
+
+    class Meta:
+        table = "watched_words"

@@ -20,7 +20,16 @@ from core.circles.models import Circle, MemberRole, Membership, MemberStatus
 from core.circles.service import access_by_slug, dismiss
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
-from core.moderation.models import CircleBan, Flag, FlagReason, LogEntry, Review, ReviewStatus
+from core.moderation.models import (
+    CircleBan,
+    Flag,
+    FlagReason,
+    LogEntry,
+    Review,
+    ReviewStatus,
+    WatchedWord,
+    WordAction,
+)
 from core.notifications.service import notify_about
 from core.threads.models import Post, Thread
 from core.threads.service import get_post, set_hidden
@@ -266,3 +275,50 @@ async def entries(viewer: User | None, slug: str | None = None, limit: int = 200
     elif not user.is_staff:
         raise NotFound(Message("Nothing to see here."))
     return list(await query.select_related("actor", "member", "circle").order_by("-id").limit(limit))
+
+
+# Watched words ------------------------------------------------------------------------------------------------
+
+
+async def _words_scope(viewer: User | None, slug: str | None) -> tuple[User, int | None]:
+    """Who manages the words: the site's staff the site's (``slug`` None), a circle's moderators the circle's."""
+    user = require_actor(viewer)
+    if slug is None:
+        if not user.is_staff:
+            raise NotFound(Message("Nothing to see here."))
+        return user, None
+    access = await access_by_slug(user, slug)
+    if not access.can_moderate:
+        raise NotFound(Message("No such circle."))
+    return user, access.circle.id
+
+
+async def watched_words(viewer: User | None, slug: str | None) -> list[WatchedWord]:
+    _, circle_id = await _words_scope(viewer, slug)
+    return list(await WatchedWord.filter(circle_id=circle_id).order_by("word"))
+
+
+async def watch_word(
+    viewer: User | None, slug: str | None, word: str, action: str, replacement: str = ""
+) -> WatchedWord:
+    user, circle_id = await _words_scope(viewer, slug)
+    word, replacement = word.strip(), replacement.strip()
+    if not 1 <= len(word) <= 100:
+        raise ValidationError({"word": Message("A word has 1 to %(n)s characters.", n=100)})
+    if action not in set(WordAction):
+        raise ValidationError({"action": Message("One of: ") + ", ".join(WordAction) + "."})
+    if len(replacement) > 100 or (action == WordAction.REPLACE and not replacement):
+        raise ValidationError({"replacement": Message("Give what replaces it (at most %(n)s characters).", n=100)})
+    await WatchedWord.filter(circle_id=circle_id, word=word).delete()
+    found = await WatchedWord.create(circle_id=circle_id, word=word, action=action, replacement=replacement)
+    await log(circle_id, user, "watch_word", reason=f"{word}: {action}")
+    return found
+
+
+async def unwatch_word(viewer: User | None, slug: str | None, word_id: int) -> None:
+    user, circle_id = await _words_scope(viewer, slug)
+    found = await WatchedWord.get_or_none(id=word_id, circle_id=circle_id)
+    if found is None:
+        raise NotFound(Message("No such word."))
+    await found.delete()
+    await log(circle_id, user, "unwatch_word", reason=found.word)

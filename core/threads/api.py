@@ -65,6 +65,8 @@ async def create_thread(call: ApiCall[NewThread]) -> dict[str, Any]:
     thread = await service.create_thread(
         call.viewer, call.params["slug"], call.body.title, call.body.body, max_length=call.site.config.max_post_length
     )
+    if thread.deleted_at is not None:  # a watched word holds it for review
+        return {"id": thread.id, "title": thread.title, "held": True}
     return await _thread(call, thread.id)
 
 
@@ -98,7 +100,7 @@ async def create_post(call: ApiCall[PostBody]) -> dict[str, Any]:
     post = await service.create_post(
         call.viewer, call.params["id"], call.body.body, max_length=call.site.config.max_post_length
     )
-    return post_json(post)
+    return {**post_json(post), "held": post.deleted_at is not None}
 
 
 @router.route("GET", "/posts/{id:int}", "A post")

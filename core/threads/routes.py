@@ -65,6 +65,8 @@ async def create_thread(request: Request) -> Response:
     except ValidationError as error:
         form.errors = error.fields
         return await new_thread_page(request, form, status=400)
+    if thread.deleted_at is not None:  # a watched word holds it for review
+        return await render(request, "moderation/held.html", {"back": f"/c/{request.path_params['slug']}"})
     return RedirectResponse(f"/t/{thread.id}", status_code=303)
 
 
@@ -135,6 +137,8 @@ async def reply(request: Request) -> Response:
     except ValidationError as error:
         form.errors = error.fields
         return await thread_page(request, form, status=400)
+    if post.deleted_at is not None:  # a watched word holds it for review
+        return await render(request, "moderation/held.html", {"back": f"/t/{post.thread_id}"})
     return RedirectResponse(f"/t/{post.thread_id}?page={service.page_of_post(post)}#p{post.id}", status_code=303)
 
 

@@ -21,6 +21,7 @@ from core.circles.service import access_by_slug
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.markdown import mentioned_names, pictures_in, render
+from core.moderation import words
 from core.pagination import Page, paginate, paginate_sql
 from core.pluginhost.running import announce_act, emit
 from core.search.outbox import enqueue
@@ -78,7 +79,8 @@ async def create_thread(
     if not access.can_post or not await allowed(THREAD_CREATE, user, access.circle):
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
     await check_may_post(user)
-    title = check_title(title)
+    checked = await words.check(access.circle.id, check_title(title), check_body(body, max_length))
+    title, body = checked.texts
     html, pictures = await render_body(check_body(body, max_length), user)
     at = now()
     async with transaction():
@@ -94,7 +96,13 @@ async def create_thread(
         thread.first_post_id = post.id
         if attach is not None:
             await attach(thread)
+        if checked.review:  # a watched word: hidden until a moderator reviews it, and nobody is told of it yet
+            await set_hidden(post, True)
+            await words.hold(post, access.circle.id, checked.review)
+            thread.deleted_at = now()  # held: the caller says so rather than show it
     thread.circle = access.circle
+    if checked.review:
+        return thread
     await emit("thread_created", thread=thread, post=post, user=user)
     await announce_act(thread.circle_id, user, "thread", thread.id)
     return thread
@@ -219,7 +227,8 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
     if not await allowed(POST_CREATE, user, thread):
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
     await check_may_post(user)
-    html, pictures = await render_body(check_body(body, max_length), user)
+    (body,), review = await _watched(access.circle.id, check_body(body, max_length))
+    html, pictures = await render_body(body, user)
     at = now()
     async with transaction():
         # the update holds the thread's row (PostgreSQL) or the database (SQLite) until commit: numbers are not shared
@@ -232,8 +241,14 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
         await Circle.filter(id=access.circle.id).update(last_activity_at=at)
         await User.filter(id=user.id).update(post_count=F("post_count") + 1)
         await enqueue("post", post.id)
+        if review:
+            await set_hidden(post, True)
+            await words.hold(post, access.circle.id, review)
+            post.deleted_at = now()  # held: the caller says so rather than show it
     post.thread = thread
     post.author = user
+    if review:
+        return post
     await emit("post_created", post=post, thread=thread, user=user)
     await announce_act(thread.circle_id, user, "post", post.id)
     return post
@@ -294,7 +309,8 @@ async def edit_post(viewer: User | None, post_id: int, body: str, *, max_length:
         raise Forbidden(Message("Only the author and moderators edit this post."))
     if not view.is_open:
         raise Conflict(Message("This thread is locked."), code="locked")
-    html, pictures = await render_body(check_body(body, max_length), user)
+    (body,), review = await _watched(view.thread.circle_id, check_body(body, max_length))
+    html, pictures = await render_body(body, user)
     at = now()
     async with transaction():
         await PostRevision.create(
@@ -303,10 +319,17 @@ async def edit_post(viewer: User | None, post_id: int, body: str, *, max_length:
         await Post.filter(id=post.id).update(body=body, html=html, edited_at=at)
         await add_uses("post", post.id, pictures, circle_id=view.thread.circle_id)  # its earlier versions keep theirs
         await _enqueue_post(view.thread, post.id)
+        if review and await set_hidden(post, True):
+            await words.hold(post, view.thread.circle_id, review)
     previous_body = post.body
     post.body, post.html, post.edited_at = body, html, at
     await emit("post_edited", post=post, previous_body=previous_body, user=user)
     return post
+
+
+async def _watched(circle_id: int, body: str) -> tuple[tuple[str, ...], str]:
+    checked = await words.check(circle_id, body)
+    return checked.texts, checked.review
 
 
 async def _enqueue_post(thread: Thread, post_id: int) -> None:
