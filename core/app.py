@@ -19,6 +19,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from core.accounts.passwords import Passwords
 from core.config import Config
 from core.db import tortoise_config
+from core.moderation import limits as newcomer_limits
 from core.pluginhost.host import PluginHost
 from core.pluginhost.running import activate
 from core.site.service import THEMES_DIR, SiteSettings, installed_themes
@@ -72,6 +73,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
     host.call_startup("prepare_jinja_env", env=templates.env)
     plugin_locales = [host.installed[name].folder / "locale" for name in host.enabled]
     kinds = {kind.name: kind for _, offered in host.call_startup("register_content_kinds") for kind in offered}
+    newcomer_limits.configure(config.rate_limit_scale)
     site = Site(
         config=config,
         plugins=host,

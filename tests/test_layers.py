@@ -27,7 +27,7 @@ LAYERS = [  # from the bottom up: (name, the modules or packages in it)
                   "core.notifications.watching",
                   "core.site.service", "core.search.service", "core.search.commands", "core.mail.outbox", "core.accounts.reset", "core.accounts.verify", "core.forms.fields",
                   "core.forms.export", "core.uploads.service", "core.moderation.service",
-                  "core.moderation.words"]),
+                  "core.moderation.words", "core.moderation.limits"]),
     ("web plumbing", ["core.web", "core.forms"]),
     ("features", ["core.accounts", "core.circles", "core.threads", "core.notifications", "core.search", "core.site",
                   "core.admin", "core.jobs", "core.mail", "core.uploads", "core.moderation"]),

@@ -214,4 +214,27 @@ def test_watched_words_block_review_or_replace_in_chinese_and_english(site, club
     log = [
         entry["action"] for entry in site.get("/api/v1/circles/club/moderation-log", headers=owner.auth).json()["items"]
     ]
-    assert log.count("held_by_word") == 2
+    assert log.count("held") == 2
+
+
+def test_newcomers_write_within_limits_and_a_circle_may_review_their_posts(quanzi_site):
+    site = quanzi_site(rate_limit_scale=1.0)
+    site.headers["accept-language"] = "en"
+    owner = register(site, "owner", Role.MODERATOR)  # staff: no limits
+    make_circle(site, owner, "club")
+    newbie = register(site, "newbie")
+    site.post("/api/v1/circles/club/join", headers=newbie.auth)
+    threads = [site.post("/api/v1/circles/club/threads", json={"title": f"Hello {n}", "body": "Hi"},
+                         headers=newbie.auth) for n in range(4)]  # fmt: skip
+    assert [response.status_code for response in threads] == [201, 201, 201, 429]
+    links = "see https://a.example https://b.example https://c.example"
+    assert site.post(f"/api/v1/threads/{threads[0].json()['id']}/posts", json={"body": links},
+                     headers=newbie.auth).status_code == 400  # fmt: skip
+    for n in range(5):
+        make_thread(site, owner, "club", f"News {n}", "From the team")  # the staff write freely
+    assert site.patch("/api/v1/circles/club", json={"review_newcomers": True}, headers=owner.auth).json()[
+        "review_newcomers"]  # fmt: skip
+    held = site.post(f"/api/v1/threads/{threads[0].json()['id']}/posts", json={"body": "Me too"}, headers=newbie.auth)
+    assert held.status_code == 201 and held.json()["held"]
+    queue = site.get("/api/v1/circles/club/reviews", headers=owner.auth).json()["items"]
+    assert [item["post_id"] for item in queue] == [held.json()["id"]]

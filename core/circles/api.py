@@ -27,6 +27,7 @@ class NewCircle(Body):
     visibility: Literal["public", "private"] = "public"
     join_policy: Literal["open", "approval", "invite"] = "open"
     tint: str = ""  # one of the colours in TINTS, or "" for the site's
+    review_newcomers: bool = False  # new members' posts wait for a moderator (a public circle)
 
 
 class CircleChanges(Body):
@@ -36,6 +37,7 @@ class CircleChanges(Body):
     visibility: Literal["public", "private"] | None = None
     join_policy: Literal["open", "approval", "invite"] | None = None
     tint: str | None = None
+    review_newcomers: bool | None = None
 
 
 class MemberChange(Body):

@@ -54,6 +54,7 @@ class Circle(Model):
     last_activity_at = fields.DatetimeField(null=True)
     tint = fields.CharField(max_length=16, default="")  # its colour, one of TINTS; "": the site's
     cover = fields.CharField(max_length=72, default="")  # the file name of its cover picture (core.uploads)
+    review_newcomers = fields.BooleanField(default=False)  # new members' posts wait for review (core.moderation)
     if TYPE_CHECKING:  # the columns under the relations, set by the ORM
         created_by_id: int | None
 

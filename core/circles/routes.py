@@ -27,7 +27,7 @@ from core.web.site import site_of
 
 CIRCLE_ROLE_NAMES = {"member": Message("Member"), "moderator": Message("Moderator"), "owner": Message("Owner")}
 POLICY_NAMES = {"open": Message("Open"), "approval": Message("On approval"), "invite": Message("By invitation")}
-CIRCLE_FIELDS = ("name", "slug", "description", "visibility", "join_policy", "tint")
+CIRCLE_FIELDS = ("name", "slug", "description", "visibility", "join_policy", "tint", "review_newcomers")
 
 
 def content_kinds(request: Request) -> dict[str, Any]:
@@ -185,6 +185,7 @@ def _circle_values(form: Form) -> dict[str, Any]:
         values["visibility"] = "public"
     if values.get("join_policy") not in POLICY_NAMES:
         values["join_policy"] = "open"
+    values["review_newcomers"] = bool(values.get("review_newcomers"))
     return values
 
 
@@ -195,7 +196,7 @@ async def circle_settings(request: Request) -> Response:
     circle = access.circle
     values = {"name": circle.name, "slug": circle.slug, "description": circle.description,
               "visibility": circle.visibility.value, "join_policy": circle.join_policy.value,
-              "tint": circle.tint}  # fmt: skip
+              "tint": circle.tint, "review_newcomers": "1" if circle.review_newcomers else ""}  # fmt: skip
     return await _circle_form(request, Form(values), **_settings_form(circle))
 
 

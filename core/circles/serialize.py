@@ -22,6 +22,7 @@ def circle_json(circle: Circle, access: CircleAccess | None = None) -> dict[str,
         "last_activity_at": circle.last_activity_at.isoformat() if circle.last_activity_at else None,
         "url": f"/c/{circle.slug}",
         "tint": circle.tint,
+        "review_newcomers": circle.review_newcomers,
         "cover_url": f"/uploads/{circle.cover}" if circle.cover else None,
     }
     if access is not None:

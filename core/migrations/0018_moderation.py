@@ -259,4 +259,9 @@ class Migration(migrations.Migration):
             },
             bases=["Model"],
         ),
+        ops.AddField(
+            model_name="Circle",
+            name="review_newcomers",
+            field=fields.BooleanField(default=False),
+        ),
     ]

@@ -30,7 +30,7 @@ STATUSES = {
     ReviewStatus.DELETED: Message("Deleted"),
 }
 ACTIONS = {
-    "hidden_by_flags": Message("hidden by flags"), "keep": Message("kept"), "hide": Message("hidden"),
+    "hidden_by_flags": Message("hidden by flags"), "held": Message("held for review"), "keep": Message("kept"), "hide": Message("hidden"),
     "delete": Message("deleted"), "remove": Message("removed from the circle"), "ban": Message("banned"),
     "unban": Message("ban lifted"), "silence": Message("silenced"), "unsilence": Message("silence lifted"),
     "suspend": Message("suspended"),

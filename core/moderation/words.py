@@ -69,9 +69,10 @@ def _replaced(text: str, normalised: str, found: re.Pattern[str], replacement: s
     return [*parts, text[start:]]
 
 
-async def hold(post: Post, circle_id: int, word: str) -> None:
-    """A post written with a word that sends it to review: in the circle's queue, hidden (the caller hides it)."""
+async def hold(post: Post, circle_id: int, why: str) -> None:
+    """A post that waits for review (a watched word, a newcomer's): in the circle's queue, hidden (the caller hides
+    it), logged with ``why``."""
     if not await Review.filter(post_id=post.id).update(status=ReviewStatus.PENDING, hidden_at=now()):
         await Review.create(post=post, circle_id=circle_id, hidden_at=now())
-    await LogEntry.create(circle_id=circle_id, actor=None, action="held_by_word", member_id=post.author_id,
-                          post_id=post.id, reason=word)  # fmt: skip
+    await LogEntry.create(circle_id=circle_id, actor=None, action="held", member_id=post.author_id, post_id=post.id,
+                          reason=why)  # fmt: skip

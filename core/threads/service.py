@@ -21,7 +21,7 @@ from core.circles.service import access_by_slug
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.markdown import mentioned_names, pictures_in, render
-from core.moderation import words
+from core.moderation import limits, words
 from core.pagination import Page, paginate, paginate_sql
 from core.pluginhost.running import announce_act, emit
 from core.search.outbox import enqueue
@@ -81,6 +81,8 @@ async def create_thread(
     await check_may_post(user)
     checked = await words.check(access.circle.id, check_title(title), check_body(body, max_length))
     title, body = checked.texts
+    await limits.check_newcomer(user, f"{title}\n{body}", "thread")
+    held = checked.review or limits.held_as_newcomer(user, access.circle)
     html, pictures = await render_body(check_body(body, max_length), user)
     at = now()
     async with transaction():
@@ -96,12 +98,12 @@ async def create_thread(
         thread.first_post_id = post.id
         if attach is not None:
             await attach(thread)
-        if checked.review:  # a watched word: hidden until a moderator reviews it, and nobody is told of it yet
+        if held:  # hidden until a moderator reviews it, and nobody is told of it yet
             await set_hidden(post, True)
-            await words.hold(post, access.circle.id, checked.review)
+            await words.hold(post, access.circle.id, held)
             thread.deleted_at = now()  # held: the caller says so rather than show it
     thread.circle = access.circle
-    if checked.review:
+    if held:
         return thread
     await emit("thread_created", thread=thread, post=post, user=user)
     await announce_act(thread.circle_id, user, "thread", thread.id)
@@ -228,6 +230,8 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
     await check_may_post(user)
     (body,), review = await _watched(access.circle.id, check_body(body, max_length))
+    await limits.check_newcomer(user, body, "post")
+    review = review or limits.held_as_newcomer(user, access.circle)
     html, pictures = await render_body(body, user)
     at = now()
     async with transaction():
