@@ -124,31 +124,33 @@ class QueueItem:
     flags: list[Flag]
 
 
-async def _moderated(viewer: User | None, slug: str | None) -> tuple[User, list[int]]:
+async def _moderated(viewer: User | None, slug: str | None) -> list[int] | None:
     """The circles whose queue the viewer reads: one they moderate (``slug``), or every one they moderate (the
-    site's queue: the site staff see every circle's)."""
+    site's queue); None for every circle (the site staff)."""
     user = require_actor(viewer)
     if slug is not None:
         access = await access_by_slug(user, slug)
         if not access.can_moderate:
             raise NotFound(Message("No such circle."))
-        return user, [access.circle.id]
-    scope = await scope_of(user)
-    if scope.sees_all or user.is_staff:
-        return user, list(await Circle.all().values_list("id", flat=True))  # type: ignore[arg-type]
+        return [access.circle.id]
+    if user.is_staff or (await scope_of(user)).sees_all:
+        return None
     ids = await Membership.filter(user_id=user.id, role__in=(MemberRole.OWNER, MemberRole.MODERATOR),
                                   status=MemberStatus.ACTIVE).values_list("circle_id", flat=True)  # fmt: skip
     if not ids:
         raise NotFound(Message("Nothing to review here."))
-    return user, list(ids)  # type: ignore[arg-type]
+    return list(ids)  # type: ignore[arg-type]
 
 
 async def queue(viewer: User | None, slug: str | None = None, status: str = ReviewStatus.PENDING) -> list[QueueItem]:
     """The posts waiting for a decision (``status``), the most flagged first, each with its flags."""
-    _, circle_ids = await _moderated(viewer, slug)
+    circle_ids = await _moderated(viewer, slug)
     if status not in set(ReviewStatus):
         raise ValidationError({"status": Message("One of: ") + ", ".join(ReviewStatus) + "."})
-    reviews = await (Review.filter(circle_id__in=circle_ids, status=status).order_by("-flags", "id").limit(100)
+    query = (
+        Review.filter(status=status) if circle_ids is None else Review.filter(circle_id__in=circle_ids, status=status)
+    )
+    reviews = await (query.order_by("-flags", "id").limit(100)
                      .select_related("post", "post__author", "post__thread", "circle"))  # fmt: skip
     flags: dict[int, list[Flag]] = {}
     for row in await Flag.filter(post_id__in=[review.post_id for review in reviews]).select_related("user"):

@@ -83,7 +83,7 @@ async def create_thread(
     title, body = checked.texts
     await limits.check_newcomer(user, f"{title}\n{body}", "thread")
     held = checked.review or limits.held_as_newcomer(user, access.circle)
-    html, pictures = await render_body(check_body(body, max_length), user)
+    html, pictures = await render_body(body, user)
     at = now()
     async with transaction():
         thread = await Thread.create(

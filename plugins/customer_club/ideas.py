@@ -55,8 +55,9 @@ class IdeaView:
     @property
     def may_vote(self) -> bool:
         viewer = self.where.viewer
-        return (viewer is not None and self.where.can_reply and self.idea.status not in CLOSED
-                and self.where.thread.author_id != viewer.id)  # fmt: skip
+        return (
+            viewer is not None and self.where.can_reply and self.idea.status not in CLOSED and not self.where.is_author
+        )
 
 
 async def create_idea(viewer: User | None, club: Club, title: str, body: str, complaints: Sequence[str], *,
@@ -102,7 +103,7 @@ async def vote(viewer: User | None, idea_id: int) -> IdeaView:
     """The viewer's vote for an idea: once; not for their own; not once it is closed. Its author earns points."""
     user = require_actor(viewer)
     view = await get_idea(user, idea_id)
-    if view.where.thread.author_id == user.id:
+    if view.where.is_author:
         raise Forbidden(Message("You cannot vote for your own idea."))
     if view.idea.status in CLOSED:
         raise Conflict(Message("This idea takes no more votes."), code="closed")

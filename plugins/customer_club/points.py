@@ -106,14 +106,15 @@ def level_for(levels: Sequence[Level], points: int) -> Level | None:
     return reached[-1] if reached else None
 
 
-async def _vip_threshold(club: Club) -> int | None:
+async def vip_threshold(club: Club) -> int | None:
+    """The points that open the club's VIP circle (None: its VIP level no longer exists)."""
     level = await Level.get_or_none(club_id=club.id, position=club.vip_level)
     return level.threshold if level else None
 
 
 async def _points_changed(club: Club, user: User, before: int, after: int) -> None:
     """A member crossing the VIP level either way: the VIP job looks at them (after the caller commits)."""
-    threshold = await _vip_threshold(club)
+    threshold = await vip_threshold(club)
     if threshold is not None and (before < threshold) != (after < threshold):
         await enqueue_job(VIP, {"club": club.id, "user": user.id}, key=f"{VIP}:{club.id}:{user.id}")
 

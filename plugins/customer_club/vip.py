@@ -21,8 +21,8 @@ from core.plugins import (
     notify_about,
     now,
 )
-from plugins.customer_club.models import Club, Level, Standing
-from plugins.customer_club.points import VIP, standing
+from plugins.customer_club.models import Club, Standing
+from plugins.customer_club.points import VIP, standing, vip_threshold
 
 IN, OUT = "customer_club.vip_in", "customer_club.vip_out"  # notification kinds
 STANDING = Audience("customer_club.standing", "club_standings", user=("user_id",))  # a member's own standing
@@ -34,17 +34,12 @@ NOTIFICATIONS = [
 ]  # fmt: skip
 
 
-async def _threshold(club: Club) -> int | None:
-    level = await Level.get_or_none(club_id=club.id, position=club.vip_level)
-    return level.threshold if level else None
-
-
 async def reconcile(club: Club, user: User) -> None:
     """Let ``user`` into the VIP circle, or out of it once the grace period is over (the job comes back then)."""
     vip = await Circle.get(id=club.vip_circle_id)
     home = await Circle.get(id=club.circle_id)
     row = await standing(club, user)
-    threshold = await _threshold(club)
+    threshold = await vip_threshold(club)
     in_club = (await circle_access(user, home)).is_member
     if threshold is not None and in_club and row.points >= threshold:
         await Standing.filter(id=row.id).update(below_since=None)
