@@ -1,12 +1,24 @@
-"""What one viewer may do in one circle: ``CircleAccess``, read from the viewer's ``Scope``."""
+"""What one viewer may do in one circle: ``CircleAccess``, read from the viewer's ``Scope``.
+
+Two degrees of taking part, each with the check that refuses it with its reason:
+
+- acting (``can_act``, ``check_act``): anything sent to the circle, an order or an event registration included. A
+  member banned from the circle does nothing there (403 ``banned``).
+- posting (``can_post``, ``check_post``): writing that others read there (a thread, a reply, an edit, a vote, a
+  survey answer). A silenced member acts but does not post (403 ``silenced``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.access.scope import Scope, scope_of
+from core.access.scope import Scope, banned_error, check_not_silenced, scope_of
 from core.accounts.models import User
 from core.circles.models import Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
+from core.errors import Forbidden, Message
+from core.moderation.models import CircleBan
+
+JOIN_TO_WRITE = Message("Join this circle to write in it.")
 
 
 @dataclass(frozen=True)
@@ -62,18 +74,61 @@ class CircleAccess:
         return self.scope.moderates_all or self.circle.id in self.scope.staff_of
 
     @property
-    def can_post(self) -> bool:
-        """Members post; in a public circle open to all, every signed-in member of the site does."""
-        if self.viewer is None or not self.can_view:
+    def ban(self) -> CircleBan | None:
+        """The viewer's ban from this circle, while it lasts."""
+        return self.scope.bans.get(self.circle.id)
+
+    @property
+    def can_act(self) -> bool:
+        """Members act in the circle; in a public circle open to all, every signed-in member of the site does;
+        a member banned from it does not."""
+        if self.viewer is None or not self.can_view or self.ban is not None:
             return False
         open_to_all = self.circle.visibility == Visibility.PUBLIC and self.circle.join_policy == JoinPolicy.OPEN
         return self.is_member or open_to_all or self.can_moderate
 
+    @property
+    def can_post(self) -> bool:
+        """Write what others read in the circle: those who act there, unless silenced."""
+        return self.can_act and not self.scope.silenced
+
+    def check_act(self, join_to: Message = JOIN_TO_WRITE) -> None:
+        """Refuse, with the reason, what the viewer may not send to the circle (``join_to``: what a non-member is
+        told)."""
+        if (ban := self.ban) is not None:
+            raise banned_error(ban)
+        if not self.can_act:
+            raise Forbidden(join_to, code="not_a_member")
+
+    @property
+    def is_barred(self) -> bool:
+        """Banned from the circle or silenced: the viewer writes nothing there, not even where guests may (a public
+        survey)."""
+        return self.ban is not None or self.scope.silenced
+
+    def check_not_barred(self) -> None:
+        """Refuse, with the reason, a banned or silenced viewer."""
+        if (ban := self.ban) is not None:
+            raise banned_error(ban)
+        if self.viewer is not None:
+            check_not_silenced(self.viewer)
+
+    def check_post(self, join_to: Message = JOIN_TO_WRITE) -> None:
+        """Refuse, with the reason, writing that the viewer may not do in the circle."""
+        self.check_not_barred()
+        self.check_act(join_to)
+
     def may_edit(self, author_id: int) -> bool:
-        """Authors edit their own writing while they may write in the circle (not once removed from it);
-        moderators edit everything in their circle."""
+        """Authors edit their own writing while they may write in the circle (not once removed from it, banned or
+        silenced); moderators edit everything in their circle."""
         user = self.viewer
         return user is not None and ((user.id == author_id and self.can_post) or self.can_moderate)
+
+    def may_delete(self, author_id: int) -> bool:
+        """Authors delete their own writing while they may act in the circle (a silenced member may); moderators
+        delete everything in their circle."""
+        user = self.viewer
+        return user is not None and ((user.id == author_id and self.can_act) or self.can_moderate)
 
 
 async def circle_access(viewer: User | None, circle: Circle) -> CircleAccess:

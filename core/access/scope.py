@@ -3,6 +3,10 @@
 The circle rule is stated here once, rendered four ways that a test holds against each other on a table of viewers
 and circles: ``sees_circle`` (one circle), ``circles_sql`` (the plain SQL of the hot paths), ``circles_q`` (the ORM)
 and ``visible_circle_ids`` (search's filter). An administrator sees everything; a suspended member reads like a guest.
+
+What stops a member's writing is decided here too: a ban from a circle (``Scope.bans``: nothing they send to it is
+taken) and silencing (``Scope.silenced``: nothing they write that others read, anywhere), each refused with its
+reason (``banned_error``, ``check_not_silenced``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from core import sql
 from core.accounts.models import Role, User
 from core.circles.models import Circle, MemberRole, Membership, MemberStatus, Visibility
 from core.errors import Forbidden, Message, Unauthorized
+from core.moderation.models import CircleBan
+from core.times import now
 
 _MEMO = "_quanzi_scope"  # the scope kept on the request's viewer object: computed once per request
 
@@ -28,7 +34,7 @@ def acting(viewer: User | None) -> User | None:
 
 
 def require_actor(viewer: User | None) -> User:
-    """The viewer, who must be signed in and not suspended to write."""
+    """The viewer, who must be signed in and not suspended to act."""
     if viewer is None:
         raise Unauthorized()
     if viewer.suspended:
@@ -36,13 +42,50 @@ def require_actor(viewer: User | None) -> User:
     return viewer
 
 
+def is_silenced(user: User) -> bool:
+    """Silenced by the site's staff (core.moderation): the member reads but writes nothing others read."""
+    return user.silenced_until is not None and user.silenced_until > now()
+
+
+def check_not_silenced(user: User) -> None:
+    """Refuse (403 ``silenced``) what a silenced member writes for others to read."""
+    if is_silenced(user):
+        raise Forbidden(Message("You are silenced until %(until)s: %(reason)s", reason=user.silence_reason,
+                                until=user.silenced_until.date().isoformat()), code="silenced")  # type: ignore[union-attr]  # fmt: skip
+
+
+def require_writer(viewer: User | None) -> User:
+    """The viewer, who must be signed in, not suspended and not silenced to write what others read outside any
+    circle (a circle, a profile, a flag); writing in a circle is ``CircleAccess.check_post``."""
+    user = require_actor(viewer)
+    check_not_silenced(user)
+    return user
+
+
+def banned_error(ban: CircleBan) -> Forbidden:
+    """The refusal a member banned from a circle meets there (403 ``banned``), with the reason and the end."""
+    until = f" ({ban.until.date().isoformat()})" if ban.until else ""
+    return Forbidden(Message("You are banned from this circle%(until)s: %(reason)s", reason=ban.reason, until=until),
+                     code="banned")  # fmt: skip
+
+
+def _lasts(ban: CircleBan) -> bool:
+    return ban.until is None or ban.until > now()
+
+
 @dataclass(frozen=True)
 class Scope:
     """What one viewer may see and where they act: the acting user, whether they see everything (a site
-    administrator) or moderate every circle they see (a site moderator), and their memberships by circle."""
+    administrator) or moderate every circle they see (a site moderator), their memberships and their bans (while
+    they last) by circle."""
 
     user: User | None = None
     memberships: Mapping[int, Membership] = field(default_factory=dict)
+    bans: Mapping[int, CircleBan] = field(default_factory=dict)
+
+    @property
+    def silenced(self) -> bool:
+        return self.user is not None and is_silenced(self.user)
 
     @property
     def sees_all(self) -> bool:
@@ -114,7 +157,8 @@ GUEST = Scope()
 
 
 async def scope_of(viewer: User | None) -> Scope:
-    """The viewer's scope: one query for a member's memberships, made once per viewer object (a request's)."""
+    """The viewer's scope: a query for a member's memberships and one for their bans, made once per viewer object
+    (a request's)."""
     user = acting(viewer)
     if user is None:
         return GUEST
@@ -123,11 +167,13 @@ async def scope_of(viewer: User | None) -> Scope:
         return memo
     rows = await sql.fetch(f"SELECT {sql.columns(Membership, 'm')} FROM memberships m WHERE m.user_id = ?", user.id)
     memberships = {row["m__circle_id"]: sql.instance(Membership, row, "m") for row in rows}
-    scope = Scope(user=user, memberships=memberships)
+    rows = await sql.fetch(f"SELECT {sql.columns(CircleBan, 'b')} FROM circle_bans b WHERE b.user_id = ?", user.id)
+    bans = [sql.instance(CircleBan, row, "b") for row in rows]
+    scope = Scope(user=user, memberships=memberships, bans={ban.circle_id: ban for ban in bans if _lasts(ban)})
     user.__dict__[_MEMO] = scope
     return scope
 
 
 def forget_scope(user: User) -> None:
-    """The member's memberships changed: compute their scope again when next asked."""
+    """The member's memberships or bans changed: compute their scope again when next asked."""
     user.__dict__.pop(_MEMO, None)

@@ -6,10 +6,11 @@ Services, pages, the API and plugins all ask it, so that "a locked thread takes 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.access.circles import CircleAccess
+from core.access.circles import JOIN_TO_WRITE, CircleAccess
 from core.accounts.models import User
 from core.errors import Conflict, Forbidden, Message
 
@@ -48,8 +49,14 @@ class ThreadAccess:
 
     @property
     def can_reply(self) -> bool:
-        """Write in the thread: reply, or take part in what is attached (vote, answer, register)."""
+        """Write in the thread what others read: reply, or vote and answer in what is attached."""
         return self.access.can_post and self.thread.deleted_at is None and self.is_open
+
+    @property
+    def can_take_part(self) -> bool:
+        """Take part in what is attached without writing for others (register, order, join a group buy): a
+        silenced member may, a banned one may not."""
+        return self.access.can_act and self.thread.deleted_at is None and self.is_open
 
     @property
     def can_manage(self) -> bool:
@@ -61,11 +68,35 @@ class ThreadAccess:
         """Change or delete writing by ``author_id`` in this thread: its author or a moderator, while it is open."""
         return self.is_open and self.access.may_edit(author_id)
 
-    def check_reply(self) -> None:
-        """Refuse, with the reason, when the viewer may not write in the thread."""
+    def check_reply(self, join_to: Message = JOIN_TO_WRITE) -> None:
+        """Refuse, with the reason, when the viewer may not write in the thread (``join_to``: what a non-member is
+        told)."""
+        self._check(lambda: self.access.check_post(join_to))
+
+    def check_take_part(self, join_to: Message = JOIN_TO_WRITE) -> None:
+        """Refuse, with the reason, when the viewer may not take part in what is attached (``can_take_part``)."""
+        self._check(lambda: self.access.check_act(join_to))
+
+    def check_edit(self, author_id: int, refusal: Message) -> None:
+        """Refuse, with the reason, a change to writing by ``author_id`` (``refusal``: what one who is neither
+        its author nor a moderator is told)."""
+        self._check_change(author_id, refusal, self.access.may_edit(author_id), self.access.check_post)
+
+    def check_delete(self, author_id: int, refusal: Message) -> None:
+        """Refuse, with the reason, deleting writing by ``author_id``."""
+        self._check_change(author_id, refusal, self.access.may_delete(author_id), self.access.check_act)
+
+    def _check(self, check_circle: Callable[[], None]) -> None:
         if self.thread.deleted_at is not None:
             raise Conflict(Message("This thread is deleted."), code="deleted")
-        if not self.access.can_post:
-            raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
+        check_circle()
+        if not self.is_open:
+            raise Conflict(Message("This thread is locked."), code="locked")
+
+    def _check_change(self, author_id: int, refusal: Message, may: bool, check_circle: Callable[[], None]) -> None:
+        if not may:
+            if self.viewer is not None and self.viewer.id == author_id:
+                check_circle()  # the author, banned, silenced or gone: say which
+            raise Forbidden(refusal)
         if not self.is_open:
             raise Conflict(Message("This thread is locked."), code="locked")

@@ -12,6 +12,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from core import config, sql
+from core.access.scope import check_not_silenced
 from core.accounts import names, passwords
 from core.accounts.models import ApiToken, Role, User
 from core.accounts.passwords import Passwords
@@ -24,6 +25,7 @@ KEY_MAX = User._meta.fields_map["username_key"].max_length  # type: ignore[attr-
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]+$")
 PROFILE_LIMITS = {"display_name": 64, "bio": 2000, "location": 64, "website": 200, "locale": 16}
 LOCALES = {"", *config.LOCALES}  # "": the browser decides
+PUBLIC_FIELDS = ("display_name", "bio", "location", "website")  # what others read: a silenced member keeps them
 
 
 def normalize_email(email: str) -> str:
@@ -172,6 +174,8 @@ async def update_profile(user: User, changes: dict[str, Any]) -> User:
         changes[field] = value
     if errors:
         raise ValidationError(errors)
+    if any(changes[field] != getattr(user, field) for field in changes if field in PUBLIC_FIELDS):
+        check_not_silenced(user)
     if changes:
         await User.filter(id=user.id).update(**changes)
         await user.refresh_from_db()

@@ -13,7 +13,6 @@ from core.accounts.passwords import Passwords
 from core.errors import Forbidden, Message, ValidationError
 from core.mail.outbox import mail_enabled, queue_mail
 from core.site.models import Setting
-from core.times import now
 
 SALT = "quanzi.verify-email"
 VALID_SECONDS = 7 * 24 * 3600
@@ -75,11 +74,7 @@ async def confirm(secret: str, token: str) -> User:
 
 
 async def check_may_post(user: User) -> None:
-    """Forbidden for a silenced member (core.moderation), and for one whose address is unconfirmed where the site
-    asks for confirmed addresses."""
-    if user.silenced_until is not None and user.silenced_until > now():
-        raise Forbidden(Message("You are silenced until %(until)s: %(reason)s", until=user.silenced_until.date().isoformat(),
-                                reason=user.silence_reason), code="silenced")  # fmt: skip
+    """Forbidden for a member whose address is unconfirmed where the site asks for confirmed addresses."""
     if user.email_verified or user.is_staff or not mail_enabled():
         return
     if await Setting.filter(key=SETTING, value="1").exists():

@@ -11,7 +11,7 @@ from tortoise.expressions import F, Q
 from core import sql
 from core.access.actions import CIRCLE_CREATE, CIRCLE_JOIN, allowed
 from core.access.circles import CircleAccess, circle_access
-from core.access.scope import forget_scope, require_actor, scope_of
+from core.access.scope import forget_scope, require_actor, require_writer, scope_of
 from core.accounts.models import User
 from core.accounts.rows import Author
 from core.circles.models import TINTS, Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
@@ -46,7 +46,7 @@ def _validate(data: dict[str, Any]) -> dict[str, str]:
 
 async def create_circle(viewer: User | None, data: dict[str, Any]) -> Circle:
     """Create a circle; its creator becomes its first owner."""
-    user = require_actor(viewer)
+    user = require_writer(viewer)
     if not await allowed(CIRCLE_CREATE, user, None):
         raise Forbidden(Message("You may not create circles."))
     if errors := _validate(data):

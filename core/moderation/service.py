@@ -13,7 +13,7 @@ from tortoise.expressions import F
 
 from core.access.audience import Audience
 from core.access.circles import CircleAccess, circle_access
-from core.access.scope import require_actor, scope_of
+from core.access.scope import require_actor, require_writer, scope_of
 from core.accounts.models import User
 from core.accounts.service import set_suspended
 from core.circles.models import Circle, MemberRole, Membership, MemberStatus
@@ -86,7 +86,7 @@ async def _review_of(post: Post, circle_id: int) -> Review:
 async def flag(viewer: User | None, post_id: int, reason: str, note: str, *, threshold: int) -> Review:
     """The viewer flags a post they can read (not their own), once; at ``threshold`` flags from distinct members
     the post is hidden until a moderator reviews it."""
-    user = require_actor(viewer)
+    user = require_writer(viewer)
     post, view = await get_post(user, post_id)
     if post.deleted_at is not None or view.thread.deleted_at is not None:
         raise NotFound(Message("No such post."))

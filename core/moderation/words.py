@@ -4,6 +4,7 @@ word (``ass`` is not in ``class``), and also inside a Chinese sentence. Case and
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,8 +19,15 @@ from core.times import now
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")  # zero-width, soft hyphen
+EMPHASIS = re.compile(r"[*_~`]")  # Markdown's emphasis, strike and code marks, which split a word on the page
+
+
 def normal(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+    """The text as a reader sees it, for matching: entities decoded, invisible characters and Markdown's marks
+    dropped, full-width forms folded, case ignored."""
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", html.unescape(text)))
+    return EMPHASIS.sub("", text).casefold()
 
 
 def pattern(word: str) -> re.Pattern[str]:

@@ -78,19 +78,32 @@ def running_site(
         yield client
 
 
-@pytest.fixture
-def quanzi_site(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
-    """``quanzi_site(plugins=[...], plugin_settings={...}, **config)`` starts a site and returns its client."""
+@contextmanager
+def _site_starter(folder: Path) -> Iterator[Callable[..., TestClient]]:
     with ExitStack() as stack:
         started = 0
 
         def start(**options: Any) -> TestClient:
             nonlocal started
             started += 1
-            folder = tmp_path / f"site{started}"
-            folder.mkdir()
-            return stack.enter_context(running_site(folder, **options))
+            data_dir = folder / f"site{started}"
+            data_dir.mkdir()
+            return stack.enter_context(running_site(data_dir, **options))
 
+        yield start
+
+
+@pytest.fixture
+def quanzi_site(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
+    """``quanzi_site(plugins=[...], plugin_settings={...}, **config)`` starts a site and returns its client."""
+    with _site_starter(tmp_path) as start:
+        yield start
+
+
+@pytest.fixture(scope="module")
+def module_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., TestClient]]:
+    """``quanzi_site`` for a world that a module's tests share: built once, each test adding its own members."""
+    with _site_starter(tmp_path_factory.mktemp("module")) as start:
         yield start
 
 

@@ -19,7 +19,7 @@ from core.accounts.verify import check_may_post
 from core.circles.models import Circle
 from core.circles.service import access_by_slug
 from core.db import transaction
-from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
+from core.errors import Forbidden, Message, NotFound, ValidationError
 from core.markdown import mentioned_names, pictures_in, render
 from core.moderation import limits, words
 from core.pagination import Page, paginate, paginate_sql
@@ -76,7 +76,8 @@ async def create_thread(
     ``attach``, which writes it in the same transaction: a thread never exists without its poll."""
     user = require_actor(viewer)
     access = await access_by_slug(user, slug)
-    if not access.can_post or not await allowed(THREAD_CREATE, user, access.circle):
+    access.check_post()
+    if not await allowed(THREAD_CREATE, user, access.circle):
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
     await check_may_post(user)
     checked = await words.check(access.circle.id, check_title(title), check_body(body, max_length))
@@ -184,17 +185,18 @@ async def update_thread(viewer: User | None, thread_id: int, changes: dict[str, 
         }
         if refused:
             raise ValidationError(refused)
-        if not access.may_edit(thread.author_id):
-            raise Forbidden(Message("Only the author and moderators change this thread."))
-        if not view.is_open:
-            raise Conflict(Message("This thread is locked."), code="locked")
+        view.check_edit(thread.author_id, Message("Only the author and moderators change this thread."))
+    review = ""
     if "title" in changes:
-        changes["title"] = check_title(changes["title"])
+        (changes["title"],), review = await _watched(thread.circle_id, check_title(changes["title"]))
     if changes:
         async with transaction():
             await Thread.filter(id=thread.id).update(**changes)
             if "title" in changes:
                 await enqueue("thread", thread.id)
+            opening = await Post.get_or_none(id=thread.first_post_id) if review else None
+            if opening is not None and await set_hidden(opening, True):
+                await words.hold(opening, thread.circle_id, review)
         for field, value in changes.items():
             setattr(thread, field, value)
     return thread
@@ -204,10 +206,7 @@ async def delete_thread(viewer: User | None, thread_id: int) -> None:
     user = require_actor(viewer)
     view = await get_thread(user, thread_id)
     thread = view.thread
-    if not view.access.may_edit(thread.author_id):
-        raise Forbidden(Message("Only the author and moderators delete this thread."))
-    if not view.is_open:
-        raise Conflict(Message("This thread is locked."), code="locked")
+    view.check_delete(thread.author_id, Message("Only the author and moderators delete this thread."))
     async with transaction():
         deleted = await Thread.filter(id=thread.id, deleted_at__isnull=True).update(deleted_at=now())
         if deleted:
@@ -309,10 +308,9 @@ async def edit_post(viewer: User | None, post_id: int, body: str, *, max_length:
     """Replace a post's text, keeping the version it replaces."""
     user = require_actor(viewer)
     post, view = await get_post(user, post_id)
-    if not view.access.may_edit(post.author_id) or not await allowed(POST_EDIT, user, post):
+    view.check_edit(post.author_id, Message("Only the author and moderators edit this post."))
+    if not await allowed(POST_EDIT, user, post):
         raise Forbidden(Message("Only the author and moderators edit this post."))
-    if not view.is_open:
-        raise Conflict(Message("This thread is locked."), code="locked")
     (body,), review = await _watched(view.thread.circle_id, check_body(body, max_length))
     html, pictures = await render_body(body, user)
     at = now()
@@ -348,10 +346,7 @@ async def delete_post(viewer: User | None, post_id: int) -> None:
     """Delete a reply; deleting the opening post deletes the thread."""
     user = require_actor(viewer)
     post, view = await get_post(user, post_id)
-    if not view.access.may_edit(post.author_id):
-        raise Forbidden(Message("Only the author and moderators delete this post."))
-    if not view.is_open:
-        raise Conflict(Message("This thread is locked."), code="locked")
+    view.check_delete(post.author_id, Message("Only the author and moderators delete this post."))
     if view.thread.first_post_id == post.id:
         return await delete_thread(user, view.thread.id)
     async with transaction():

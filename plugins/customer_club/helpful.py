@@ -42,6 +42,7 @@ async def mark(viewer: User | None, post_id: int) -> Post:
         raise Forbidden(Message("The thread's author and the circle's moderators mark helpful replies."))
     if post.author_id == user.id:
         raise Forbidden(Message("Not your own reply."))
+    where.access.check_post()
     try:
         await HelpfulMark.create(post=post, club=club, by=user)
     except IntegrityError:

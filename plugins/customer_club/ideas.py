@@ -107,8 +107,7 @@ async def vote(viewer: User | None, idea_id: int) -> IdeaView:
         raise Forbidden(Message("You cannot vote for your own idea."))
     if view.idea.status in CLOSED:
         raise Conflict(Message("This idea takes no more votes."), code="closed")
-    if not view.where.can_reply:
-        raise Forbidden(Message("Join the circle to vote."))
+    view.where.check_reply(Message("Join the circle to vote."))
     try:
         async with transaction():
             ballot = await IdeaVote.create(idea_id=idea_id, user=user)

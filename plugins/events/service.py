@@ -187,7 +187,7 @@ class EventView:
 
     @property
     def can_register(self) -> bool:
-        return self.mine is None and self.registration_open and self.where.can_reply and (
+        return self.mine is None and self.registration_open and self.where.can_take_part and (
             not self.full or self.event.waitlist
         )  # fmt: skip
 
@@ -300,9 +300,7 @@ async def register(viewer: User | None, event_id: int, answers: Sequence[Any]) -
     """Register the viewer: confirmed while there is a place, else on the waitlist (if the event has one)."""
     user = require_actor(viewer)
     view = await get_event(user, event_id)
-    if not view.where.access.can_post:
-        raise Forbidden(Message("Join this circle to register."), code="not_a_member")
-    view.where.check_reply()  # a deleted or locked thread
+    view.where.check_take_part(Message("Join this circle to register."))
     if view.mine is not None:
         raise Conflict(Message("You are registered already."), code="already_registered")
     if view.not_yet_open:

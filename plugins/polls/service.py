@@ -186,11 +186,9 @@ def _check_choices(view: PollView, choices: Sequence[int]) -> list[int]:
 
 
 def _check_open(view: PollView) -> None:
-    if not view.where.access.can_post:
-        raise Forbidden(Message("Join this circle to vote."), code="not_a_member")
+    view.where.check_reply(Message("Join this circle to vote."))
     if view.closed:
         raise Conflict(Message("This poll is closed."), code="poll_closed")
-    view.where.check_reply()  # a deleted or locked thread
 
 
 async def vote(viewer: User | None, poll_id: int, choices: Sequence[int]) -> PollView:

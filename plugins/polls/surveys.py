@@ -90,7 +90,7 @@ class SurveyView:
     @property
     def may_answer(self) -> bool:
         """Whether this viewer is one the survey asks (closed or not, answered or not)."""
-        return self.survey.public or self.where.access.can_post
+        return (self.survey.public and not self.where.access.is_barred) or self.where.access.can_post
 
     @property
     def can_answer(self) -> bool:
@@ -196,6 +196,7 @@ async def respond(
     if viewer is not None and user is None:
         raise Forbidden(Message("This account is suspended."), code="suspended")
     view = await get_survey(user, survey_id, guest_key)
+    view.where.access.check_not_barred()  # public or not
     if not view.may_answer:
         if user is None:
             raise Unauthorized(Message("Sign in to answer this survey."))

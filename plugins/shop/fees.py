@@ -12,8 +12,11 @@ from core.plugins import (
     Circle,
     JobContext,
     JobKind,
+    Conflict,
+    Message,
     User,
     admit,
+    circle_access,
     dismiss,
     enqueue_job,
     notify_about,
@@ -39,10 +42,15 @@ def new_until(product: Product, current: Membership | None) -> datetime:
 
 
 async def grant(order: Order) -> Membership | None:
-    """In the transaction that marks ``order`` paid: its buyer's membership begins or is extended."""
+    """In the transaction that marks ``order`` paid: its buyer's membership begins or is extended. A buyer banned
+    from the circle since ordering is refused (409 ``banned``): the order stays unpaid, to be cancelled."""
     product = await Product.get(id=order.product_id)
     if product.membership_circle_id is None:
         return None
+    circle = await Circle.get(id=product.membership_circle_id)
+    buyer = await User.get(id=order.buyer_id)
+    if (await circle_access(buyer, circle)).ban is not None:
+        raise Conflict(Message("The buyer is banned from this circle: cancel the order instead."), code="banned")
     current = await Membership.get_or_none(user_id=order.buyer_id, circle_id=product.membership_circle_id)
     until = new_until(product, current)
     if current is None:
@@ -51,7 +59,7 @@ async def grant(order: Order) -> Membership | None:
     else:
         await Membership.filter(id=current.id).update(until=until, reminded="", lapsed=False)
         current = await Membership.get(id=current.id)
-    await admit(await Circle.get(id=product.membership_circle_id), await User.get(id=order.buyer_id))
+    await admit(circle, buyer)
     for name, before in REMINDERS:
         if until - before > now():
             await enqueue_job(REMIND, {"membership_id": current.id, "reminder": name, "until": until.isoformat()},

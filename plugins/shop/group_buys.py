@@ -79,7 +79,7 @@ class GroupBuyView:
 
     @property
     def can_join(self) -> bool:
-        return self.mine is None and self.open and not self.full and self.where.can_reply
+        return self.mine is None and self.open and not self.full and self.where.can_take_part
 
     @property
     def percent(self) -> int:
@@ -138,8 +138,7 @@ async def join(viewer: User | None, group_buy_id: int, quantity: int, request_ke
     view = await get_group_buy(user, group_buy_id)
     if view.mine is not None:
         raise Conflict(Message("You have joined already."), code="already_joined")
-    if not view.where.access.can_post:
-        raise Forbidden(Message("Join this circle to take part."), code="not_a_member")
+    view.where.check_take_part(Message("Join this circle to take part."))
     if not await within(user, view.group_buy.only_circle_id):
         raise Forbidden(Message("This is for the members of another circle."), code="not_eligible")
     if not await allowed(JOIN_ACTION, user, view.group_buy):

@@ -79,7 +79,7 @@ class TrialView:
 
     @property
     def can_apply(self) -> bool:
-        return self.mine is None and self.applying and self.where.can_reply
+        return self.mine is None and self.applying and self.where.can_take_part
 
     @property
     def must_report(self) -> bool:
@@ -146,7 +146,7 @@ async def apply(viewer: User | None, trial_id: int, answers: Sequence[Any]) -> T
         raise Conflict(Message("You have applied already."), code="already_applied")
     if not view.applying:
         raise Conflict(Message("Applications are closed."), code="closed")
-    view.where.check_reply()
+    view.where.check_take_part()
     if not await within(user, view.trial.only_circle_id):
         raise Forbidden(Message("This is for the members of another circle."), code="not_eligible")
     if not await allowed(APPLY_ACTION, user, view.trial):
@@ -195,6 +195,7 @@ async def report(viewer: User | None, trial_id: int, body: str, rating: int, *, 
         raise Forbidden(Message("Those picked for the trial report on it."), code="not_picked")
     if view.mine.report_post_id is not None:
         raise Conflict(Message("You have reported already."), code="reported")
+    view.where.check_reply()
     if isinstance(rating, bool) or rating not in range(1, 6):
         raise ValidationError({"rating": Message("Give a rating from 1 to 5.")})
     async with transaction():
