@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from core.plugins import (
     Audience,
     Circle,
+    Conflict,
     JobContext,
     JobKind,
-    Conflict,
     Message,
     User,
     admit,
