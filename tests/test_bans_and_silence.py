@@ -41,7 +41,9 @@ def world(module_site: Any) -> dict[str, Any]:
                                                        "membership_circle": "vip", "membership_days": 365})  # fmt: skip
     made["event"] = post("/circles/open-club/events", {"title": "Tasting", "body": "Six teas", "starts_at": _later(7),
                                                        "ends_at": _later(8), "capacity": 20})  # fmt: skip
-    made["poll"] = post("/circles/open-club/polls", {"title": "Which tea?", "body": "Pick one", "options": ["Green", "Black"]})
+    made["poll"] = post(
+        "/circles/open-club/polls", {"title": "Which tea?", "body": "Pick one", "options": ["Green", "Black"]}
+    )
     made["survey"] = post("/circles/open-club/surveys", {"title": "How was it?", "body": "Tell us", "public": True, "questions": [
         {"kind": "text", "text": "Say anything"}]})  # fmt: skip
     made["group_buy"] = post("/circles/open-club/group-buys", {"product_id": made["product"]["id"], "price": "8.00",
