@@ -15,7 +15,7 @@ from PIL import Image
 
 from core.accounts.models import Role, User
 from core.site.models import Setting
-from core.testing import another_browser
+from core.testing import another_browser, at_once
 from core.times import now
 from core.uploads.models import Upload, UploadUse
 from core.uploads.service import FORGET, forget_unused
@@ -49,6 +49,31 @@ def bomb_png(side=20_000) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
 
 
+def sliver_png(width=39_999_999) -> bytes:
+    """A 38 KB PNG of 39,999,999 × 1 pixels: under the megapixel limit, but seconds and gigabytes to resize."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    header = width.to_bytes(4, "big") + (1).to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])  # 8 bits, grey
+    rows = zlib.compress(b"\x00" + b"\x80" * width, 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+def long_gif(frames=200, side=720) -> bytes:
+    """A small GIF of 200 frames of 720 × 720: 100 million pixels to make anew, frame by frame."""
+    images = [Image.new("P", (side, side), index % 250) for index in range(frames)]
+    out = io.BytesIO()
+    images[0].save(out, "GIF", save_all=True, append_images=images[1:], duration=40)
+    return out.getvalue()
+
+
+def noise_png(side: int, seed: int) -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise((side, side), 60 + seed).convert("RGB").save(out, "PNG")
+    return out.getvalue()
+
+
 BAD_FILES = {
     "a PHP file named .jpg": ("shell.jpg", b"<?php system($_GET['c']); ?>", "image/jpeg", "not a JPEG, PNG"),
     "an SVG with a script": (
@@ -56,6 +81,8 @@ BAD_FILES = {
         "image/svg+xml", "SVG",
     ),
     "a 20,000 x 20,000 PNG": ("huge.png", bomb_png(), "image/png", "too many pixels"),
+    "a 39,999,999 x 1 PNG": ("sliver.png", sliver_png(), "image/png", "too long"),
+    "a GIF of 200 frames of 720 x 720": ("long.gif", long_gif(), "image/gif", "too long or too large"),
     "a truncated JPEG": ("cut.jpg", jpeg()[:3000], "image/jpeg", "damaged or incomplete"),
     "a JPEG that is also a page": ("poly.jpg", jpeg() + b"<html><script>alert(1)</script></html>", "image/jpeg",
                                    "hides something"),
@@ -154,6 +181,27 @@ def test_the_size_limit_and_the_quota_are_site_settings(client, member):
     full = upload(client, alice, png())
     assert full.status_code == 400 and "fill your" in full.json()["error"]["fields"]["file"]
     assert count_uploads(client) == 0
+
+
+def test_parallel_uploads_stay_within_the_quota(client, member):
+    alice = member("alice")
+
+    async def small_quota():
+        await Setting.update_or_create(defaults={"value": "1"}, key="upload_quota_mb")
+
+    client.portal.call(small_quota)
+    client.app.state.site.settings.forget()
+    pictures = [noise_png(300, seed) for seed in range(16)]  # about 270 KB each, made anew: four fit in 1 MB
+    codes = [
+        answer.status_code
+        for answer in at_once(client, 16, lambda http, i: upload(http, alice, pictures[i], "noise.png", "image/png"))
+    ]
+    assert set(codes) == {201, 400} and 3 <= codes.count(201) <= 4, codes
+
+    async def stored() -> int:
+        return sum(row.size for row in await Upload.filter(user_id__isnull=False))
+
+    assert client.portal.call(stored) <= 1024 * 1024
 
 
 def test_a_private_circles_picture_is_seen_only_by_its_members(client, member):

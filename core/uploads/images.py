@@ -2,9 +2,12 @@
 sent, but Pillow's fresh encoding of its pixels (no EXIF, no GPS position, nothing hidden after the picture).
 
 JPEG, PNG, WebP and GIF only, decided by the bytes (never the name or the declared type); SVG is refused (it can
-carry scripts). A picture larger than ``MAX_PIXELS`` is refused before its pixels are decoded (a "decompression
-bomb": a small file that unpacks into gigabytes), so is a damaged or incomplete one, and one whose bytes hide
-markup, a script or another file (a polyglot). Two sizes are made once, here: the display size (at most
+carry scripts). A picture larger than ``MAX_PIXELS``, or longer than ``MAX_SIDE`` on a side, is refused before its
+pixels are decoded (a "decompression bomb": a small file that unpacks into gigabytes, or a sliver of 40 million by
+1 pixels that costs seconds and gigabytes to resize), so is an animation of more than ``MAX_FRAMES`` frames or
+``MAX_ALL_FRAMES_PIXELS`` pixels in all, a damaged or incomplete picture, and one whose bytes hide markup, a script
+or another file (a polyglot). A JPEG is decoded at the smallest scale that still fills the display size (Pillow's
+draft), and resizing reduces by whole factors before it resamples. Two sizes are made once, here: the display size (at most
 ``DISPLAY`` pixels wide or high) and, for wider pictures, a thumbnail ``THUMB`` pixels wide that phones load.
 """
 
@@ -26,8 +29,10 @@ CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", 
 DISPLAY = 1600
 THUMB = 720
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo: more than any phone's camera
+MAX_SIDE = 20_000  # a phone's panorama is narrower
 MAX_FRAMES = 200  # an animated GIF
-MAX_ALL_FRAMES_PIXELS = 100_000_000
+MAX_ALL_FRAMES_PIXELS = 30_000_000  # its frames × their pixels: 200 frames of 380 × 380, 100 of 540 × 540
+REDUCING_GAP = 3.0  # Pillow reduces by whole factors while the picture is three times the size wanted
 SVG = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*<(?:\?xml|svg|!doctype svg)|<svg[\s>]", re.IGNORECASE)
 # Markup, a script, or another kind of file inside a picture's bytes: what polyglots are made of.
 HIDDEN = re.compile(
@@ -79,10 +84,12 @@ def prepare(data: bytes, *, square: int | None = None) -> Prepared:
         ext = FORMATS[image.format or ""]
         frames = getattr(image, "n_frames", 1)
         if frames > MAX_FRAMES or frames * image.width * image.height > MAX_ALL_FRAMES_PIXELS:
-            raise BadPicture(Message("This animation has too many frames (at most %(n)s).", n=MAX_FRAMES))
+            raise BadPicture(Message("This animation is too long or too large (at most %(n)s frames).", n=MAX_FRAMES))
         try:
             if ext == "gif" and frames > 1:
                 return _animation(image, square)
+            if ext == "jpg":  # decode at 1/2, 1/4 or 1/8 where that still fills the display size
+                image.draft(image.mode, (square or DISPLAY, square or DISPLAY))
             image.load()
             still = ImageOps.exif_transpose(image)
         except (OSError, SyntaxError, ValueError, EOFError):
@@ -108,6 +115,9 @@ def _open(data: bytes) -> Image.Image:
     if image.width * image.height > MAX_PIXELS:
         image.close()
         raise _too_large()
+    if max(image.size) > MAX_SIDE:
+        image.close()
+        raise BadPicture(Message("This picture is too long (at most %(n)s pixels a side).", n=MAX_SIDE))
     return image
 
 
@@ -128,12 +138,13 @@ def _fit(image: Image.Image, largest: int) -> Image.Image:
     if max(image.size) <= largest:
         return image
     scaled = image.copy()
-    scaled.thumbnail((largest, largest), Image.Resampling.LANCZOS)
+    scaled.thumbnail((largest, largest), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
     return scaled
 
 
 def _narrow(image: Image.Image, width: int) -> Image.Image:
-    return image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
+    height = max(1, round(image.height * width / image.width))
+    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
 
 
 def _encode(image: Image.Image, ext: str, icc: bytes | None) -> Variant:

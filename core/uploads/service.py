@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
+import anyio
 import anyio.to_thread
 from tortoise.exceptions import IntegrityError
 
@@ -15,6 +16,7 @@ from core import sql
 from core.access.scope import GUEST, Scope, scope_of
 from core.accounts.models import User
 from core.circles.models import Circle, Visibility
+from core.db import transaction
 from core.errors import Message, ValidationError
 from core.jobs.queue import enqueue_job
 from core.times import now
@@ -25,6 +27,10 @@ from core.uploads.storage import Store
 FORGET = "uploads.forget"  # the job that removes a picture nothing uses, a day after it was last let go
 UNUSED_FOR = timedelta(days=1)
 MB = 1024 * 1024
+# Pictures are decoded and resized off the event loop, two at a time in a worker process: each holds at most
+# MAX_PIXELS (core.uploads.images) decoded, so a worker's pictures never hold more than about a gigabyte however many
+# members send at once; the others wait their turn while the worker goes on answering.
+PICTURE_WORK = anyio.CapacityLimiter(2)
 
 
 @dataclass(frozen=True)
@@ -45,23 +51,28 @@ async def save_picture(user: User, data: bytes, store: Store, limits: Limits, *,
     if known is not None:
         return known
     size = len(prepared.display.data) + (len(prepared.thumb.data) if prepared.thumb else 0)
-    used = await sql.fetch_one("SELECT COALESCE(SUM(size), 0) AS used FROM uploads WHERE user_id = ?", user.id)
-    if used is not None and int(used["used"]) + size > limits.quota_bytes:
-        raise ValidationError(
-            {field: Message("Your pictures fill your %(n)s MB; remove some first.", n=limits.quota_bytes // MB)}
-        )
     picture = Picture(sha, prepared.ext, prepared.display.width, prepared.display.height)
-    await store.put(picture.name, prepared.display.data)
     if prepared.thumb:
         picture = Picture(sha, prepared.ext, picture.width, picture.height, prepared.thumb.width,
                           prepared.thumb.height)  # fmt: skip
-        await store.put(picture.thumb_url.removeprefix("/uploads/"), prepared.thumb.data)
     try:
-        upload = await Upload.create(user=user, sha=sha, ext=picture.ext, width=picture.width,
-                                     height=picture.height, size=size, thumb_width=picture.thumb_width,
-                                     thumb_height=picture.thumb_height)  # fmt: skip
+        async with transaction():
+            # the member's row is held until commit: their parallel uploads count against the quota one at a time
+            # (PostgreSQL; SQLite writes one transaction at a time)
+            await User.filter(id=user.id).select_for_update().only("id").first()
+            used = await sql.fetch_one("SELECT COALESCE(SUM(size), 0) AS used FROM uploads WHERE user_id = ?", user.id)
+            if used is not None and int(used["used"]) + size > limits.quota_bytes:
+                raise ValidationError(
+                    {field: Message("Your pictures fill your %(n)s MB; remove some first.", n=limits.quota_bytes // MB)}
+                )
+            upload = await Upload.create(user=user, sha=sha, ext=picture.ext, width=picture.width,
+                                         height=picture.height, size=size, thumb_width=picture.thumb_width,
+                                         thumb_height=picture.thumb_height)  # fmt: skip
     except IntegrityError:  # sent twice at once (a double tap)
         return await Upload.get(user_id=user.id, sha=sha)
+    await store.put(picture.name, prepared.display.data)
+    if prepared.thumb:
+        await store.put(picture.thumb_url.removeprefix("/uploads/"), prepared.thumb.data)
     await _forget_later(sha)
     return upload
 
@@ -72,7 +83,7 @@ async def check_picture(data: bytes, limits: Limits, *, field: str = "file", squ
     if len(data) > limits.max_bytes:
         raise ValidationError({field: Message("A picture may have at most %(n)s MB.", n=limits.max_bytes // MB)})
     try:
-        return await anyio.to_thread.run_sync(lambda: prepare(data, square=square))
+        return await anyio.to_thread.run_sync(lambda: prepare(data, square=square), limiter=PICTURE_WORK)
     except BadPicture as error:
         raise ValidationError({field: error.message}) from None
 
