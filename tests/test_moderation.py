@@ -73,6 +73,33 @@ def test_enough_flags_hide_a_post_once_everywhere_until_a_moderator_keeps_it(sit
     assert any("kept it" in item["text"] for item in told)
 
 
+def test_only_the_circles_members_flags_hide_its_posts_and_the_author_still_sees_a_hidden_one(site, club):
+    outsiders = [register(site, "outsider" + SAFE[index]) for index in range(3)]  # new accounts, not members
+    opening = site.get(f"/api/v1/threads/{club['thread']['id']}/posts").json()["items"][0]
+    for url in (f"/api/v1/posts/{opening['id']}/flags", f"/api/v1/posts/{club['spam']['id']}/flags"):
+        for outsider in outsiders:
+            assert site.post(url, json={"reason": "spam"}, headers=outsider.auth).status_code == 201
+    assert site.get(f"/api/v1/threads/{club['thread']['id']}").status_code == 200  # the owner's thread stands
+    queue = site.get("/api/v1/circles/club/review", headers=club["owner"].auth).json()["items"]  # the contract's name
+    assert len(queue) == 2 and {item["flags"] for item in queue} == {0} and not any(item["hidden"] for item in queue)
+    assert all(len(item["flags_given"]) == 3 for item in queue)  # listed, not counted
+    for member in crowd(site, "club", 3):
+        site.post(f"/api/v1/posts/{club['spam']['id']}/flags", json={"reason": "spam"}, headers=member.auth)
+    spam_url = f"/api/v1/posts/{club['spam']['id']}"
+    assert site.get(spam_url).status_code == 404 and site.get(spam_url, headers=outsiders[0].auth).status_code == 404
+    seen = site.get(spam_url, headers=club["spammer"].auth)  # its author still sees it, marked
+    assert seen.status_code == 200 and seen.json()["waiting_for_review"] is True
+    assert site.get(spam_url, headers=club["owner"].auth).json()["waiting_for_review"] is True
+    decided = site.post(f"{spam_url}/review", json={"action": "delete"}, headers=club["owner"].auth)
+    assert decided.status_code == 200 and decided.json()["status"] == "deleted"
+    assert site.get(spam_url, headers=club["spammer"].auth).status_code == 404  # decided: no longer waiting
+    mine = reply(site, club["owner"], club["thread"]["id"], "Never flagged")
+    hidden = site.post(f"/api/v1/posts/{mine['id']}/review", json={"action": "hide"}, headers=club["owner"].auth)
+    assert hidden.status_code == 200 and hidden.json()["status"] == "hidden"  # a post nobody flagged
+    assert site.post(f"/api/v1/posts/{mine['id']}/review", json={"action": "keep"},
+                     headers=outsiders[0].auth).status_code == 404  # fmt: skip
+
+
 def test_a_moderator_removes_and_bans_and_the_banned_member_cannot_ask_again(site, club):
     flagger = crowd(site, "club", 1)[0]
     site.post(f"/api/v1/posts/{club['spam']['id']}/flags", json={"reason": "spam"}, headers=flagger.auth)

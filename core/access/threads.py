@@ -38,6 +38,15 @@ class ThreadAccess:
     def can_moderate(self) -> bool:
         return self.access.can_moderate
 
+    def can_see_post(self, author_id: int, gone: bool, waiting_for_review: bool) -> bool:
+        """A post in a circle the viewer sees; one that is ``gone`` (deleted, or in a deleted thread) only for the
+        circle's moderators, and for its author while it is hidden ``waiting_for_review``."""
+        if not self.access.can_view:
+            return False
+        if not gone or self.access.can_moderate:
+            return True
+        return waiting_for_review and self.viewer is not None and self.viewer.id == author_id
+
     @property
     def is_author(self) -> bool:
         return self.viewer is not None and self.viewer.id == self.thread.author_id

@@ -29,6 +29,12 @@ class DecisionBody(Body):
     days: int | None = None
 
 
+class PostReview(Body):
+    action: str  # keep, hide, delete (and the decisions of /reviews/{id}: silence, suspend, remove)
+    reason: str = ""
+    days: int | None = None
+
+
 class Penalty(Body):
     reason: str
     days: int | None = None  # None: until lifted
@@ -82,6 +88,8 @@ async def _queue_json(call: ApiCall[None], slug: str | None) -> dict[str, Any]:
 
 @router.route("GET", "/circles/{slug}/reviews", "The circle's review queue: flagged posts with their flags "
               "(?status=pending|kept|hidden|deleted; its moderators)", auth=True, query=("status",))  # fmt: skip
+@router.route("GET", "/circles/{slug}/review", "The circle's review queue (the contract's name for /reviews)",
+              auth=True, query=("status",))  # fmt: skip
 async def circle_queue(call: ApiCall[None]) -> dict[str, Any]:
     return await _queue_json(call, call.params["slug"])
 
@@ -97,6 +105,13 @@ async def site_queue(call: ApiCall[None]) -> dict[str, Any]:
 async def decide(call: ApiCall[DecisionBody]) -> dict[str, Any]:
     body = call.body
     return review_json(await service.decide(call.viewer, call.params["id"], body.decision, body.reason, body.days))
+
+
+@router.route("POST", "/posts/{id:int}/review", "Decide on a post, flagged or not: keep, hide or delete (the "
+              "circle's moderators); the flaggers are told", body=PostReview, auth=True)  # fmt: skip
+async def review_post(call: ApiCall[PostReview]) -> dict[str, Any]:
+    body = call.body
+    return review_json(await service.review_post(call.viewer, call.params["id"], body.action, body.reason, body.days))
 
 
 @router.route("POST", "/users/{username}/silence", "Silence a member: they read but write nothing until then "

@@ -52,8 +52,9 @@ class ReviewStatus(StrEnum):
 
 
 class Review(Model):
-    """A post in the review queue: its flags counted (the count the site's threshold is checked against), hidden
-    from everyone but moderators once the threshold is reached, until a moderator decides."""
+    """A post in the review queue: its flags from the circle's members counted (the count the site's threshold is
+    checked against), hidden from everyone but moderators (and its author) once the threshold is reached, until a
+    moderator decides."""
 
     id = fields.IntField(primary_key=True)
     post: fields.OneToOneRelation[Post] = fields.OneToOneField(
@@ -62,7 +63,7 @@ class Review(Model):
     circle: fields.ForeignKeyRelation[Circle] = fields.ForeignKeyField(
         "core.Circle", related_name=False, on_delete=fields.CASCADE
     )
-    flags = fields.IntField(default=0)
+    flags = fields.IntField(default=0)  # from the circle's members; others' flags are listed, not counted
     hidden_at = fields.DatetimeField(null=True)  # hidden pending review (by flags)
     status = fields.CharEnumField(ReviewStatus, max_length=16, default=ReviewStatus.PENDING)
     decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(

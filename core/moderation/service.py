@@ -85,7 +85,8 @@ async def _review_of(post: Post, circle_id: int) -> Review:
 
 async def flag(viewer: User | None, post_id: int, reason: str, note: str, *, threshold: int) -> Review:
     """The viewer flags a post they can read (not their own), once; at ``threshold`` flags from distinct members
-    the post is hidden until a moderator reviews it."""
+    of its circle the post is hidden until a moderator reviews it. Anyone else's flag reaches the queue and hides
+    nothing (three new accounts cannot hide a circle's posts)."""
     user = require_writer(viewer)
     post, view = await get_post(user, post_id)
     if post.deleted_at is not None or view.thread.deleted_at is not None:
@@ -101,7 +102,8 @@ async def flag(viewer: User | None, post_id: int, reason: str, note: str, *, thr
     try:
         async with transaction():
             await Flag.create(post=post, user=user, reason=reason, note=note)
-            await Review.filter(id=review.id).update(flags=F("flags") + 1)
+            if view.access.is_member:
+                await Review.filter(id=review.id).update(flags=F("flags") + 1)
     except IntegrityError:
         raise Conflict(Message("You flagged this post already."), code="flagged") from None
     hides = Review.filter(id=review.id, status=ReviewStatus.PENDING, hidden_at__isnull=True, flags__gte=threshold)
@@ -204,6 +206,19 @@ async def decide(viewer: User | None, review_id: int, decision: str, reason: str
     await log(circle_id, user, decision, author.id, post.id, reason)
     await _tell_flaggers(review, user, status)
     return await Review.get(id=review.id)
+
+
+async def review_post(viewer: User | None, post_id: int, decision: str, reason: str = "",
+                      days: int | None = None) -> Review:  # fmt: skip
+    """A moderator's decision on a post, flagged or not: as ``decide`` on its review, made for it if it has none."""
+    user = require_actor(viewer)
+    review = await Review.get_or_none(post_id=post_id)
+    if review is None:
+        post, view = await get_post(user, post_id)
+        if not view.can_moderate:
+            raise NotFound(Message("No such post."))
+        review = await _review_of(post, view.thread.circle_id)
+    return await decide(user, review.id, decision, reason, days)
 
 
 def _default_reason(review: Review) -> str:

@@ -105,8 +105,9 @@ async def create_post(call: ApiCall[PostBody]) -> dict[str, Any]:
 
 @router.route("GET", "/posts/{id:int}", "A post")
 async def get_post(call: ApiCall[None]) -> dict[str, Any]:
-    post, _ = await service.get_post(call.viewer, call.params["id"])
-    return post_json(post)
+    post, view = await service.get_post(call.viewer, call.params["id"])
+    gone = post.deleted_at is not None or view.thread.deleted_at is not None
+    return {**post_json(post), "waiting_for_review": gone and await service.waiting_for_review(post)}
 
 
 @router.route(

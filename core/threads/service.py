@@ -22,6 +22,7 @@ from core.db import transaction
 from core.errors import Forbidden, Message, NotFound, ValidationError
 from core.markdown import mentioned_names, pictures_in, render
 from core.moderation import limits, words
+from core.moderation.models import Review, ReviewStatus
 from core.pagination import Page, paginate, paginate_sql
 from core.pluginhost.running import announce_act, emit
 from core.search.outbox import enqueue
@@ -113,6 +114,13 @@ async def create_thread(
 
 async def get_thread(viewer: User | None, thread_id: int) -> ThreadAccess:
     """The thread as ``viewer`` may see it; a deleted thread only for its circle's moderators."""
+    view = await _thread_view(viewer, thread_id)
+    if not view.can_read:
+        raise NotFound(Message("No such thread."))
+    return view
+
+
+async def _thread_view(viewer: User | None, thread_id: int) -> ThreadAccess:
     row = await sql.fetch_one(
         f"SELECT {sql.columns(Thread, 't')}, {sql.columns(Circle, 'c')}, {sql.columns(User, 'u')} FROM threads t "
         "JOIN circles c ON c.id = t.circle_id JOIN users u ON u.id = t.author_id WHERE t.id = ?",
@@ -123,10 +131,7 @@ async def get_thread(viewer: User | None, thread_id: int) -> ThreadAccess:
     thread = sql.instance(Thread, row, "t")
     thread.circle = sql.instance(Circle, row, "c")
     thread.author = sql.instance(User, row, "u")
-    view = ThreadAccess(thread, await circle_access(viewer, thread.circle))
-    if not view.can_read:
-        raise NotFound(Message("No such thread."))
-    return view
+    return ThreadAccess(thread, await circle_access(viewer, thread.circle))
 
 
 async def attached_content(
@@ -292,16 +297,21 @@ def page_of_post(post: Post) -> int:
 
 
 async def get_post(viewer: User | None, post_id: int) -> tuple[Post, ThreadAccess]:
+    """A post as ``viewer`` may see it: a deleted one only for the circle's moderators, and one hidden until it
+    is reviewed (flagged, or held by a watched word) for its author too."""
     post = await Post.get_or_none(id=post_id).select_related("author")
     if post is None:
         raise NotFound(Message("No such post."))
-    try:
-        view = await get_thread(viewer, post.thread_id)
-    except NotFound:
-        raise NotFound(Message("No such post.")) from None
-    if post.deleted_at is not None and not view.access.can_moderate:
+    view = await _thread_view(viewer, post.thread_id)
+    gone = post.deleted_at is not None or view.thread.deleted_at is not None
+    if not view.can_see_post(post.author_id, gone, gone and await waiting_for_review(post)):
         raise NotFound(Message("No such post."))
     return post, view
+
+
+async def waiting_for_review(post: Post) -> bool:
+    """Hidden until a moderator reviews it (the post, or the thread it opens)."""
+    return await Review.exists(post_id=post.id, status=ReviewStatus.PENDING, hidden_at__isnull=False)
 
 
 async def edit_post(viewer: User | None, post_id: int, body: str, *, max_length: int) -> Post:
