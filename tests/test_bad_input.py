@@ -220,3 +220,24 @@ def test_html_forms_refuse_nul_and_files_in_text_fields(client):
     assert (nul.status_code, upload.status_code) == (400, 400)
     assert client.get("/api/v1/circles/club/threads").json()["items"] == []
     assert client.post("/c/club/new", data={"title": "Hi", "body": "tab\tand\nlines", "csrf_token": csrf}).is_success
+
+
+def test_names_far_too_long_are_not_found_not_a_server_error(client, thread):
+    alice, _ = thread
+    long_name = "x" * 200
+    assert client.get(f"/api/v1/users/{long_name}").status_code == 404
+    assert client.get(f"/u/{long_name}").status_code == 404
+    ban = client.post("/api/v1/circles/club/bans", json={"username": "y" * 40, "reason": "Spam"}, headers=alice.auth)
+    assert ban.status_code == 404
+    assert client.delete(f"/api/v1/circles/club/bans/{'y' * 40}", headers=alice.auth).status_code == 404
+    assert client.post(f"/api/v1/users/{'y' * 40}/silence", json={"reason": "x"}, headers=alice.auth).status_code in (
+        403,
+        404,
+    )
+
+
+def test_a_title_is_one_line(client, thread):
+    alice, _ = thread
+    made = client.post("/api/v1/circles/club/threads", json={"title": "Picnic\r\nBring\ttea ", "body": "Sunday"},
+                       headers=alice.auth)  # fmt: skip
+    assert made.status_code == 201 and made.json()["title"] == "Picnic Bring tea"

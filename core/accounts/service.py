@@ -194,6 +194,9 @@ async def change_password(hasher: Passwords, user: User, current: str, new: str)
 
 
 async def get_user(username: str) -> User:
+    """The member named ``username`` (any case and width), or NotFound."""
+    if len(username) > names.MAX_LENGTH:
+        raise NotFound(Message("No such member."))
     user = await User.get_or_none(username_key=names.username_key(username))
     if user is None:
         raise NotFound(Message("No such member."))

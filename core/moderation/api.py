@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from core.accounts.models import User
 from core.accounts.serialize import user_ref
+from core.accounts.service import get_user
 from core.circles.service import access_by_slug
 from core.errors import Message, NotFound
 from core.forms.export import csv_response
@@ -58,10 +59,7 @@ def log_json(entry: LogEntry) -> dict[str, Any]:
 
 
 async def _member(username: str) -> User:
-    member = await User.get_or_none(username=username)
-    if member is None:
-        raise NotFound(Message("No such member."))
-    return member
+    return await get_user(username)
 
 
 async def threshold(call: ApiCall[Any]) -> int:

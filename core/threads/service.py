@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -32,13 +33,15 @@ from core.times import now
 from core.uploads.service import add_uses, visible_pictures
 
 M = TypeVar("M", bound=Model)
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 TITLE_MAX = 200
 THREAD_ORDER = [("t.pinned", "-pinned"), ("t.last_activity_at", "-last_activity_at"), ("t.id", "-id")]
 
 
 def check_title(title: str) -> str:
-    title = title.strip()
+    """A title is one line: line breaks, tabs and control characters become single spaces."""
+    title = " ".join(CONTROL.sub(" ", title).split())
     if not 1 <= len(title) <= TITLE_MAX:
         raise ValidationError({"title": Message("A title has 1 to %(n)s characters.", n=TITLE_MAX)})
     return title

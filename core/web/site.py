@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from starlette.requests import Request
 
 if TYPE_CHECKING:
+    from core.accounts.models import User
     from core.accounts.passwords import Passwords
     from core.config import Config
     from core.contract.kinds import ContentKind, NotificationKind
@@ -52,6 +53,10 @@ class Site:
         from core.web.ratelimit import client_address
 
         await self.rate_limits.hit(rule, f"{action}:ip:{client_address(request, self.config.trusted_proxies)}")
+
+    async def limit_member(self, user: User, rule: str, action: str) -> None:
+        """Count ``action`` against the member under ``rule`` (``"5/hour"``); TooManyRequests when over."""
+        await self.rate_limits.hit(rule, f"{action}:user:{user.id}")
 
 
 def site_of(request: Request) -> Site:

@@ -14,6 +14,9 @@ PLUGIN = PluginManifest(
         "promised working days; the filer rates the handling."
     ),
     settings=(
+        Setting("member_complaints_per_hour", int, 5,
+                Message("Complaints a signed-in member may file in an hour (each sends mail)."),
+                label=Message("Member complaints per hour")),
         Setting("guest_complaints_per_hour", int, 10,
                 Message("Complaints guests may file from one address in an hour."),
                 label=Message("Guest complaints per hour and address")),

@@ -81,9 +81,11 @@ async def _locale(call: ApiCall[Any]) -> str:
 @router.route("POST", "/circles/{slug}/complaints", "File a complaint with the circle's desk (guests too, in a "
               "public circle)", body=NewComplaint, status=201)  # fmt: skip
 async def file_complaint(call: ApiCall[NewComplaint]) -> dict[str, Any]:
+    settings = call.site.plugin_settings("complaints")
     if call.viewer is None:
-        per_hour = call.site.plugin_settings("complaints")["guest_complaints_per_hour"]
-        await call.site.limit_address(call.request, f"{per_hour}/hour", "complaints:file")
+        await call.site.limit_address(call.request, f"{settings['guest_complaints_per_hour']}/hour", service.FILE)
+    else:
+        await call.site.limit_member(call.viewer, f"{settings['member_complaints_per_hour']}/hour", service.FILE)
     body = call.body
     intake = service.Intake(body.subject, body.body, body.contact_name, body.contact_email, body.category,
                             body.answers, await _locale(call))  # fmt: skip

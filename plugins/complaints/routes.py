@@ -35,7 +35,6 @@ from plugins.complaints.workflow import NAMES
 
 INTAKE_FIELDS = ("subject", "body", "contact_name", "contact_email", "category")
 DESK_FIELDS = ("intro", "accept_days", "resolve_days", "categories", "questions")
-FILE = "complaints:file"
 
 
 def _settings(request: Request) -> dict[str, Any]:
@@ -73,10 +72,12 @@ async def file_complaint(request: Request) -> Response:
     form.values.update({f"a{index}": value for index, value in enumerate(answers)})
     if viewer is None:
         settings = _settings(request)
-        if not await guest_check(request, data, action=FILE, per_hour=settings["guest_complaints_per_hour"],
+        if not await guest_check(request, data, action=service.FILE, per_hour=settings["guest_complaints_per_hour"],
                                  min_seconds=settings["guest_min_seconds"]):  # fmt: skip
             return await render(request, "complaints/filed.html", {"complaint": None})  # a bot learns nothing
     site = site_of(request)
+    if viewer is not None:
+        await site.limit_member(viewer, f"{_settings(request)['member_complaints_per_hour']}/hour", service.FILE)
     intake = service.Intake(form.values["subject"], form.values["body"], form.values["contact_name"],
                             form.values["contact_email"], form.values["category"], answers,
                             reader_locale(request, viewer, await site.settings.current()))  # fmt: skip

@@ -37,6 +37,7 @@ from core.plugins import (
     enqueue_job,
     notify_about,
     now,
+    ordered_answers,
     queue_mail,
     token_shaped,
     transaction,
@@ -45,6 +46,7 @@ from plugins.complaints.models import CannedReply, Complaint, Desk, Entry, Entry
 from plugins.complaints.workflow import MOVES, NAMES, OPEN, may_move, working_days_after
 
 CASE = Audience("complaints.complaint", "complaints_cases", user=("filer_id",), circle_staff=("circle_id",))
+FILE = "complaints:file"  # the rate limits' name for filing
 FILED, ANSWERED, DUE_SOON = "complaints.filed", "complaints.answered", "complaints.due_soon"  # notification kinds
 WARN = "complaints.warn"  # the job that tells the staff a promise is about to be broken
 MAIL_FILED, MAIL_UPDATE, MAIL_LINK = "complaints_filed", "complaints_update", "complaints_link"
@@ -177,7 +179,7 @@ async def file_complaint(viewer: User | None, slug: str, intake: Intake, zone: t
     if desk.categories and not category:
         raise ValidationError({"category": Message("Choose a category.")})
     questions = [Field.of(question) for question in desk.questions]
-    answers = check_answers(questions, [*intake.answers, *[None] * (len(questions) - len(intake.answers))])
+    answers = check_answers(questions, ordered_answers(questions, intake.answers))
     created = now()
     values: dict[str, Any] = dict(
         desk=desk, circle_id=desk.circle_id, filer=viewer, contact_name=name, contact_email=email,

@@ -303,3 +303,17 @@ def test_the_staff_are_told_on_the_morning_a_case_is_due_unless_it_moved_on(site
             if item["kind"] == "complaints.due_soon"]  # fmt: skip
     assert [item["url"] for item in told] == [f"/complaints/{first}"]  # the accepted one is not late
     assert cases[first]["overdue"] is False
+
+
+def test_a_member_files_a_few_complaints_an_hour_and_extra_answers_are_refused(quanzi_site, mailbox):
+    site = quanzi_site(plugins=["complaints"], plugin_settings={"complaints": {"member_complaints_per_hour": 3}},
+                       smtp=mailbox.server, rate_limit_scale=1)  # fmt: skip
+    site.headers["accept-language"] = "en"
+    owner, member = register(site, "owner"), register(site, "mei")
+    make_circle(site, owner, "wine")
+    too_many = file(site, headers=member.auth, answers=["one", "two", "three"])  # the desk asks nothing
+    assert too_many.status_code == 400 and "answers" in too_many.json()["error"]["fields"]
+    codes = [file(site, headers=member.auth).status_code for _ in range(4)]
+    assert codes == [201, 201, 429, 429]  # three attempts an hour, the refused one counted
+    assert file(site, headers=owner.auth).status_code == 201  # counted per member
+    wait_for_jobs(site)
