@@ -277,3 +277,14 @@ def test_the_setup_page_takes_the_clubs_logo_and_a_refused_one_leaves_setup_undo
     client.cookies.clear()
     shown = re.search(r'<img class="logo" src="(/uploads/[0-9a-f]{64}\.png)"', client.get("/").text)
     assert shown and client.get(shown.group(1)).status_code == 200  # a guest sees the club's logo
+
+
+@pytest.mark.sqlite_only
+def test_template_list_prints_each_name_whole_in_a_pipe(tmp_path):
+    (tmp_path / "plugins.toml").write_text(
+        "".join(f"[{name}]\nenabled = true\n" for name in ("polls", "events", "flyer_campaign", "meeting_kit"))
+    )
+    result = run_cli(tmp_path, "template", "list", QUANZI_PLUGINS_FILE=str(tmp_path / "plugins.toml"), COLUMNS="60")
+    assert result.returncode == 0, result.stderr
+    names = [line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│ ")]
+    assert {"flyer-campaign", "meeting-kit", "welcome"} <= {name for name in names if name}, result.stdout

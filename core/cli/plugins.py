@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from core.circles.scenarios import Applied, apply_scenario, scenarios
 from core.cli import scaffold
@@ -23,11 +23,17 @@ from core.workers import signal_server
 console = Console()
 
 
+def _table(*headers: str) -> Table:
+    """A table whose first column (a name to type in the next command) prints whole, however narrow the terminal
+    or pipe; the others wrap."""
+    return Table(Column(headers[0], no_wrap=True), *(Column(header, overflow="fold") for header in headers[1:]))
+
+
 def plugins_list(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     broken: dict[str, BrokenPlugin] = {}
     installed = discover(broken=broken)
     enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
-    table = Table("plugin", "version", "enabled", "from", "description")
+    table = _table("plugin", "version", "enabled", "from", "description")
     for name, plugin in sorted(installed.items()):
         manifest = plugin.manifest
         table.add_row(name, manifest.version, "yes" if name in enabled else "no", plugin.origin, manifest.description)
@@ -74,7 +80,7 @@ def _host(host: PluginHost | None) -> PluginHost:
 
 
 def template_list(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
-    table = Table("template", "title", "needs", "questions (--answer NAME=...)", "description")
+    table = _table("template", "title", "needs", "questions (--answer NAME=...)", "description")
     for scenario in scenarios(_host(host)).values():
         questions = ", ".join(question.name for question in scenario.questions) or "-"
         table.add_row(scenario.name, scenario.title, ", ".join(scenario.requires) or "-", questions,
