@@ -162,3 +162,23 @@ def parent_of(pid: int) -> int:
     """The process that started ``pid`` (a server's worker: its ``serve`` supervisor)."""
     status = Path(f"/proc/{pid}/status").read_text()
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+
+
+def test_a_hung_mail_server_delays_no_other_job(test_plugin, quanzi_site):
+    """Mail has a lane of its own: while a server that accepts and never answers holds three mails, a chore runs."""
+    import socket
+
+    from core.mail.outbox import queue_mail
+    from core.mail.smtp import SmtpServer
+
+    hung = socket.create_server(("127.0.0.1", 0), backlog=10)  # accepts connections, never says hello
+    try:
+        test_plugin("chores", "quanzi_chores")
+        client = quanzi_site(plugins=["chores"], smtp=SmtpServer("smtp", "127.0.0.1", hung.getsockname()[1]))
+        owner = register(client, "owner", Role.ADMIN)
+        for number in range(3):
+            assert client.portal.call(queue_mail, f"reader{number}@example.com", "verify_email", {"url": "x"})
+        assert add(client, owner, first=7).status_code == 201
+        wait_until(lambda: 7 in ran(client.app.state.site.config.data_dir), timeout=8.0)  # not after 3 × the timeout
+    finally:
+        hung.close()

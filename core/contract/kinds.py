@@ -176,9 +176,11 @@ class JobKind:
     """A kind of background job: ``run`` does it (and may be run again after a failure or a crash: write it so
     that running twice does no harm). A failing job is tried ``attempts`` times in all, waiting longer each time,
     then kept as dead for an administrator to retry; one that runs longer than ``lease_seconds`` is stopped and
-    counts as failed."""
+    counts as failed. Jobs of one ``lane`` run one after another, beside those of other lanes: a kind that waits on
+    another server (mail) takes a lane of its own, so that a slow server delays no other job."""
 
     name: str
     run: Callable[[JobContext], Awaitable[None]]
     attempts: int = 8
     lease_seconds: int = 300
+    lane: str = "main"

@@ -1,10 +1,13 @@
-"""The job runner's life in each server process."""
+"""The job runners of each server process: one per lane of job kinds (``JobKind.lane``)."""
 
 from __future__ import annotations
+
+import asyncio
 
 from starlette.applications import Starlette
 
 from core.contract import hookimpl
+from core.contract.kinds import JobKind
 from core.jobs.queue import nudge
 from core.jobs.runner import JobRunner
 
@@ -13,10 +16,16 @@ from core.jobs.runner import JobRunner
 async def startup(app: Starlette) -> None:
     site = app.state.site
     nudge.reset()
-    app.state.jobs = JobRunner(site, site.plugins.job_kinds, retry_seconds=site.config.job_retry_seconds)
-    app.state.jobs.start()
+    lanes: dict[str, dict[str, JobKind]] = {}
+    for name, kind in site.plugins.job_kinds.items():
+        lanes.setdefault(kind.lane, {})[name] = kind
+    app.state.jobs = [
+        JobRunner(site, kinds, retry_seconds=site.config.job_retry_seconds) for _, kinds in sorted(lanes.items())
+    ]
+    for runner in app.state.jobs:
+        runner.start()
 
 
 @hookimpl
 async def shutdown(app: Starlette) -> None:
-    await app.state.jobs.stop()
+    await asyncio.gather(*(runner.stop() for runner in app.state.jobs))

@@ -10,4 +10,4 @@ from core.mail.sending import send_job
 
 @hookimpl
 def register_job_kinds() -> list[JobKind]:
-    return [JobKind(SEND, send_job, attempts=10, lease_seconds=120)]
+    return [JobKind(SEND, send_job, attempts=10, lease_seconds=120, lane="mail")]

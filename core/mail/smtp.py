@@ -12,7 +12,7 @@ import aiosmtplib
 from core.errors import ConfigError
 
 DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
-TIMEOUT = 30.0
+TIMEOUT = 10.0  # seconds for each step with the server: a hung one fails the try, which is retried later
 
 
 @dataclass(frozen=True)
