@@ -11,7 +11,7 @@ from tortoise.expressions import F, Q
 from core import sql
 from core.access.actions import CIRCLE_CREATE, CIRCLE_JOIN, allowed
 from core.access.circles import CircleAccess, circle_access
-from core.access.scope import forget_scope, require_actor, require_writer, scope_of
+from core.access.scope import banned_error, forget_scope, require_actor, require_writer, scope_of
 from core.accounts.models import User
 from core.accounts.rows import Author
 from core.circles.models import TINTS, Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
@@ -153,8 +153,7 @@ async def join(viewer: User | None, slug: str) -> MemberStatus:
     if access.membership is not None:  # already asked
         return access.membership.status
     if (ban := await banned(circle, user)) is not None:
-        raise Forbidden(Message("You are banned from this circle%(until)s: %(reason)s", reason=ban.reason,
-                                until=f" ({ban.until.date().isoformat()})" if ban.until else ""), code="banned")  # fmt: skip
+        raise banned_error(ban)
     if not await allowed(CIRCLE_JOIN, user, circle):
         raise Forbidden(Message("You may not join this circle."))
     if circle.join_policy == JoinPolicy.INVITE:

@@ -10,8 +10,8 @@ version says otherwise.
   people), ``Action`` and ``allowed`` (actions other plugins may refuse), ``require_actor``, ``acting``.
 - Content: ``create_thread`` with what the plugin attaches, ``get_thread``, ``attached_content``, ``access_by_slug``;
   ``notify`` and ``notify_about`` (in-app notifications); ``index_later`` (tell search a document changed);
-  pictures (``chosen``, ``receive_picture``, ``set_uses``, ``pictures``, ``Picture``).
-- Web: ``render`` (a page of the theme), ``Form`` and ``read_form`` (forms with their CSRF check),
+  pictures (``chosen``, ``receive_picture``, ``set_uses`` with ``PUBLIC``, ``pictures``, ``Picture``).
+- Web: ``render`` (a page of the theme), ``Form`` and ``read_form`` (forms with their CSRF check), ``safe_next``,
   ``resolve_viewer``, ``site_of`` (the typed ``Site``), ``mark_personal`` (keep a page out of the guest cache);
   the JSON API: ``ApiRouter``, ``ApiCall``, ``Body``, ``JSONResponse``.
 - Errors (``NotFound``, ``Forbidden``, ``ValidationError``, ...), ``transaction``, paging (``Page``, ``paginate``,
@@ -78,10 +78,11 @@ from core.threads.models import Post, Thread
 from core.threads.service import attached_content, create_post, create_thread, get_thread, render_body
 from core.times import now, parse_api_time, parse_form_time, site_timezone
 from core.uploads.images import Picture
+from core.uploads.models import PUBLIC
 from core.uploads.receive import chosen, receive_picture
 from core.uploads.service import picture_of, pictures, set_uses
 from core.web.auth import resolve_viewer
-from core.web.forms import Form, read_form
+from core.web.forms import Form, read_form, safe_next
 from core.web.jsonapi import ApiCall, ApiRouter, Body, JSONResponse
 from core.web.pagecache import mark_personal
 from core.web.pages import reader_locale, render
@@ -114,6 +115,7 @@ __all__ = [
     "NoticeSummary",
     "NotificationKind",
     "Offer",
+    "PUBLIC",
     "Page",
     "PerPost",
     "Picture",
@@ -191,6 +193,7 @@ __all__ = [
     "require_actor",
     "resolve_viewer",
     "safe_cell",
+    "safe_next",
     "scope_of",
     "send_notice",
     "set_uses",

@@ -23,8 +23,20 @@ class BlockKind(StrEnum):
     SIGNUP = "signup"  # the sign-up form
 
 
+class CampaignState(StrEnum):
+    DRAFT = "draft"  # being made: its owners see the page, nobody else finds it
+    PUBLISHED = "published"  # its page is public to whoever has the address
+    CLOSED = "closed"  # its page says it has ended and takes no more sign-ups
+
+
 class Campaign(Model):
+    """A campaign, reached at ``/f/{token}``: an unguessable address (its number is never shown), so that nobody
+    walks from one campaign to the next into a private circle's sign-up."""
+
     id = fields.IntField(primary_key=True)
+    token = fields.CharField(max_length=16, default="", db_default="")  # unique (migration 0003's index)
+    # new campaigns start as drafts; those made before states existed were public from the start (db_default)
+    state = fields.CharEnumField(CampaignState, max_length=16, default=CampaignState.DRAFT, db_default="published")
     circle: fields.ForeignKeyRelation[Circle] = fields.ForeignKeyField(
         "core.Circle", related_name=False, on_delete=fields.CASCADE
     )
@@ -42,6 +54,11 @@ class Campaign(Model):
 
     class Meta:
         table = "flyer_campaigns"
+
+    @property
+    def path(self) -> str:
+        """The landing page's address on the site."""
+        return f"/f/{self.token}"
 
 
 class Block(Model):

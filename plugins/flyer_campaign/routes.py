@@ -1,4 +1,4 @@
-"""Pages of a campaign: the public landing page `/f/{id}` (blocks, share card, sign-up), its QR code and view
+"""Pages of a campaign: the landing page `/f/{token}` (blocks, share card, sign-up), its QR code and view
 counter, the sign-up, a member's own referral link, and the owner's editor and funnel. Plain forms, no JavaScript."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from core.plugins import (
     whole_number,
 )
 from plugins.flyer_campaign import service, views
-from plugins.flyer_campaign.models import Block, BlockKind, Campaign
+from plugins.flyer_campaign.models import Block, BlockKind, Campaign, CampaignState
 from plugins.flyer_campaign.poster import SIZES, draw_poster
 from plugins.flyer_campaign.texts import texts
 
@@ -52,6 +52,7 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRA
 SIGNUP_FIELDS = ("username", "email", "password", "ref", *service.UTM)
 BLOCK_FIELDS = ("kind", "text", "label", "url", "at", "item")
 SETTINGS_FIELDS = ("title", "description", "consent", "questions")
+STATES = {"publish": CampaignState.PUBLISHED, "close": CampaignState.CLOSED}  # the editor's buttons
 
 
 def _settings(request: Request) -> dict[str, Any]:
@@ -71,8 +72,8 @@ async def _card(request: Request, campaign: Campaign) -> ShareCard:
     else:
         logo = (await site_of(request).settings.current()).get("logo", "")
         image = absolute_url(request, f"/uploads/{logo}") if logo else ""
-    return ShareCard(campaign.title, absolute_url(request, f"/f/{campaign.id}"), campaign.description,
-                     qr=f"/f/{campaign.id}/qr.svg", image=image)  # fmt: skip
+    return ShareCard(campaign.title, absolute_url(request, campaign.path), campaign.description,
+                     qr=f"{campaign.path}/qr.svg", image=image)  # fmt: skip
 
 
 async def _offers(circle: Circle, blocks: list[Block]) -> dict[str, Offer]:
@@ -88,8 +89,8 @@ async def _pictures(blocks: list[Block], offers: dict[str, Offer]) -> dict[str, 
 async def page(request: Request) -> Response:
     """The landing page: kept by the guest cache (it holds nothing of one visitor's); its sign-up button leads to
     the form's own page with the visitor's ``ref`` and ``utm_*`` values."""
-    campaign, circle, blocks = await service.get_campaign(request.path_params["id"])
     viewer = await resolve_viewer(request)
+    campaign, circle, blocks = await service.get_campaign(viewer, request.path_params["token"])
     offers = await _offers(circle, blocks)
     shown = await _pictures(blocks, offers)
     member = viewer is not None and (await circle_access(viewer, circle)).is_member
@@ -105,7 +106,9 @@ async def page(request: Request) -> Response:
 async def join(request: Request, form: Form | None = None, status: int = 200) -> Response:
     """The sign-up form (a page of its own: it carries the visitor's CSRF token and form stamp)."""
     mark_personal(request)
-    campaign, circle, _ = await service.get_campaign(request.path_params["id"])
+    campaign, circle, _ = await service.get_campaign(await resolve_viewer(request), request.path_params["token"])
+    if campaign.state == CampaignState.CLOSED:
+        return RedirectResponse(f"{campaign.path}#signup", status_code=303)  # the page says it has ended
     if form is None:
         form = Form({name: request.query_params.get(name, "")[:100] for name in ("ref", *service.UTM)})
     return await render(request, "flyer_campaign/join.html", {
@@ -116,39 +119,42 @@ async def join(request: Request, form: Form | None = None, status: int = 200) ->
 
 async def pixel(request: Request) -> Response:
     mark_personal(request)
-    campaign, _, _ = await service.get_campaign(request.path_params["id"])
+    campaign, _, _ = await service.get_campaign(await resolve_viewer(request), request.path_params["token"])
     await views.count(campaign.id)
     return Response(PIXEL, media_type="image/gif", headers={"cache-control": "no-store"})
 
 
+async def _target(campaign: Campaign, ref: str) -> str:
+    """The page's address, with a member's referral code when it is one of the campaign's."""
+    return campaign.path + (f"?ref={ref}" if ref and await service.referrer_of(campaign, ref) else "")
+
+
 async def qr(request: Request) -> Response:
-    campaign, _, _ = await service.get_campaign(request.path_params["id"])
-    ref = request.query_params.get("ref", "")
-    target = f"/f/{campaign.id}" + (f"?ref={ref}" if ref and await service.referrer_of(campaign, ref) else "")
+    campaign, _, _ = await service.get_campaign(await resolve_viewer(request), request.path_params["token"])
+    target = await _target(campaign, request.query_params.get("ref", ""))
     return qr_response(absolute_url(request, target), request.url.path.rpartition(".")[2], public=True)
 
 
 async def poster(request: Request) -> Response:
     """The campaign's poster as a PNG (``?size=a4`` or ``phone``; ``?ref=CODE`` for a member's own)."""
-    campaign, _, _ = await service.get_campaign(request.path_params["id"])
+    campaign, _, _ = await service.get_campaign(await resolve_viewer(request), request.path_params["token"])
     size = request.query_params.get("size", "a4")
     if size not in SIZES:
         size = "a4"
-    ref = request.query_params.get("ref", "")
-    target = f"/f/{campaign.id}" + (f"?ref={ref}" if ref and await service.referrer_of(campaign, ref) else "")
+    target = await _target(campaign, request.query_params.get("ref", ""))
     picture = await site_of(request).store.get(campaign.image) if campaign.image else None
     data = await run_in_threadpool(draw_poster, size, campaign.title, campaign.description,
                                    absolute_url(request, target), texts(campaign.locale).poster, picture)  # fmt: skip
     return Response(data, media_type="image/png", headers={
         "cache-control": "public, max-age=300",
-        "content-disposition": f'inline; filename="campaign-{campaign.id}-{size}.png"',
+        "content-disposition": f'inline; filename="campaign-{campaign.token}-{size}.png"',
     })  # fmt: skip
 
 
 async def share_check(request: Request) -> Response:
     """What WeChat and other apps will show for the page's link, and what would make it better (the owners)."""
     viewer = await resolve_viewer(request)
-    campaign, _ = await service.owned(viewer, request.path_params["id"])
+    campaign, _ = await service.owned(viewer, request.path_params["token"])
     card = await _card(request, campaign)
     shown = await pictures([campaign.image[:64]]) if campaign.image else {}
     picture = shown.get(campaign.image[:64]) if campaign.image else None
@@ -169,9 +175,11 @@ async def share_check(request: Request) -> Response:
 
 async def signup(request: Request) -> Response:
     data = await read_form(request)
-    campaign, circle, _ = await service.get_campaign(request.path_params["id"])
-    form = Form.of(data, SIGNUP_FIELDS)
     viewer = await resolve_viewer(request)
+    campaign, circle, _ = await service.get_campaign(viewer, request.path_params["token"])
+    if campaign.state == CampaignState.CLOSED:
+        return RedirectResponse(f"{campaign.path}#signup", status_code=303)  # the page says it has ended
+    form = Form.of(data, SIGNUP_FIELDS)
     arrival = service.Arrival(form.values["ref"], {name: form.values[name] for name in service.UTM})
     consented = bool(data.get("consent"))
     questions = [Field.of(question) for question in campaign.questions]
@@ -206,12 +214,12 @@ async def invite(request: Request) -> Response:
     """A member's own link and QR code for the campaign: the sign-ups it brings are credited to them once the
     newcomers take part."""
     viewer = await resolve_viewer(request)
-    campaign, circle, _ = await service.get_campaign(request.path_params["id"])
+    campaign, circle, _ = await service.get_campaign(viewer, request.path_params["token"])
     if viewer is None or not (await circle_access(viewer, circle)).is_member:
-        return RedirectResponse(f"/login?next=/f/{campaign.id}/invite", status_code=303)
+        return RedirectResponse(f"/login?next={campaign.path}/invite", status_code=303)
     code = await service.referral_code(campaign, viewer)
     return await render(request, "flyer_campaign/invite.html", {
-        "campaign": campaign, "link": absolute_url(request, f"/f/{campaign.id}?ref={code}"), "code": code,
+        "campaign": campaign, "link": absolute_url(request, f"{campaign.path}?ref={code}"), "code": code,
     })  # fmt: skip
 
 
@@ -227,8 +235,8 @@ async def _draft(request: Request, form: Form, data: Any) -> service.BlockDraft:
 
 async def editor(request: Request, errors: dict[str, str] | None = None, status: int = 200) -> Response:
     viewer = await resolve_viewer(request)
-    campaign, access = await service.owned(viewer, request.path_params["id"])
-    _, circle, blocks = await service.get_campaign(campaign.id)
+    campaign, access = await service.owned(viewer, request.path_params["token"])
+    _, circle, blocks = await service.get_campaign(viewer, campaign.token)
     offers = await service.offers(circle)
     shown = await _pictures(blocks, offers)
     settings = Form({"title": campaign.title, "description": campaign.description, "consent": campaign.consent,
@@ -241,9 +249,10 @@ async def editor(request: Request, errors: dict[str, str] | None = None, status:
 
 
 async def edit_action(request: Request) -> Response:
-    """The editor's buttons: the campaign's settings, add a block, change, move or remove one."""
+    """The editor's buttons: the campaign's settings, add a block, change, move or remove one; publish, close or
+    delete the campaign."""
     viewer = await resolve_viewer(request)
-    campaign_id = request.path_params["id"]
+    token = request.path_params["token"]
     data = await read_form(request, files=("picture", "image"))
     action = request.path_params["action"]
     block_id = whole_number(str(data.get("block", ""))) or 0
@@ -254,43 +263,48 @@ async def edit_action(request: Request) -> Response:
             name = (await receive_picture(request, viewer, image, field="image")).name if image else None
             questions = [Field(FieldKind.SHORT_TEXT, line.strip(), [], False)
                          for line in form.values["questions"].splitlines() if line.strip()]  # fmt: skip
-            await service.update_campaign(viewer, campaign_id, service.CampaignSettings(
+            await service.update_campaign(viewer, token, service.CampaignSettings(
                 form.values["title"], form.values["description"], form.values["consent"], name, questions))  # fmt: skip
         elif action == "add":
-            await service.add_block(viewer, campaign_id, await _draft(request, Form.of(data, BLOCK_FIELDS), data))
+            await service.add_block(viewer, token, await _draft(request, Form.of(data, BLOCK_FIELDS), data))
         elif action == "change":
-            await service.update_block(viewer, campaign_id, block_id,
+            await service.update_block(viewer, token, block_id,
                                        await _draft(request, Form.of(data, BLOCK_FIELDS), data))  # fmt: skip
         elif action in ("up", "down"):
-            await service.move_block(viewer, campaign_id, block_id, -1 if action == "up" else 1)
+            await service.move_block(viewer, token, block_id, -1 if action == "up" else 1)
         elif action == "remove":
-            await service.remove_block(viewer, campaign_id, block_id)
+            await service.remove_block(viewer, token, block_id)
+        elif action in STATES:
+            await service.set_state(viewer, token, STATES[action])
+        elif action == "delete":
+            circle = await service.delete_campaign(viewer, token)
+            return RedirectResponse(f"/c/{circle.slug}", status_code=303)
         else:
             raise ValidationError({"action": Message("There is no such action.")})
     except ValidationError as error:
         return await editor(request, error.fields, status=400)
-    return RedirectResponse(f"/f/{campaign_id}/edit#blocks", status_code=303)
+    return RedirectResponse(f"/f/{token}/edit#{'state' if action in STATES else 'blocks'}", status_code=303)
 
 
 async def funnel_page(request: Request) -> Response:
     viewer = await resolve_viewer(request)
-    campaign, _ = await service.owned(viewer, request.path_params["id"])
+    campaign, _ = await service.owned(viewer, request.path_params["token"])
     await views.flush()
-    found = await service.funnel(viewer, campaign.id)
+    found = await service.funnel(viewer, campaign.token)
     return await render(request, "flyer_campaign/funnel.html", {"campaign": campaign, "funnel": found})
 
 
 routes: list[BaseRoute] = [
-    Route("/f/{id:int}", page),
-    Route("/f/{id:int}/v.gif", pixel),
-    Route("/f/{id:int}/qr.svg", qr),
-    Route("/f/{id:int}/qr.png", qr),
-    Route("/f/{id:int}/poster.png", poster),
-    Route("/f/{id:int}/card", share_check),
-    Route("/f/{id:int}/join", join),
-    Route("/f/{id:int}/signup", signup, methods=["POST"]),
-    Route("/f/{id:int}/invite", invite),
-    Route("/f/{id:int}/edit", editor),
-    Route("/f/{id:int}/edit/{action}", edit_action, methods=["POST"]),
-    Route("/f/{id:int}/funnel", funnel_page),
+    Route("/f/{token}", page),
+    Route("/f/{token}/v.gif", pixel),
+    Route("/f/{token}/qr.svg", qr),
+    Route("/f/{token}/qr.png", qr),
+    Route("/f/{token}/poster.png", poster),
+    Route("/f/{token}/card", share_check),
+    Route("/f/{token}/join", join),
+    Route("/f/{token}/signup", signup, methods=["POST"]),
+    Route("/f/{token}/invite", invite),
+    Route("/f/{token}/edit", editor),
+    Route("/f/{token}/edit/{action}", edit_action, methods=["POST"]),
+    Route("/f/{token}/funnel", funnel_page),
 ]

@@ -15,7 +15,7 @@ LABELS = {
 async def _apply(context: ScenarioContext) -> list[Created]:
     campaign = await service.create_campaign(context.owner, context.circle, context.title, context.locale)
     labels = LABELS.get(context.locale, LABELS["en"])
-    base = f"/f/{campaign.id}"
+    base = campaign.path
     return [
         Created("campaign", f"{labels['page']}: {campaign.title}", base),
         Created("editor", labels["edit"], f"{base}/edit"),

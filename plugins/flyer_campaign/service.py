@@ -1,5 +1,6 @@
-"""Campaigns: the only code that writes them. A campaign's page is public by design (a private circle's campaign is
-its invitation); its blocks, sign-ups, referral codes and funnel are the circle owners' alone."""
+"""Campaigns: the only code that writes them. A published campaign's page is public by design (a private circle's
+campaign is its invitation) at an address nobody can guess; a draft's is its owners' until they publish it, and a
+closed one's says it has ended. Its blocks, sign-ups, referral codes and funnel are the circle owners' alone."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from core.plugins import (
+    PUBLIC,
     Circle,
     CircleAccess,
     Conflict,
@@ -27,22 +29,26 @@ from core.plugins import (
     clean_fields,
     now,
     offers_of,
+    ordered_answers,
+    safe_next,
+    set_uses,
     transaction,
 )
-from plugins.flyer_campaign.models import Block, BlockKind, Campaign, ReferralCode, Signup
+from plugins.flyer_campaign.models import Block, BlockKind, Campaign, CampaignState, ReferralCode, Signup
 from plugins.flyer_campaign.texts import texts
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 TITLE_MAX, DESCRIPTION_MAX, TEXT_MAX, LABEL_MAX, URL_MAX, BLOCKS_MAX, QUESTIONS_MAX = 100, 300, 5000, 100, 500, 40, 10
+USE = "flyer_campaign"  # what its pictures are recorded as used by (core.uploads)
 UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
 
 async def create_campaign(owner: User, circle: Circle, title: str | None, locale: str) -> Campaign:
-    """A campaign with a first draft of its page, in ``locale``: a heading, a few words, a button to the circle,
-    and the sign-up form."""
+    """A draft campaign with a first version of its page, in ``locale``: a heading, a few words, a button to the
+    circle, and the sign-up form. Nobody but its owners sees it until they publish it."""
     text = texts(locale)
     async with transaction():
-        campaign = await Campaign.create(circle=circle, title=(title or text.title)[:TITLE_MAX],
+        campaign = await Campaign.create(circle=circle, title=(title or text.title)[:TITLE_MAX], token=_token(),
                                          description=text.description.format(circle=circle.name)[:DESCRIPTION_MAX],
                                          locale=locale, consent=text.consent.format(circle=circle.name))  # fmt: skip
         drafts = [
@@ -58,24 +64,64 @@ async def create_campaign(owner: User, circle: Circle, title: str | None, locale
     return campaign
 
 
-async def get_campaign(campaign_id: int) -> tuple[Campaign, Circle, list[Block]]:
-    """The campaign and its page's blocks, in order (its page is public)."""
-    campaign = await Campaign.get_or_none(id=campaign_id)
+def _token() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+
+
+async def _by_token(token: str) -> Campaign:
+    campaign = await Campaign.get_or_none(token=token) if 1 <= len(token) <= 16 else None
     if campaign is None:
         raise NotFound(Message("No such campaign."))
-    blocks = list(await Block.filter(campaign_id=campaign_id).order_by("position", "id"))
+    return campaign
+
+
+async def _owns(viewer: User | None, campaign: Campaign) -> CircleAccess | None:
+    if viewer is None:
+        return None
+    access = await circle_access(viewer, await Circle.get(id=campaign.circle_id))
+    return access if access.is_owner else None
+
+
+async def get_campaign(viewer: User | None, token: str) -> tuple[Campaign, Circle, list[Block]]:
+    """The campaign at ``/f/{token}`` and its page's blocks, in order: published or closed, for everyone; a draft,
+    for its owners only."""
+    campaign = await _by_token(token)
+    if campaign.state == CampaignState.DRAFT and await _owns(viewer, campaign) is None:
+        raise NotFound(Message("No such campaign."))
+    blocks = list(await Block.filter(campaign_id=campaign.id).order_by("position", "id"))
     return campaign, await Circle.get(id=campaign.circle_id), blocks
 
 
-async def owned(viewer: User | None, campaign_id: int) -> tuple[Campaign, CircleAccess]:
+async def owned(viewer: User | None, token: str) -> tuple[Campaign, CircleAccess]:
     """The campaign, for its circle's owners only (everyone else: 404, as if the campaign had no back office)."""
-    campaign = await Campaign.get_or_none(id=campaign_id)
-    if campaign is None or viewer is None:
-        raise NotFound(Message("No such campaign."))
-    access = await circle_access(viewer, await Circle.get(id=campaign.circle_id))
-    if not access.is_owner and not access.scope.sees_all:
+    campaign = await _by_token(token)
+    access = await _owns(viewer, campaign)
+    if access is None:
         raise NotFound(Message("No such campaign."))
     return campaign, access
+
+
+def check_open(campaign: Campaign) -> None:
+    """Refuse a sign-up to a campaign that has ended (409 ``closed``)."""
+    if campaign.state == CampaignState.CLOSED:
+        raise Conflict(Message("This campaign has ended."), code="closed")
+
+
+async def set_state(viewer: User | None, token: str, state: CampaignState) -> Campaign:
+    """Publish a draft (or a closed campaign again), or close a campaign: its page then says it has ended."""
+    campaign, _ = await owned(viewer, token)
+    await Campaign.filter(id=campaign.id).update(state=state)
+    campaign.state = state
+    return campaign
+
+
+async def delete_campaign(viewer: User | None, token: str) -> Circle:
+    """Delete the campaign with its page, sign-up records and referral codes (the members it brought stay); the
+    circle it was for."""
+    campaign, access = await owned(viewer, token)
+    await campaign.delete()
+    await set_uses(USE, campaign.id, [])
+    return access.circle
 
 
 @dataclass(frozen=True)
@@ -96,8 +142,7 @@ def check_block(draft: BlockDraft, offered: Collection[str]) -> dict[str, Any]:
     text, label, url = draft.text.strip(), draft.label.strip(), draft.url.strip()
     if len(text) > TEXT_MAX or len(label) > LABEL_MAX:
         raise ValidationError({"text" if len(text) > TEXT_MAX else "label": Message("That is too long.")})
-    if url and (len(url) > URL_MAX or not (url.startswith("/") and not url.startswith("//")
-                                          or url.startswith(("https://", "http://")))):  # fmt: skip
+    if url and (len(url) > URL_MAX or not (safe_next(url, "") == url or url.startswith(("https://", "http://")))):
         raise ValidationError({"url": Message("Give an address on this site (/c/...) or one starting with https://.")})
     kind = BlockKind(draft.kind)
     if kind in (BlockKind.HEADING, BlockKind.TEXT) and not text:
@@ -125,38 +170,41 @@ async def _offered(campaign: Campaign, draft: BlockDraft) -> set[str]:
     return set(await offers(await Circle.get(id=campaign.circle_id)))
 
 
-async def add_block(viewer: User | None, campaign_id: int, draft: BlockDraft) -> Block:
-    campaign, _ = await owned(viewer, campaign_id)
+async def add_block(viewer: User | None, token: str, draft: BlockDraft) -> Block:
+    campaign, _ = await owned(viewer, token)
     values = check_block(draft, await _offered(campaign, draft))
     async with transaction():
         count = await Block.filter(campaign_id=campaign.id).count()
         if count >= BLOCKS_MAX:
             raise ValidationError({"kind": Message("A page has at most %(n)s blocks.", n=BLOCKS_MAX)})
-        return await Block.create(campaign=campaign, position=count, **values)
+        block = await Block.create(campaign=campaign, position=count, **values)
+    await _record_pictures(campaign)
+    return block
 
 
-async def _block(viewer: User | None, campaign_id: int, block_id: int) -> tuple[Campaign, Block]:
-    campaign, _ = await owned(viewer, campaign_id)
-    block = await Block.get_or_none(id=block_id, campaign_id=campaign_id)
+async def _block(viewer: User | None, token: str, block_id: int) -> tuple[Campaign, Block]:
+    campaign, _ = await owned(viewer, token)
+    block = await Block.get_or_none(id=block_id, campaign_id=campaign.id)
     if block is None:
         raise NotFound(Message("No such block."))
     return campaign, block
 
 
-async def update_block(viewer: User | None, campaign_id: int, block_id: int, draft: BlockDraft) -> Block:
-    campaign, block = await _block(viewer, campaign_id, block_id)
+async def update_block(viewer: User | None, token: str, block_id: int, draft: BlockDraft) -> Block:
+    campaign, block = await _block(viewer, token, block_id)
     kept = BlockDraft(block.kind.value, draft.text, draft.label, draft.url, draft.picture or block.picture, draft.at,
                       draft.item or block.item)  # fmt: skip
     values = check_block(kept, await _offered(campaign, kept))
     await Block.filter(id=block.id).update(**values)
+    await _record_pictures(campaign)
     return await Block.get(id=block.id)
 
 
-async def move_block(viewer: User | None, campaign_id: int, block_id: int, step: int) -> None:
+async def move_block(viewer: User | None, token: str, block_id: int, step: int) -> None:
     """Move a block up (-1) or down (+1) the page: it swaps places with its neighbour."""
-    await _block(viewer, campaign_id, block_id)
+    campaign, _ = await _block(viewer, token, block_id)
     async with transaction():
-        blocks = list(await Block.filter(campaign_id=campaign_id).order_by("position", "id"))
+        blocks = list(await Block.filter(campaign_id=campaign.id).order_by("position", "id"))
         index = next(i for i, block in enumerate(blocks) if block.id == block_id)
         other = index + step
         if 0 <= other < len(blocks):
@@ -165,9 +213,18 @@ async def move_block(viewer: User | None, campaign_id: int, block_id: int, step:
             await Block.filter(id=block.id).update(position=position)
 
 
-async def remove_block(viewer: User | None, campaign_id: int, block_id: int) -> None:
-    _, block = await _block(viewer, campaign_id, block_id)
+async def remove_block(viewer: User | None, token: str, block_id: int) -> None:
+    campaign, block = await _block(viewer, token, block_id)
     await Block.filter(id=block.id).delete()
+    await _record_pictures(campaign)
+
+
+async def _record_pictures(campaign: Campaign) -> None:
+    """The pictures the campaign's page shows (its share picture, its blocks'), recorded as used and public: the
+    page is seen by guests, and a picture nothing uses is forgotten."""
+    campaign = await Campaign.get(id=campaign.id)
+    names = [campaign.image, *await Block.filter(campaign_id=campaign.id).values_list("picture", flat=True)]
+    await set_uses(USE, campaign.id, [str(name)[:64] for name in names if name], audience=PUBLIC)
 
 
 @dataclass(frozen=True)
@@ -179,8 +236,8 @@ class CampaignSettings:
     questions: Sequence[Field] | None = None  # the sign-up's own questions; None keeps them
 
 
-async def update_campaign(viewer: User | None, campaign_id: int, settings: CampaignSettings) -> Campaign:
-    campaign, _ = await owned(viewer, campaign_id)
+async def update_campaign(viewer: User | None, token: str, settings: CampaignSettings) -> Campaign:
+    campaign, _ = await owned(viewer, token)
     title, description, consent = settings.title.strip(), settings.description.strip(), settings.consent.strip()
     if not 1 <= len(title) <= TITLE_MAX:
         raise ValidationError({"title": Message("A title has 1 to %(n)s characters.", n=TITLE_MAX)})
@@ -199,6 +256,7 @@ async def update_campaign(viewer: User | None, campaign_id: int, settings: Campa
             )
         ]
     await Campaign.filter(id=campaign.id).update(**values)
+    await _record_pictures(campaign)
     return await Campaign.get(id=campaign.id)
 
 
@@ -240,7 +298,7 @@ def clean_utm(values: dict[str, str]) -> dict[str, str]:
 def check_signup_answers(campaign: Campaign, answers: Sequence[Any]) -> list[Any]:
     """The answers to the campaign's own questions, checked (errors name ``answers.N``)."""
     questions = [Field.of(question) for question in campaign.questions]
-    return check_answers(questions, [*answers, *[None] * (len(questions) - len(answers))])
+    return check_answers(questions, ordered_answers(questions, answers))
 
 
 async def record_signup(campaign: Campaign, circle: Circle, user: User, arrival: Arrival, *, consented: bool,
@@ -282,8 +340,8 @@ class Funnel:
     by_source: list[tuple[str, int, int]]  # utm_source, sign-ups, of them active
 
 
-async def funnel(viewer: User | None, campaign_id: int, pending_views: int = 0) -> Funnel:
-    campaign, _ = await owned(viewer, campaign_id)
+async def funnel(viewer: User | None, token: str, pending_views: int = 0) -> Funnel:
+    campaign, _ = await owned(viewer, token)
     signups = list(await Signup.filter(campaign_id=campaign.id).select_related("referrer"))
     referrers: dict[str, list[int]] = {}
     sources: dict[str, list[int]] = {}
@@ -302,6 +360,6 @@ async def funnel(viewer: User | None, campaign_id: int, pending_views: int = 0) 
     )  # fmt: skip
 
 
-async def signups(viewer: User | None, campaign_id: int) -> list[Signup]:
-    campaign, _ = await owned(viewer, campaign_id)
+async def signups(viewer: User | None, token: str) -> list[Signup]:
+    campaign, _ = await owned(viewer, token)
     return list(await Signup.filter(campaign_id=campaign.id).select_related("user", "referrer").order_by("id"))

@@ -64,6 +64,8 @@ def test_the_owner_builds_the_page_on_a_phone_and_a_guest_signs_up_into_the_club
         fits_the_phone(owner)
         owner.locator(".flyer-blocks li").last.get_by_role("button", name="上移").click()
         owner.screenshot(path=tmp_path / "editor-phone.png", full_page=True)
+        owner.get_by_role("button", name="发布").click()  # a draft until now: the guest would have found nothing
+        expect(owner.locator("#state")).to_contain_text("已发布")
 
         guest.goto(f"{path}?utm_source=poster")
         expect(guest.get_by_role("heading", name="春季品鉴会")).to_be_visible()

@@ -28,13 +28,19 @@ def site(quanzi_site: Any) -> TestClient:
     return client
 
 
-def start(client: TestClient, owner: Member, slug: str, title: str = "春季品鉴会") -> int:
+def start(client: TestClient, owner: Member, slug: str, title: str = "春季品鉴会", publish: bool = True) -> str:
+    """A campaign made by the template (a draft), published by its owner; its address's token."""
     response = client.post(f"/api/v1/circles/{slug}/templates/flyer-campaign", json={"title": title},
                            headers=owner.auth)  # fmt: skip
     assert response.status_code == 201, response.text
     created = response.json()["created"]
     assert [item["kind"] for item in created] == ["campaign", "editor", "qr", "funnel"]
-    return int(created[0]["url"].rsplit("/", 1)[1])
+    token = created[0]["url"].rsplit("/", 1)[1]
+    assert re.fullmatch(r"[a-z2-9]{12}", token)  # unguessable: no campaign number in it
+    if publish:
+        published = client.post(f"/api/v1/flyers/{token}/publish", headers=owner.auth)
+        assert published.status_code == 200 and published.json()["state"] == "published"
+    return token
 
 
 def form_of(page: str) -> dict[str, str]:
@@ -90,7 +96,7 @@ def test_a_referral_counts_only_once_the_newcomer_posts(site):
     inviter = another_browser(site)
     sign_in(inviter, "friend")
     invite = inviter.get(f"/f/{campaign}/invite").text
-    link = re.search(r'value="(http://club.example/f/\d+\?ref=([a-z0-9]+))"', invite)
+    link = re.search(r'value="(http://club.example/f/[a-z2-9]+\?ref=([a-z0-9]+))"', invite)
     assert link, invite
     code = link.group(2)
     guest = another_browser(site)
@@ -219,7 +225,8 @@ def test_the_page_speaks_the_campaigns_language_whatever_the_browsers(site):
     make_circle(site, owner, "wine")
     response = site.post("/api/v1/circles/wine/templates/flyer-campaign", json={},
                          headers={**owner.auth, "accept-language": "zh-CN"})  # a Chinese campaign  # fmt: skip
-    campaign = int(response.json()["created"][0]["url"].rsplit("/", 1)[1])
+    campaign = response.json()["created"][0]["url"].rsplit("/", 1)[1]
+    site.post(f"/api/v1/flyers/{campaign}/publish", headers=owner.auth)
     page = another_browser(site).get(f"/f/{campaign}", headers={"accept-language": "en"})
     assert '<html lang="zh-CN">' in page.text and "注册并加入" in page.text and "春季品鉴会" in page.text
     assert "csrf_token" not in page.text  # nothing of one visitor's: the guest cache keeps it
@@ -272,3 +279,32 @@ def test_cards_feature_the_circles_events_products_group_buys_and_surveys_as_the
     page = editor.get(f"/f/{campaign}").text
     assert f'href="/products/{product["id"]}"' not in page and "¥70.00" in page
     assert "no longer offers this" in editor.get(f"/f/{campaign}/edit").text
+
+
+def test_a_campaign_is_a_draft_until_published_cannot_be_walked_to_and_can_be_closed_and_deleted(site):
+    owner, stranger = register(site, "owner"), register(site, "stranger")
+    make_circle(site, owner, "inner", visibility="private", join_policy="invite")
+    token = start(site, owner, "inner", publish=False)
+    guest = another_browser(site)
+    assert guest.get(f"/f/{token}").status_code == 404  # a draft: nobody but its owners
+    assert site.get(f"/f/{token}", headers=stranger.auth).status_code == 404
+    draft = site.get(f"/f/{token}", headers=owner.auth)
+    assert draft.status_code == 200 and "A draft" in draft.text
+    for number in range(1, 4):  # the old numbered addresses lead nowhere
+        assert guest.get(f"/f/{number}").status_code == 404 and guest.get(f"/f/{number}/join").status_code == 404
+    assert site.post(f"/api/v1/flyers/{token}/publish", headers=stranger.auth).status_code == 404
+    assert site.post(f"/api/v1/flyers/{token}/publish", headers=owner.auth).json()["state"] == "published"
+    assert guest.get(f"/f/{token}").status_code == 200
+    closed = site.post(f"/api/v1/flyers/{token}/close", headers=owner.auth)
+    assert closed.status_code == 200 and closed.json()["state"] == "closed"
+    page = guest.get(f"/f/{token}")
+    assert page.status_code == 200 and "This campaign has ended." in page.text and f"/f/{token}/join" not in page.text
+    assert guest.get(f"/f/{token}/join", follow_redirects=False).status_code == 303  # back to the page that says so
+    data = {"username": "latecomer", "email": "late@example.com", "password": "correct horse battery",
+            "consent": "1"}  # fmt: skip
+    assert guest.post(f"/f/{token}/signup", data=data, follow_redirects=False).status_code in (303, 403)
+    assert site.get("/api/v1/users/latecomer").status_code == 404  # no account made
+    assert site.delete(f"/api/v1/flyers/{token}", headers=stranger.auth).status_code == 404
+    assert site.delete(f"/api/v1/flyers/{token}", headers=owner.auth).status_code == 204
+    assert guest.get(f"/f/{token}").status_code == 404
+    assert site.get(f"/api/v1/flyers/{token}/funnel", headers=owner.auth).status_code == 404
