@@ -13,7 +13,7 @@ from core.moderation.models import FlagReason, ReviewStatus
 from core.numbers import whole_number
 from core.threads.service import get_post
 from core.web.auth import resolve_viewer
-from core.web.forms import Form, read_form
+from core.web.forms import Form, read_form, safe_next
 from core.web.pages import render
 from core.web.site import site_of
 
@@ -77,8 +77,7 @@ async def decide(request: Request) -> Response:
     days = whole_number(str(data.get("days", "")).strip()) if str(data.get("days", "")).strip() else None
     await service.decide(await resolve_viewer(request), request.path_params["id"], str(data.get("decision", "")),
                          str(data.get("reason", "")), days)  # fmt: skip
-    back = str(data.get("back", ""))
-    return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else "/review", status_code=303)
+    return RedirectResponse(safe_next(str(data.get("back", "")), "/review"), status_code=303)
 
 
 async def log_page(request: Request) -> Response:

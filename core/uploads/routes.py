@@ -1,4 +1,4 @@
-"""Serving pictures: only to those who may see them (404 to everyone else), long-cached when everyone may."""
+"""Serving pictures: only to those who may see them (404 to everyone else), cached no longer than access lasts."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from core.web.site import site_of
 
 # A picture is never run as a page: no scripts, no styles, no frames, whatever a browser might make of its bytes.
 PICTURE_POLICY = "default-src 'none'; img-src 'self'; sandbox"
-PUBLIC_CACHE = "public, max-age=31536000, immutable"  # content-addressed: the same name never holds other bytes
-PRIVATE_CACHE = "private, max-age=3600"
+# Content-addressed (a name never holds other bytes), but who may see a picture changes (a circle turns private, a
+# post is deleted): caches keep a public one an hour, and ask again (a 304 while it may still be seen) for the rest.
+PUBLIC_CACHE = "public, max-age=3600"
+PRIVATE_CACHE = "private, no-cache"
 
 
 async def picture(request: Request) -> Response:
