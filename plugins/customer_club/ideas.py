@@ -110,14 +110,14 @@ async def vote(viewer: User | None, idea_id: int) -> IdeaView:
     view.where.check_reply(Message("Join the circle to vote."))
     try:
         async with transaction():
-            ballot = await IdeaVote.create(idea_id=idea_id, user=user)
+            await IdeaVote.create(idea_id=idea_id, user=user)
             await Idea.filter(id=idea_id).update(votes=F("votes") + 1)
     except IntegrityError:
         raise Conflict(Message("You voted for this idea already."), code="already_voted") from None
     club = await Club.get(id=view.idea.club_id)
     author = await User.get(id=view.where.thread.author_id)
     if (await circle_access(author, await club.circle)).is_member:
-        await credit(club, author, "idea.voted", f"idea.voted:{ballot.id}")
+        await credit(club, author, "idea.voted", f"idea.voted:{idea_id}:{user.id}")  # once per voter, ever
     return await get_idea(user, idea_id)
 
 

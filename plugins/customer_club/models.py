@@ -51,7 +51,7 @@ class Rule(Model):
     version = fields.IntField()
     act = fields.CharField(max_length=40)
     points = fields.IntField()
-    daily_cap = fields.IntField(null=True)  # acts counted a day (None: no cap)
+    daily_cap = fields.IntField(null=True)  # acts counted a day (None: the act's own cap, points.ACTS)
 
     class Meta:
         table = "club_rules"

@@ -1,6 +1,6 @@
 """Points: the ledger, the rules it is credited by, and the levels they reach. Every plugin's acts arrive through
-``member_acted``; each is credited at most once (its key is unique per member), at most ``daily_cap`` a day, under
-the rules in force. A change of rules is a new version: what was earned stays. A member's credits queue on their
+``member_acted``; each is credited at most once (its key is unique per member), at most ``daily_cap`` a day (every
+act has a cap: a rule without one takes its act's own), under the rules in force. A change of rules is a new version: what was earned stays. A member's credits queue on their
 standing's row, so that parallel duplicates and caps hold on both databases."""
 
 from __future__ import annotations
@@ -27,17 +27,18 @@ from plugins.customer_club.models import Badge, Club, Entry, Level, Rule, Standi
 
 FIRST_POST = "first_post"
 CORRECTION = "correction"
-# The acts points are given for, what the rules page calls them, and the first version's points and daily cap
-ACTS: dict[str, tuple[Message, int, int | None]] = {
-    FIRST_POST: (Message("Your first post in the club"), 10, None),
+# The acts points are given for, what the rules page calls them, and the first version's points and daily cap (also
+# the cap of a rule that names none: no act earns without limit, so that no one farms their way into the VIP circle)
+ACTS: dict[str, tuple[Message, int, int]] = {
+    FIRST_POST: (Message("Your first post in the club"), 10, 1),
     "thread": (Message("A new thread"), 5, 3),
     "post": (Message("A reply (not in your own thread)"), 2, 10),
-    "post.helpful": (Message("A reply of yours marked helpful"), 5, None),
+    "post.helpful": (Message("A reply of yours marked helpful"), 5, 3),
     "idea.voted": (Message("A vote for your idea"), 1, 20),
-    "event.checkin": (Message("Checked in at a meet-up"), 10, None),
+    "event.checkin": (Message("Checked in at a meet-up"), 10, 2),
     "survey.response": (Message("A survey answered"), 3, 5),
-    "shop.trial_report": (Message("A trial report accepted"), 10, None),
-    "complaint.good_rating": (Message("A complaint resolved and rated well"), 5, None),
+    "shop.trial_report": (Message("A trial report accepted"), 10, 2),
+    "complaint.good_rating": (Message("A complaint resolved and rated well"), 5, 2),
     "shop.paid": (Message("A paid order"), 5, 3),
 }
 # Badges come with a member's first act of a kind (the plugins that announce those acts grant them)
@@ -132,10 +133,8 @@ async def credit(club: Club, user: User, act: str, key: str) -> Entry | None:
             locked = await Standing.select_for_update().get(id=row.id)  # this member's credits, one at a time
             if await Entry.exists(club_id=club.id, user_id=user.id, key=key):
                 return None
-            if (
-                rule.daily_cap is not None
-                and rule.daily_cap <= await Entry.filter(club_id=club.id, user_id=user.id, act=act, day=day).count()
-            ):
+            cap = rule.daily_cap if rule.daily_cap is not None else ACTS[act][2] if act in ACTS else 1
+            if cap <= await Entry.filter(club_id=club.id, user_id=user.id, act=act, day=day).count():
                 return None
             entry = await Entry.create(club=club, user=user, points=rule.points, act=act, key=key,
                                        version=rule.version, day=day)  # fmt: skip
@@ -214,7 +213,9 @@ async def set_rules(club: Club, drafts: Sequence[RuleDraft]) -> int:
         if isinstance(draft.points, bool) or not 0 <= draft.points <= POINTS_MAX:
             raise ValidationError({f"rules.{index}.points": Message("0 to %(n)s points.", n=POINTS_MAX)})
         if draft.daily_cap is not None and (isinstance(draft.daily_cap, bool) or not 1 <= draft.daily_cap <= CAP_MAX):
-            raise ValidationError({f"rules.{index}.daily_cap": Message("1 to %(n)s a day, or none.", n=CAP_MAX)})
+            raise ValidationError(
+                {f"rules.{index}.daily_cap": Message("1 to %(n)s a day, or none for the usual cap.", n=CAP_MAX)}
+            )
     async with transaction():
         version = (await Club.select_for_update().get(id=club.id)).rules_version + 1
         await Rule.bulk_create([Rule(club=club, version=version, act=draft.act, points=draft.points,

@@ -54,6 +54,7 @@ async def check_in(viewer: User | None, event_id: int, code: str) -> tuple[Event
     )
     registration = await Registration.get(id=registration.id).select_related("user")
     view = await manage_event(viewer, event_id)
-    if first:  # the member came: other plugins may count it (a club's points)
+    organiser = (await get_event(registration.user, event_id)).can_manage
+    if first and not organiser:  # a member came: other plugins may count it (a club's points), not one who runs it
         await announce_act(view.event.circle_id, registration.user, "event.checkin", registration.id)
     return view, CheckIn(registration, bool(first))

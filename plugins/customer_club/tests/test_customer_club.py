@@ -8,7 +8,7 @@ nothing of a member's standing, the managers' pages or a private board reaches t
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -346,3 +346,35 @@ def test_the_threads_author_marks_a_reply_helpful_once_and_its_author_earns_poin
     assert 'class="club-level"' in page and 'title="First words"' in page  # levels and badges beside names
     reply(site, other, question["id"], "Or medium, for a milder cup")
     assert site.get(f"/t/{question['id']}", headers=asker.auth).text.count("Mark helpful") == 1  # other's reply
+
+
+def test_points_cannot_be_farmed_into_the_vip_circle(site):
+    """Events an organiser checks themselves in at earn nothing; helpful marks and votes are capped; voting, taking
+    the vote back and voting again credits an idea's author once."""
+    owner = register(site, "owner")
+    club = start(site, owner)
+    farmer, friend = joined(site, "farmer", "brand", "brand-ideas"), joined(site, "friend", "brand", "brand-ideas")
+    starts = datetime.now(UTC) + timedelta(days=3)
+    for number in range(4):  # the farmer organises meet-ups and checks in at them
+        event = site.post("/api/v1/circles/brand/events", headers=farmer.auth, json={
+            "title": f"Meet-up {number}", "body": "Come", "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=2)).isoformat()}).json()  # fmt: skip
+        assert "id" in event, event
+        site.post(f"/api/v1/events/{event['id']}/registrations", json={"answers": []}, headers=farmer.auth)
+        code = site.get(f"/api/v1/events/{event['id']}", headers=farmer.auth).json()["my_registration"]["code"]
+        assert site.post(f"/api/v1/events/{event['id']}/checkin", json={"code": code},
+                         headers=farmer.auth).status_code == 200  # fmt: skip
+    thread = make_thread(site, friend, "brand", "Which tea?", "Help me choose")
+    for number in range(6):  # the friend marks every reply of the farmer's helpful
+        answer = reply(site, farmer, thread["id"], f"Answer {number}")
+        assert site.post(f"/api/v1/posts/{answer['id']}/helpful", headers=friend.auth).status_code in (200, 201)
+    idea = site.post(f"/api/v1/clubs/{club['id']}/ideas", headers=farmer.auth,
+                     json={"title": "Green tea week", "body": "Please"}).json()  # fmt: skip
+    for _ in range(3):
+        site.post(f"/api/v1/ideas/{idea['id']}/vote", headers=friend.auth)
+        site.delete(f"/api/v1/ideas/{idea['id']}/vote", headers=friend.auth)
+    entries = standing(site, club, farmer)["entries"]
+    acts = [entry["act"] for entry in entries]
+    assert "event.checkin" not in acts  # an organiser's own check-in
+    assert acts.count("post.helpful") == 3  # the day's cap
+    assert acts.count("idea.voted") == 1  # one voter, one credit, however often they vote again
