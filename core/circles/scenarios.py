@@ -18,6 +18,7 @@ from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.forms.fields import check_answers
 from core.pluginhost.host import PluginHost
+from core.pluginhost.running import on_behalf
 from core.site.models import Setting
 from core.site.service import SITE_DEFAULTS
 
@@ -119,7 +120,8 @@ async def apply_scenario(host: PluginHost, name: str, slug: str, title: str | No
             use = await TemplateUse.create(circle=circle, template=name, number=number, applied_by=actor)
             context = ScenarioContext(circle=circle, owner=owner, title=title, answers=cleaned, locale=locale,
                                       timezone=zone.value if zone else SITE_DEFAULTS["timezone"])  # fmt: skip
-            created = await scenario.apply(context) or []
+            with on_behalf():  # the owner's deliberate act: no newcomer limits, no club points
+                created = await scenario.apply(context) or []
             use.created = [asdict(item) for item in created]
             await use.save(update_fields=["created"])
     except IntegrityError:

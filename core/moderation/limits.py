@@ -1,17 +1,19 @@
 """Newcomers (Discourse's trust level 0): an account younger than a day, or with fewer than three posts. Until they
 are trusted they start at most so many threads and replies an hour, and a post of theirs holds only a few mentions
-and links; a public circle may send their posts to its review queue (``Circle.review_newcomers``). Staff are always
-trusted."""
+and links; a public circle may send their posts to its review queue (``Circle.review_newcomers``). The site's staff
+are always trusted, and a circle's owners and moderators in their circle (a new club's owner sets it up)."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
 
+from core.access.circles import CircleAccess
 from core.accounts.models import User
-from core.circles.models import Circle, Visibility
+from core.circles.models import Visibility
 from core.errors import Message, TooManyRequests, ValidationError
 from core.markdown import mentioned_names
+from core.pluginhost.running import writing_on_behalf
 from core.threads.models import Post, Thread
 from core.times import now
 
@@ -36,9 +38,20 @@ def is_newcomer(user: User) -> bool:
     return not user.is_staff and (user.created_at > now() - TRUSTED_AFTER or user.post_count < TRUSTED_POSTS)
 
 
-async def check_newcomer(user: User, text: str, kind: str) -> None:
-    """Refuse a newcomer's post over the limits (``kind``: ``thread`` or ``post``); nothing for anyone else."""
-    if not _scale or not is_newcomer(user):
+def _limited(access: CircleAccess) -> User | None:
+    """The writer, when they are a newcomer to hold to the limits: not in their own circle, nor writing through a
+    template on an owner's behalf."""
+    user = access.viewer
+    if user is None or writing_on_behalf() or access.can_moderate or not is_newcomer(user):
+        return None
+    return user
+
+
+async def check_newcomer(access: CircleAccess, text: str, kind: str) -> None:
+    """Refuse a newcomer's post in the circle of ``access`` over the limits (``kind``: ``thread`` or ``post``);
+    nothing for anyone else."""
+    user = _limited(access)
+    if not _scale or user is None:
         return
     if len(mentioned_names(text)) > _limit(MENTIONS_MAX):
         raise ValidationError({"body": Message("A new member mentions at most %(n)s people in a post.",
@@ -55,8 +68,9 @@ async def check_newcomer(user: User, text: str, kind: str) -> None:
                                             n=_limit(PER_HOUR[kind])))  # fmt: skip
 
 
-def held_as_newcomer(user: User, circle: Circle) -> str:
+def held_as_newcomer(access: CircleAccess) -> str:
     """Why a newcomer's post waits for review in this circle ("" when it does not)."""
-    if circle.review_newcomers and circle.visibility == Visibility.PUBLIC and is_newcomer(user):
+    circle = access.circle
+    if circle.review_newcomers and circle.visibility == Visibility.PUBLIC and _limited(access) is not None:
         return "a new member's post"
     return ""

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -11,6 +14,7 @@ if TYPE_CHECKING:
     from core.pluginhost.host import PluginHost
 
 _active: PluginHost | None = None
+_on_behalf: ContextVar[bool] = ContextVar("quanzi_on_behalf", default=False)
 
 
 def activate(host: PluginHost) -> None:
@@ -29,10 +33,27 @@ async def emit(hook: str, **kwargs: Any) -> None:
         await _active.call(hook, **kwargs)
 
 
+@contextmanager
+def on_behalf() -> Iterator[None]:
+    """What is written inside is an owner's deliberate act through a template (``apply_scenario``, the welcome
+    kit), not a member taking part: no newcomer limits or review, and no ``member_acted`` (no club points)."""
+    token = _on_behalf.set(True)
+    try:
+        yield
+    finally:
+        _on_behalf.reset(token)
+
+
+def writing_on_behalf() -> bool:
+    return _on_behalf.get()
+
+
 async def announce_act(circle_id: int, user: Any, act: str, ref: int) -> None:
     """Tell the plugins that ``user`` took part in the circle ``circle_id`` (``member_acted``), once it has
-    committed: a registration, an order, anything a member does there that other plugins may count."""
-    await emit("member_acted", circle_id=circle_id, user=user, act=act, ref=ref)
+    committed: a registration, an order, anything a member does there that other plugins may count. Nothing is
+    announced of what a template writes (``on_behalf``)."""
+    if not _on_behalf.get():
+        await emit("member_acted", circle_id=circle_id, user=user, act=act, ref=ref)
 
 
 async def offers_of(circle: Circle) -> list[Offer]:

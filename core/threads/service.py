@@ -86,8 +86,8 @@ async def create_thread(
     await check_may_post(user)
     checked = await words.check(access.circle.id, check_title(title), check_body(body, max_length))
     title, body = checked.texts
-    await limits.check_newcomer(user, f"{title}\n{body}", "thread")
-    held = checked.review or limits.held_as_newcomer(user, access.circle)
+    await limits.check_newcomer(access, f"{title}\n{body}", "thread")
+    held = checked.review or limits.held_as_newcomer(access)
     html, pictures = await render_body(body, user)
     at = now()
     async with transaction():
@@ -237,8 +237,8 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
         raise Forbidden(Message("Join this circle to write in it."), code="not_a_member")
     await check_may_post(user)
     (body,), review = await _watched(access.circle.id, check_body(body, max_length))
-    await limits.check_newcomer(user, body, "post")
-    review = review or limits.held_as_newcomer(user, access.circle)
+    await limits.check_newcomer(access, body, "post")
+    review = review or limits.held_as_newcomer(access)
     html, pictures = await render_body(body, user)
     at = now()
     async with transaction():

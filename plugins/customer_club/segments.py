@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from tortoise.functions import Count
 
-from core.plugins import Circle, Message, User, ValidationError, circle_members, now, send_notice
+from core.plugins import Circle, Message, User, ValidationError, circle_members, circle_staff, now, send_notice
 from plugins.customer_club.models import Club, Entry
 from plugins.customer_club.points import CORRECTION
 
@@ -35,10 +35,13 @@ def _segment(acts: int) -> str:
 
 
 async def segments(club: Club, days: int) -> dict[str, list[Member]]:
-    """Every member of the club's circle in their segment, the most active first."""
+    """Every member of the club's circle in their segment, the most active first; its owners and moderators run
+    the club and are in none."""
     if days not in WINDOWS:
         raise ValidationError({"days": Message("30 or 90.")})
-    members = await circle_members(await Circle.get(id=club.circle_id))
+    circle = await Circle.get(id=club.circle_id)
+    staff = {user.id for user in await circle_staff(circle)}
+    members = [user for user in await circle_members(circle) if user.id not in staff]
     counts = dict(await Entry.filter(club_id=club.id, created_at__gte=now() - timedelta(days=days))
                   .exclude(act=CORRECTION).group_by("user_id").annotate(n=Count("id"))
                   .values_list("user_id", "n"))  # fmt: skip

@@ -378,3 +378,17 @@ def test_points_cannot_be_farmed_into_the_vip_circle(site):
     assert "event.checkin" not in acts  # an organiser's own check-in
     assert acts.count("post.helpful") == 3  # the day's cap
     assert acts.count("idea.voted") == 1  # one voter, one credit, however often they vote again
+
+
+def test_templates_write_as_the_owners_deliberate_act_not_a_newcomers_posts(quanzi_site):
+    """On a fresh site the owner is a newcomer (three threads an hour), yet two templates making a dozen threads
+    between them both apply; and what they write earns the owner no club points."""
+    site = quanzi_site(plugins=[*PLUGINS, "meeting_kit"], rate_limit_scale=1.0)
+    site.headers["accept-language"] = "en"
+    owner = register(site, "owner")
+    club = start(site, owner)
+    make_circle(site, owner, "meet")
+    second = site.post("/api/v1/circles/meet/templates/meeting-kit", json={"title": "AGM"}, headers=owner.auth)
+    assert second.status_code == 201, second.text
+    assert standing(site, club, owner)["entries"] == []
+    assert all(make_thread(site, owner, "brand", f"By hand {n}", "Hello")["id"] for n in range(4))  # their circle
