@@ -49,6 +49,8 @@ class NewGroupBuy(Body):
 
 class Join(Body):
     quantity: Any = 1
+    pickup_point: str = ""  # one of the shop's, when it has several
+    address: str = ""  # where a delivering shop sends it
     request_key: str = ""
 
 
@@ -199,8 +201,10 @@ async def get_group_buy(call: ApiCall[None]) -> dict[str, Any]:
 @router.route("POST", "/group-buys/{id:int}/join", "Join a group buy: an order at the group price (one per member; "
               "409 when full or not open)", body=Join, status=201, auth=True)  # fmt: skip
 async def join(call: ApiCall[Join]) -> dict[str, Any]:
-    return order_json(await group_buys.join(call.viewer, call.params["id"], call.body.quantity,
-                                            call.body.request_key))  # fmt: skip
+    body = call.body
+    draft = orders.OrderDraft(body.quantity, pickup_point=body.pickup_point, address=body.address,
+                       request_key=body.request_key)  # fmt: skip
+    return order_json(await group_buys.join(call.viewer, call.params["id"], draft))
 
 
 class NewTrial(Body):

@@ -132,8 +132,9 @@ async def group_buy_of_thread(where: ThreadAccess) -> GroupBuyView | None:
     return await _view(group_buy, where) if group_buy else None
 
 
-async def join(viewer: User | None, group_buy_id: int, quantity: int, request_key: str = "") -> Order:
-    """Join: a place against the maximum and an order at the group price, together or not at all."""
+async def join(viewer: User | None, group_buy_id: int, draft: OrderDraft) -> Order:
+    """Join: a place against the maximum and an order at the group price (``draft``: how many, where to pick up),
+    together or not at all."""
     user = require_actor(viewer)
     view = await get_group_buy(user, group_buy_id)
     if view.mine is not None:
@@ -150,8 +151,7 @@ async def join(viewer: User | None, group_buy_id: int, quantity: int, request_ke
             if not view.open:
                 raise Conflict(Message("This group buy is closed."), code="not_open")
             raise Conflict(Message("This group buy is full."), code="full")
-        return await orders.place_order(user, view.product.id, OrderDraft(quantity, request_key=request_key),
-                                        group_buy=view.group_buy)  # fmt: skip
+        return await orders.place_order(user, view.product.id, draft, group_buy=view.group_buy)
 
 
 async def settle(group_buy_id: int) -> GroupBuyStatus | None:

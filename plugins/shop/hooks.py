@@ -116,7 +116,10 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
         return SlotContent("shop/slots/circle_sidebar.html")
     if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == group_buys.KIND:
         view = await group_buys.group_buy_of_thread(ThreadAccess(context["thread"], context["access"]))
-        return SlotContent("shop/slots/group_buy.html", {"group_buy": view, "yuan": yuan}) if view else None
+        if view is None:
+            return None
+        shop = await service.shop_of(context["access"])
+        return SlotContent("shop/slots/group_buy.html", {"group_buy": view, "yuan": yuan, "shop": shop})
     if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == trials.KIND:
         trial = await trials.trial_of_thread(ThreadAccess(context["thread"], context["access"]))
         return SlotContent("shop/slots/trial.html", {"trial": trial}) if trial else None

@@ -93,10 +93,17 @@ async def _bought_before(product_id: int, buyer_id: int) -> int:
     return int(rows[0]["total"] or 0) if rows else 0
 
 
-def _check_delivery(shop: Shop, draft: OrderDraft) -> tuple[str, str, str]:
+def _check_delivery(shop: Shop, draft: OrderDraft, *, goods: bool) -> tuple[str, str, str]:
+    """Where the order is picked up or delivered, and its note. Only ``goods`` go anywhere (a membership fee does
+    not, and a trial's product is handed over as the managers arrange); a shop with one pickup point needs no
+    choice."""
     point, address, note = draft.pickup_point.strip(), draft.address.strip(), draft.note.strip()
     if len(note) > 500 or len(address) > 500:
         raise ValidationError({"note" if len(note) > 500 else "address": Message("At most 500 characters.")})
+    if not goods:
+        return "", "", note
+    if not point and not address and len(shop.pickup_points) == 1:
+        point = shop.pickup_points[0]
     if address and not shop.delivery:
         raise ValidationError({"address": Message("This shop does not deliver: choose a pickup point.")})
     if shop.pickup_points and not address:
@@ -120,7 +127,7 @@ async def place_order(viewer: User | None, product_id: int, draft: OrderDraft, *
         raise Forbidden(Message("This product is not for you yet."), code="refused")
     quantity = check_quantity(draft.quantity)
     shop = await shop_of(access)
-    point, address, note = _check_delivery(shop, draft)
+    point, address, note = _check_delivery(shop, draft, goods=product.membership_circle_id is None and not free)
     if note:
         access.check_not_barred()  # a silenced member orders, but writes no note for others to read
     key = draft.request_key.strip()[:64] or secrets.token_urlsafe(16)

@@ -344,8 +344,9 @@ async def join_group_buy(request: Request) -> Response:
     data = await read_form(request)
     viewer = await resolve_viewer(request)
     view = await group_buys.get_group_buy(viewer, request.path_params["id"])
-    order = await group_buys.join(viewer, view.group_buy.id, _number(str(data.get("quantity", "1"))) or 0,
-                                  str(data.get("request_key", "")))  # fmt: skip
+    draft = orders.OrderDraft(_number(str(data.get("quantity", "1"))) or 0, pickup_point=str(data.get("pickup_point", "")),
+                       address=str(data.get("address", "")), request_key=str(data.get("request_key", "")))  # fmt: skip
+    order = await group_buys.join(viewer, view.group_buy.id, draft)
     return RedirectResponse(f"/orders/{order.id}", status_code=303)
 
 

@@ -47,7 +47,10 @@ def order_json(order: Order, product: Product | None = None) -> dict[str, Any]:
         "quantity": order.quantity,
         "unit_price": yuan(order.unit_fen),
         "total": yuan(order.total_fen),
-        "pickup_code": order.pickup_code,
+        "pickup_code": None
+        if product.membership_circle_id
+        else order.pickup_code,  # a membership fee: nothing to pick up
+        "reference": order.pickup_code,  # what the buyer writes in the payment's note
         "pickup_point": order.pickup_point,
         "address": order.address,
         "note": order.note,

@@ -522,3 +522,38 @@ def test_a_member_price_and_group_buys_and_trials_for_one_circles_members(site, 
     assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=vip.auth).status_code == 201
     page = site.get(f"/t/{trial['thread_id']}", headers=member.auth).text
     assert "Only for the members of Wine-Vip" in page
+
+
+def test_group_buys_trials_and_fees_work_in_a_shop_with_pickup_points(site, club):
+    owner, member = club
+    make_circle(site, owner, "cellar", visibility="private", join_policy="invite")
+    settings = {"payment_instructions": "WeChat Pay", "pickup_points": ["Club house", "Wine bar"]}
+    assert site.put("/api/v1/circles/wine/shop", json=settings, headers=owner.auth).status_code == 200
+    wine = product(site, owner)
+    soon, later = datetime.now(UTC) + timedelta(days=2), datetime.now(UTC) + timedelta(days=20)
+    group = site.post(
+        "/api/v1/circles/wine/group-buys",
+        headers=owner.auth,
+        json={"product_id": wine["id"], "price": "70", "min_count": 2, "max_count": 5, "deadline": soon.isoformat()},
+    ).json()
+    page = site.get(f"/t/{group['thread_id']}", headers=member.auth).text
+    assert 'name="pickup_point"' in page and "Wine bar" in page  # the join form asks where
+    nowhere = site.post(f"/api/v1/group-buys/{group['id']}/join", json={"quantity": 1}, headers=member.auth)
+    assert nowhere.status_code == 400 and "pickup_point" in nowhere.json()["error"]["fields"]  # said, not bare
+    joined = site.post(f"/api/v1/group-buys/{group['id']}/join", json={"quantity": 1, "pickup_point": "Wine bar"},
+                       headers=member.auth)  # fmt: skip
+    assert joined.status_code == 201 and joined.json()["pickup_point"] == "Wine bar"
+    trial = site.post("/api/v1/circles/wine/trials", headers=owner.auth, json={
+        "product_id": wine["id"], "places": 1, "apply_until": soon.isoformat(),
+        "report_until": later.isoformat()}).json()  # fmt: skip
+    assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=member.auth).status_code == 201
+    picked = site.post(f"/api/v1/trials/{trial['id']}/applications/mei/pick", headers=owner.auth)
+    assert picked.status_code == 200, picked.text
+    fee = product(site, owner, name="Cellar year", price="99", stock=None, membership_circle="cellar",
+                  membership_days=365)  # fmt: skip
+    paid_in = order(site, member, fee["id"])
+    assert paid_in.status_code == 201, paid_in.text
+    assert paid_in.json()["pickup_code"] is None and paid_in.json()["reference"]  # nothing to pick up
+    assert 'name="pickup_point"' not in site.get(f"/products/{fee['id']}", headers=member.auth).text
+    shown = site.get(f"/orders/{paid_in.json()['id']}", headers=member.auth).text
+    assert "Pickup code" not in shown and paid_in.json()["reference"] in shown
