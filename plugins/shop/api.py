@@ -95,27 +95,27 @@ def _draft(body: NewProduct) -> service.ProductDraft:
 async def create_product(call: ApiCall[NewProduct]) -> dict[str, Any]:
     product = await service.create_product(call.viewer, call.params["slug"], _draft(call.body))
     _, access = await service.get_product(call.viewer, product.id)
-    return product_json(product, access.circle, await service.limited_to(product.member_circle_id))
+    return product_json(product, access.circle, await service.limited_to(call.viewer, product.member_circle_id))
 
 
 @router.route("GET", "/circles/{slug}/products", "The circle's showcase (managers: the products not on sale too)")
 async def list_products(call: ApiCall[None]) -> dict[str, Any]:
     access, found = await service.products(call.viewer, call.params["slug"])
-    return {"items": [product_json(product, access.circle, await service.limited_to(product.member_circle_id))
+    return {"items": [product_json(product, access.circle, await service.limited_to(call.viewer, product.member_circle_id))
                       for product in found]}  # fmt: skip
 
 
 @router.route("GET", "/products/{id:int}", "A product, as visible as its circle")
 async def get_product(call: ApiCall[None]) -> dict[str, Any]:
     product, access = await service.get_product(call.viewer, call.params["id"])
-    return product_json(product, access.circle, await service.limited_to(product.member_circle_id))
+    return product_json(product, access.circle, await service.limited_to(call.viewer, product.member_circle_id))
 
 
 @router.route("PUT", "/products/{id:int}", "Change a product (its managers)", body=NewProduct, auth=True)
 async def update_product(call: ApiCall[NewProduct]) -> dict[str, Any]:
     product = await service.update_product(call.viewer, call.params["id"], _draft(call.body))
     _, access = await service.get_product(call.viewer, product.id)
-    return product_json(product, access.circle, await service.limited_to(product.member_circle_id))
+    return product_json(product, access.circle, await service.limited_to(call.viewer, product.member_circle_id))
 
 
 @router.route("POST", "/products/{id:int}/orders", "Order a product; 409 out_of_stock when there are not enough",

@@ -120,7 +120,7 @@ async def _view(group_buy: GroupBuy, where: ThreadAccess) -> GroupBuyView:
     viewer = where.viewer
     mine = await Order.get_or_none(group_buy_id=group_buy.id, buyer_id=viewer.id) if viewer else None
     return GroupBuyView(group_buy, await Product.get(id=group_buy.product_id), where, mine,
-                        await limited_to(group_buy.only_circle_id))  # fmt: skip
+                        await limited_to(viewer, group_buy.only_circle_id))  # fmt: skip
 
 
 async def get_group_buy(viewer: User | None, group_buy_id: int) -> GroupBuyView:

@@ -77,7 +77,7 @@ async def product_page(request: Request, form: Form | None = None, status: int =
     photos = await _photos(product.photos)
     context: dict[str, Any] = {"product": product, "circle": access.circle, "access": access, "shop": shop,
                                "form": form, "photos": photos, "yuan": yuan,
-                               "member_circle": await service.limited_to(product.member_circle_id),
+                               "member_circle": await service.limited_to(viewer, product.member_circle_id),
                                "reports": await trials.reports(product)}  # fmt: skip
     if access.circle.visibility == Visibility.PUBLIC:
         image = absolute_url(request, photos[0].url) if photos else ""
@@ -185,7 +185,7 @@ async def edit_product(request: Request) -> Response:
                      if product.membership_circle_id else "",
                      "membership_days": str(product.membership_days or ""),
                      "member_circle": member_circle.slug if (member_circle := await service.limited_to(
-                         product.member_circle_id)) else "",
+                         viewer, product.member_circle_id)) else "",
                      "member_price": yuan(product.member_price_fen) if product.member_price_fen is not None else ""})  # fmt: skip
         return await _product_form(request, form, product=product, photos=photos, circle=access.circle)
     data = await read_form(request, files=("photo",))

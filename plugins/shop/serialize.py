@@ -30,9 +30,10 @@ def product_json(product: Product, circle: Circle, member_circle: Circle | None 
         else None,
         "member_price": {
             "price": yuan(product.member_price_fen),
-            "circle": {"slug": member_circle.slug, "name": member_circle.name},
+            # the circle whose members pay it, to those who may see it
+            "circle": {"slug": member_circle.slug, "name": member_circle.name} if member_circle else None,
         }
-        if member_circle and product.member_price_fen is not None
+        if product.member_price_fen is not None
         else None,
         "url": f"/products/{product.id}",
     }

@@ -109,9 +109,11 @@ async def managed_circle(viewer: User | None, slug: str, field: str) -> int | No
     return target.circle.id
 
 
-async def limited_to(circle_id: int | None) -> Circle | None:
-    """The circle a member price or a limit names, to show it by its name."""
-    return await Circle.get_or_none(id=circle_id) if circle_id else None
+async def limited_to(viewer: User | None, circle_id: int | None) -> Circle | None:
+    """The circle a member price or a limit names, to show it by its name: only to a viewer who may see it (a
+    private VIP circle's name and address stay with its members; the others read "members only")."""
+    circle = await Circle.get_or_none(id=circle_id) if circle_id else None
+    return circle if circle is not None and (await circle_access(viewer, circle)).can_see_invitation else None
 
 
 async def within(user: User, circle_id: int | None) -> bool:

@@ -127,7 +127,7 @@ async def _view(trial: Trial, where: ThreadAccess) -> TrialView:
     mine = await TrialApplication.get_or_none(trial_id=trial.id, user_id=viewer.id) if viewer else None
     return TrialView(trial, await Product.get(id=trial.product_id), where, mine,
                      [Field.of(question) for question in trial.questions],
-                     await limited_to(trial.only_circle_id))  # fmt: skip
+                     await limited_to(viewer, trial.only_circle_id))  # fmt: skip
 
 
 async def get_trial(viewer: User | None, trial_id: int) -> TrialView:

@@ -520,8 +520,14 @@ def test_a_member_price_and_group_buys_and_trials_for_one_circles_members(site, 
     refused = site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=member.auth)
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_eligible"
     assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=vip.auth).status_code == 201
-    page = site.get(f"/t/{trial['thread_id']}", headers=member.auth).text
-    assert "Only for the members of Wine-Vip" in page
+    page = site.get(f"/t/{trial['thread_id']}", headers=member.auth).text  # not in the private VIP circle
+    assert "Members only" in page and "Wine-Vip" not in page and "wine-vip" not in page
+    assert "Only for the members of Wine-Vip" in site.get(f"/t/{trial['thread_id']}", headers=vip.auth).text
+    for viewer in ({}, member.auth):  # a guest and a member outside it: the price, not the private circle
+        seen = site.get(f"/api/v1/products/{bottle['id']}", headers=viewer).json()["member_price"]
+        assert seen == {"price": "80.00", "circle": None}
+        shown = site.get(f"/products/{bottle['id']}", headers=viewer).text
+        assert "¥80.00 for members" in shown and "Wine-Vip" not in shown and "wine-vip" not in shown
 
 
 def test_group_buys_trials_and_fees_work_in_a_shop_with_pickup_points(site, club):
