@@ -40,7 +40,7 @@ def test_the_admin_sets_the_clubs_logo_shown_on_every_page_and_shared_links(site
     make_circle(site, owner, "hikers", description="Walks every Saturday")
     csrf = browser(site, "root")
     site.portal.call(make_admin, "root")
-    assert og_image(site.get("/c/hikers").text) is None  # nothing to show yet
+    assert "/share-card.png?t=Hikers" in og_image(site.get("/c/hikers").text)  # no logo yet: a card is drawn
 
     saved = site.post("/admin/settings", data={"csrf_token": csrf},
                       files={"logo": ("logo.jpg", photo(800, 600), "image/jpeg")})  # fmt: skip

@@ -56,8 +56,9 @@ async def circle_page(request: Request) -> Response:
 
 
 async def _share_card(request: Request, circle: Circle) -> ShareCard:
-    """What a chat app shows for the circle's link: its name, description, and its cover (else the site's logo)."""
-    image = await share_image(request, circle.cover)
+    """What a chat app shows for the circle's link: its name, description, and its cover (else the site's logo,
+    else a card drawn in its colour)."""
+    image = await share_image(request, circle.cover, title=circle.name, tint=circle.tint)
     return ShareCard(circle.name, absolute_url(request, f"/c/{circle.slug}"), circle.description[:200],
                      image=image, qr=f"/c/{circle.slug}/qr.svg")  # fmt: skip
 

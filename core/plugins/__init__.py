@@ -82,11 +82,12 @@ from core.uploads.models import PUBLIC
 from core.uploads.receive import chosen, receive_picture
 from core.uploads.service import picture_of, pictures, set_uses
 from core.web.auth import resolve_viewer
+from core.web.drawing import cjk_font, line_height, text_lines
 from core.web.forms import Form, read_form, safe_next
 from core.web.jsonapi import ApiCall, ApiRouter, Body, JSONResponse
 from core.web.pagecache import mark_personal
 from core.web.pages import reader_locale, render
-from core.web.share import ShareCard, absolute_url, qr_code, qr_response
+from core.web.share import ShareCard, absolute_url, qr_code, qr_response, share_image
 from core.web.site import Site, site_of
 from core.web.text import token_shaped
 
@@ -154,6 +155,7 @@ __all__ = [
     "circle_access",
     "circle_members",
     "circle_staff",
+    "cjk_font",
     "clean_fields",
     "clean_options",
     "create_circle",
@@ -167,6 +169,7 @@ __all__ = [
     "hookimpl",
     "index_later",
     "is_bot",
+    "line_height",
     "mail_enabled",
     "mark_personal",
     "notices_among",
@@ -197,9 +200,11 @@ __all__ = [
     "scope_of",
     "send_notice",
     "set_uses",
+    "share_image",
     "sign_up",
     "site_of",
     "site_timezone",
+    "text_lines",
     "token_shaped",
     "transaction",
     "user_ref",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -16,8 +17,10 @@ from core.uploads.receive import chosen, receive_picture
 from core.uploads.receive import limits as picture_limits
 from core.uploads.service import LOGO, check_picture
 from core.web.auth import log_in, resolve_viewer
+from core.web.drawing import draw_card
 from core.web.forms import Form, read_form
 from core.web.pages import render
+from core.web.share import card_request
 from core.web.site import site_of
 
 
@@ -85,6 +88,18 @@ async def site_css(request: Request) -> Response:
     return Response(css, media_type="text/css", headers={"cache-control": "public, max-age=86400"})
 
 
+async def share_card(request: Request) -> Response:
+    """The picture of a shared link whose page has none (core.web.share): its title on the club's colour."""
+    site = site_of(request)
+    found = card_request(site.config.secret_key, request.query_params)
+    if found is None:
+        raise NotFound(Message("No such picture."))
+    title, tint = found
+    name = (await site.settings.current())["site_name"]
+    data = await run_in_threadpool(draw_card, title, tint, name)
+    return Response(data, media_type="image/png", headers={"cache-control": "public, max-age=86400"})
+
+
 async def favicon(request: Request) -> Response:
     """Browsers ask for /favicon.ico whatever the page says: the theme's icon."""
     return RedirectResponse("/static/favicon.svg", status_code=301)
@@ -96,5 +111,6 @@ routes: list[BaseRoute] = [
     Route("/setup", setup_submit, methods=["POST"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/favicon.ico", favicon, methods=["GET"]),
+    Route("/share-card.png", share_card, methods=["GET"]),
     Route("/site.css", site_css, methods=["GET"]),
 ]

@@ -100,7 +100,8 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
         opening = posts[0].html if posts and posts[0].number == 1 else ""
         context["share_card"] = ShareCard(thread.title, absolute_url(request, f"/t/{thread.id}"),
                                           plain_text_excerpt(opening, 120), qr=f"/t/{thread.id}/qr.svg",
-                                          image=await share_image(request, thread.circle.cover))  # fmt: skip
+                                          image=await share_image(request, thread.circle.cover, title=thread.title,
+                                                                  tint=thread.circle.tint))  # fmt: skip
     known = await page_context(request)
     context["post_footers"] = await render_per_post(request, Slot.POST_FOOTER, {**known, **context})
     context["post_authors"] = await render_per_post(request, Slot.POST_AUTHOR, {**known, **context})

@@ -7,8 +7,12 @@ the link, the code, a download and a print button."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import segno
 from starlette.requests import Request
@@ -33,11 +37,31 @@ def absolute_url(request: Request, path: str) -> str:
     return site_of(request).base_url(request) + path
 
 
-async def share_image(request: Request, picture: str = "") -> str:
+async def share_image(request: Request, picture: str = "", *, title: str = "", tint: str = "") -> str:
     """The image a share card shows, absolute: ``picture`` (a stored picture's file name: a circle's cover), else the
-    site's logo, else none."""
+    site's logo, else a card drawn with ``title`` on the colour of ``tint`` (a circle's; "" the site's): every
+    shared link has a picture."""
     name = picture or (await site_of(request).settings.current()).get("logo", "")
-    return absolute_url(request, f"/uploads/{name}") if name else ""
+    if name:
+        return absolute_url(request, f"/uploads/{name}")
+    return absolute_url(request, card_path(site_of(request).config.secret_key, title, tint)) if title else ""
+
+
+def _signature(secret: str, title: str, tint: str) -> str:
+    return hmac.new(secret.encode(), f"share-card\n{title}\n{tint}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def card_path(secret: str, title: str, tint: str) -> str:
+    """The address of the drawn card of ``title``: signed, so that only the site's own pages make cards (nobody
+    serves their own words in a picture from this site)."""
+    title = title[:100]
+    return "/share-card.png?" + urlencode({"t": title, "c": tint, "s": _signature(secret, title, tint)})
+
+
+def card_request(secret: str, query: Mapping[str, str]) -> tuple[str, str] | None:
+    """The title and tint of a card's address, when its signature holds."""
+    title, tint = query.get("t", ""), query.get("c", "")
+    return (title, tint) if hmac.compare_digest(query.get("s", ""), _signature(secret, title, tint)) else None
 
 
 def qr_code(url: str, kind: str = "svg", scale: int = 6) -> bytes:

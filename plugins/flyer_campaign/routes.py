@@ -38,6 +38,7 @@ from core.plugins import (
     receive_picture,
     render,
     resolve_viewer,
+    share_image,
     sign_up,
     site_of,
     site_timezone,
@@ -63,15 +64,10 @@ async def _zone(request: Request) -> Any:
     return site_timezone((await site_of(request).settings.current())["timezone"])
 
 
-async def _card(request: Request, campaign: Campaign) -> ShareCard:
+async def _card(request: Request, campaign: Campaign, circle: Circle) -> ShareCard:
     """What a chat app shows for the page's link: its title, a line, and a picture of at least 300 × 300 (the
-    campaign's own, else the club's logo), all with absolute addresses."""
-    image = ""
-    if campaign.image:
-        image = absolute_url(request, f"/uploads/{campaign.image}")
-    else:
-        logo = (await site_of(request).settings.current()).get("logo", "")
-        image = absolute_url(request, f"/uploads/{logo}") if logo else ""
+    campaign's own, else the club's logo, else one drawn with its title), all with absolute addresses."""
+    image = await share_image(request, campaign.image, title=campaign.title, tint=circle.tint)
     return ShareCard(campaign.title, absolute_url(request, campaign.path), campaign.description,
                      qr=f"{campaign.path}/qr.svg", image=image)  # fmt: skip
 
@@ -98,7 +94,7 @@ async def page(request: Request) -> Response:
                          if request.query_params.get(name)})  # fmt: skip
     return await render(request, "flyer_campaign/page.html", {
         "campaign": campaign, "circle": circle, "blocks": blocks, "pictures": shown, "member": member,
-        "offers": offers, "arrival": arrival, "share_card": await _card(request, campaign),
+        "offers": offers, "arrival": arrival, "share_card": await _card(request, campaign, circle),
         "now": datetime.now(tz=await _zone(request)),
     }, locale=campaign.locale)  # fmt: skip
 
@@ -154,13 +150,14 @@ async def poster(request: Request) -> Response:
 async def share_check(request: Request) -> Response:
     """What WeChat and other apps will show for the page's link, and what would make it better (the owners)."""
     viewer = await resolve_viewer(request)
-    campaign, _ = await service.owned(viewer, request.path_params["token"])
-    card = await _card(request, campaign)
+    campaign, access = await service.owned(viewer, request.path_params["token"])
+    card = await _card(request, campaign, access.circle)
     shown = await pictures([campaign.image[:64]]) if campaign.image else {}
     picture = shown.get(campaign.image[:64]) if campaign.image else None
     problems = []
-    if not card.image:
-        problems.append(Message("No picture: apps show a grey icon. Give the campaign a picture (or the club a logo)."))
+    if "/share-card.png" in card.image:
+        problems.append(Message("No picture of its own: apps show a card with the title. Give the campaign a picture "
+                                "(or the club a logo) to show something better."))  # fmt: skip
     elif picture is not None and min(picture.width, picture.height) < 300:
         problems.append(Message("The picture is smaller than 300 × 300: some apps leave it out."))
     if len(campaign.title) > 14:

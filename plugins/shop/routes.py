@@ -30,6 +30,7 @@ from core.plugins import (
     receive_picture,
     render,
     resolve_viewer,
+    share_image,
     site_of,
     site_timezone,
     whole_number,
@@ -80,7 +81,11 @@ async def product_page(request: Request, form: Form | None = None, status: int =
                                "member_circle": await service.limited_to(viewer, product.member_circle_id),
                                "reports": await trials.reports(product)}  # fmt: skip
     if access.circle.visibility == Visibility.PUBLIC:
-        image = absolute_url(request, photos[0].url) if photos else ""
+        image = (
+            absolute_url(request, photos[0].url)
+            if photos
+            else await share_image(request, title=product.name, tint=access.circle.tint)
+        )
         context["share_card"] = ShareCard(product.name, absolute_url(request, f"/products/{product.id}"),
                                           plain_text_excerpt(product.html, 120), image=image)  # fmt: skip
     return await render(request, "shop/product.html", context, status=status)

@@ -6,6 +6,7 @@ sign-ups are the owners' alone; bots make no account."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from datetime import UTC, datetime, timedelta
@@ -172,8 +173,18 @@ def test_posters_and_the_share_card_check(site):
             assert middle.getextrema()[0] < 50  # the QR code's dark modules are drawn
     check = site.get(f"/f/{campaign}/card", headers=owner.auth)
     assert check.status_code == 200
-    assert "No picture" in check.text and "14 Chinese characters" in check.text and "https" in check.text
+    assert "No picture of its own" in check.text and "14 Chinese characters" in check.text and "https" in check.text
     assert site.get(f"/f/{campaign}/card", headers=register(site, "nosy").auth).status_code == 404
+    # no picture and no logo: the shared link still shows one, drawn with its title in the club's colour
+    page = another_browser(site).get(f"/f/{campaign}").text
+    image = html.unescape(re.search(r'<meta property="og:image" content="([^"]+)">', page).group(1))
+    assert image.startswith("http://club.example/share-card.png?")
+    drawn = site.get(image.removeprefix("http://club.example"))
+    assert drawn.status_code == 200 and drawn.headers["content-type"] == "image/png"
+    with Image.open(io.BytesIO(drawn.content)) as card:
+        assert card.size == (600, 600) and len(card.convert("RGB").getcolors(600 * 600) or []) > 2  # words on it
+    forged = image.removeprefix("http://club.example").replace("t=", "t=Free%20money%20", 1)
+    assert site.get(forged).status_code == 404  # only the site's own pages make cards
 
 
 def test_the_campaigns_own_questions_are_asked_and_kept(site):
