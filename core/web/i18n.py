@@ -111,12 +111,18 @@ def _locale(context: Context) -> Locale:
     return BABEL_LOCALES.get(context.get("locale", "en"), BABEL_LOCALES["en"])
 
 
+# English's short format writes two-digit years (12/6/26): the year in full, the month by name
+SHORT = {"en": "MMM d, y, h:mm a"}
+JUST_NOW = {"zh_CN": "刚刚", "en": "just now"}  # under a minute either way (Babel writes "30秒钟前")
+
+
 # Babel takes tens of microseconds a date, and a page shows two per post: the texts are kept. A date's text never
 # changes (for a format, zone and language); a relative time's depends only on its unit, count and direction, a
 # few hundred texts in all.
 @functools.lru_cache(maxsize=8192)
 def _format_datetime(value: datetime, format: str, zone: tzinfo, locale: str) -> str:
-    return format_datetime(value, format=format, tzinfo=zone, locale=BABEL_LOCALES[locale])
+    pattern = SHORT.get(locale, format) if format == "short" else format
+    return format_datetime(value, format=pattern, tzinfo=zone, locale=BABEL_LOCALES[locale])
 
 
 RELATIVE_THRESHOLD = 1.0  # a unit is used from one whole of it: "59 seconds", then "1 minute" (not "65 seconds")
@@ -147,6 +153,8 @@ def _ago(context: Context, value: datetime | None) -> str:
     delta = value - datetime.now(UTC)
     seconds = delta.days * 86400 + delta.seconds  # whole seconds, as format_timedelta counts them
     locale = _locale_name(context)
+    if abs(seconds) < 60:
+        return JUST_NOW[locale]
     for unit, unit_seconds in TIMEDELTA_UNITS:  # the unit and count that format_timedelta chooses
         count = abs(seconds) / unit_seconds
         if count >= RELATIVE_THRESHOLD or unit == "second":

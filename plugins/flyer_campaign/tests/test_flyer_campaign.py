@@ -280,7 +280,7 @@ def test_cards_feature_the_circles_events_products_group_buys_and_surveys_as_the
         assert refused.status_code == 400 and "Choose one of the circle" in refused.text
     page = another_browser(site).get(f"/f/{campaign}").text
     assert f'href="/events/{event["id"]}"' in page and "Spring tasting" in page and "The cellar" in page
-    assert "4/12/30, 7:00\u202fPM" in page  # in the event's zone
+    assert "Apr 12, 2030, 7:00 PM" in page  # in the event's zone, the year in full
     assert f'href="/products/{product["id"]}"' in page and "¥88.50" in page
     assert "Riesling together" in page and "¥70.00" in page and "until" in page
     assert f'href="/surveys/{survey["id"]}"' in page and "What shall we taste?" in page
