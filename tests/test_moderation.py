@@ -83,6 +83,9 @@ def test_only_the_circles_members_flags_hide_its_posts_and_the_author_still_sees
     queue = site.get("/api/v1/circles/club/review", headers=club["owner"].auth).json()["items"]  # the contract's name
     assert len(queue) == 2 and {item["flags"] for item in queue} == {0} and not any(item["hidden"] for item in queue)
     assert all(len(item["flags_given"]) == 3 for item in queue)  # listed, not counted
+    alerts = [item for item in site.get("/api/v1/notifications", headers=club["owner"].auth).json()["items"]
+              if item["kind"] == "moderation.flagged"]  # fmt: skip
+    assert len(alerts) == 2 and "waits in the review queue" in alerts[0]["text"]  # once a post, not once a flag
     for member in crowd(site, "club", 3):
         site.post(f"/api/v1/posts/{club['spam']['id']}/flags", json={"reason": "spam"}, headers=member.auth)
     spam_url = f"/api/v1/posts/{club['spam']['id']}"

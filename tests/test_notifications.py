@@ -183,3 +183,12 @@ def test_a_private_circles_notices_stay_unseen_by_outsiders(client, member):
                            headers=headers).status_code in (401, 404)  # fmt: skip
     assert client.get(f"/notices/{sent['id']}", headers=outsider.auth).status_code == 404
     assert "Budget" not in client.get("/api/v1/notifications", headers=outsider.auth).text
+
+
+def test_every_kind_of_notification_has_a_name_in_the_settings(quanzi_site):
+    """The settings list each kind by its label, in the member's language: never by its raw key."""
+    from core.pluginhost.host import discover
+
+    site = quanzi_site(plugins=sorted(discover()))
+    unnamed = [name for name, kind in site.app.state.site.notification_kinds.items() if not kind.label]
+    assert unnamed == []

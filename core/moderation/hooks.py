@@ -9,7 +9,7 @@ from core.contract import hookimpl
 from core.contract.kinds import NotificationKind
 from core.errors import Message
 from core.moderation import api, routes
-from core.moderation.service import FLAG, FLAG_KEPT, FLAG_UPHELD
+from core.moderation.service import FLAG, FLAG_KEPT, FLAG_UPHELD, FLAGGED
 from core.web.jsonapi import ApiRouter
 
 
@@ -27,8 +27,11 @@ def register_routes() -> list[BaseRoute]:
 def register_notification_kinds() -> list[NotificationKind]:
     return [
         NotificationKind(FLAG_KEPT, Message("A moderator looked at the post you flagged in “%(title)s” and kept it"),
-                         label=Message("What came of your flags")),
-        NotificationKind(FLAG_UPHELD, Message("The post you flagged in “%(title)s” was taken down: thank you")),
+                         label=Message("Posts you flagged and kept")),
+        NotificationKind(FLAG_UPHELD, Message("The post you flagged in “%(title)s” was taken down: thank you"),
+                         label=Message("Posts you flagged and taken down")),
+        NotificationKind(FLAGGED, Message("%(actor)s flagged a post in “%(title)s”: it waits in the review queue"),
+                         email=True, label=Message("Flagged posts in circles you moderate")),
     ]  # fmt: skip
 
 

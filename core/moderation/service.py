@@ -17,7 +17,7 @@ from core.access.scope import require_actor, require_writer, scope_of
 from core.accounts.models import User
 from core.accounts.service import set_suspended
 from core.circles.models import Circle, MemberRole, Membership, MemberStatus
-from core.circles.service import access_by_slug, dismiss
+from core.circles.service import access_by_slug, circle_staff, dismiss
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.moderation.models import (
@@ -30,13 +30,14 @@ from core.moderation.models import (
     WatchedWord,
     WordAction,
 )
-from core.notifications.service import notify_about
+from core.notifications.service import notify, notify_about
 from core.threads.models import Post, Thread
 from core.threads.service import get_post, set_hidden
 from core.times import now
 
 NOTE_MAX, REASON_MAX, DAYS_MAX = 500, 500, 3650
 FLAG_KEPT, FLAG_UPHELD = "moderation.flag_kept", "moderation.flag_upheld"  # notification kinds, to the flaggers
+FLAGGED = "moderation.flagged"  # to the circle's owners and moderators, at a post's first flag
 FLAG = Audience("core.flag", "flags", user=("user_id",))  # each flagger sees their own flag (and what came of it)
 
 
@@ -99,6 +100,7 @@ async def flag(viewer: User | None, post_id: int, reason: str, note: str, *, thr
     if len(note) > NOTE_MAX or (reason == FlagReason.OTHER and not note):
         raise ValidationError({"note": Message("Say what is wrong (at most %(n)s characters).", n=NOTE_MAX)})
     review = await _review_of(post, view.thread.circle_id)
+    first = not await Flag.exists(post_id=post.id)
     try:
         async with transaction():
             await Flag.create(post=post, user=user, reason=reason, note=note)
@@ -106,6 +108,8 @@ async def flag(viewer: User | None, post_id: int, reason: str, note: str, *, thr
                 await Review.filter(id=review.id).update(flags=F("flags") + 1)
     except IntegrityError:
         raise Conflict(Message("You flagged this post already."), code="flagged") from None
+    if first:  # the circle's staff hear of a flagged post once, whoever flags it next
+        await notify(FLAGGED, await circle_staff(view.access.circle), user, view.thread, post.id)
     hides = Review.filter(id=review.id, status=ReviewStatus.PENDING, hidden_at__isnull=True, flags__gte=threshold)
     if await hides.update(hidden_at=now()):  # one request wins, however many flags arrive together
         await set_hidden(post, True)

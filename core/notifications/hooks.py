@@ -44,7 +44,11 @@ JOIN_APPROVED = NotificationKind(
     "join_approved", Message("You are now a member of “%(title)s”"), email=True,
     label=Message("Your requests to join, answered"),
 )  # fmt: skip
-JOIN_DECLINED = NotificationKind("join_declined", Message("Your request to join “%(title)s” was declined"))
+JOIN_DECLINED = NotificationKind(
+    "join_declined",
+    Message("Your request to join “%(title)s” was declined"),
+    label=Message("Your requests to join, declined"),
+)
 INVITED = NotificationKind(
     "invited", Message("%(actor)s invited you to join “%(title)s”"), email=True, label=Message("Invitations"),
 )  # fmt: skip

@@ -28,9 +28,9 @@ IN, OUT = "customer_club.vip_in", "customer_club.vip_out"  # notification kinds
 STANDING = Audience("customer_club.standing", "club_standings", user=("user_id",))  # a member's own standing
 NOTIFICATIONS = [
     NotificationKind(IN, Message("Welcome to the VIP circle “%(title)s”: your level opened it"), email=True,
-                     label=Message("The club's VIP circle opened to you, or closed")),
+                     label=Message("The club's VIP circle opened to you")),
     NotificationKind(OUT, Message("Your level has been below the VIP level for a while: you left “%(title)s”"),
-                     email=True),
+                     email=True, label=Message("The club's VIP circle closed to you")),
 ]  # fmt: skip
 
 

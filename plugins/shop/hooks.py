@@ -26,6 +26,7 @@ from core.plugins import (
     hookimpl,
 )
 from plugins.shop import api, fees, group_buys, orders, routes, service, trials
+from plugins.shop.models import OrderStatus
 from plugins.shop.money import yuan
 
 HERE = Path(__file__).parent
@@ -79,8 +80,14 @@ def register_notification_kinds() -> list[NotificationKind]:
     return [
         NotificationKind(orders.PLACED, Message("%(actor)s ordered “%(title)s”"), email=True,
                          label=Message("Orders in a shop you manage")),
+        NotificationKind(orders.TOLD[OrderStatus.PAID], Message("Payment received for your order of “%(title)s”"),
+                         email=True, label=Message("Your orders: payment received")),
+        NotificationKind(orders.TOLD[OrderStatus.FULFILLED], Message("Your order of “%(title)s” is picked up"),
+                         email=True, label=Message("Your orders: picked up or delivered")),
+        NotificationKind(orders.TOLD[OrderStatus.CANCELLED], Message("Your order of “%(title)s” is cancelled"),
+                         email=True, label=Message("Your orders: cancelled")),
         NotificationKind(orders.CHANGED, Message("Your order of “%(title)s” changed"), email=True,
-                         label=Message("Your orders: paid, ready, cancelled")),
+                         label=Message("Your orders: other news")),
         NotificationKind(group_buys.SUCCEEDED, Message("The group buy “%(title)s” succeeded: please pay"),
                          email=True, label=Message("Group buys you joined")),
         NotificationKind(group_buys.FAILED, Message("The group buy “%(title)s” did not gather enough members and "

@@ -40,6 +40,9 @@ from plugins.shop.models import GroupBuy, Order, OrderEvent, OrderStatus, Produc
 from plugins.shop.service import ORDER, get_product, shop_of, within
 
 PLACED, CHANGED = "shop.order_placed", "shop.order_changed"  # notification kinds
+# What happened to a buyer's order, each said in its own words (CHANGED: any other move)
+TOLD = {OrderStatus.PAID: "shop.order_paid", OrderStatus.FULFILLED: "shop.order_fulfilled",
+        OrderStatus.CANCELLED: "shop.order_cancelled"}  # fmt: skip
 EXPIRE = "shop.expire"  # the job that cancels an order left unpaid
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 QUANTITY_MAX = 10_000
@@ -239,7 +242,8 @@ async def change_status(order: Order, status: OrderStatus, by: User | None, note
         if tell:
             buyer = await User.get(id=order.buyer_id)
             product = await Product.get(id=order.product_id)
-            await notify_about(CHANGED, [buyer], by, ORDER, order, product.name, f"/orders/{order.id}")
+            await notify_about(TOLD.get(status, CHANGED), [buyer], by, ORDER, order, product.name,
+                               f"/orders/{order.id}")  # fmt: skip
     if status == OrderStatus.PAID:  # other plugins may count it (a club's points)
         await announce_act(order.circle_id, await User.get(id=order.buyer_id), "shop.paid", order.id)
     return True

@@ -157,8 +157,14 @@ def test_the_life_of_an_order_and_who_moves_it(site, club):
     both = at_once(site, 4, lambda http, i: http.post(f"/api/v1/orders/{second['id']}/cancel", headers=member.auth))
     assert sorted(response.status_code for response in both)[0] == 200
     assert stock(site, wine["id"], member) == 3  # given back exactly once
-    kinds = [item["kind"] for item in site.get("/api/v1/notifications", headers=member.auth).json()["items"]]
-    assert kinds.count("shop.order_changed") == 2  # paid and picked up; not their own cancelling
+    told = site.get("/api/v1/notifications", headers=member.auth).json()["items"]
+    kinds = [item["kind"] for item in told]  # paid and picked up, each in its own words; not their own cancelling
+    assert sorted(kind for kind in kinds if kind.startswith("shop.order")) == [
+        "shop.order_fulfilled",
+        "shop.order_paid",
+    ]
+    texts = " ".join(item["text"] for item in told)
+    assert "Payment received for your order of" in texts and "is picked up" in texts
 
 
 def test_an_unpaid_order_expires_and_its_stock_comes_back_once(site, club):
