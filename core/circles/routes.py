@@ -29,6 +29,10 @@ CIRCLE_ROLE_NAMES = {"member": Message("Member"), "moderator": Message("Moderato
 POLICY_NAMES = {"open": Message("Open"), "approval": Message("On approval"), "invite": Message("By invitation")}
 CIRCLE_FIELDS = ("name", "slug", "description", "visibility", "join_policy", "tint", "review_newcomers")
 
+TINT_NAMES = {"blue": Message("Blue"), "green": Message("Green"), "teal": Message("Teal"), "orange": Message("Orange"),
+              "red": Message("Red"), "pink": Message("Pink"), "purple": Message("Purple"), "brown": Message("Brown"),
+              "grey": Message("Grey")}  # fmt: skip
+
 
 def content_kinds(request: Request) -> dict[str, Any]:
     """The kinds of content that enabled plugins attach to threads, by name (for their marks in lists)."""
@@ -143,7 +147,7 @@ async def _circle_form(request: Request, form: Form, *, action: str, heading: Me
         "action": action,
         "heading": heading,
         "submit": submit,
-        "tints": TINTS,
+        "tints": [(tint, TINT_NAMES[tint]) for tint in TINTS],
         "cover": cover,
         "circle": circle,
     }

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
+from core.errors import Message
 from core.times import now
 from core.web.site import site_of
 
@@ -26,14 +27,17 @@ MIN_SECONDS = 3  # people take longer than this to fill in a form
 MAX_AGE = 24 * 3600  # a page left open for a day is loaded again
 
 
-def guard_fields(secret: str) -> Markup:
-    """The hidden fields: the honeypot (hidden by the stylesheet, skipped by screen readers and the tab key) and
-    the time the form was shown, signed."""
+LEAVE_EMPTY = Message("Leave this empty")  # the honeypot's label, for the rare person whose stylesheet failed
+
+
+def guard_fields(secret: str, leave: str = LEAVE_EMPTY) -> Markup:
+    """The hidden fields: the honeypot (hidden by the stylesheet, skipped by screen readers and the tab key, labelled
+    ``leave``, in the page's language) and the time the form was shown, signed."""
     stamp = TimestampSigner(secret, salt=SALT).sign(secrets.token_urlsafe(6)).decode()
     return Markup(
-        '<div class="qz-hp" aria-hidden="true"><label>Leave this empty <input name="{honeypot}" tabindex="-1" '
+        '<div class="qz-hp" aria-hidden="true"><label>{leave} <input name="{honeypot}" tabindex="-1" '
         'autocomplete="off"></label></div><input type="hidden" name="{stamp_name}" value="{stamp}">'
-    ).format(honeypot=HONEYPOT, stamp_name=STAMP, stamp=stamp)
+    ).format(leave=leave, honeypot=HONEYPOT, stamp_name=STAMP, stamp=stamp)
 
 
 def is_bot(secret: str, data: FormData, *, min_seconds: float = MIN_SECONDS, require_stamp: bool = True) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import TIMEDELTA_UNITS, format_datetime, format_timedelta
+from babel.dates import TIMEDELTA_UNITS, format_datetime, format_timedelta, get_timezone_location
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, pass_context
@@ -169,6 +169,22 @@ def _ago(context: Context, value: datetime | None) -> str:
 
 
 @pass_context
+def _zone_name(context: Context, zone: str) -> str:
+    """A time zone as people call it, in the page's language (中国（上海）时间, China (Shanghai) Time)."""
+    return _zone_location(zone, _locale_name(context)) if zone else ""
+
+
+@functools.lru_cache(maxsize=2048)
+def _zone_location(zone: str, locale: str) -> str:
+    if zone in ("UTC", "Etc/UTC"):
+        return "UTC"
+    try:
+        return get_timezone_location(zone, locale=BABEL_LOCALES[locale])
+    except LookupError:
+        return zone
+
+
+@pass_context
 def _number(context: Context, value: int | float) -> str:
     return format_decimal(value, locale=_locale(context))
 
@@ -193,5 +209,6 @@ def _translate_format(context: Context, msgid: str, **params: object) -> str:
 
 def install_filters(env: Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
-    env.filters.update(datetime=_datetime, ago=_ago, number=_number, t=_translate, t_format=_translate_format)
+    env.filters.update(datetime=_datetime, ago=_ago, number=_number, t=_translate, t_format=_translate_format,
+                       zone_name=_zone_name)  # fmt: skip
     env.globals["language_names"] = LANGUAGE_NAMES

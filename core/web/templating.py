@@ -11,7 +11,7 @@ from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from core.config import ROOT
-from core.forms.guard import guard_fields
+from core.forms.guard import LEAVE_EMPTY, guard_fields
 from core.markdown import plain_text_excerpt, render
 from core.web import i18n
 from core.web.auth import csrf_token
@@ -29,7 +29,8 @@ def _markdown(text: str) -> Markup:
 @pass_context
 def _guest_guard(context: Context) -> Markup:
     """``{{ guest_guard() }}`` in a form guests may send: its hidden protection fields (core.forms.guard)."""
-    return guard_fields(site_of(context["request"]).config.secret_key)
+    gettext = context.get("gettext") or str
+    return guard_fields(site_of(context["request"]).config.secret_key, gettext(LEAVE_EMPTY))
 
 
 class Templates(Jinja2Templates):

@@ -54,6 +54,9 @@ SIGNUP_FIELDS = ("username", "email", "password", "ref", *service.UTM)
 BLOCK_FIELDS = ("kind", "text", "label", "url", "at", "item")
 SETTINGS_FIELDS = ("title", "description", "consent", "questions")
 STATES = {"publish": CampaignState.PUBLISHED, "close": CampaignState.CLOSED}  # the editor's buttons
+KIND_NAMES = {BlockKind.HEADING: Message("Heading"), BlockKind.TEXT: Message("Text"), BlockKind.IMAGE: Message("Picture"),
+              BlockKind.BUTTON: Message("Button"), BlockKind.CARD: Message("Card (an event, product, group buy or survey)"),
+              BlockKind.COUNTDOWN: Message("Countdown"), BlockKind.SIGNUP: Message("Sign-up form")}  # fmt: skip
 
 
 def _settings(request: Request) -> dict[str, Any]:
@@ -239,7 +242,7 @@ async def editor(request: Request, errors: dict[str, str] | None = None, status:
     settings = Form({"title": campaign.title, "description": campaign.description, "consent": campaign.consent,
                      "questions": "\n".join(question["label"] for question in campaign.questions)})  # fmt: skip
     return await render(request, "flyer_campaign/edit.html", {
-        "campaign": campaign, "circle": circle, "blocks": blocks, "kinds": list(BlockKind), "pictures": shown,
+        "campaign": campaign, "circle": circle, "blocks": blocks, "kinds": KIND_NAMES, "pictures": shown,
         "offers": offers,
         "settings": settings, "errors": errors or {}, "add": Form({"kind": "text"}),
     }, status=status)  # fmt: skip
