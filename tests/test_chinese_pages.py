@@ -60,7 +60,17 @@ def club(module_site: Any) -> dict[str, Any]:
 def _walk(site: TestClient, who: Member | None) -> dict[str, str]:
     """The pages a visitor reaches from the home page and their own pages, by following links: their visible text."""
     headers = {**ZH, **(who.auth if who else {})}
-    starts = ["/", "/settings", "/notifications", "/me/orders", "/admin", "/review"] if who else ["/", "/login"]
+    starts = ["/", "/login"]
+    if who:  # their own pages, and what a template says it made
+        starts = [
+            "/",
+            "/settings",
+            "/notifications",
+            "/me/orders",
+            "/admin",
+            "/review",
+            "/c/club/templates?applied=customer-club",
+        ]
     queue, seen, texts = deque(starts), set(starts), {}
     shapes: Counter[str] = Counter()
     while queue and len(texts) < PAGES_MAX:
@@ -75,7 +85,11 @@ def _walk(site: TestClient, who: Member | None) -> dict[str, str]:
             if parts.scheme or parts.netloc or not target.startswith("/") or any(part in target for part in SKIP):
                 continue
             shape = re.sub(r"\d+|[a-z2-9]{12}", "N", target)
-            if re.search(r"[?&](page|after|cursor|lang|next)=", target) or target in seen or shapes[shape] >= SAME_SHAPE:
+            if (
+                re.search(r"[?&](page|after|cursor|lang|next)=", target)
+                or target in seen
+                or shapes[shape] >= SAME_SHAPE
+            ):
                 continue
             seen.add(target)
             shapes[shape] += 1
