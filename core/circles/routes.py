@@ -20,7 +20,7 @@ from core.threads import service as threads
 from core.uploads.receive import chosen, receive_picture
 from core.uploads.service import picture_named
 from core.web.auth import resolve_viewer
-from core.web.forms import Form, read_form
+from core.web.forms import Form, read_form, safe_next
 from core.web.pages import render
 from core.web.share import ShareCard, absolute_url, qr_response, share_image
 from core.web.site import site_of
@@ -82,9 +82,10 @@ async def qr_code(request: Request) -> Response:
 
 
 async def join(request: Request) -> Response:
-    await read_form(request)
+    """Join (or ask to join), then back to the circle, or to the page the form came from (``next``: an event)."""
+    data = await read_form(request)
     await service.join(await resolve_viewer(request), request.path_params["slug"])
-    return RedirectResponse(f"/c/{request.path_params['slug']}", status_code=303)
+    return RedirectResponse(safe_next(str(data.get("next", "")), f"/c/{request.path_params['slug']}"), status_code=303)
 
 
 async def leave(request: Request) -> Response:

@@ -12,7 +12,7 @@ import httpx2
 import pytest
 from starlette.testclient import TestClient
 
-from core.testing import Member, at_once, make_circle, register, sign_in
+from core.testing import Member, another_browser, at_once, make_circle, register, sign_in
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_an_event_is_a_thread_with_times_place_and_places(site, club):
 
     page = site.get(f"/t/{event['thread_id']}", headers=member.auth).text
     assert "Xiangshan east gate" in page and "You are registered." in page and f"/events/{event['id']}/ticket" in page
-    assert "Europe/London" in page  # the event's own zone, beside the site's
+    assert "United Kingdom Time" in page  # the event's own zone by its name, beside the site's
 
 
 @pytest.mark.parametrize(
@@ -315,3 +315,21 @@ def test_the_pages_register_cancel_and_show_the_ticket(site, club):
     cancelled = site.post(f"/events/{event['id']}/cancel", data={"csrf_token": csrf}, follow_redirects=False)
     assert cancelled.status_code == 303
     assert site.get(f"/events/{event['id']}/ticket").status_code == 404
+
+
+def test_an_approval_circles_event_asks_to_join_from_its_own_page(site):
+    owner = register(site, "owner")
+    make_circle(site, owner, "club", join_policy="approval")
+    event = new_event(site, owner)
+    browser = another_browser(site)
+    csrf = sign_in(browser, "visitor")
+    page = browser.get(f"/t/{event['thread_id']}").text
+    assert "Join this circle to register." in page and "Ask to join" in page
+    asked = browser.post("/c/club/join", data={"csrf_token": csrf, "next": f"/t/{event['thread_id']}#event"},
+                         follow_redirects=False)  # fmt: skip
+    assert asked.status_code == 303 and asked.headers["location"] == f"/t/{event['thread_id']}#event"
+    assert "Your request to join is waiting for a moderator." in browser.get(f"/t/{event['thread_id']}").text
+    elsewhere = browser.post(
+        "/c/club/join", data={"csrf_token": csrf, "next": "//evil.example"}, follow_redirects=False
+    )
+    assert elsewhere.headers["location"] == "/c/club"  # never off the site
