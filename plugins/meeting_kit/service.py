@@ -34,6 +34,7 @@ FEEDBACK = "meeting_kit.feedback"  # the job that opens an agenda item's feedbac
 TITLE_MAX = 200
 NAME_MAX = 100
 ITEMS_MAX = 100
+SURVEY_OPEN_FOR = timedelta(days=14)  # the closing survey takes answers for two weeks after the meeting
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,12 @@ async def create_meeting(owner: User, slug: str, title: str | None, locale: str,
         questions=[Field(kind, label, [], required, name) for name, kind, label, required in text.questions],
     )  # fmt: skip
     event = await events.create_event(owner, slug, title or text.title, text.intro, draft, max_length=max_length)
-    survey = await surveys.create_survey(owner, slug, surveys.SurveyDraft(text.survey_title, text.survey_intro,
-                                                                          list(text.survey)),
-                                         max_length=max_length, max_options=20, max_questions=30)  # fmt: skip
+    ends = start + timedelta(minutes=minutes)
+    closing = surveys.SurveyDraft(
+        text.survey_title, text.survey_intro, list(text.survey), opens_at=ends, closes_at=ends + SURVEY_OPEN_FOR
+    )  # asked once the meeting is over, for two weeks
+    survey = await surveys.create_survey(owner, slug, closing, max_length=max_length, max_options=20,
+                                         max_questions=30)  # fmt: skip
     meeting = await Meeting.create(circle_id=event.circle_id, event=event, survey=survey, locale=locale)
     for offset, length, item_title in text.agenda:
         begins = start + timedelta(minutes=offset)

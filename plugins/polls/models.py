@@ -99,6 +99,7 @@ class Survey(Model):
         "core.Thread", related_name=False, on_delete=fields.CASCADE
     )
     public = fields.BooleanField(default=False)  # guests may answer (in a public circle)
+    opens_at = fields.DatetimeField(null=True)  # takes answers from then (a meeting's closing survey: at its end)
     closes_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -67,6 +67,7 @@ class SurveyDraft:
     questions: list[QuestionDraft]
     public: bool = False
     closes_at: datetime | None = None
+    opens_at: datetime | None = None  # None: at once
 
 
 @dataclass
@@ -88,13 +89,17 @@ class SurveyView:
         return self.survey.closes_at is not None and self.survey.closes_at <= now()
 
     @property
+    def not_yet_open(self) -> bool:
+        return self.survey.opens_at is not None and self.survey.opens_at > now()
+
+    @property
     def may_answer(self) -> bool:
         """Whether this viewer is one the survey asks (closed or not, answered or not)."""
         return (self.survey.public and not self.where.access.is_barred) or self.where.access.can_post
 
     @property
     def can_answer(self) -> bool:
-        return self.may_answer and not self.closed and not self.answered
+        return self.may_answer and not self.closed and not self.not_yet_open and not self.answered
 
     @property
     def can_manage(self) -> bool:
@@ -124,7 +129,7 @@ async def create_survey(
     async def attach(thread: Thread) -> None:
         if draft.public and thread.circle.visibility != Visibility.PUBLIC:
             raise ValidationError({"public": Message("A survey in a private circle is answered by its members only.")})
-        survey = await Survey.create(thread=thread, public=draft.public, closes_at=closes_at)
+        survey = await Survey.create(thread=thread, public=draft.public, opens_at=draft.opens_at, closes_at=closes_at)
         await Question.bulk_create(
             [
                 Question(
@@ -203,6 +208,9 @@ async def respond(
         raise Forbidden(Message("Join this circle to answer this survey."), code="not_a_member")
     if view.closed:
         raise Conflict(Message("This survey is closed."), code="survey_closed")
+    if view.not_yet_open:
+        raise Conflict(Message("This survey opens on %(when)s.", when=view.survey.opens_at.isoformat()),  # type: ignore[union-attr]
+                       code="not_open")  # fmt: skip
     if user is None and guest_key is None:
         raise Unauthorized(Message("Sign in to answer this survey."))
     if not await allowed(ANSWER, user, view.survey):

@@ -65,6 +65,9 @@ def test_the_kit_sets_a_meeting_up_and_answers_with_what_it_made(site, club):
     assert meeting["event"]["registration_open"] is True and meeting["event"]["timezone"] == "Asia/Shanghai"
     assert [item["title"] for item in meeting["agenda"]][:2] == ["签到", "开幕致辞"]
     assert meeting["survey_id"] and meeting["can_manage"] is False
+    early = site.post(f"/api/v1/surveys/{meeting['survey_id']}/responses", json={"answers": [5]}, headers=member.auth)
+    assert early.status_code == 409 and early.json()["error"]["code"] == "not_open"  # asked once the meeting is over
+    assert "This survey opens" in site.get(f"/surveys/{meeting['survey_id']}", headers={**member.auth, "accept-language": "en"}).text
 
     page = site.get(f"/meetings/{meeting['id']}", headers=member.auth).text
     assert "2027 年会" in page and "年度工作报告" in page and "议程" in page
@@ -146,6 +149,7 @@ def test_an_agenda_items_feedback_poll_opens_when_it_ends_once(site, club):
     assert poll_id, "the feedback poll did not open"
     poll = site.get(f"/api/v1/polls/{poll_id}", headers=member.auth).json()
     assert poll["title"] == "反馈：签到" and [option["text"] for option in poll["options"]][0] == "很好"
+    assert poll["anonymous"] is True  # feedback names nobody
 
     site.portal.call(open_feedback, JobContext({"item_id": first["id"]}, None, 2))
     polls = site.get("/api/v1/circles/wine/threads").json()["items"]
