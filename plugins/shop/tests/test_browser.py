@@ -49,9 +49,10 @@ def site(tmp_path: Path):
             "price": "88.00",
             "stock": 12,
         }
-        assert (
-            httpx2.post(f"{server.base}/api/v1/circles/wine/products", json=product, headers=owner).status_code == 201
-        )
+        for added in (product, {**product, "name": "贺兰山霞多丽 2021", "price": "68.00"}):
+            assert (
+                httpx2.post(f"{server.base}/api/v1/circles/wine/products", json=added, headers=owner).status_code == 201
+            )
         member = account(server.base, "小梅")
         assert httpx2.post(f"{server.base}/api/v1/circles/wine/join", headers=member).status_code == 200
         yield server
@@ -65,6 +66,8 @@ def test_a_member_orders_from_the_showcase_and_sees_the_pickup_code_once_paid(si
         log_in(member, "小梅")
         member.goto("/c/wine/shop")
         fits_the_phone(member)
+        cards = [member.locator(".product-card").nth(index).bounding_box() for index in range(2)]
+        assert cards[0]["y"] == cards[1]["y"] and cards[0]["x"] < cards[1]["x"]  # two a row on a phone
         member.get_by_role("link", name="宁夏赤霞珠 2019").click()
         expect(member.locator(".price.big")).to_have_text("¥88.00")
         member.get_by_label("数量").fill("2")
