@@ -88,7 +88,8 @@ def test_a_circle_takes_a_colour_and_a_cover_on_its_page_and_shared_links(site, 
     assert og_image(thread) == f"http://testserver{circle['cover_url']}"
     assert site.get(circle["cover_url"], headers={"cookie": ""}).status_code == 200
 
-    site.post("/c/hikers/settings", data={**values, "tint": "", "remove_cover": "1"})
+    saved = site.post("/c/hikers/settings", data={**values, "tint": "", "remove_cover": "1"})
+    assert saved.url.path == "/c/hikers/settings" and "Saved." in saved.text  # the form says it saved
     circle = site.get("/api/v1/circles/hikers").json()
     assert circle["tint"] == "" and circle["cover_url"] is None
 

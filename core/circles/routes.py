@@ -221,7 +221,7 @@ async def save_circle_settings(request: Request) -> Response:
     except ValidationError as error:
         form.errors = error.fields
         return await _circle_form(request, form, status=400, **_settings_form(access.circle))
-    return RedirectResponse(f"/c/{circle.slug}", status_code=303)
+    return RedirectResponse(f"/c/{circle.slug}/settings?saved=1", status_code=303)
 
 
 async def feed(request: Request) -> Response:

@@ -229,7 +229,7 @@ async def desk_settings(request: Request) -> Response:
                     form.values["intro"], whole_number(form.values["accept_days"]) or 0,
                     whole_number(form.values["resolve_days"]) or 0, _lines(form.values["categories"]), questions,
                 ))  # fmt: skip
-            return RedirectResponse(f"/c/{slug}/complaints/settings", status_code=303)
+            return RedirectResponse(f"/c/{slug}/complaints/settings?saved=1", status_code=303)
         except ValidationError as error:
             status = 400
             (canned_form if data.get("canned_title") is not None else form).errors = error.fields

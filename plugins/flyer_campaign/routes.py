@@ -283,7 +283,7 @@ async def edit_action(request: Request) -> Response:
             raise ValidationError({"action": Message("There is no such action.")})
     except ValidationError as error:
         return await editor(request, error.fields, status=400)
-    return RedirectResponse(f"/f/{token}/edit#{'state' if action in STATES else 'blocks'}", status_code=303)
+    return RedirectResponse(f"/f/{token}/edit?saved=1#{'state' if action in STATES else 'blocks'}", status_code=303)
 
 
 async def funnel_page(request: Request) -> Response:

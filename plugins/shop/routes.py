@@ -228,7 +228,7 @@ async def shop_settings(request: Request) -> Response:
                                             form.values["pickup_points"].splitlines(), bool(form.values["delivery"]),
                                             _number(form.values["pay_within_hours"]) or 0)  # fmt: skip
             await service.update_shop(viewer, access.circle.slug, settings, name)
-            return RedirectResponse(f"/c/{access.circle.slug}/shop/settings", status_code=303)
+            return RedirectResponse(f"/c/{access.circle.slug}/shop/settings?saved=1", status_code=303)
         except ValidationError as error:
             form.errors, status = error.fields, 400
     payment = await _photos([shop.payment_picture]) if shop.payment_picture else []
