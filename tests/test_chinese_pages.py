@@ -110,3 +110,23 @@ def test_every_page_speaks_chinese_to_a_chinese_browser(club, who):
     found = {path: words for path, text in texts.items() if (words := _english(text, club["known"]))}
     keys = {path: RAW_KEY.findall(text) for path, text in texts.items() if RAW_KEY.search(text)}
     assert found == {} and keys == {}, (found, keys)
+
+
+def _made(site: TestClient, owner: Member, slug: str, kind: str) -> str:
+    found = site.get(f"/api/v1/circles/{slug}/templates", headers=owner.auth).json()
+    urls = [item["url"] for template in found["items"] for use in template["applied"]
+            for item in use["created"] if item["kind"] == kind]  # fmt: skip
+    assert urls, (slug, kind)
+    return str(urls[0]).split("#")[0]
+
+
+def test_the_meeting_club_and_showcase_pages_carry_their_own_share_cards(club):
+    site, owner = club["site"], club["owner"]
+    guest = {**ZH, "cookie": ""}
+    for path in (_made(site, owner, "club1", "meeting"), _made(site, owner, "club", "club"), "/c/club/shop"):
+        page = site.get(path, headers=guest).text
+        assert '<meta property="og:title"' in page and '<meta property="og:image"' in page, path
+        description = re.search(r'<meta name="description" content="([^"]*)"', page)
+        assert description is None or "圈子" in description.group(1) or "宁夏" in description.group(1), path
+    make_circle(site, owner, "hidden", visibility="private", name="内部")
+    assert "og:title" not in site.get("/c/hidden/shop", headers=owner.auth).text  # a private circle tells apps nothing

@@ -87,7 +87,7 @@ from core.web.forms import Form, read_form, safe_next
 from core.web.jsonapi import ApiCall, ApiRouter, Body, JSONResponse
 from core.web.pagecache import mark_personal
 from core.web.pages import reader_locale, render
-from core.web.share import ShareCard, absolute_url, qr_code, qr_response, share_image
+from core.web.share import ShareCard, absolute_url, circle_share_card, qr_code, qr_response, share_image
 from core.web.site import Site, site_of
 from core.web.text import token_shaped
 
@@ -154,6 +154,7 @@ __all__ = [
     "chosen",
     "circle_access",
     "circle_members",
+    "circle_share_card",
     "circle_staff",
     "cjk_font",
     "clean_fields",

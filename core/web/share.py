@@ -18,6 +18,7 @@ import segno
 from starlette.requests import Request
 from starlette.responses import Response
 
+from core.circles.models import Circle, Visibility
 from core.web.site import site_of
 
 QR_KINDS = {"svg": "image/svg+xml", "png": "image/png"}
@@ -45,6 +46,17 @@ async def share_image(request: Request, picture: str = "", *, title: str = "", t
     if name:
         return absolute_url(request, f"/uploads/{name}")
     return absolute_url(request, card_path(site_of(request).config.secret_key, title, tint)) if title else ""
+
+
+async def circle_share_card(request: Request, circle: Circle, title: str, path: str, description: str = "",
+                            picture: str = "") -> ShareCard | None:  # fmt: skip
+    """The share card of a page of ``circle`` (a meeting, a club, a showcase): its title, a line, a picture (its
+    own, the circle's cover, the logo, else a drawn card) and its QR code; None for a private circle's page, which
+    tells chat apps nothing."""
+    if circle.visibility != Visibility.PUBLIC:
+        return None
+    image = await share_image(request, picture or circle.cover, title=title, tint=circle.tint)
+    return ShareCard(title, absolute_url(request, path), description[:200], image=image)
 
 
 def _signature(secret: str, title: str, tint: str) -> str:

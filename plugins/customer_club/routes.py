@@ -17,6 +17,7 @@ from core.plugins import (
     NotFound,
     User,
     ValidationError,
+    circle_share_card,
     mark_personal,
     read_form,
     render,
@@ -41,6 +42,8 @@ async def club_page(request: Request) -> Response:
         "ideas_circle": await Circle.get(id=club.ideas_circle_id),
         "standing": await points.standing_view(club, viewer) if viewer else None,
         "ledger": await points.ledger(club, viewer, 50) if viewer else [],
+        "share_card": await circle_share_card(request, access.circle, access.circle.name, f"/clubs/{club.id}",
+                                              access.circle.description),
     })  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 from core.plugins import (
     Form,
     ValidationError,
+    circle_share_card,
     mark_personal,
     parse_form_time,
     read_form,
@@ -43,7 +44,11 @@ async def home(request: Request, form: Form | None = None, status: int = 200) ->
         zone = view.event.event.timezone
         last = view.items[-1].ends_at if view.items else view.event.event.starts_at
         form = Form({"starts_at": _local(last, zone), "ends_at": _local(last, zone)})
-    return await render(request, "meeting_kit/home.html", {"meeting": view, "form": form}, status=status)
+    circle = view.event.where.access.circle
+    card = await circle_share_card(request, circle, view.event.thread.title, f"/meetings/{view.meeting.id}",
+                                   view.event.event.location or circle.description)  # fmt: skip
+    return await render(request, "meeting_kit/home.html", {"meeting": view, "form": form, "share_card": card},
+                        status=status)  # fmt: skip
 
 
 async def add_item(request: Request) -> Response:

@@ -22,6 +22,7 @@ from core.plugins import (
     absolute_url,
     answers_from_form,
     chosen,
+    circle_share_card,
     mark_personal,
     parse_form_time,
     pictures,
@@ -63,8 +64,11 @@ async def showcase(request: Request) -> Response:
     access, found = await service.products(await resolve_viewer(request), request.path_params["slug"])
     covers = await pictures([product.photos[0][:64] for product in found if product.photos])
     cards = [(product, covers.get(product.photos[0][:64]) if product.photos else None) for product in found]
-    return await render(request, "shop/showcase.html", {"circle": access.circle, "access": access, "cards": cards,
-                                                        "yuan": yuan})  # fmt: skip
+    circle = access.circle
+    cover = found[0].photos[0] if found and found[0].photos else ""  # the first product's photo shows the shop
+    card = await circle_share_card(request, circle, circle.name, f"/c/{circle.slug}/shop", circle.description, cover)
+    return await render(request, "shop/showcase.html", {"circle": circle, "access": access, "cards": cards,
+                                                        "yuan": yuan, "share_card": card})  # fmt: skip
 
 
 async def product_page(request: Request, form: Form | None = None, status: int = 200) -> Response:

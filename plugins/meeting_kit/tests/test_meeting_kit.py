@@ -67,7 +67,10 @@ def test_the_kit_sets_a_meeting_up_and_answers_with_what_it_made(site, club):
     assert meeting["survey_id"] and meeting["can_manage"] is False
     early = site.post(f"/api/v1/surveys/{meeting['survey_id']}/responses", json={"answers": [5]}, headers=member.auth)
     assert early.status_code == 409 and early.json()["error"]["code"] == "not_open"  # asked once the meeting is over
-    assert "This survey opens" in site.get(f"/surveys/{meeting['survey_id']}", headers={**member.auth, "accept-language": "en"}).text
+    assert (
+        "This survey opens"
+        in site.get(f"/surveys/{meeting['survey_id']}", headers={**member.auth, "accept-language": "en"}).text
+    )
 
     page = site.get(f"/meetings/{meeting['id']}", headers=member.auth).text
     assert "2027 年会" in page and "年度工作报告" in page and "议程" in page
