@@ -113,11 +113,15 @@ def a_complaint(base: str, slug: str) -> str:
 
 
 def a_campaign(base: str, token: str, slug: str) -> str:
-    """A flyer campaign of the circle ``slug`` (its owner applies the template): its public page's path."""
+    """A flyer campaign of the circle ``slug`` (its owner applies the template and publishes it): its public page's
+    path."""
+    owner = {"Authorization": f"Bearer {token}"}
     response = httpx2.post(f"{base}/api/v1/circles/{slug}/templates/flyer-campaign", json={"title": "Spring tasting"},
-                           headers={"Authorization": f"Bearer {token}"}, timeout=30)  # fmt: skip
+                           headers=owner, timeout=30)  # fmt: skip
     response.raise_for_status()
-    return str(response.json()["created"][0]["url"])
+    path = str(response.json()["created"][0]["url"])
+    httpx2.post(f"{base}/api/v1/flyers/{path.rsplit('/', 1)[1]}/publish", headers=owner, timeout=30).raise_for_status()
+    return path
 
 
 def a_club(base: str, token: str, slug: str, members: list[str]) -> None:
