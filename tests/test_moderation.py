@@ -268,3 +268,21 @@ def test_newcomers_write_within_limits_and_a_circle_may_review_their_posts(quanz
     assert held.status_code == 201 and held.json()["held"]
     queue = site.get("/api/v1/circles/club/reviews", headers=owner.auth).json()["items"]
     assert [item["post_id"] for item in queue] == [held.json()["id"]]
+
+
+def test_watched_words_see_through_disguises_and_check_retitles(site, club):
+    staff = register(site, "staffer", Role.MODERATOR)
+    for body in ({"word": "代开发票", "action": "block"}, {"word": "ass", "action": "block"},
+                 {"word": "傻瓜", "action": "replace", "replacement": "**"}):  # fmt: skip
+        assert site.post("/api/v1/watched-words", json=body, headers=staff.auth).status_code == 201
+    spammer, thread = club["spammer"], club["thread"]
+    posts = f"/api/v1/threads/{thread['id']}/posts"
+    for disguised in ("代\u200b开发票", "代&#24320;发票", "代*开*发票", "a**s**s", "a\u00ads_s"):
+        refused = site.post(posts, json={"body": f"Hello {disguised} here"}, headers=spammer.auth)
+        assert refused.status_code == 400, disguised
+    replaced = site.post(posts, json={"body": "**Hello** 傻\u200b瓜, _see_ you"}, headers=spammer.auth)
+    assert replaced.status_code == 201 and replaced.json()["body"] == "**Hello** **, _see_ you"  # marks kept elsewhere
+    own = make_thread(site, spammer, "club", "A fine title", "Hello")
+    retitled = site.patch(f"/api/v1/threads/{own['id']}", json={"title": "代开发票 here"}, headers=spammer.auth)
+    assert retitled.status_code == 400
+    assert site.get(f"/api/v1/threads/{own['id']}").json()["title"] == "A fine title"

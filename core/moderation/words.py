@@ -21,13 +21,29 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\
 
 INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")  # zero-width, soft hyphen
 EMPHASIS = re.compile(r"[*_~`]")  # Markdown's emphasis, strike and code marks, which split a word on the page
+ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def read_as_seen(text: str) -> tuple[str, list[int]]:
+    """The text as a reader sees it, for matching: entities decoded, invisible characters and Markdown's marks
+    dropped, full-width forms folded, case ignored; and for each of its characters, where it came from in ``text``
+    (so that a word found in it is replaced where it was written)."""
+    seen: list[str] = []
+    origin: list[int] = []
+    index = 0
+    while index < len(text):
+        entity = ENTITY.match(text, index) if text[index] == "&" else None
+        written = html.unescape(entity.group(0)) if entity else text[index]
+        for char in unicodedata.normalize("NFKC", written).casefold():
+            if not (INVISIBLE.match(char) or EMPHASIS.match(char)):
+                seen.append(char)
+                origin.append(index)
+        index = entity.end() if entity else index + 1
+    return "".join(seen), origin
 
 
 def normal(text: str) -> str:
-    """The text as a reader sees it, for matching: entities decoded, invisible characters and Markdown's marks
-    dropped, full-width forms folded, case ignored."""
-    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", html.unescape(text)))
-    return EMPHASIS.sub("", text).casefold()
+    return read_as_seen(text)[0]
 
 
 def pattern(word: str) -> re.Pattern[str]:
@@ -55,26 +71,32 @@ async def check(circle_id: int, *texts: str) -> Checked:
     for watched in words:
         found = pattern(watched.word)
         for index, text in enumerate(out):
-            normalised = normal(text)
-            if not found.search(normalised):
+            seen, origin = read_as_seen(text)
+            if not found.search(seen):
                 continue
             if watched.action == WordAction.BLOCK:
                 raise ValidationError({"body": Message("“%(word)s” is not allowed here.", word=watched.word)})
             if watched.action == WordAction.REVIEW:
                 review = review or watched.word
-            elif len(normalised) == len(text):  # positions agree: replace in the text as written
-                out[index] = "".join(_replaced(text, normalised, found, watched.replacement))
             else:
-                out[index] = found.sub(watched.replacement, normalised)
+                out[index] = _replaced(text, seen, origin, found, watched.replacement)
     return Checked(tuple(out), review)
 
 
-def _replaced(text: str, normalised: str, found: re.Pattern[str], replacement: str) -> list[str]:
+def _replaced(text: str, seen: str, origin: list[int], found: re.Pattern[str], replacement: str) -> str:
+    """``text`` with each match in what is ``seen`` of it replaced where it was written (its marks and case kept
+    elsewhere)."""
     parts, start = [], 0
-    for match in found.finditer(normalised):
-        parts += [text[start : match.start()], replacement]
-        start = match.end()
-    return [*parts, text[start:]]
+    for match in found.finditer(seen):
+        if match.end() == match.start():
+            continue
+        begin, end = origin[match.start()], origin[match.end() - 1] + 1
+        if text[origin[match.end() - 1]] == "&":  # the last character was an entity: take all of it
+            entity = ENTITY.match(text, origin[match.end() - 1])
+            end = entity.end() if entity else end
+        parts += [text[start:begin], replacement]
+        start = end
+    return "".join([*parts, text[start:]])
 
 
 async def hold(post: Post, circle_id: int, why: str) -> None:

@@ -129,9 +129,10 @@ def test_the_owner_builds_the_page_from_blocks(site):
     last = blocks[-1]
     for _ in range(2):  # above the button, then above the form
         editor.post(f"/f/{campaign}/edit/up", data={"csrf_token": csrf, "block": last})
-    bad = editor.post(f"/f/{campaign}/edit/add", data={"csrf_token": csrf, "kind": "button", "label": "Go",
-                                                       "url": "javascript:alert(1)"})  # fmt: skip
-    assert bad.status_code == 400
+    for elsewhere in ("javascript:alert(1)", "/\\evil.example", "//evil.example"):  # never off the site
+        bad = editor.post(f"/f/{campaign}/edit/add", data={"csrf_token": csrf, "kind": "button", "label": "Go",
+                                                           "url": elsewhere})  # fmt: skip
+        assert bad.status_code == 400, elsewhere
     public = site.get(f"/f/{campaign}").text
     assert public.index("4 月 12 日 · 会所") < public.index('id="signup"')  # moved up, above the form
     editor.post(f"/f/{campaign}/edit/remove", data={"csrf_token": csrf, "block": last})
@@ -319,3 +320,30 @@ def test_a_campaign_is_a_draft_until_published_cannot_be_walked_to_and_can_be_cl
     assert site.delete(f"/api/v1/flyers/{token}", headers=owner.auth).status_code == 204
     assert guest.get(f"/f/{token}").status_code == 404
     assert site.get(f"/api/v1/flyers/{token}/funnel", headers=owner.auth).status_code == 404
+
+
+def test_the_campaigns_pictures_are_public_and_kept(site):
+    """Its share picture and a picture block are seen by guests (WeChat's card fetches it as one), and recorded as
+    used, so that they are not forgotten after a day."""
+    owner = register(site, "owner")
+    make_circle(site, owner, "wine", visibility="private", join_policy="invite")
+    campaign = start(site, owner, "wine")
+    editor = another_browser(site)
+    csrf = sign_in(editor, "owner")
+    photo = io.BytesIO()
+    Image.new("RGB", (800, 800), (120, 20, 60)).save(photo, "JPEG")
+    saved = editor.post(f"/f/{campaign}/edit/settings", data={"csrf_token": csrf, "title": "Spring tasting",
+                        "description": "Come along", "consent": "I agree.", "questions": ""},
+                        files={"image": ("share.jpg", photo.getvalue(), "image/jpeg")}, follow_redirects=False)  # fmt: skip
+    assert saved.status_code == 303
+    page = another_browser(site).get(f"/f/{campaign}").text
+    image = html.unescape(re.search(r'<meta property="og:image" content="([^"]+)">', page).group(1))
+    assert "/uploads/" in image
+    assert another_browser(site).get(image.removeprefix("http://club.example")).status_code == 200  # a guest sees it
+
+    async def uses() -> list[str]:
+        from core.uploads.models import UploadUse
+
+        return [use.kind for use in await UploadUse.filter(sha=image.rsplit("/", 1)[1][:64])]
+
+    assert site.portal.call(uses) == ["flyer_campaign"]
