@@ -68,6 +68,7 @@ class DeskBody(Body):
     resolve_days: int = 45
     categories: list[str] = []
     questions: list[NewField] = []
+    shown: bool = True  # in the circle's sidebar
 
 
 async def _zone(call: ApiCall[Any]) -> Any:
@@ -158,7 +159,7 @@ async def export(call: ApiCall[None]) -> Response:
 
 def _desk_json(desk: Any) -> dict[str, Any]:
     return {"intro": desk.intro, "accept_days": desk.accept_days, "resolve_days": desk.resolve_days,
-            "categories": desk.categories, "questions": desk.questions}  # fmt: skip
+            "categories": desk.categories, "questions": desk.questions, "shown": desk.shown}  # fmt: skip
 
 
 @router.route("GET", "/circles/{slug}/complaints/desk", "The desk's settings (its staff)", auth=True)
@@ -172,7 +173,8 @@ async def get_desk(call: ApiCall[None]) -> dict[str, Any]:
 async def put_desk(call: ApiCall[DeskBody]) -> dict[str, Any]:
     body = call.body
     settings = service.DeskSettings(body.intro, body.accept_days, body.resolve_days, body.categories,
-                                    [Field(q.kind, q.label, q.options, q.required) for q in body.questions])  # fmt: skip
+                                    [Field(q.kind, q.label, q.options, q.required) for q in body.questions],
+                                    body.shown)  # fmt: skip
     return _desk_json(await service.update_desk(call.viewer, call.params["slug"], settings))
 
 

@@ -76,5 +76,8 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
     if slot == Slot.HEAD:
         return SlotContent("complaints/slots/head.html")
     if slot == Slot.CIRCLE_SIDEBAR:
-        return SlotContent("complaints/slots/circle_sidebar.html")
+        shown = await service.shown_in(context["access"].circle)
+        if not shown and not context["access"].can_moderate:
+            return None  # switched off: its staff still see it, marked
+        return SlotContent("complaints/slots/circle_sidebar.html", {"hidden": not shown})
     return None

@@ -50,6 +50,7 @@ class Desk(Model):
     resolve_days = fields.IntField(default=45)  # working days to resolve it
     categories: fields.JSONField[list[str]] = fields.JSONField(default=list)
     questions: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)  # core.plugins.Field as JSON
+    shown = fields.BooleanField(default=True, db_default=True)  # in the circle's sidebar (its staff switch it off)
     if TYPE_CHECKING:
         circle_id: int
 

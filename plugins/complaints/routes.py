@@ -34,7 +34,7 @@ from plugins.complaints.models import Status
 from plugins.complaints.workflow import NAMES
 
 INTAKE_FIELDS = ("subject", "body", "contact_name", "contact_email", "category")
-DESK_FIELDS = ("intro", "accept_days", "resolve_days", "categories", "questions")
+DESK_FIELDS = ("intro", "accept_days", "resolve_days", "categories", "questions", "shown")
 
 
 def _settings(request: Request) -> dict[str, Any]:
@@ -209,7 +209,8 @@ async def desk_settings(request: Request) -> Response:
     status = 200
     form = Form({"intro": desk.intro, "accept_days": str(desk.accept_days), "resolve_days": str(desk.resolve_days),
                  "categories": "\n".join(desk.categories),
-                 "questions": "\n".join(question["label"] for question in desk.questions)})  # fmt: skip
+                 "questions": "\n".join(question["label"] for question in desk.questions),
+                 "shown": "1" if desk.shown else ""})  # fmt: skip
     canned_form = Form()
     if request.method == "POST":
         data = await read_form(request)
@@ -228,6 +229,7 @@ async def desk_settings(request: Request) -> Response:
                 await service.update_desk(viewer, slug, service.DeskSettings(
                     form.values["intro"], whole_number(form.values["accept_days"]) or 0,
                     whole_number(form.values["resolve_days"]) or 0, _lines(form.values["categories"]), questions,
+                    bool(form.values["shown"]),
                 ))  # fmt: skip
             return RedirectResponse(f"/c/{slug}/complaints/settings?saved=1", status_code=303)
         except ValidationError as error:

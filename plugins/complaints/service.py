@@ -76,6 +76,11 @@ def tracking_path(complaint: Complaint) -> str:
 # The desk --------------------------------------------------------------------------------------------------------
 
 
+async def shown_in(circle: Circle) -> bool:
+    """Whether the circle shows its complaints desk in its sidebar (yes, until its staff switch it off)."""
+    return not await Desk.exists(circle_id=circle.id, shown=False)
+
+
 async def desk_of(circle: Circle) -> Desk:
     """The circle's desk, made with the default promises the first time it is asked for."""
     desk, _ = await Desk.get_or_create(circle_id=circle.id)
@@ -97,6 +102,7 @@ class DeskSettings:
     resolve_days: int
     categories: Sequence[str]
     questions: Sequence[Field] = ()
+    shown: bool = True  # in the circle's sidebar
 
 
 async def update_desk(viewer: User | None, slug: str, settings: DeskSettings) -> Desk:
@@ -118,7 +124,7 @@ async def update_desk(viewer: User | None, slug: str, settings: DeskSettings) ->
                  if settings.questions else [])  # fmt: skip
     await Desk.filter(id=desk.id).update(
         intro=settings.intro.strip(), accept_days=settings.accept_days, resolve_days=settings.resolve_days,
-        categories=categories, questions=[question.as_json() for question in questions],
+        categories=categories, questions=[question.as_json() for question in questions], shown=settings.shown,
     )  # fmt: skip
     return await Desk.get(id=desk.id)
 

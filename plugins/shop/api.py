@@ -59,11 +59,12 @@ class ShopBody(Body):
     pickup_points: list[str] = []
     delivery: bool = False
     pay_within_hours: int = 48
+    shown: bool = True  # in the circle's sidebar
 
 
 def _shop_json(shop: Any) -> dict[str, Any]:
     return {"payment_instructions": shop.payment_instructions, "pickup_points": shop.pickup_points,
-            "delivery": shop.delivery, "pay_within_hours": shop.pay_within_hours,
+            "delivery": shop.delivery, "pay_within_hours": shop.pay_within_hours, "shown": shop.shown,
             "payment_picture": f"/uploads/{shop.payment_picture}" if shop.payment_picture else None}  # fmt: skip
 
 
@@ -79,7 +80,7 @@ async def get_shop(call: ApiCall[None]) -> dict[str, Any]:
 async def put_shop(call: ApiCall[ShopBody]) -> dict[str, Any]:
     body = call.body
     settings = service.ShopSettings(body.payment_instructions, body.pickup_points, body.delivery,
-                                    body.pay_within_hours)  # fmt: skip
+                                    body.pay_within_hours, body.shown)  # fmt: skip
     return _shop_json(await service.update_shop(call.viewer, call.params["slug"], settings))
 
 

@@ -120,7 +120,10 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
     if slot == Slot.HEAD:
         return SlotContent("shop/slots/head.html")
     if slot == Slot.CIRCLE_SIDEBAR:
-        return SlotContent("shop/slots/circle_sidebar.html")
+        shown = await service.shown_in(context["access"].circle)
+        if not shown and not context["access"].can_moderate:
+            return None  # switched off: its managers still see it, marked
+        return SlotContent("shop/slots/circle_sidebar.html", {"hidden": not shown})
     if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == group_buys.KIND:
         view = await group_buys.group_buy_of_thread(ThreadAccess(context["thread"], context["access"]))
         if view is None:

@@ -42,6 +42,7 @@ class Shop(Model):
     pickup_points: fields.JSONField[list[str]] = fields.JSONField(default=list)
     delivery = fields.BooleanField(default=False)  # members may give an address instead
     pay_within_hours = fields.IntField(default=48)  # an unpaid order expires after this
+    shown = fields.BooleanField(default=True, db_default=True)  # in the circle's sidebar (its managers switch it off)
     if TYPE_CHECKING:
         circle_id: int
 

@@ -43,7 +43,7 @@ from plugins.shop.money import yuan
 PRODUCT_FIELDS = ("name", "description", "price", "stock", "per_member_limit", "on_sale", "membership_circle",
                   "membership_days", "member_circle", "member_price")  # fmt: skip
 ORDER_FIELDS = ("quantity", "note", "pickup_point", "address", "request_key")
-SETTINGS_FIELDS = ("payment_instructions", "pickup_points", "delivery", "pay_within_hours")
+SETTINGS_FIELDS = ("payment_instructions", "pickup_points", "delivery", "pay_within_hours", "shown")
 GROUP_FIELDS = ("product_id", "price", "min_count", "max_count", "deadline", "title", "body", "only_circle")
 
 
@@ -216,7 +216,8 @@ async def shop_settings(request: Request) -> Response:
     viewer = await resolve_viewer(request)
     access, shop = await service.managed(viewer, request.path_params["slug"])
     form = Form({"payment_instructions": shop.payment_instructions, "pickup_points": "\n".join(shop.pickup_points),
-                 "delivery": "1" if shop.delivery else "", "pay_within_hours": str(shop.pay_within_hours)})  # fmt: skip
+                 "delivery": "1" if shop.delivery else "", "pay_within_hours": str(shop.pay_within_hours),
+                 "shown": "1" if shop.shown else ""})  # fmt: skip
     status = 200
     if request.method == "POST":
         data = await read_form(request, files=("payment_picture",))
@@ -230,7 +231,8 @@ async def shop_settings(request: Request) -> Response:
                 name = ""
             settings = service.ShopSettings(form.values["payment_instructions"],
                                             form.values["pickup_points"].splitlines(), bool(form.values["delivery"]),
-                                            _number(form.values["pay_within_hours"]) or 0)  # fmt: skip
+                                            _number(form.values["pay_within_hours"]) or 0,
+                                            bool(form.values["shown"]))  # fmt: skip
             await service.update_shop(viewer, access.circle.slug, settings, name)
             return RedirectResponse(f"/c/{access.circle.slug}/shop/settings?saved=1", status_code=303)
         except ValidationError as error:

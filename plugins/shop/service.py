@@ -36,6 +36,11 @@ NAME_MAX, DESCRIPTION_MAX, POINT_MAX, POINTS_MAX, TEXT_MAX = 200, 20_000, 200, 2
 STOCK_MAX = 1_000_000
 
 
+async def shown_in(circle: Circle) -> bool:
+    """Whether the circle shows its shop in its sidebar (yes, until its managers switch it off)."""
+    return not await Shop.exists(circle_id=circle.id, shown=False)
+
+
 async def shop_of(access: CircleAccess) -> Shop:
     shop, _ = await Shop.get_or_create(circle_id=access.circle.id)
     return shop
@@ -55,6 +60,7 @@ class ShopSettings:
     pickup_points: Sequence[str]
     delivery: bool
     pay_within_hours: int
+    shown: bool = True  # in the circle's sidebar
 
 
 async def update_shop(viewer: User | None, slug: str, settings: ShopSettings, payment_picture: str | None = None,
@@ -70,7 +76,8 @@ async def update_shop(viewer: User | None, slug: str, settings: ShopSettings, pa
     if len(settings.payment_instructions) > TEXT_MAX:
         raise ValidationError({"payment_instructions": Message("At most %(n)s characters.", n=TEXT_MAX)})
     values: dict[str, Any] = dict(payment_instructions=settings.payment_instructions.strip(), pickup_points=points,
-                                  delivery=settings.delivery, pay_within_hours=settings.pay_within_hours)  # fmt: skip
+                                  delivery=settings.delivery, pay_within_hours=settings.pay_within_hours,
+                                  shown=settings.shown)  # fmt: skip
     async with transaction():
         if payment_picture is not None:
             values["payment_picture"] = payment_picture

@@ -317,3 +317,12 @@ def test_a_member_files_a_few_complaints_an_hour_and_extra_answers_are_refused(q
     assert codes == [201, 201, 429, 429]  # three attempts an hour, the refused one counted
     assert file(site, headers=owner.auth).status_code == 201  # counted per member
     wait_for_jobs(site)
+
+
+def test_the_desks_staff_switch_it_off_in_their_circle(site, desk):
+    owner, member = desk["owner"], desk["member"]
+    assert "/c/wine/complaints/new" in site.get("/c/wine", headers=member.auth).text
+    off = site.put("/api/v1/circles/wine/complaints/desk", json={"shown": False}, headers=owner.auth)
+    assert off.status_code == 200 and off.json()["shown"] is False
+    assert "/c/wine/complaints/new" not in site.get("/c/wine", headers=member.auth).text
+    assert "Hidden from the members" in site.get("/c/wine", headers=owner.auth).text

@@ -14,7 +14,17 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
-from core.testing import Member, at_once, jobs_of, make_circle, register, run_job_now, sign_in, wait_for_jobs
+from core.testing import (
+    Member,
+    another_browser,
+    at_once,
+    jobs_of,
+    make_circle,
+    register,
+    run_job_now,
+    sign_in,
+    wait_for_jobs,
+)
 
 SAFE = "bcdghjkpqtvwxz"  # letters no other letter or pair looks like (the site refuses look-alike names)
 
@@ -569,3 +579,17 @@ def test_group_buys_trials_and_fees_work_in_a_shop_with_pickup_points(site, club
     assert 'name="pickup_point"' not in site.get(f"/products/{fee['id']}", headers=member.auth).text
     shown = site.get(f"/orders/{paid_in.json()['id']}", headers=member.auth).text
     assert "Pickup code" not in shown and paid_in.json()["reference"] in shown
+
+
+def test_the_managers_switch_the_shop_off_in_their_circle(site, club):
+    owner, member = club
+    assert "/c/wine/shop" in site.get("/c/wine", headers=member.auth).text  # shown until switched off
+    off = site.put("/api/v1/circles/wine/shop", json={"shown": False}, headers=owner.auth)
+    assert off.status_code == 200 and off.json()["shown"] is False
+    assert "/c/wine/shop" not in site.get("/c/wine", headers=member.auth).text
+    assert "Hidden from the members" in site.get("/c/wine", headers=owner.auth).text  # its managers still see it
+    browser = another_browser(site)
+    csrf = sign_in(browser, "owner")
+    form = {"csrf_token": csrf, "payment_instructions": "", "pickup_points": "", "pay_within_hours": "48", "shown": "1"}
+    assert "Saved." in browser.post("/c/wine/shop/settings", data=form).text
+    assert "/c/wine/shop" in site.get("/c/wine", headers=member.auth).text
