@@ -81,6 +81,8 @@ def test_only_the_circles_members_flags_hide_its_posts_and_the_author_still_sees
             assert site.post(url, json={"reason": "spam"}, headers=outsider.auth).status_code == 201
     assert site.get(f"/api/v1/threads/{club['thread']['id']}").status_code == 200  # the owner's thread stands
     queue = site.get("/api/v1/circles/club/review", headers=club["owner"].auth).json()["items"]  # the contract's name
+    for stranger in ({}, outsiders[0].auth, club["spammer"].auth):  # guests, outsiders and plain members see no queue
+        assert site.get("/api/v1/circles/club/review", headers=stranger).status_code in (401, 404)
     assert len(queue) == 2 and {item["flags"] for item in queue} == {0} and not any(item["hidden"] for item in queue)
     assert all(len(item["flags_given"]) == 3 for item in queue)  # listed, not counted
     alerts = [item for item in site.get("/api/v1/notifications", headers=club["owner"].auth).json()["items"]

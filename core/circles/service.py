@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
 
 from core import sql
 from core.access.actions import CIRCLE_CREATE, CIRCLE_JOIN, allowed
@@ -17,10 +17,8 @@ from core.accounts.rows import Author
 from core.circles.models import TINTS, Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
-from core.moderation.models import CircleBan
 from core.pagination import Page, paginate, paginate_sql
 from core.pluginhost.running import emit
-from core.times import now
 from core.uploads.models import Upload
 from core.uploads.service import set_uses
 
@@ -152,7 +150,7 @@ async def join(viewer: User | None, slug: str) -> MemberStatus:
         return status
     if access.membership is not None:  # already asked
         return access.membership.status
-    if (ban := await banned(circle, user)) is not None:
+    if (ban := access.ban) is not None:
         raise banned_error(ban)
     if not await allowed(CIRCLE_JOIN, user, circle):
         raise Forbidden(Message("You may not join this circle."))
@@ -200,16 +198,10 @@ async def _activate(membership: Membership, role: MemberRole | None = None) -> M
     return MemberStatus.ACTIVE
 
 
-async def banned(circle: Circle, user: User) -> CircleBan | None:
-    """The member's ban from the circle (core.moderation), while it lasts."""
-    return await CircleBan.filter(Q(until__isnull=True) | Q(until__gt=now()), circle_id=circle.id,
-                                  user_id=user.id).first()  # fmt: skip
-
-
 async def admit(circle: Circle, user: User) -> bool:
     """Make ``user`` an active member of ``circle`` whatever its join policy, as a plugin decides (a membership fee
     paid, a campaign's sign-up); whether they were not one before. A member banned from it stays out."""
-    if await banned(circle, user) is not None:
+    if (await circle_access(user, circle)).ban is not None:
         return False
     membership = await Membership.get_or_none(circle_id=circle.id, user_id=user.id)
     if membership is None:
