@@ -252,6 +252,27 @@ def test_a_new_member_confirms_their_address_and_then_may_post(site, mailbox):
     assert guest.post("/verify", data={"csrf_token": csrf, "token": token + "x"}).status_code == 400
 
 
+def test_the_confirmation_mail_reads_in_the_language_the_member_signed_up_in(site, mailbox):
+    """The site speaks Chinese by default; a visitor who signs up on its English pages (their browser's language, or
+    the language they chose) is mailed in English, and so is an API client that asks for English."""
+    by_page = another_browser(site)
+    by_page.cookies.set("quanzi_locale", "en")
+    form = {"csrf_token": csrf_of(by_page), "username": "paige", "email": "paige@example.com", "password": PASSWORD}
+    assert by_page.post("/register", data=form, follow_redirects=False).status_code == 303
+    body = {"username": "ahmed", "email": "ahmed@example.com", "password": PASSWORD}
+    assert (
+        site.post("/api/v1/auth/register", json=body, headers={"Accept-Language": "en-GB,en;q=0.8"}).status_code == 201
+    )
+    wei = register(site, "wei")  # no language asked for: the site's
+    mailbox.wait(3, "verify_email")
+    for address in ("paige@example.com", "ahmed@example.com"):
+        (mail,) = mailbox.to(address, "verify_email")
+        assert "Confirm" in mail["Subject"] and "确认" not in text_of(mail)
+    (chinese,) = mailbox.to(wei.email, "verify_email")
+    assert "确认" in chinese["Subject"]
+    assert '<option value="en" selected>' in by_page.get("/settings").text  # her setting, to change at will
+
+
 def test_a_new_address_counts_once_its_link_is_opened(site, mailbox):
     alice, bob = register(site, "alice"), register(site, "bob")
     (welcome,) = mailbox.wait(2, "verify_email")[:1]

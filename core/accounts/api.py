@@ -17,6 +17,7 @@ from core.threads.serialize import post_json
 from core.web.auth import check_csrf, csrf_token, log_in, log_out
 from core.web.i18n import negotiate
 from core.web.jsonapi import ApiCall, ApiRouter, Body
+from core.web.pages import browser_locale
 
 router = ApiRouter("accounts")
 
@@ -87,7 +88,11 @@ async def register(call: ApiCall[Registration]) -> dict[str, Any]:
     site = call.site
     await limits.check_sign_up(site, call.request)
     user = await service.register(
-        site.passwords, username=call.body.username, email=call.body.email, password=call.body.password
+        site.passwords,
+        username=call.body.username,
+        email=call.body.email,
+        password=call.body.password,
+        locale=browser_locale(call.request),
     )
     return me_json(user)
 

@@ -44,9 +44,10 @@ async def _uniqueness_errors(username: str, email: str) -> dict[str, str]:
 
 
 async def register(hasher: Passwords, *, username: str, email: str, password: str, role: Role = Role.MEMBER,
-                   announce: bool = True) -> User:  # fmt: skip
-    """Create an account; every field error is reported at once. The plugins hear of it (``member_registered``)
-    unless the caller's transaction is still open (``announce=False``: the caller tells them after it commits)."""
+                   locale: str = "", announce: bool = True) -> User:  # fmt: skip
+    """Create an account (in ``locale``, the language it signed up in; "" follows the site's); every field error is
+    reported at once. The plugins hear of it (``member_registered``) unless the caller's transaction is still open
+    (``announce=False``: the caller tells them after it commits)."""
     username = names.normalize(username)
     email = normalize_email(email)
     errors: dict[str, str] = {}
@@ -69,6 +70,7 @@ async def register(hasher: Passwords, *, username: str, email: str, password: st
             email=email,
             password_hash=password_hash,
             role=role,
+            locale=locale,
         )
     except IntegrityError:
         # Another registration won the race between the checks and the insert.

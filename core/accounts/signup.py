@@ -8,6 +8,7 @@ from starlette.requests import Request
 from core.accounts import limits, service
 from core.accounts.models import User
 from core.web.auth import log_in
+from core.web.pages import browser_locale
 from core.web.site import site_of
 
 
@@ -16,6 +17,7 @@ async def sign_up(request: Request, *, username: str, email: str, password: str)
     limit) and sign this browser in to it."""
     site = site_of(request)
     await limits.check_sign_up(site, request)
-    user = await service.register(site.passwords, username=username, email=email, password=password)
+    user = await service.register(site.passwords, username=username, email=email, password=password,
+                                  locale=browser_locale(request))  # fmt: skip
     log_in(request, user)
     return user

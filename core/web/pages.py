@@ -53,6 +53,13 @@ async def render_per_post(request: Request, slot: Slot, context: dict[str, Any])
     return footers
 
 
+def browser_locale(request: Request) -> str:
+    """The language this browser asks for (its language cookie, else Accept-Language), or "" if neither names one
+    the site speaks: what a new account starts with, so that its first mail reads as its sign-up page did."""
+    cookie = request.cookies.get("quanzi_locale", "")
+    return cookie if cookie in i18n.LOCALES else i18n.negotiate(request.headers.get("accept-language")) or ""
+
+
 def reader_locale(request: Request, viewer: User | None, settings: dict[str, str]) -> str:
     """The language to answer in: the member's setting, else the browser's cookie or Accept-Language, else the
     site's default (``settings``: the site's, ``await site_of(request).settings.current()``)."""
