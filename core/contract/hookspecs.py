@@ -159,7 +159,7 @@ def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotCon
 @hookspec
 def circle_offers(circle: Circle) -> list[Offer]:
     """What ``circle`` offers that a page may feature as a card (see ``core.plugins.Offer``): the plugin's upcoming
-    events, products on sale, open group buys or surveys, soonest first. Whoever shows them decides who may see
+    events, products on sale, open group buys, trials or surveys, soonest first. Whoever shows them decides who may see
     them; a campaign's page shows those its owner picked."""
 
 

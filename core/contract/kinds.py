@@ -108,7 +108,7 @@ class SearchSource:
 @dataclass(frozen=True)
 class Offer:
     """Something a circle offers that another page may feature as a card (a campaign's landing page): an upcoming
-    event, a product on sale, an open group buy, an open survey. ``key`` names it for good (``event:12``); the rest is
+    event, a product on sale, an open group buy or trial, an open survey. ``key`` names it for good (``event:12``); the rest is
     read afresh whenever it is shown, so that a card's date and price are always today's."""
 
     key: str

@@ -106,10 +106,12 @@ async def manage_page(request: Request, errors: dict[str, str] | None = None, st
     days = whole_number(request.query_params.get("days", "30")) or 30
     days = days if days in segments.WINDOWS else 30
     levels = await points.levels_of(club)
+    offers = await gates.offerable(access.circle)
     return await render(request, "customer_club/manage.html", {
         "club": club, "circle": access.circle, "levels": levels, "rules": {rule.act: rule for rule in
         await points.rules_of(club)}, "acts": ACTS, "days": days, "windows": segments.WINDOWS,
-        "segments": await segments.segments(club, days), "gates": await gates.gates_of(club),
+        "segments": await segments.segments(club, days), "offers": offers,
+        "gates": await gates.gate_views(club, offers),
         "corrections": await points.corrections(club, 30), "segment_labels": {name: label for name, _, label in
         segments.SEGMENTS}, "errors": errors or {}, "sent": sent,
     }, status=status)  # fmt: skip
@@ -158,8 +160,8 @@ async def manage_action(request: Request) -> Response:
             assert viewer is not None
             await points.correct(club, member, _number(data, "points", 0) or 0, str(data.get("reason", "")), viewer)
         elif action == "gate":
-            level = _number(data, "min_level")
-            await gates.set_gate(club, str(data.get("kind", "")), _number(data, "ref", 0) or 0, level)
+            kind, _, ref = str(data.get("offer", "")).partition(":")
+            await gates.set_gate(club, kind, whole_number(ref) or 0, _number(data, "min_level"))
         elif action == "notice":
             assert viewer is not None
             sent = await segments.notice_to(viewer, club, str(data.get("segment", "")),

@@ -112,7 +112,7 @@ def register_job_kinds() -> list[JobKind]:
 
 @hookimpl
 async def circle_offers(circle: Circle) -> list[Offer]:
-    return [*await group_buys.offers(circle), *await service.offers(circle)]
+    return [*await group_buys.offers(circle), *await trials.offers(circle), *await service.offers(circle)]
 
 
 @hookimpl

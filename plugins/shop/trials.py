@@ -21,6 +21,7 @@ from core.plugins import (
     Forbidden,
     Message,
     NotFound,
+    Offer,
     Thread,
     ThreadAccess,
     User,
@@ -132,6 +133,15 @@ async def _view(trial: Trial, where: ThreadAccess) -> TrialView:
 
 async def get_trial(viewer: User | None, trial_id: int) -> TrialView:
     return await _view(*await attached_content(viewer, Trial, trial_id, Message("No such trial.")))
+
+
+async def offers(circle: Circle) -> list[Offer]:
+    """The circle's trials open to applications, the nearest deadline first, as cards another page may feature."""
+    open_trials = await (Trial.filter(circle_id=circle.id, apply_until__gt=now(), thread__deleted_at__isnull=True)
+                         .select_related("thread", "product").order_by("apply_until").limit(50))  # fmt: skip
+    return [Offer(f"{KIND}:{trial.id}", Message("Trial"), trial.thread.title, f"/t/{trial.thread_id}",
+                  until=trial.apply_until, picture=trial.product.photos[0] if trial.product.photos else "")
+            for trial in open_trials]  # fmt: skip
 
 
 async def trial_of_thread(where: ThreadAccess) -> TrialView | None:

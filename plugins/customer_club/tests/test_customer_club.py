@@ -312,6 +312,38 @@ def test_a_trial_kept_for_a_level_opens_when_the_member_reaches_it(site):
                     headers=fan.auth).status_code == 404  # fmt: skip
 
 
+def test_managers_keep_an_offer_for_a_level_by_choosing_it_by_name(site):
+    owner = register(site, "owner")
+    club = start(site, owner)
+    trial = site.get("/api/v1/trials/1", headers=owner.auth).json()  # the template's first trial
+    title = site.get(f"/api/v1/threads/{trial['thread_id']}", headers=owner.auth).json()["title"]
+    mug = site.post("/api/v1/circles/brand/products", json={"name": "Travel mug", "price": "30"}, headers=owner.auth)
+    make_circle(site, owner, "elsewhere")
+    other = site.post("/api/v1/circles/elsewhere/products", json={"name": "Not the club's", "price": "9"},
+                      headers=owner.auth).json()  # fmt: skip
+    browser = another_browser(site)
+    csrf = sign_in(browser, "owner")
+    page = browser.get(f"/clubs/{club['id']}/manage").text
+    assert f'<option value="trial:{trial["id"]}">Trial: {title}</option>' in page
+    assert f'<option value="product:{mug.json()["id"]}">Product: Travel mug · ¥30.00</option>' in page
+    assert "Not the club&#39;s" not in page and "Its number" not in page  # nobody types an id any more
+    kept = browser.post(f"/clubs/{club['id']}/manage/gate",
+                        data={"csrf_token": csrf, "offer": f"trial:{trial['id']}", "min_level": "2"})  # fmt: skip
+    assert kept.status_code == 200 and f'<a href="/t/{trial["thread_id"]}">{title}</a>' in kept.text
+    assert "Silver and above" in kept.text
+    assert site.get(f"/api/v1/clubs/{club['id']}", headers=owner.auth).json()["gates"] == [
+        {"kind": "trial", "id": trial["id"], "min_level": 2}
+    ]
+    foreign = browser.post(f"/clubs/{club['id']}/manage/gate",
+                           data={"csrf_token": csrf, "offer": f"product:{other['id']}", "min_level": "2"})  # fmt: skip
+    assert foreign.status_code == 400 and "Choose one of the club" in foreign.text
+    assert len(site.get(f"/api/v1/clubs/{club['id']}", headers=owner.auth).json()["gates"]) == 1  # nothing kept
+    opened = browser.post(f"/clubs/{club['id']}/manage/gate",
+                          data={"csrf_token": csrf, "offer": f"trial:{trial['id']}", "min_level": "1"})  # fmt: skip
+    assert opened.status_code == 200 and "Silver and above" not in opened.text
+    assert site.get(f"/api/v1/clubs/{club['id']}", headers=owner.auth).json()["gates"] == []
+
+
 def test_a_trial_report_earns_points_once_the_managers_accept_it(site):
     owner = register(site, "owner")
     club = start(site, owner)
