@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from core.accounts.models import Role
-from core.testing import Member, at_once, make_circle, make_thread, register, reply
+from core.testing import Member, another_browser, at_once, make_circle, make_thread, register, reply, sign_in
 
 SAFE = "bcdghjkpqtvwxz"  # letters no other letter or pair looks like (the site refuses look-alike names)
 
@@ -247,6 +247,37 @@ def test_watched_words_block_review_or_replace_in_chinese_and_english(site, club
         entry["action"] for entry in site.get("/api/v1/circles/club/moderation-log", headers=owner.auth).json()["items"]
     ]
     assert log.count("held") == 2
+
+
+def test_on_the_page_the_author_alone_sees_their_held_reply_and_thread_marked_waiting(site, club):
+    owner, spammer, thread = club["owner"], club["spammer"], club["thread"]
+    for member in crowd(site, "club", 3):  # flagged hidden
+        site.post(f"/api/v1/posts/{club['spam']['id']}/flags", json={"reason": "spam"}, headers=member.auth)
+    site.post("/api/v1/circles/club/watched-words", json={"word": "SALE", "action": "review"}, headers=owner.auth)
+    held_thread = site.post("/api/v1/circles/club/threads", json={"title": "Big sale today", "body": "Come along"},
+                            headers=spammer.auth).json()  # fmt: skip
+    assert held_thread["held"]
+    author, reader, guest = another_browser(site), another_browser(site), another_browser(site)
+    sign_in(author, "spammer")
+    sign_in(reader, "flaggerb")
+    page = author.get(f"/t/{thread['id']}").text
+    assert "Cheap watches" in page and "Waiting for review" in page and 'class="post waiting"' in page
+    assert page.count("Waiting for review") == 1 and "Only you and the circle" in page
+    for other in (reader, guest):
+        seen = other.get(f"/t/{thread['id']}")
+        assert seen.status_code == 200 and "Cheap watches" not in seen.text and "Waiting for review" not in seen.text
+    mine = author.get(f"/t/{held_thread['id']}")
+    assert mine.status_code == 200 and "Big sale today" in mine.text and "Waiting for review" in mine.text
+    assert 'id="reply"' not in mine.text  # nobody replies to a thread that waits
+    assert site.get(f"/api/v1/threads/{held_thread['id']}", headers=spammer.auth).status_code == 200
+    for other in (reader, guest):
+        assert other.get(f"/t/{held_thread['id']}").status_code == 404
+    assert site.get(f"/api/v1/threads/{held_thread['id']}", headers=club["owner"].auth).status_code == 200
+    review = site.get("/api/v1/circles/club/reviews", headers=owner.auth).json()["items"]
+    for item in review:
+        site.post(f"/api/v1/reviews/{item['id']}", json={"decision": "delete", "reason": "Spam"}, headers=owner.auth)
+    assert "Cheap watches" not in author.get(f"/t/{thread['id']}").text  # decided: gone for its author too
+    assert author.get(f"/t/{held_thread['id']}").status_code == 404
 
 
 def test_newcomers_write_within_limits_and_a_circle_may_review_their_posts(quanzi_site):

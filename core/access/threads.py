@@ -35,6 +35,11 @@ class ThreadAccess:
         return self.access.can_view and (self.thread.deleted_at is None or self.access.can_moderate)
 
     @property
+    def may_read_held(self) -> bool:
+        """A deleted thread the viewer would read if it is only hidden until it is reviewed: they wrote it."""
+        return self.access.can_view and self.thread.deleted_at is not None and self.is_author
+
+    @property
     def can_moderate(self) -> bool:
         return self.access.can_moderate
 

@@ -21,15 +21,16 @@ class PostItem:
     html: str
     created_at: datetime
     edited_at: datetime | None
+    waiting_for_review: bool  # hidden until a moderator reviews it: shown to its author alone
 
     @classmethod
     def of(cls, row: Row) -> PostItem:
         """From the columns id, thread_id, author_id, number, html, created_at, edited_at, username, display_name,
-        avatar."""
+        avatar, waiting."""
         return cls(
             row["id"], row["thread_id"], row["author_id"],
             Author(row["author_id"], row["username"], row["display_name"], row["avatar"]),
-            row["number"], row["html"], timestamp(row["created_at"]), timestamp(row["edited_at"]),
+            row["number"], row["html"], timestamp(row["created_at"]), timestamp(row["edited_at"]), bool(row["waiting"]),
         )  # fmt: skip
 
 

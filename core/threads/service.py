@@ -116,11 +116,16 @@ async def create_thread(
 
 
 async def get_thread(viewer: User | None, thread_id: int) -> ThreadAccess:
-    """The thread as ``viewer`` may see it; a deleted thread only for its circle's moderators."""
+    """The thread as ``viewer`` may see it; a deleted thread only for its circle's moderators, and for its author
+    while it is hidden until it is reviewed (its opening post flagged, or held by a watched word)."""
     view = await _thread_view(viewer, thread_id)
-    if not view.can_read:
+    if not view.can_read and not (view.may_read_held and await _opening_waits(view.thread)):
         raise NotFound(Message("No such thread."))
     return view
+
+
+async def _opening_waits(thread: Thread) -> bool:
+    return await Review.exists(post_id=thread.first_post_id, status=ReviewStatus.PENDING, hidden_at__isnull=False)
 
 
 async def _thread_view(viewer: User | None, thread_id: int) -> ThreadAccess:
@@ -277,20 +282,24 @@ POSTS_PER_PAGE = 20
 
 POSTS_PAGE_SQL = (
     "SELECT p.id, p.thread_id, p.author_id, p.number, p.html, p.created_at, p.edited_at, u.username, u.display_name, "
-    "u.avatar "
+    "u.avatar, p.deleted_at IS NOT NULL AS waiting "
     "FROM posts p JOIN users u ON u.id = p.author_id "
-    "WHERE p.thread_id = ? AND p.number BETWEEN ? AND ? AND p.deleted_at IS NULL ORDER BY p.number"
+    "WHERE p.thread_id = ? AND p.number BETWEEN ? AND ? AND (p.deleted_at IS NULL OR p.author_id = ? AND EXISTS "
+    "(SELECT 1 FROM reviews r WHERE r.post_id = p.id AND r.status = ? AND r.hidden_at IS NOT NULL)) ORDER BY p.number"
 )
 
 
 async def posts_page(viewer: User | None, thread_id: int, page: int) -> tuple[ThreadAccess, list[PostItem], int]:
     """Page ``page`` (from 1) of a thread's posts, and the number of pages: page n holds the posts numbered
-    20(n-1)+1 to 20n (fewer when some were deleted), found by the index on (thread, number)."""
+    20(n-1)+1 to 20n (fewer when some were deleted), found by the index on (thread, number). The viewer's own posts
+    hidden until they are reviewed are among them, marked (``PostItem.waiting_for_review``)."""
     view = await get_thread(viewer, thread_id)
     pages = max(1, -(-view.thread.last_number // POSTS_PER_PAGE))
     page = min(max(page, 1), pages)
     first = (page - 1) * POSTS_PER_PAGE + 1
-    rows = await sql.fetch(POSTS_PAGE_SQL, view.thread.id, first, first + POSTS_PER_PAGE - 1)
+    author = viewer.id if view.access.can_view and viewer is not None else 0  # no account is numbered 0
+    rows = await sql.fetch(POSTS_PAGE_SQL, view.thread.id, first, first + POSTS_PER_PAGE - 1, author,
+                           ReviewStatus.PENDING.value)  # fmt: skip
     return view, [PostItem.of(row) for row in rows], pages
 
 
