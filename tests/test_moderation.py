@@ -263,6 +263,9 @@ def test_on_the_page_the_author_alone_sees_their_held_reply_and_thread_marked_wa
     page = author.get(f"/t/{thread['id']}").text
     assert "Cheap watches" in page and "Waiting for review" in page and 'class="post waiting"' in page
     assert page.count("Waiting for review") == 1 and "Only you and the circle" in page
+    listed = site.get(f"/api/v1/threads/{thread['id']}/posts", headers=spammer.auth).json()["items"]
+    assert [post["waiting_for_review"] for post in listed] == [False, True]  # the API lists it for its author too
+    assert len(site.get(f"/api/v1/threads/{thread['id']}/posts", headers=owner.auth).json()["items"]) == 1
     for other in (reader, guest):
         seen = other.get(f"/t/{thread['id']}")
         assert seen.status_code == 200 and "Cheap watches" not in seen.text and "Waiting for review" not in seen.text

@@ -4,7 +4,9 @@ members (a complaint: its filer and the desk's staff; an order: its buyer and th
 A plugin declares one with the columns of its table that name those people, and the core derives every rendering
 from that one declaration: the check for one object (``allows``), the SQL condition and the ORM filter for lists
 (``sql``, ``q``), and the keys that search documents carry (``keys``, matched by ``Scope.audience_keys``).
-Notifications about such an object (``notify_about``) follow it too. An administrator sees every object.
+Notifications about such an object (``notify_about``) follow it too, and so does the fetch of one object for a
+viewer (``get``: "not found" to anyone outside it). An administrator sees every object; a site moderator sees one only
+as whatever else it is (its filer, or staff of its circle).
 
     LETTER = Audience("letters.letter", "letters", user=("author_id", "recipient_id"))
     COMPLAINT = Audience("complaints.complaint", "complaints", user=("filer_id",), circle_staff=("circle_id",))
@@ -14,12 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.expressions import Q
+from tortoise.models import Model
 
 from core import sql
-from core.access.scope import Scope
+from core.access.scope import Scope, scope_of
+from core.accounts.models import User
+from core.errors import Message, NotFound
+
+M = TypeVar("M", bound=Model)
 
 # What a column may name: the viewer's own id, a circle where they are an active member, one they own or moderate.
 GRANTS = ("user", "circle_member", "circle_staff")
@@ -59,6 +66,24 @@ class Audience:
     def allows(self, scope: Scope, obj: Any) -> bool:
         """May the viewer of ``scope`` see ``obj`` (a model instance or a row with the columns)?"""
         return scope.sees_all or any(_value(obj, column) in _ids(scope, grant) for grant, column in self._grants())
+
+    def as_staff(self, scope: Scope, obj: Any) -> bool:
+        """Does the viewer see ``obj`` as the staff of a circle it names (or as an administrator), rather than only
+        as one of the people it names? Staff see all of it (a case's internal notes) and act on it."""
+        return scope.sees_all or any(_value(obj, column) in scope.staff_of for column in self.circle_staff)
+
+    async def get(self, viewer: User | None, model: type[M], missing: Message, *, related: tuple[str, ...] = (),
+                  **key: Any) -> tuple[M, Scope]:  # fmt: skip
+        """The one object of ``model`` that ``key`` names (``id=3``, or another unique column), loaded with
+        ``related``, if the viewer may see it, with the viewer's scope; NotFound (``missing``) when it does not exist
+        or they may not, never told apart. The ORM filter (``q``) decides, so one object and a list of them follow
+        the same rule."""
+        scope = await scope_of(viewer)
+        query = model.filter(self.q(scope), **key)
+        found = await (query.select_related(*related) if related else query).first()
+        if found is None:
+            raise NotFound(missing)
+        return found, scope
 
     def sql(self, scope: Scope, alias: str) -> tuple[str, list[Any]]:
         """The same rule as a condition on ``table`` under ``alias``, with its parameters."""

@@ -67,11 +67,18 @@ class CircleAccess:
         return self.is_admin or self.circle_role == MemberRole.OWNER
 
     @property
+    def is_circle_staff(self) -> bool:
+        """The circle's staff: its active owners and moderators (``Scope.staff_of``), and the site's
+        administrators. They run what the circle keeps for its people (a shop's orders, a desk's cases), which the
+        site's moderators as such do not see (``core.access.audience``)."""
+        return self.scope.runs(self.circle.id)
+
+    @property
     def can_moderate(self) -> bool:
-        """Owners and moderators of the circle, and the site's moderators, in a circle they see."""
+        """Moderate what is written in the circle: its staff, and the site's moderators in a circle they see."""
         if not self.can_view:
             return False
-        return self.scope.moderates_all or self.circle.id in self.scope.staff_of
+        return self.scope.moderates_all or self.is_circle_staff
 
     @property
     def ban(self) -> CircleBan | None:

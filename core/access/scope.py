@@ -25,6 +25,7 @@ from core.errors import Forbidden, Message, Unauthorized
 from core.moderation.models import CircleBan
 from core.times import now
 
+STAFF_ROLES = (MemberRole.OWNER, MemberRole.MODERATOR)  # a circle's staff, the one definition (``Scope.staff_of``)
 _MEMO = "_quanzi_scope"  # the scope kept on the request's viewer object: computed once per request
 
 
@@ -102,12 +103,14 @@ class Scope:
 
     @cached_property
     def staff_of(self) -> frozenset[int]:
-        """The circles where the viewer is an active owner or moderator."""
+        """The circles where the viewer is an active owner or moderator (``STAFF_ROLES``)."""
         return frozenset(
-            cid
-            for cid, m in self.memberships.items()
-            if m.status == MemberStatus.ACTIVE and m.role in (MemberRole.OWNER, MemberRole.MODERATOR)
+            cid for cid, m in self.memberships.items() if m.status == MemberStatus.ACTIVE and m.role in STAFF_ROLES
         )
+
+    def runs(self, circle_id: int) -> bool:
+        """Is the viewer the staff of circle ``circle_id``: one of its owners or moderators, or an administrator?"""
+        return self.sees_all or circle_id in self.staff_of
 
     # The circle rule, four ways -----------------------------------------------------------------------------------
 

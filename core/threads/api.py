@@ -92,7 +92,10 @@ async def list_posts(call: ApiCall[None]) -> dict[str, Any]:
     page = await service.list_posts(
         call.viewer, call.params["id"], call.query("cursor"), parse_limit(call.query("limit"))
     )
-    return {"items": [post_json(post) for post in page.items], "next": page.next}
+    return {
+        "items": [{**post_json(post), "waiting_for_review": post.deleted_at is not None} for post in page.items],
+        "next": page.next,
+    }
 
 
 @router.route("POST", "/threads/{id:int}/posts", "Reply", body=PostBody, status=201, auth=True)

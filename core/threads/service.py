@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import anyio.to_thread
-from tortoise.expressions import F
+from tortoise.expressions import F, Q, Subquery
 from tortoise.models import Model
 
 from core import sql
@@ -271,9 +271,14 @@ async def create_post(viewer: User | None, thread_id: int, body: str, *, max_len
 
 
 async def list_posts(viewer: User | None, thread_id: int, cursor: str | None, limit: int) -> Page[Post]:
-    """A thread's posts, oldest first."""
+    """A thread's posts, oldest first, with the viewer's own that are hidden until they are reviewed (their
+    ``deleted_at`` set: the caller marks them waiting)."""
     view = await get_thread(viewer, thread_id)
-    query = Post.filter(thread_id=view.thread.id, deleted_at__isnull=True).select_related("author")
+    shown = Q(deleted_at__isnull=True)
+    if viewer is not None and view.access.can_view:
+        held = Review.filter(circle_id=view.thread.circle_id, status=ReviewStatus.PENDING, hidden_at__isnull=False)
+        shown |= Q(author_id=viewer.id, id__in=Subquery(held.values("post_id")))
+    query = Post.filter(shown, thread_id=view.thread.id).select_related("author")
     return await paginate(query, ["id"], cursor, limit)
 
 

@@ -77,7 +77,7 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
         return SlotContent("complaints/slots/head.html")
     if slot == Slot.CIRCLE_SIDEBAR:
         shown = await service.shown_in(context["access"].circle)
-        if not shown and not context["access"].can_moderate:
+        if not shown and not context["access"].is_circle_staff:
             return None  # switched off: its staff still see it, marked
         return SlotContent("complaints/slots/circle_sidebar.html", {"hidden": not shown})
     return None

@@ -90,7 +90,7 @@ async def desk_of(circle: Circle) -> Desk:
 async def staff_access(viewer: User | None, slug: str) -> tuple[CircleAccess, Desk]:
     """The circle and its desk, for its staff only (everyone else: 404, as if there were no desk)."""
     access = await access_by_slug(viewer, slug)
-    if not access.can_moderate:
+    if not access.is_circle_staff:
         raise NotFound(Message("No such complaints desk."))
     return access, await desk_of(access.circle)
 
@@ -282,20 +282,11 @@ async def _case(complaint: Complaint, staff: bool) -> CaseView:
 
 
 async def get_case(viewer: User | None, number: str) -> CaseView:
-    """The case of ``number``: for the desk's staff, with everything; for the member who filed it, without the
-    internal notes; NotFound for everyone else (the circle's members too)."""
-    number = clean_number(number)
-    complaint = await Complaint.get_or_none(number=number) if number else None
-    if complaint is None or viewer is None:
-        raise NotFound(Message("No such complaint."))
-    circle = await Circle.get(id=complaint.circle_id)
-    try:
-        staff = (await access_by_slug(viewer, circle.slug)).can_moderate
-    except NotFound:
-        staff = False
-    if not staff and complaint.filer_id != viewer.id:
-        raise NotFound(Message("No such complaint."))
-    return await _case(complaint, staff)
+    """The case of ``number`` as its audience (``CASE``) sees it: its circle's staff with everything, the member who
+    filed it without the internal notes; NotFound for everyone else (the circle's members and the site's moderators
+    too)."""
+    complaint, scope = await CASE.get(viewer, Complaint, Message("No such complaint."), number=clean_number(number))
+    return await _case(complaint, CASE.as_staff(scope, complaint))
 
 
 async def by_token(token: str) -> CaseView:

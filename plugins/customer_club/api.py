@@ -92,7 +92,7 @@ def idea_json(view: ideas.IdeaView) -> dict[str, Any]:
     idea, thread = view.idea, view.where.thread
     return {"id": idea.id, "thread_id": thread.id, "title": thread.title, "status": idea.status.value,
             "votes": idea.votes, "voted": view.voted, "duplicate_of": idea.duplicate_of_id,
-            "complaints": idea.complaints if view.where.can_moderate else len(idea.complaints),
+            "complaints": idea.complaints if view.where.access.is_circle_staff else len(idea.complaints),
             "url": f"/t/{thread.id}"}  # fmt: skip
 
 

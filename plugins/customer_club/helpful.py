@@ -15,6 +15,7 @@ from core.plugins import (
     PerPost,
     Post,
     SlotContent,
+    ThreadAccess,
     User,
     ValidationError,
     circle_access,
@@ -38,7 +39,7 @@ async def mark(viewer: User | None, post_id: int) -> Post:
         raise NotFound(Message("No such post."))
     if post.number == 1:
         raise ValidationError({"post": Message("The opening post asks; mark a reply that answers.")})
-    if not (where.is_author or where.can_moderate):
+    if not where.can_manage:
         raise Forbidden(Message("The thread's author and the circle's moderators mark helpful replies."))
     if post.author_id == user.id:
         raise Forbidden(Message("Not your own reply."))
@@ -59,9 +60,8 @@ async def under_posts(context: dict[str, Any]) -> PerPost | None:
     if await shown.club(thread.circle_id) is None:
         return None
     marked = set(await HelpfulMark.filter(post_id__in=[post.id for post in posts]).values_list("post_id", flat=True))
-    viewer = context.get("viewer")
-    viewer_id = viewer.id if viewer is not None else None
-    may_mark = viewer_id is not None and (thread.author_id == viewer_id or access.can_moderate)
+    viewer_id = access.viewer.id if access.viewer is not None else None
+    may_mark = ThreadAccess(thread, access).can_manage
     contents: dict[int, SlotContent | str] = {}
     for post in posts:
         if post.id in marked:

@@ -52,6 +52,6 @@ async def get_club(viewer: User | None, club_id: int) -> tuple[Club, CircleAcces
 async def managed(viewer: User | None, club_id: int) -> tuple[Club, CircleAccess]:
     """The club, for the owners and moderators of its home circle (404 to the rest)."""
     club, access = await get_club(viewer, club_id)
-    if not access.can_moderate:
+    if not access.is_circle_staff:
         raise NotFound(Message("No such club."))
     return club, access

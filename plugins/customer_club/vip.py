@@ -47,7 +47,7 @@ async def reconcile(club: Club, user: User) -> None:
             await notify_about(IN, [user], None, STANDING, row, vip.name, f"/c/{vip.slug}")
         return
     access = await circle_access(user, vip)
-    if not access.is_member or access.can_moderate:
+    if not access.is_member or access.is_circle_staff:
         await Standing.filter(id=row.id).update(below_since=None)
         return
     since = row.below_since or now()

@@ -90,7 +90,7 @@ async def create_group_buy(viewer: User | None, slug: str, draft: GroupBuyDraft,
     """Start a group buy of one of the circle's products (its managers), in a thread of its own."""
     user = require_actor(viewer)
     product, access = await get_product(user, draft.product_id)
-    if access.circle.slug != slug or not access.can_moderate:
+    if access.circle.slug != slug or not access.is_circle_staff:
         raise Forbidden(Message("Only the circle's owners and moderators start its group buys."))
     price = fen_of(draft.price)
     for name, value in (("min_count", draft.min_count), ("max_count", draft.max_count)):

@@ -121,7 +121,7 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
         return SlotContent("shop/slots/head.html")
     if slot == Slot.CIRCLE_SIDEBAR:
         shown = await service.shown_in(context["access"].circle)
-        if not shown and not context["access"].can_moderate:
+        if not shown and not context["access"].is_circle_staff:
             return None  # switched off: its managers still see it, marked
         return SlotContent("shop/slots/circle_sidebar.html", {"hidden": not shown})
     if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == group_buys.KIND:

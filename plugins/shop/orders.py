@@ -21,13 +21,11 @@ from core.plugins import (
     Conflict,
     Forbidden,
     Message,
-    NotFound,
     User,
     ValidationError,
     allowed,
     announce_act,
     cancel_job,
-    circle_access,
     circle_staff,
     enqueue_job,
     notify_about,
@@ -194,14 +192,11 @@ class OrderView:
 
 
 async def get_order(viewer: User | None, order_id: int) -> OrderView:
-    """The order, for its buyer and the circle's managers; NotFound for everyone else."""
-    order = await Order.get_or_none(id=order_id).select_related("product", "buyer")
-    if order is None or viewer is None:
-        raise NotFound(Message("No such order."))
+    """The order as its audience (``ORDER``) sees it: its buyer, and the circle's staff who manage it; NotFound for
+    everyone else."""
+    order, scope = await ORDER.get(viewer, Order, Message("No such order."), related=("product", "buyer"), id=order_id)
     circle = await Circle.get(id=order.circle_id)
-    manager = (await circle_access(viewer, circle)).can_moderate
-    if not manager and order.buyer_id != viewer.id:
-        raise NotFound(Message("No such order."))
+    manager = ORDER.as_staff(scope, order)
     history = list(await OrderEvent.filter(order_id=order.id).select_related("by").order_by("at", "id"))
     shop, _ = await Shop.get_or_create(circle_id=circle.id)
     return OrderView(order, order.product, shop, circle, manager, history)

@@ -49,7 +49,7 @@ async def shop_of(access: CircleAccess) -> Shop:
 async def managed(viewer: User | None, slug: str) -> tuple[CircleAccess, Shop]:
     """The circle and its shop, for its managers (its owners and moderators) only."""
     access = await access_by_slug(viewer, slug)
-    if not access.can_moderate:
+    if not access.is_circle_staff:
         raise Forbidden(Message("Only the circle's owners and moderators manage its shop."))
     return access, await shop_of(access)
 
@@ -111,7 +111,7 @@ async def managed_circle(viewer: User | None, slug: str, field: str) -> int | No
         target = await access_by_slug(viewer, slug)
     except NotFound:
         target = None
-    if target is None or not target.can_moderate:
+    if target is None or not target.is_circle_staff:
         raise ValidationError({field: Message("Choose a circle you manage.")})
     return target.circle.id
 
@@ -176,7 +176,7 @@ async def update_product(viewer: User | None, product_id: int, draft: ProductDra
                          photos: Sequence[str] | None = None) -> Product:  # fmt: skip
     """Change a product (its managers); ``photos`` (upload names, the first the cover) replaces its photos."""
     product, access = await get_product(viewer, product_id)
-    if not access.can_moderate:
+    if not access.is_circle_staff:
         raise Forbidden(Message("Only the circle's owners and moderators manage its shop."))
     values = {**_check(draft), **await _membership(viewer, draft), **await _member_price(viewer, draft)}
     values["html"], _ = await render_body(values["description"], require_actor(access.viewer))
@@ -194,7 +194,7 @@ async def get_product(viewer: User | None, product_id: int) -> tuple[Product, Ci
     if product is None:
         raise NotFound(Message("No such product."))
     access = await circle_access(viewer, await Circle.get(id=product.circle_id))
-    if not access.can_view or (not product.on_sale and not access.can_moderate):
+    if not access.can_view or (not product.on_sale and not access.is_circle_staff):
         raise NotFound(Message("No such product."))
     return product, access
 
@@ -203,7 +203,7 @@ async def products(viewer: User | None, slug: str) -> tuple[CircleAccess, list[P
     """The circle's showcase: what is on sale (and, for its managers, the rest too), newest first."""
     access = await access_by_slug(viewer, slug)
     query = Product.filter(circle_id=access.circle.id)
-    if not access.can_moderate:
+    if not access.is_circle_staff:
         query = query.filter(on_sale=True)
     return access, list(await query.order_by("-id"))
 

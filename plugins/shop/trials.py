@@ -90,14 +90,14 @@ class TrialView:
 
     @property
     def can_manage(self) -> bool:
-        return self.where.can_moderate
+        return self.where.access.is_circle_staff
 
 
 async def create_trial(viewer: User | None, slug: str, draft: TrialDraft, *, max_length: int) -> Trial:
     """Start a trial of one of the circle's products (its managers), in a thread of its own."""
     user = require_actor(viewer)
     product, access = await get_product(user, draft.product_id)
-    if access.circle.slug != slug or not access.can_moderate:
+    if access.circle.slug != slug or not access.is_circle_staff:
         raise Forbidden(Message("Only the circle's owners and moderators start its trials."))
     if isinstance(draft.places, bool) or not 1 <= draft.places <= PLACES_MAX:
         raise ValidationError({"places": Message("Give 1 to %(n)s places.", n=PLACES_MAX)})

@@ -27,7 +27,10 @@ from core.testing import (
     sign_in,
     wait_for_jobs,
 )
+from core.testing.audiences import audience_people, check_audience
 from core.testing.mail import Mailbox, text_of
+from plugins.complaints.models import Complaint
+from plugins.complaints.service import CASE
 from plugins.complaints.workflow import working_days_after
 
 BASE = "http://club.example"
@@ -152,6 +155,33 @@ def test_a_case_is_its_filers_and_the_desks_staff_alone(site, desk):
         assert "假拉菲" not in site.get(listing, headers=member.auth).text, listing
     assert site.get("/api/v1/complaints/track/not-the-token").status_code == 404
     assert site.get(f"/api/v1/complaints/track/{token[:-1]}").status_code == 404
+
+
+def test_a_cases_audience_is_its_filer_its_circles_staff_and_the_sites_administrators(site):
+    """Never a site moderator as such: every rendering of the declared audience (CASE) and every page and API call
+    of a case follow the one table."""
+    owner = register(site, "owner")
+    make_circle(site, owner, "club")
+    people = audience_people(site, "club", owner)
+    people["filer"] = filer = register(site, "filer")
+    case = file(site, "club", headers=filer.auth).json()
+    number = case["number"]
+    staff = {"owner", "moderator", "admin"}
+    assert site.post(f"/api/v1/complaints/{number}/replies", json={"body": SECRET, "internal": True},
+                     headers=owner.auth).status_code == 201  # fmt: skip
+    check_audience(site, CASE, Complaint, people, sees={"filer", *staff}, number=number)
+    for name, person in people.items():
+        headers = person.auth if person else {}
+        seen = site.get(f"/api/v1/complaints/{number}", headers=headers)
+        assert seen.status_code == (200 if name in {"filer", *staff} else 404 if person else 401), name
+        assert (SECRET in seen.text) == (name in staff), name
+        page = site.get(f"/complaints/{number}", headers=headers, follow_redirects=False)
+        assert (page.status_code == 200) == (name in {"filer", *staff}) and (SECRET in page.text) == (name in staff)
+        queue = site.get("/api/v1/circles/club/complaints", headers=headers)
+        assert (queue.status_code == 200) == (name in staff), name
+        assert (site.get("/c/club/complaints", headers=headers).status_code == 200) == (name in staff), name
+        moved = site.patch(f"/api/v1/complaints/{number}", json={"status": "accepted"}, headers=headers)
+        assert moved.status_code in ((200, 409) if name in staff else (401, 403, 404)), name
 
 
 def test_the_moves_follow_the_table_and_bad_input_changes_nothing(site, desk):

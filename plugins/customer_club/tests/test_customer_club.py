@@ -28,7 +28,9 @@ from core.testing import (
     sign_in,
     wait_for_jobs,
 )
+from core.testing.audiences import audience_people, check_audience
 from plugins.customer_club.models import Standing
+from plugins.customer_club.vip import STANDING
 
 PLUGINS = ["polls", "events", "shop", "complaints", "customer_club"]
 
@@ -289,6 +291,22 @@ def test_every_plugins_acts_earn_their_points(site):
     earned = {entry["act"]: entry["points"] for entry in standing(site, club, fan)["entries"]}
     assert earned == {"event.checkin": 10, "survey.response": 3, "shop.paid": 5, "complaint.good_rating": 5}
     assert "met_up" in standing(site, club, fan)["badges"]
+
+
+def test_a_standings_audience_is_its_member_and_the_sites_administrators(site):
+    owner = register(site, "owner")
+    club = start(site, owner)
+    people = audience_people(site, "brand", owner)
+    people["fan"] = joined(site, "fan", "brand")
+    site.post(f"/api/v1/clubs/{club['id']}/corrections", headers=owner.auth,
+              json={"username": "fan", "points": 60, "reason": "Silver for the launch"})  # fmt: skip
+    check_audience(site, STANDING, Standing, people, sees={"fan", "admin"}, user__username="fan")
+    for name, person in people.items():
+        ledger = site.get(f"/api/v1/clubs/{club['id']}/ledger", headers=person.auth if person else {})
+        if name == "fan":
+            assert ledger.json()["points"] == 60
+        elif person is not None and ledger.status_code == 200:
+            assert ledger.json()["points"] == 0 and "Silver for the launch" not in ledger.text  # only their own
 
 
 def test_a_trial_kept_for_a_level_opens_when_the_member_reaches_it(site):

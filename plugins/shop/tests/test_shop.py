@@ -25,6 +25,10 @@ from core.testing import (
     sign_in,
     wait_for_jobs,
 )
+from core.testing.audiences import audience_people, check_audience
+from plugins.shop.fees import FEE
+from plugins.shop.models import Membership, Order
+from plugins.shop.service import ORDER
 
 SAFE = "bcdghjkpqtvwxz"  # letters no other letter or pair looks like (the site refuses look-alike names)
 
@@ -67,6 +71,40 @@ def crowd(client: TestClient, slug: str, count: int, prefix: str) -> list[Member
         assert client.post(f"/api/v1/circles/{slug}/join", headers=person.auth).status_code == 200
         people.append(person)
     return people
+
+
+def test_an_orders_and_a_fees_audience_is_the_buyer_the_circles_staff_and_the_sites_administrators(site):
+    """Never a site moderator as such: every rendering of ORDER and FEE, and every page and API call of an order or
+    the shop's lists, follow the one table."""
+    owner = register(site, "owner")
+    make_circle(site, owner, "club")
+    make_circle(site, owner, "members", visibility="private", join_policy="approval")
+    people = audience_people(site, "club", owner)
+    people["buyer"] = buyer = register(site, "buyer")
+    assert site.post("/api/v1/circles/club/join", headers=buyer.auth).status_code == 200
+    fee = product(site, owner, "club", name="Annual fee", price="200.00", stock=None, membership_circle="members",
+                  membership_days=365)  # fmt: skip
+    bought = order(site, buyer, fee["id"], note="Ring twice").json()
+    assert site.post(f"/api/v1/orders/{bought['id']}/paid", headers=owner.auth).status_code == 200
+    sees = {"buyer", "owner", "moderator", "admin"}
+    staff = sees - {"buyer"}
+    check_audience(site, ORDER, Order, people, sees=sees, id=bought["id"])
+    check_audience(site, FEE, Membership, people, sees=sees, user__username="buyer")
+    for name, person in people.items():
+        headers = person.auth if person else {}
+        seen = site.get(f"/api/v1/orders/{bought['id']}", headers=headers)
+        assert seen.status_code == (200 if name in sees else 404 if person else 401), name
+        page = site.get(f"/orders/{bought['id']}", headers=headers, follow_redirects=False)
+        assert (page.status_code == 200) == (name in sees) and ("Ring twice" in page.text) == (name in sees), name
+        for listing in ("/api/v1/circles/club/orders", "/c/club/orders", "/api/v1/circles/club/memberships"):
+            answer = site.get(listing, headers=headers, follow_redirects=False)
+            assert (answer.status_code == 200) == (name in staff), (name, listing)
+            assert "Ring twice" not in answer.text or name in staff
+    for name in sorted(people, key=lambda name: name in staff):  # the others try first; then the staff may
+        person = people[name]
+        fulfilled = site.post(f"/api/v1/orders/{bought['id']}/fulfilled", headers=person.auth if person else {})
+        assert fulfilled.status_code in ((200, 409) if name in staff else (401, 403, 404)), name
+    assert site.get(f"/api/v1/orders/{bought['id']}", headers=buyer.auth).json()["status"] == "fulfilled"
 
 
 def test_a_product_keeps_its_price_in_yuan_and_an_order_takes_stock(site, club):
