@@ -4,6 +4,8 @@ plugins refuse (a failing plugin refuses too), and ``member_joined`` told of eve
 from __future__ import annotations
 
 import logging
+import re
+from pathlib import Path
 
 import pytest
 from conftest import make_circle, make_thread
@@ -181,3 +183,33 @@ def test_a_firstresult_hook_stops_at_the_first_answer(client, member):
     response = another_browser(client).get("/api/v1/me")
     assert response.status_code == 401, response.text
     assert client.get("/api/v1/me", headers=alice.auth).json()["username"] == "alice"
+
+
+ACCESS_RULES_BY_HAND = {  # a pattern of a rule decided by hand -> what to ask the access layer instead
+    r"\.is_admin\b|\.is_staff\b": "site_admin(viewer) / site_staff(viewer) (core.access.site)",
+    r"\.role\s*(==|!=|in)\s*\(?\s*Role\.": "site_admin / site_staff, not the role read off the user",
+    r"\bviewer\.suspended\b": "acting(viewer)",
+    r"visibility(\.value)?\s*(==|!=)": "is_public(circle) / CircleAccess.is_public",
+    r"MemberRole\.OWNER,\s*MemberRole\.MODERATOR": "STAFF_ROLES / Scope.staff_of / CircleAccess.is_circle_staff",
+    r"_id\s*==\s*[\w.]+\s+or\s+[\w.]+can_moderate|can_moderate\s+or\s+[\w.]+_id\s*==": "an Audience or can_manage",
+    r"is_author\s+or\s+[\w.]*can_moderate": "ThreadAccess.can_manage",
+}
+
+
+def test_no_access_rule_is_decided_outside_the_access_layer():
+    """Site roles, suspension, a public circle, a circle's staff and "the owner or staff" are asked of the access
+    layer (core/access), as Discourse asks its Guardian; the code and templates around it never decide them again."""
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for path in sorted(
+        [*root.glob("core/**/*.py"), *root.glob("plugins/**/*.py"), *root.glob("themes/**/*.html")]
+    ):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(("core/access/", "core/testing/", ".venv/")) or "/tests/" in relative:
+            continue
+        if "/migrations/" in relative or relative == "core/demo.py":  # data written, not a rule decided
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            found += [f"{relative}:{number}: {instead}" for pattern, instead in ACCESS_RULES_BY_HAND.items()
+                      if re.search(pattern, line)]  # fmt: skip
+    assert found == []

@@ -4,6 +4,7 @@
   paths run, the ORM filter, the single-circle check, search's audience keys) comes from it.
 - ``circles``: what a viewer may do in one circle (``CircleAccess``).
 - ``threads``: what a viewer may do with one thread and what is attached to it (``ThreadAccess``).
+- ``site``: the site's own roles (its administrators and its staff) and what each may do to a member's account.
 - ``audience``: who may see objects that are not a circle's content (a complaint, an order), declared by plugins.
 - ``actions``: the named actions that plugins may veto through ``check_permission``.
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.access.scope import Scope, banned_error, check_not_silenced, scope_of
+from core.access.scope import Scope, banned_error, check_not_silenced, is_public, scope_of
 from core.accounts.models import User
-from core.circles.models import Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
+from core.circles.models import Circle, JoinPolicy, MemberRole, Membership, MemberStatus
 from core.errors import Forbidden, Message
 from core.moderation.models import CircleBan
 
@@ -46,8 +46,9 @@ class CircleAccess:
         return self.membership is not None and self.membership.status == MemberStatus.INVITED
 
     @property
-    def is_admin(self) -> bool:
-        return self.scope.sees_all
+    def is_public(self) -> bool:
+        """The circle is public: everyone sees it (``scope.is_public``)."""
+        return is_public(self.circle)
 
     @property
     def can_view(self) -> bool:
@@ -64,7 +65,7 @@ class CircleAccess:
 
     @property
     def is_owner(self) -> bool:
-        return self.is_admin or self.circle_role == MemberRole.OWNER
+        return self.scope.sees_all or self.circle_role == MemberRole.OWNER
 
     @property
     def is_circle_staff(self) -> bool:
@@ -91,7 +92,7 @@ class CircleAccess:
         a member banned from it does not."""
         if self.viewer is None or not self.can_view or self.ban is not None:
             return False
-        open_to_all = self.circle.visibility == Visibility.PUBLIC and self.circle.join_policy == JoinPolicy.OPEN
+        open_to_all = self.is_public and self.circle.join_policy == JoinPolicy.OPEN
         return self.is_member or open_to_all or self.can_moderate
 
     @property
@@ -124,6 +125,11 @@ class CircleAccess:
         """Refuse, with the reason, writing that the viewer may not do in the circle."""
         self.check_not_barred()
         self.check_act(join_to)
+
+    def may_manage(self, membership: Membership) -> bool:
+        """Approve, invite, change or remove ``membership``: the circle's moderators a plain member's; only its owners
+        (and the site's administrators) a moderator's or an owner's."""
+        return self.can_moderate and (membership.role == MemberRole.MEMBER or self.is_owner)
 
     def may_edit(self, author_id: int) -> bool:
         """Authors edit their own writing while they may write in the circle (not once removed from it, banned or

@@ -19,7 +19,8 @@ from typing import Any
 from tortoise.expressions import Q
 
 from core import sql
-from core.accounts.models import Role, User
+from core.access.site import site_admin, site_staff
+from core.accounts.models import User
 from core.circles.models import Circle, MemberRole, Membership, MemberStatus, Visibility
 from core.errors import Forbidden, Message, Unauthorized
 from core.moderation.models import CircleBan
@@ -70,6 +71,11 @@ def banned_error(ban: CircleBan) -> Forbidden:
                      code="banned")  # fmt: skip
 
 
+def is_public(circle: Circle) -> bool:
+    """Is ``circle`` public: seen, with what is in it, by everyone, guests and search engines included?"""
+    return circle.visibility == Visibility.PUBLIC
+
+
 def _lasts(ban: CircleBan) -> bool:
     return ban.until is None or ban.until > now()
 
@@ -90,11 +96,11 @@ class Scope:
 
     @property
     def sees_all(self) -> bool:
-        return self.user is not None and self.user.role == Role.ADMIN
+        return site_admin(self.user)
 
     @property
     def moderates_all(self) -> bool:
-        return self.user is not None and self.user.role in (Role.ADMIN, Role.MODERATOR)
+        return site_staff(self.user)
 
     @cached_property
     def member_of(self) -> frozenset[int]:
@@ -116,7 +122,7 @@ class Scope:
 
     def sees_circle(self, circle: Circle) -> bool:
         """May the viewer see ``circle`` and what is in it?"""
-        return circle.visibility == Visibility.PUBLIC or self.sees_all or circle.id in self.member_of
+        return is_public(circle) or self.sees_all or circle.id in self.member_of
 
     def circles_sql(self, alias: str) -> tuple[str, list[Any]]:
         """The rule as a condition on the circles table under ``alias`` (core/sql.py), with its parameters."""

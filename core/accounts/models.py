@@ -46,14 +46,6 @@ class User(Model):
     class Meta:
         table = "users"
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.ADMIN, Role.MODERATOR)
-
 
 class ApiToken(Model):
     id = fields.IntField(primary_key=True)

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core.access.scope import require_actor
+from core.access.scope import acting, require_actor
 from core.accounts import limits, service
 from core.accounts.models import User
 from core.accounts.signup import sign_up
@@ -94,8 +94,8 @@ async def language(request: Request) -> Response:
     form = await read_form(request)
     locale = str(form.get("locale", ""))
     viewer = await resolve_viewer(request)
-    if locale in LOCALES and viewer is not None and not viewer.suspended:
-        await service.update_profile(viewer, {"locale": locale})
+    if locale in LOCALES and (member := acting(viewer)) is not None:
+        await service.update_profile(member, {"locale": locale})
     return _language_answer(locale, str(form.get("next", "")))
 
 

@@ -13,6 +13,7 @@ from tortoise.expressions import F
 
 from core import config, sql
 from core.access.scope import check_not_silenced
+from core.access.site import may_suspend, site_admin, site_staff
 from core.accounts import names, passwords
 from core.accounts.models import ApiToken, Role, User
 from core.accounts.passwords import Passwords
@@ -169,7 +170,7 @@ async def update_profile(user: User, changes: dict[str, Any]) -> User:
             errors[field] = Message("At most %(n)s characters.", n=PROFILE_LIMITS[field])
         elif field == "website" and value and not value.startswith(("https://", "http://")):
             errors[field] = Message("A website address starts with https:// or http://.")
-        elif field == "display_name" and (problem := names.display_name_problem(value, staff=user.is_staff)):
+        elif field == "display_name" and (problem := names.display_name_problem(value, staff=site_staff(user))):
             errors[field] = problem
         elif field == "locale" and value not in LOCALES:
             errors[field] = Message("One of: ") + ", ".join(sorted(locale for locale in LOCALES if locale)) + "."
@@ -206,7 +207,7 @@ async def get_user(username: str) -> User:
 
 
 async def set_role(actor: User, user: User, role: Role) -> None:
-    if not actor.is_admin:
+    if not site_admin(actor):
         raise Forbidden(Message("Only administrators change roles."))
     if user.id == actor.id and role != Role.ADMIN and await User.filter(role=Role.ADMIN).count() == 1:
         raise Conflict(Message("The last administrator cannot step down."))
@@ -216,7 +217,7 @@ async def set_role(actor: User, user: User, role: Role) -> None:
 
 async def set_suspended(actor: User, user: User, suspended: bool) -> None:
     """Suspend or reinstate; a suspension also ends the member's sessions."""
-    if not actor.is_staff or (user.is_staff and not actor.is_admin) or user.id == actor.id:
+    if not may_suspend(actor, user):
         raise Forbidden(Message("You may not suspend this member."))
     await User.filter(id=user.id).update(suspended=suspended, session_epoch=F("session_epoch") + 1)
     await user.refresh_from_db()

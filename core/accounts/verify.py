@@ -7,6 +7,7 @@ from __future__ import annotations
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from tortoise.exceptions import IntegrityError
 
+from core.access.site import site_staff
 from core.accounts import service
 from core.accounts.models import User
 from core.accounts.passwords import Passwords
@@ -75,7 +76,7 @@ async def confirm(secret: str, token: str) -> User:
 
 async def check_may_post(user: User) -> None:
     """Forbidden for a member whose address is unconfirmed where the site asks for confirmed addresses."""
-    if user.email_verified or user.is_staff or not mail_enabled():
+    if user.email_verified or site_staff(user) or not mail_enabled():
         return
     if await Setting.filter(key=SETTING, value="1").exists():
         raise Forbidden(

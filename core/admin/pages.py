@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from core.access.site import site_admin
 from core.accounts.models import User
 from core.contract.kinds import Slot
 from core.errors import Forbidden, Message, Unauthorized
@@ -30,7 +31,7 @@ async def admin_only(request: Request) -> User:
     viewer = await resolve_viewer(request)
     if viewer is None:
         raise Unauthorized()
-    if not viewer.is_admin or viewer.suspended:
+    if not site_admin(viewer):
         raise Forbidden(Message("Only administrators reach the admin area."))
     return viewer
 

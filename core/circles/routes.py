@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 from core.access.scope import require_actor
 from core.accounts import service as accounts
 from core.circles import limits, service
-from core.circles.models import TINTS, Circle, MemberRole, Membership, MemberStatus, Visibility
+from core.circles.models import TINTS, Circle, MemberRole, Membership, MemberStatus
 from core.contract.kinds import Slot
 from core.errors import Message, NotFound, ValidationError
 from core.pagination import parse_limit
@@ -53,7 +53,7 @@ async def circle_page(request: Request) -> Response:
         )
         context.update(threads=page.items, next=page.next, members=members, pending_count=pending)
         context["cover"] = await picture_named(access.circle.cover)
-        if access.circle.visibility == Visibility.PUBLIC:
+        if access.is_public:
             context["share_card"] = await _share_card(request, access.circle)
     context["kinds"] = content_kinds(request)
     return await render(request, "circle.html", context, slots=(Slot.CIRCLE_SIDEBAR,))
@@ -76,7 +76,7 @@ async def share_page(request: Request) -> Response:
 
 async def qr_code(request: Request) -> Response:
     access = await service.access_by_slug(await resolve_viewer(request), request.path_params["slug"])
-    public = access.circle.visibility == Visibility.PUBLIC
+    public = access.is_public
     url = absolute_url(request, f"/c/{access.circle.slug}")
     return qr_response(url, request.url.path.rpartition(".")[2], public=public)
 
@@ -227,7 +227,7 @@ async def save_circle_settings(request: Request) -> Response:
 async def feed(request: Request) -> Response:
     """The Atom feed of a public circle's latest threads (private circles have none: feed readers carry no session)."""
     access = await service.access_by_slug(None, request.path_params["slug"])
-    if access.circle.visibility != Visibility.PUBLIC:
+    if not access.is_public:
         raise NotFound()
     page = await threads.list_threads(None, access.circle.slug, None, 20)
     latest = sorted(page.items, key=lambda thread: thread.last_activity_at, reverse=True)

@@ -11,10 +11,10 @@ from tortoise.expressions import F
 from core import sql
 from core.access.actions import CIRCLE_CREATE, CIRCLE_JOIN, allowed
 from core.access.circles import CircleAccess, circle_access
-from core.access.scope import banned_error, forget_scope, require_actor, require_writer, scope_of
+from core.access.scope import STAFF_ROLES, banned_error, forget_scope, require_actor, require_writer, scope_of
 from core.accounts.models import User
 from core.accounts.rows import Author
-from core.circles.models import TINTS, Circle, JoinPolicy, MemberRole, Membership, MemberStatus, Visibility
+from core.circles.models import TINTS, Circle, JoinPolicy, MemberRole, Membership, MemberStatus
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.pagination import Page, paginate, paginate_sql
@@ -84,7 +84,7 @@ async def first_members(circle: Circle, limit: int) -> list[Author]:
 async def circle_staff(circle: Circle) -> list[User]:
     """The circle's active owners and moderators (those its staff notices and a desk's cases go to)."""
     staff_ids = await Membership.filter(
-        circle=circle, status=MemberStatus.ACTIVE, role__in=(MemberRole.OWNER, MemberRole.MODERATOR)
+        circle=circle, status=MemberStatus.ACTIVE, role__in=STAFF_ROLES
     ).values_list("user_id", flat=True)
     return list(await User.filter(id__in=list(staff_ids), suspended=False))
 
@@ -155,10 +155,10 @@ async def join(viewer: User | None, slug: str) -> MemberStatus:
     if not await allowed(CIRCLE_JOIN, user, circle):
         raise Forbidden(Message("You may not join this circle."))
     if circle.join_policy == JoinPolicy.INVITE:
-        if circle.visibility == Visibility.PRIVATE and not access.can_view:
+        if not access.can_view:
             raise NotFound(Message("No such circle."))
         raise Forbidden(Message("This circle takes new members by invitation only."), code="invite_only")
-    if circle.join_policy == JoinPolicy.APPROVAL and not access.is_admin:
+    if circle.join_policy == JoinPolicy.APPROVAL and not access.scope.sees_all:
         if await _create_membership(circle, user, MemberStatus.PENDING):
             await emit("join_requested", circle=circle, user=user)
         return MemberStatus.PENDING
@@ -288,7 +288,7 @@ async def set_member(viewer: User | None, slug: str, member: User, role: MemberR
         await _activate(membership, role)
         await emit("join_answered", circle=circle, user=member, approved=True, by=access.viewer)
     else:
-        if membership.role != MemberRole.MEMBER and not access.is_owner:
+        if not access.may_manage(membership):
             raise Forbidden(Message("Only the circle's owners change a moderator's or an owner's role."))
         if membership.role == MemberRole.OWNER and role != MemberRole.OWNER:
             if membership.status == MemberStatus.ACTIVE and await _owner_count(circle) == 1:
@@ -307,7 +307,7 @@ async def remove_member(viewer: User | None, slug: str, member: User) -> None:
     membership = await Membership.get_or_none(circle=access.circle, user=member)
     if membership is None:
         raise NotFound(Message("This person is not a member."))
-    if membership.role in (MemberRole.OWNER, MemberRole.MODERATOR) and not access.is_owner:
+    if not access.may_manage(membership):
         raise Forbidden(Message("Only owners remove moderators and owners."))
     if (
         membership.role == MemberRole.OWNER

@@ -9,8 +9,9 @@ import re
 from datetime import timedelta
 
 from core.access.circles import CircleAccess
+from core.access.scope import is_public
+from core.access.site import site_staff
 from core.accounts.models import User
-from core.circles.models import Visibility
 from core.errors import Message, TooManyRequests, ValidationError
 from core.markdown import mentioned_names
 from core.pluginhost.running import writing_on_behalf
@@ -35,7 +36,7 @@ def _limit(base: int) -> int:
 
 
 def is_newcomer(user: User) -> bool:
-    return not user.is_staff and (user.created_at > now() - TRUSTED_AFTER or user.post_count < TRUSTED_POSTS)
+    return not site_staff(user) and (user.created_at > now() - TRUSTED_AFTER or user.post_count < TRUSTED_POSTS)
 
 
 def _limited(access: CircleAccess) -> User | None:
@@ -71,6 +72,6 @@ async def check_newcomer(access: CircleAccess, text: str, kind: str) -> None:
 def held_as_newcomer(access: CircleAccess) -> str:
     """Why a newcomer's post waits for review in this circle ("" when it does not)."""
     circle = access.circle
-    if circle.review_newcomers and circle.visibility == Visibility.PUBLIC and _limited(access) is not None:
+    if circle.review_newcomers and is_public(circle) and _limited(access) is not None:
         return "a new member's post"
     return ""

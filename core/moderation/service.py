@@ -14,9 +14,10 @@ from tortoise.expressions import F
 from core.access.audience import Audience
 from core.access.circles import CircleAccess, circle_access
 from core.access.scope import require_actor, require_writer, scope_of
+from core.access.site import may_silence, site_staff
 from core.accounts.models import User
 from core.accounts.service import set_suspended
-from core.circles.models import Circle, MemberRole, Membership, MemberStatus
+from core.circles.models import Circle
 from core.circles.service import access_by_slug, circle_staff, dismiss
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
@@ -139,13 +140,12 @@ async def _moderated(viewer: User | None, slug: str | None) -> list[int] | None:
         if not access.can_moderate:
             raise NotFound(Message("No such circle."))
         return [access.circle.id]
-    if user.is_staff or (await scope_of(user)).sees_all:
+    scope = await scope_of(user)
+    if scope.moderates_all:
         return None
-    ids = await Membership.filter(user_id=user.id, role__in=(MemberRole.OWNER, MemberRole.MODERATOR),
-                                  status=MemberStatus.ACTIVE).values_list("circle_id", flat=True)  # fmt: skip
-    if not ids:
+    if not scope.staff_of:
         raise NotFound(Message("Nothing to review here."))
-    return list(ids)  # type: ignore[arg-type]
+    return sorted(scope.staff_of)
 
 
 async def queue(viewer: User | None, slug: str | None = None, status: str = ReviewStatus.PENDING) -> list[QueueItem]:
@@ -184,7 +184,7 @@ async def decide(viewer: User | None, review_id: int, decision: str, reason: str
     user, review, access = await _review_for(viewer, review_id)
     if decision not in Decision.ALL:
         raise ValidationError({"decision": Message("One of: ") + ", ".join(Decision.ALL) + "."})
-    if decision in Decision.SITE_STAFF and not user.is_staff:
+    if decision in Decision.SITE_STAFF and not site_staff(user):
         raise Forbidden(Message("Only the site's moderators silence or suspend members."))
     post = review.post
     author = await User.get(id=post.author_id)
@@ -241,7 +241,7 @@ async def _tell_flaggers(review: Review, moderator: User, status: ReviewStatus) 
 
 async def silence(actor: User, member: User, days: int | None, reason: str) -> None:
     """The member reads but writes nothing until the end (site staff; never another staff member)."""
-    if not actor.is_staff or member.is_staff:
+    if not may_silence(actor, member):
         raise Forbidden(Message("You may not silence this member."))
     until = _days(days) or now() + timedelta(days=DAYS_MAX)
     reason = _reason(reason)
@@ -250,7 +250,7 @@ async def silence(actor: User, member: User, days: int | None, reason: str) -> N
 
 
 async def unsilence(actor: User, member: User) -> None:
-    if not actor.is_staff:
+    if not site_staff(actor):
         raise Forbidden(Message("You may not silence this member."))
     await User.filter(id=member.id).update(silenced_until=None, silence_reason="")
     await log(None, actor, "unsilence", member.id)
@@ -293,7 +293,7 @@ async def entries(viewer: User | None, slug: str | None = None, limit: int = 200
         if not access.can_moderate:
             raise NotFound(Message("No such circle."))
         query = query.filter(circle_id=access.circle.id)
-    elif not user.is_staff:
+    elif not site_staff(user):
         raise NotFound(Message("Nothing to see here."))
     return list(await query.select_related("actor", "member", "circle").order_by("-id").limit(limit))
 
@@ -305,7 +305,7 @@ async def _words_scope(viewer: User | None, slug: str | None) -> tuple[User, int
     """Who manages the words: the site's staff the site's (``slug`` None), a circle's moderators the circle's."""
     user = require_actor(viewer)
     if slug is None:
-        if not user.is_staff:
+        if not site_staff(user):
             raise NotFound(Message("Nothing to see here."))
         return user, None
     access = await access_by_slug(user, slug)

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from core.access.audience import Audience
+from core.access.scope import acting
 from core.accounts.models import User
 from core.circles.models import Circle
 from core.circles.service import circle_staff
@@ -146,8 +147,8 @@ async def post_created(post: Post, thread: Thread, user: User) -> None:
 @hookimpl
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     """The watch buttons: under a thread's title and beside a circle's threads, for members who may read them."""
-    viewer = context.get("viewer")
-    if viewer is None or viewer.suspended:
+    viewer = acting(context.get("viewer"))
+    if viewer is None:
         return None
     if slot == Slot.THREAD_HEADER:
         thread = context["thread"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 from core.access.actions import Action, allowed
 from core.access.audience import Audience
 from core.access.circles import CircleAccess, circle_access
-from core.access.scope import Scope, acting, require_actor, scope_of
+from core.access.scope import Scope, acting, is_public, require_actor, scope_of
 from core.access.threads import ThreadAccess
 from core.accounts.models import User
 from core.accounts.serialize import user_ref
@@ -170,6 +170,7 @@ __all__ = [
     "hookimpl",
     "index_later",
     "is_bot",
+    "is_public",
     "line_height",
     "mail_enabled",
     "mark_personal",

@@ -7,6 +7,7 @@ import re
 import secrets
 import time
 
+from core.access.site import site_admin
 from core.accounts import service as accounts
 from core.accounts.models import Role, User
 from core.accounts.passwords import Passwords
@@ -105,7 +106,7 @@ class SiteSettings:
 async def update_site_settings(actor: User, changes: dict[str, str]) -> None:
     """Change the site's name, description, default locale, time zone, theme, colour or who may post
     (administrators)."""
-    if not actor.is_admin:
+    if not site_admin(actor):
         raise Forbidden(Message("Only administrators change the site's settings."))
     if errors := _settings_errors(changes):
         raise ValidationError(errors)

@@ -10,7 +10,6 @@ from starlette.routing import BaseRoute, Route
 
 from core.access.scope import require_actor
 from core.circles import service as circles
-from core.circles.models import Visibility
 from core.circles.routes import content_kinds
 from core.contract.kinds import Slot
 from core.errors import Message, NotFound, ValidationError
@@ -96,7 +95,7 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
         # the posts this viewer may edit or delete
         "changeable": {post.id for post in posts if view.may_edit(post.author_id)},
     }  # fmt: skip
-    if thread.circle.visibility == Visibility.PUBLIC:  # what a chat app shows for its link; never a private one's
+    if access.is_public:  # what a chat app shows for its link; never a private one's
         opening = posts[0].html if posts and posts[0].number == 1 else ""
         context["share_card"] = ShareCard(thread.title, absolute_url(request, f"/t/{thread.id}"),
                                           plain_text_excerpt(opening, 120), qr=f"/t/{thread.id}/qr.svg",
@@ -118,9 +117,7 @@ async def qr_code(request: Request) -> Response:
     """The thread's address as a QR code (SVG to print, PNG for a phone's photo album), for those who may see it."""
     view = await service.get_thread(await resolve_viewer(request), request.path_params["id"])
     url = absolute_url(request, f"/t/{view.thread.id}")
-    return qr_response(
-        url, request.url.path.rpartition(".")[2], public=view.thread.circle.visibility == Visibility.PUBLIC
-    )
+    return qr_response(url, request.url.path.rpartition(".")[2], public=view.access.is_public)
 
 
 async def reply(request: Request) -> Response:

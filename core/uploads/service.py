@@ -13,6 +13,7 @@ import anyio.to_thread
 from tortoise.exceptions import IntegrityError
 
 from core import sql
+from core.access.circles import CircleAccess
 from core.access.scope import GUEST, Scope, scope_of
 from core.accounts.models import User
 from core.circles.models import Circle, Visibility
@@ -177,13 +178,13 @@ def _sees(scope: Scope, use: sql.Row) -> bool:
         return True
     if use["circle_id"] is None:
         return False
-    circle = Circle(id=use["circle_id"], visibility=Visibility(use["visibility"]))
-    if not scope.sees_circle(circle):
+    where = CircleAccess(Circle(id=use["circle_id"], visibility=Visibility(use["visibility"])), scope)
+    if not where.can_view:
         return False
     if use["kind"] != "post":
         return True
     removed = use["post_id"] is None or use["post_deleted"] is not None or use["thread_deleted"] is not None
-    return not removed or scope.moderates_all or circle.id in scope.staff_of
+    return not removed or where.can_moderate  # a removed post's pictures, as the post: for its moderators
 
 
 async def _forget_later(sha: str) -> None:

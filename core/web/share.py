@@ -18,7 +18,8 @@ import segno
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.circles.models import Circle, Visibility
+from core.access.scope import is_public
+from core.circles.models import Circle
 from core.web.site import site_of
 
 QR_KINDS = {"svg": "image/svg+xml", "png": "image/png"}
@@ -53,7 +54,7 @@ async def circle_share_card(request: Request, circle: Circle, title: str, path: 
     """The share card of a page of ``circle`` (a meeting, a club, a showcase): its title, a line, a picture (its
     own, the circle's cover, the logo, else a drawn card) and its QR code; None for a private circle's page, which
     tells chat apps nothing."""
-    if circle.visibility != Visibility.PUBLIC:
+    if not is_public(circle):
         return None
     image = await share_image(request, picture or circle.cover, title=title, tint=circle.tint)
     return ShareCard(title, absolute_url(request, path), description[:200], image=image)

@@ -26,7 +26,6 @@ from core.plugins import (
     NotFound,
     User,
     ValidationError,
-    Visibility,
     access_by_slug,
     announce_act,
     cancel_job,
@@ -174,7 +173,7 @@ async def file_complaint(viewer: User | None, slug: str, intake: Intake, zone: t
     """File a case with the circle's desk: everything is checked before anything is written. The staff are told,
     and the filer is mailed the tracking link."""
     access, desk = await public_desk(viewer, slug)
-    if viewer is None and access.circle.visibility != Visibility.PUBLIC:
+    if viewer is None and not access.is_public:
         raise NotFound(Message("No such complaints desk."))
     subject = _text(intake.subject, "subject", SUBJECT_MAX, Message("At most %(n)s characters.", n=SUBJECT_MAX))
     body = _text(intake.body, "body", BODY_MAX, Message("At most %(n)s characters.", n=BODY_MAX))

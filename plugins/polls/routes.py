@@ -170,7 +170,7 @@ async def survey_page(request: Request, form: Form | None = None, status: int = 
         "survey": view, "form": form or Form(), "thanks": request.query_params.get("done") == "1",
         "introduction": introduction,
         # the card a chat app shows for the link: only for a survey guests may open
-        "share_card": _share_card(request, view, introduction) if view.thread.circle.visibility == "public" else None,
+        "share_card": _share_card(request, view, introduction) if view.where.access.is_public else None,
     }  # fmt: skip
     return await render(request, "polls/survey.html", context, status=status)
 

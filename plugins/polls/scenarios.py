@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.plugins import Created, Message, Scenario, ScenarioContext, Visibility
+from core.plugins import Created, Message, Scenario, ScenarioContext, is_public
 from plugins.polls import surveys
 
 
@@ -52,7 +52,7 @@ async def _apply(context: ScenarioContext) -> list[Created]:
         title=context.title or text.title,
         body=text.intro,
         questions=text.questions,
-        public=context.circle.visibility == Visibility.PUBLIC,  # in a public circle, guests answer from the link
+        public=is_public(context.circle),  # in a public circle, guests answer from the link
     )
     survey = await surveys.create_survey(
         context.owner, context.circle.slug, draft, max_length=32_000, max_options=20, max_questions=30

@@ -29,7 +29,6 @@ from core.plugins import (
     Unauthorized,
     User,
     ValidationError,
-    Visibility,
     acting,
     allowed,
     announce_act,
@@ -37,6 +36,7 @@ from core.plugins import (
     check_answers,
     clean_fields,
     create_thread,
+    is_public,
     now,
     ordered_answers,
     transaction,
@@ -127,7 +127,7 @@ async def create_survey(
     created: list[Survey] = []
 
     async def attach(thread: Thread) -> None:
-        if draft.public and thread.circle.visibility != Visibility.PUBLIC:
+        if draft.public and not is_public(thread.circle):
             raise ValidationError({"public": Message("A survey in a private circle is answered by its members only.")})
         survey = await Survey.create(thread=thread, public=draft.public, opens_at=draft.opens_at, closes_at=closes_at)
         await Question.bulk_create(

@@ -18,7 +18,6 @@ from core.plugins import (
     Message,
     ShareCard,
     ValidationError,
-    Visibility,
     absolute_url,
     answers_from_form,
     chosen,
@@ -84,7 +83,7 @@ async def product_page(request: Request, form: Form | None = None, status: int =
                                "form": form, "photos": photos, "yuan": yuan,
                                "member_circle": await service.limited_to(viewer, product.member_circle_id),
                                "reports": await trials.reports(product)}  # fmt: skip
-    if access.circle.visibility == Visibility.PUBLIC:
+    if access.is_public:
         image = (
             absolute_url(request, photos[0].url)
             if photos
