@@ -92,6 +92,32 @@ def test_the_bundled_plugins_use_only_the_plugin_api():
                     ), f"{path.relative_to(root)} imports {module}"
 
 
+def test_a_plugin_imports_another_only_through_what_it_offers_and_only_if_it_requires_it():
+    """A plugin reaches another through hooks and declared actions; where it builds on one (a scenario that makes an
+    event), it imports that plugin's ``for_plugins`` module alone, and only a plugin its manifest ``requires``."""
+    import ast
+    import importlib
+
+    root = DOCS.parent
+    for path in sorted((root / "plugins").glob("*/**/*.py")):
+        mine = path.relative_to(root / "plugins").parts[0]
+        requires = importlib.import_module(f"plugins.{mine}").PLUGIN.requires
+        for node in ast.walk(ast.parse(path.read_text())):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            modules += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if (
+                isinstance(node, ast.ImportFrom) and node.module and node.module.count(".") == 1
+            ):  # from plugins.x import y
+                modules = [f"{node.module}.{alias.name}" for alias in node.names]
+            for module in modules:
+                parts = module.split(".")
+                if parts[0] != "plugins" or len(parts) < 2 or parts[1] == mine:
+                    continue
+                where = f"{path.relative_to(root)} imports {module}"
+                assert parts[1] in requires, f"{where}, a plugin its manifest does not require"
+                assert parts[2:3] == ["for_plugins"], f"{where}: import plugins.{parts[1]}.for_plugins instead"
+
+
 def test_every_hook_is_called_by_the_core():
     """Every hookspec is called somewhere: by the plugin host, a service's event, or a page."""
     import pluggy

@@ -27,7 +27,7 @@ from core.plugins import (
     require_actor,
     transaction,
 )
-from plugins.complaints.service import clean_number
+from plugins.complaints.for_plugins import clean_number
 from plugins.customer_club.models import Club, Idea, IdeaStatus, IdeaVote
 from plugins.customer_club.points import credit, grant_badge
 

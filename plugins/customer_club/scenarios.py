@@ -9,10 +9,9 @@ from datetime import datetime, timedelta
 from core.plugins import Created, Message, Scenario, ScenarioContext, create_thread, now, site_timezone
 from plugins.customer_club import service
 from plugins.customer_club.texts import texts
-from plugins.events import service as events
-from plugins.polls import surveys
-from plugins.shop import service as shop
-from plugins.shop import trials
+from plugins.events import for_plugins as events
+from plugins.polls import for_plugins as polls
+from plugins.shop import for_plugins as shop
 
 MAX_LENGTH = 32_000
 
@@ -35,14 +34,14 @@ async def _apply(context: ScenarioContext) -> list[Created]:
     product = await shop.create_product(owner, circle.slug, shop.ProductDraft(text.product, text.product_description,
                                                                               "0", stock=20))  # fmt: skip
     apply_until = _in_weeks(context.timezone, 2, 20)
-    trial = await trials.create_trial(owner, circle.slug, trials.TrialDraft(
+    trial = await shop.create_trial(owner, circle.slug, shop.TrialDraft(
         product.id, 10, apply_until, apply_until + timedelta(weeks=4), text.trial_title, text.trial_body),
         max_length=MAX_LENGTH)  # fmt: skip
     starts = _in_weeks(context.timezone, 3, 19)
     event = await events.create_event(owner, circle.slug, text.event_title, text.event_body, events.EventDraft(
         starts_at=starts, ends_at=starts + timedelta(hours=2), timezone=context.timezone, capacity=30),
         max_length=MAX_LENGTH)  # fmt: skip
-    survey = await surveys.create_survey(owner, circle.slug, surveys.SurveyDraft(
+    survey = await polls.create_survey(owner, circle.slug, polls.SurveyDraft(
         text.survey_title, text.survey_body, list(text.survey)), max_length=MAX_LENGTH, max_options=20,
         max_questions=30)  # fmt: skip
     labels = text.labels

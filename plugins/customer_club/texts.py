@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from plugins.polls.surveys import QuestionDraft
+from plugins.polls.for_plugins import QuestionDraft
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.plugins import Circle, Forbidden, JobContext, JobKind, Thread, User, now, transaction
-from plugins.events.models import Event
+from plugins.events.for_plugins import Event
 from plugins.meeting_kit.models import AgendaItem, Meeting
 from plugins.meeting_kit.service import FEEDBACK
 from plugins.meeting_kit.texts import texts
-from plugins.polls import service as polls
+from plugins.polls import for_plugins as polls
 
 OPEN_FOR = timedelta(days=7)
 

@@ -11,8 +11,8 @@ from tortoise.models import Model
 
 if TYPE_CHECKING:  # imported only for types: Tortoise takes every model a models module holds as its own
     from core.plugins import Circle
-    from plugins.events.models import Event
-    from plugins.polls.models import Poll, Survey
+    from plugins.events.for_plugins import Event
+    from plugins.polls.for_plugins import Poll, Survey
 
 
 class Meeting(Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugins.events.serialize import event_json
+from plugins.events.for_plugins import event_json
 from plugins.meeting_kit.models import AgendaItem
 from plugins.meeting_kit.service import MeetingView
 

@@ -23,12 +23,12 @@ from core.plugins import (
     send_notice,
     transaction,
 )
-from plugins.events import service as events
-from plugins.events.models import Registration
+from plugins.events import for_plugins as events
+from plugins.events.for_plugins import Registration
 from plugins.meeting_kit.models import AgendaItem, Meeting, MeetingNotice
 from plugins.meeting_kit.texts import texts
-from plugins.polls import surveys
-from plugins.polls.models import Survey
+from plugins.polls import for_plugins as polls
+from plugins.polls.for_plugins import Survey
 
 FEEDBACK = "meeting_kit.feedback"  # the job that opens an agenda item's feedback poll when it ends
 TITLE_MAX = 200
@@ -98,10 +98,10 @@ async def create_meeting(owner: User, slug: str, title: str | None, locale: str,
     )  # fmt: skip
     event = await events.create_event(owner, slug, title or text.title, text.intro, draft, max_length=max_length)
     ends = start + timedelta(minutes=minutes)
-    closing = surveys.SurveyDraft(
+    closing = polls.SurveyDraft(
         text.survey_title, text.survey_intro, list(text.survey), opens_at=ends, closes_at=ends + SURVEY_OPEN_FOR
     )  # asked once the meeting is over, for two weeks
-    survey = await surveys.create_survey(owner, slug, closing, max_length=max_length, max_options=20,
+    survey = await polls.create_survey(owner, slug, closing, max_length=max_length, max_options=20,
                                          max_questions=30)  # fmt: skip
     meeting = await Meeting.create(circle_id=event.circle_id, event=event, survey=survey, locale=locale)
     for offset, length, item_title in text.agenda:
