@@ -201,9 +201,7 @@ def test_no_access_rule_is_decided_outside_the_access_layer():
     layer (core/access), as Discourse asks its Guardian; the code and templates around it never decide them again."""
     root = Path(__file__).resolve().parents[1]
     found = []
-    for path in sorted(
-        [*root.glob("core/**/*.py"), *root.glob("plugins/**/*.py"), *root.glob("themes/**/*.html")]
-    ):
+    for path in sorted([*root.glob("core/**/*.py"), *root.glob("plugins/**/*.py"), *root.glob("themes/**/*.html")]):
         relative = path.relative_to(root).as_posix()
         if relative.startswith(("core/access/", "core/testing/", ".venv/")) or "/tests/" in relative:
             continue

@@ -20,16 +20,18 @@ MANIFEST = 'from core.plugins import PluginManifest\nPLUGIN = PluginManifest(nam
 
 @pytest.fixture
 def broken_plugins(tmp_path, monkeypatch):
-    """Two plugins installed as distributions: one whose package fails to import, one whose hooks do."""
+    """Three plugins installed as distributions: one whose package fails to import, one whose hooks do, and one whose
+    routes (registered by its layout, with no hooks module) do."""
     site_packages = tmp_path / "site-packages"
-    for name, init, hooks in [
-        ("bad_import", "import a_module_nobody_installed\n" + MANIFEST.format(name="bad_import"), None),
-        ("bad_hooks", MANIFEST.format(name="bad_hooks"), "import another_missing_module\n"),
+    for name, init, module, code in [
+        ("bad_import", "import a_module_nobody_installed\n" + MANIFEST.format(name="bad_import"), None, ""),
+        ("bad_hooks", MANIFEST.format(name="bad_hooks"), "hooks.py", "import another_missing_module\n"),
+        ("bad_routes", MANIFEST.format(name="bad_routes"), "routes.py", "import a_third_missing_module\nroutes = []\n"),
     ]:
         (site_packages / name).mkdir(parents=True)
         (site_packages / name / "__init__.py").write_text(init)
-        if hooks:
-            (site_packages / name / "hooks.py").write_text(hooks)
+        if module:
+            (site_packages / name / module).write_text(code)
         info = site_packages / f"{name}-1.0.0.dist-info"
         info.mkdir()
         (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0.0\n")
@@ -37,7 +39,7 @@ def broken_plugins(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(site_packages))
     importlib.invalidate_caches()
     yield str(site_packages)
-    for name in ("bad_import", "bad_hooks"):
+    for name in ("bad_import", "bad_hooks", "bad_routes"):
         sys.modules.pop(name, None)
 
 
@@ -49,7 +51,7 @@ def cli(tmp_path, path, *args):
 
 def test_a_broken_plugin_is_skipped_and_named(tmp_path, broken_plugins, caplog):
     config = make_config(tmp_path / "data")
-    for name in ("bad_import", "bad_hooks", "polls"):
+    for name in ("bad_import", "bad_hooks", "bad_routes", "polls"):
         settings_file.write(config.plugins_file, name, {"enabled": True})
     host = PluginHost(config)
     assert host.enabled == ["polls"]  # the rest of the site runs
@@ -58,6 +60,7 @@ def test_a_broken_plugin_is_skipped_and_named(tmp_path, broken_plugins, caplog):
         and "a_module_nobody_installed" in host.broken["bad_import"].error
     )
     assert "another_missing_module" in host.broken["bad_hooks"].error
+    assert "a_third_missing_module" in host.broken["bad_routes"].error  # its layout's modules load with it
     assert "bad_hooks" not in host.models_apps()
     assert "python server.py plugins disable bad_hooks" in caplog.text
 

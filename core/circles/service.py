@@ -83,9 +83,9 @@ async def first_members(circle: Circle, limit: int) -> list[Author]:
 
 async def circle_staff(circle: Circle) -> list[User]:
     """The circle's active owners and moderators (those its staff notices and a desk's cases go to)."""
-    staff_ids = await Membership.filter(
-        circle=circle, status=MemberStatus.ACTIVE, role__in=STAFF_ROLES
-    ).values_list("user_id", flat=True)
+    staff_ids = await Membership.filter(circle=circle, status=MemberStatus.ACTIVE, role__in=STAFF_ROLES).values_list(
+        "user_id", flat=True
+    )
     return list(await User.filter(id__in=list(staff_ids), suspended=False))
 
 

@@ -16,7 +16,7 @@ async def enable_plugin(config: Config, name: str) -> None:
     installed = discover(broken=broken)
     if name in installed:
         try:
-            installed[name].hooks_module()
+            installed[name].load()
         except Exception as error:
             broken[name] = BrokenPlugin(name, installed[name].origin, f"{type(error).__name__}: {error}")
     if name in broken:

@@ -18,6 +18,7 @@ from core.contract import hookspecs
 from core.contract.manifest import PluginManifest
 from core.errors import ConfigError, QuanziError
 from core.pluginhost import settings_file
+from core.pluginhost.conventions import CONVENTION_MODULES, CONVENTIONS
 
 log = logging.getLogger("quanzi.plugins")
 
@@ -59,6 +60,15 @@ class InstalledPlugin:
             if error.name not in (name, self.package.__name__):  # its hooks import something missing: broken
                 raise
             return self.package
+
+    def load(self) -> ModuleType:
+        """Import what the host will call: its hooks module and the modules its layout registers
+        (``core.pluginhost.conventions``); an error inside them goes to the caller. Its hooks module."""
+        hooks = self.hooks_module()
+        for module in CONVENTION_MODULES:
+            if (self.folder / f"{module}.py").is_file():
+                importlib.import_module(f"{self.package.__name__}.{module}")
+        return hooks
 
 
 class PluginError(Exception):
@@ -196,7 +206,7 @@ class PluginHost:
             if plugin is None:
                 continue  # broken at import: already named
             try:
-                plugin.hooks_module()
+                plugin.load()
             except Exception as error:
                 _skip(self.broken, name, plugin.origin, error)
                 continue
@@ -237,8 +247,20 @@ class PluginHost:
         return bool(spec and spec.opts.get("firstresult"))
 
     def call_startup(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call a build-time hook: (plugin name, result) for each non-None result; a failure stops the start."""
+        """Call a build-time hook: (plugin name, result) for each non-None result; a failure stops the start. A
+        plugin that does not implement one of the registration hooks answers by its layout (``CONVENTIONS``)."""
         results = []
+        if (convention := CONVENTIONS.get(hook)) is not None:
+            implemented = {impl.plugin_name for impl in self._implementations(hook)}
+            for name in reversed(self.enabled):  # in the order pluggy calls them: the last registered first
+                if name in implemented:
+                    continue
+                try:
+                    found = convention(self.installed[name])
+                except Exception as error:
+                    raise PluginError(f"plugin {name!r} failed in {hook}: {error!r}") from error
+                if found is not None:
+                    results.append((name, found))
         for impl in self._implementations(hook):
             try:
                 result = impl.function(**{name: kwargs[name] for name in impl.argnames})

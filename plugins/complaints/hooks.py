@@ -2,51 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.routing import BaseRoute
 
 from core.plugins import (
-    ApiRouter,
     Audience,
     JobKind,
     Message,
-    ModelsApp,
     NotificationKind,
     Slot,
     SlotContent,
     hookimpl,
 )
-from plugins.complaints import api, deadlines, routes, service
-
-HERE = Path(__file__).parent
-
-
-@hookimpl
-def register_models() -> ModelsApp:
-    return ModelsApp(models=["plugins.complaints.models"], migrations="plugins.complaints.migrations")
-
-
-@hookimpl
-def register_api_routes() -> list[ApiRouter]:
-    return [api.router]
-
-
-@hookimpl
-def register_routes() -> list[BaseRoute]:
-    return routes.routes
-
-
-@hookimpl
-def register_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def register_static_dir() -> Path:
-    return HERE / "static"
+from plugins.complaints import deadlines, service
 
 
 @hookimpl

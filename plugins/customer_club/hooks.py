@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.routing import BaseRoute
 
 from core.plugins import (
-    ApiRouter,
     Audience,
     Circle,
     ContentKind,
     JobKind,
     Message,
-    ModelsApp,
     NotificationKind,
     PerPost,
     Scenario,
@@ -25,34 +21,7 @@ from core.plugins import (
     User,
     hookimpl,
 )
-from plugins.customer_club import api, badges, gates, helpful, ideas, points, routes, scenarios, vip
-
-HERE = Path(__file__).parent
-
-
-@hookimpl
-def register_models() -> ModelsApp:
-    return ModelsApp(models=["plugins.customer_club.models"], migrations="plugins.customer_club.migrations")
-
-
-@hookimpl
-def register_api_routes() -> list[ApiRouter]:
-    return [api.router]
-
-
-@hookimpl
-def register_routes() -> list[BaseRoute]:
-    return routes.routes
-
-
-@hookimpl
-def register_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def register_static_dir() -> Path:
-    return HERE / "static"
+from plugins.customer_club import badges, gates, helpful, ideas, points, scenarios, vip
 
 
 @hookimpl

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.routing import BaseRoute
 
 from core.plugins import (
     Action,
-    ApiRouter,
     Circle,
     ContentKind,
     JobKind,
     Message,
-    ModelsApp,
     NotificationKind,
     Offer,
     Slot,
@@ -23,34 +19,7 @@ from core.plugins import (
     ThreadAccess,
     hookimpl,
 )
-from plugins.events import api, reminders, routes, service
-
-HERE = Path(__file__).parent
-
-
-@hookimpl
-def register_models() -> ModelsApp:
-    return ModelsApp(models=["plugins.events.models"], migrations="plugins.events.migrations")
-
-
-@hookimpl
-def register_api_routes() -> list[ApiRouter]:
-    return [api.router]
-
-
-@hookimpl
-def register_routes() -> list[BaseRoute]:
-    return routes.routes
-
-
-@hookimpl
-def register_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def register_static_dir() -> Path:
-    return HERE / "static"
+from plugins.events import reminders, service
 
 
 @hookimpl

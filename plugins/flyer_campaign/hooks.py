@@ -2,42 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.routing import BaseRoute
 
-from core.plugins import ApiRouter, ModelsApp, Scenario, Slot, SlotContent, User, hookimpl
-from plugins.flyer_campaign import api, routes, scenarios, service, views
-
-HERE = Path(__file__).parent
-
-
-@hookimpl
-def register_models() -> ModelsApp:
-    return ModelsApp(models=["plugins.flyer_campaign.models"], migrations="plugins.flyer_campaign.migrations")
-
-
-@hookimpl
-def register_api_routes() -> list[ApiRouter]:
-    return [api.router]
-
-
-@hookimpl
-def register_routes() -> list[BaseRoute]:
-    return routes.routes
-
-
-@hookimpl
-def register_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def register_static_dir() -> Path:
-    return HERE / "static"
+from core.plugins import Scenario, Slot, SlotContent, User, hookimpl
+from plugins.flyer_campaign import scenarios, service, views
 
 
 @hookimpl

@@ -2,41 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.routing import BaseRoute
 
-from core.plugins import ApiRouter, JobKind, ModelsApp, Scenario, Slot, SlotContent, hookimpl
-from plugins.meeting_kit import api, feedback, routes, scenarios, service
-
-HERE = Path(__file__).parent
-
-
-@hookimpl
-def register_models() -> ModelsApp:
-    return ModelsApp(models=["plugins.meeting_kit.models"], migrations="plugins.meeting_kit.migrations")
-
-
-@hookimpl
-def register_api_routes() -> list[ApiRouter]:
-    return [api.router]
-
-
-@hookimpl
-def register_routes() -> list[BaseRoute]:
-    return routes.routes
-
-
-@hookimpl
-def register_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def register_static_dir() -> Path:
-    return HERE / "static"
+from core.plugins import JobKind, Scenario, Slot, SlotContent, hookimpl
+from plugins.meeting_kit import feedback, scenarios, service
 
 
 @hookimpl

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.routing import BaseRoute
 
 from core.plugins import (
     Action,
-    ApiRouter,
     Circle,
     ContentKind,
     Message,
-    ModelsApp,
     Offer,
     Scenario,
     Slot,
@@ -23,34 +19,7 @@ from core.plugins import (
     hookimpl,
     mark_personal,
 )
-from plugins.polls import api, respondent, routes, scenarios, service, surveys
-
-HERE = Path(__file__).parent
-
-
-@hookimpl
-def register_models() -> ModelsApp:
-    return ModelsApp(models=["plugins.polls.models"], migrations="plugins.polls.migrations")
-
-
-@hookimpl
-def register_api_routes() -> list[ApiRouter]:
-    return [api.router]
-
-
-@hookimpl
-def register_routes() -> list[BaseRoute]:
-    return routes.routes
-
-
-@hookimpl
-def register_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def register_static_dir() -> Path:
-    return HERE / "static"
+from plugins.polls import respondent, scenarios, service, surveys
 
 
 @hookimpl

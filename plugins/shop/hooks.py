@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.routing import BaseRoute
 
 from core.plugins import (
     Action,
-    ApiRouter,
     Audience,
     Circle,
     ContentKind,
     JobContext,
     JobKind,
     Message,
-    ModelsApp,
     NotificationKind,
     Offer,
     Slot,
@@ -25,36 +21,9 @@ from core.plugins import (
     ThreadAccess,
     hookimpl,
 )
-from plugins.shop import api, fees, group_buys, orders, routes, service, trials
+from plugins.shop import fees, group_buys, orders, service, trials
 from plugins.shop.models import OrderStatus
 from plugins.shop.money import yuan
-
-HERE = Path(__file__).parent
-
-
-@hookimpl
-def register_models() -> ModelsApp:
-    return ModelsApp(models=["plugins.shop.models"], migrations="plugins.shop.migrations")
-
-
-@hookimpl
-def register_api_routes() -> list[ApiRouter]:
-    return [api.router]
-
-
-@hookimpl
-def register_routes() -> list[BaseRoute]:
-    return routes.routes
-
-
-@hookimpl
-def register_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def register_static_dir() -> Path:
-    return HERE / "static"
 
 
 @hookimpl

@@ -10,7 +10,6 @@ from core.plugins import (
     Audience,
     Body,
     Message,
-    ModelsApp,
     NotFound,
     NotificationKind,
     SearchDocument,
@@ -98,11 +97,6 @@ async def all_ids() -> list[int]:
 
 
 @hookimpl
-def register_models() -> ModelsApp:
-    return ModelsApp(models=["quanzi_letters.models"], migrations="quanzi_letters.migrations")
-
-
-@hookimpl
 def register_audiences() -> list[Audience]:
     return [LETTER]
 
@@ -119,4 +113,4 @@ def register_search_sources() -> list[SearchSource]:
 
 @hookimpl
 def register_api_routes() -> list[ApiRouter]:
-    return [router]
+    return [router]  # in this module, not an api.py: the layout would not find it
