@@ -37,8 +37,10 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 async def thread(request: Request) -> HTMLResponse:
     async with db.execute("SELECT title FROM threads WHERE id = ?", (THREAD_ID,)) as cursor:
         (title,) = await cursor.fetchone()  # type: ignore[misc]
-    query = ("SELECT u.username, p.created_at, p.html FROM posts p JOIN users u ON u.id = p.author_id "
-             "WHERE p.thread_id = ? ORDER BY p.id LIMIT 20")  # fmt: skip
+    query = (
+        "SELECT u.username, p.created_at, p.html FROM posts p JOIN users u ON u.id = p.author_id "
+        "WHERE p.thread_id = ? ORDER BY p.id LIMIT 20"
+    )
     async with db.execute(query, (THREAD_ID,)) as cursor:
         posts = await cursor.fetchall()
     return HTMLResponse(TEMPLATE.render(title=title, posts=posts))

@@ -79,34 +79,59 @@ def thread_of_pictures(base: str, token: str, slug: str) -> int:
     for number in range(20):
         photo = BytesIO()
         Image.new("RGB", (2400, 1600), (number * 12, 90, 160)).save(photo, "JPEG")
-        photos.append(httpx2.post(f"{base}/api/v1/uploads", headers=auth, timeout=30,
-                                  files={"file": ("walk.jpg", photo.getvalue(), "image/jpeg")}).json()["markdown"])  # fmt: skip
-    thread = httpx2.post(f"{base}/api/v1/circles/{slug}/threads", headers=auth, timeout=30,
-                         json={"title": "Photos of the walk", "body": f"Photo 1\n\n{photos[0]}"}).json()  # fmt: skip
+        photos.append(
+            httpx2.post(
+                f"{base}/api/v1/uploads",
+                headers=auth,
+                timeout=30,
+                files={"file": ("walk.jpg", photo.getvalue(), "image/jpeg")},
+            ).json()["markdown"]
+        )
+    thread = httpx2.post(
+        f"{base}/api/v1/circles/{slug}/threads",
+        headers=auth,
+        timeout=30,
+        json={"title": "Photos of the walk", "body": f"Photo 1\n\n{photos[0]}"},
+    ).json()
     for number, markdown in enumerate(photos[1:], start=2):
-        httpx2.post(f"{base}/api/v1/threads/{thread['id']}/posts", headers=auth, timeout=30,
-                    json={"body": f"Photo {number}\n\n{markdown}"})  # fmt: skip
+        httpx2.post(
+            f"{base}/api/v1/threads/{thread['id']}/posts",
+            headers=auth,
+            timeout=30,
+            json={"body": f"Photo {number}\n\n{markdown}"},
+        )
     return int(thread["id"])
 
 
 def an_event(base: str, token: str, slug: str) -> dict[str, int]:
     """An event with 200 places in the circle ``slug``, as the annual meeting posts it."""
     start = time.time() + 30 * 86400
-    body = {"title": "Annual meeting", "body": "Register by Friday.", "capacity": 200,
-            "starts_at": time.strftime("%Y-%m-%dT09:00:00Z", time.gmtime(start)),
-            "ends_at": time.strftime("%Y-%m-%dT17:00:00Z", time.gmtime(start)),
-            "fields": [{"name": "name", "label": "Name", "kind": "short_text", "required": True},
-                       {"name": "organisation", "label": "Organisation", "kind": "short_text"}]}  # fmt: skip
-    response = httpx2.post(f"{base}/api/v1/circles/{slug}/events", json=body, timeout=30,
-                           headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    body = {
+        "title": "Annual meeting",
+        "body": "Register by Friday.",
+        "capacity": 200,
+        "starts_at": time.strftime("%Y-%m-%dT09:00:00Z", time.gmtime(start)),
+        "ends_at": time.strftime("%Y-%m-%dT17:00:00Z", time.gmtime(start)),
+        "fields": [
+            {"name": "name", "label": "Name", "kind": "short_text", "required": True},
+            {"name": "organisation", "label": "Organisation", "kind": "short_text"},
+        ],
+    }
+    response = httpx2.post(
+        f"{base}/api/v1/circles/{slug}/events", json=body, timeout=30, headers={"Authorization": f"Bearer {token}"}
+    )
     response.raise_for_status()
     return {"id": response.json()["id"], "thread_id": response.json()["thread_id"]}
 
 
 def a_complaint(base: str, slug: str) -> str:
     """A guest's complaint with a few answers from the desk: the path of its tracking page."""
-    body = {"subject": "A fake bottle", "body": "Bought at the fair; the cork is plastic.", "contact_name": "Wang",
-            "contact_email": "wang@example.com"}  # fmt: skip
+    body = {
+        "subject": "A fake bottle",
+        "body": "Bought at the fair; the cork is plastic.",
+        "contact_name": "Wang",
+        "contact_email": "wang@example.com",
+    }
     response = httpx2.post(f"{base}/api/v1/circles/{slug}/complaints", json=body, timeout=30)
     response.raise_for_status()
     return str(response.json()["tracking_url"])
@@ -116,8 +141,12 @@ def a_campaign(base: str, token: str, slug: str) -> str:
     """A flyer campaign of the circle ``slug`` (its owner applies the template and publishes it): its public page's
     path."""
     owner = {"Authorization": f"Bearer {token}"}
-    response = httpx2.post(f"{base}/api/v1/circles/{slug}/templates/flyer-campaign", json={"title": "Spring tasting"},
-                           headers=owner, timeout=30)  # fmt: skip
+    response = httpx2.post(
+        f"{base}/api/v1/circles/{slug}/templates/flyer-campaign",
+        json={"title": "Spring tasting"},
+        headers=owner,
+        timeout=30,
+    )
     response.raise_for_status()
     path = str(response.json()["created"][0]["url"])
     httpx2.post(f"{base}/api/v1/flyers/{path.rsplit('/', 1)[1]}/publish", headers=owner, timeout=30).raise_for_status()
@@ -128,8 +157,9 @@ def a_club(base: str, token: str, slug: str, members: list[str]) -> None:
     """The customer club around the circle ``slug`` (its owner applies the template), with ``members`` given points
     from 0 to 950 (a correction each), so that levels show beside their names and on their profiles."""
     headers = {"Authorization": f"Bearer {token}"}
-    response = httpx2.post(f"{base}/api/v1/circles/{slug}/templates/customer-club", json={}, headers=headers,
-                           timeout=60)  # fmt: skip
+    response = httpx2.post(
+        f"{base}/api/v1/circles/{slug}/templates/customer-club", json={}, headers=headers, timeout=60
+    )
     response.raise_for_status()
     club = response.json()["created"][0]["url"].rsplit("/", 1)[1]
     for number, username in enumerate(members):
@@ -143,8 +173,11 @@ def crowd(base: str, count: int) -> list[str]:
     tokens = []
     with httpx2.Client(base_url=base, timeout=60) as http:
         for number in range(count):
-            account = {"username": f"rush{number}", "email": f"rush{number}@example.com",
-                       "password": "bench password 123"}  # fmt: skip
+            account = {
+                "username": f"rush{number}",
+                "email": f"rush{number}@example.com",
+                "password": "bench password 123",
+            }
             http.post("/api/v1/auth/register", json=account)
             login = {"login": account["username"], "password": account["password"]}
             tokens.append(str(http.post("/api/v1/auth/token", json=login).json()["token"]))
@@ -179,8 +212,9 @@ def rush(base: str, tokens: list[str], path: str, body: dict[str, object]) -> tu
 def a_product(base: str, token: str, slug: str) -> int:
     """A wine with 200 bottles in the circle ``slug``'s shop: its id."""
     body = {"name": "Ningxia Cabernet 2019", "description": "Dark fruit, oak.", "price": "88.00", "stock": 200}
-    response = httpx2.post(f"{base}/api/v1/circles/{slug}/products", json=body, timeout=30,
-                           headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    response = httpx2.post(
+        f"{base}/api/v1/circles/{slug}/products", json=body, timeout=30, headers={"Authorization": f"Bearer {token}"}
+    )
     response.raise_for_status()
     return int(response.json()["id"])
 
@@ -222,9 +256,14 @@ def main() -> None:
             "ORDER BY t.post_count DESC LIMIT 1",
             (slug,),
         ).fetchone()
-        authors = [name for (name,) in connection.execute(
-            "SELECT DISTINCT u.username FROM posts p JOIN users u ON u.id = p.author_id WHERE p.thread_id = ? "
-            "AND p.number <= 20", (club_thread,))]  # fmt: skip
+        authors = [
+            name
+            for (name,) in connection.execute(
+                "SELECT DISTINCT u.username FROM posts p JOIN users u ON u.id = p.author_id WHERE p.thread_id = ? "
+                "AND p.number <= 20",
+                (club_thread,),
+            )
+        ]
         owner = connection.execute(
             "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id JOIN circles c ON c.id = m.circle_id "
             "WHERE c.slug = ? AND m.role = 'owner' ORDER BY m.id LIMIT 1",
@@ -247,11 +286,20 @@ def main() -> None:
         "thread p1 (member)": f"/t/{long_id}",
         "search API (member)": "/api/v1/search?q=weekend",
     }
-    server = subprocess.Popen([sys.executable, "server.py", "serve", "--port", "8391", "--log-level", "warning"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    ceiling = subprocess.Popen([sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--port", "8392", "--log-level", "warning"], cwd=ROOT,
-                               env={**env, "QUANZI_BENCH_DB": str(db), "QUANZI_BENCH_THREAD": str(long_id)},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "server.py", "serve", "--port", "8391", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    ceiling = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--port", "8392", "--log-level", "warning"],
+        cwd=ROOT,
+        env={**env, "QUANZI_BENCH_DB": str(db), "QUANZI_BENCH_THREAD": str(long_id)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for("http://127.0.0.1:8391/healthz")
         wait_for("http://127.0.0.1:8392/")
@@ -262,16 +310,19 @@ def main() -> None:
         event = an_event("http://127.0.0.1:8391", token, slug)
         pages["event page"] = member_pages["event page (member)"] = f"/t/{event['thread_id']}"
         pages["complaint tracking"] = a_complaint("http://127.0.0.1:8391", slug)
-        owner_token = httpx2.post("http://127.0.0.1:8391/api/v1/auth/token", timeout=30,
-                                  json={"login": owner, "password": DEMO_PASSWORD}).json()["token"]  # fmt: skip
+        owner_token = httpx2.post(
+            "http://127.0.0.1:8391/api/v1/auth/token", timeout=30, json={"login": owner, "password": DEMO_PASSWORD}
+        ).json()["token"]
         product = a_product("http://127.0.0.1:8391", owner_token, slug)
         pages["showcase"] = member_pages["showcase (member)"] = f"/c/{slug}/shop"
         pages["product page"] = f"/products/{product}"
         pages["campaign page"] = a_campaign("http://127.0.0.1:8391", owner_token, slug)
         # A customer club's levels beside names and on profiles: the same pages before and after the club
         profile = f"/u/{authors[0]}"
-        rows_before = [(f"{name}, no club (member)", *wrk(f"http://127.0.0.1:8391{path}", args.duration, token))
-                       for name, path in (("profile", profile), ("club's thread p1", f"/t/{club_thread}"))]  # fmt: skip
+        rows_before = [
+            (f"{name}, no club (member)", *wrk(f"http://127.0.0.1:8391{path}", args.duration, token))
+            for name, path in (("profile", profile), ("club's thread p1", f"/t/{club_thread}"))
+        ]
         a_club("http://127.0.0.1:8391", owner_token, slug, authors)
         pages["profile"] = profile
         member_pages["profile, a level (member)"] = profile
@@ -284,17 +335,23 @@ def main() -> None:
         rows += rows_before
         tokens = crowd("http://127.0.0.1:8391", 300)
         for name, path, body, expected in (
-            ("300 registering (API)", f"/api/v1/events/{event['id']}/registrations",
-             {"answers": {"name": "Mei", "organisation": "Wine Society"}}, [200] * 300),
+            (
+                "300 registering (API)",
+                f"/api/v1/events/{event['id']}/registrations",
+                {"answers": {"name": "Mei", "organisation": "Wine Society"}},
+                [200] * 300,
+            ),
             ("300 ordering (API)", f"/api/v1/products/{product}/orders", {"quantity": 1}, [201] * 200 + [409] * 100),
-        ):  # fmt: skip
+        ):
             rate, p50, p99, codes = rush("http://127.0.0.1:8391", tokens, path, body)
             if sorted(codes) != expected:
                 raise RuntimeError(f"{name}: {sorted(set(codes))} — not every place or bottle taken exactly once")
             rows.append((name, rate, p50, p99))
         # serve is a small supervisor (server.pid) running one worker, beside multiprocessing's resource tracker
-        processes = [int(pid) for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
-                                                         text=True).stdout.split()]  # fmt: skip
+        processes = [
+            int(pid)
+            for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        ]
         rss = max(peak_rss_mb(pid) for pid in processes)
         others = peak_rss_mb(server.pid) + sum(peak_rss_mb(pid) for pid in processes) - rss
     finally:

@@ -120,9 +120,10 @@ def _restore_uploads(config: Config, archive_file: Path) -> None:
     shutil.rmtree(incoming, ignore_errors=True)
     with tarfile.open(archive_file) as archive:
         members = [
-            member for member in archive.getmembers()
+            member
+            for member in archive.getmembers()
             if member.isfile() and NAME.match(name := member.name.rpartition("/")[2]) and member.name == layout(name)
-        ]  # fmt: skip
+        ]
         archive.extractall(incoming, members=members, filter="data")
     shutil.rmtree(uploads, ignore_errors=True)
     incoming.mkdir(parents=True, exist_ok=True)

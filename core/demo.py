@@ -154,10 +154,14 @@ async def has_content() -> bool:
 
 async def _user(number: int, username: str, display_name: str, password_hash: str) -> User:
     return await User.create(
-        username=username, username_key=names.username_key(username), skeleton=names.skeleton(username),
-        email=f"member{number}@demo.example", password_hash=password_hash, display_name=display_name,
+        username=username,
+        username_key=names.username_key(username),
+        skeleton=names.skeleton(username),
+        email=f"member{number}@demo.example",
+        password_hash=password_hash,
+        display_name=display_name,
         email_verified=True,
-    )  # fmt: skip
+    )
 
 
 def _landscape(width: int, height: int, seed: int) -> bytes:
@@ -198,8 +202,15 @@ async def small(hasher: Passwords, store: Store) -> list[str]:
             *rng.sample([u for u in users if u is not owner], 4 if spec["visibility"] == Visibility.PUBLIC else 2),
         ]
         async with in_transaction():
-            circle = await Circle.create(slug=spec["slug"], name=spec["name"], description=spec["description"], visibility=spec["visibility"],
-                                         join_policy=spec["join_policy"], created_by=owner, member_count=len(members))  # fmt: skip
+            circle = await Circle.create(
+                slug=spec["slug"],
+                name=spec["name"],
+                description=spec["description"],
+                visibility=spec["visibility"],
+                join_policy=spec["join_policy"],
+                created_by=owner,
+                member_count=len(members),
+            )
             for member in members:
                 role = MemberRole.OWNER if member is owner else MemberRole.MEMBER
                 await Membership.create(circle=circle, user=member, role=role, status=MemberStatus.ACTIVE)
@@ -276,9 +287,18 @@ async def large(hasher: Passwords, scale: int = 1, seed: int = 1) -> list[str]:
         users = []
         for index in range(user_count):
             username = f"bench{base_user + index + 1}"
-            users.append(User(id=base_user + index + 1, username=username, username_key=username, skeleton=names.skeleton(username),
-                              email=f"{username}@demo.example", password_hash=password_hash, email_verified=True,
-                              created_at=now - timedelta(days=400)))  # fmt: skip
+            users.append(
+                User(
+                    id=base_user + index + 1,
+                    username=username,
+                    username_key=username,
+                    skeleton=names.skeleton(username),
+                    email=f"{username}@demo.example",
+                    password_hash=password_hash,
+                    email_verified=True,
+                    created_at=now - timedelta(days=400),
+                )
+            )
         async with in_transaction():
             await User.bulk_create(users, batch_size=500)
         progress.advance(task, user_count)
@@ -292,11 +312,14 @@ async def large(hasher: Passwords, scale: int = 1, seed: int = 1) -> list[str]:
                 visibility=Visibility.PRIVATE if index >= 8 else Visibility.PUBLIC,
                 created_at=now - timedelta(days=400),
                 member_count=user_count // 10 if index >= 8 else user_count,
-            )  # fmt: skip
+            )
             for index in range(10)
         ]
-        memberships = [Membership(circle_id=circle.id, user_id=user.id, role=MemberRole.OWNER if n == 0 else MemberRole.MEMBER)
-                       for circle in circles for n, user in enumerate(users if circle.visibility == Visibility.PUBLIC else users[: user_count // 10])]  # fmt: skip
+        memberships = [
+            Membership(circle_id=circle.id, user_id=user.id, role=MemberRole.OWNER if n == 0 else MemberRole.MEMBER)
+            for circle in circles
+            for n, user in enumerate(users if circle.visibility == Visibility.PUBLIC else users[: user_count // 10])
+        ]
         async with in_transaction():
             await Circle.bulk_create(circles)
             await Membership.bulk_create(memberships, batch_size=1000)
@@ -313,9 +336,15 @@ async def large(hasher: Passwords, scale: int = 1, seed: int = 1) -> list[str]:
                 circle = circles[index % 10]
                 members = users if circle.visibility == Visibility.PUBLIC else users[: user_count // 10]
                 at = now - timedelta(minutes=rng.randint(60, 525_600))
-                thread = Thread(id=base_thread + index + 1, circle_id=circle.id, author_id=rng.choice(members).id,
-                                title=_sentence(rng)[:80], created_at=at, post_count=per_thread[index],
-                                last_number=per_thread[index])  # fmt: skip
+                thread = Thread(
+                    id=base_thread + index + 1,
+                    circle_id=circle.id,
+                    author_id=rng.choice(members).id,
+                    title=_sentence(rng)[:80],
+                    created_at=at,
+                    post_count=per_thread[index],
+                    last_number=per_thread[index],
+                )
                 for number in range(per_thread[index]):
                     post_id += 1
                     body = " ".join(_sentence(rng) for _ in range(rng.randint(1, 4)))
@@ -345,8 +374,10 @@ async def large(hasher: Passwords, scale: int = 1, seed: int = 1) -> list[str]:
         async with in_transaction() as connection:
             for circle in circles:
                 last = await Thread.filter(circle_id=circle.id).order_by("-last_activity_at").first()
-                await Circle.filter(id=circle.id).update(thread_count=await Thread.filter(circle_id=circle.id).count(),
-                                                         last_activity_at=last.last_activity_at if last else None)  # fmt: skip
+                await Circle.filter(id=circle.id).update(
+                    thread_count=await Thread.filter(circle_id=circle.id).count(),
+                    last_activity_at=last.last_activity_at if last else None,
+                )
             await connection.execute_query(
                 "UPDATE users SET post_count = (SELECT COUNT(*) FROM posts WHERE posts.author_id = users.id), "
                 f"thread_count = (SELECT COUNT(*) FROM threads WHERE threads.author_id = users.id) WHERE id > {int(base_user)}"

@@ -107,9 +107,14 @@ def _after_sql(order: list[tuple[str, str]], values: list[Any]) -> tuple[str, li
 
 
 async def paginate_sql(
-    select: str, where: str, params: list[Any], order: list[tuple[str, str]], cursor: str | None, limit: int,
+    select: str,
+    where: str,
+    params: list[Any],
+    order: list[tuple[str, str]],
+    cursor: str | None,
+    limit: int,
     item: Callable[[Row], R],
-) -> Page[R]:  # fmt: skip
+) -> Page[R]:
     """``paginate`` for plain SQL (core/sql.py): ``select`` (columns and tables) ``where`` (with its ``params``),
     in ``order``: pairs of a column and the item's field it holds ("-field" descending); each row made ``item``."""
     fields = [field.lstrip("-") for _, field in order]

@@ -39,9 +39,15 @@ def poll_and_survey(base: str) -> tuple[int, int]:
     members = [as_member(base, name) for name in ("王芳", "emma", "tom-b", "李雷", "hanmeimei")]
     for member in members:
         httpx2.post(f"{base}/api/v1/circles/city-walks/join", headers=member)
-    poll = httpx2.post(f"{base}/api/v1/circles/city-walks/polls", headers=organiser, json={
-        "title": "下个月走哪条路线？", "options": ["滨江步道", "老城区", "植物园环线"], "results": "always",
-    }).json()  # fmt: skip
+    poll = httpx2.post(
+        f"{base}/api/v1/circles/city-walks/polls",
+        headers=organiser,
+        json={
+            "title": "下个月走哪条路线？",
+            "options": ["滨江步道", "老城区", "植物园环线"],
+            "results": "always",
+        },
+    ).json()
     for member, choice in zip(members, [0, 1, 0, 2, 0], strict=True):
         httpx2.post(f"{base}/api/v1/polls/{poll['id']}/vote", headers=member, json={"choices": [choice]})
     questions: list[dict[str, Any]] = [
@@ -49,8 +55,11 @@ def poll_and_survey(base: str) -> tuple[int, int]:
         {"kind": "rating", "text": "给这次活动打分"},
         {"kind": "text", "text": "还有什么建议？", "required": False},
     ]
-    survey = httpx2.post(f"{base}/api/v1/circles/city-walks/surveys", headers=organiser,
-                         json={"title": "滨江徒步活动反馈", "questions": questions}).json()  # fmt: skip
+    survey = httpx2.post(
+        f"{base}/api/v1/circles/city-walks/surveys",
+        headers=organiser,
+        json={"title": "滨江徒步活动反馈", "questions": questions},
+    ).json()
     for member, (distance, rating) in zip(members, [(1, 5), (1, 4), (2, 4), (1, 5), (0, 3)], strict=True):
         answers = {"0": distance, "1": rating, "2": "下次希望早点出发"}
         httpx2.post(f"{base}/api/v1/surveys/{survey['id']}/responses", headers=member, json={"answers": answers})
@@ -62,16 +71,28 @@ def a_walk(base: str) -> tuple[int, int]:
     and its id."""
     organiser = as_member(base, "小林")
     start = datetime.now(UTC) + timedelta(days=4)
-    event = httpx2.post(f"{base}/api/v1/circles/city-walks/events", headers=organiser, json={
-        "title": "周六滨江徒步", "body": "早上八点半在滨江公园南门集合，全程约 12 公里，带水和午饭。",
-        "starts_at": start.replace(hour=0, minute=30).isoformat(), "ends_at": start.replace(hour=5, minute=0).isoformat(),
-        "location": "滨江公园南门", "capacity": 20,
-        "fields": [{"name": "name", "label": "姓名", "kind": "short_text", "required": True},
-                   {"name": "phone", "label": "手机号", "kind": "phone", "required": True}],
-    }).json()  # fmt: skip
+    event = httpx2.post(
+        f"{base}/api/v1/circles/city-walks/events",
+        headers=organiser,
+        json={
+            "title": "周六滨江徒步",
+            "body": "早上八点半在滨江公园南门集合，全程约 12 公里，带水和午饭。",
+            "starts_at": start.replace(hour=0, minute=30).isoformat(),
+            "ends_at": start.replace(hour=5, minute=0).isoformat(),
+            "location": "滨江公园南门",
+            "capacity": 20,
+            "fields": [
+                {"name": "name", "label": "姓名", "kind": "short_text", "required": True},
+                {"name": "phone", "label": "手机号", "kind": "phone", "required": True},
+            ],
+        },
+    ).json()
     for name, phone in (("王芳", "13812345678"), ("emma", "13912345678"), ("李雷", "13712345678")):
-        httpx2.post(f"{base}/api/v1/events/{event['id']}/registrations", headers=as_member(base, name),
-                    json={"answers": {"name": name, "phone": phone}})  # fmt: skip
+        httpx2.post(
+            f"{base}/api/v1/events/{event['id']}/registrations",
+            headers=as_member(base, name),
+            json={"answers": {"name": name, "phone": phone}},
+        )
     first = httpx2.get(f"{base}/api/v1/events/{event['id']}/registrations", headers=organiser).json()["items"][1]
     httpx2.post(f"{base}/api/v1/events/{event['id']}/checkin", headers=organiser, json={"code": first["code"]})
     return event["thread_id"], event["id"]
@@ -80,8 +101,9 @@ def a_walk(base: str) -> tuple[int, int]:
 def signed_in_shot(browser: Browser, base: str, username: str, path: str, name: str) -> None:
     context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=base, device_scale_factor=1)
     csrf = context.request.get("/api/v1/auth/csrf").json()["csrf_token"]
-    context.request.post("/api/v1/auth/session", data={"login": username, "password": DEMO_PASSWORD},
-                         headers={"X-CSRF-Token": csrf})  # fmt: skip
+    context.request.post(
+        "/api/v1/auth/session", data={"login": username, "password": DEMO_PASSWORD}, headers={"X-CSRF-Token": csrf}
+    )
     page = context.new_page()
     page.goto(path)
     page.screenshot(path=ROOT / "docs" / name)

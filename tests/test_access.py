@@ -208,6 +208,9 @@ def test_no_access_rule_is_decided_outside_the_access_layer():
         if "/migrations/" in relative or relative == "core/demo.py":  # data written, not a rule decided
             continue
         for number, line in enumerate(path.read_text().splitlines(), 1):
-            found += [f"{relative}:{number}: {instead}" for pattern, instead in ACCESS_RULES_BY_HAND.items()
-                      if re.search(pattern, line)]  # fmt: skip
+            found += [
+                f"{relative}:{number}: {instead}"
+                for pattern, instead in ACCESS_RULES_BY_HAND.items()
+                if re.search(pattern, line)
+            ]
     assert found == []

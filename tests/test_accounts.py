@@ -210,8 +210,11 @@ def test_api_tokens_end_with_a_password_change_a_logout_and_a_suspension(client,
     body = {"current_password": PASSWORD, "new_password": new_password}
     assert client.post("/api/v1/me/password", json=body, headers=changed).status_code == 204
     assert client.get("/api/v1/me", headers=changed).status_code == 401
-    client.post("/api/v1/me/password", json={"current_password": new_password, "new_password": PASSWORD},
-                headers=_token(client, password=new_password))  # fmt: skip
+    client.post(
+        "/api/v1/me/password",
+        json={"current_password": new_password, "new_password": PASSWORD},
+        headers=_token(client, password=new_password),
+    )
     logged_out, browser = _token(client), another_browser(client)
     csrf = sign_in(browser, "walker")
     assert browser.delete("/api/v1/auth/session", headers={"X-CSRF-Token": csrf}).status_code == 204

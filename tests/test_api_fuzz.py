@@ -43,23 +43,57 @@ def _world(base: str) -> str:
 @pytest.mark.sqlite_only
 def test_no_request_to_the_api_is_a_server_error(tmp_path: Path) -> None:
     created = subprocess.run(
-        [sys.executable, "server.py", "createadmin", "--username", "fuzzer", "--email", "f@example.com",
-         "--password-stdin"],
-        cwd=ROOT, env=server_env(tmp_path), input=PASSWORD, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "server.py",
+            "createadmin",
+            "--username",
+            "fuzzer",
+            "--email",
+            "f@example.com",
+            "--password-stdin",
+        ],
+        cwd=ROOT,
+        env=server_env(tmp_path),
+        input=PASSWORD,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert created.returncode == 0, created.stderr
     (tmp_path / "schemathesis.toml").write_text(CONFIG)
     with live_server(tmp_path) as server:
         token = _world(server.base)
         run = subprocess.run(
-            [str(Path(sys.executable).parent / "st"), "--config-file", str(tmp_path / "schemathesis.toml"), "run",
-             f"{server.base}/api/v1/openapi.json", "--checks", "not_a_server_error", "--max-examples", "8",
-             # one worker: hypothesis parses lambdas' source with ast, which on Python 3.11 fails at random when two
-             # threads parse at once ("AST constructor recursion depth mismatch", CPython issue 106905)
-             "--seed", "20261201", "--workers", "1", "-H", f"Authorization: Bearer {token}",
-             # what would end the token or the account the run works with
-             "--exclude-path", "/api/v1/auth/token", "--exclude-path", "/api/v1/auth/session",
-             "--exclude-path", "/api/v1/me/password"],
-            cwd=tmp_path, capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
+            [
+                str(Path(sys.executable).parent / "st"),
+                "--config-file",
+                str(tmp_path / "schemathesis.toml"),
+                "run",
+                f"{server.base}/api/v1/openapi.json",
+                "--checks",
+                "not_a_server_error",
+                "--max-examples",
+                "8",
+                # one worker: hypothesis parses lambdas' source with ast, which on Python 3.11 fails at random when two
+                # threads parse at once ("AST constructor recursion depth mismatch", CPython issue 106905)
+                "--seed",
+                "20261201",
+                "--workers",
+                "1",
+                "-H",
+                f"Authorization: Bearer {token}",
+                # what would end the token or the account the run works with
+                "--exclude-path",
+                "/api/v1/auth/token",
+                "--exclude-path",
+                "/api/v1/auth/session",
+                "--exclude-path",
+                "/api/v1/me/password",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     assert run.returncode == 0, run.stdout[-6000:] + "\n" + server.output[-4000:]

@@ -34,8 +34,9 @@ def world(module_site: Any) -> tuple[TestClient, dict[str, Member | None]]:
     people["flagger"] = flagger = register(site, "flagger")
     assert site.post("/api/v1/circles/club/join", headers=flagger.auth).status_code == 200
     thread = make_thread(site, owner, "club", "Spring tasting", "Who comes?")
-    flagged = site.post(f"/api/v1/posts/{thread['first_post']['id']}/flags", json={"reason": "spam"},
-                        headers=flagger.auth)  # fmt: skip
+    flagged = site.post(
+        f"/api/v1/posts/{thread['first_post']['id']}/flags", json={"reason": "spam"}, headers=flagger.auth
+    )
     assert flagged.status_code == 201
     notice = {"title": "Moved to Friday", "body": "See you then."}
     assert site.post("/api/v1/circles/club/notices", json=notice, headers=owner.auth).status_code == 201

@@ -238,6 +238,7 @@ def test_names_far_too_long_are_not_found_not_a_server_error(client, thread):
 
 def test_a_title_is_one_line(client, thread):
     alice, _ = thread
-    made = client.post("/api/v1/circles/club/threads", json={"title": "Picnic\r\nBring\ttea ", "body": "Sunday"},
-                       headers=alice.auth)  # fmt: skip
+    made = client.post(
+        "/api/v1/circles/club/threads", json={"title": "Picnic\r\nBring\ttea ", "body": "Sunday"}, headers=alice.auth
+    )
     assert made.status_code == 201 and made.json()["title"] == "Picnic Bring tea"

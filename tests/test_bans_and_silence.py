@@ -37,20 +37,34 @@ def world(module_site: Any) -> dict[str, Any]:
         return response.json()
 
     made["product"] = post("/circles/open-club/products", {"name": "Tea", "price": "10.00", "stock": 50})
-    made["fee"] = post("/circles/open-club/products", {"name": "VIP year", "price": "99.00",
-                                                       "membership_circle": "vip", "membership_days": 365})  # fmt: skip
-    made["event"] = post("/circles/open-club/events", {"title": "Tasting", "body": "Six teas", "starts_at": _later(7),
-                                                       "ends_at": _later(8), "capacity": 20})  # fmt: skip
+    made["fee"] = post(
+        "/circles/open-club/products",
+        {"name": "VIP year", "price": "99.00", "membership_circle": "vip", "membership_days": 365},
+    )
+    made["event"] = post(
+        "/circles/open-club/events",
+        {"title": "Tasting", "body": "Six teas", "starts_at": _later(7), "ends_at": _later(8), "capacity": 20},
+    )
     made["poll"] = post(
         "/circles/open-club/polls", {"title": "Which tea?", "body": "Pick one", "options": ["Green", "Black"]}
     )
-    made["survey"] = post("/circles/open-club/surveys", {"title": "How was it?", "body": "Tell us", "public": True, "questions": [
-        {"kind": "text", "text": "Say anything"}]})  # fmt: skip
-    made["group_buy"] = post("/circles/open-club/group-buys", {"product_id": made["product"]["id"], "price": "8.00",
-                                                                "min_count": 2, "max_count": 10,
-                                                                "deadline": _later(3)})  # fmt: skip
-    made["trial"] = post("/circles/open-club/trials", {"product_id": made["product"]["id"], "places": 3,
-                                                        "apply_until": _later(3), "report_until": _later(10)})  # fmt: skip
+    made["survey"] = post(
+        "/circles/open-club/surveys",
+        {
+            "title": "How was it?",
+            "body": "Tell us",
+            "public": True,
+            "questions": [{"kind": "text", "text": "Say anything"}],
+        },
+    )
+    made["group_buy"] = post(
+        "/circles/open-club/group-buys",
+        {"product_id": made["product"]["id"], "price": "8.00", "min_count": 2, "max_count": 10, "deadline": _later(3)},
+    )
+    made["trial"] = post(
+        "/circles/open-club/trials",
+        {"product_id": made["product"]["id"], "places": 3, "apply_until": _later(3), "report_until": _later(10)},
+    )
     made["thread"] = make_thread(site, owner, "open-club", "Weekend tasting", "Who comes?")
     return made
 
@@ -89,8 +103,14 @@ def _send(site: TestClient, who: Member, method: str, path: str, body: Any) -> A
 def test_a_member_banned_from_a_public_open_circle_sends_nothing_to_it(world):
     site, owner = world["site"], world["owner"]
     banned, own, mine = _writer(world, "banned")
-    assert site.post("/api/v1/circles/open-club/bans", json={"username": "banned", "reason": "Spam", "days": 30},
-                     headers=owner.auth).status_code == 201  # fmt: skip
+    assert (
+        site.post(
+            "/api/v1/circles/open-club/bans",
+            json={"username": "banned", "reason": "Spam", "days": 30},
+            headers=owner.auth,
+        ).status_code
+        == 201
+    )
     for what, (method, path, body) in _attempts(world, own, mine).items():
         answer = _send(site, banned, method, path, body)
         assert answer.status_code == 403, (what, answer.text)
@@ -124,8 +144,10 @@ def test_a_fee_ordered_before_a_ban_is_not_turned_into_a_membership(world):
 def test_a_silenced_member_writes_nothing_others_read_but_still_orders_registers_and_complains(world):
     site, staff = world["site"], world["staff"]
     quiet, own, mine = _writer(world, "quiet")
-    assert site.post("/api/v1/users/quiet/silence", json={"reason": "Shouting", "days": 3},
-                     headers=staff.auth).status_code == 201  # fmt: skip
+    assert (
+        site.post("/api/v1/users/quiet/silence", json={"reason": "Shouting", "days": 3}, headers=staff.auth).status_code
+        == 201
+    )
     attempts = _attempts(world, own, mine)
     for what in ("thread", "reply", "edit", "retitle", "vote", "survey answer", "order note"):
         answer = _send(site, quiet, *attempts[what])
@@ -143,8 +165,9 @@ def test_a_silenced_member_writes_nothing_others_read_but_still_orders_registers
     for what in ("order", "registration", "group buy", "trial"):
         answer = _send(site, quiet, *attempts[what])
         assert answer.status_code in (200, 201), (what, answer.text)
-    filed = site.post("/api/v1/circles/open-club/complaints", json={"subject": "Cold tea", "body": "It was cold"},
-                      headers=quiet.auth)  # fmt: skip
+    filed = site.post(
+        "/api/v1/circles/open-club/complaints", json={"subject": "Cold tea", "body": "It was cold"}, headers=quiet.auth
+    )
     assert filed.status_code == 201, filed.text
     assert _send(site, quiet, *attempts["delete"]).status_code == 204  # taking one's own words back is not writing
     assert site.get("/api/v1/users/quiet").json()["bio"] == ""

@@ -42,18 +42,23 @@ def test_the_admin_sets_the_clubs_logo_shown_on_every_page_and_shared_links(site
     site.portal.call(make_admin, "root")
     assert "/share-card.png?t=Hikers" in og_image(site.get("/c/hikers").text)  # no logo yet: a card is drawn
 
-    saved = site.post("/admin/settings", data={"csrf_token": csrf},
-                      files={"logo": ("logo.jpg", photo(800, 600), "image/jpeg")})  # fmt: skip
+    saved = site.post(
+        "/admin/settings", data={"csrf_token": csrf}, files={"logo": ("logo.jpg", photo(800, 600), "image/jpeg")}
+    )
     assert saved.status_code == 200, saved.text
     site.app.state.site.settings.forget()
-    logo = re.search(r'<img class="logo" src="(/uploads/[0-9a-f]{64}\.jpg)" alt="" width="32" height="32">',
-                     site.get("/").text).group(1)  # fmt: skip
+    logo = re.search(
+        r'<img class="logo" src="(/uploads/[0-9a-f]{64}\.jpg)" alt="" width="32" height="32">', site.get("/").text
+    ).group(1)
     guest = site.get(logo, headers={"cookie": ""})
     assert guest.status_code == 200 and Image.open(io.BytesIO(guest.content)).size == (512, 512)  # the centre square
     assert og_image(site.get("/c/hikers").text) == f"http://testserver{logo}"  # chat apps show the logo
 
-    refused = site.post("/admin/settings", data={"csrf_token": csrf},
-                        files={"logo": ("logo.svg", b"<svg onload=alert(1)/>", "image/svg+xml")})  # fmt: skip
+    refused = site.post(
+        "/admin/settings",
+        data={"csrf_token": csrf},
+        files={"logo": ("logo.svg", b"<svg onload=alert(1)/>", "image/svg+xml")},
+    )
     assert refused.status_code == 400 and "SVG" in refused.text
     site.app.state.site.settings.forget()
     assert logo in site.get("/").text  # the refused file changed nothing
@@ -75,8 +80,11 @@ def test_a_circle_takes_a_colour_and_a_cover_on_its_page_and_shared_links(site, 
     values = {"csrf_token": csrf, "name": "Hikers", "slug": "hikers", "visibility": "public", "join_policy": "open"}
     wrong = site.post("/c/hikers/settings", data={**values, "tint": "#ff0000"})
     assert wrong.status_code == 400 and "colours offered" in wrong.text
-    saved = site.post("/c/hikers/settings", data={**values, "tint": "green"},
-                      files={"cover": ("cover.jpg", photo(2400, 900), "image/jpeg")})  # fmt: skip
+    saved = site.post(
+        "/c/hikers/settings",
+        data={**values, "tint": "green"},
+        files={"cover": ("cover.jpg", photo(2400, 900), "image/jpeg")},
+    )
     assert saved.status_code == 200, saved.text
     circle = site.get("/api/v1/circles/hikers").json()
     assert circle["tint"] == "green" and circle["cover_url"].startswith("/uploads/")
@@ -108,8 +116,9 @@ def test_a_private_circles_cover_is_seen_by_its_members_only(site, member):
 
 def test_a_colour_from_the_api_must_be_one_offered(site, member):
     owner = member("owner")
-    refused = site.post("/api/v1/circles", json={"slug": "club", "name": "Club", "tint": "chartreuse"},
-                        headers=owner.auth)  # fmt: skip
+    refused = site.post(
+        "/api/v1/circles", json={"slug": "club", "name": "Club", "tint": "chartreuse"}, headers=owner.auth
+    )
     assert refused.status_code == 400 and "tint" in refused.json()["error"]["fields"]
     make_circle(site, owner, "club", tint="teal")
     changed = site.patch("/api/v1/circles/club", json={"tint": "red"}, headers=owner.auth)

@@ -14,8 +14,10 @@ from core.pluginhost.host import PluginHost
 from core.testing import make_config
 from core.testing.live import ROOT, server_env
 
-MANIFEST = 'from core.plugins import PluginManifest\nPLUGIN = PluginManifest(name="{name}", version="1.0.0", ' \
-           'description="A plugin")\n'  # fmt: skip
+MANIFEST = (
+    'from core.plugins import PluginManifest\nPLUGIN = PluginManifest(name="{name}", version="1.0.0", '
+    'description="A plugin")\n'
+)
 
 
 @pytest.fixture
@@ -45,8 +47,9 @@ def broken_plugins(tmp_path, monkeypatch):
 
 def cli(tmp_path, path, *args):
     env = server_env(tmp_path / "site", PYTHONPATH=path, QUANZI_PLUGINS_FILE=str(tmp_path / "site" / "plugins.toml"))
-    return subprocess.run([sys.executable, "server.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "server.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_a_broken_plugin_is_skipped_and_named(tmp_path, broken_plugins, caplog):

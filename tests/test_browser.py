@@ -108,16 +108,32 @@ def test_the_people_tables_fit_a_phone(tmp_path):
 
     site = tmp_path / "site"
     created = subprocess.run(
-        [sys.executable, "server.py", "createadmin", "--username", "root", "--email", "root@example.com",
-         "--password-stdin"], cwd=ROOT, env=server_env(site), input="correct horse battery", capture_output=True,
-        text=True, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "server.py",
+            "createadmin",
+            "--username",
+            "root",
+            "--email",
+            "root@example.com",
+            "--password-stdin",
+        ],
+        cwd=ROOT,
+        env=server_env(site),
+        input="correct horse battery",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert created.returncode == 0, created.stderr
     with live_server(site) as server, phone_browser(server.base) as new_context:
         import httpx2
 
-        body = {"username": "wang_fang_from_the_valley", "email": "wang.fang.from.the.valley@example-club.com",
-                "password": "correct horse battery"}  # fmt: skip
+        body = {
+            "username": "wang_fang_from_the_valley",
+            "email": "wang.fang.from.the.valley@example-club.com",
+            "password": "correct horse battery",
+        }
         assert httpx2.post(f"{server.base}/api/v1/auth/register", json=body).status_code == 201
         page = new_context().new_page()
         page.goto("/login")

@@ -19,13 +19,64 @@ from core.testing import Member, make_circle, register
 ZH = {"Accept-Language": "zh-CN"}
 TEMPLATES = ("customer-club", "meeting-kit", "flyer-campaign", "customer_survey", "welcome")
 # Latin words a Chinese page may carry: the product's name, abbreviations Chinese uses as they are, formats
-ALLOWED = {"quanzi", "csv", "qr", "vip", "url", "api", "png", "svg", "utm", "ics", "json", "markdown", "wechat",
-           "http", "https", "www", "example", "com", "pdf", "jpeg", "jpg", "gif", "webp", "a4", "id", "rss", "atom",
-           "smtp", "utc", "gmt", "am", "pm", "ok", "app", "ip", "lv", "english"}  # fmt: skip
+ALLOWED = {
+    "quanzi",
+    "csv",
+    "qr",
+    "vip",
+    "url",
+    "api",
+    "png",
+    "svg",
+    "utm",
+    "ics",
+    "json",
+    "markdown",
+    "wechat",
+    "http",
+    "https",
+    "www",
+    "example",
+    "com",
+    "pdf",
+    "jpeg",
+    "jpg",
+    "gif",
+    "webp",
+    "a4",
+    "id",
+    "rss",
+    "atom",
+    "smtp",
+    "utc",
+    "gmt",
+    "am",
+    "pm",
+    "ok",
+    "app",
+    "ip",
+    "lv",
+    "english",
+}
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
 RAW_KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)+\b")  # customer_club.vip_out, moderation.flag_upheld
-SKIP = ("/static/", "/uploads/", "/api/", "/logout", "/share-card.png", ".svg", ".png", ".csv", ".ics", ".gif",
-        "/feed", "/qr", "/poster", "/v.gif", "/track")  # fmt: skip
+SKIP = (
+    "/static/",
+    "/uploads/",
+    "/api/",
+    "/logout",
+    "/share-card.png",
+    ".svg",
+    ".png",
+    ".csv",
+    ".ics",
+    ".gif",
+    "/feed",
+    "/qr",
+    "/poster",
+    "/v.gif",
+    "/track",
+)
 VISIBLE = re.compile(r"<(script|style|textarea)\b.*?</\1>|<[^>]+>", re.DOTALL)  # a textarea holds one's writing
 # Not words: addresses (the club's, a circle's), OpenGraph's property names, settings' names, hex and tokens
 NOT_WORDS = re.compile(r"\S*(?:https?://|/)\S*|\bog:\w+|\b[A-Z][A-Z_]{2,}\b|\S*\d\S*")
@@ -114,8 +165,13 @@ def test_every_page_speaks_chinese_to_a_chinese_browser(club, who):
 
 def _made(site: TestClient, owner: Member, slug: str, kind: str) -> str:
     found = site.get(f"/api/v1/circles/{slug}/templates", headers=owner.auth).json()
-    urls = [item["url"] for template in found["items"] for use in template["applied"]
-            for item in use["created"] if item["kind"] == kind]  # fmt: skip
+    urls = [
+        item["url"]
+        for template in found["items"]
+        for use in template["applied"]
+        for item in use["created"]
+        if item["kind"] == kind
+    ]
     assert urls, (slug, kind)
     return str(urls[0]).split("#")[0]
 

@@ -24,8 +24,22 @@ pytestmark = pytest.mark.sqlite_only  # builds and runs in a process of its own,
 def build_wheel(name: str, tmp_path: Path) -> Path:
     source = tmp_path / "src" / name
     shutil.copytree(ROOT / "plugins" / name, source, ignore=shutil.ignore_patterns("__pycache__"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w",
-                    str(tmp_path / "dist"), str(source)], check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "dist"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = (tmp_path / "dist").glob(f"*{name}*.whl")
     return wheel
 
@@ -41,8 +55,12 @@ def test_a_plugins_wheel_holds_its_package_and_entry_point(name, tmp_path):
         (entry_points,) = [file for file in files if file.endswith(".dist-info/entry_points.txt")]
         assert wheel.read(entry_points).decode().split() == ["[quanzi.plugins]", name, "=", f"plugins.{name}"]
     package = f"plugins/{name}"
-    assert {f"{package}/__init__.py", f"{package}/hooks.py", f"{package}/migrations/0001_initial.py",
-            f"{package}/locale/zh_CN/LC_MESSAGES/messages.po"} <= files  # fmt: skip
+    assert {
+        f"{package}/__init__.py",
+        f"{package}/hooks.py",
+        f"{package}/migrations/0001_initial.py",
+        f"{package}/locale/zh_CN/LC_MESSAGES/messages.po",
+    } <= files
     assert any(file.startswith(f"{package}/templates/") for file in files)
     assert not any("/tests/" in file for file in files) and f"{package}/pyproject.toml" not in files
 
@@ -60,8 +78,21 @@ def test_a_site_without_the_folder_serves_the_installed_scenario(name, distribut
     """``pip install`` of the scenario's wheel on a copy of Quanzi whose plugins/ lacks it: the plugin comes from the
     distribution (its entry point), migrates, and its template, pages and Chinese catalogue work."""
     site_packages = tmp_path / "site-packages"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site_packages),
-                    str(build_wheel(name, tmp_path))], check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(site_packages),
+            str(build_wheel(name, tmp_path)),
+        ],
+        check=True,
+        capture_output=True,
+    )
     quanzi = tmp_path / "quanzi"
     shutil.copytree(ROOT / "core", quanzi / "core", ignore=shutil.ignore_patterns("__pycache__"))
     for shared in ("themes", "locale"):
@@ -88,8 +119,13 @@ print(json.dumps({"origin": found[name].origin, "folder": str(found[name].folder
 """
     (tmp_path / "data").mkdir()
     env = {**os.environ, "PYTHONPATH": f"{quanzi}{os.pathsep}{site_packages}"}
-    ran = subprocess.run([sys.executable, "-c", script, str(tmp_path / "data"), name, template, *needs, name],
-                         cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip
+    ran = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "data"), name, template, *needs, name],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert ran.returncode == 0, ran.stderr
     result = json.loads(ran.stdout.strip().splitlines()[-1])
     assert result["origin"] == distribution and result["folder"].startswith(str(site_packages))

@@ -58,9 +58,12 @@ def test_the_chinese_catalogues_translate_every_string_of_the_ui(folder):
         template = {message.id for message in read_po(pot) if message.id}
         catalog = read_po(po)
     translated = {
-        message.id for message in catalog
-        if message.id and "fuzzy" not in message.flags and all(message.string if isinstance(message.string, tuple) else [message.string])
-    }  # fmt: skip
+        message.id
+        for message in catalog
+        if message.id
+        and "fuzzy" not in message.flags
+        and all(message.string if isinstance(message.string, tuple) else [message.string])
+    }
     assert template - translated == set(), f"run `make messages` and translate {folder}/zh_CN/LC_MESSAGES/messages.po"
 
 

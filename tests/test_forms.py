@@ -30,10 +30,20 @@ FORM = [
 def test_answers_are_cleaned_as_people_write_them():
     values = ["  Wang Fang 王芳 ", "138 1234 5678", "Fang@Example.COM", "3", "2026-12-24", 0, [2, 0], 5]
     assert check_answers(FORM, values) == [
-        "Wang Fang 王芳", "13812345678", "fang@example.com", "3", "2026-12-24", 0, [0, 2], 5,
-    ]  # fmt: skip
-    for phone, cleaned in [("+86 138-1234-5678", "13812345678"), ("008613812345678", "13812345678"),
-                           ("+44 20 7946 0958", "+442079460958")]:  # fmt: skip
+        "Wang Fang 王芳",
+        "13812345678",
+        "fang@example.com",
+        "3",
+        "2026-12-24",
+        0,
+        [0, 2],
+        5,
+    ]
+    for phone, cleaned in [
+        ("+86 138-1234-5678", "13812345678"),
+        ("008613812345678", "13812345678"),
+        ("+44 20 7946 0958", "+442079460958"),
+    ]:
         assert check_answers([Field("phone", "p")], [phone]) == [cleaned]
     assert check_answers([Field("number", "n")], ["12.50"]) == ["12.50"]
     assert check_answers(FORM, ["x", "", "", "", "", 1, [], None])[1:5] == [None, None, None, None]
@@ -53,10 +63,13 @@ def test_every_wrong_answer_is_named_at_once():
 
 def test_a_form_someone_builds_is_checked():
     assert clean_fields([Field("email", " Your e-mail ")], max_fields=5, max_options=5)[0].label == "Your e-mail"
-    for fields, name in [([], "questions"), ([Field("essay", "Why")], "questions.0.kind"),
-                         ([Field("single", "Pick", ["one"])], "questions.0.options"),
-                         ([Field("phone", "p", ["a", "b"])], "questions.0.options"),
-                         ([Field("date", " ")], "questions.0.text")]:  # fmt: skip
+    for fields, name in [
+        ([], "questions"),
+        ([Field("essay", "Why")], "questions.0.kind"),
+        ([Field("single", "Pick", ["one"])], "questions.0.options"),
+        ([Field("phone", "p", ["a", "b"])], "questions.0.options"),
+        ([Field("date", " ")], "questions.0.text"),
+    ]:
         with pytest.raises(ValidationError) as raised:
             clean_fields(fields, max_fields=5, max_options=5)
         assert name in raised.value.fields

@@ -77,8 +77,11 @@ def test_a_failing_job_is_retried_then_dead_then_retried_by_an_administrator(cho
     wait_until(lambda: 1 in ran(data) and [e for e, n, _, _ in runs(data) if n == 2].count("failed") == 3)
     page = client.get("/admin/background")
     assert page.url.path == "/login" and "chores.note" not in page.text  # administrators only
-    client.post("/api/v1/auth/session", json={"login": "owner", "password": PASSWORD},
-                headers={"X-CSRF-Token": client.get("/api/v1/auth/csrf").json()["csrf_token"]})  # fmt: skip
+    client.post(
+        "/api/v1/auth/session",
+        json={"login": "owner", "password": PASSWORD},
+        headers={"X-CSRF-Token": client.get("/api/v1/auth/csrf").json()["csrf_token"]},
+    )
     wait_until(lambda: "RuntimeError: not yet (try 3)" in client.get("/admin/background").text)
     page = client.get("/admin/background", headers={"Accept-Language": "en"}).text
     assert "chores.note" in page and "Retry now" in page
@@ -147,8 +150,12 @@ def test_a_job_whose_worker_is_killed_runs_again_after_its_lease(shared_database
     data = config.data_dir
     with live_server(data, **env) as first, live_server(data, **env) as second:
         auth = member_token(first.base)
-        assert httpx2.post(f"{first.base}/api/v1/chores", json={"first": 7, "kind": "chores.stall"},
-                           headers=auth).status_code == 201  # fmt: skip
+        assert (
+            httpx2.post(
+                f"{first.base}/api/v1/chores", json={"first": 7, "kind": "chores.stall"}, headers=auth
+            ).status_code
+            == 201
+        )
         wait_until(lambda: any(event == "started" for event, *_ in runs(data)))
         ((_, _, worker, _),) = runs(data)
         os.kill(worker, signal.SIGKILL)

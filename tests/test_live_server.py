@@ -94,8 +94,12 @@ def test_the_setup_link_printed_at_start_creates_the_first_admin_once(tmp_path):
 def test_sqlite_refuses_several_workers_with_a_clear_message(tmp_path):
     result = subprocess.run(
         [sys.executable, "server.py", "serve", "--workers", "2"],
-        cwd=ROOT, env=server_env(tmp_path), capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=server_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2
     assert "one worker" in result.stderr and "postgres://" in result.stderr
 
@@ -109,10 +113,23 @@ def test_a_plugin_switched_on_in_the_admin_area_or_a_shell_runs_without_a_restar
     data = tmp_path / "site"
     env = {"PYTHONPATH": path, "QUANZI_PLUGINS_FILE": str(tmp_path / "plugins.toml")}
     created = subprocess.run(
-        [sys.executable, "server.py", "createadmin", "--username", "root", "--email", "root@example.com",
-         "--password-stdin"], cwd=ROOT, env=server_env(data, **env), input=PASSWORD, capture_output=True, text=True,
+        [
+            sys.executable,
+            "server.py",
+            "createadmin",
+            "--username",
+            "root",
+            "--email",
+            "root@example.com",
+            "--password-stdin",
+        ],
+        cwd=ROOT,
+        env=server_env(data, **env),
+        input=PASSWORD,
+        capture_output=True,
+        text=True,
         timeout=60,
-    )  # fmt: skip
+    )
     assert created.returncode == 0, created.stderr
 
     def has_chores(base: str) -> bool:
@@ -126,8 +143,9 @@ def test_a_plugin_switched_on_in_the_admin_area_or_a_shell_runs_without_a_restar
 
     with live_server(data, **env) as server, httpx2.Client(base_url=server.base, timeout=30) as browser:
         csrf = browser.get("/api/v1/auth/csrf").json()["csrf_token"]
-        login = browser.post("/api/v1/auth/session", json={"login": "root", "password": PASSWORD},
-                             headers={"X-CSRF-Token": csrf})  # fmt: skip
+        login = browser.post(
+            "/api/v1/auth/session", json={"login": "root", "password": PASSWORD}, headers={"X-CSRF-Token": csrf}
+        )
         csrf = login.json()["csrf_token"]
         assert not has_chores(server.base)
         answer = browser.post("/admin/plugins/chores/enable", data={"csrf_token": csrf})
@@ -139,8 +157,14 @@ def test_a_plugin_switched_on_in_the_admin_area_or_a_shell_runs_without_a_restar
         assert server.process.poll() is None  # one server all along
 
         # the same from a shell: the command has the running server take the change
-        enabled = subprocess.run([sys.executable, "server.py", "plugins", "enable", "chores"], cwd=ROOT,
-                                 env=server_env(data, **env), capture_output=True, text=True, timeout=60)  # fmt: skip
+        enabled = subprocess.run(
+            [sys.executable, "server.py", "plugins", "enable", "chores"],
+            cwd=ROOT,
+            env=server_env(data, **env),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert enabled.returncode == 0 and f"pid {server.process.pid}" in enabled.stdout, enabled.stdout
         wait_for(lambda: has_chores(server.base))
         assert server.process.poll() is None

@@ -92,8 +92,9 @@ def test_the_reset_pages_in_english_and_a_bad_or_expired_link(site, mailbox, mon
         short.status_code == 400
         and site.post("/api/v1/auth/token", json={"login": "alice", "password": "short"}).status_code == 401
     )
-    done = guest.post("/reset", data={"csrf_token": csrf, "token": token, "password": "long enough now"},
-                      follow_redirects=False)  # fmt: skip
+    done = guest.post(
+        "/reset", data={"csrf_token": csrf, "token": token, "password": "long enough now"}, follow_redirects=False
+    )
     assert done.status_code == 303 and done.headers["location"] == "/settings?done=reset"
     assert guest.get("/api/v1/me").json()["username"] == "alice"  # signed in with the new password
     assert (
@@ -155,8 +156,9 @@ def test_the_settings_choose_mail_app_or_nothing_per_kind(site, mailbox):
     site.post("/settings/notifications", data={"csrf_token": csrf, "mention": "off", "reply": "app"})
     assert site.post("/settings/notifications", data={"csrf_token": csrf, "mention": "loud"}).status_code == 400
     make_thread(site, carol, "club", "Hi", "hello @bob")
-    bob_thread = site.post("/api/v1/circles/club/threads", json={"title": "Mine", "body": "x"},
-                           headers={"X-CSRF-Token": csrf}).json()  # fmt: skip
+    bob_thread = site.post(
+        "/api/v1/circles/club/threads", json={"title": "Mine", "body": "x"}, headers={"X-CSRF-Token": csrf}
+    ).json()
     site.post(f"/api/v1/threads/{bob_thread['id']}/posts", json={"body": "an answer"}, headers=alice.auth)
     make_thread(site, alice, "club", "Control", "@carol")
     mailbox.wait(1, "notification")
@@ -190,8 +192,11 @@ def test_without_an_smtp_server_the_admin_area_says_no_mail_is_sent(client):
     client.portal.call(_make_admin, "root")
     page = client.get("/admin/background", headers={"Accept-Language": "en"})
     assert "QUANZI_SMTP_URL is not set" in page.text
-    response = client.post("/admin/background/test-mail", data={"csrf_token": csrf, "to": "a@example.com"},
-                           headers={"Accept-Language": "en"})  # fmt: skip
+    response = client.post(
+        "/admin/background/test-mail",
+        data={"csrf_token": csrf, "to": "a@example.com"},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 400 and "No mail server is set up" in response.text
     client.post("/api/v1/auth/password-reset", json={"email": "root@example.com"})
     assert client.portal.call(Job.all().count) == 0  # nothing piles up

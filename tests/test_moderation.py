@@ -64,8 +64,11 @@ def test_enough_flags_hide_a_post_once_everywhere_until_a_moderator_keeps_it(sit
     assert "Cheap watches" in queue[0]["body"] and len(queue[0]["flags_given"]) == queue[0]["flags"]
     log = site.get("/api/v1/circles/club/moderation-log", headers=club["owner"].auth).json()["items"]
     assert [entry["action"] for entry in log] == ["hidden_by_flags"]  # hidden once, by the site
-    kept = site.post(f"/api/v1/reviews/{queue[0]['id']}", json={"decision": "keep", "reason": "A joke between friends"},
-                     headers=club["owner"].auth)  # fmt: skip
+    kept = site.post(
+        f"/api/v1/reviews/{queue[0]['id']}",
+        json={"decision": "keep", "reason": "A joke between friends"},
+        headers=club["owner"].auth,
+    )
     assert kept.status_code == 200 and kept.json()["status"] == "kept"
     posts = site.get(f"/api/v1/threads/{thread['id']}/posts").json()["items"]
     assert spam["id"] in [post["id"] for post in posts]
@@ -85,8 +88,11 @@ def test_only_the_circles_members_flags_hide_its_posts_and_the_author_still_sees
         assert site.get("/api/v1/circles/club/review", headers=stranger).status_code in (401, 404)
     assert len(queue) == 2 and {item["flags"] for item in queue} == {0} and not any(item["hidden"] for item in queue)
     assert all(len(item["flags_given"]) == 3 for item in queue)  # listed, not counted
-    alerts = [item for item in site.get("/api/v1/notifications", headers=club["owner"].auth).json()["items"]
-              if item["kind"] == "moderation.flagged"]  # fmt: skip
+    alerts = [
+        item
+        for item in site.get("/api/v1/notifications", headers=club["owner"].auth).json()["items"]
+        if item["kind"] == "moderation.flagged"
+    ]
     assert len(alerts) == 2 and "waits in the review queue" in alerts[0]["text"]  # once a post, not once a flag
     for member in crowd(site, "club", 3):
         site.post(f"/api/v1/posts/{club['spam']['id']}/flags", json={"reason": "spam"}, headers=member.auth)
@@ -101,8 +107,10 @@ def test_only_the_circles_members_flags_hide_its_posts_and_the_author_still_sees
     mine = reply(site, club["owner"], club["thread"]["id"], "Never flagged")
     hidden = site.post(f"/api/v1/posts/{mine['id']}/review", json={"action": "hide"}, headers=club["owner"].auth)
     assert hidden.status_code == 200 and hidden.json()["status"] == "hidden"  # a post nobody flagged
-    assert site.post(f"/api/v1/posts/{mine['id']}/review", json={"action": "keep"},
-                     headers=outsiders[0].auth).status_code == 404  # fmt: skip
+    assert (
+        site.post(f"/api/v1/posts/{mine['id']}/review", json={"action": "keep"}, headers=outsiders[0].auth).status_code
+        == 404
+    )
 
 
 def test_a_moderator_removes_and_bans_and_the_banned_member_cannot_ask_again(site, club):
@@ -115,28 +123,42 @@ def test_a_moderator_removes_and_bans_and_the_banned_member_cannot_ask_again(sit
     assert (
         site.post(f"/api/v1/reviews/{item['id']}", json={"decision": "delete"}, headers=flagger.auth).status_code == 404
     )
-    silenced = site.post(f"/api/v1/reviews/{item['id']}", json={"decision": "silence", "reason": "spam", "days": 3},
-                         headers=club["owner"].auth)  # a circle's owner is not the site's staff  # fmt: skip
+    silenced = site.post(
+        f"/api/v1/reviews/{item['id']}",
+        json={"decision": "silence", "reason": "spam", "days": 3},
+        headers=club["owner"].auth,
+    )  # a circle's owner is not the site's staff
     assert silenced.status_code == 403
-    removed = site.post(f"/api/v1/reviews/{item['id']}", headers=club["owner"].auth,
-                        json={"decision": "remove", "reason": "Selling watches", "days": 30})  # fmt: skip
+    removed = site.post(
+        f"/api/v1/reviews/{item['id']}",
+        headers=club["owner"].auth,
+        json={"decision": "remove", "reason": "Selling watches", "days": 30},
+    )
     assert removed.status_code == 200 and removed.json()["status"] == "hidden"
     again = site.post("/api/v1/circles/club/join", headers=club["spammer"].auth)
     assert again.status_code == 403 and again.json()["error"]["code"] == "banned"
     assert "Selling watches" in again.json()["error"]["message"]
-    assert site.get("/api/v1/circles/club/bans", headers=club["owner"].auth).json()["items"][0]["reason"] == \
-        "Selling watches"  # fmt: skip
+    assert (
+        site.get("/api/v1/circles/club/bans", headers=club["owner"].auth).json()["items"][0]["reason"]
+        == "Selling watches"
+    )
     told = site.get("/api/v1/notifications", headers=flagger.auth).json()["items"]
     assert any("taken down" in item["text"] for item in told)
     assert site.delete("/api/v1/circles/club/bans/spammer", headers=club["owner"].auth).status_code == 204
     assert site.post("/api/v1/circles/club/join", headers=club["spammer"].auth).status_code == 200
-    actions = [entry["action"] for entry in
-               site.get("/api/v1/circles/club/moderation-log", headers=club["owner"].auth).json()["items"]]  # fmt: skip
+    actions = [
+        entry["action"]
+        for entry in site.get("/api/v1/circles/club/moderation-log", headers=club["owner"].auth).json()["items"]
+    ]
     assert actions == ["unban", "remove", "ban"]
     exported = site.get("/api/v1/circles/club/moderation-log.csv", headers=club["owner"].auth)
     assert exported.status_code == 200 and "Selling watches" in exported.text
-    for path in ("/api/v1/circles/club/moderation-log", "/api/v1/circles/club/moderation-log.csv",
-                 "/api/v1/moderation-log", "/api/v1/circles/club/bans"):  # fmt: skip
+    for path in (
+        "/api/v1/circles/club/moderation-log",
+        "/api/v1/circles/club/moderation-log.csv",
+        "/api/v1/moderation-log",
+        "/api/v1/circles/club/bans",
+    ):
         assert site.get(path, headers=flagger.auth).status_code == 404
 
 
@@ -144,23 +166,38 @@ def test_a_silenced_member_reads_but_cannot_write_until_it_is_lifted(site, club)
 
     staff = register(site, "staffer", Role.MODERATOR)
     spammer = club["spammer"]
-    assert site.post("/api/v1/users/spammer/silence", json={"reason": "Spam", "days": 3},
-                     headers=club["owner"].auth).status_code == 403  # not the site's staff  # fmt: skip
-    silenced = site.post("/api/v1/users/spammer/silence", json={"reason": "Selling watches", "days": 3},
-                         headers=staff.auth)  # fmt: skip
+    assert (
+        site.post(
+            "/api/v1/users/spammer/silence", json={"reason": "Spam", "days": 3}, headers=club["owner"].auth
+        ).status_code
+        == 403
+    )  # not the site's staff
+    silenced = site.post(
+        "/api/v1/users/spammer/silence", json={"reason": "Selling watches", "days": 3}, headers=staff.auth
+    )
     assert silenced.status_code == 201
     assert site.get(f"/t/{club['thread']['id']}", headers=spammer.auth).status_code == 200  # reads
-    refused = site.post(f"/api/v1/threads/{club['thread']['id']}/posts", json={"body": "More watches"},
-                        headers=spammer.auth)  # fmt: skip
+    refused = site.post(
+        f"/api/v1/threads/{club['thread']['id']}/posts", json={"body": "More watches"}, headers=spammer.auth
+    )
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "silenced"
     assert "Selling watches" in refused.json()["error"]["message"]
-    assert site.post("/api/v1/circles/club/threads", json={"title": "Watches", "body": "Cheap"},
-                     headers=spammer.auth).status_code == 403  # fmt: skip
-    assert site.post("/api/v1/users/owner/silence", json={"reason": "x", "days": 1},
-                     headers=staff.auth).status_code == 201  # a member like any other (the owner of a circle)  # fmt: skip
+    assert (
+        site.post(
+            "/api/v1/circles/club/threads", json={"title": "Watches", "body": "Cheap"}, headers=spammer.auth
+        ).status_code
+        == 403
+    )
+    assert (
+        site.post("/api/v1/users/owner/silence", json={"reason": "x", "days": 1}, headers=staff.auth).status_code == 201
+    )  # a member like any other (the owner of a circle)
     assert site.delete("/api/v1/users/spammer/silence", headers=staff.auth).status_code == 204
-    assert site.post(f"/api/v1/threads/{club['thread']['id']}/posts", json={"body": "Sorry"},
-                     headers=spammer.auth).status_code == 201  # fmt: skip
+    assert (
+        site.post(
+            f"/api/v1/threads/{club['thread']['id']}/posts", json={"body": "Sorry"}, headers=spammer.auth
+        ).status_code
+        == 201
+    )
     site_log = site.get("/api/v1/moderation-log", headers=staff.auth).json()["items"]
     assert [entry["action"] for entry in site_log][:3] == ["unsilence", "silence", "silence"]
 
@@ -174,8 +211,10 @@ def test_a_moderator_of_one_circle_sees_nothing_of_anothers_queue(site, club):
     assert site.get("/api/v1/reviews", headers=other_owner.auth).json()["items"] == []  # their own circles only
     assert len(site.get("/api/v1/reviews", headers=club["owner"].auth).json()["items"]) == 1
     (item,) = site.get("/api/v1/reviews", headers=club["owner"].auth).json()["items"]
-    assert site.post(f"/api/v1/reviews/{item['id']}", json={"decision": "delete"},
-                     headers=other_owner.auth).status_code == 404  # fmt: skip
+    assert (
+        site.post(f"/api/v1/reviews/{item['id']}", json={"decision": "delete"}, headers=other_owner.auth).status_code
+        == 404
+    )
 
 
 def test_the_pages_flag_a_post_and_the_moderator_decides_from_the_queue(site, club):
@@ -198,8 +237,11 @@ def test_the_pages_flag_a_post_and_the_moderator_decides_from_the_queue(site, cl
     queue = moderator.get("/c/club/review")
     assert "Cheap watches" in queue.text and "flaggerb" in queue.text and "Silence the author" not in queue.text
     (item,) = site.get("/api/v1/circles/club/reviews", headers=club["owner"].auth).json()["items"]
-    done = moderator.post(f"/reviews/{item['id']}", data={"csrf_token": token, "decision": "delete", "reason": "",
-                                                          "back": "/c/club/review"}, follow_redirects=False)  # fmt: skip
+    done = moderator.post(
+        f"/reviews/{item['id']}",
+        data={"csrf_token": token, "decision": "delete", "reason": "", "back": "/c/club/review"},
+        follow_redirects=False,
+    )
     assert done.status_code == 303 and done.headers["location"] == "/c/club/review"
     assert "Nothing waits for a decision" in moderator.get("/c/club/review").text
     assert "deleted" in moderator.get("/c/club/moderation-log").text
@@ -210,14 +252,22 @@ def test_the_pages_flag_a_post_and_the_moderator_decides_from_the_queue(site, cl
 def test_watched_words_block_review_or_replace_in_chinese_and_english(site, club):
     staff = register(site, "staffer", Role.MODERATOR)
     owner, spammer, thread = club["owner"], club["spammer"], club["thread"]
-    for body in ({"word": "代开发票", "action": "block"}, {"word": "ass", "action": "block"},
-                 {"word": "加微信", "action": "review"}, {"word": "傻瓜", "action": "replace", "replacement": "**"}):  # fmt: skip
+    for body in (
+        {"word": "代开发票", "action": "block"},
+        {"word": "ass", "action": "block"},
+        {"word": "加微信", "action": "review"},
+        {"word": "傻瓜", "action": "replace", "replacement": "**"},
+    ):
         assert site.post("/api/v1/watched-words", json=body, headers=staff.auth).status_code == 201
     assert (
         site.post("/api/v1/watched-words", json={"word": "x", "action": "block"}, headers=owner.auth).status_code == 404
     )
-    assert site.post("/api/v1/circles/club/watched-words", json={"word": "SALE", "action": "review"},
-                     headers=owner.auth).status_code == 201  # a circle's own, by its owner  # fmt: skip
+    assert (
+        site.post(
+            "/api/v1/circles/club/watched-words", json={"word": "SALE", "action": "review"}, headers=owner.auth
+        ).status_code
+        == 201
+    )  # a circle's own, by its owner
     posts = f"/api/v1/threads/{thread['id']}/posts"
     blocked = site.post(posts, json={"body": "我们可以代开发票，价格优惠"}, headers=spammer.auth)  # inside a sentence
     assert blocked.status_code == 400 and "代开发票" in blocked.json()["error"]["fields"]["body"]
@@ -234,8 +284,9 @@ def test_watched_words_block_review_or_replace_in_chinese_and_english(site, club
     assert held.json()["id"] not in shown  # waits for a moderator
     queue = site.get("/api/v1/circles/club/reviews", headers=owner.auth).json()["items"]
     assert [item["post_id"] for item in queue] == [held.json()["id"]] and queue[0]["hidden"]
-    big_sale = site.post("/api/v1/circles/club/threads", json={"title": "Big sale today", "body": "Come"},
-                         headers=spammer.auth)  # fmt: skip
+    big_sale = site.post(
+        "/api/v1/circles/club/threads", json={"title": "Big sale today", "body": "Come"}, headers=spammer.auth
+    )
     assert big_sale.status_code == 201
     held_thread = big_sale.json()
     assert held_thread["held"] and site.get(f"/api/v1/threads/{held_thread['id']}").status_code == 404
@@ -254,8 +305,9 @@ def test_on_the_page_the_author_alone_sees_their_held_reply_and_thread_marked_wa
     for member in crowd(site, "club", 3):  # flagged hidden
         site.post(f"/api/v1/posts/{club['spam']['id']}/flags", json={"reason": "spam"}, headers=member.auth)
     site.post("/api/v1/circles/club/watched-words", json={"word": "SALE", "action": "review"}, headers=owner.auth)
-    held_thread = site.post("/api/v1/circles/club/threads", json={"title": "Big sale today", "body": "Come along"},
-                            headers=spammer.auth).json()  # fmt: skip
+    held_thread = site.post(
+        "/api/v1/circles/club/threads", json={"title": "Big sale today", "body": "Come along"}, headers=spammer.auth
+    ).json()
     assert held_thread["held"]
     author, reader, guest = another_browser(site), another_browser(site), another_browser(site)
     sign_in(author, "spammer")
@@ -290,16 +342,23 @@ def test_newcomers_write_within_limits_and_a_circle_may_review_their_posts(quanz
     make_circle(site, owner, "club")
     newbie = register(site, "newbie")
     site.post("/api/v1/circles/club/join", headers=newbie.auth)
-    threads = [site.post("/api/v1/circles/club/threads", json={"title": f"Hello {n}", "body": "Hi"},
-                         headers=newbie.auth) for n in range(4)]  # fmt: skip
+    threads = [
+        site.post("/api/v1/circles/club/threads", json={"title": f"Hello {n}", "body": "Hi"}, headers=newbie.auth)
+        for n in range(4)
+    ]
     assert [response.status_code for response in threads] == [201, 201, 201, 429]
     links = "see https://a.example https://b.example https://c.example"
-    assert site.post(f"/api/v1/threads/{threads[0].json()['id']}/posts", json={"body": links},
-                     headers=newbie.auth).status_code == 400  # fmt: skip
+    assert (
+        site.post(
+            f"/api/v1/threads/{threads[0].json()['id']}/posts", json={"body": links}, headers=newbie.auth
+        ).status_code
+        == 400
+    )
     for n in range(5):
         make_thread(site, owner, "club", f"News {n}", "From the team")  # the staff write freely
     assert site.patch("/api/v1/circles/club", json={"review_newcomers": True}, headers=owner.auth).json()[
-        "review_newcomers"]  # fmt: skip
+        "review_newcomers"
+    ]
     held = site.post(f"/api/v1/threads/{threads[0].json()['id']}/posts", json={"body": "Me too"}, headers=newbie.auth)
     assert held.status_code == 201 and held.json()["held"]
     queue = site.get("/api/v1/circles/club/reviews", headers=owner.auth).json()["items"]
@@ -308,8 +367,11 @@ def test_newcomers_write_within_limits_and_a_circle_may_review_their_posts(quanz
 
 def test_watched_words_see_through_disguises_and_check_retitles(site, club):
     staff = register(site, "staffer", Role.MODERATOR)
-    for body in ({"word": "代开发票", "action": "block"}, {"word": "ass", "action": "block"},
-                 {"word": "傻瓜", "action": "replace", "replacement": "**"}):  # fmt: skip
+    for body in (
+        {"word": "代开发票", "action": "block"},
+        {"word": "ass", "action": "block"},
+        {"word": "傻瓜", "action": "replace", "replacement": "**"},
+    ):
         assert site.post("/api/v1/watched-words", json=body, headers=staff.auth).status_code == 201
     spammer, thread = club["spammer"], club["thread"]
     posts = f"/api/v1/threads/{thread['id']}/posts"

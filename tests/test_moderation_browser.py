@@ -38,8 +38,9 @@ def test_a_member_flags_a_post_and_a_moderator_deletes_it_from_the_queue_on_a_ph
         httpx2.post(f"{base}/api/v1/circles", json={"slug": "ride", "name": "骑行俱乐部"}, headers=owner)
         for headers in (reader, spammer):
             httpx2.post(f"{base}/api/v1/circles/ride/join", headers=headers)
-        thread = httpx2.post(f"{base}/api/v1/circles/ride/threads", json={"title": "周末骑行", "body": "谁来？"},
-                             headers=owner).json()  # fmt: skip
+        thread = httpx2.post(
+            f"{base}/api/v1/circles/ride/threads", json={"title": "周末骑行", "body": "谁来？"}, headers=owner
+        ).json()
         httpx2.post(f"{base}/api/v1/threads/{thread['id']}/posts", json={"body": "低价名表，加微信"}, headers=spammer)
 
         page = new_context().new_page()

@@ -150,8 +150,11 @@ def test_the_notice_pages(client, member):
     assert page.status_code == 200 and "Send a notice" in page.text
     empty = client.post("/c/club/notices", data={"csrf_token": csrf, "title": "", "body": ""})
     assert empty.status_code == 400
-    sent = client.post("/c/club/notices", data={"csrf_token": csrf, "title": "Dues", "body": "Pay by May"},
-                       headers={"Accept-Language": "en"})  # fmt: skip
+    sent = client.post(
+        "/c/club/notices",
+        data={"csrf_token": csrf, "title": "Dues", "body": "Pay by May"},
+        headers={"Accept-Language": "en"},
+    )
     assert sent.status_code == 200 and "Not read yet" in sent.text and "bob" in sent.text
     notice_id = int(sent.url.path.rsplit("/", 1)[1])
     client.post(f"/api/v1/notices/{notice_id}/read", headers=bob.auth)
@@ -172,15 +175,17 @@ def test_a_private_circles_notices_stay_unseen_by_outsiders(client, member):
     make_circle(client, owner, "board", visibility="private", join_policy="invite")
     client.put("/api/v1/circles/board/members/insider", json={"role": "member"}, headers=owner.auth)
     client.post("/api/v1/circles/board/join", headers=insider.auth)
-    sent = client.post("/api/v1/circles/board/notices", json={"title": "Budget 9000", "body": "secret"},
-                       headers=owner.auth).json()  # fmt: skip
+    sent = client.post(
+        "/api/v1/circles/board/notices", json={"title": "Budget 9000", "body": "secret"}, headers=owner.auth
+    ).json()
     for who in (outsider, None):
         headers = who.auth if who else {}
         for path in ("/api/v1/circles/board/notices", f"/api/v1/notices/{sent['id']}"):
             response = client.get(path, headers=headers)
             assert response.status_code in (401, 404) and "Budget" not in response.text, (who, path)
-        assert client.post("/api/v1/circles/board/notices", json={"title": "x", "body": "y"},
-                           headers=headers).status_code in (401, 404)  # fmt: skip
+        assert client.post(
+            "/api/v1/circles/board/notices", json={"title": "x", "body": "y"}, headers=headers
+        ).status_code in (401, 404)
     assert client.get(f"/notices/{sent['id']}", headers=outsider.auth).status_code == 404
     assert "Budget" not in client.get("/api/v1/notifications", headers=outsider.auth).text
 

@@ -247,8 +247,12 @@ def test_a_new_plugin_works_at_once(tmp_path):
 def test_enabling_a_plugin_whose_requirement_is_off_is_refused(tmp_path):
     result = subprocess.run(
         [sys.executable, "server.py", "plugins", "enable", "nosuchplugin"],
-        cwd=ROOT, env=server_env(tmp_path), capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=server_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "no plugin named 'nosuchplugin'" in result.stderr
 
 

@@ -135,9 +135,20 @@ def test_an_index_written_before_audiences_is_upgraded_in_place(tmp_path):
     old.remove("audience")
     (folder / "g1").mkdir(parents=True)
     writer = index.create_in(str(folder / "g1"), old).writer()
-    writer.add_document(key="thread:1", kind="thread", object_id=1, thread_id="1", circle_id="7", author_id="1",
-                        text="Walnut harvest", title="Walnut harvest", body="", heading="Walnut harvest", url="/t/1",
-                        created_at=1)  # fmt: skip
+    writer.add_document(
+        key="thread:1",
+        kind="thread",
+        object_id=1,
+        thread_id="1",
+        circle_id="7",
+        author_id="1",
+        text="Walnut harvest",
+        title="Walnut harvest",
+        body="",
+        heading="Walnut harvest",
+        url="/t/1",
+        created_at=1,
+    )
     writer.commit()
     (folder / "CURRENT").write_text("g1")
     backend = WhooshBackend(folder)
@@ -231,7 +242,7 @@ def _documents(count: int, start: int = 1) -> list:
             1,
             at,
             f"/p/{number}",
-        )  # fmt: skip
+        )
         for number in range(start, start + count)
     ]
 

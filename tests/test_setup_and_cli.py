@@ -95,9 +95,13 @@ def test_migrate_is_idempotent(tmp_path):
 @pytest.mark.sqlite_only
 def test_a_bad_setting_stops_with_a_clear_message(tmp_path):
     result = subprocess.run(
-        [sys.executable, "server.py", "migrate"], cwd=ROOT, env={**server_env(tmp_path), "QUANZI_RATE_LIMIT_SCALE": "lots"},
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [sys.executable, "server.py", "migrate"],
+        cwd=ROOT,
+        env={**server_env(tmp_path), "QUANZI_RATE_LIMIT_SCALE": "lots"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "QUANZI_RATE_LIMIT_SCALE" in result.stderr
 
 
@@ -136,8 +140,11 @@ def test_a_backup_taken_while_serving_restores_into_a_new_site(tmp_path):
         token = httpx2.post(f"{server.base}/api/v1/auth/token", json=login).json()["token"]
         photo = io.BytesIO()
         Image.new("RGB", (900, 600), (10, 90, 30)).save(photo, "JPEG")
-        sent = httpx2.post(f"{server.base}/api/v1/uploads", headers={"Authorization": f"Bearer {token}"},
-                           files={"file": ("p.jpg", photo.getvalue(), "image/jpeg")})  # fmt: skip
+        sent = httpx2.post(
+            f"{server.base}/api/v1/uploads",
+            headers={"Authorization": f"Bearer {token}"},
+            files={"file": ("p.jpg", photo.getvalue(), "image/jpeg")},
+        )
         assert sent.status_code == 201, sent.text
         result = run_cli(live_dir, "backup", str(tmp_path / "site.backup"), **plugins)
         assert result.returncode == 0, result.stderr
@@ -221,8 +228,19 @@ def test_the_demo_names_its_accounts_refuses_a_live_club_and_runs_twice_harmless
     assert again.returncode == 0 and "already holds the demo" in again.stdout
 
     live = tmp_path / "club"
-    assert run_cli(live, "createadmin", "--username", "owner", "--email", "o@example.com", "--password-stdin",
-                   stdin="a long password\n").returncode == 0  # fmt: skip
+    assert (
+        run_cli(
+            live,
+            "createadmin",
+            "--username",
+            "owner",
+            "--email",
+            "o@example.com",
+            "--password-stdin",
+            stdin="a long password\n",
+        ).returncode
+        == 0
+    )
     _make_circle(live)
     refused = run_cli(live, "demo")
     assert refused.returncode == 2 and "--force" in refused.stderr
@@ -248,8 +266,15 @@ def test_the_setup_page_names_the_club_and_its_welcome(client):
     token = client.portal.call(issue_setup_token)
     page = client.get(f"/setup?token={token}")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    form = {"token": token, "username": "owner", "email": "owner@example.com", "password": "long enough pw",
-            "site_name": "鹰山徒步会", "site_description": "每周六一起爬山，欢迎加入！", "csrf_token": csrf}  # fmt: skip
+    form = {
+        "token": token,
+        "username": "owner",
+        "email": "owner@example.com",
+        "password": "long enough pw",
+        "site_name": "鹰山徒步会",
+        "site_description": "每周六一起爬山，欢迎加入！",
+        "csrf_token": csrf,
+    }
     too_long = client.post("/setup", data={**form, "site_name": "x" * 61})
     assert too_long.status_code == 400 and client.get(f"/setup?token={token}").status_code == 200  # nothing used up
     assert client.post("/setup", data=form, follow_redirects=False).status_code == 303
@@ -263,15 +288,22 @@ def test_the_setup_page_takes_the_clubs_logo_and_a_refused_one_leaves_setup_undo
     page = client.get(f"/setup?token={token}")
     assert 'enctype="multipart/form-data"' in page.text and 'name="logo"' in page.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    form = {"token": token, "username": "owner", "email": "owner@example.com", "password": "long enough pw",
-            "site_name": "鹰山徒步会", "csrf_token": csrf}  # fmt: skip
+    form = {
+        "token": token,
+        "username": "owner",
+        "email": "owner@example.com",
+        "password": "long enough pw",
+        "site_name": "鹰山徒步会",
+        "csrf_token": csrf,
+    }
     svg = client.post("/setup", data=form, files={"logo": ("logo.svg", b"<svg><script/></svg>", "image/svg+xml")})
     assert svg.status_code == 400 and 'aria-describedby="e-logo"' in svg.text
     assert client.get(f"/setup?token={token}").status_code == 200  # nothing used up
     logo = io.BytesIO()
     Image.new("RGB", (700, 500), (200, 30, 30)).save(logo, "PNG")
-    done = client.post("/setup", data=form, files={"logo": ("logo.png", logo.getvalue(), "image/png")},
-                       follow_redirects=False)  # fmt: skip
+    done = client.post(
+        "/setup", data=form, files={"logo": ("logo.png", logo.getvalue(), "image/png")}, follow_redirects=False
+    )
     assert done.status_code == 303
     client.app.state.site.settings.forget()
     client.cookies.clear()

@@ -34,8 +34,9 @@ def test_an_owner_applies_a_template_once_and_again_on_purpose(site):
     made = response.json()
     assert made["template"] == "welcome"
     assert [(item["kind"], item["title"]) for item in made["created"]] == [
-        ("thread", "Welcome to 读书会"), ("thread", "House rules"),  # in the language of who applied it
-    ]  # fmt: skip
+        ("thread", "Welcome to 读书会"),
+        ("thread", "House rules"),  # in the language of who applied it
+    ]
     for item in made["created"]:
         assert item["title"] in site.get(item["url"]).text
 
@@ -55,8 +56,9 @@ def test_an_owner_applies_a_template_once_and_again_on_purpose(site):
 def test_a_template_applied_ten_times_at_once_makes_one_set(site):
     owner = register(site, "owner")
     make_circle(site, owner, "club")
-    responses = at_once(site, 10, lambda http, _: http.post("/api/v1/circles/club/templates/welcome", json={},
-                                                          headers=owner.auth))  # fmt: skip
+    responses = at_once(
+        site, 10, lambda http, _: http.post("/api/v1/circles/club/templates/welcome", json={}, headers=owner.auth)
+    )
     assert sorted(response.status_code for response in responses) == [201] + [409] * 9, [r.text for r in responses]
     assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {"already_applied"}
     assert len(site.get("/api/v1/circles/club/threads").json()["items"]) == 2
@@ -118,8 +120,9 @@ def test_the_circles_templates_page(site):
     assert 'href="/c/club/templates"' in site.get("/c/club").text
     bad = site.post("/c/club/templates/chore_day", data={"csrf_token": csrf, "answers.day": "someday"})
     assert bad.status_code == 400 and "Enter a date" in bad.text and 'value="someday"' in bad.text
-    done = site.post("/c/club/templates/chore_day", data={"csrf_token": csrf, "answers.day": "2027-01-09",
-                                                          "answers.team": "0"})  # fmt: skip
+    done = site.post(
+        "/c/club/templates/chore_day", data={"csrf_token": csrf, "answers.day": "2027-01-09", "answers.team": "0"}
+    )
     assert done.status_code == 200 and "Done. The template made:" in done.text
     link = re.search(r'<li><a href="(/t/\d+)">Chores on 2027-01-09 · Kitchen 厨房</a>', done.text)
     assert link and site.get(link.group(1)).status_code == 200

@@ -269,23 +269,33 @@ def test_a_reply_with_a_photo_through_the_plain_form(client, member):
     client.post("/c/club/join", data={"csrf_token": csrf})
     form = client.get(f"/t/{thread['id']}").text
     assert 'enctype="multipart/form-data"' in form and 'type="file"' in form
-    sent = client.post(f"/t/{thread['id']}/reply", data={"csrf_token": csrf, "body": "Our hike"},
-                       files={"picture": ("hike.jpg", jpeg(), "image/jpeg")})  # fmt: skip
+    sent = client.post(
+        f"/t/{thread['id']}/reply",
+        data={"csrf_token": csrf, "body": "Our hike"},
+        files={"picture": ("hike.jpg", jpeg(), "image/jpeg")},
+    )
     assert sent.status_code == 200, sent.text  # followed to the thread
     assert re.search(r'<img src="/uploads/[0-9a-f]{64}\.jpg"[^>]* width="1200" height="800"', sent.text)
-    bad = client.post(f"/t/{thread['id']}/reply", data={"csrf_token": csrf, "body": "Oops"},
-                      files={"picture": ("x.jpg", b"<?php ?>", "image/jpeg")})  # fmt: skip
+    bad = client.post(
+        f"/t/{thread['id']}/reply",
+        data={"csrf_token": csrf, "body": "Oops"},
+        files={"picture": ("x.jpg", b"<?php ?>", "image/jpeg")},
+    )
     assert bad.status_code == 400 and "not a JPEG, PNG" in bad.text and "Oops" in bad.text  # the text is kept
-    nothing = client.post(f"/t/{thread['id']}/reply", data={"csrf_token": csrf, "body": "No photo"},
-                          files={"picture": ("", b"", "application/octet-stream")})  # fmt: skip
+    nothing = client.post(
+        f"/t/{thread['id']}/reply",
+        data={"csrf_token": csrf, "body": "No photo"},
+        files={"picture": ("", b"", "application/octet-stream")},
+    )
     assert nothing.status_code == 200 and "No photo" in nothing.text
 
 
 def test_an_avatar_is_the_centre_square_and_can_be_removed(client, member):
     client.headers["accept-language"] = "en"
     csrf = browser(client, "alice")
-    saved = client.post("/settings/avatar", data={"csrf_token": csrf},
-                        files={"avatar": ("me.jpg", jpeg(1200, 800), "image/jpeg")})  # fmt: skip
+    saved = client.post(
+        "/settings/avatar", data={"csrf_token": csrf}, files={"avatar": ("me.jpg", jpeg(1200, 800), "image/jpeg")}
+    )
     assert saved.status_code == 200 and "Your picture is saved" in saved.text
     profile = client.get("/api/v1/users/alice").json()
     assert re.fullmatch(r"/uploads/[0-9a-f]{64}\.jpg", profile["avatar_url"])
@@ -295,8 +305,11 @@ def test_an_avatar_is_the_centre_square_and_can_be_removed(client, member):
     removed = client.post("/settings/avatar", data={"csrf_token": csrf, "remove": "1"})
     assert removed.status_code == 200
     assert client.get("/api/v1/users/alice").json()["avatar_url"] == "/u/alice/avatar.svg"
-    refused = client.post("/settings/avatar", data={"csrf_token": csrf},
-                          files={"avatar": ("me.svg", b"<svg><script/></svg>", "image/svg+xml")})  # fmt: skip
+    refused = client.post(
+        "/settings/avatar",
+        data={"csrf_token": csrf},
+        files={"avatar": ("me.svg", b"<svg><script/></svg>", "image/svg+xml")},
+    )
     assert refused.status_code == 400 and "SVG" in refused.text
 
 
@@ -349,7 +362,10 @@ def test_a_photo_sent_without_the_csrf_token_is_refused_and_not_kept(client, mem
     make_circle(client, owner, "club")
     thread = make_thread(client, owner, "club")
     browser(client, "writer")
-    forged = client.post(f"/t/{thread['id']}/reply", data={"csrf_token": "forged", "body": "x"},
-                         files={"picture": ("p.jpg", jpeg(), "image/jpeg")})  # fmt: skip
+    forged = client.post(
+        f"/t/{thread['id']}/reply",
+        data={"csrf_token": "forged", "body": "x"},
+        files={"picture": ("p.jpg", jpeg(), "image/jpeg")},
+    )
     assert forged.status_code == 403
     assert count_uploads(client) == 0 and stored_files(client) == []

@@ -72,8 +72,9 @@ class Audience:
         as one of the people it names? Staff see all of it (a case's internal notes) and act on it."""
         return scope.sees_all or any(_value(obj, column) in scope.staff_of for column in self.circle_staff)
 
-    async def get(self, viewer: User | None, model: type[M], missing: Message, *, related: tuple[str, ...] = (),
-                  **key: Any) -> tuple[M, Scope]:  # fmt: skip
+    async def get(
+        self, viewer: User | None, model: type[M], missing: Message, *, related: tuple[str, ...] = (), **key: Any
+    ) -> tuple[M, Scope]:
         """The one object of ``model`` that ``key`` names (``id=3``, or another unique column), loaded with
         ``related``, if the viewer may see it, with the viewer's scope; NotFound (``missing``) when it does not exist
         or they may not, never told apart. The ORM filter (``q``) decides, so one object and a list of them follow

@@ -51,9 +51,10 @@ def is_silenced(user: User) -> bool:
 
 def check_not_silenced(user: User) -> None:
     """Refuse (403 ``silenced``) what a silenced member writes for others to read."""
-    if is_silenced(user):
-        raise Forbidden(Message("You are silenced until %(until)s: %(reason)s", reason=user.silence_reason,
-                                until=user.silenced_until.date().isoformat()), code="silenced")  # type: ignore[union-attr]  # fmt: skip
+    if is_silenced(user) and user.silenced_until is not None:
+        until = user.silenced_until.date().isoformat()
+        message = Message("You are silenced until %(until)s: %(reason)s", reason=user.silence_reason, until=until)
+        raise Forbidden(message, code="silenced")
 
 
 def require_writer(viewer: User | None) -> User:
@@ -67,8 +68,9 @@ def require_writer(viewer: User | None) -> User:
 def banned_error(ban: CircleBan) -> Forbidden:
     """The refusal a member banned from a circle meets there (403 ``banned``), with the reason and the end."""
     until = f" ({ban.until.date().isoformat()})" if ban.until else ""
-    return Forbidden(Message("You are banned from this circle%(until)s: %(reason)s", reason=ban.reason, until=until),
-                     code="banned")  # fmt: skip
+    return Forbidden(
+        Message("You are banned from this circle%(until)s: %(reason)s", reason=ban.reason, until=until), code="banned"
+    )
 
 
 def is_public(circle: Circle) -> bool:

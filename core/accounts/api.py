@@ -106,9 +106,12 @@ async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
 
 
 @router.route(
-    "POST", "/auth/password-reset", "Mail a one-time link to set a new password (the same answer for any address)",
-    body=ResetRequest, status=202,
-)  # fmt: skip
+    "POST",
+    "/auth/password-reset",
+    "Mail a one-time link to set a new password (the same answer for any address)",
+    body=ResetRequest,
+    status=202,
+)
 async def request_password_reset(call: ApiCall[ResetRequest]) -> dict[str, Any]:
     await limits.check_reset_request(call.site, call.request, call.body.email)
     locale = negotiate(call.request.headers.get("accept-language")) or ""
@@ -117,30 +120,41 @@ async def request_password_reset(call: ApiCall[ResetRequest]) -> dict[str, Any]:
 
 
 @router.route(
-    "POST", "/auth/password-reset/confirm", "Set a new password with the mailed link's token; every session ends",
+    "POST",
+    "/auth/password-reset/confirm",
+    "Set a new password with the mailed link's token; every session ends",
     body=ResetConfirmation,
-)  # fmt: skip
+)
 async def confirm_password_reset(call: ApiCall[ResetConfirmation]) -> dict[str, Any]:
     await limits.check_reset(call.site, call.request)
-    user = await reset.reset_password(call.site.passwords, call.site.config.secret_key, call.body.token,
-                                      call.body.password)  # fmt: skip
+    user = await reset.reset_password(
+        call.site.passwords, call.site.config.secret_key, call.body.token, call.body.password
+    )
     return {"user": me_json(user)}
 
 
-@router.route("POST", "/auth/verify-email", "Confirm an e-mail address with the mailed link's token",
-              body=EmailConfirmation)  # fmt: skip
+@router.route(
+    "POST", "/auth/verify-email", "Confirm an e-mail address with the mailed link's token", body=EmailConfirmation
+)
 async def verify_email(call: ApiCall[EmailConfirmation]) -> dict[str, Any]:
     await limits.check_reset(call.site, call.request)
     return {"user": me_json(await verify.confirm(call.site.config.secret_key, call.body.token))}
 
 
-@router.route("POST", "/me/email", "Change one's address: a link goes to the new one, which counts once opened",
-              body=EmailChange, auth=True, status=202)  # fmt: skip
+@router.route(
+    "POST",
+    "/me/email",
+    "Change one's address: a link goes to the new one, which counts once opened",
+    body=EmailChange,
+    auth=True,
+    status=202,
+)
 async def change_email(call: ApiCall[EmailChange]) -> dict[str, Any]:
     user = require_actor(call.viewer)
     await limits.check_reset_request(call.site, call.request, user.email)
-    await verify.request_change(call.site.config.secret_key, call.site.passwords, user, call.body.email,
-                                call.body.password)  # fmt: skip
+    await verify.request_change(
+        call.site.config.secret_key, call.site.passwords, user, call.body.email, call.body.password
+    )
     return {}
 
 

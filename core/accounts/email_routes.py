@@ -49,8 +49,9 @@ async def change_email(request: Request) -> Response:
     site = site_of(request)
     await limits.check_reset_request(site, request, user.email)
     try:
-        await verify.request_change(site.config.secret_key, site.passwords, user, form.values["email"],
-                                    form.values["password"])  # fmt: skip
+        await verify.request_change(
+            site.config.secret_key, site.passwords, user, form.values["email"], form.values["password"]
+        )
     except ValidationError as error:
         form.errors = error.fields
         return await settings_page(request, user, status=400, email_form=form)

@@ -42,8 +42,9 @@ async def reset_submit(request: Request) -> Response:
     site = site_of(request)
     await limits.check_reset(site, request)
     try:
-        user = await reset.reset_password(site.passwords, site.config.secret_key, form.values["token"],
-                                          form.values["password"])  # fmt: skip
+        user = await reset.reset_password(
+            site.passwords, site.config.secret_key, form.values["token"], form.values["password"]
+        )
     except ValidationError as error:
         form.errors = error.fields
         return await render(request, "reset.html", {"form": form}, status=400)

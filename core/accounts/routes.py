@@ -42,8 +42,9 @@ async def register_submit(request: Request) -> Response:
     form = Form.of(data, ("username", "email", "password"))
     next_path = safe_next(str(data.get("next", "")))
     try:
-        await sign_up(request, username=form.values["username"], email=form.values["email"],
-                      password=form.values["password"])  # fmt: skip
+        await sign_up(
+            request, username=form.values["username"], email=form.values["email"], password=form.values["password"]
+        )
     except ValidationError as error:
         form.errors = error.fields
         return await render(request, "register.html", {"form": form, "next": next_path}, status=400)
@@ -110,9 +111,13 @@ async def profile(request: Request) -> Response:
     page = await threads.user_activity(viewer, user, request.query_params.get("after"), parse_limit(None))
     thread_count, post_count = await threads.visible_counts(viewer, user)
     context = {
-        "profile": user, "thread_count": thread_count, "post_count": post_count, "activity": page.items,
-        "next": page.next, "role_names": SITE_ROLE_NAMES,
-    }  # fmt: skip
+        "profile": user,
+        "thread_count": thread_count,
+        "post_count": post_count,
+        "activity": page.items,
+        "next": page.next,
+        "role_names": SITE_ROLE_NAMES,
+    }
     return await render(request, "profile.html", context, slots=(Slot.PROFILE_TABS,))
 
 
@@ -177,8 +182,9 @@ async def settings_avatar(request: Request) -> Response:
     if data.get("remove"):
         await set_avatar(user, None)
     elif file is None:
-        return await settings_page(request, user, status=400,
-                                   avatar_form=Form(errors={"avatar": Message("Choose a picture first.")}))  # fmt: skip
+        return await settings_page(
+            request, user, status=400, avatar_form=Form(errors={"avatar": Message("Choose a picture first.")})
+        )
     else:
         try:
             await set_avatar(user, await receive_picture(request, user, file, field="avatar", square=AVATAR))

@@ -33,5 +33,10 @@ def profile_json(user: User, counts: tuple[int, int] | None = None) -> dict[str,
 
 def me_json(user: User) -> dict[str, Any]:
     """The signed-in member's own view: the profile plus what only they see."""
-    return {**profile_json(user), "id": user.id, "email": user.email, "email_verified": user.email_verified,
-            "locale": user.locale}  # fmt: skip
+    return {
+        **profile_json(user),
+        "id": user.id,
+        "email": user.email,
+        "email_verified": user.email_verified,
+        "locale": user.locale,
+    }

@@ -44,8 +44,16 @@ async def _uniqueness_errors(username: str, email: str) -> dict[str, str]:
     return errors
 
 
-async def register(hasher: Passwords, *, username: str, email: str, password: str, role: Role = Role.MEMBER,
-                   locale: str = "", announce: bool = True) -> User:  # fmt: skip
+async def register(
+    hasher: Passwords,
+    *,
+    username: str,
+    email: str,
+    password: str,
+    role: Role = Role.MEMBER,
+    locale: str = "",
+    announce: bool = True,
+) -> User:
     """Create an account (in ``locale``, the language it signed up in; "" follows the site's); every field error is
     reported at once. The plugins hear of it (``member_registered``) unless the caller's transaction is still open
     (``announce=False``: the caller tells them after it commits)."""

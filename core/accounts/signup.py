@@ -17,7 +17,8 @@ async def sign_up(request: Request, *, username: str, email: str, password: str)
     limit) and sign this browser in to it."""
     site = site_of(request)
     await limits.check_sign_up(site, request)
-    user = await service.register(site.passwords, username=username, email=email, password=password,
-                                  locale=browser_locale(request))  # fmt: skip
+    user = await service.register(
+        site.passwords, username=username, email=email, password=password, locale=browser_locale(request)
+    )
     log_in(request, user)
     return user

@@ -29,8 +29,12 @@ async def send_link(secret: str, user: User, address: str | None = None) -> bool
     """Mail ``address`` (the member's own by default, else the new one they asked for) a link that confirms it;
     whether it was queued (not on a site that sends no mail)."""
     address = address or user.email
-    context = {"token": _token(secret, user, address), "username": user.username, "address": address,
-               "change": address != user.email}  # fmt: skip
+    context = {
+        "token": _token(secret, user, address),
+        "username": user.username,
+        "address": address,
+        "change": address != user.email,
+    }
     return await queue_mail(address, "verify_email", context, locale=user.locale)
 
 
@@ -80,7 +84,10 @@ async def check_may_post(user: User) -> None:
         return
     if await Setting.filter(key=SETTING, value="1").exists():
         raise Forbidden(
-            Message("Confirm your e-mail address before you post: open the link we mailed to %(email)s, or send it "
-                    "again from your settings.", email=user.email),
+            Message(
+                "Confirm your e-mail address before you post: open the link we mailed to %(email)s, or send it "
+                "again from your settings.",
+                email=user.email,
+            ),
             code="email_unverified",
-        )  # fmt: skip
+        )

@@ -37,13 +37,19 @@ from core.workers import can_restart, restart_workers
 
 async def overview(request: Request) -> Response:
     await admin_only(request)
-    counts = {"users": await User.all().count(), "circles": await Circle.all().count(),
-              "threads": await Thread.filter(deleted_at__isnull=True).count(), "posts": await Post.filter(deleted_at__isnull=True).count()}  # fmt: skip
+    counts = {
+        "users": await User.all().count(),
+        "circles": await Circle.all().count(),
+        "threads": await Thread.filter(deleted_at__isnull=True).count(),
+        "posts": await Post.filter(deleted_at__isnull=True).count(),
+    }
     search_problem = request.app.state.search.health.problem
     waiting = (
-        await Membership.filter(status=MemberStatus.PENDING).group_by("circle_id").annotate(n=Count("id"))
+        await Membership.filter(status=MemberStatus.PENDING)
+        .group_by("circle_id")
+        .annotate(n=Count("id"))
         .values("circle_id", "n")
-    )  # fmt: skip
+    )
     circles = {circle.id: circle for circle in await Circle.filter(id__in=[row["circle_id"] for row in waiting])}
     requests = [(circles[row["circle_id"]], row["n"]) for row in waiting if row["circle_id"] in circles]
     context = {"counts": counts, "search_problem": search_problem, "requests": requests}
@@ -134,18 +140,36 @@ def _plugin_rows(request: Request, form_values: dict[str, dict[str, Any]] | None
     for name, plugin in sorted(host.installed.items()):
         manifest = plugin.manifest
         stored = {setting.name: data.get(name, {}).get(setting.name, setting.default) for setting in manifest.settings}
-        rows.append({
-            "name": name, "title": manifest.title, "version": manifest.version, "description": manifest.description,
-            "origin": plugin.origin,
-            "requires": manifest.requires, "settings": manifest.settings, "enabled": data.get(name, {}).get("enabled") is True,
-            "running": name in host.enabled, "current": {**stored, **(form_values or {}).get(name, {})},
-        })  # fmt: skip
+        rows.append(
+            {
+                "name": name,
+                "title": manifest.title,
+                "version": manifest.version,
+                "description": manifest.description,
+                "origin": plugin.origin,
+                "requires": manifest.requires,
+                "settings": manifest.settings,
+                "enabled": data.get(name, {}).get("enabled") is True,
+                "running": name in host.enabled,
+                "current": {**stored, **(form_values or {}).get(name, {})},
+            }
+        )
     for name, broken in sorted(host.broken.items()):
-        rows.append({
-            "name": name, "title": "", "version": "", "description": "", "origin": broken.origin, "requires": (),
-            "settings": (),
-            "enabled": data.get(name, {}).get("enabled") is True, "running": False, "current": {}, "broken": broken.error,
-        })  # fmt: skip
+        rows.append(
+            {
+                "name": name,
+                "title": "",
+                "version": "",
+                "description": "",
+                "origin": broken.origin,
+                "requires": (),
+                "settings": (),
+                "enabled": data.get(name, {}).get("enabled") is True,
+                "running": False,
+                "current": {},
+                "broken": broken.error,
+            }
+        )
     return rows
 
 
@@ -194,8 +218,9 @@ def _applied() -> Response:
     asks for a restart (a server run another way)."""
     if not can_restart():
         return RedirectResponse("/admin/plugins?done=plugins", status_code=303)
-    return RedirectResponse("/admin/plugins?done=plugins_applied", status_code=303,
-                            background=BackgroundTask(restart_workers))  # fmt: skip
+    return RedirectResponse(
+        "/admin/plugins?done=plugins_applied", status_code=303, background=BackgroundTask(restart_workers)
+    )
 
 
 async def switch_plugin(request: Request) -> Response:
@@ -237,8 +262,15 @@ async def apply_template(request: Request) -> Response:
     name, slug = request.path_params["name"], str(data.get("circle", ""))
     try:
         locale = reader_locale(request, admin, await site_of(request).settings.current())
-        await apply_scenario(site_of(request).plugins, name, slug, str(data.get("title", "")),
-                             again=bool(data.get("again")), actor=admin, locale=locale)  # fmt: skip
+        await apply_scenario(
+            site_of(request).plugins,
+            name,
+            slug,
+            str(data.get("title", "")),
+            again=bool(data.get("again")),
+            actor=admin,
+            locale=locale,
+        )
     except ValidationError:
         return RedirectResponse(f"/c/{slug}/templates#template-{name}", status_code=303)
     except QuanziError as error:

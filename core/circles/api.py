@@ -129,11 +129,14 @@ class TemplateApplication(Body):
 
 def _template_json(host: PluginHost, scenario: Scenario, used: list[TemplateUse]) -> dict[str, Any]:
     return {
-        "name": scenario.name, "title": scenario.title, "description": scenario.description,
-        "requires": list(scenario.requires), "missing_plugins": missing_plugins(host, scenario),
+        "name": scenario.name,
+        "title": scenario.title,
+        "description": scenario.description,
+        "requires": list(scenario.requires),
+        "missing_plugins": missing_plugins(host, scenario),
         "questions": [question.as_json() for question in scenario.questions],
         "applied": [{"applied_at": use.applied_at.isoformat(), "created": use.created} for use in used],
-    }  # fmt: skip
+    }
 
 
 @router.route("GET", "/circles/{slug}/templates", "The scenario templates, and those applied here (owners)", auth=True)
@@ -147,12 +150,24 @@ async def list_templates(call: ApiCall[None]) -> dict[str, Any]:
 
 
 @router.route(
-    "POST", "/circles/{slug}/templates/{name}", "Apply a scenario template to the circle (owners)",
-    body=TemplateApplication, status=201, auth=True,
-)  # fmt: skip
+    "POST",
+    "/circles/{slug}/templates/{name}",
+    "Apply a scenario template to the circle (owners)",
+    body=TemplateApplication,
+    status=201,
+    auth=True,
+)
 async def apply_template(call: ApiCall[TemplateApplication]) -> dict[str, Any]:
     body = call.body
     locale = reader_locale(call.request, call.viewer, await call.site.settings.current())
-    applied = await apply_scenario(call.site.plugins, call.params["name"], call.params["slug"], body.title,
-                                   answers=body.answers, again=body.again, actor=call.viewer, locale=locale)  # fmt: skip
+    applied = await apply_scenario(
+        call.site.plugins,
+        call.params["name"],
+        call.params["slug"],
+        body.title,
+        answers=body.answers,
+        again=body.again,
+        actor=call.viewer,
+        locale=locale,
+    )
     return {"template": applied.scenario.name, "created": [asdict(item) for item in applied.created]}

@@ -29,9 +29,17 @@ CIRCLE_ROLE_NAMES = {"member": Message("Member"), "moderator": Message("Moderato
 POLICY_NAMES = {"open": Message("Open"), "approval": Message("On approval"), "invite": Message("By invitation")}
 CIRCLE_FIELDS = ("name", "slug", "description", "visibility", "join_policy", "tint", "review_newcomers")
 
-TINT_NAMES = {"blue": Message("Blue"), "green": Message("Green"), "teal": Message("Teal"), "orange": Message("Orange"),
-              "red": Message("Red"), "pink": Message("Pink"), "purple": Message("Purple"), "brown": Message("Brown"),
-              "grey": Message("Grey")}  # fmt: skip
+TINT_NAMES = {
+    "blue": Message("Blue"),
+    "green": Message("Green"),
+    "teal": Message("Teal"),
+    "orange": Message("Orange"),
+    "red": Message("Red"),
+    "pink": Message("Pink"),
+    "purple": Message("Purple"),
+    "brown": Message("Brown"),
+    "grey": Message("Grey"),
+}
 
 
 def content_kinds(request: Request) -> dict[str, Any]:
@@ -63,8 +71,13 @@ async def _share_card(request: Request, circle: Circle) -> ShareCard:
     """What a chat app shows for the circle's link: its name, description, and its cover (else the site's logo,
     else a card drawn in its colour)."""
     image = await share_image(request, circle.cover, title=circle.name, tint=circle.tint)
-    return ShareCard(circle.name, absolute_url(request, f"/c/{circle.slug}"), circle.description[:200],
-                     image=image, qr=f"/c/{circle.slug}/qr.svg")  # fmt: skip
+    return ShareCard(
+        circle.name,
+        absolute_url(request, f"/c/{circle.slug}"),
+        circle.description[:200],
+        image=image,
+        qr=f"/c/{circle.slug}/qr.svg",
+    )
 
 
 async def share_page(request: Request) -> Response:
@@ -101,9 +114,14 @@ async def _members_page(request: Request, form: Form | None = None, status: int 
     page = await service.list_members(viewer, slug, "active", request.query_params.get("after"), 50)
     pending = (await service.list_members(viewer, slug, "pending", None, 100)).items if access.can_moderate else []
     context = {
-        "circle": access.circle, "access": access, "members": page.items, "next": page.next, "pending": pending,
-        "role_names": CIRCLE_ROLE_NAMES, "form": form or Form(),
-    }  # fmt: skip
+        "circle": access.circle,
+        "access": access,
+        "members": page.items,
+        "next": page.next,
+        "pending": pending,
+        "role_names": CIRCLE_ROLE_NAMES,
+        "form": form or Form(),
+    }
     return await render(request, "circle_members.html", context, status=status)
 
 
@@ -140,8 +158,16 @@ async def invite(request: Request) -> Response:
     return RedirectResponse(f"/c/{request.path_params['slug']}/members", status_code=303)
 
 
-async def _circle_form(request: Request, form: Form, *, action: str, heading: Message, submit: Message,
-                       status: int = 200, circle: Circle | None = None) -> Response:  # fmt: skip
+async def _circle_form(
+    request: Request,
+    form: Form,
+    *,
+    action: str,
+    heading: Message,
+    submit: Message,
+    status: int = 200,
+    circle: Circle | None = None,
+) -> Response:
     cover = await picture_named(circle.cover) if circle is not None else None
     context = {
         "form": form,
@@ -163,8 +189,12 @@ NEW_CIRCLE: dict[str, Any] = {
 
 
 def _settings_form(circle: Circle) -> dict[str, Any]:
-    return {"action": f"/c/{circle.slug}/settings", "heading": Message("Circle settings"), "submit": Message("Save"),
-            "circle": circle}  # fmt: skip
+    return {
+        "action": f"/c/{circle.slug}/settings",
+        "heading": Message("Circle settings"),
+        "submit": Message("Save"),
+        "circle": circle,
+    }
 
 
 async def new_circle(request: Request) -> Response:
@@ -200,9 +230,15 @@ async def circle_settings(request: Request) -> Response:
     if not access.is_owner:
         raise NotFound()
     circle = access.circle
-    values = {"name": circle.name, "slug": circle.slug, "description": circle.description,
-              "visibility": circle.visibility.value, "join_policy": circle.join_policy.value,
-              "tint": circle.tint, "review_newcomers": "1" if circle.review_newcomers else ""}  # fmt: skip
+    values = {
+        "name": circle.name,
+        "slug": circle.slug,
+        "description": circle.description,
+        "visibility": circle.visibility.value,
+        "join_policy": circle.join_policy.value,
+        "tint": circle.tint,
+        "review_newcomers": "1" if circle.review_newcomers else "",
+    }
     return await _circle_form(request, Form(values), **_settings_form(circle))
 
 

@@ -75,9 +75,17 @@ def _answers(scenario: Scenario, answers: dict[str, Any]) -> dict[str, Any]:
     return {question.name: value for question, value in zip(questions, cleaned, strict=True)}
 
 
-async def apply_scenario(host: PluginHost, name: str, slug: str, title: str | None = None, *,
-                         answers: dict[str, Any] | None = None, again: bool = False,
-                         actor: User | None = None, locale: str = "") -> Applied:  # fmt: skip
+async def apply_scenario(
+    host: PluginHost,
+    name: str,
+    slug: str,
+    title: str | None = None,
+    *,
+    answers: dict[str, Any] | None = None,
+    again: bool = False,
+    actor: User | None = None,
+    locale: str = "",
+) -> Applied:
     """Set the circle ``slug`` up with the scenario ``name``, all in one transaction: on any error, nothing changes.
     With an ``actor`` (the API, the pages), only the circle's owners and site administrators may; without one (the
     CLI), the site's operator does. A template applied before is refused (Conflict ``already_applied``, with what
@@ -118,8 +126,14 @@ async def apply_scenario(host: PluginHost, name: str, slug: str, title: str | No
         async with transaction():
             # claimed first: of two owners applying it at the same moment, the second one's number is taken
             use = await TemplateUse.create(circle=circle, template=name, number=number, applied_by=actor)
-            context = ScenarioContext(circle=circle, owner=owner, title=title, answers=cleaned, locale=locale,
-                                      timezone=zone.value if zone else SITE_DEFAULTS["timezone"])  # fmt: skip
+            context = ScenarioContext(
+                circle=circle,
+                owner=owner,
+                title=title,
+                answers=cleaned,
+                locale=locale,
+                timezone=zone.value if zone else SITE_DEFAULTS["timezone"],
+            )
             with on_behalf():  # the owner's deliberate act: no newcomer limits, no club points
                 created = await scenario.apply(context) or []
             use.created = [asdict(item) for item in created]

@@ -76,8 +76,10 @@ async def first_members(circle: Circle, limit: int) -> list[Author]:
     rows = await sql.fetch(
         "SELECT u.id, u.username, u.display_name, u.avatar FROM memberships m JOIN users u ON u.id = m.user_id "
         "WHERE m.circle_id = ? AND m.status = ? ORDER BY m.id LIMIT ?",
-        circle.id, MemberStatus.ACTIVE.value, limit,
-    )  # fmt: skip
+        circle.id,
+        MemberStatus.ACTIVE.value,
+        limit,
+    )
     return [Author(row["id"], row["username"], row["display_name"], row["avatar"]) for row in rows]
 
 
@@ -98,9 +100,14 @@ async def circle_members(circle: Circle) -> list[User]:
 async def list_circles(viewer: User | None, cursor: str | None, limit: int) -> Page[Circle]:
     visible, params = (await scope_of(viewer)).circles_sql("c")
     return await paginate_sql(
-        f"{sql.columns(Circle, 'c')} FROM circles c", visible, params, [("c.id", "id")], cursor, limit,
+        f"{sql.columns(Circle, 'c')} FROM circles c",
+        visible,
+        params,
+        [("c.id", "id")],
+        cursor,
+        limit,
         lambda row: sql.instance(Circle, row, "c"),
-    )  # fmt: skip
+    )
 
 
 async def update_circle(viewer: User | None, slug: str, changes: dict[str, Any]) -> Circle:

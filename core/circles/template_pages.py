@@ -54,9 +54,16 @@ async def apply_template(request: Request) -> Response:
     viewer = await resolve_viewer(request)
     locale = reader_locale(request, viewer, await site.settings.current())
     try:
-        await apply_scenario(site.plugins, name, slug, form.values["title"], again=bool(data.get("again")),
-                             answers={key: value for key, value in given.items() if value not in ("", None, [])},
-                             actor=viewer, locale=locale)  # fmt: skip
+        await apply_scenario(
+            site.plugins,
+            name,
+            slug,
+            form.values["title"],
+            again=bool(data.get("again")),
+            answers={key: value for key, value in given.items() if value not in ("", None, [])},
+            actor=viewer,
+            locale=locale,
+        )
     except ValidationError as error:
         form.errors = error.fields
         return await _page(request, name, form, status=400)

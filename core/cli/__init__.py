@@ -71,8 +71,10 @@ def cmd_serve(args: argparse.Namespace, config: Config, host: PluginHost | None)
     backup.hold_serving_lock(config)
     note_server(config.data_dir)
     sys.stdout.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "core.supervisor", args.host, str(args.port),
-                              str(args.workers), args.log_level])  # fmt: skip
+    os.execv(
+        sys.executable,
+        [sys.executable, "-m", "core.supervisor", args.host, str(args.port), str(args.workers), args.log_level],
+    )
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -159,13 +161,18 @@ def cmd_demo(args: argparse.Namespace, config: Config, host: PluginHost | None) 
     _migrate(config, host, quiet=True)
     made = asyncio.run(_demo(config, host, args))
     if made is None:
-        print("This site already has circles or discussions: the demo would add accounts with a public password "
-              "to it. Use a new data dir (QUANZI_DATA_DIR=...), or add --force.", file=sys.stderr)  # fmt: skip
+        print(
+            "This site already has circles or discussions: the demo would add accounts with a public password "
+            "to it. Use a new data dir (QUANZI_DATA_DIR=...), or add --force.",
+            file=sys.stderr,
+        )
         return 2
     if made:
         shown = ", ".join(made[:10]) + (f" and {len(made) - 10} more" if len(made) > 10 else "")
-        print(f"Demo content ({args.size}) written. Demo members: {shown}; each logs in with the password "
-              f"'{DEMO_PASSWORD}'.")  # fmt: skip
+        print(
+            f"Demo content ({args.size}) written. Demo members: {shown}; each logs in with the password "
+            f"'{DEMO_PASSWORD}'."
+        )
     return 0
 
 

@@ -83,8 +83,9 @@ def template_list(args: argparse.Namespace, config: Config, host: PluginHost | N
     table = _table("template", "title", "needs", "questions (--answer NAME=...)", "description")
     for scenario in scenarios(_host(host)).values():
         questions = ", ".join(question.name for question in scenario.questions) or "-"
-        table.add_row(scenario.name, scenario.title, ", ".join(scenario.requires) or "-", questions,
-                      scenario.description)  # fmt: skip
+        table.add_row(
+            scenario.name, scenario.title, ", ".join(scenario.requires) or "-", questions, scenario.description
+        )
     console.print(table)
     return 0
 

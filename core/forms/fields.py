@@ -60,8 +60,13 @@ class Field:
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Field:
-        return cls(data["kind"], data["label"], list(data.get("options", [])), bool(data.get("required")),
-                   str(data.get("name", "")))  # fmt: skip
+        return cls(
+            data["kind"],
+            data["label"],
+            list(data.get("options", [])),
+            bool(data.get("required")),
+            str(data.get("name", "")),
+        )
 
 
 def clean_options(options: Sequence[str], limit: int, name: str = "options") -> list[str]:
@@ -210,8 +215,11 @@ def answers_from_form(
     return answers
 
 
-def ordered_answers(questions: Sequence[Field], answers: Sequence[Any] | dict[str, Any], name: str = "answers",
-                    ) -> list[Any]:  # fmt: skip
+def ordered_answers(
+    questions: Sequence[Field],
+    answers: Sequence[Any] | dict[str, Any],
+    name: str = "answers",
+) -> list[Any]:
     """Answers in question order, from a list (one per question; missing ones at the end are empty) or an object
     keyed by each question's ``name`` or its number from 0 (``{"phone": "138...", "0": "Mei"}``)."""
     count = len(questions)

@@ -55,8 +55,15 @@ def is_bot(secret: str, data: FormData, *, min_seconds: float = MIN_SECONDS, req
     return (now() - opened).total_seconds() < min_seconds
 
 
-async def guest_check(request: Request, data: FormData, *, action: str, per_hour: int,
-                      min_seconds: float = MIN_SECONDS, require_stamp: bool = True) -> bool:  # fmt: skip
+async def guest_check(
+    request: Request,
+    data: FormData,
+    *,
+    action: str,
+    per_hour: int,
+    min_seconds: float = MIN_SECONDS,
+    require_stamp: bool = True,
+) -> bool:
     """Whether a guest's form may be taken: counted against the client's address (``per_hour`` tries of
     ``action``; TooManyRequests beyond), then False for a bot."""
     site = site_of(request)

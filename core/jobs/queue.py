@@ -15,8 +15,9 @@ from core.pluginhost import running
 nudge = Nudge()  # wakes this process's runner when a job due now has committed
 
 
-async def enqueue_job(kind: str, payload: dict[str, Any] | None = None, *, at: datetime | None = None,
-                      key: str | None = None) -> None:  # fmt: skip
+async def enqueue_job(
+    kind: str, payload: dict[str, Any] | None = None, *, at: datetime | None = None, key: str | None = None
+) -> None:
     """Run the job ``kind`` with ``payload`` (plain JSON values) at ``at`` (now by default), once the caller's
     transaction commits. With a ``key``, a job of that key already waiting is moved instead (its payload and time
     replaced): a reminder follows the meeting when it moves, and is never sent twice."""

@@ -72,8 +72,9 @@ class JobRunner:
 
     async def _take(self, query: Any, job: Job, now: datetime) -> bool:
         lease = now + timedelta(seconds=self.kinds[job.kind].lease_seconds)
-        if not await query.update(state=JobState.RUNNING, holder=self.holder, lease_until=lease,
-                                  attempts=F("attempts") + 1):  # fmt: skip
+        if not await query.update(
+            state=JobState.RUNNING, holder=self.holder, lease_until=lease, attempts=F("attempts") + 1
+        ):
             return False
         job.attempts += 1
         return True
@@ -91,10 +92,16 @@ class JobRunner:
                 await mine.update(state=JobState.DEAD, last_error=reason, holder="", lease_until=None)
             else:
                 delay = retry_delay(self.retry_seconds, job.attempts)
-                log.warning("job %s #%s failed (try %s), again in %.0f s: %s", job.kind, job.id, job.attempts,
-                            delay, reason)  # fmt: skip
-                await mine.update(state=JobState.WAITING, last_error=reason, holder="", lease_until=None,
-                                  run_at=datetime.now(UTC) + timedelta(seconds=delay))  # fmt: skip
+                log.warning(
+                    "job %s #%s failed (try %s), again in %.0f s: %s", job.kind, job.id, job.attempts, delay, reason
+                )
+                await mine.update(
+                    state=JobState.WAITING,
+                    last_error=reason,
+                    holder="",
+                    lease_until=None,
+                    run_at=datetime.now(UTC) + timedelta(seconds=delay),
+                )
         else:
             await mine.delete()
 

@@ -34,8 +34,16 @@ def read_unsubscribe_token(secret: str, token: str) -> tuple[int, str] | None:
     return (user_id, kind) if isinstance(user_id, int) and isinstance(kind, str) else None
 
 
-async def compose(site: Site, to: str, template: str, context: dict[str, Any], locale: str, *,
-                  message_id: str = "", unsubscribe_url: str = "") -> EmailMessage:  # fmt: skip
+async def compose(
+    site: Site,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    locale: str,
+    *,
+    message_id: str = "",
+    unsubscribe_url: str = "",
+) -> EmailMessage:
     settings = await site.settings.current()
     values = {
         **i18n.template_context(site.catalogues, locale),

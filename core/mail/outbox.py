@@ -19,8 +19,9 @@ def mail_enabled() -> bool:
     return host is not None and host.config.smtp is not None
 
 
-async def queue_mail(to: User | str, template: str, context: dict[str, Any] | None = None, *, locale: str = "",
-                     unsubscribe: str = "") -> bool:  # fmt: skip
+async def queue_mail(
+    to: User | str, template: str, context: dict[str, Any] | None = None, *, locale: str = "", unsubscribe: str = ""
+) -> bool:
     """Mail the templates ``mail/{template}.txt`` and ``.html`` with ``context`` (plain JSON values) to a member (in
     their language, to their address as it is when sent) or to an address (in ``locale``, else the site's
     language). ``unsubscribe`` names the kind of mail a member can turn off from it (a notification kind). Whether it
@@ -30,9 +31,12 @@ async def queue_mail(to: User | str, template: str, context: dict[str, Any] | No
         return False
     domain = parseaddr(host.config.mail_from)[1].rpartition("@")[2] or "localhost"
     payload: dict[str, Any] = {
-        "template": template, "context": context or {}, "locale": locale, "unsubscribe": unsubscribe,
+        "template": template,
+        "context": context or {},
+        "locale": locale,
+        "unsubscribe": unsubscribe,
         "message_id": make_msgid(domain=domain),  # the same for every try, so that a receiver can tell a repeat
-    }  # fmt: skip
+    }
     if isinstance(to, User):
         payload["user_id"] = to.id
     else:

@@ -15,8 +15,16 @@ from core.web.site import Site
 log = logging.getLogger("quanzi.mail")
 
 
-async def deliver(site: Site, to: User | str, template: str, context: dict[str, Any], *, locale: str = "",
-                  unsubscribe: str = "", message_id: str = "") -> None:  # fmt: skip
+async def deliver(
+    site: Site,
+    to: User | str,
+    template: str,
+    context: dict[str, Any],
+    *,
+    locale: str = "",
+    unsubscribe: str = "",
+    message_id: str = "",
+) -> None:
     """Compose and send now: to a member in their language (else ``locale``, else the site's), with an unsubscribe
     link for the kind ``unsubscribe``; or to an address."""
     smtp = site.config.smtp
@@ -49,6 +57,11 @@ async def send_job(job: JobContext) -> None:
             return  # the account is gone or suspended: nothing to say to it
     assert to is not None
     await deliver(
-        job.site, to, payload["template"], payload["context"], locale=payload["locale"],
-        unsubscribe=payload["unsubscribe"], message_id=payload["message_id"],
-    )  # fmt: skip
+        job.site,
+        to,
+        payload["template"],
+        payload["context"],
+        locale=payload["locale"],
+        unsubscribe=payload["unsubscribe"],
+        message_id=payload["message_id"],
+    )

@@ -26,13 +26,23 @@ def register_routes() -> list[BaseRoute]:
 @hookimpl
 def register_notification_kinds() -> list[NotificationKind]:
     return [
-        NotificationKind(FLAG_KEPT, Message("A moderator looked at the post you flagged in “%(title)s” and kept it"),
-                         label=Message("Posts you flagged and kept")),
-        NotificationKind(FLAG_UPHELD, Message("The post you flagged in “%(title)s” was taken down: thank you"),
-                         label=Message("Posts you flagged and taken down")),
-        NotificationKind(FLAGGED, Message("%(actor)s flagged a post in “%(title)s”: it waits in the review queue"),
-                         email=True, label=Message("Flagged posts in circles you moderate")),
-    ]  # fmt: skip
+        NotificationKind(
+            FLAG_KEPT,
+            Message("A moderator looked at the post you flagged in “%(title)s” and kept it"),
+            label=Message("Posts you flagged and kept"),
+        ),
+        NotificationKind(
+            FLAG_UPHELD,
+            Message("The post you flagged in “%(title)s” was taken down: thank you"),
+            label=Message("Posts you flagged and taken down"),
+        ),
+        NotificationKind(
+            FLAGGED,
+            Message("%(actor)s flagged a post in “%(title)s”: it waits in the review queue"),
+            email=True,
+            label=Message("Flagged posts in circles you moderate"),
+        ),
+    ]
 
 
 @hookimpl

@@ -55,8 +55,9 @@ async def check_newcomer(access: CircleAccess, text: str, kind: str) -> None:
     if not _scale or user is None:
         return
     if len(mentioned_names(text)) > _limit(MENTIONS_MAX):
-        raise ValidationError({"body": Message("A new member mentions at most %(n)s people in a post.",
-                                               n=_limit(MENTIONS_MAX))})  # fmt: skip
+        raise ValidationError(
+            {"body": Message("A new member mentions at most %(n)s people in a post.", n=_limit(MENTIONS_MAX))}
+        )
     if len(LINK.findall(text)) > _limit(LINKS_MAX):
         raise ValidationError({"body": Message("A new member's post holds at most %(n)s links.", n=_limit(LINKS_MAX))})
     since = now() - timedelta(hours=1)
@@ -65,8 +66,10 @@ async def check_newcomer(access: CircleAccess, text: str, kind: str) -> None:
     else:
         written = await Post.filter(author_id=user.id, created_at__gte=since, number__gt=1).count()
     if written >= _limit(PER_HOUR[kind]):
-        raise TooManyRequests(3600, Message("New members write at most %(n)s of these an hour; try again later.",
-                                            n=_limit(PER_HOUR[kind])))  # fmt: skip
+        raise TooManyRequests(
+            3600,
+            Message("New members write at most %(n)s of these an hour; try again later.", n=_limit(PER_HOUR[kind])),
+        )
 
 
 def held_as_newcomer(access: CircleAccess) -> str:

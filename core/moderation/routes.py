@@ -42,8 +42,12 @@ async def flag_page(request: Request, form: Form | None = None, status: int = 20
     if viewer is None:
         return RedirectResponse(f"/login?next=/p/{request.path_params['id']}/flag", status_code=303)
     post, view = await get_post(viewer, request.path_params["id"])
-    return await render(request, "moderation/flag.html", {"post": post, "thread": view.thread, "reasons": REASONS,
-                                                          "form": form or Form({"reason": "spam"})}, status=status)  # fmt: skip
+    return await render(
+        request,
+        "moderation/flag.html",
+        {"post": post, "thread": view.thread, "reasons": REASONS, "form": form or Form({"reason": "spam"})},
+        status=status,
+    )
 
 
 async def flag(request: Request) -> Response:
@@ -51,8 +55,9 @@ async def flag(request: Request) -> Response:
     form = Form.of(await read_form(request), ("reason", "note"))
     threshold = int((await site_of(request).settings.current())["flags_to_hide"])
     try:
-        await service.flag(viewer, request.path_params["id"], form.values["reason"], form.values["note"],
-                           threshold=threshold)  # fmt: skip
+        await service.flag(
+            viewer, request.path_params["id"], form.values["reason"], form.values["note"], threshold=threshold
+        )
     except ValidationError as error:
         form.errors = error.fields
         return await flag_page(request, form, status=400)
@@ -68,15 +73,23 @@ async def queue_page(request: Request) -> Response:
     if viewer is None:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     items = await service.queue(viewer, slug, status)
-    return await render(request, "moderation/queue.html", {"items": items, "slug": slug, "status": status,
-                                                           "statuses": STATUSES, "reasons": REASONS})  # fmt: skip
+    return await render(
+        request,
+        "moderation/queue.html",
+        {"items": items, "slug": slug, "status": status, "statuses": STATUSES, "reasons": REASONS},
+    )
 
 
 async def decide(request: Request) -> Response:
     data = await read_form(request)
     days = whole_number(str(data.get("days", "")).strip()) if str(data.get("days", "")).strip() else None
-    await service.decide(await resolve_viewer(request), request.path_params["id"], str(data.get("decision", "")),
-                         str(data.get("reason", "")), days)  # fmt: skip
+    await service.decide(
+        await resolve_viewer(request),
+        request.path_params["id"],
+        str(data.get("decision", "")),
+        str(data.get("reason", "")),
+        days,
+    )
     return RedirectResponse(safe_next(str(data.get("back", "")), "/review"), status_code=303)
 
 
@@ -85,8 +98,11 @@ async def log_page(request: Request) -> Response:
     slug = request.path_params.get("slug")
     if viewer is None:
         raise NotFound(Message("No such circle."))
-    return await render(request, "moderation/log.html", {"entries": await service.entries(viewer, slug),
-                                                         "slug": slug, "actions": ACTIONS})  # fmt: skip
+    return await render(
+        request,
+        "moderation/log.html",
+        {"entries": await service.entries(viewer, slug), "slug": slug, "actions": ACTIONS},
+    )
 
 
 routes: list[BaseRoute] = [

@@ -48,10 +48,22 @@ class Decision:
     SITE_STAFF = (SILENCE, SUSPEND)  # site-wide: the site's moderators and administrators only
 
 
-async def log(circle_id: int | None, actor: User | None, action: str, member_id: int | None = None,
-              post_id: int | None = None, reason: str = "") -> None:  # fmt: skip
-    await LogEntry.create(circle_id=circle_id, actor=actor, action=action, member_id=member_id, post_id=post_id,
-                          reason=reason[:REASON_MAX])  # fmt: skip
+async def log(
+    circle_id: int | None,
+    actor: User | None,
+    action: str,
+    member_id: int | None = None,
+    post_id: int | None = None,
+    reason: str = "",
+) -> None:
+    await LogEntry.create(
+        circle_id=circle_id,
+        actor=actor,
+        action=action,
+        member_id=member_id,
+        post_id=post_id,
+        reason=reason[:REASON_MAX],
+    )
 
 
 def _days(days: int | None, field: str = "days") -> datetime | None:
@@ -66,8 +78,9 @@ def _days(days: int | None, field: str = "days") -> datetime | None:
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not 1 <= len(reason) <= REASON_MAX:
-        raise ValidationError({"reason": Message("Say why (at most %(n)s characters): the member is shown it.",
-                                                 n=REASON_MAX)})  # fmt: skip
+        raise ValidationError(
+            {"reason": Message("Say why (at most %(n)s characters): the member is shown it.", n=REASON_MAX)}
+        )
     return reason
 
 
@@ -114,8 +127,7 @@ async def flag(viewer: User | None, post_id: int, reason: str, note: str, *, thr
     hides = Review.filter(id=review.id, status=ReviewStatus.PENDING, hidden_at__isnull=True, flags__gte=threshold)
     if await hides.update(hidden_at=now()):  # one request wins, however many flags arrive together
         await set_hidden(post, True)
-        await log(view.thread.circle_id, None, "hidden_by_flags", post.author_id, post.id,
-                  f"{threshold} flags")  # fmt: skip
+        await log(view.thread.circle_id, None, "hidden_by_flags", post.author_id, post.id, f"{threshold} flags")
     return await Review.get(id=review.id)
 
 
@@ -156,13 +168,16 @@ async def queue(viewer: User | None, slug: str | None = None, status: str = Revi
     query = (
         Review.filter(status=status) if circle_ids is None else Review.filter(circle_id__in=circle_ids, status=status)
     )
-    reviews = await (query.order_by("-flags", "id").limit(100)
-                     .select_related("post", "post__author", "post__thread", "circle"))  # fmt: skip
+    reviews = await (
+        query.order_by("-flags", "id").limit(100).select_related("post", "post__author", "post__thread", "circle")
+    )
     flags: dict[int, list[Flag]] = {}
     for row in await Flag.filter(post_id__in=[review.post_id for review in reviews]).select_related("user"):
         flags.setdefault(row.post_id, []).append(row)
-    return [QueueItem(review, review.post, review.post.thread, review.circle, flags.get(review.post_id, []))
-            for review in reviews]  # fmt: skip
+    return [
+        QueueItem(review, review.post, review.post.thread, review.circle, flags.get(review.post_id, []))
+        for review in reviews
+    ]
 
 
 async def _review_for(viewer: User | None, review_id: int) -> tuple[User, Review, CircleAccess]:
@@ -176,8 +191,9 @@ async def _review_for(viewer: User | None, review_id: int) -> tuple[User, Review
     return user, review, access
 
 
-async def decide(viewer: User | None, review_id: int, decision: str, reason: str = "",
-                 days: int | None = None) -> Review:  # fmt: skip
+async def decide(
+    viewer: User | None, review_id: int, decision: str, reason: str = "", days: int | None = None
+) -> Review:
     """A moderator's decision on a flagged post: keep it (shown again), hide or delete it, or act on its author —
     silence them for ``days`` or suspend them (the site staff), or remove them from the circle (banned for ``days``).
     The flaggers are told whether the post stays."""
@@ -205,15 +221,20 @@ async def decide(viewer: User | None, review_id: int, decision: str, reason: str
             await log(None, user, "suspend", author.id, post.id, reason)
         elif decision == Decision.REMOVE:
             await ban(user, access, author, reason or _default_reason(review), days)
-    await Review.filter(id=review.id).update(status=status, decided_by_id=user.id, decided_at=now(),
-                                             hidden_at=None if status == ReviewStatus.KEPT else review.hidden_at)  # fmt: skip
+    await Review.filter(id=review.id).update(
+        status=status,
+        decided_by_id=user.id,
+        decided_at=now(),
+        hidden_at=None if status == ReviewStatus.KEPT else review.hidden_at,
+    )
     await log(circle_id, user, decision, author.id, post.id, reason)
     await _tell_flaggers(review, user, status)
     return await Review.get(id=review.id)
 
 
-async def review_post(viewer: User | None, post_id: int, decision: str, reason: str = "",
-                      days: int | None = None) -> Review:  # fmt: skip
+async def review_post(
+    viewer: User | None, post_id: int, decision: str, reason: str = "", days: int | None = None
+) -> Review:
     """A moderator's decision on a post, flagged or not: as ``decide`` on its review, made for it if it has none."""
     user = require_actor(viewer)
     review = await Review.get_or_none(post_id=post_id)
@@ -265,8 +286,9 @@ async def ban(actor: User, access: CircleAccess, member: User, reason: str, days
         raise Forbidden(Message("The circle's owners and moderators cannot be banned from it."))
     until, reason = _days(days), _reason(reason)
     async with transaction():
-        updated = await CircleBan.filter(circle_id=access.circle.id, user_id=member.id).update(reason=reason,
-                                                                                                until=until)  # fmt: skip
+        updated = await CircleBan.filter(circle_id=access.circle.id, user_id=member.id).update(
+            reason=reason, until=until
+        )
         if not updated:
             await CircleBan.create(circle_id=access.circle.id, user=member, reason=reason, until=until)
     await dismiss(access.circle, member)

@@ -104,5 +104,6 @@ async def hold(post: Post, circle_id: int, why: str) -> None:
     it), logged with ``why``."""
     if not await Review.filter(post_id=post.id).update(status=ReviewStatus.PENDING, hidden_at=now()):
         await Review.create(post=post, circle_id=circle_id, hidden_at=now())
-    await LogEntry.create(circle_id=circle_id, actor=None, action="held", member_id=post.author_id, post_id=post.id,
-                          reason=why)  # fmt: skip
+    await LogEntry.create(
+        circle_id=circle_id, actor=None, action="held", member_id=post.author_id, post_id=post.id, reason=why
+    )

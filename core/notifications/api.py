@@ -38,8 +38,13 @@ async def thread_watch(call: ApiCall[None]) -> dict[str, Any]:
     return {"level": await watching.level_of(viewer, thread=view.thread)}
 
 
-@router.route("PUT", "/threads/{id:int}/watch", "Watch a thread (every reply), mute it, or back to normal",
-              body=WatchChange, auth=True)  # fmt: skip
+@router.route(
+    "PUT",
+    "/threads/{id:int}/watch",
+    "Watch a thread (every reply), mute it, or back to normal",
+    body=WatchChange,
+    auth=True,
+)
 async def set_thread_watch(call: ApiCall[WatchChange]) -> dict[str, Any]:
     viewer = require_actor(call.viewer)
     view = await get_thread(viewer, call.params["id"])
@@ -53,8 +58,9 @@ async def circle_watch(call: ApiCall[None]) -> dict[str, Any]:
     return {"level": await watching.level_of(viewer, circle=access.circle)}
 
 
-@router.route("PUT", "/circles/{slug}/watch", "Watch a circle's new threads, or back to normal", body=WatchChange,
-              auth=True)  # fmt: skip
+@router.route(
+    "PUT", "/circles/{slug}/watch", "Watch a circle's new threads, or back to normal", body=WatchChange, auth=True
+)
 async def set_circle_watch(call: ApiCall[WatchChange]) -> dict[str, Any]:
     viewer = require_actor(call.viewer)
     access = await access_by_slug(viewer, call.params["slug"])

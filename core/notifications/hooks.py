@@ -30,37 +30,51 @@ REPLY = NotificationKind(
     "reply", Message("%(actor)s replied to “%(title)s”"), email=True, label=Message("Replies to your threads")
 )
 WATCHED_REPLY = NotificationKind(
-    "watched_reply", Message("%(actor)s replied in “%(title)s”"), email=True,
+    "watched_reply",
+    Message("%(actor)s replied in “%(title)s”"),
+    email=True,
     label=Message("Replies in threads you watch"),
-)  # fmt: skip
+)
 NOTICE = NotificationKind(
-    notices.KIND, Message("%(actor)s sent a notice: “%(title)s”"), email=True,
-    label=Message("Notices from your circles"), excerpt=notices.mail_text,
-)  # fmt: skip
+    notices.KIND,
+    Message("%(actor)s sent a notice: “%(title)s”"),
+    email=True,
+    label=Message("Notices from your circles"),
+    excerpt=notices.mail_text,
+)
 JOIN_REQUEST = NotificationKind(
-    "join_request", Message("%(actor)s asks to join “%(title)s”"), email=True,
+    "join_request",
+    Message("%(actor)s asks to join “%(title)s”"),
+    email=True,
     label=Message("Requests to join circles you moderate"),
-)  # fmt: skip
+)
 JOIN_APPROVED = NotificationKind(
-    "join_approved", Message("You are now a member of “%(title)s”"), email=True,
+    "join_approved",
+    Message("You are now a member of “%(title)s”"),
+    email=True,
     label=Message("Your requests to join, answered"),
-)  # fmt: skip
+)
 JOIN_DECLINED = NotificationKind(
     "join_declined",
     Message("Your request to join “%(title)s” was declined"),
     label=Message("Your requests to join, declined"),
 )
 INVITED = NotificationKind(
-    "invited", Message("%(actor)s invited you to join “%(title)s”"), email=True, label=Message("Invitations"),
-)  # fmt: skip
+    "invited",
+    Message("%(actor)s invited you to join “%(title)s”"),
+    email=True,
+    label=Message("Invitations"),
+)
 # Who may see what these are about: a circle's staff, its members, the member's own account.
 CIRCLE_STAFF = Audience("core.circle_staff", "circles", circle_staff=("id",))
 CIRCLE_MEMBERS = Audience("core.circle_members", "circles", circle_member=("id",))
 ACCOUNT = Audience("core.account", "users", user=("id",))
 NEW_THREAD = NotificationKind(
-    "new_thread", Message("%(actor)s started “%(title)s”"), email=True,
+    "new_thread",
+    Message("%(actor)s started “%(title)s”"),
+    email=True,
     label=Message("New threads in circles you watch"),
-)  # fmt: skip
+)
 
 
 async def _mentioned(post: Post) -> list[User]:
@@ -126,8 +140,13 @@ async def thread_created(thread: Thread, post: Post, user: User) -> None:
     mentioned = await _mentioned(post)
     await notify(MENTION.name, mentioned, user, thread, post.id)
     told = {member.id for member in mentioned}
-    await notify(NEW_THREAD.name, [member for member in await circle_watchers(thread.circle_id) if member.id not in told],
-                 user, thread, post.id)  # fmt: skip
+    await notify(
+        NEW_THREAD.name,
+        [member for member in await circle_watchers(thread.circle_id) if member.id not in told],
+        user,
+        thread,
+        post.id,
+    )
 
 
 @hookimpl

@@ -13,8 +13,12 @@ from core.notifications.service import digest_of, to_mail
 def _line(kind: NotificationKind, item: NotificationItem, base: str) -> dict[str, str]:
     """What a mail says of one notification: its sentence (a msgid, translated by the template), who, what, where."""
     actor = item.actor
-    return {"text": getattr(kind.text, "msgid", kind.text), "title": item.title, "url": base + item.url,
-            "actor": (actor.display_name or actor.username) if actor else ""}  # fmt: skip
+    return {
+        "text": getattr(kind.text, "msgid", kind.text),
+        "title": item.title,
+        "url": base + item.url,
+        "actor": (actor.display_name or actor.username) if actor else "",
+    }
 
 
 async def send_notification(job: JobContext) -> None:

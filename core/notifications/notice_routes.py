@@ -23,12 +23,17 @@ router = ApiRouter("notices")
 
 def notice_json(notice: Notice, receipt: NoticeReceipt | None, found: notices.Receipts | None) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "id": notice.id, "title": notice.title, "body": notice.body, "html": notice.html,
+        "id": notice.id,
+        "title": notice.title,
+        "body": notice.body,
+        "html": notice.html,
         "circle": {"slug": notice.circle.slug, "name": notice.circle.name},
-        "sender": user_ref(notice.sender) if notice.sender else None, "audience": notice.audience,
-        "created_at": notice.created_at.isoformat(), "url": f"/notices/{notice.id}",
+        "sender": user_ref(notice.sender) if notice.sender else None,
+        "audience": notice.audience,
+        "created_at": notice.created_at.isoformat(),
+        "url": f"/notices/{notice.id}",
         "read_at": receipt.read_at.isoformat() if receipt and receipt.read_at else None,
-    }  # fmt: skip
+    }
     if found is not None:  # its sender and the circle's staff
         data["receipts"] = {
             "read": [{**user_ref(user), "read_at": at.isoformat()} for user, at in found.read],
@@ -42,25 +47,50 @@ class NewNotice(Body):
     body: str
 
 
-@router.route("POST", "/circles/{slug}/notices", "Send a notice to the circle's members, with read receipts "
-              "(owners, moderators)", body=NewNotice, auth=True, status=201)  # fmt: skip
+@router.route(
+    "POST",
+    "/circles/{slug}/notices",
+    "Send a notice to the circle's members, with read receipts (owners, moderators)",
+    body=NewNotice,
+    auth=True,
+    status=201,
+)
 async def send(call: ApiCall[NewNotice]) -> dict[str, Any]:
     notice, count = await notices.send_notice(call.viewer, call.params["slug"], call.body.title, call.body.body)
     return {"id": notice.id, "title": notice.title, "url": f"/notices/{notice.id}", "recipients": count}
 
 
-@router.route("GET", "/circles/{slug}/notices", "The circle's notices, newest first, with how many read each "
-              "(owners, moderators)", auth=True, query=("limit",))  # fmt: skip
+@router.route(
+    "GET",
+    "/circles/{slug}/notices",
+    "The circle's notices, newest first, with how many read each (owners, moderators)",
+    auth=True,
+    query=("limit",),
+)
 async def listed(call: ApiCall[None]) -> dict[str, Any]:
     _, found = await notices.circle_notices(call.viewer, call.params["slug"])
     limit = parse_limit(call.query("limit"))
-    return {"items": [{"id": notice.id, "title": notice.title, "created_at": notice.created_at.isoformat(),
-                       "url": f"/notices/{notice.id}", "read": read, "recipients": total}
-                      for notice, read, total in found[:limit]]}  # fmt: skip
+    return {
+        "items": [
+            {
+                "id": notice.id,
+                "title": notice.title,
+                "created_at": notice.created_at.isoformat(),
+                "url": f"/notices/{notice.id}",
+                "read": read,
+                "recipients": total,
+            }
+            for notice, read, total in found[:limit]
+        ]
+    }
 
 
-@router.route("GET", "/notices/{id:int}", "A notice (its recipients; with its receipts for its sender and the "
-              "circle's staff)", auth=True)  # fmt: skip
+@router.route(
+    "GET",
+    "/notices/{id:int}",
+    "A notice (its recipients; with its receipts for its sender and the circle's staff)",
+    auth=True,
+)
 async def get(call: ApiCall[None]) -> dict[str, Any]:
     notice, receipt, staff = await notices.get_notice(call.viewer, call.params["id"])
     return notice_json(notice, receipt, await notices.receipts(notice) if staff else None)
@@ -86,8 +116,9 @@ async def circle_page(request: Request) -> Response:
 async def send_page(request: Request) -> Response:
     form = Form.of(await read_form(request), ("title", "body"))
     try:
-        notice, _ = await notices.send_notice(await resolve_viewer(request), request.path_params["slug"],
-                                              form.values["title"], form.values["body"])  # fmt: skip
+        notice, _ = await notices.send_notice(
+            await resolve_viewer(request), request.path_params["slug"], form.values["title"], form.values["body"]
+        )
     except ValidationError as error:
         form.errors = error.fields
         return await _circle_page(request, form, status=400)

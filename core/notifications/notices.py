@@ -45,8 +45,9 @@ async def _staff_access(viewer: User | None, slug: str) -> Circle:
     return access.circle
 
 
-async def send_notice(sender: User | None, slug: str, title: str, body: str,
-                      recipients: Sequence[User] | None = None, audience: str = "") -> tuple[Notice, int]:  # fmt: skip
+async def send_notice(
+    sender: User | None, slug: str, title: str, body: str, recipients: Sequence[User] | None = None, audience: str = ""
+) -> tuple[Notice, int]:
     """Send a notice in the circle ``slug`` to its active members (or to ``recipients``, a plugin's list, named by
     ``audience``: "the registrants of ..."); the notice and how many it went to. The sender must moderate the
     circle."""
@@ -63,8 +64,9 @@ async def send_notice(sender: User | None, slug: str, title: str, body: str,
         raise ValidationError({"recipients": Message("Nobody would receive this notice.")})
     html, pictures = await render_body(body, sender)
     async with transaction():
-        notice = await Notice.create(circle=circle, sender=sender, title=title, body=body, html=html,
-                                     audience=audience[:200])  # fmt: skip
+        notice = await Notice.create(
+            circle=circle, sender=sender, title=title, body=body, html=html, audience=audience[:200]
+        )
         await add_uses(KIND, notice.id, pictures, audience=f"circle_member:{circle.id}")  # its readers are members
         await NoticeReceipt.bulk_create([NoticeReceipt(notice=notice, user_id=user.id) for user in people])
     receipts = {row.user_id: row for row in await NoticeReceipt.filter(notice=notice)}
@@ -141,8 +143,9 @@ async def notices_among(viewer: User | None, notice_ids: Sequence[int], *, staff
         notices = await query
         counts = await _counts(notices)
         return [NoticeSummary(notice, *counts.get(notice.id, (0, 0))) for notice in notices]
-    receipts = {row.notice_id: row for row in await NoticeReceipt.filter(notice_id__in=list(notice_ids),
-                                                                         user_id=viewer.id)}  # fmt: skip
+    receipts = {
+        row.notice_id: row for row in await NoticeReceipt.filter(notice_id__in=list(notice_ids), user_id=viewer.id)
+    }
     notices = await query.filter(id__in=list(receipts))
     return [NoticeSummary(notice, 0, 0, receipts[notice.id].read_at) for notice in notices]
 

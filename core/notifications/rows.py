@@ -43,6 +43,12 @@ class NotificationItem:
         else:
             title, url = row["title"], row["url"]
         return cls(
-            row["id"], row["kind"], actor, title, url, thread_id, timestamp(row["created_at"]),
+            row["id"],
+            row["kind"],
+            actor,
+            title,
+            url,
+            thread_id,
+            timestamp(row["created_at"]),
             timestamp(row["read_at"]),
-        )  # fmt: skip
+        )

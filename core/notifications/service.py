@@ -74,8 +74,9 @@ async def _send(notification: Notification, channel: Channel) -> None:
     if channel == Channel.EMAIL:
         await enqueue_job(MAIL, {"notification_id": notification.id})
     else:  # one digest a day for the member: enqueued once, however many notifications wait for it
-        await enqueue_job(DIGEST, {"user_id": notification.user_id}, at=await next_digest_time(),
-                          key=f"digest:{notification.user_id}")  # fmt: skip
+        await enqueue_job(
+            DIGEST, {"user_id": notification.user_id}, at=await next_digest_time(), key=f"digest:{notification.user_id}"
+        )
 
 
 def _others(users: Iterable[User], actor: User | None) -> list[User]:
@@ -136,9 +137,14 @@ async def notifications(viewer: User, cursor: str | None, limit: int) -> Page[No
     """The viewer's notifications, newest first, about what they may see now."""
     visible, params = _visible(await scope_of(viewer))
     return await paginate_sql(
-        f"{COLUMNS} FROM {TABLES}", f"n.user_id = ? AND {visible}", [viewer.id, *params], [("n.id", "-id")], cursor,
-        limit, NotificationItem.of,
-    )  # fmt: skip
+        f"{COLUMNS} FROM {TABLES}",
+        f"n.user_id = ? AND {visible}",
+        [viewer.id, *params],
+        [("n.id", "-id")],
+        cursor,
+        limit,
+        NotificationItem.of,
+    )
 
 
 ANY_UNREAD_SQL = "SELECT 1 FROM notifications WHERE user_id = ? AND read_at IS NULL LIMIT 1"
@@ -152,8 +158,9 @@ async def unread_count(viewer: User) -> int:
     visible, params = _visible(await scope_of(viewer))
     row = await sql.fetch_one(
         f"SELECT COUNT(*) AS unread FROM {TABLES} WHERE n.user_id = ? AND n.read_at IS NULL AND {visible}",
-        viewer.id, *params,
-    )  # fmt: skip
+        viewer.id,
+        *params,
+    )
     return int(row["unread"]) if row else 0
 
 

@@ -91,8 +91,13 @@ def _describe(error: BaseException) -> str:
 
 def _skip(broken: dict[str, BrokenPlugin] | None, name: str, origin: str, error: BaseException | str) -> None:
     message = error if isinstance(error, str) else _describe(error)
-    log.error("plugin %s (%s) is broken and was skipped: %s. To switch it off: python server.py plugins disable %s",
-              name, origin, message, name)  # fmt: skip
+    log.error(
+        "plugin %s (%s) is broken and was skipped: %s. To switch it off: python server.py plugins disable %s",
+        name,
+        origin,
+        message,
+        name,
+    )
     if broken is not None:
         broken[name] = BrokenPlugin(name, origin, message)
 

@@ -23,13 +23,21 @@ def parse_offset(cursor: str | None) -> int:
 
 
 @router.route(
-    "GET", "/search", "Search what the viewer may see: ?q=words&circle=slug&author=username&order=relevance|newest",
+    "GET",
+    "/search",
+    "Search what the viewer may see: ?q=words&circle=slug&author=username&order=relevance|newest",
     query=("q", "circle", "author", "order", "limit", "cursor"),
-)  # fmt: skip
+)
 async def search(call: ApiCall[None]) -> dict[str, Any]:
     offset, limit = parse_offset(call.query("cursor")), parse_limit(call.query("limit"))
     items, more = await service.search(
-        call.request.app.state.search, call.viewer, call.query("q") or "", circle=call.query("circle") or None,
-        author=call.query("author") or None, order=call.query("order") or "relevance", offset=offset, limit=limit,
-    )  # fmt: skip
+        call.request.app.state.search,
+        call.viewer,
+        call.query("q") or "",
+        circle=call.query("circle") or None,
+        author=call.query("author") or None,
+        order=call.query("order") or "relevance",
+        offset=offset,
+        limit=limit,
+    )
     return {"items": [service.hit_json(item) for item in items], "next": str(offset + limit) if more else None}

@@ -11,12 +11,14 @@ from core.errors import Message
 
 log = logging.getLogger("quanzi.search")
 
-NO_SPACE = Message("There is no space left on the disk for the search index: new posts are kept and will be "
-                   "indexed once space is freed.")  # fmt: skip
-DAMAGED = Message("The search index is damaged; search is off until an administrator runs "
-                  "`python server.py reindex`.")  # fmt: skip
-FAILING = Message("The search indexer is failing (see the server's log); new posts are kept and will be indexed "
-                  "when it recovers.")  # fmt: skip
+NO_SPACE = Message(
+    "There is no space left on the disk for the search index: new posts are kept and will be "
+    "indexed once space is freed."
+)
+DAMAGED = Message("The search index is damaged; search is off until an administrator runs `python server.py reindex`.")
+FAILING = Message(
+    "The search indexer is failing (see the server's log); new posts are kept and will be indexed when it recovers."
+)
 LONGEST_WAIT = 300.0  # seconds between tries, at most
 
 

@@ -24,17 +24,30 @@ async def search_page(request: Request) -> Response:
         page = max(1, min(int(params.get("page", "1")), 50))
     except ValueError:
         page = 1
-    context: dict[str, Any] = {"query": words, "circle": params.get("circle", ""), "author": params.get("author", ""),
-                               "order": params.get("order", "relevance"), "items": [], "more": False, "page": page, "error": None,
-                               "kinds": content_kinds(request)}  # fmt: skip
+    context: dict[str, Any] = {
+        "query": words,
+        "circle": params.get("circle", ""),
+        "author": params.get("author", ""),
+        "order": params.get("order", "relevance"),
+        "items": [],
+        "more": False,
+        "page": page,
+        "error": None,
+        "kinds": content_kinds(request),
+    }
     status = 200
     if words:
         try:
             items, more = await service.search(
-                request.app.state.search, await resolve_viewer(request), words, circle=context["circle"] or None,
-                author=context["author"] or None, order=context["order"] if context["order"] in service.ORDERS else "relevance",
-                offset=(page - 1) * PER_PAGE, limit=PER_PAGE,
-            )  # fmt: skip
+                request.app.state.search,
+                await resolve_viewer(request),
+                words,
+                circle=context["circle"] or None,
+                author=context["author"] or None,
+                order=context["order"] if context["order"] in service.ORDERS else "relevance",
+                offset=(page - 1) * PER_PAGE,
+                limit=PER_PAGE,
+            )
             context.update(items=items, more=more)
         except ValidationError as error:
             context["error"], status = next(iter(error.fields.values())), 400

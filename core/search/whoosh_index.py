@@ -39,9 +39,16 @@ VISIBLE_SETS_KEPT = 4  # the document sets of the last few sets of visible circl
 
 # What a damaged index raises from deep inside Whoosh while it is read.
 DAMAGE = (
-    OSError, EOFError, ValueError, IndexError, KeyError, struct.error, pickle.UnpicklingError, zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    IndexError,
+    KeyError,
+    struct.error,
+    pickle.UnpicklingError,
+    zlib.error,
     index.IndexError,
-)  # fmt: skip
+)
 
 
 def schema() -> Schema:
@@ -326,9 +333,12 @@ class WhooshBackend:
                 return [], False
         wanted = request.offset + request.limit + 1
         results = searcher.search(
-            query, limit=wanted, filter=visible, sortedby="created_at" if request.newest_first else None,
+            query,
+            limit=wanted,
+            filter=visible,
+            sortedby="created_at" if request.newest_first else None,
             reverse=request.newest_first,
-        )  # fmt: skip
+        )
         results.fragmenter = ContextFragmenter(maxchars=160, surround=40)
         results.formatter = MarkFormatter()
         hits = []
@@ -347,7 +357,7 @@ class WhooshBackend:
                     snippet=snippet,
                     url=hit["url"],
                     created_at=hit["created_at"],
-                )  # fmt: skip
+                )
             )
         return hits, results.scored_length() > request.offset + request.limit
 

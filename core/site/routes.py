@@ -83,8 +83,10 @@ async def site_css(request: Request) -> Response:
     accent = (await site_of(request).settings.current())["accent_color"]
     css = ""
     if service.ACCENT_PATTERN.match(accent):
-        css = (f"@media (prefers-color-scheme: light) {{ :root {{ --accent: {accent}; "
-               f"--accent-soft: color-mix(in srgb, {accent} 12%, white); }} }}\n")  # fmt: skip
+        css = (
+            f"@media (prefers-color-scheme: light) {{ :root {{ --accent: {accent}; "
+            f"--accent-soft: color-mix(in srgb, {accent} 12%, white); }} }}\n"
+        )
     return Response(css, media_type="text/css", headers={"cache-control": "public, max-age=86400"})
 
 

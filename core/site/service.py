@@ -43,8 +43,9 @@ async def setup_token_valid(token: str) -> bool:
     return setting is not None and bool(token) and secrets.compare_digest(setting.value, _digest(token))
 
 
-async def complete_setup(hasher: Passwords, token: str, *, username: str, email: str, password: str,
-                         site: dict[str, str] | None = None) -> User:  # fmt: skip
+async def complete_setup(
+    hasher: Passwords, token: str, *, username: str, email: str, password: str, site: dict[str, str] | None = None
+) -> User:
     """Create the first administrator with the setup token, which is used up (only one setup can win), and set the
     site's name and description (``site``) if given."""
     site = {key: value.strip() for key, value in (site or {}).items() if value.strip()}
@@ -53,8 +54,9 @@ async def complete_setup(hasher: Passwords, token: str, *, username: str, email:
     async with transaction():
         if not token or not await Setting.filter(key=SETUP_TOKEN, value=_digest(token)).delete():
             raise NotFound(Message("This setup link is not valid (any more)."), code="invalid_setup_token")
-        user = await accounts.register(hasher, username=username, email=email, password=password, role=Role.ADMIN,
-                                       announce=False)  # fmt: skip
+        user = await accounts.register(
+            hasher, username=username, email=email, password=password, role=Role.ADMIN, announce=False
+        )
         for key, value in site.items():
             await Setting.update_or_create(defaults={"value": value}, key=key)
     await emit("member_registered", user=user)

@@ -41,8 +41,9 @@ def audience_people(client: TestClient, slug: str, owner: Member, prefix: str = 
     }
 
 
-async def renderings(audience: Audience, model: type[Model], key: dict[str, Any], username: str | None
-                     ) -> dict[str, bool]:  # fmt: skip
+async def renderings(
+    audience: Audience, model: type[Model], key: dict[str, Any], username: str | None
+) -> dict[str, bool]:
     """What each rendering of ``audience`` says of the object of ``model`` that ``key`` names, for one viewer."""
     viewer = await User.get(username=username) if username else None
     scope = await scope_of(viewer)
@@ -64,8 +65,14 @@ async def renderings(audience: Audience, model: type[Model], key: dict[str, Any]
     }
 
 
-def check_audience(client: TestClient, audience: Audience, model: type[Model], people: dict[str, Member | None],
-                   sees: set[str], **key: Any) -> None:  # fmt: skip
+def check_audience(
+    client: TestClient,
+    audience: Audience,
+    model: type[Model],
+    people: dict[str, Member | None],
+    sees: set[str],
+    **key: Any,
+) -> None:
     """Every rendering of ``audience`` lets exactly the ``people`` named in ``sees`` see the object of ``model``
     that ``key`` names (``id=3``)."""
     assert sees <= people.keys(), sees - people.keys()

@@ -144,9 +144,14 @@ def phone_browser(base_url: str, locale: str = "zh-CN") -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update"],
-        )  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--headless",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
         try:
             yield lambda: browser.new_context(
                 viewport=PHONE, locale=locale, base_url=base_url, is_mobile=True, has_touch=True

@@ -90,17 +90,27 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
                 pass
     page = min(max(page, 1), pages)
     context: dict[str, Any] = {
-        "thread": thread, "access": access, "posts": posts, "page": page, "pages": pages,
-        "pager": page_numbers(page, pages), "can_reply": can_reply, "form": form, "kinds": content_kinds(request),
+        "thread": thread,
+        "access": access,
+        "posts": posts,
+        "page": page,
+        "pages": pages,
+        "pager": page_numbers(page, pages),
+        "can_reply": can_reply,
+        "form": form,
+        "kinds": content_kinds(request),
         # the posts this viewer may edit or delete
         "changeable": {post.id for post in posts if view.may_edit(post.author_id)},
-    }  # fmt: skip
+    }
     if access.is_public:  # what a chat app shows for its link; never a private one's
         opening = posts[0].html if posts and posts[0].number == 1 else ""
-        context["share_card"] = ShareCard(thread.title, absolute_url(request, f"/t/{thread.id}"),
-                                          plain_text_excerpt(opening, 120), qr=f"/t/{thread.id}/qr.svg",
-                                          image=await share_image(request, thread.circle.cover, title=thread.title,
-                                                                  tint=thread.circle.tint))  # fmt: skip
+        context["share_card"] = ShareCard(
+            thread.title,
+            absolute_url(request, f"/t/{thread.id}"),
+            plain_text_excerpt(opening, 120),
+            qr=f"/t/{thread.id}/qr.svg",
+            image=await share_image(request, thread.circle.cover, title=thread.title, tint=thread.circle.tint),
+        )
     known = await page_context(request)
     context["post_footers"] = await render_per_post(request, Slot.POST_FOOTER, {**known, **context})
     context["post_authors"] = await render_per_post(request, Slot.POST_AUTHOR, {**known, **context})
@@ -192,9 +202,12 @@ async def delete_page(request: Request) -> Response:
     context = {
         "heading": Message("Delete this discussion?") if first else Message("Delete this post?"),
         "question": Message("The opening post holds the discussion: deleting it deletes the whole discussion.")
-        if first else Message("The post will no longer be shown."),
-        "confirm": Message("Delete"), "action": f"/p/{post.id}/delete", "back": f"/t/{view.thread.id}#p{post.id}",
-    }  # fmt: skip
+        if first
+        else Message("The post will no longer be shown."),
+        "confirm": Message("Delete"),
+        "action": f"/p/{post.id}/delete",
+        "back": f"/t/{view.thread.id}#p{post.id}",
+    }
     return await render(request, "confirm.html", context)
 
 

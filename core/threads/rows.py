@@ -28,10 +28,16 @@ class PostItem:
         """From the columns id, thread_id, author_id, number, html, created_at, edited_at, username, display_name,
         avatar, waiting."""
         return cls(
-            row["id"], row["thread_id"], row["author_id"],
+            row["id"],
+            row["thread_id"],
+            row["author_id"],
             Author(row["author_id"], row["username"], row["display_name"], row["avatar"]),
-            row["number"], row["html"], timestamp(row["created_at"]), timestamp(row["edited_at"]), bool(row["waiting"]),
-        )  # fmt: skip
+            row["number"],
+            row["html"],
+            timestamp(row["created_at"]),
+            timestamp(row["edited_at"]),
+            bool(row["waiting"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +76,15 @@ class ThreadItem:
     def of(cls, row: Row) -> ThreadItem:
         """From the ``COLUMNS`` of ``TABLES``."""
         return cls(
-            row["id"], row["title"], row["kind"], CircleRef(row["circle_id"], row["slug"], row["name"]),
-            Author(row["author_id"], row["username"], row["display_name"]), timestamp(row["created_at"]),
-            timestamp(row["last_activity_at"]), row["post_count"], bool(row["pinned"]), bool(row["locked"]),
+            row["id"],
+            row["title"],
+            row["kind"],
+            CircleRef(row["circle_id"], row["slug"], row["name"]),
+            Author(row["author_id"], row["username"], row["display_name"]),
+            timestamp(row["created_at"]),
+            timestamp(row["last_activity_at"]),
+            row["post_count"],
+            bool(row["pinned"]),
+            bool(row["locked"]),
             row["first_post_id"],
-        )  # fmt: skip
+        )

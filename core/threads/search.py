@@ -27,7 +27,7 @@ async def load_threads(ids: list[int]) -> list[SearchDocument]:
                 author_id=thread.author_id,
                 created_at=thread.created_at,
                 url=f"/t/{thread.id}",
-            )  # fmt: skip
+            )
         )
     return documents
 
@@ -49,7 +49,7 @@ async def load_posts(ids: list[int]) -> list[SearchDocument]:
             created_at=post.created_at,
             url=f"/p/{post.id}",
             title_searchable=False,
-        )  # fmt: skip
+        )
         for post in posts
         if post.id != post.thread.first_post_id
     ]

@@ -166,18 +166,28 @@ async def threads_of(access: CircleAccess, cursor: str | None, limit: int) -> Pa
     if not access.can_view:
         raise NotFound(Message("No such circle."))
     return await paginate_sql(
-        ThreadItem.COLUMNS + " FROM " + ThreadItem.TABLES, "t.circle_id = ? AND t.deleted_at IS NULL",
-        [access.circle.id], THREAD_ORDER, cursor, limit, ThreadItem.of,
-    )  # fmt: skip
+        ThreadItem.COLUMNS + " FROM " + ThreadItem.TABLES,
+        "t.circle_id = ? AND t.deleted_at IS NULL",
+        [access.circle.id],
+        THREAD_ORDER,
+        cursor,
+        limit,
+        ThreadItem.of,
+    )
 
 
 async def latest_threads(viewer: User | None, cursor: str | None, limit: int) -> Page[ThreadItem]:
     """Threads of every circle the viewer may see, by last activity."""
     visible, params = (await scope_of(viewer)).circles_sql("c")
     return await paginate_sql(
-        ThreadItem.COLUMNS + " FROM " + ThreadItem.TABLES, f"{visible} AND t.deleted_at IS NULL", params,
-        [("t.last_activity_at", "-last_activity_at"), ("t.id", "-id")], cursor, limit, ThreadItem.of,
-    )  # fmt: skip
+        ThreadItem.COLUMNS + " FROM " + ThreadItem.TABLES,
+        f"{visible} AND t.deleted_at IS NULL",
+        params,
+        [("t.last_activity_at", "-last_activity_at"), ("t.id", "-id")],
+        cursor,
+        limit,
+        ThreadItem.of,
+    )
 
 
 async def first_posts(threads: Sequence[Thread | ThreadItem]) -> dict[int, Post]:
@@ -303,8 +313,9 @@ async def posts_page(viewer: User | None, thread_id: int, page: int) -> tuple[Th
     page = min(max(page, 1), pages)
     first = (page - 1) * POSTS_PER_PAGE + 1
     author = viewer.id if view.access.can_view and viewer is not None else 0  # no account is numbered 0
-    rows = await sql.fetch(POSTS_PAGE_SQL, view.thread.id, first, first + POSTS_PER_PAGE - 1, author,
-                           ReviewStatus.PENDING.value)  # fmt: skip
+    rows = await sql.fetch(
+        POSTS_PAGE_SQL, view.thread.id, first, first + POSTS_PER_PAGE - 1, author, ReviewStatus.PENDING.value
+    )
     return view, [PostItem.of(row) for row in rows], pages
 
 
@@ -425,13 +436,15 @@ async def visible_counts(viewer: User | None, author: User) -> tuple[int, int]:
     threads = await sql.fetch_one(
         "SELECT COUNT(*) AS n FROM threads t JOIN circles c ON c.id = t.circle_id "
         f"WHERE t.author_id = ? AND t.deleted_at IS NULL AND {visible}",
-        author.id, *params,
-    )  # fmt: skip
+        author.id,
+        *params,
+    )
     posts = await sql.fetch_one(
         "SELECT COUNT(*) AS n FROM posts p JOIN threads t ON t.id = p.thread_id JOIN circles c ON c.id = t.circle_id "
         f"WHERE p.author_id = ? AND p.deleted_at IS NULL AND t.deleted_at IS NULL AND {visible}",
-        author.id, *params,
-    )  # fmt: skip
+        author.id,
+        *params,
+    )
     return int(threads["n"]) if threads else 0, int(posts["n"]) if posts else 0
 
 

@@ -12,8 +12,14 @@ from core.web.jsonapi import ApiCall, ApiRouter
 router = ApiRouter("uploads")
 
 
-@router.route("POST", "/uploads", "Upload a picture (multipart, field file: JPEG, PNG, WebP or GIF)", status=201,
-              auth=True, files=("file",))  # fmt: skip
+@router.route(
+    "POST",
+    "/uploads",
+    "Upload a picture (multipart, field file: JPEG, PNG, WebP or GIF)",
+    status=201,
+    auth=True,
+    files=("file",),
+)
 async def upload(call: ApiCall[None]) -> dict[str, Any]:
     actor = call.actor
     async with call.request.form(max_files=1, max_fields=10) as form:
@@ -23,6 +29,11 @@ async def upload(call: ApiCall[None]) -> dict[str, Any]:
     saved = await receive_picture(call.request, actor, data, field="file")
     picture = picture_of(saved)
     return {
-        "id": saved.id, "url": picture.url, "width": picture.width, "height": picture.height,
-        "thumb_url": picture.thumb_url, "srcset": picture.srcset, "markdown": f"![]({picture.url})",
-    }  # fmt: skip
+        "id": saved.id,
+        "url": picture.url,
+        "width": picture.width,
+        "height": picture.height,
+        "thumb_url": picture.thumb_url,
+        "srcset": picture.srcset,
+        "markdown": f"![]({picture.url})",
+    }

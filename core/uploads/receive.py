@@ -32,8 +32,9 @@ async def chosen(form: FormData, field: str) -> bytes | None:
         await value.close()
 
 
-async def receive_picture(request: Request, viewer: User | None, data: bytes, *, field: str,
-                          square: int | None = None) -> Upload:  # fmt: skip
+async def receive_picture(
+    request: Request, viewer: User | None, data: bytes, *, field: str, square: int | None = None
+) -> Upload:
     """Save the picture ``data`` for ``viewer``; ValidationError naming ``field`` when it is refused."""
     user = require_actor(viewer)
     site = site_of(request)
@@ -41,8 +42,9 @@ async def receive_picture(request: Request, viewer: User | None, data: bytes, *,
     return await save_picture(user, data, site.store, await limits(request), field=field, square=square)
 
 
-async def picture_markdown(request: Request, viewer: User | None, form: FormData, body: str,
-                           field: str = "picture") -> str:  # fmt: skip
+async def picture_markdown(
+    request: Request, viewer: User | None, form: FormData, body: str, field: str = "picture"
+) -> str:
     """``body`` with the picture chosen in the form's ``field`` put at its end as Markdown (a post's form)."""
     data = await chosen(form, field)
     if data is None:

@@ -42,8 +42,9 @@ class Limits:
     quota_bytes: int
 
 
-async def save_picture(user: User, data: bytes, store: Store, limits: Limits, *, field: str = "file",
-                       square: int | None = None) -> Upload:  # fmt: skip
+async def save_picture(
+    user: User, data: bytes, store: Store, limits: Limits, *, field: str = "file", square: int | None = None
+) -> Upload:
     """Take the picture ``data`` from ``user``: ValidationError naming ``field`` when it is refused, and then
     nothing is stored. The same picture sent twice by a member is one upload."""
     prepared = await check_picture(data, limits, field=field, square=square)
@@ -54,8 +55,7 @@ async def save_picture(user: User, data: bytes, store: Store, limits: Limits, *,
     size = len(prepared.display.data) + (len(prepared.thumb.data) if prepared.thumb else 0)
     picture = Picture(sha, prepared.ext, prepared.display.width, prepared.display.height)
     if prepared.thumb:
-        picture = Picture(sha, prepared.ext, picture.width, picture.height, prepared.thumb.width,
-                          prepared.thumb.height)  # fmt: skip
+        picture = Picture(sha, prepared.ext, picture.width, picture.height, prepared.thumb.width, prepared.thumb.height)
     try:
         async with transaction():
             # the member's row is held until commit: their parallel uploads count against the quota one at a time
@@ -66,9 +66,16 @@ async def save_picture(user: User, data: bytes, store: Store, limits: Limits, *,
                 raise ValidationError(
                     {field: Message("Your pictures fill your %(n)s MB; remove some first.", n=limits.quota_bytes // MB)}
                 )
-            upload = await Upload.create(user=user, sha=sha, ext=picture.ext, width=picture.width,
-                                         height=picture.height, size=size, thumb_width=picture.thumb_width,
-                                         thumb_height=picture.thumb_height)  # fmt: skip
+            upload = await Upload.create(
+                user=user,
+                sha=sha,
+                ext=picture.ext,
+                width=picture.width,
+                height=picture.height,
+                size=size,
+                thumb_width=picture.thumb_width,
+                thumb_height=picture.thumb_height,
+            )
     except IntegrityError:  # sent twice at once (a double tap)
         return await Upload.get(user_id=user.id, sha=sha)
     await store.put(picture.name, prepared.display.data)
@@ -113,8 +120,9 @@ async def visible_pictures(viewer: User | None, shas: Iterable[str]) -> dict[str
     return {sha: picture for sha, picture in found.items() if await access(viewer, sha) is not None}
 
 
-async def add_uses(kind: str, ref: int, shas: Iterable[str], *, circle_id: int | None = None,
-                   audience: str = "") -> None:  # fmt: skip
+async def add_uses(
+    kind: str, ref: int, shas: Iterable[str], *, circle_id: int | None = None, audience: str = ""
+) -> None:
     """The ``kind`` object ``ref`` shows the pictures ``shas`` too (a post, and each of its edits)."""
     for sha in sorted(set(shas)):
         if not await UploadUse.exists(sha=sha, kind=kind, ref=ref):
@@ -124,8 +132,9 @@ async def add_uses(kind: str, ref: int, shas: Iterable[str], *, circle_id: int |
                 pass  # recorded meanwhile
 
 
-async def set_uses(kind: str, ref: int, shas: Iterable[str], *, circle_id: int | None = None,
-                   audience: str = "") -> None:  # fmt: skip
+async def set_uses(
+    kind: str, ref: int, shas: Iterable[str], *, circle_id: int | None = None, audience: str = ""
+) -> None:
     """The ``kind`` object ``ref`` now shows exactly the pictures ``shas`` (an avatar, a product's photos), seen by
     those who see ``circle_id`` (its visibility) or ``audience`` (``public``, or an audience key: ``user:3``); those
     it no longer shows are forgotten a day later unless something else uses them."""

@@ -16,9 +16,18 @@ FONTS = (
 )
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 # The colours of core/circles/models.py TINTS, as the theme draws them (quanzi.css); "" is the site's blue
-COLOURS = {"": (21, 101, 192), "blue": (21, 101, 192), "green": (46, 125, 50), "teal": (0, 121, 107),
-           "orange": (230, 81, 0), "red": (198, 40, 40), "pink": (173, 20, 87), "purple": (106, 27, 154),
-           "brown": (109, 76, 65), "grey": (84, 110, 122)}  # fmt: skip
+COLOURS = {
+    "": (21, 101, 192),
+    "blue": (21, 101, 192),
+    "green": (46, 125, 50),
+    "teal": (0, 121, 107),
+    "orange": (230, 81, 0),
+    "red": (198, 40, 40),
+    "pink": (173, 20, 87),
+    "purple": (106, 27, 154),
+    "brown": (109, 76, 65),
+    "grey": (84, 110, 122),
+}
 CARD = 600  # pixels a side: WeChat shows a square of at least 300 × 300
 
 

@@ -15,8 +15,16 @@ from core.web.jsonapi import JSONResponse
 
 log = logging.getLogger("quanzi")
 
-HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-              409: "conflict", 413: "too_large", 429: "rate_limited"}  # fmt: skip
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "rate_limited",
+}
 HTTP_MESSAGES = {404: "Not found.", 405: "This method is not allowed here.", 413: "The request body is too large."}
 
 

@@ -141,8 +141,9 @@ def _datetime(context: Context, value: datetime | str | None, format: str = "med
     if value is None or value == "":
         return ""
     when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return _format_datetime(when, format, site_timezone(zone) if zone else context.get("timezone", UTC),
-                            _locale_name(context))  # fmt: skip
+    return _format_datetime(
+        when, format, site_timezone(zone) if zone else context.get("timezone", UTC), _locale_name(context)
+    )
 
 
 @pass_context
@@ -209,6 +210,7 @@ def _translate_format(context: Context, msgid: str, **params: object) -> str:
 
 def install_filters(env: Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
-    env.filters.update(datetime=_datetime, ago=_ago, number=_number, t=_translate, t_format=_translate_format,
-                       zone_name=_zone_name)  # fmt: skip
+    env.filters.update(
+        datetime=_datetime, ago=_ago, number=_number, t=_translate, t_format=_translate_format, zone_name=_zone_name
+    )
     env.globals["language_names"] = LANGUAGE_NAMES

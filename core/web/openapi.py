@@ -32,8 +32,15 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
             {"name": name, "in": "path", "required": True, "schema": {"type": "integer" if kind == "int" else "string"}}
         )
     for name in endpoint.query:
-        parameters.append({"name": name, "in": "query", "required": False, "schema": {"type": "string"},
-                           "description": QUERY_DESCRIPTIONS.get(name, "")})  # fmt: skip
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": QUERY_DESCRIPTIONS.get(name, ""),
+            }
+        )
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     responses: dict[str, Any] = {
         str(endpoint.status): {"description": "Success"},
@@ -87,7 +94,7 @@ def openapi_document(endpoints: list[Endpoint], prefix: str = "/api/v1") -> dict
                     "in": "cookie",
                     "name": "quanzi_session",
                     "description": "Unsafe methods also need the X-CSRF-Token header.",
-                },  # fmt: skip
+                },
             },
         },
     }

@@ -49,8 +49,9 @@ async def share_image(request: Request, picture: str = "", *, title: str = "", t
     return absolute_url(request, card_path(site_of(request).config.secret_key, title, tint)) if title else ""
 
 
-async def circle_share_card(request: Request, circle: Circle, title: str, path: str, description: str = "",
-                            picture: str = "") -> ShareCard | None:  # fmt: skip
+async def circle_share_card(
+    request: Request, circle: Circle, title: str, path: str, description: str = "", picture: str = ""
+) -> ShareCard | None:
     """The share card of a page of ``circle`` (a meeting, a club, a showcase): its title, a line, a picture (its
     own, the circle's cover, the logo, else a drawn card) and its QR code; None for a private circle's page, which
     tells chat apps nothing."""

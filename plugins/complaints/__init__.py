@@ -14,18 +14,36 @@ PLUGIN = PluginManifest(
         "promised working days; the filer rates the handling."
     ),
     settings=(
-        Setting("member_complaints_per_hour", int, 5,
-                Message("Complaints a signed-in member may file in an hour (each sends mail)."),
-                label=Message("Member complaints per hour")),
-        Setting("guest_complaints_per_hour", int, 10,
-                Message("Complaints guests may file from one address in an hour."),
-                label=Message("Guest complaints per hour and address")),
-        Setting("guest_min_seconds", int, 3,
-                Message("A guest's complaint sent sooner than this many seconds after opening the form is taken for "
-                        "a bot's (thanked, and dropped)."),
-                label=Message("Seconds a guest takes at least")),
-        Setting("lookups_per_hour", int, 10,
-                Message("Times one address may ask for a lost tracking link in an hour."),
-                label=Message("Lost-link requests per hour and address")),
+        Setting(
+            "member_complaints_per_hour",
+            int,
+            5,
+            Message("Complaints a signed-in member may file in an hour (each sends mail)."),
+            label=Message("Member complaints per hour"),
+        ),
+        Setting(
+            "guest_complaints_per_hour",
+            int,
+            10,
+            Message("Complaints guests may file from one address in an hour."),
+            label=Message("Guest complaints per hour and address"),
+        ),
+        Setting(
+            "guest_min_seconds",
+            int,
+            3,
+            Message(
+                "A guest's complaint sent sooner than this many seconds after opening the form is taken for "
+                "a bot's (thanked, and dropped)."
+            ),
+            label=Message("Seconds a guest takes at least"),
+        ),
+        Setting(
+            "lookups_per_hour",
+            int,
+            10,
+            Message("Times one address may ask for a lost tracking link in an hour."),
+            label=Message("Lost-link requests per hour and address"),
+        ),
     ),
-)  # fmt: skip
+)

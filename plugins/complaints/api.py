@@ -79,8 +79,13 @@ async def _locale(call: ApiCall[Any]) -> str:
     return reader_locale(call.request, call.viewer, await call.site.settings.current())
 
 
-@router.route("POST", "/circles/{slug}/complaints", "File a complaint with the circle's desk (guests too, in a "
-              "public circle)", body=NewComplaint, status=201)  # fmt: skip
+@router.route(
+    "POST",
+    "/circles/{slug}/complaints",
+    "File a complaint with the circle's desk (guests too, in a public circle)",
+    body=NewComplaint,
+    status=201,
+)
 async def file_complaint(call: ApiCall[NewComplaint]) -> dict[str, Any]:
     settings = call.site.plugin_settings("complaints")
     if call.viewer is None:
@@ -88,11 +93,15 @@ async def file_complaint(call: ApiCall[NewComplaint]) -> dict[str, Any]:
     else:
         await call.site.limit_member(call.viewer, f"{settings['member_complaints_per_hour']}/hour", service.FILE)
     body = call.body
-    intake = service.Intake(body.subject, body.body, body.contact_name, body.contact_email, body.category,
-                            body.answers, await _locale(call))  # fmt: skip
+    intake = service.Intake(
+        body.subject, body.body, body.contact_name, body.contact_email, body.category, body.answers, await _locale(call)
+    )
     complaint = await service.file_complaint(call.viewer, call.params["slug"], intake, await _zone(call))
-    return {"number": complaint.number, "status": complaint.status.value,
-            "tracking_url": service.tracking_path(complaint)}  # fmt: skip
+    return {
+        "number": complaint.number,
+        "status": complaint.status.value,
+        "tracking_url": service.tracking_path(complaint),
+    }
 
 
 @router.route("GET", "/complaints/track/{token}", "A case as its tracking link shows it (public replies only)")
@@ -106,15 +115,22 @@ async def filer_reply(call: ApiCall[FilerReply]) -> dict[str, Any]:
     return tracked_json(await service.filer_reply(view, call.body.body))
 
 
-@router.route("POST", "/complaints/track/{token}/rating", "The filer rates the handling of a resolved case, once",
-              body=Rating)  # fmt: skip
+@router.route(
+    "POST", "/complaints/track/{token}/rating", "The filer rates the handling of a resolved case, once", body=Rating
+)
 async def rate(call: ApiCall[Rating]) -> dict[str, Any]:
-    return tracked_json(await service.rate(await service.by_token(call.params["token"]), call.body.rating,
-                                           call.body.comment))  # fmt: skip
+    return tracked_json(
+        await service.rate(await service.by_token(call.params["token"]), call.body.rating, call.body.comment)
+    )
 
 
-@router.route("POST", "/complaints/track", "Lost the link: mailed again to the case's contact when number and "
-              "e-mail match; the same answer either way", body=Lookup, status=202)  # fmt: skip
+@router.route(
+    "POST",
+    "/complaints/track",
+    "Lost the link: mailed again to the case's contact when number and e-mail match; the same answer either way",
+    body=Lookup,
+    status=202,
+)
 async def resend(call: ApiCall[Lookup]) -> dict[str, Any]:
     per_hour = call.site.plugin_settings("complaints")["lookups_per_hour"]
     await call.site.limit_address(call.request, f"{per_hour}/hour", "complaints:lookup")
@@ -122,29 +138,58 @@ async def resend(call: ApiCall[Lookup]) -> dict[str, Any]:
     return {"message": Message("If the number and the address match a case, its link is on its way.")}
 
 
-@router.route("GET", "/circles/{slug}/complaints", "The desk's queue (its staff): ?status=, assignee=, category=, "
-              "overdue=1", auth=True, query=("status", "assignee", "category", "overdue"))  # fmt: skip
+@router.route(
+    "GET",
+    "/circles/{slug}/complaints",
+    "The desk's queue (its staff): ?status=, assignee=, category=, overdue=1",
+    auth=True,
+    query=("status", "assignee", "category", "overdue"),
+)
 async def list_complaints(call: ApiCall[None]) -> dict[str, Any]:
-    filters = queue.Filters(call.query("status") or "", call.query("assignee") or "", call.query("category") or "",
-                            call.query("overdue") in ("1", "true"))  # fmt: skip
+    filters = queue.Filters(
+        call.query("status") or "",
+        call.query("assignee") or "",
+        call.query("category") or "",
+        call.query("overdue") in ("1", "true"),
+    )
     _, cases = await queue.queue(call.viewer, call.params["slug"], filters)
-    return {"items": [{**summary_json(case), "assignee": case.assignee.username if case.assignee else None,
-                       "overdue": queue.overdue(case)} for case in cases]}  # fmt: skip
+    return {
+        "items": [
+            {
+                **summary_json(case),
+                "assignee": case.assignee.username if case.assignee else None,
+                "overdue": queue.overdue(case),
+            }
+            for case in cases
+        ]
+    }
 
 
-@router.route("GET", "/circles/{slug}/complaints/figures", "The desk's figures: counts by status, overdue, median "
-              "hours to accept and to resolve, ratings (its staff)", auth=True)  # fmt: skip
+@router.route(
+    "GET",
+    "/circles/{slug}/complaints/figures",
+    "The desk's figures: counts by status, overdue, median hours to accept and to resolve, ratings (its staff)",
+    auth=True,
+)
 async def figures(call: ApiCall[None]) -> dict[str, Any]:
     found = await queue.figures(call.viewer, call.params["slug"])
-    return {"by_status": found.by_status, "overdue": found.overdue,
-            "median_hours_to_accept": found.median_hours_to_accept,
-            "median_hours_to_resolve": found.median_hours_to_resolve,
-            "ratings": {str(key): value for key, value in sorted(found.ratings.items())},
-            "average_rating": found.average_rating}  # fmt: skip
+    return {
+        "by_status": found.by_status,
+        "overdue": found.overdue,
+        "median_hours_to_accept": found.median_hours_to_accept,
+        "median_hours_to_resolve": found.median_hours_to_resolve,
+        "ratings": {str(key): value for key, value in sorted(found.ratings.items())},
+        "average_rating": found.average_rating,
+    }
 
 
-@router.route("GET", "/circles/{slug}/complaints.csv", "Every case as CSV (its staff); internal notes only with "
-              "?notes=1", auth=True, query=("notes",))  # fmt: skip
+@router.route(
+    "GET",
+    "/circles/{slug}/complaints.csv",
+    "Every case as CSV (its staff); internal notes only with ?notes=1",
+    auth=True,
+    query=("notes",),
+)
 async def export(call: ApiCall[None]) -> Response:
     header, rows = await queue.export_rows(call.viewer, call.params["slug"], notes=call.query("notes") == "1")
     settings = await call.site.settings.current()
@@ -158,8 +203,14 @@ async def export(call: ApiCall[None]) -> Response:
 
 
 def _desk_json(desk: Any) -> dict[str, Any]:
-    return {"intro": desk.intro, "accept_days": desk.accept_days, "resolve_days": desk.resolve_days,
-            "categories": desk.categories, "questions": desk.questions, "shown": desk.shown}  # fmt: skip
+    return {
+        "intro": desk.intro,
+        "accept_days": desk.accept_days,
+        "resolve_days": desk.resolve_days,
+        "categories": desk.categories,
+        "questions": desk.questions,
+        "shown": desk.shown,
+    }
 
 
 @router.route("GET", "/circles/{slug}/complaints/desk", "The desk's settings (its staff)", auth=True)
@@ -168,13 +219,23 @@ async def get_desk(call: ApiCall[None]) -> dict[str, Any]:
     return _desk_json(desk)
 
 
-@router.route("PUT", "/circles/{slug}/complaints/desk", "Set the desk's promises in working days, categories, "
-              "questions and introduction (its staff)", body=DeskBody, auth=True)  # fmt: skip
+@router.route(
+    "PUT",
+    "/circles/{slug}/complaints/desk",
+    "Set the desk's promises in working days, categories, questions and introduction (its staff)",
+    body=DeskBody,
+    auth=True,
+)
 async def put_desk(call: ApiCall[DeskBody]) -> dict[str, Any]:
     body = call.body
-    settings = service.DeskSettings(body.intro, body.accept_days, body.resolve_days, body.categories,
-                                    [Field(q.kind, q.label, q.options, q.required) for q in body.questions],
-                                    body.shown)  # fmt: skip
+    settings = service.DeskSettings(
+        body.intro,
+        body.accept_days,
+        body.resolve_days,
+        body.categories,
+        [Field(q.kind, q.label, q.options, q.required) for q in body.questions],
+        body.shown,
+    )
     return _desk_json(await service.update_desk(call.viewer, call.params["slug"], settings))
 
 
@@ -183,8 +244,13 @@ async def get_case(call: ApiCall[None]) -> dict[str, Any]:
     return case_json(await service.get_case(call.viewer, call.params["number"]))
 
 
-@router.route("PATCH", "/complaints/{number}", "Move a case along (the table of moves) or assign it (staff)",
-              body=Change, auth=True)  # fmt: skip
+@router.route(
+    "PATCH",
+    "/complaints/{number}",
+    "Move a case along (the table of moves) or assign it (staff)",
+    body=Change,
+    auth=True,
+)
 async def change(call: ApiCall[Change]) -> dict[str, Any]:
     given = call.body.model_dump(exclude_unset=True)
     view = await service.get_case(call.viewer, call.params["number"])
@@ -195,17 +261,28 @@ async def change(call: ApiCall[Change]) -> dict[str, Any]:
     return case_json(view)
 
 
-@router.route("POST", "/complaints/{number}/replies", "A reply to the filer (mailed), or an internal note (staff)",
-              body=Reply, status=201, auth=True)  # fmt: skip
+@router.route(
+    "POST",
+    "/complaints/{number}/replies",
+    "A reply to the filer (mailed), or an internal note (staff)",
+    body=Reply,
+    status=201,
+    auth=True,
+)
 async def reply(call: ApiCall[Reply]) -> dict[str, Any]:
     view = await service.get_case(call.viewer, call.params["number"])
     if not view.staff:  # the member who filed it adds to it; internal notes are not theirs to write
         return case_json(await service.filer_reply(view, call.body.body))
-    return case_json(await service.reply(call.viewer, call.params["number"], call.body.body,
-                                         internal=call.body.internal))  # fmt: skip
+    return case_json(
+        await service.reply(call.viewer, call.params["number"], call.body.body, internal=call.body.internal)
+    )
 
 
-@router.route("POST", "/complaints/{number}/anonymise", "Replace the filer's contact, keep the text (staff; a "
-              "personal-data request)", auth=True)  # fmt: skip
+@router.route(
+    "POST",
+    "/complaints/{number}/anonymise",
+    "Replace the filer's contact, keep the text (staff; a personal-data request)",
+    auth=True,
+)
 async def anonymise(call: ApiCall[None]) -> dict[str, Any]:
     return case_json(await service.anonymise(call.viewer, call.params["number"]))

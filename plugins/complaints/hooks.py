@@ -26,13 +26,25 @@ def register_audiences() -> list[Audience]:
 @hookimpl
 def register_notification_kinds() -> list[NotificationKind]:
     return [
-        NotificationKind(service.FILED, Message("A complaint for your desk: “%(title)s”"), email=True,
-                         label=Message("Complaints to a desk you staff, and their filers' replies")),
-        NotificationKind(service.ANSWERED, Message("%(actor)s answered your complaint “%(title)s”"), email=False,
-                         label=Message("Answers to your complaints (they are mailed anyway)")),
-        NotificationKind(service.DUE_SOON, Message("A complaint is due today: “%(title)s”"), email=True,
-                         label=Message("Complaints about to be late")),
-    ]  # fmt: skip
+        NotificationKind(
+            service.FILED,
+            Message("A complaint for your desk: “%(title)s”"),
+            email=True,
+            label=Message("Complaints to a desk you staff, and their filers' replies"),
+        ),
+        NotificationKind(
+            service.ANSWERED,
+            Message("%(actor)s answered your complaint “%(title)s”"),
+            email=False,
+            label=Message("Answers to your complaints (they are mailed anyway)"),
+        ),
+        NotificationKind(
+            service.DUE_SOON,
+            Message("A complaint is due today: “%(title)s”"),
+            email=True,
+            label=Message("Complaints about to be late"),
+        ),
+    ]
 
 
 @hookimpl

@@ -40,8 +40,9 @@ async def queue(viewer: User | None, slug: str, filters: Filters) -> tuple[Circl
         query = query.filter(category=filters.category)
     if filters.overdue:
         moment = now()
-        query = query.filter(Q(status=Status.NEW, accept_due_at__lt=moment)
-                             | Q(status__in=list(OPEN), resolve_due_at__lt=moment))  # fmt: skip
+        query = query.filter(
+            Q(status=Status.NEW, accept_due_at__lt=moment) | Q(status__in=list(OPEN), resolve_due_at__lt=moment)
+        )
     return access, list(await query.select_related("assignee").order_by("-id").limit(LISTED))
 
 
@@ -70,20 +71,37 @@ async def figures(viewer: User | None, slug: str) -> Figures:
         found.overdue += overdue(case)
         if case.rating is not None:
             found.ratings[case.rating] = found.ratings.get(case.rating, 0) + 1
-    found.median_hours_to_accept = _hours([(c.accepted_at - c.created_at).total_seconds() for c in cases
-                                           if c.accepted_at])  # fmt: skip
-    found.median_hours_to_resolve = _hours([(c.resolved_at - c.created_at).total_seconds() for c in cases
-                                            if c.resolved_at])  # fmt: skip
+    found.median_hours_to_accept = _hours(
+        [(c.accepted_at - c.created_at).total_seconds() for c in cases if c.accepted_at]
+    )
+    found.median_hours_to_resolve = _hours(
+        [(c.resolved_at - c.created_at).total_seconds() for c in cases if c.resolved_at]
+    )
     rated = [c.rating for c in cases if c.rating is not None]
     found.average_rating = round(sum(rated) / len(rated), 2) if rated else None
-    found.comments = [(c.rating, c.rating_comment) for c in sorted(cases, key=lambda c: -c.id)
-                      if c.rating is not None and c.rating_comment][:20]  # fmt: skip
+    found.comments = [
+        (c.rating, c.rating_comment)
+        for c in sorted(cases, key=lambda c: -c.id)
+        if c.rating is not None and c.rating_comment
+    ][:20]
     return found
 
 
-COLUMNS = (Message("number"), Message("filed_at"), Message("status"), Message("category"), Message("subject"),
-           Message("contact_name"), Message("contact_email"), Message("assignee"), Message("accept_by"),
-           Message("resolve_by"), Message("rating"), Message("text"), Message("timeline"))  # fmt: skip
+COLUMNS = (
+    Message("number"),
+    Message("filed_at"),
+    Message("status"),
+    Message("category"),
+    Message("subject"),
+    Message("contact_name"),
+    Message("contact_email"),
+    Message("assignee"),
+    Message("accept_by"),
+    Message("resolve_by"),
+    Message("rating"),
+    Message("text"),
+    Message("timeline"),
+)
 
 
 async def export_rows(viewer: User | None, slug: str, *, notes: bool) -> tuple[list[Any], list[list[Any]]]:
@@ -101,12 +119,33 @@ async def export_rows(viewer: User | None, slug: str, *, notes: bool) -> tuple[l
     questions = [Field.of(question) for question in desk.questions]
     rows = []
     for case in cases:
-        timeline = "\n".join(f"[{entry.kind.value}{' · internal' if entry.internal else ''}] {entry.body}"
-                             for entry in entries.get(case.id, []))  # fmt: skip
+        timeline = "\n".join(
+            f"[{entry.kind.value}{' · internal' if entry.internal else ''}] {entry.body}"
+            for entry in entries.get(case.id, [])
+        )
         asked = {Field.of(question).label: index for index, question in enumerate(case.questions)}
-        extra = [answer_text(question, case.answers[asked[question.label]]) if question.label in asked
-                 and asked[question.label] < len(case.answers) else "" for question in questions]  # fmt: skip
-        rows.append([case.number, case.created_at, case.status.value, case.category, case.subject,
-                     case.contact_name, case.contact_email, case.assignee.username if case.assignee else "",
-                     case.accept_due_at, case.resolve_due_at, case.rating or "", case.body, timeline, *extra])  # fmt: skip
+        extra = [
+            answer_text(question, case.answers[asked[question.label]])
+            if question.label in asked and asked[question.label] < len(case.answers)
+            else ""
+            for question in questions
+        ]
+        rows.append(
+            [
+                case.number,
+                case.created_at,
+                case.status.value,
+                case.category,
+                case.subject,
+                case.contact_name,
+                case.contact_email,
+                case.assignee.username if case.assignee else "",
+                case.accept_due_at,
+                case.resolve_due_at,
+                case.rating or "",
+                case.body,
+                timeline,
+                *extra,
+            ]
+        )
     return [*COLUMNS, *(question.label for question in questions)], rows

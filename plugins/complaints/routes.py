@@ -72,15 +72,26 @@ async def file_complaint(request: Request) -> Response:
     form.values.update({f"a{index}": value for index, value in enumerate(answers)})
     if viewer is None:
         settings = _settings(request)
-        if not await guest_check(request, data, action=service.FILE, per_hour=settings["guest_complaints_per_hour"],
-                                 min_seconds=settings["guest_min_seconds"]):  # fmt: skip
+        if not await guest_check(
+            request,
+            data,
+            action=service.FILE,
+            per_hour=settings["guest_complaints_per_hour"],
+            min_seconds=settings["guest_min_seconds"],
+        ):
             return await render(request, "complaints/filed.html", {"complaint": None})  # a bot learns nothing
     site = site_of(request)
     if viewer is not None:
         await site.limit_member(viewer, f"{_settings(request)['member_complaints_per_hour']}/hour", service.FILE)
-    intake = service.Intake(form.values["subject"], form.values["body"], form.values["contact_name"],
-                            form.values["contact_email"], form.values["category"], answers,
-                            reader_locale(request, viewer, await site.settings.current()))  # fmt: skip
+    intake = service.Intake(
+        form.values["subject"],
+        form.values["body"],
+        form.values["contact_name"],
+        form.values["contact_email"],
+        form.values["category"],
+        answers,
+        reader_locale(request, viewer, await site.settings.current()),
+    )
     try:
         complaint = await service.file_complaint(viewer, request.path_params["slug"], intake, await _zone(request))
     except ValidationError as error:
@@ -95,8 +106,9 @@ async def file_complaint(request: Request) -> Response:
 async def track(request: Request, error: Any = None, status: int = 200) -> Response:
     mark_personal(request)
     view = await service.by_token(request.path_params["token"])
-    response = await render(request, "complaints/track.html", {"case": view, "names": NAMES, "error": error,
-                                                               "form": Form()}, status=status)  # fmt: skip
+    response = await render(
+        request, "complaints/track.html", {"case": view, "names": NAMES, "error": error, "form": Form()}, status=status
+    )
     response.headers["referrer-policy"] = "no-referrer"  # the link's secret stays out of other sites' logs
     response.headers["x-robots-tag"] = "noindex"
     return response
@@ -138,8 +150,9 @@ async def lost_link(request: Request) -> Response:
 
 def _filters(request: Request) -> queue.Filters:
     query = request.query_params
-    return queue.Filters(query.get("status", ""), query.get("assignee", ""), query.get("category", ""),
-                         query.get("overdue") == "1")  # fmt: skip
+    return queue.Filters(
+        query.get("status", ""), query.get("assignee", ""), query.get("category", ""), query.get("overdue") == "1"
+    )
 
 
 async def staff_queue(request: Request) -> Response:
@@ -147,11 +160,21 @@ async def staff_queue(request: Request) -> Response:
     filters = _filters(request)
     access, cases = await queue.queue(viewer, request.path_params["slug"], filters)
     _, desk = await service.staff_access(viewer, request.path_params["slug"])
-    return await render(request, "complaints/queue.html", {
-        "circle": access.circle, "desk": desk, "cases": cases, "filters": filters, "names": NAMES,
-        "figures": await queue.figures(viewer, request.path_params["slug"]), "statuses": list(Status),
-        "staff": await circle_staff(access.circle), "overdue": service.overdue,
-    })  # fmt: skip
+    return await render(
+        request,
+        "complaints/queue.html",
+        {
+            "circle": access.circle,
+            "desk": desk,
+            "cases": cases,
+            "filters": filters,
+            "names": NAMES,
+            "figures": await queue.figures(viewer, request.path_params["slug"]),
+            "statuses": list(Status),
+            "staff": await circle_staff(access.circle),
+            "overdue": service.overdue,
+        },
+    )
 
 
 async def case_page(request: Request, error: Any = None, status: int = 200, form: Form | None = None) -> Response:
@@ -162,8 +185,10 @@ async def case_page(request: Request, error: Any = None, status: int = 200, form
         chosen = next((reply for reply in view.canned if reply.id == canned), None)
         form = Form({"body": chosen.body if chosen else ""})
     questions = [Field.of(question) for question in view.complaint.questions]
-    answers = [(question.label, answer_text(question, value))
-               for question, value in zip(questions, view.complaint.answers, strict=False)]  # fmt: skip
+    answers = [
+        (question.label, answer_text(question, value))
+        for question, value in zip(questions, view.complaint.answers, strict=False)
+    ]
     return await render(
         request,
         "complaints/case.html",
@@ -207,18 +232,25 @@ async def desk_settings(request: Request) -> Response:
     slug = request.path_params["slug"]
     access, desk = await service.staff_access(viewer, slug)
     status = 200
-    form = Form({"intro": desk.intro, "accept_days": str(desk.accept_days), "resolve_days": str(desk.resolve_days),
-                 "categories": "\n".join(desk.categories),
-                 "questions": "\n".join(question["label"] for question in desk.questions),
-                 "shown": "1" if desk.shown else ""})  # fmt: skip
+    form = Form(
+        {
+            "intro": desk.intro,
+            "accept_days": str(desk.accept_days),
+            "resolve_days": str(desk.resolve_days),
+            "categories": "\n".join(desk.categories),
+            "questions": "\n".join(question["label"] for question in desk.questions),
+            "shown": "1" if desk.shown else "",
+        }
+    )
     canned_form = Form()
     if request.method == "POST":
         data = await read_form(request)
         try:
             if data.get("canned_title") is not None:
                 canned_form = Form.of(data, ("canned_title", "canned_body"))
-                await service.add_canned(viewer, slug, canned_form.values["canned_title"],
-                                         canned_form.values["canned_body"])  # fmt: skip
+                await service.add_canned(
+                    viewer, slug, canned_form.values["canned_title"], canned_form.values["canned_body"]
+                )
             elif data.get("remove_canned"):
                 await service.remove_canned(viewer, slug, whole_number(str(data.get("remove_canned"))) or 0)
             else:
@@ -226,19 +258,33 @@ async def desk_settings(request: Request) -> Response:
                 questions = [
                     Field(FieldKind.SHORT_TEXT, label, [], False) for label in _lines(form.values["questions"])
                 ]
-                await service.update_desk(viewer, slug, service.DeskSettings(
-                    form.values["intro"], whole_number(form.values["accept_days"]) or 0,
-                    whole_number(form.values["resolve_days"]) or 0, _lines(form.values["categories"]), questions,
-                    bool(form.values["shown"]),
-                ))  # fmt: skip
+                await service.update_desk(
+                    viewer,
+                    slug,
+                    service.DeskSettings(
+                        form.values["intro"],
+                        whole_number(form.values["accept_days"]) or 0,
+                        whole_number(form.values["resolve_days"]) or 0,
+                        _lines(form.values["categories"]),
+                        questions,
+                        bool(form.values["shown"]),
+                    ),
+                )
             return RedirectResponse(f"/c/{slug}/complaints/settings?saved=1", status_code=303)
         except ValidationError as error:
             status = 400
             (canned_form if data.get("canned_title") is not None else form).errors = error.fields
-    return await render(request, "complaints/settings.html", {
-        "circle": access.circle, "form": form, "canned_form": canned_form,
-        "canned": await service.canned_replies(desk),
-    }, status=status)  # fmt: skip
+    return await render(
+        request,
+        "complaints/settings.html",
+        {
+            "circle": access.circle,
+            "form": form,
+            "canned_form": canned_form,
+            "canned": await service.canned_replies(desk),
+        },
+        status=status,
+    )
 
 
 routes: list[BaseRoute] = [

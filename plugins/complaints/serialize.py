@@ -10,8 +10,12 @@ from plugins.complaints.service import CaseView, tracking_path
 
 
 def entry_json(entry: Entry, staff: bool) -> dict[str, Any]:
-    found: dict[str, Any] = {"at": entry.at.isoformat(), "kind": entry.kind.value, "status": entry.status or None,
-                             "message": entry.body}  # fmt: skip
+    found: dict[str, Any] = {
+        "at": entry.at.isoformat(),
+        "kind": entry.kind.value,
+        "status": entry.status or None,
+        "message": entry.body,
+    }
     if staff:
         found["internal"] = entry.internal
         found["author"] = entry.author.username if entry.author else None
@@ -40,17 +44,22 @@ def case_json(view: CaseView) -> dict[str, Any]:
         "answers": [
             {"question": question.label, "answer": answer_text(question, value)}
             for question, value in zip(questions, complaint.answers, strict=False)
-        ],  # fmt: skip
+        ],
         "rating": complaint.rating,
         "timeline": [entry_json(entry, view.staff) for entry in view.entries],
     }
     if view.staff:
-        found.update({
-            "contact_name": complaint.contact_name, "contact_email": complaint.contact_email,
-            "assignee": view.assignee.username if view.assignee else None,
-            "overdue": view.overdue, "moves": [status.value for status in view.moves],
-            "rating_comment": complaint.rating_comment, "tracking_url": tracking_path(complaint),
-        })  # fmt: skip
+        found.update(
+            {
+                "contact_name": complaint.contact_name,
+                "contact_email": complaint.contact_email,
+                "assignee": view.assignee.username if view.assignee else None,
+                "overdue": view.overdue,
+                "moves": [status.value for status in view.moves],
+                "rating_comment": complaint.rating_comment,
+                "tracking_url": tracking_path(complaint),
+            }
+        )
     return found
 
 

@@ -113,18 +113,26 @@ async def update_desk(viewer: User | None, slug: str, settings: DeskSettings) ->
         raise ValidationError({"resolve_days": Message("Resolving cannot be promised sooner than accepting.")})
     categories = [category.strip() for category in settings.categories if category.strip()]
     if len(categories) > CATEGORIES_MAX or any(len(category) > CATEGORY_MAX for category in categories):
-        raise ValidationError({"categories": Message("At most %(n)s categories of at most 100 characters.",
-                                                     n=CATEGORIES_MAX)})  # fmt: skip
+        raise ValidationError(
+            {"categories": Message("At most %(n)s categories of at most 100 characters.", n=CATEGORIES_MAX)}
+        )
     if len({category.casefold() for category in categories}) != len(categories):
         raise ValidationError({"categories": Message("Each category may appear only once.")})
     if len(settings.intro) > BODY_MAX:
         raise ValidationError({"intro": Message("At most %(n)s characters.", n=BODY_MAX)})
-    questions = (clean_fields(settings.questions, max_fields=QUESTIONS_MAX, max_options=OPTIONS_MAX)
-                 if settings.questions else [])  # fmt: skip
+    questions = (
+        clean_fields(settings.questions, max_fields=QUESTIONS_MAX, max_options=OPTIONS_MAX)
+        if settings.questions
+        else []
+    )
     await Desk.filter(id=desk.id).update(
-        intro=settings.intro.strip(), accept_days=settings.accept_days, resolve_days=settings.resolve_days,
-        categories=categories, questions=[question.as_json() for question in questions], shown=settings.shown,
-    )  # fmt: skip
+        intro=settings.intro.strip(),
+        accept_days=settings.accept_days,
+        resolve_days=settings.resolve_days,
+        categories=categories,
+        questions=[question.as_json() for question in questions],
+        shown=settings.shown,
+    )
     return await Desk.get(id=desk.id)
 
 
@@ -187,21 +195,38 @@ async def file_complaint(viewer: User | None, slug: str, intake: Intake, zone: t
     answers = check_answers(questions, ordered_answers(questions, intake.answers))
     created = now()
     values: dict[str, Any] = dict(
-        desk=desk, circle_id=desk.circle_id, filer=viewer, contact_name=name, contact_email=email,
-        locale=intake.locale, subject=subject, body=body, category=category, answers=answers,
-        questions=desk.questions, created_at=created,
+        desk=desk,
+        circle_id=desk.circle_id,
+        filer=viewer,
+        contact_name=name,
+        contact_email=email,
+        locale=intake.locale,
+        subject=subject,
+        body=body,
+        category=category,
+        answers=answers,
+        questions=desk.questions,
+        created_at=created,
         accept_due_at=working_days_after(created, desk.accept_days, zone),
         resolve_due_at=working_days_after(created, desk.resolve_days, zone),
-    )  # fmt: skip
+    )
     for _ in range(5):
         try:
             async with transaction():
                 complaint = await Complaint.create(number=new_number(), token=secrets.token_urlsafe(32), **values)
-                await Entry.create(complaint=complaint, kind=EntryKind.FILED, author=viewer, status=Status.NEW,
-                                   at=created)  # fmt: skip
+                await Entry.create(
+                    complaint=complaint, kind=EntryKind.FILED, author=viewer, status=Status.NEW, at=created
+                )
                 await _schedule_warnings(complaint)
-                await notify_about(FILED, await circle_staff(access.circle), viewer, CASE, complaint, subject,
-                                   f"/complaints/{complaint.number}")  # fmt: skip
+                await notify_about(
+                    FILED,
+                    await circle_staff(access.circle),
+                    viewer,
+                    CASE,
+                    complaint,
+                    subject,
+                    f"/complaints/{complaint.number}",
+                )
                 await _mail_filer(complaint, MAIL_FILED)
             return complaint
         except IntegrityError:
@@ -211,8 +236,13 @@ async def file_complaint(viewer: User | None, slug: str, intake: Intake, zone: t
 
 async def _mail_filer(complaint: Complaint, template: str, **context: Any) -> None:
     """Mail the filer (in their language): what changed and the tracking link, never an internal note."""
-    values = {"number": complaint.number, "subject": complaint.subject, "tracking": tracking_path(complaint),
-              "status_name": NAMES[complaint.status].msgid, **context}  # fmt: skip
+    values = {
+        "number": complaint.number,
+        "subject": complaint.subject,
+        "tracking": tracking_path(complaint),
+        "status_name": NAMES[complaint.status].msgid,
+        **context,
+    }
     if complaint.anonymised:
         return
     if complaint.filer_id is not None:
@@ -314,8 +344,14 @@ async def move(viewer: User | None, number: str, target: str) -> CaseView:
         raise ValidationError({"status": Message("One of: ") + ", ".join(Status) + "."})
     status = Status(target)
     if not may_move(complaint.status, status):
-        raise Conflict(Message("A case that is %(current)s cannot become %(target)s.", current=complaint.status.value,
-                               target=status.value), code="not_allowed")  # fmt: skip
+        raise Conflict(
+            Message(
+                "A case that is %(current)s cannot become %(target)s.",
+                current=complaint.status.value,
+                target=status.value,
+            ),
+            code="not_allowed",
+        )
     at = now()
     stamps: dict[str, Any] = {}
     if status == Status.ACCEPTED and complaint.accepted_at is None:
@@ -343,8 +379,14 @@ async def assign(viewer: User | None, number: str, username: str | None) -> Case
             raise ValidationError({"assignee": Message("Choose one of the circle's owners and moderators.")})
     async with transaction():
         await Complaint.filter(id=view.complaint.id).update(assignee_id=assignee.id if assignee else None)
-        await Entry.create(complaint=view.complaint, kind=EntryKind.ASSIGNED, internal=True, author=viewer,
-                           body=assignee.username if assignee else "", at=now())  # fmt: skip
+        await Entry.create(
+            complaint=view.complaint,
+            kind=EntryKind.ASSIGNED,
+            internal=True,
+            author=viewer,
+            body=assignee.username if assignee else "",
+            at=now(),
+        )
     return await get_case(viewer, number)
 
 
@@ -355,8 +397,14 @@ async def reply(viewer: User | None, number: str, body: str, *, internal: bool) 
     if not view.open_for_replies:
         raise Conflict(Message("This case is closed."), code="closed")
     async with transaction():
-        await Entry.create(complaint=view.complaint, kind=EntryKind.NOTE if internal else EntryKind.REPLY,
-                           internal=internal, author=viewer, body=text, at=now())  # fmt: skip
+        await Entry.create(
+            complaint=view.complaint,
+            kind=EntryKind.NOTE if internal else EntryKind.REPLY,
+            internal=internal,
+            author=viewer,
+            body=text,
+            at=now(),
+        )
         if not internal:
             await _tell_filer(view.complaint, viewer, reply=text)
     return await get_case(viewer, number)
@@ -403,10 +451,11 @@ async def rate(view: CaseView, rating: int, comment: str) -> CaseView:
             rating=rating, rating_comment=comment.strip()
         ):
             raise Conflict(Message("This case has been rated already."), code="rated")
-        await Entry.create(complaint=complaint, kind=EntryKind.RATED, body=str(rating), at=now())  # fmt: skip
+        await Entry.create(complaint=complaint, kind=EntryKind.RATED, body=str(rating), at=now())
     if rating >= GOOD_RATING and complaint.filer_id is not None:  # a member's case well resolved: others may count it
-        await announce_act(complaint.circle_id, await User.get(id=complaint.filer_id), "complaint.good_rating",
-                           complaint.id)  # fmt: skip
+        await announce_act(
+            complaint.circle_id, await User.get(id=complaint.filer_id), "complaint.good_rating", complaint.id
+        )
     return await _case(await Complaint.get(id=complaint.id), staff=False)
 
 
@@ -416,9 +465,12 @@ async def anonymise(viewer: User | None, number: str) -> CaseView:
     view = await _staff_case(viewer, number)
     async with transaction():
         await Complaint.filter(id=view.complaint.id).update(
-            contact_name=ANONYMOUS, contact_email=ANONYMOUS, filer_id=None, anonymised=True,
+            contact_name=ANONYMOUS,
+            contact_email=ANONYMOUS,
+            filer_id=None,
+            anonymised=True,
             token=f"anonymised-{secrets.token_urlsafe(24)}",
-        )  # fmt: skip
+        )
         await Entry.create(complaint=view.complaint, kind=EntryKind.ANONYMISED, internal=True, author=viewer, at=now())
     return await get_case(viewer, number)
 
@@ -442,8 +494,12 @@ def _warning_at(due: datetime) -> datetime:
 
 async def _schedule_warnings(complaint: Complaint) -> None:
     for stage, due in (("accept", complaint.accept_due_at), ("resolve", complaint.resolve_due_at)):
-        await enqueue_job(WARN, {"complaint_id": complaint.id, "stage": stage}, at=_warning_at(due),
-                          key=f"{WARN}:{complaint.id}:{stage}")  # fmt: skip
+        await enqueue_job(
+            WARN,
+            {"complaint_id": complaint.id, "stage": stage},
+            at=_warning_at(due),
+            key=f"{WARN}:{complaint.id}:{stage}",
+        )
 
 
 async def _cancel_warnings(complaint: Complaint) -> None:

@@ -28,16 +28,33 @@ async def beside_names(thread: Thread, posts: list[Any]) -> PerPost | None:
         .values_list("user_id", "name")
     ):
         badges.setdefault(user_id, []).append(name)
-    return PerPost({post.id: SlotContent("customer_club/slots/author.html", {
-        "level": reached[post.author_id], "club": club, "badges": badges.get(post.author_id, []),
-        "badge_labels": BADGE_LABELS}) for post in posts if reached.get(post.author_id) is not None})  # fmt: skip
+    return PerPost(
+        {
+            post.id: SlotContent(
+                "customer_club/slots/author.html",
+                {
+                    "level": reached[post.author_id],
+                    "club": club,
+                    "badges": badges.get(post.author_id, []),
+                    "badge_labels": BADGE_LABELS,
+                },
+            )
+            for post in posts
+            if reached.get(post.author_id) is not None
+        }
+    )
 
 
 async def on_profile(viewer: User | None, profile: User) -> SlotContent | None:
     """The member's standing in each club whose circle the viewer sees."""
     scope = await scope_of(viewer)
-    clubs = [club for club in await Club.filter(id__in=list(await Standing.filter(user_id=profile.id).values_list(
-        "club_id", flat=True))).select_related("circle") if scope.sees_circle(club.circle)]  # fmt: skip
+    clubs = [
+        club
+        for club in await Club.filter(
+            id__in=list(await Standing.filter(user_id=profile.id).values_list("club_id", flat=True))
+        ).select_related("circle")
+        if scope.sees_circle(club.circle)
+    ]
     if not clubs:
         return None
     standings = [(club, await standing_view(club, profile)) for club in clubs]

@@ -38,9 +38,13 @@ def register_content_kinds() -> list[ContentKind]:
 def register_notification_kinds() -> list[NotificationKind]:
     return [
         *vip.NOTIFICATIONS,
-        NotificationKind(ideas.STATUS_CHANGED, Message("An idea you voted for moved on: “%(title)s”"), email=True,
-                         label=Message("Ideas you voted for, when their status changes")),
-    ]  # fmt: skip
+        NotificationKind(
+            ideas.STATUS_CHANGED,
+            Message("An idea you voted for moved on: “%(title)s”"),
+            email=True,
+            label=Message("Ideas you voted for, when their status changes"),
+        ),
+    ]
 
 
 @hookimpl

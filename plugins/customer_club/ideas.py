@@ -60,8 +60,9 @@ class IdeaView:
         )
 
 
-async def create_idea(viewer: User | None, club: Club, title: str, body: str, complaints: Sequence[str], *,
-                      max_length: int) -> Idea:  # fmt: skip
+async def create_idea(
+    viewer: User | None, club: Club, title: str, body: str, complaints: Sequence[str], *, max_length: int
+) -> Idea:
     """Post an idea on the club's board (its ideas circle's members), naming the complaint cases it comes from."""
     numbers = []
     for typed in complaints:
@@ -149,8 +150,9 @@ async def set_status(viewer: User | None, idea_id: int, status: str, duplicate_o
         target = await Idea.get_or_none(id=duplicate_of or 0, club_id=view.idea.club_id)
         if target is None or target.id == idea_id or target.status == IdeaStatus.DUPLICATE:
             raise ValidationError({"duplicate_of": Message("Name another idea of this board that is not a duplicate.")})
-    voters = list(await User.filter(id__in=list(await IdeaVote.filter(idea_id=idea_id).values_list(
-        "user_id", flat=True))))  # fmt: skip
+    voters = list(
+        await User.filter(id__in=list(await IdeaVote.filter(idea_id=idea_id).values_list("user_id", flat=True)))
+    )
     async with transaction():
         await Idea.filter(id=idea_id).update(status=status, duplicate_of_id=target.id if target else None)
         if target is not None:
@@ -165,8 +167,11 @@ async def set_status(viewer: User | None, idea_id: int, status: str, duplicate_o
 async def _forward_votes(idea_id: int, target: Idea) -> None:
     thread = await Thread.get(id=target.thread_id)
     already = set(await IdeaVote.filter(idea_id=target.id).values_list("user_id", flat=True))
-    moving = [user_id for user_id in await IdeaVote.filter(idea_id=idea_id).values_list("user_id", flat=True)
-              if user_id not in already and user_id != thread.author_id]  # fmt: skip
+    moving = [
+        user_id
+        for user_id in await IdeaVote.filter(idea_id=idea_id).values_list("user_id", flat=True)
+        if user_id not in already and user_id != thread.author_id
+    ]
     await IdeaVote.bulk_create([IdeaVote(idea_id=target.id, user_id=user_id) for user_id in moving])
     await Idea.filter(id=target.id).update(votes=await IdeaVote.filter(idea_id=target.id).count())
 

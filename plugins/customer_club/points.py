@@ -72,8 +72,9 @@ class Shown:
     async def club(self, circle_id: int) -> Club | None:
         if time.monotonic() - self.read_at > self.seconds:
             clubs = await Club.all()
-            self.clubs = {circle: club for club in clubs
-                          for circle in (club.circle_id, club.ideas_circle_id, club.vip_circle_id)}  # fmt: skip
+            self.clubs = {
+                circle: club for club in clubs for circle in (club.circle_id, club.ideas_circle_id, club.vip_circle_id)
+            }
             self.levels = {}
             for level in await Level.all().order_by("position"):
                 self.levels.setdefault(level.club_id, []).append(level)  # type: ignore[attr-defined]
@@ -136,8 +137,9 @@ async def credit(club: Club, user: User, act: str, key: str) -> Entry | None:
             cap = rule.daily_cap if rule.daily_cap is not None else ACTS[act][2] if act in ACTS else 1
             if cap <= await Entry.filter(club_id=club.id, user_id=user.id, act=act, day=day).count():
                 return None
-            entry = await Entry.create(club=club, user=user, points=rule.points, act=act, key=key,
-                                       version=rule.version, day=day)  # fmt: skip
+            entry = await Entry.create(
+                club=club, user=user, points=rule.points, act=act, key=key, version=rule.version, day=day
+            )
             await Standing.filter(id=row.id).update(points=F("points") + rule.points)
             await _points_changed(club, user, locked.points, locked.points + rule.points)
     except IntegrityError:
@@ -181,16 +183,25 @@ async def correct(club: Club, member: User, points: int, reason: str, by: User) 
     """A manager's correction, with its reason (kept in the member's ledger, with who made it)."""
     reason = reason.strip()
     if isinstance(points, bool) or not isinstance(points, int) or points == 0 or abs(points) > POINTS_MAX:
-        raise ValidationError({"points": Message("Give a number of points other than 0, at most %(n)s either way.",
-                                                 n=POINTS_MAX)})  # fmt: skip
+        raise ValidationError(
+            {"points": Message("Give a number of points other than 0, at most %(n)s either way.", n=POINTS_MAX)}
+        )
     if not 1 <= len(reason) <= REASON_MAX:
         raise ValidationError({"reason": Message("Say why (at most %(n)s characters).", n=REASON_MAX)})
     row = await standing(club, member)
     day = now().astimezone(site_timezone(club.timezone)).date()
     async with transaction():
         locked = await Standing.select_for_update().get(id=row.id)
-        entry = await Entry.create(club=club, user=member, points=points, act=CORRECTION, reason=reason, by=by,
-                                   key=f"{CORRECTION}:{now().timestamp()}:{by.id}", day=day)  # fmt: skip
+        entry = await Entry.create(
+            club=club,
+            user=member,
+            points=points,
+            act=CORRECTION,
+            reason=reason,
+            by=by,
+            key=f"{CORRECTION}:{now().timestamp()}:{by.id}",
+            day=day,
+        )
         await Standing.filter(id=row.id).update(points=F("points") + points)
         await _points_changed(club, member, locked.points, locked.points + points)
     return entry
@@ -218,8 +229,12 @@ async def set_rules(club: Club, drafts: Sequence[RuleDraft]) -> int:
             )
     async with transaction():
         version = (await Club.select_for_update().get(id=club.id)).rules_version + 1
-        await Rule.bulk_create([Rule(club=club, version=version, act=draft.act, points=draft.points,
-                                     daily_cap=draft.daily_cap) for draft in drafts])  # fmt: skip
+        await Rule.bulk_create(
+            [
+                Rule(club=club, version=version, act=draft.act, points=draft.points, daily_cap=draft.daily_cap)
+                for draft in drafts
+            ]
+        )
         await Club.filter(id=club.id).update(rules_version=version)
     club.rules_version = version
     return version
@@ -247,13 +262,19 @@ def check_levels(drafts: Sequence[LevelDraft]) -> list[LevelDraft]:
         if not 1 <= len(name) <= 40:
             raise ValidationError({f"levels.{index}.name": Message("A name has 1 to %(n)s characters.", n=40)})
         if draft.start != expected:
-            raise ValidationError({f"levels.{index}.from": Message(
-                "Levels must follow one another without gaps or overlaps: this one should start at %(n)s.",
-                n=expected)})  # fmt: skip
+            raise ValidationError(
+                {
+                    f"levels.{index}.from": Message(
+                        "Levels must follow one another without gaps or overlaps: this one should start at %(n)s.",
+                        n=expected,
+                    )
+                }
+            )
         last = index == len(drafts) - 1
         if (draft.end is None) != last or (draft.end is not None and draft.end < draft.start):
-            raise ValidationError({f"levels.{index}.to": Message(
-                "Each level ends where the next starts, and only the last has no end.")})  # fmt: skip
+            raise ValidationError(
+                {f"levels.{index}.to": Message("Each level ends where the next starts, and only the last has no end.")}
+            )
         cleaned.append(LevelDraft(name, draft.start, draft.end))
         expected = (draft.end or 0) + 1
     return cleaned
@@ -267,8 +288,12 @@ async def set_levels(club: Club, drafts: Sequence[LevelDraft], vip_level: int, g
         raise ValidationError({"grace_days": Message("0 to %(n)s days.", n=365)})
     async with transaction():
         await Level.filter(club_id=club.id).delete()
-        await Level.bulk_create([Level(club=club, position=position, name=level.name, threshold=level.start)
-                                 for position, level in enumerate(levels, start=1)])  # fmt: skip
+        await Level.bulk_create(
+            [
+                Level(club=club, position=position, name=level.name, threshold=level.start)
+                for position, level in enumerate(levels, start=1)
+            ]
+        )
         await Club.filter(id=club.id).update(vip_level=vip_level, grace_days=grace_days)
         club.vip_level, club.grace_days = vip_level, grace_days
         shown.forget()
@@ -296,8 +321,9 @@ async def standing_view(club: Club, user: User) -> StandingView:
 
 async def corrections(club: Club, limit: int = 100) -> list[Entry]:
     """The managers' corrections, newest first: whose points, how many, why, and who made them."""
-    return list(await Entry.filter(club_id=club.id, act=CORRECTION).select_related("user", "by").order_by("-id")
-                .limit(limit))  # fmt: skip
+    return list(
+        await Entry.filter(club_id=club.id, act=CORRECTION).select_related("user", "by").order_by("-id").limit(limit)
+    )
 
 
 async def ledger(club: Club, user: User, limit: int = 100) -> list[Entry]:

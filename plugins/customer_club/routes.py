@@ -36,15 +36,26 @@ async def club_page(request: Request) -> Response:
     if viewer is not None:
         mark_personal(request)
     levels = await points.levels_of(club)
-    return await render(request, "customer_club/club.html", {
-        "club": club, "access": access, "circle": access.circle, "levels": levels, "rules": await points.rules_of(club),
-        "acts": ACTS, "badge_labels": BADGE_LABELS, "vip": await Circle.get(id=club.vip_circle_id),
-        "ideas_circle": await Circle.get(id=club.ideas_circle_id),
-        "standing": await points.standing_view(club, viewer) if viewer else None,
-        "ledger": await points.ledger(club, viewer, 50) if viewer else [],
-        "share_card": await circle_share_card(request, access.circle, access.circle.name, f"/clubs/{club.id}",
-                                              access.circle.description),
-    })  # fmt: skip
+    return await render(
+        request,
+        "customer_club/club.html",
+        {
+            "club": club,
+            "access": access,
+            "circle": access.circle,
+            "levels": levels,
+            "rules": await points.rules_of(club),
+            "acts": ACTS,
+            "badge_labels": BADGE_LABELS,
+            "vip": await Circle.get(id=club.vip_circle_id),
+            "ideas_circle": await Circle.get(id=club.ideas_circle_id),
+            "standing": await points.standing_view(club, viewer) if viewer else None,
+            "ledger": await points.ledger(club, viewer, 50) if viewer else [],
+            "share_card": await circle_share_card(
+                request, access.circle, access.circle.name, f"/clubs/{club.id}", access.circle.description
+            ),
+        },
+    )
 
 
 async def board_page(request: Request, form: Form | None = None, status: int = 200) -> Response:
@@ -53,10 +64,20 @@ async def board_page(request: Request, form: Form | None = None, status: int = 2
     wanted = request.query_params.get("status", "")
     wanted = wanted if wanted in set(IdeaStatus) else ""
     ideas_circle = await Circle.get(id=club.ideas_circle_id)
-    return await render(request, "customer_club/ideas.html", {
-        "club": club, "circle": access.circle, "ideas_circle": ideas_circle, "ideas": await ideas.board(viewer, club, wanted),
-        "wanted": wanted, "statuses": ideas.STATUS_LABELS, "form": form or Form({}),
-    }, status=status)  # fmt: skip
+    return await render(
+        request,
+        "customer_club/ideas.html",
+        {
+            "club": club,
+            "circle": access.circle,
+            "ideas_circle": ideas_circle,
+            "ideas": await ideas.board(viewer, club, wanted),
+            "wanted": wanted,
+            "statuses": ideas.STATUS_LABELS,
+            "form": form or Form({}),
+        },
+        status=status,
+    )
 
 
 async def new_idea(request: Request) -> Response:
@@ -64,9 +85,14 @@ async def new_idea(request: Request) -> Response:
     club, _ = await service.get_club(viewer, request.path_params["id"])
     form = Form.of(await read_form(request), ("title", "body", "complaints"))
     try:
-        idea = await ideas.create_idea(viewer, club, form.values["title"], form.values["body"],
-                                       form.values["complaints"].replace(",", " ").split(),
-                                       max_length=site_of(request).config.max_post_length)  # fmt: skip
+        idea = await ideas.create_idea(
+            viewer,
+            club,
+            form.values["title"],
+            form.values["body"],
+            form.values["complaints"].replace(",", " ").split(),
+            max_length=site_of(request).config.max_post_length,
+        )
     except ValidationError as error:
         form.errors = error.fields
         return await board_page(request, form, status=400)
@@ -99,22 +125,36 @@ async def mark_helpful(request: Request) -> Response:
 # The managers' page ----------------------------------------------------------------------------------------------
 
 
-async def manage_page(request: Request, errors: dict[str, str] | None = None, status: int = 200,
-                      sent: int | None = None) -> Response:  # fmt: skip
+async def manage_page(
+    request: Request, errors: dict[str, str] | None = None, status: int = 200, sent: int | None = None
+) -> Response:
     viewer = await resolve_viewer(request)
     club, access = await service.managed(viewer, request.path_params["id"])
     days = whole_number(request.query_params.get("days", "30")) or 30
     days = days if days in segments.WINDOWS else 30
     levels = await points.levels_of(club)
     offers = await gates.offerable(access.circle)
-    return await render(request, "customer_club/manage.html", {
-        "club": club, "circle": access.circle, "levels": levels, "rules": {rule.act: rule for rule in
-        await points.rules_of(club)}, "acts": ACTS, "days": days, "windows": segments.WINDOWS,
-        "segments": await segments.segments(club, days), "offers": offers,
-        "gates": await gates.gate_views(club, offers),
-        "corrections": await points.corrections(club, 30), "segment_labels": {name: label for name, _, label in
-        segments.SEGMENTS}, "errors": errors or {}, "sent": sent,
-    }, status=status)  # fmt: skip
+    return await render(
+        request,
+        "customer_club/manage.html",
+        {
+            "club": club,
+            "circle": access.circle,
+            "levels": levels,
+            "rules": {rule.act: rule for rule in await points.rules_of(club)},
+            "acts": ACTS,
+            "days": days,
+            "windows": segments.WINDOWS,
+            "segments": await segments.segments(club, days),
+            "offers": offers,
+            "gates": await gates.gate_views(club, offers),
+            "corrections": await points.corrections(club, 30),
+            "segment_labels": {name: label for name, _, label in segments.SEGMENTS},
+            "errors": errors or {},
+            "sent": sent,
+        },
+        status=status,
+    )
 
 
 def _number(data: Any, name: str, default: int | None = None) -> int | None:
@@ -136,8 +176,10 @@ async def manage_action(request: Request) -> Response:
     sent = None
     try:
         if action == "rules":
-            await points.set_rules(club, [RuleDraft(act, _number(data, f"points.{act}", 0) or 0,
-                                                    _number(data, f"cap.{act}")) for act in ACTS])  # fmt: skip
+            await points.set_rules(
+                club,
+                [RuleDraft(act, _number(data, f"points.{act}", 0) or 0, _number(data, f"cap.{act}")) for act in ACTS],
+            )
         elif action == "levels":
             names = [str(name).strip() for name in data.getlist("name")]
             starts = [str(start).strip() for start in data.getlist("from")]
@@ -164,9 +206,14 @@ async def manage_action(request: Request) -> Response:
             await gates.set_gate(club, kind, whole_number(ref) or 0, _number(data, "min_level"))
         elif action == "notice":
             assert viewer is not None
-            sent = await segments.notice_to(viewer, club, str(data.get("segment", "")),
-                                            _number(data, "days", 30) or 30, str(data.get("title", "")),
-                                            str(data.get("body", "")))  # fmt: skip
+            sent = await segments.notice_to(
+                viewer,
+                club,
+                str(data.get("segment", "")),
+                _number(data, "days", 30) or 30,
+                str(data.get("title", "")),
+                str(data.get("body", "")),
+            )
         else:
             raise NotFound(Message("There is no such action."))
     except ValidationError as error:

@@ -27,23 +27,43 @@ async def _apply(context: ScenarioContext) -> list[Created]:
     club = await service.create_club(owner, circle, text, context.timezone)
     home = f"/clubs/{club.id}"
     names = {"circle": circle.name, "club": home}
-    welcome = await create_thread(owner, circle.slug, text.welcome_title.format(**names),
-                                  text.welcome_body.format(**names), max_length=MAX_LENGTH)  # fmt: skip
-    rules = await create_thread(owner, circle.slug, text.rules_title, text.rules_body.format(**names),
-                                max_length=MAX_LENGTH)  # fmt: skip
-    product = await shop.create_product(owner, circle.slug, shop.ProductDraft(text.product, text.product_description,
-                                                                              "0", stock=20))  # fmt: skip
+    welcome = await create_thread(
+        owner, circle.slug, text.welcome_title.format(**names), text.welcome_body.format(**names), max_length=MAX_LENGTH
+    )
+    rules = await create_thread(
+        owner, circle.slug, text.rules_title, text.rules_body.format(**names), max_length=MAX_LENGTH
+    )
+    product = await shop.create_product(
+        owner, circle.slug, shop.ProductDraft(text.product, text.product_description, "0", stock=20)
+    )
     apply_until = _in_weeks(context.timezone, 2, 20)
-    trial = await shop.create_trial(owner, circle.slug, shop.TrialDraft(
-        product.id, 10, apply_until, apply_until + timedelta(weeks=4), text.trial_title, text.trial_body),
-        max_length=MAX_LENGTH)  # fmt: skip
+    trial = await shop.create_trial(
+        owner,
+        circle.slug,
+        shop.TrialDraft(
+            product.id, 10, apply_until, apply_until + timedelta(weeks=4), text.trial_title, text.trial_body
+        ),
+        max_length=MAX_LENGTH,
+    )
     starts = _in_weeks(context.timezone, 3, 19)
-    event = await events.create_event(owner, circle.slug, text.event_title, text.event_body, events.EventDraft(
-        starts_at=starts, ends_at=starts + timedelta(hours=2), timezone=context.timezone, capacity=30),
-        max_length=MAX_LENGTH)  # fmt: skip
-    survey = await polls.create_survey(owner, circle.slug, polls.SurveyDraft(
-        text.survey_title, text.survey_body, list(text.survey)), max_length=MAX_LENGTH, max_options=20,
-        max_questions=30)  # fmt: skip
+    event = await events.create_event(
+        owner,
+        circle.slug,
+        text.event_title,
+        text.event_body,
+        events.EventDraft(
+            starts_at=starts, ends_at=starts + timedelta(hours=2), timezone=context.timezone, capacity=30
+        ),
+        max_length=MAX_LENGTH,
+    )
+    survey = await polls.create_survey(
+        owner,
+        circle.slug,
+        polls.SurveyDraft(text.survey_title, text.survey_body, list(text.survey)),
+        max_length=MAX_LENGTH,
+        max_options=20,
+        max_questions=30,
+    )
     labels = text.labels
     vip, ideas = await club.vip_circle, await club.ideas_circle
     return [

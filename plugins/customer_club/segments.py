@@ -42,9 +42,13 @@ async def segments(club: Club, days: int) -> dict[str, list[Member]]:
     circle = await Circle.get(id=club.circle_id)
     staff = {user.id for user in await circle_staff(circle)}
     members = [user for user in await circle_members(circle) if user.id not in staff]
-    counts = dict(await Entry.filter(club_id=club.id, created_at__gte=now() - timedelta(days=days))
-                  .exclude(act=CORRECTION).group_by("user_id").annotate(n=Count("id"))
-                  .values_list("user_id", "n"))  # fmt: skip
+    counts = dict(
+        await Entry.filter(club_id=club.id, created_at__gte=now() - timedelta(days=days))
+        .exclude(act=CORRECTION)
+        .group_by("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "n")
+    )
     grouped: dict[str, list[Member]] = {name: [] for name in NAMES}
     for user in members:
         acts = counts.get(user.id, 0)

@@ -24,16 +24,34 @@ VIP_LEVEL = 3  # the first version's levels: the third (gold) opens the VIP circ
 async def create_club(owner: User, circle: Circle, text: Texts, zone: str) -> Club:
     """The club around ``circle``: its ideas circle (public, open) and its VIP circle (private, by level), the
     first version of the points rules and the levels."""
-    ideas = await create_circle(owner, {"slug": f"{circle.slug[:56]}-ideas", "name": text.ideas_name.format(
-        circle=circle.name)[:100], "description": text.ideas_description})  # fmt: skip
-    vip = await create_circle(owner, {"slug": f"{circle.slug[:58]}-vip", "name": text.vip_name.format(
-        circle=circle.name)[:100], "description": text.vip_description, "visibility": Visibility.PRIVATE,
-        "join_policy": JoinPolicy.INVITE})  # fmt: skip
+    ideas = await create_circle(
+        owner,
+        {
+            "slug": f"{circle.slug[:56]}-ideas",
+            "name": text.ideas_name.format(circle=circle.name)[:100],
+            "description": text.ideas_description,
+        },
+    )
+    vip = await create_circle(
+        owner,
+        {
+            "slug": f"{circle.slug[:58]}-vip",
+            "name": text.vip_name.format(circle=circle.name)[:100],
+            "description": text.vip_description,
+            "visibility": Visibility.PRIVATE,
+            "join_policy": JoinPolicy.INVITE,
+        },
+    )
     club = await Club.create(circle=circle, ideas_circle=ideas, vip_circle=vip, vip_level=VIP_LEVEL, timezone=zone)
-    await Rule.bulk_create([Rule(club=club, version=1, act=act, points=points, daily_cap=cap)
-                            for act, (_, points, cap) in ACTS.items()])  # fmt: skip
-    await Level.bulk_create([Level(club=club, position=position, name=name, threshold=threshold)
-                             for position, (name, threshold) in enumerate(text.levels, start=1)])  # fmt: skip
+    await Rule.bulk_create(
+        [Rule(club=club, version=1, act=act, points=points, daily_cap=cap) for act, (_, points, cap) in ACTS.items()]
+    )
+    await Level.bulk_create(
+        [
+            Level(club=club, position=position, name=name, threshold=threshold)
+            for position, (name, threshold) in enumerate(text.levels, start=1)
+        ]
+    )
     shown.forget()
     return club
 

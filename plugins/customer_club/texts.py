@@ -68,7 +68,7 @@ TEXTS = {
             "complaints": "投诉与建议台",
             "event": "会员见面会",
             "survey": "满意度调查",
-        },  # fmt: skip
+        },
     ),
     "en": Texts(
         welcome_title="Welcome to {circle}!",
@@ -109,7 +109,7 @@ TEXTS = {
             "complaints": "Complaints desk",
             "event": "Meet-up",
             "survey": "Satisfaction survey",
-        },  # fmt: skip
+        },
     ),
 }
 

@@ -72,20 +72,30 @@ class Message_(Body):
 async def _draft(call: ApiCall[Any], body: EventBody) -> service.EventDraft:
     zone = body.timezone or (await call.site.settings.current())["timezone"]
     return service.EventDraft(
-        starts_at=parse_api_time(body.starts_at, "starts_at"), ends_at=parse_api_time(body.ends_at, "ends_at"),
-        timezone=zone, location=body.location, online_url=body.online_url, capacity=body.capacity,
-        waitlist=body.waitlist, opens_at=parse_api_time(body.registration_opens_at, "registration_opens_at"),
+        starts_at=parse_api_time(body.starts_at, "starts_at"),
+        ends_at=parse_api_time(body.ends_at, "ends_at"),
+        timezone=zone,
+        location=body.location,
+        online_url=body.online_url,
+        capacity=body.capacity,
+        waitlist=body.waitlist,
+        opens_at=parse_api_time(body.registration_opens_at, "registration_opens_at"),
         closes_at=parse_api_time(body.registration_closes_at, "registration_closes_at"),
         cancel_until=parse_api_time(body.cancel_until, "cancel_until"),
         questions=[Field(f.kind, f.label, f.options, f.required, f.name) for f in body.fields],
-    )  # fmt: skip
+    )
 
 
 @router.route("POST", "/circles/{slug}/events", "Start a thread with an event", body=NewEvent, status=201, auth=True)
 async def create_event(call: ApiCall[NewEvent]) -> dict[str, Any]:
-    event = await service.create_event(call.viewer, call.params["slug"], call.body.title, call.body.body,
-                                       await _draft(call, call.body),
-                                       max_length=call.site.config.max_post_length)  # fmt: skip
+    event = await service.create_event(
+        call.viewer,
+        call.params["slug"],
+        call.body.title,
+        call.body.body,
+        await _draft(call, call.body),
+        max_length=call.site.config.max_post_length,
+    )
     return event_json(await service.get_event(call.viewer, event.id))
 
 
@@ -94,24 +104,40 @@ async def get_event(call: ApiCall[None]) -> dict[str, Any]:
     return event_json(await service.get_event(call.viewer, call.params["id"]))
 
 
-@router.route("PATCH", "/events/{id:int}", "Change an event's times, place, capacity or rules (organisers)",
-              body=EventBody, auth=True)  # fmt: skip
+@router.route(
+    "PATCH",
+    "/events/{id:int}",
+    "Change an event's times, place, capacity or rules (organisers)",
+    body=EventBody,
+    auth=True,
+)
 async def update_event(call: ApiCall[EventBody]) -> dict[str, Any]:
     current = event_json(await service.manage_event(call.viewer, call.params["id"]))
     given = call.body.model_dump(exclude_unset=True)
-    merged = EventBody(**{
-        "starts_at": current["starts_at"], "ends_at": current["ends_at"], "timezone": current["timezone"],
-        "location": current["location"], "online_url": current["online_url"], "capacity": current["capacity"],
-        "waitlist": current["waitlist"], "registration_opens_at": current["opens_at"],
-        "registration_closes_at": current["closes_at"] if current["closes_at"] != current["starts_at"] else None,
-        "cancel_until": current["cancel_until"] if current["cancel_until"] != current["starts_at"] else None,
-        **given,
-    })  # fmt: skip
+    merged = EventBody(
+        **{
+            "starts_at": current["starts_at"],
+            "ends_at": current["ends_at"],
+            "timezone": current["timezone"],
+            "location": current["location"],
+            "online_url": current["online_url"],
+            "capacity": current["capacity"],
+            "waitlist": current["waitlist"],
+            "registration_opens_at": current["opens_at"],
+            "registration_closes_at": current["closes_at"] if current["closes_at"] != current["starts_at"] else None,
+            "cancel_until": current["cancel_until"] if current["cancel_until"] != current["starts_at"] else None,
+            **given,
+        }
+    )
     return event_json(await service.update_event(call.viewer, call.params["id"], await _draft(call, merged)))
 
 
-@router.route("GET", "/events", "The events the viewer may see between from and to (ISO 8601; the next three "
-              "months by default)", query=("from", "to", "circle"))  # fmt: skip
+@router.route(
+    "GET",
+    "/events",
+    "The events the viewer may see between from and to (ISO 8601; the next three months by default)",
+    query=("from", "to", "circle"),
+)
 async def list_events(call: ApiCall[None]) -> dict[str, Any]:
     start = parse_api_time(call.query("from"), "from") or now()
     end = parse_api_time(call.query("to"), "to") or start + DEFAULT_SPAN
@@ -122,8 +148,13 @@ async def list_events(call: ApiCall[None]) -> dict[str, Any]:
     return {"items": [event_fields(event) for event in events]}
 
 
-@router.route("POST", "/events/{id:int}/registrations", "Register: confirmed while there are places, else "
-              "waitlisted", body=Answers, auth=True)  # fmt: skip
+@router.route(
+    "POST",
+    "/events/{id:int}/registrations",
+    "Register: confirmed while there are places, else waitlisted",
+    body=Answers,
+    auth=True,
+)
 async def register(call: ApiCall[Answers]) -> dict[str, Any]:
     view = await service.get_event(call.viewer, call.params["id"])
     answers = ordered_answers(view.questions, call.body.answers)
@@ -132,14 +163,19 @@ async def register(call: ApiCall[Answers]) -> dict[str, Any]:
     return my_registration(registration, view.waiting_before_me) or {}
 
 
-@router.route("DELETE", "/events/{id:int}/registrations/me", "Cancel one's registration; the first waitlisted "
-              "takes the place", auth=True)  # fmt: skip
+@router.route(
+    "DELETE",
+    "/events/{id:int}/registrations/me",
+    "Cancel one's registration; the first waitlisted takes the place",
+    auth=True,
+)
 async def cancel(call: ApiCall[None]) -> dict[str, Any]:
     return event_json(await service.cancel(call.viewer, call.params["id"]))
 
 
-@router.route("GET", "/events/{id:int}/registrations", "Everyone registered, with their answers (organisers)",
-              auth=True)  # fmt: skip
+@router.route(
+    "GET", "/events/{id:int}/registrations", "Everyone registered, with their answers (organisers)", auth=True
+)
 async def registrations(call: ApiCall[None]) -> dict[str, Any]:
     view, rows = await service.registrations(call.viewer, call.params["id"])
     return {**event_json(view), "items": [registration_json(view, row) for row in rows]}
@@ -151,14 +187,23 @@ async def registrations_csv(call: ApiCall[None]) -> Response:
     return csv_response(f"event-{call.params['id']}.csv", header, rows)
 
 
-@router.route("DELETE", "/events/{id:int}/registrations/{registration:int}", "Remove a registration (organisers); "
-              "its member is told", auth=True)  # fmt: skip
+@router.route(
+    "DELETE",
+    "/events/{id:int}/registrations/{registration:int}",
+    "Remove a registration (organisers); its member is told",
+    auth=True,
+)
 async def remove(call: ApiCall[None]) -> dict[str, Any]:
     return event_json(await service.remove_registration(call.viewer, call.params["id"], call.params["registration"]))
 
 
-@router.route("POST", "/events/{id:int}/checkin", "Check in a ticket by its code (organisers); a second check-in "
-              "counts once", body=Code, auth=True)  # fmt: skip
+@router.route(
+    "POST",
+    "/events/{id:int}/checkin",
+    "Check in a ticket by its code (organisers); a second check-in counts once",
+    body=Code,
+    auth=True,
+)
 async def check_in(call: ApiCall[Code]) -> dict[str, Any]:
     view, done = await tickets.check_in(call.viewer, call.params["id"], call.body.code)
     registration = done.registration
@@ -170,15 +215,27 @@ async def check_in(call: ApiCall[Code]) -> dict[str, Any]:
     }
 
 
-@router.route("POST", "/events/{id:int}/messages", "Message everyone confirmed (organisers): a notice, in-app and "
-              "by mail, with read receipts", body=Message_, status=201, auth=True)  # fmt: skip
+@router.route(
+    "POST",
+    "/events/{id:int}/messages",
+    "Message everyone confirmed (organisers): a notice, in-app and by mail, with read receipts",
+    body=Message_,
+    status=201,
+    auth=True,
+)
 async def message(call: ApiCall[Message_]) -> dict[str, Any]:
     view = await service.manage_event(call.viewer, call.params["id"])
     people = await service.registrants(view.event.id)
     if not people:
         raise ValidationError({"recipients": Message("Nobody is registered yet.")})
-    notice, count = await send_notice(call.viewer, view.where.access.circle.slug, call.body.title, call.body.body,
-                                      recipients=people, audience=view.thread.title)  # fmt: skip
+    notice, count = await send_notice(
+        call.viewer,
+        view.where.access.circle.slug,
+        call.body.title,
+        call.body.body,
+        recipients=people,
+        audience=view.thread.title,
+    )
     return {"notice_id": notice.id, "url": f"/notices/{notice.id}", "recipients": count}
 
 
@@ -187,7 +244,8 @@ async def feed(call: ApiCall[None]) -> dict[str, Any]:
     return {"url": calendar.feed_url(call.request, await calendar.feed_token(call.actor))}
 
 
-@router.route("POST", "/events/feed", "A new address for the personal calendar feed; the old one stops working",
-              auth=True)  # fmt: skip
+@router.route(
+    "POST", "/events/feed", "A new address for the personal calendar feed; the old one stops working", auth=True
+)
 async def renew_feed(call: ApiCall[None]) -> dict[str, Any]:
     return {"url": calendar.feed_url(call.request, await calendar.feed_token(call.actor, renew=True))}

@@ -20,8 +20,12 @@ SPAN_MAX = timedelta(days=400)
 FEED_PAST = timedelta(days=60)  # a feed keeps the last two months and everything to come
 
 
-async def visible_events(viewer: User | None, start: datetime, end: datetime, circle: Circle | None = None,
-                         ) -> list[Event]:  # fmt: skip
+async def visible_events(
+    viewer: User | None,
+    start: datetime,
+    end: datetime,
+    circle: Circle | None = None,
+) -> list[Event]:
     """The events overlapping ``[start, end)`` whose circle the viewer sees and whose thread is not deleted, by
     start (with ``thread`` and ``circle``)."""
     if end <= start:
@@ -29,8 +33,9 @@ async def visible_events(viewer: User | None, start: datetime, end: datetime, ci
     if end - start > SPAN_MAX:
         raise ValidationError({"to": Message("Ask for at most %(n)s days at a time.", n=SPAN_MAX.days)})
     scope = await scope_of(viewer)
-    query = Event.filter(scope.circles_q("circle__"), starts_at__lt=end, ends_at__gt=start,
-                         thread__deleted_at__isnull=True)  # fmt: skip
+    query = Event.filter(
+        scope.circles_q("circle__"), starts_at__lt=end, ends_at__gt=start, thread__deleted_at__isnull=True
+    )
     if circle is not None:
         query = query.filter(circle_id=circle.id)
     return list(await query.select_related("thread", "circle").order_by("starts_at", "id").limit(LISTED))
@@ -42,8 +47,11 @@ async def feed_events(user: User) -> list[Event]:
     scope = await scope_of(user)
     registered = await Registration.filter(user_id=user.id).values_list("event_id", flat=True)
     since = now() - FEED_PAST
-    events = await Event.filter(scope.circles_q("circle__"), ends_at__gt=since, thread__deleted_at__isnull=True
-                                ).select_related("thread", "circle").order_by("starts_at", "id")  # fmt: skip
+    events = (
+        await Event.filter(scope.circles_q("circle__"), ends_at__gt=since, thread__deleted_at__isnull=True)
+        .select_related("thread", "circle")
+        .order_by("starts_at", "id")
+    )
     return [e for e in events if e.circle_id in scope.member_of or e.id in set(registered)][:LISTED]
 
 

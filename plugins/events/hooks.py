@@ -35,11 +35,19 @@ def register_content_kinds() -> list[ContentKind]:
 @hookimpl
 def register_notification_kinds() -> list[NotificationKind]:
     return [
-        NotificationKind(service.PROMOTED, Message("A place came free for you: you are confirmed for “%(title)s”"),
-                         email=True, label=Message("A place for you at an event, from its waitlist")),
-        NotificationKind(service.REMOVED, Message("%(actor)s removed your registration for “%(title)s”"),
-                         email=True, label=Message("Your registrations removed by an organiser")),
-    ]  # fmt: skip
+        NotificationKind(
+            service.PROMOTED,
+            Message("A place came free for you: you are confirmed for “%(title)s”"),
+            email=True,
+            label=Message("A place for you at an event, from its waitlist"),
+        ),
+        NotificationKind(
+            service.REMOVED,
+            Message("%(actor)s removed your registration for “%(title)s”"),
+            email=True,
+            label=Message("Your registrations removed by an organiser"),
+        ),
+    ]
 
 
 @hookimpl

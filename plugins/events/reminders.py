@@ -34,11 +34,21 @@ async def remind(context: JobContext) -> None:
                 **{flag: True}
             ):
                 continue  # cancelled meanwhile, or reminded by another run
-            await queue_mail(user, MAIL, {
-                "reminder": name, "title": thread.title, "starts_at": event.starts_at.isoformat(),
-                "ends_at": event.ends_at.isoformat(), "zone": event.timezone, "location": event.location,
-                "online_url": event.online_url, "url": f"/t/{thread.id}", "ticket": f"/events/{event.id}/ticket",
-            })  # fmt: skip
+            await queue_mail(
+                user,
+                MAIL,
+                {
+                    "reminder": name,
+                    "title": thread.title,
+                    "starts_at": event.starts_at.isoformat(),
+                    "ends_at": event.ends_at.isoformat(),
+                    "zone": event.timezone,
+                    "location": event.location,
+                    "online_url": event.online_url,
+                    "url": f"/t/{thread.id}",
+                    "ticket": f"/events/{event.id}/ticket",
+                },
+            )
 
 
 JOBS = [JobKind(REMIND, remind)]

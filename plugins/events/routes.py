@@ -39,8 +39,22 @@ from core.plugins import (
 from plugins.events import calendar, service, tickets
 from plugins.events.tickets import checkin_path
 
-EVENT_FIELDS = ("title", "body", "starts_at", "ends_at", "timezone", "location", "online_url", "capacity",
-                "waitlist", "opens_at", "closes_at", "cancel_until", "ask", "more_questions")  # fmt: skip
+EVENT_FIELDS = (
+    "title",
+    "body",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "location",
+    "online_url",
+    "capacity",
+    "waitlist",
+    "opens_at",
+    "closes_at",
+    "cancel_until",
+    "ask",
+    "more_questions",
+)
 # The questions an organiser ticks on the form (``ask``), as the shared forms ask them
 USUAL_QUESTIONS = {
     "name": (FieldKind.SHORT_TEXT, Message("Full name")),
@@ -87,13 +101,20 @@ def _draft(values: dict[str, str], data: FormData | None, gettext: Any, keep_que
     if data is not None and not keep_questions:
         questions = [usual_question(key, gettext) for key in USUAL_QUESTIONS if key in data.getlist("ask")]
         extra = [line.strip() for line in values["more_questions"].splitlines() if line.strip()]
-        questions += [Field(FieldKind.SHORT_TEXT, line, [], False, f"q{index + 1}") for index, line in
-                      enumerate(extra)]  # fmt: skip
+        questions += [Field(FieldKind.SHORT_TEXT, line, [], False, f"q{index + 1}") for index, line in enumerate(extra)]
     return service.EventDraft(
-        starts_at=at("starts_at"), ends_at=at("ends_at"), timezone=zone_name, location=values["location"],
-        online_url=values["online_url"], capacity=_capacity(values["capacity"]), waitlist=bool(values["waitlist"]),
-        opens_at=at("opens_at"), closes_at=at("closes_at"), cancel_until=at("cancel_until"), questions=questions,
-    )  # fmt: skip
+        starts_at=at("starts_at"),
+        ends_at=at("ends_at"),
+        timezone=zone_name,
+        location=values["location"],
+        online_url=values["online_url"],
+        capacity=_capacity(values["capacity"]),
+        waitlist=bool(values["waitlist"]),
+        opens_at=at("opens_at"),
+        closes_at=at("closes_at"),
+        cancel_until=at("cancel_until"),
+        questions=questions,
+    )
 
 
 async def _form_page(request: Request, form: Form, status: int = 200, **context: Any) -> Response:
@@ -104,16 +125,34 @@ async def _form_page(request: Request, form: Form, status: int = 200, **context:
 
 
 UPCOMING = timedelta(days=92)
-ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Asia/Tokyo", "Europe/London",
-         "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Australia/Sydney", "UTC")  # fmt: skip
+ZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+    "UTC",
+)
 
 
 async def new_event(request: Request) -> Response:
     tomorrow = (datetime.now(UTC) + timedelta(days=7)).astimezone(site_timezone(await _site_zone(request)))
     start = tomorrow.replace(hour=9, minute=0, second=0, microsecond=0)
-    form = Form({"timezone": await _site_zone(request), "waitlist": "1", "ask": "name,phone",
-                 "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-                 "ends_at": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")})  # fmt: skip
+    form = Form(
+        {
+            "timezone": await _site_zone(request),
+            "waitlist": "1",
+            "ask": "name,phone",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        }
+    )
     return await _form_page(request, form)
 
 
@@ -123,9 +162,14 @@ async def create_event(request: Request) -> Response:
     form.values["ask"] = ",".join(str(key) for key in data.getlist("ask"))
     try:
         draft = _draft(form.values, data, await _gettext(request), keep_questions=False)
-        event = await service.create_event(await resolve_viewer(request), request.path_params["slug"],
-                                           form.values["title"], form.values["body"], draft,
-                                           max_length=site_of(request).config.max_post_length)  # fmt: skip
+        event = await service.create_event(
+            await resolve_viewer(request),
+            request.path_params["slug"],
+            form.values["title"],
+            form.values["body"],
+            draft,
+            max_length=site_of(request).config.max_post_length,
+        )
     except ValidationError as error:
         form.errors = error.fields
         return await _form_page(request, form, status=400)
@@ -139,12 +183,19 @@ def _local(value: datetime | None, zone: str) -> str:
 async def edit_event(request: Request) -> Response:
     view = await service.manage_event(await resolve_viewer(request), request.path_params["id"])
     event = view.event
-    form = Form({
-        "timezone": event.timezone, "location": event.location, "online_url": event.online_url,
-        "capacity": "" if event.capacity is None else str(event.capacity), "waitlist": "1" if event.waitlist else "",
-        **{name: _local(getattr(event, name), event.timezone)
-           for name in ("starts_at", "ends_at", "opens_at", "closes_at", "cancel_until")},
-    })  # fmt: skip
+    form = Form(
+        {
+            "timezone": event.timezone,
+            "location": event.location,
+            "online_url": event.online_url,
+            "capacity": "" if event.capacity is None else str(event.capacity),
+            "waitlist": "1" if event.waitlist else "",
+            **{
+                name: _local(getattr(event, name), event.timezone)
+                for name in ("starts_at", "ends_at", "opens_at", "closes_at", "cancel_until")
+            },
+        }
+    )
     return await _form_page(request, form, view=view)
 
 
@@ -189,14 +240,21 @@ async def cancel(request: Request) -> Response:
 
 async def ticket(request: Request) -> Response:
     view, registration = await tickets.ticket_of(await resolve_viewer(request), request.path_params["id"])
-    return await render(request, "events/ticket.html", {
-        "event": view, "registration": registration, "checkin_url": absolute_url(request, checkin_path(registration)),
-    })  # fmt: skip
+    return await render(
+        request,
+        "events/ticket.html",
+        {
+            "event": view,
+            "registration": registration,
+            "checkin_url": absolute_url(request, checkin_path(registration)),
+        },
+    )
 
 
 async def ticket_qr(request: Request) -> Response:
-    _, registration = await tickets.ticket_by_code(await resolve_viewer(request), request.path_params["id"],
-                                                   request.path_params["code"])  # fmt: skip
+    _, registration = await tickets.ticket_by_code(
+        await resolve_viewer(request), request.path_params["id"], request.path_params["code"]
+    )
     return qr_response(absolute_url(request, checkin_path(registration)), request.url.path.rpartition(".")[2])
 
 
@@ -234,8 +292,9 @@ async def checkin_desk(request: Request) -> Response:
             view, result = await tickets.check_in(viewer, view.event.id, str(data.get("code", "")))
         except (NotFound, Conflict) as refused:
             error, status = refused.message, refused.status
-    return await render(request, "events/checkin.html", {"event": view, "result": result, "error": error},
-                        status=status)  # fmt: skip
+    return await render(
+        request, "events/checkin.html", {"event": view, "result": result, "error": error}, status=status
+    )
 
 
 async def registrations_page(request: Request) -> Response:
@@ -249,16 +308,19 @@ async def registrations_page(request: Request) -> Response:
 
 async def door_list(request: Request) -> Response:
     view, rows = await service.registrations(await resolve_viewer(request), request.path_params["id"])
-    confirmed = sorted((row for row in rows if row.status == service.Status.CONFIRMED),
-                       key=lambda row: (row.user.display_name or row.user.username).casefold())  # fmt: skip
+    confirmed = sorted(
+        (row for row in rows if row.status == service.Status.CONFIRMED),
+        key=lambda row: (row.user.display_name or row.user.username).casefold(),
+    )
     organisation = next((index for index, q in enumerate(view.questions) if q.name == "organisation"), None)
     return await render(request, "events/door.html", {"event": view, "rows": confirmed, "organisation": organisation})
 
 
 async def remove_registration(request: Request) -> Response:
     await read_form(request)
-    view = await service.remove_registration(await resolve_viewer(request), request.path_params["id"],
-                                             request.path_params["registration"])  # fmt: skip
+    view = await service.remove_registration(
+        await resolve_viewer(request), request.path_params["id"], request.path_params["registration"]
+    )
     return RedirectResponse(f"/events/{view.event.id}/registrations", status_code=303)
 
 
@@ -292,9 +354,14 @@ async def event_ics(request: Request) -> Response:
     event = view.event
     event.thread, event.circle = view.thread, view.where.access.circle
     text = calendar.calendar_text([event], view.thread.title, absolute_url(request, ""), request.url.hostname or "")
-    return Response(text, media_type="text/calendar; charset=utf-8", headers={
-        "content-disposition": f'attachment; filename="event-{event.id}.ics"', "cache-control": "private, no-cache",
-    })  # fmt: skip
+    return Response(
+        text,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "content-disposition": f'attachment; filename="event-{event.id}.ics"',
+            "cache-control": "private, no-cache",
+        },
+    )
 
 
 async def feed_ics(request: Request) -> Response:
@@ -311,8 +378,9 @@ async def my_calendar(request: Request) -> Response:
     if renew:
         await read_form(request)
     token = await calendar.feed_token(viewer, renew=renew)
-    return await render(request, "events/my_calendar.html", {"feed_url": calendar.feed_url(request, token),
-                                                             "renewed": renew})  # fmt: skip
+    return await render(
+        request, "events/my_calendar.html", {"feed_url": calendar.feed_url(request, token), "renewed": renew}
+    )
 
 
 def _month(text: str | None, zone: Any) -> date:
@@ -345,8 +413,9 @@ async def _calendar(request: Request, start: datetime, end: datetime, **context:
     for event in events:  # an event that began before the span is listed on its first day
         days.setdefault(max(event.starts_at.astimezone(zone).date(), start.date()), []).append(event)
     base = f"/c/{circle.slug}/events" if circle else "/events"
-    return await render(request, "events/calendar.html", {"circle": circle, "days": sorted(days.items()),
-                                                          "base": base, **context})  # fmt: skip
+    return await render(
+        request, "events/calendar.html", {"circle": circle, "days": sorted(days.items()), "base": base, **context}
+    )
 
 
 async def month_page(request: Request) -> Response:
@@ -357,10 +426,17 @@ async def month_page(request: Request) -> Response:
     previous = (first - timedelta(days=1)).replace(day=1)
     start = datetime(first.year, first.month, 1, tzinfo=zone)
     weeks = _weeks(first, following)
-    return await _calendar(request, start, datetime(following.year, following.month, 1, tzinfo=zone),
-                           month=first, weeks=weeks, month_start=start,
-                           weekdays=[datetime(day.year, day.month, day.day, 12, tzinfo=zone) for day in weeks[0]],
-                           previous=previous.strftime("%Y-%m"), next=following.strftime("%Y-%m"))  # fmt: skip
+    return await _calendar(
+        request,
+        start,
+        datetime(following.year, following.month, 1, tzinfo=zone),
+        month=first,
+        weeks=weeks,
+        month_start=start,
+        weekdays=[datetime(day.year, day.month, day.day, 12, tzinfo=zone) for day in weeks[0]],
+        previous=previous.strftime("%Y-%m"),
+        next=following.strftime("%Y-%m"),
+    )
 
 
 async def upcoming_page(request: Request) -> Response:

@@ -102,8 +102,10 @@ class EventDraft:
 def _named(questions: list[Field]) -> list[Field]:
     """Every question with a name of its own (the API's answers and the export use it): ``q1``, ``q2``, ... where
     the organiser gave none."""
-    named = [Field(q.kind, q.label, q.options, q.required, q.name.strip()[:NAME_MAX] or f"q{index + 1}")
-             for index, q in enumerate(questions)]  # fmt: skip
+    named = [
+        Field(q.kind, q.label, q.options, q.required, q.name.strip()[:NAME_MAX] or f"q{index + 1}")
+        for index, q in enumerate(questions)
+    ]
     if len({question.name for question in named}) != len(named):
         raise ValidationError({"fields": Message("Give each question a name of its own.")})
     return named
@@ -132,14 +134,22 @@ def check_draft(draft: EventDraft, *, is_new: bool = True) -> dict[str, Any]:
         raise ValidationError({"location": Message("A place has at most %(n)s characters.", n=LOCATION_MAX)})
     if online_url and (len(online_url) > URL_MAX or not online_url.startswith(("https://", "http://"))):
         raise ValidationError({"online_url": Message("Give the online link as an address starting with https://.")})
-    questions = _named(clean_fields(draft.questions, max_fields=MAX_QUESTIONS, max_options=MAX_OPTIONS)
-                       if draft.questions else [])  # fmt: skip
+    questions = _named(
+        clean_fields(draft.questions, max_fields=MAX_QUESTIONS, max_options=MAX_OPTIONS) if draft.questions else []
+    )
     return dict(
-        starts_at=draft.starts_at, ends_at=draft.ends_at, timezone=check_zone(draft.timezone), location=location,
-        online_url=online_url, capacity=draft.capacity, waitlist=draft.waitlist, opens_at=draft.opens_at,
-        closes_at=draft.closes_at, cancel_until=draft.cancel_until,
+        starts_at=draft.starts_at,
+        ends_at=draft.ends_at,
+        timezone=check_zone(draft.timezone),
+        location=location,
+        online_url=online_url,
+        capacity=draft.capacity,
+        waitlist=draft.waitlist,
+        opens_at=draft.opens_at,
+        closes_at=draft.closes_at,
+        cancel_until=draft.cancel_until,
         questions=[question.as_json() for question in questions],
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -187,9 +197,12 @@ class EventView:
 
     @property
     def can_register(self) -> bool:
-        return self.mine is None and self.registration_open and self.where.can_take_part and (
-            not self.full or self.event.waitlist
-        )  # fmt: skip
+        return (
+            self.mine is None
+            and self.registration_open
+            and self.where.can_take_part
+            and (not self.full or self.event.waitlist)
+        )
 
     @property
     def can_cancel(self) -> bool:
@@ -202,8 +215,9 @@ class EventView:
         return self.where.can_manage
 
 
-async def create_event(viewer: User | None, slug: str, title: str, body: str, draft: EventDraft, *,
-                       max_length: int) -> Event:  # fmt: skip
+async def create_event(
+    viewer: User | None, slug: str, title: str, body: str, draft: EventDraft, *, max_length: int
+) -> Event:
     """Start a thread with an event; everything is checked before anything is written."""
     values = check_draft(draft)
     created: list[Event] = []
@@ -229,8 +243,14 @@ async def update_event(viewer: User | None, event_id: int, draft: EventDraft) ->
     async with transaction():
         event = await Event.select_for_update().get(id=event_id)
         if values["capacity"] is not None and values["capacity"] < event.confirmed:
-            raise Conflict(Message("%(n)s members are confirmed already: remove registrations before lowering the "
-                                   "capacity below that.", n=event.confirmed), code="below_confirmed")  # fmt: skip
+            raise Conflict(
+                Message(
+                    "%(n)s members are confirmed already: remove registrations before lowering the "
+                    "capacity below that.",
+                    n=event.confirmed,
+                ),
+                code="below_confirmed",
+            )
         moved = values["starts_at"] != event.starts_at
         await Event.filter(id=event_id).update(**values)
         if moved:  # the reminders follow the start, and are sent again for the new time
@@ -247,16 +267,24 @@ async def schedule_reminders(event: Event) -> None:
         key = f"{REMIND}:{event.id}:{name}"
         at = event.starts_at.timestamp() - seconds
         if at > now().timestamp():
-            await enqueue_job(REMIND, {"event_id": event.id, "reminder": name},
-                              at=datetime.fromtimestamp(at, tz=event.starts_at.tzinfo), key=key)  # fmt: skip
+            await enqueue_job(
+                REMIND,
+                {"event_id": event.id, "reminder": name},
+                at=datetime.fromtimestamp(at, tz=event.starts_at.tzinfo),
+                key=key,
+            )
         else:
             await cancel_job(key)
 
 
 async def _counts(event_id: int) -> dict[str, int]:
     """Registrations by status, and how many are checked in: one query."""
-    rows = await (Registration.filter(event_id=event_id).group_by("status")
-                  .annotate(n=Count("id"), arrived=Count("checked_in_at")).values("status", "n", "arrived"))  # fmt: skip
+    rows = await (
+        Registration.filter(event_id=event_id)
+        .group_by("status")
+        .annotate(n=Count("id"), arrived=Count("checked_in_at"))
+        .values("status", "n", "arrived")
+    )
     counts = {str(row["status"]): row["n"] for row in rows}
     counts["checked_in"] = sum(row["arrived"] for row in rows)
     return counts
@@ -267,9 +295,14 @@ async def _view(event: Event, where: ThreadAccess) -> EventView:
     mine = await Registration.get_or_none(event_id=event.id, user_id=viewer.id) if viewer else None
     counts = await _counts(event.id)
     view = EventView(
-        event, where, mine, confirmed=counts.get(Status.CONFIRMED, 0), waitlisted=counts.get(Status.WAITLISTED, 0),
-        checked_in=counts["checked_in"], questions=[Field.of(question) for question in event.questions],
-    )  # fmt: skip
+        event,
+        where,
+        mine,
+        confirmed=counts.get(Status.CONFIRMED, 0),
+        waitlisted=counts.get(Status.WAITLISTED, 0),
+        checked_in=counts["checked_in"],
+        questions=[Field.of(question) for question in event.questions],
+    )
     if mine is not None and mine.status == Status.WAITLISTED:
         view.waiting_before_me = await Registration.filter(
             event_id=event.id, status=Status.WAITLISTED, id__lt=mine.id
@@ -320,9 +353,13 @@ async def register(viewer: User | None, event_id: int, answers: Sequence[Any]) -
                 raise Conflict(Message("This event is full."), code="full")
             status = Status.CONFIRMED if taken else Status.WAITLISTED
             registration = await Registration.create(
-                event_id=event_id, user_id=user.id, status=status, answers=cleaned, code=new_code(),
+                event_id=event_id,
+                user_id=user.id,
+                status=status,
+                answers=cleaned,
+                code=new_code(),
                 confirmed_at=now() if taken else None,
-            )  # fmt: skip
+            )
     except IntegrityError:  # the same member, registering twice at the same moment: the place taken is given back
         raise Conflict(Message("You are registered already."), code="already_registered") from None
     await announce_act(view.event.circle_id, user, "event.registration", registration.id)
@@ -410,7 +447,21 @@ async def registrants(event_id: int) -> list[User]:
 
 async def offers(circle: Circle) -> list[Offer]:
     """The circle's coming events, soonest first, as cards another page may feature (``circle_offers``)."""
-    events = await (Event.filter(circle_id=circle.id, starts_at__gt=now(), thread__deleted_at__isnull=True)
-                    .select_related("thread").order_by("starts_at").limit(50))  # fmt: skip
-    return [Offer(f"event:{event.id}", Message("Event"), event.thread.title, f"/events/{event.id}",
-                  when=event.starts_at, zone=event.timezone, place=event.location) for event in events]  # fmt: skip
+    events = await (
+        Event.filter(circle_id=circle.id, starts_at__gt=now(), thread__deleted_at__isnull=True)
+        .select_related("thread")
+        .order_by("starts_at")
+        .limit(50)
+    )
+    return [
+        Offer(
+            f"event:{event.id}",
+            Message("Event"),
+            event.thread.title,
+            f"/events/{event.id}",
+            when=event.starts_at,
+            zone=event.timezone,
+            place=event.location,
+        )
+        for event in events
+    ]

@@ -14,10 +14,19 @@ PLUGIN = PluginManifest(
         "first posts."
     ),
     settings=(
-        Setting("signups_per_hour", int, 20, Message("Sign-ups one address may make on campaign pages in an hour."),
-                label=Message("Sign-ups per hour and address")),
-        Setting("guest_min_seconds", int, 3,
-                Message("A sign-up sent sooner than this many seconds after opening the page is taken for a bot's."),
-                label=Message("Seconds a guest takes at least")),
+        Setting(
+            "signups_per_hour",
+            int,
+            20,
+            Message("Sign-ups one address may make on campaign pages in an hour."),
+            label=Message("Sign-ups per hour and address"),
+        ),
+        Setting(
+            "guest_min_seconds",
+            int,
+            3,
+            Message("A sign-up sent sooner than this many seconds after opening the page is taken for a bot's."),
+            label=Message("Seconds a guest takes at least"),
+        ),
     ),
-)  # fmt: skip
+)

@@ -54,9 +54,15 @@ SIGNUP_FIELDS = ("username", "email", "password", "ref", *service.UTM)
 BLOCK_FIELDS = ("kind", "text", "label", "url", "at", "item")
 SETTINGS_FIELDS = ("title", "description", "consent", "questions")
 STATES = {"publish": CampaignState.PUBLISHED, "close": CampaignState.CLOSED}  # the editor's buttons
-KIND_NAMES = {BlockKind.HEADING: Message("Heading"), BlockKind.TEXT: Message("Text"), BlockKind.IMAGE: Message("Picture"),
-              BlockKind.BUTTON: Message("Button"), BlockKind.CARD: Message("Card (an event, product, group buy or survey)"),
-              BlockKind.COUNTDOWN: Message("Countdown"), BlockKind.SIGNUP: Message("Sign-up form")}  # fmt: skip
+KIND_NAMES = {
+    BlockKind.HEADING: Message("Heading"),
+    BlockKind.TEXT: Message("Text"),
+    BlockKind.IMAGE: Message("Picture"),
+    BlockKind.BUTTON: Message("Button"),
+    BlockKind.CARD: Message("Card (an event, product, group buy or survey)"),
+    BlockKind.COUNTDOWN: Message("Countdown"),
+    BlockKind.SIGNUP: Message("Sign-up form"),
+}
 
 
 def _settings(request: Request) -> dict[str, Any]:
@@ -71,8 +77,13 @@ async def _card(request: Request, campaign: Campaign, circle: Circle) -> ShareCa
     """What a chat app shows for the page's link: its title, a line, and a picture of at least 300 × 300 (the
     campaign's own, else the club's logo, else one drawn with its title), all with absolute addresses."""
     image = await share_image(request, campaign.image, title=campaign.title, tint=circle.tint)
-    return ShareCard(campaign.title, absolute_url(request, campaign.path), campaign.description,
-                     qr=f"{campaign.path}/qr.svg", image=image)  # fmt: skip
+    return ShareCard(
+        campaign.title,
+        absolute_url(request, campaign.path),
+        campaign.description,
+        qr=f"{campaign.path}/qr.svg",
+        image=image,
+    )
 
 
 async def _offers(circle: Circle, blocks: list[Block]) -> dict[str, Offer]:
@@ -93,13 +104,25 @@ async def page(request: Request) -> Response:
     offers = await _offers(circle, blocks)
     shown = await _pictures(blocks, offers)
     member = viewer is not None and (await circle_access(viewer, circle)).is_member
-    arrival = urlencode({name: request.query_params[name][:100] for name in ("ref", *service.UTM)
-                         if request.query_params.get(name)})  # fmt: skip
-    return await render(request, "flyer_campaign/page.html", {
-        "campaign": campaign, "circle": circle, "blocks": blocks, "pictures": shown, "member": member,
-        "offers": offers, "arrival": arrival, "share_card": await _card(request, campaign, circle),
-        "now": datetime.now(tz=await _zone(request)),
-    }, locale=campaign.locale)  # fmt: skip
+    arrival = urlencode(
+        {name: request.query_params[name][:100] for name in ("ref", *service.UTM) if request.query_params.get(name)}
+    )
+    return await render(
+        request,
+        "flyer_campaign/page.html",
+        {
+            "campaign": campaign,
+            "circle": circle,
+            "blocks": blocks,
+            "pictures": shown,
+            "member": member,
+            "offers": offers,
+            "arrival": arrival,
+            "share_card": await _card(request, campaign, circle),
+            "now": datetime.now(tz=await _zone(request)),
+        },
+        locale=campaign.locale,
+    )
 
 
 async def join(request: Request, form: Form | None = None, status: int = 200) -> Response:
@@ -110,10 +133,18 @@ async def join(request: Request, form: Form | None = None, status: int = 200) ->
         return RedirectResponse(f"{campaign.path}#signup", status_code=303)  # the page says it has ended
     if form is None:
         form = Form({name: request.query_params.get(name, "")[:100] for name in ("ref", *service.UTM)})
-    return await render(request, "flyer_campaign/join.html", {
-        "campaign": campaign, "circle": circle, "form": form,
-        "questions": [Field.of(question) for question in campaign.questions],
-    }, status=status, locale=campaign.locale)  # fmt: skip
+    return await render(
+        request,
+        "flyer_campaign/join.html",
+        {
+            "campaign": campaign,
+            "circle": circle,
+            "form": form,
+            "questions": [Field.of(question) for question in campaign.questions],
+        },
+        status=status,
+        locale=campaign.locale,
+    )
 
 
 async def pixel(request: Request) -> Response:
@@ -142,12 +173,23 @@ async def poster(request: Request) -> Response:
         size = "a4"
     target = await _target(campaign, request.query_params.get("ref", ""))
     picture = await site_of(request).store.get(campaign.image) if campaign.image else None
-    data = await run_in_threadpool(draw_poster, size, campaign.title, campaign.description,
-                                   absolute_url(request, target), texts(campaign.locale).poster, picture)  # fmt: skip
-    return Response(data, media_type="image/png", headers={
-        "cache-control": "public, max-age=300",
-        "content-disposition": f'inline; filename="campaign-{campaign.token}-{size}.png"',
-    })  # fmt: skip
+    data = await run_in_threadpool(
+        draw_poster,
+        size,
+        campaign.title,
+        campaign.description,
+        absolute_url(request, target),
+        texts(campaign.locale).poster,
+        picture,
+    )
+    return Response(
+        data,
+        media_type="image/png",
+        headers={
+            "cache-control": "public, max-age=300",
+            "content-disposition": f'inline; filename="campaign-{campaign.token}-{size}.png"',
+        },
+    )
 
 
 async def share_check(request: Request) -> Response:
@@ -159,8 +201,12 @@ async def share_check(request: Request) -> Response:
     picture = shown.get(campaign.image[:64]) if campaign.image else None
     problems = []
     if "/share-card.png" in card.image:
-        problems.append(Message("No picture of its own: apps show a card with the title. Give the campaign a picture "
-                                "(or the club a logo) to show something better."))  # fmt: skip
+        problems.append(
+            Message(
+                "No picture of its own: apps show a card with the title. Give the campaign a picture "
+                "(or the club a logo) to show something better."
+            )
+        )
     elif picture is not None and min(picture.width, picture.height) < 300:
         problems.append(Message("The picture is smaller than 300 × 300: some apps leave it out."))
     if len(campaign.title) > 14:
@@ -169,8 +215,7 @@ async def share_check(request: Request) -> Response:
         problems.append(Message("No line under the title: apps show the address instead."))
     if not card.url.startswith("https://"):
         problems.append(Message("The address is not https: set QUANZI_BASE_URL to the site's public https address."))
-    return await render(request, "flyer_campaign/card.html", {"campaign": campaign, "card": card,
-                                                              "problems": problems})  # fmt: skip
+    return await render(request, "flyer_campaign/card.html", {"campaign": campaign, "card": card, "problems": problems})
 
 
 async def signup(request: Request) -> Response:
@@ -189,19 +234,27 @@ async def signup(request: Request) -> Response:
         answers = service.check_signup_answers(campaign, given)
         if viewer is None:
             settings = _settings(request)
-            if not await guest_check(request, data, action="flyer:signup", per_hour=settings["signups_per_hour"],
-                                     min_seconds=settings["guest_min_seconds"]):  # fmt: skip
+            if not await guest_check(
+                request,
+                data,
+                action="flyer:signup",
+                per_hour=settings["signups_per_hour"],
+                min_seconds=settings["guest_min_seconds"],
+            ):
                 await Campaign.filter(id=campaign.id).update(bots=F("bots") + 1)
                 return await render(request, "flyer_campaign/welcome.html", {"campaign": campaign, "circle": None})
             if not consented:
                 raise ValidationError({"consent": Message("Please agree to how your data is used.")})
-            viewer = await sign_up(request, username=form.values["username"], email=form.values["email"],
-                                   password=form.values["password"])  # fmt: skip
-            await service.record_signup(campaign, circle, viewer, arrival, consented=True, new_account=True,
-                                        answers=answers)  # fmt: skip
+            viewer = await sign_up(
+                request, username=form.values["username"], email=form.values["email"], password=form.values["password"]
+            )
+            await service.record_signup(
+                campaign, circle, viewer, arrival, consented=True, new_account=True, answers=answers
+            )
         else:
-            await service.record_signup(campaign, circle, viewer, arrival, consented=consented, new_account=False,
-                                        answers=answers)  # fmt: skip
+            await service.record_signup(
+                campaign, circle, viewer, arrival, consented=consented, new_account=False, answers=answers
+            )
     except ValidationError as error:
         form.errors = error.fields
         return await join(request, form, status=400)
@@ -218,9 +271,15 @@ async def invite(request: Request) -> Response:
     if viewer is None or not (await circle_access(viewer, circle)).is_member:
         return RedirectResponse(f"/login?next={campaign.path}/invite", status_code=303)
     code = await service.referral_code(campaign, viewer)
-    return await render(request, "flyer_campaign/invite.html", {
-        "campaign": campaign, "link": absolute_url(request, f"{campaign.path}?ref={code}"), "code": code,
-    })  # fmt: skip
+    return await render(
+        request,
+        "flyer_campaign/invite.html",
+        {
+            "campaign": campaign,
+            "link": absolute_url(request, f"{campaign.path}?ref={code}"),
+            "code": code,
+        },
+    )
 
 
 async def _draft(request: Request, form: Form, data: Any) -> service.BlockDraft:
@@ -229,8 +288,15 @@ async def _draft(request: Request, form: Form, data: Any) -> service.BlockDraft:
     if picture is not None:
         name = (await receive_picture(request, await resolve_viewer(request), picture, field="picture")).name
     at = parse_form_time(form.values["at"], await _zone(request), "at")
-    return service.BlockDraft(form.values["kind"], form.values["text"], form.values["label"], form.values["url"],
-                              name, at, form.values["item"])  # fmt: skip
+    return service.BlockDraft(
+        form.values["kind"],
+        form.values["text"],
+        form.values["label"],
+        form.values["url"],
+        name,
+        at,
+        form.values["item"],
+    )
 
 
 async def editor(request: Request, errors: dict[str, str] | None = None, status: int = 200) -> Response:
@@ -239,13 +305,30 @@ async def editor(request: Request, errors: dict[str, str] | None = None, status:
     _, circle, blocks = await service.get_campaign(viewer, campaign.token)
     offers = await service.offers(circle)
     shown = await _pictures(blocks, offers)
-    settings = Form({"title": campaign.title, "description": campaign.description, "consent": campaign.consent,
-                     "questions": "\n".join(question["label"] for question in campaign.questions)})  # fmt: skip
-    return await render(request, "flyer_campaign/edit.html", {
-        "campaign": campaign, "circle": circle, "blocks": blocks, "kinds": KIND_NAMES, "pictures": shown,
-        "offers": offers,
-        "settings": settings, "errors": errors or {}, "add": Form({"kind": "text"}),
-    }, status=status)  # fmt: skip
+    settings = Form(
+        {
+            "title": campaign.title,
+            "description": campaign.description,
+            "consent": campaign.consent,
+            "questions": "\n".join(question["label"] for question in campaign.questions),
+        }
+    )
+    return await render(
+        request,
+        "flyer_campaign/edit.html",
+        {
+            "campaign": campaign,
+            "circle": circle,
+            "blocks": blocks,
+            "kinds": KIND_NAMES,
+            "pictures": shown,
+            "offers": offers,
+            "settings": settings,
+            "errors": errors or {},
+            "add": Form({"kind": "text"}),
+        },
+        status=status,
+    )
 
 
 async def edit_action(request: Request) -> Response:
@@ -261,15 +344,24 @@ async def edit_action(request: Request) -> Response:
             form = Form.of(data, SETTINGS_FIELDS)
             image = await chosen(data, "image")
             name = (await receive_picture(request, viewer, image, field="image")).name if image else None
-            questions = [Field(FieldKind.SHORT_TEXT, line.strip(), [], False)
-                         for line in form.values["questions"].splitlines() if line.strip()]  # fmt: skip
-            await service.update_campaign(viewer, token, service.CampaignSettings(
-                form.values["title"], form.values["description"], form.values["consent"], name, questions))  # fmt: skip
+            questions = [
+                Field(FieldKind.SHORT_TEXT, line.strip(), [], False)
+                for line in form.values["questions"].splitlines()
+                if line.strip()
+            ]
+            await service.update_campaign(
+                viewer,
+                token,
+                service.CampaignSettings(
+                    form.values["title"], form.values["description"], form.values["consent"], name, questions
+                ),
+            )
         elif action == "add":
             await service.add_block(viewer, token, await _draft(request, Form.of(data, BLOCK_FIELDS), data))
         elif action == "change":
-            await service.update_block(viewer, token, block_id,
-                                       await _draft(request, Form.of(data, BLOCK_FIELDS), data))  # fmt: skip
+            await service.update_block(
+                viewer, token, block_id, await _draft(request, Form.of(data, BLOCK_FIELDS), data)
+            )
         elif action in ("up", "down"):
             await service.move_block(viewer, token, block_id, -1 if action == "up" else 1)
         elif action == "remove":

@@ -48,9 +48,14 @@ async def create_campaign(owner: User, circle: Circle, title: str | None, locale
     circle, and the sign-up form. Nobody but its owners sees it until they publish it."""
     text = texts(locale)
     async with transaction():
-        campaign = await Campaign.create(circle=circle, title=(title or text.title)[:TITLE_MAX], token=_token(),
-                                         description=text.description.format(circle=circle.name)[:DESCRIPTION_MAX],
-                                         locale=locale, consent=text.consent.format(circle=circle.name))  # fmt: skip
+        campaign = await Campaign.create(
+            circle=circle,
+            title=(title or text.title)[:TITLE_MAX],
+            token=_token(),
+            description=text.description.format(circle=circle.name)[:DESCRIPTION_MAX],
+            locale=locale,
+            consent=text.consent.format(circle=circle.name),
+        )
         drafts = [
             Block(kind=BlockKind.HEADING, text=campaign.title),
             Block(kind=BlockKind.TEXT, text=text.intro.format(circle=circle.name)),
@@ -155,8 +160,15 @@ def check_block(draft: BlockDraft, offered: Collection[str]) -> dict[str, Any]:
         raise ValidationError({"picture": Message("Choose a picture.")})
     if kind == BlockKind.COUNTDOWN and draft.at is None:
         raise ValidationError({"at": Message("Give the date it counts down to.")})
-    return dict(kind=kind, text=text, label=label, url=url, picture=draft.picture, at=draft.at,
-                item=draft.item if kind == BlockKind.CARD else "")  # fmt: skip
+    return dict(
+        kind=kind,
+        text=text,
+        label=label,
+        url=url,
+        picture=draft.picture,
+        at=draft.at,
+        item=draft.item if kind == BlockKind.CARD else "",
+    )
 
 
 async def offers(circle: Circle) -> dict[str, Offer]:
@@ -192,8 +204,15 @@ async def _block(viewer: User | None, token: str, block_id: int) -> tuple[Campai
 
 async def update_block(viewer: User | None, token: str, block_id: int, draft: BlockDraft) -> Block:
     campaign, block = await _block(viewer, token, block_id)
-    kept = BlockDraft(block.kind.value, draft.text, draft.label, draft.url, draft.picture or block.picture, draft.at,
-                      draft.item or block.item)  # fmt: skip
+    kept = BlockDraft(
+        block.kind.value,
+        draft.text,
+        draft.label,
+        draft.url,
+        draft.picture or block.picture,
+        draft.at,
+        draft.item or block.item,
+    )
     values = check_block(kept, await _offered(campaign, kept))
     await Block.filter(id=block.id).update(**values)
     await _record_pictures(campaign)
@@ -301,8 +320,16 @@ def check_signup_answers(campaign: Campaign, answers: Sequence[Any]) -> list[Any
     return check_answers(questions, ordered_answers(questions, answers))
 
 
-async def record_signup(campaign: Campaign, circle: Circle, user: User, arrival: Arrival, *, consented: bool,
-                        new_account: bool, answers: Sequence[Any] = ()) -> Signup:  # fmt: skip
+async def record_signup(
+    campaign: Campaign,
+    circle: Circle,
+    user: User,
+    arrival: Arrival,
+    *,
+    consented: bool,
+    new_account: bool,
+    answers: Sequence[Any] = (),
+) -> Signup:
     """``user`` came through the campaign: they are made a member of its circle (the campaign counts as the owner's
     invitation) and their sign-up kept with its consent, referrer and UTM values."""
     if not consented:
@@ -312,10 +339,17 @@ async def record_signup(campaign: Campaign, circle: Circle, user: User, arrival:
         referrer = None
     joined = await admit(circle, user)
     try:
-        return await Signup.create(campaign=campaign, user=user, referrer=referrer, utm=clean_utm(arrival.utm or {}),
-                                   answers=list(answers),
-                                   consent=campaign.consent, consented_at=now(), new_account=new_account,
-                                   joined=joined or (await circle_access(user, circle)).is_member)  # fmt: skip
+        return await Signup.create(
+            campaign=campaign,
+            user=user,
+            referrer=referrer,
+            utm=clean_utm(arrival.utm or {}),
+            answers=list(answers),
+            consent=campaign.consent,
+            consented_at=now(),
+            new_account=new_account,
+            joined=joined or (await circle_access(user, circle)).is_member,
+        )
     except IntegrityError:
         raise Conflict(Message("You came through this campaign already."), code="already_signed_up") from None
 
@@ -346,18 +380,23 @@ async def funnel(viewer: User | None, token: str, pending_views: int = 0) -> Fun
     referrers: dict[str, list[int]] = {}
     sources: dict[str, list[int]] = {}
     for row in signups:
-        for table, key in ((referrers, row.referrer.username if row.referrer else ""),
-                           (sources, row.utm.get("utm_source", ""))):  # fmt: skip
+        for table, key in (
+            (referrers, row.referrer.username if row.referrer else ""),
+            (sources, row.utm.get("utm_source", "")),
+        ):
             if key:
                 counts = table.setdefault(key, [0, 0])
                 counts[0] += 1
                 counts[1] += row.active_at is not None
     return Funnel(
-        views=campaign.views + pending_views, signups=len(signups), joined=sum(row.joined for row in signups),
-        first_posts=sum(row.active_at is not None for row in signups), bots=campaign.bots,
+        views=campaign.views + pending_views,
+        signups=len(signups),
+        joined=sum(row.joined for row in signups),
+        first_posts=sum(row.active_at is not None for row in signups),
+        bots=campaign.bots,
         by_referrer=sorted(((name, c[0], c[1]) for name, c in referrers.items()), key=lambda row: (-row[2], -row[1])),
         by_source=sorted(((name, c[0], c[1]) for name, c in sources.items()), key=lambda row: -row[1]),
-    )  # fmt: skip
+    )
 
 
 async def signups(viewer: User | None, token: str) -> list[Signup]:

@@ -26,8 +26,13 @@ async def open_feedback(context: JobContext) -> None:
     organiser = await User.get(id=thread.author_id)
     circle = await Circle.get(id=meeting.circle_id)
     text = texts(meeting.locale)
-    draft = polls.PollDraft(title=text.feedback_title % item.title, body="", options=list(text.feedback_options),
-                            anonymous=True, closes_at=now() + OPEN_FOR)  # feedback names nobody  # fmt: skip
+    draft = polls.PollDraft(
+        title=text.feedback_title % item.title,
+        body="",
+        options=list(text.feedback_options),
+        anonymous=True,
+        closes_at=now() + OPEN_FOR,
+    )  # feedback names nobody
     async with transaction():
         locked = await AgendaItem.select_for_update().get_or_none(id=item.id)  # one run at a time
         if locked is None or locked.poll_id is not None:

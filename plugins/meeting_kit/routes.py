@@ -28,9 +28,13 @@ ITEM_FIELDS = ("starts_at", "ends_at", "title", "speaker", "room")
 def _draft(form: Form, zone: str) -> service.ItemDraft:
     where = site_timezone(zone)
     values = form.values
-    return service.ItemDraft(parse_form_time(values["starts_at"], where, "starts_at"),
-                             parse_form_time(values["ends_at"], where, "ends_at"), values["title"],
-                             values["speaker"], values["room"])  # fmt: skip
+    return service.ItemDraft(
+        parse_form_time(values["starts_at"], where, "starts_at"),
+        parse_form_time(values["ends_at"], where, "ends_at"),
+        values["title"],
+        values["speaker"],
+        values["room"],
+    )
 
 
 def _local(value: Any, zone: str) -> str:
@@ -45,10 +49,16 @@ async def home(request: Request, form: Form | None = None, status: int = 200) ->
         last = view.items[-1].ends_at if view.items else view.event.event.starts_at
         form = Form({"starts_at": _local(last, zone), "ends_at": _local(last, zone)})
     circle = view.event.where.access.circle
-    card = await circle_share_card(request, circle, view.event.thread.title, f"/meetings/{view.meeting.id}",
-                                   view.event.event.location or circle.description)  # fmt: skip
-    return await render(request, "meeting_kit/home.html", {"meeting": view, "form": form, "share_card": card},
-                        status=status)  # fmt: skip
+    card = await circle_share_card(
+        request,
+        circle,
+        view.event.thread.title,
+        f"/meetings/{view.meeting.id}",
+        view.event.event.location or circle.description,
+    )
+    return await render(
+        request, "meeting_kit/home.html", {"meeting": view, "form": form, "share_card": card}, status=status
+    )
 
 
 async def add_item(request: Request) -> Response:
@@ -81,10 +91,18 @@ async def edit_item(request: Request) -> Response:
             form.errors, status = error.fields, 400
     else:
         assert item is not None
-        form = Form({"starts_at": _local(item.starts_at, zone), "ends_at": _local(item.ends_at, zone),
-                     "title": item.title, "speaker": item.speaker, "room": item.room})  # fmt: skip
-    return await render(request, "meeting_kit/item.html", {"meeting": view, "item_id": item_id, "form": form},
-                        status=status)  # fmt: skip
+        form = Form(
+            {
+                "starts_at": _local(item.starts_at, zone),
+                "ends_at": _local(item.ends_at, zone),
+                "title": item.title,
+                "speaker": item.speaker,
+                "room": item.room,
+            }
+        )
+    return await render(
+        request, "meeting_kit/item.html", {"meeting": view, "item_id": item_id, "form": form}, status=status
+    )
 
 
 async def remove_item(request: Request) -> Response:
@@ -100,8 +118,7 @@ async def new_notice(request: Request) -> Response:
     if request.method == "POST":
         form = Form.of(await read_form(request), ("title", "body"))
         try:
-            notice_id, _ = await service.post_notice(viewer, view.meeting.id, form.values["title"],
-                                                     form.values["body"])  # fmt: skip
+            notice_id, _ = await service.post_notice(viewer, view.meeting.id, form.values["title"], form.values["body"])
             return RedirectResponse(f"/notices/{notice_id}", status_code=303)
         except ValidationError as error:
             form.errors, status = error.fields, 400

@@ -19,9 +19,15 @@ def first_date(zone_name: str) -> datetime:
 
 async def _apply(context: ScenarioContext) -> list[Created]:
     text = texts(context.locale)
-    meeting = await service.create_meeting(context.owner, context.circle.slug, context.title, context.locale,
-                                           start=first_date(context.timezone), zone=context.timezone,
-                                           max_length=32_000)  # fmt: skip
+    meeting = await service.create_meeting(
+        context.owner,
+        context.circle.slug,
+        context.title,
+        context.locale,
+        start=first_date(context.timezone),
+        zone=context.timezone,
+        max_length=32_000,
+    )
     view_title = context.title or text.title
     event = await meeting.event
     home = f"/meetings/{meeting.id}"

@@ -41,7 +41,7 @@ def meeting_json(view: MeetingView) -> dict[str, Any]:
                 ),
             }
             for summary in view.notices
-        ],  # fmt: skip
+        ],
         "survey_id": view.meeting.survey_id,
         "can_manage": view.can_manage,
     }

@@ -86,28 +86,31 @@ async def _schedule_feedback(item: AgendaItem) -> None:
         await cancel_job(key)
 
 
-async def create_meeting(owner: User, slug: str, title: str | None, locale: str, *, start: datetime, zone: str,
-                         max_length: int) -> Meeting:  # fmt: skip
+async def create_meeting(
+    owner: User, slug: str, title: str | None, locale: str, *, start: datetime, zone: str, max_length: int
+) -> Meeting:
     """Set one meeting up in the circle ``slug``: its registration event (open at once), a first agenda and the
     closing survey, written in ``locale``. The organisers change dates, place and capacity afterwards."""
     text = texts(locale)
     minutes = max(start for start, _, _ in text.agenda) + text.agenda[-1][1]
     draft = events.EventDraft(
-        starts_at=start, ends_at=start + timedelta(minutes=minutes), timezone=zone,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=minutes),
+        timezone=zone,
         questions=[Field(kind, label, [], required, name) for name, kind, label, required in text.questions],
-    )  # fmt: skip
+    )
     event = await events.create_event(owner, slug, title or text.title, text.intro, draft, max_length=max_length)
     ends = start + timedelta(minutes=minutes)
     closing = polls.SurveyDraft(
         text.survey_title, text.survey_intro, list(text.survey), opens_at=ends, closes_at=ends + SURVEY_OPEN_FOR
     )  # asked once the meeting is over, for two weeks
-    survey = await polls.create_survey(owner, slug, closing, max_length=max_length, max_options=20,
-                                         max_questions=30)  # fmt: skip
+    survey = await polls.create_survey(owner, slug, closing, max_length=max_length, max_options=20, max_questions=30)
     meeting = await Meeting.create(circle_id=event.circle_id, event=event, survey=survey, locale=locale)
     for offset, length, item_title in text.agenda:
         begins = start + timedelta(minutes=offset)
-        item = await AgendaItem.create(meeting=meeting, starts_at=begins, ends_at=begins + timedelta(minutes=length),
-                                       title=item_title)  # fmt: skip
+        item = await AgendaItem.create(
+            meeting=meeting, starts_at=begins, ends_at=begins + timedelta(minutes=length), title=item_title
+        )
         await _schedule_feedback(item)
     return meeting
 
@@ -184,8 +187,9 @@ async def post_notice(viewer: User | None, meeting_id: int, title: str, body: st
     people = await events.registrants(view.event.event.id)
     if not people:
         raise ValidationError({"body": Message("Nobody is registered yet.")})
-    notice, count = await send_notice(viewer, view.event.where.access.circle.slug, title, body, recipients=people,
-                                      audience=view.title)  # fmt: skip
+    notice, count = await send_notice(
+        viewer, view.event.where.access.circle.slug, title, body, recipients=people, audience=view.title
+    )
     await MeetingNotice.create(meeting_id=meeting_id, notice_id=notice.id)
     return notice.id, count
 
@@ -209,6 +213,9 @@ async def badges(viewer: User | None, meeting_id: int) -> tuple[MeetingView, lis
         value = row.answers[index] if index is not None and index < len(row.answers) else None
         return str(value) if value else ""
 
-    found = [Badge(answer(row, "name") or row.user.display_name or row.user.username, answer(row, "organisation"),
-                   row.code) for row in rows if row.status == events.Status.CONFIRMED]  # fmt: skip
+    found = [
+        Badge(answer(row, "name") or row.user.display_name or row.user.username, answer(row, "organisation"), row.code)
+        for row in rows
+        if row.status == events.Status.CONFIRMED
+    ]
     return view, sorted(found, key=lambda badge: badge.name.casefold())

@@ -29,14 +29,14 @@ TEXTS = {
             ("name", "short_text", "姓名", True),
             ("organisation", "short_text", "单位", False),
             ("phone", "phone", "手机号", True),
-        ),  # fmt: skip
+        ),
         agenda=(
             (0, 30, "签到"),
             (30, 30, "开幕致辞"),
             (60, 60, "年度工作报告"),
             (120, 15, "茶歇"),
             (135, 45, "讨论与表决"),
-        ),  # fmt: skip
+        ),
         feedback_title="反馈：%s",
         feedback_options=("很好", "好", "一般", "不满意"),
         survey_title="会后问卷",
@@ -63,14 +63,14 @@ TEXTS = {
             ("name", "short_text", "Name", True),
             ("organisation", "short_text", "Organisation", False),
             ("phone", "phone", "Mobile phone", True),
-        ),  # fmt: skip
+        ),
         agenda=(
             (0, 30, "Registration and check-in"),
             (30, 30, "Opening"),
             (60, 60, "Annual report"),
             (120, 15, "Break"),
             (135, 45, "Discussion and votes"),
-        ),  # fmt: skip
+        ),
         feedback_title="Feedback: %s",
         feedback_options=("Very good", "Good", "So-so", "Not good"),
         survey_title="After the meeting",
@@ -80,7 +80,7 @@ TEXTS = {
             QuestionDraft("rating", "The organisation (registration, check-in, notices)"),
             QuestionDraft(
                 "multiple", "What was most useful to you?", ["The report", "Discussion", "Meeting people", "Other"]
-            ),  # fmt: skip
+            ),
             QuestionDraft("text", "What would you suggest?"),
         ),
         labels={

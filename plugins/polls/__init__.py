@@ -11,10 +11,20 @@ PLUGIN = PluginManifest(
         "CSV export and a QR code to share."
     ),
     settings=(
-        Setting("max_options", int, 20, Message("The most options a poll or a survey question may have."),
-                label=Message("Options at most")),
-        Setting("max_questions", int, 30, Message("The most questions a survey may have."),
-                label=Message("Questions at most")),
+        Setting(
+            "max_options",
+            int,
+            20,
+            Message("The most options a poll or a survey question may have."),
+            label=Message("Options at most"),
+        ),
+        Setting(
+            "max_questions",
+            int,
+            30,
+            Message("The most questions a survey may have."),
+            label=Message("Questions at most"),
+        ),
         Setting(
             "guest_answers_per_hour",
             int,
@@ -26,9 +36,11 @@ PLUGIN = PluginManifest(
             "guest_min_seconds",
             int,
             0,
-            Message("Answers a guest sends sooner than this many seconds after opening a survey are taken for a "
-                    "bot's (and silently dropped); 3 suits a survey linked from public places."),
+            Message(
+                "Answers a guest sends sooner than this many seconds after opening a survey are taken for a "
+                "bot's (and silently dropped); 3 suits a survey linked from public places."
+            ),
             label=Message("Seconds a guest takes at least"),
         ),
     ),
-)  # fmt: skip
+)

@@ -78,13 +78,22 @@ def _settings(call: ApiCall[Any]) -> dict[str, Any]:
 async def create_poll(call: ApiCall[NewPoll]) -> dict[str, Any]:
     body = call.body
     draft = service.PollDraft(
-        title=body.title, body=body.body, options=body.options, multiple=body.multiple, max_choices=body.max_choices,
-        anonymous=body.anonymous, closes_at=parse_api_time(body.closes_at, "closes_at"), results=body.results,
-    )  # fmt: skip
+        title=body.title,
+        body=body.body,
+        options=body.options,
+        multiple=body.multiple,
+        max_choices=body.max_choices,
+        anonymous=body.anonymous,
+        closes_at=parse_api_time(body.closes_at, "closes_at"),
+        results=body.results,
+    )
     poll = await service.create_poll(
-        call.viewer, call.params["slug"], draft,
-        max_length=call.site.config.max_post_length, max_options=_settings(call)["max_options"],
-    )  # fmt: skip
+        call.viewer,
+        call.params["slug"],
+        draft,
+        max_length=call.site.config.max_post_length,
+        max_options=_settings(call)["max_options"],
+    )
     return poll_json(await service.get_poll(call.viewer, poll.id))
 
 
@@ -117,9 +126,11 @@ async def close_poll(call: ApiCall[None]) -> dict[str, Any]:
 
 
 @router.route(
-    "GET", "/polls/{id:int}/options/{index:int}/voters", "Who chose an option (polls with public voters)",
+    "GET",
+    "/polls/{id:int}/options/{index:int}/voters",
+    "Who chose an option (polls with public voters)",
     query=("limit", "cursor"),
-)  # fmt: skip
+)
 async def voters(call: ApiCall[None]) -> dict[str, Any]:
     page = await service.voters(
         call.viewer, call.params["id"], call.params["index"], call.query("cursor"), parse_limit(call.query("limit"))
@@ -138,9 +149,13 @@ async def create_survey(call: ApiCall[NewSurvey]) -> dict[str, Any]:
         closes_at=parse_api_time(body.closes_at, "closes_at"),
     )
     survey = await surveys.create_survey(
-        call.viewer, call.params["slug"], draft, max_length=call.site.config.max_post_length,
-        max_options=settings["max_options"], max_questions=settings["max_questions"],
-    )  # fmt: skip
+        call.viewer,
+        call.params["slug"],
+        draft,
+        max_length=call.site.config.max_post_length,
+        max_options=settings["max_options"],
+        max_questions=settings["max_questions"],
+    )
     return survey_json(await surveys.get_survey(call.viewer, survey.id))
 
 
@@ -161,10 +176,12 @@ async def survey_of_thread(call: ApiCall[None]) -> dict[str, Any]:
 
 
 @router.route(
-    "POST", "/surveys/{id:int}/responses",
+    "POST",
+    "/surveys/{id:int}/responses",
     "Answer a survey once: a list with one answer per question, or an object keyed by question index",
-    body=Answers, status=201,
-)  # fmt: skip
+    body=Answers,
+    status=201,
+)
 async def respond(call: ApiCall[Answers]) -> Response:
     token = await respondent.answer(call.request, call.viewer, call.params["id"], call.body.answers)
     response = JSONResponse({"survey_id": call.params["id"], "answered": True}, status_code=201)
@@ -173,13 +190,23 @@ async def respond(call: ApiCall[Answers]) -> Response:
     return response
 
 
-@router.route("PATCH", "/surveys/{id:int}", "Reword, reorder, add or remove a survey's questions, keeping its "
-              "answers (its author, moderators)", body=EditedSurvey, auth=True)  # fmt: skip
+@router.route(
+    "PATCH",
+    "/surveys/{id:int}",
+    "Reword, reorder, add or remove a survey's questions, keeping its answers (its author, moderators)",
+    body=EditedSurvey,
+    auth=True,
+)
 async def edit_survey(call: ApiCall[EditedSurvey]) -> dict[str, Any]:
     settings = call.site.plugin_settings("polls")
     edits = [surveys.QuestionEdit(q.id, q.kind, q.text, q.options, q.required) for q in call.body.questions]
-    view = await surveys.edit_questions(call.viewer, call.params["id"], edits, max_options=settings["max_options"],
-                                        max_questions=settings["max_questions"])  # fmt: skip
+    view = await surveys.edit_questions(
+        call.viewer,
+        call.params["id"],
+        edits,
+        max_options=settings["max_options"],
+        max_questions=settings["max_questions"],
+    )
     return survey_json(view)
 
 

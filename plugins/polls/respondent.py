@@ -52,8 +52,9 @@ def remember(request: Request, response: Response, token: str) -> None:
 ACTION = "polls:survey-answer"
 
 
-async def answer(request: Request, viewer: User | None, survey_id: int, answers: Any,
-                 form: FormData | None = None) -> str | None:  # fmt: skip
+async def answer(
+    request: Request, viewer: User | None, survey_id: int, answers: Any, form: FormData | None = None
+) -> str | None:
     """Record ``viewer``'s answers, or a guest browser's (rate limited by address; from the page's ``form``, with
     the guest form protection: a bot's answers are dropped as if they were taken); the new token to give the
     browser (``remember``), if it needs one."""
@@ -65,8 +66,9 @@ async def answer(request: Request, viewer: User | None, survey_id: int, answers:
     per_hour = settings["guest_answers_per_hour"]
     if form is None:
         await site.limit_address(request, f"{per_hour}/hour", ACTION)
-    elif not await guest_check(request, form, action=ACTION, per_hour=per_hour,
-                               min_seconds=settings["guest_min_seconds"], require_stamp=False):  # fmt: skip
+    elif not await guest_check(
+        request, form, action=ACTION, per_hour=per_hour, min_seconds=settings["guest_min_seconds"], require_stamp=False
+    ):
         return None
     key, token = guest_token(request)
     await surveys.respond(None, survey_id, answers, key)

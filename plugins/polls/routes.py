@@ -73,15 +73,22 @@ async def create_poll(request: Request) -> Response:
         max_choices = 0  # refused by the service with the allowed range
     try:
         draft = service.PollDraft(
-            title=values["title"], body=values["body"], options=_lines(values["options"]),
-            multiple=bool(values["multiple"]), max_choices=max_choices, anonymous=bool(values["anonymous"]),
+            title=values["title"],
+            body=values["body"],
+            options=_lines(values["options"]),
+            multiple=bool(values["multiple"]),
+            max_choices=max_choices,
+            anonymous=bool(values["anonymous"]),
             closes_at=parse_form_time(values["closes_at"], await _zone(request), "closes_at"),
             results=values["results"],
-        )  # fmt: skip
+        )
         poll = await service.create_poll(
-            await resolve_viewer(request), request.path_params["slug"], draft,
-            max_length=site_of(request).config.max_post_length, max_options=_settings(request)["max_options"],
-        )  # fmt: skip
+            await resolve_viewer(request),
+            request.path_params["slug"],
+            draft,
+            max_length=site_of(request).config.max_post_length,
+            max_options=_settings(request)["max_options"],
+        )
     except ValidationError as error:
         form.errors = error.fields
         return await _new_page(request, "polls/new_poll.html", form, status=400)
@@ -140,19 +147,27 @@ async def create_survey(request: Request) -> Response:
     settings = _settings(request)
     try:
         draft = surveys.SurveyDraft(
-            title=form.values["title"], body=form.values["body"], questions=drafts, public=bool(form.values["public"]),
+            title=form.values["title"],
+            body=form.values["body"],
+            questions=drafts,
+            public=bool(form.values["public"]),
             closes_at=parse_form_time(form.values["closes_at"], await _zone(request), "closes_at"),
-        )  # fmt: skip
+        )
         survey = await surveys.create_survey(
-            await resolve_viewer(request), request.path_params["slug"], draft,
+            await resolve_viewer(request),
+            request.path_params["slug"],
+            draft,
             max_length=site_of(request).config.max_post_length,
-            max_options=settings["max_options"], max_questions=settings["max_questions"],
-        )  # fmt: skip
+            max_options=settings["max_options"],
+            max_questions=settings["max_questions"],
+        )
     except ValidationError as error:
         # "questions.1.text" counts the questions asked; the form shows it at the block it was written in
         blocks = [i for i, q in enumerate(questions) if q.values["text"].strip()]
-        form.errors = {re.sub(r"^questions\.(\d+)", lambda m: f"questions.{blocks[int(m[1])]}", name): message
-                       for name, message in error.fields.items()}  # fmt: skip
+        form.errors = {
+            re.sub(r"^questions\.(\d+)", lambda m: f"questions.{blocks[int(m[1])]}", name): message
+            for name, message in error.fields.items()
+        }
         return await _new_page(request, "polls/new_survey.html", form, status=400, questions=questions)
     return RedirectResponse(f"/surveys/{survey.id}/share", status_code=303)
 
@@ -167,11 +182,13 @@ async def survey_page(request: Request, form: Form | None = None, status: int = 
     ):
         introduction = None  # written without one: the opening post only lists the questions below
     context = {
-        "survey": view, "form": form or Form(), "thanks": request.query_params.get("done") == "1",
+        "survey": view,
+        "form": form or Form(),
+        "thanks": request.query_params.get("done") == "1",
         "introduction": introduction,
         # the card a chat app shows for the link: only for a survey guests may open
         "share_card": _share_card(request, view, introduction) if view.where.access.is_public else None,
-    }  # fmt: skip
+    }
     return await render(request, "polls/survey.html", context, status=status)
 
 
@@ -192,8 +209,9 @@ async def answer_survey(request: Request) -> Response:
     return response
 
 
-async def _edit_page(request: Request, view: surveys.SurveyView, questions: list[Form], form: Form | None = None,
-                     status: int = 200) -> Response:  # fmt: skip
+async def _edit_page(
+    request: Request, view: surveys.SurveyView, questions: list[Form], form: Form | None = None, status: int = 200
+) -> Response:
     context = {"circle": view.thread.circle, "form": form or Form(), "questions": questions, "editing": view}
     return await render(request, "polls/new_survey.html", context, status=status)
 
@@ -203,10 +221,17 @@ async def edit_survey_page(request: Request) -> Response:
     if not view.can_manage:
         raise NotFound()
     questions = [
-        Form({"id": str(q.id), "kind": q.kind.value, "text": q.text, "options": "\n".join(q.options),
-              "required": "1" if q.required else ""})
+        Form(
+            {
+                "id": str(q.id),
+                "kind": q.kind.value,
+                "text": q.text,
+                "options": "\n".join(q.options),
+                "required": "1" if q.required else "",
+            }
+        )
         for q in view.questions
-    ]  # fmt: skip
+    ]
     return await _edit_page(request, view, questions)
 
 
@@ -220,18 +245,26 @@ async def edit_survey(request: Request) -> Response:
         return await _edit_page(request, view, questions + _question_forms(None, BLANK_QUESTIONS))
     written = [q for q in questions if q.values["text"].strip()]
     edits = [
-        surveys.QuestionEdit(whole_number(q.values["id"]), q.values["kind"], q.values["text"],
-                             _lines(q.values["options"]), bool(q.values["required"]))
+        surveys.QuestionEdit(
+            whole_number(q.values["id"]),
+            q.values["kind"],
+            q.values["text"],
+            _lines(q.values["options"]),
+            bool(q.values["required"]),
+        )
         for q in written
-    ]  # fmt: skip
+    ]
     settings = _settings(request)
     try:
-        await surveys.edit_questions(viewer, view.survey.id, edits, max_options=settings["max_options"],
-                                     max_questions=settings["max_questions"])  # fmt: skip
+        await surveys.edit_questions(
+            viewer, view.survey.id, edits, max_options=settings["max_options"], max_questions=settings["max_questions"]
+        )
     except ValidationError as error:
         blocks = [i for i, q in enumerate(questions) if q.values["text"].strip()]
-        errors = {re.sub(r"^questions\.(\d+)", lambda m: f"questions.{blocks[int(m[1])]}", name): message
-                  for name, message in error.fields.items()}  # fmt: skip
+        errors = {
+            re.sub(r"^questions\.(\d+)", lambda m: f"questions.{blocks[int(m[1])]}", name): message
+            for name, message in error.fields.items()
+        }
         return await _edit_page(request, view, questions, Form(errors=errors), status=400)
     return RedirectResponse(f"/surveys/{view.survey.id}", status_code=303)
 
@@ -250,10 +283,11 @@ async def results_page(request: Request) -> Response:
 def _share_card(request: Request, view: surveys.SurveyView, introduction: Post | None = None) -> ShareCard:
     survey_id = view.survey.id
     return ShareCard(
-        view.thread.title, absolute_url(request, f"/surveys/{survey_id}"),
+        view.thread.title,
+        absolute_url(request, f"/surveys/{survey_id}"),
         description=plain_text_excerpt(introduction.html, 120) if introduction else "",
         qr=f"/surveys/{survey_id}/qr.svg",
-    )  # fmt: skip
+    )
 
 
 async def share_page(request: Request) -> Response:

@@ -119,9 +119,13 @@ async def create_poll(viewer: User | None, slug: str, draft: PollDraft, *, max_l
 
     async def attach(thread: Thread) -> None:
         poll = await Poll.create(
-            thread=thread, multiple=draft.multiple, max_choices=max_choices, anonymous=draft.anonymous,
-            results=ResultsShown(draft.results), closes_at=closes_at,
-        )  # fmt: skip
+            thread=thread,
+            multiple=draft.multiple,
+            max_choices=max_choices,
+            anonymous=draft.anonymous,
+            results=ResultsShown(draft.results),
+            closes_at=closes_at,
+        )
         await PollOption.bulk_create(
             [PollOption(poll=poll, position=index, text=text) for index, text in enumerate(options)]
         )

@@ -139,7 +139,7 @@ async def create_survey(
                     text=question.text,
                     options=question.options,
                     required=question.required,
-                )  # fmt: skip
+                )
                 for index, question in enumerate(questions)
             ]
         )
@@ -209,16 +209,19 @@ async def respond(
     if view.closed:
         raise Conflict(Message("This survey is closed."), code="survey_closed")
     if view.not_yet_open:
-        raise Conflict(Message("This survey opens on %(when)s.", when=view.survey.opens_at.isoformat()),  # type: ignore[union-attr]
-                       code="not_open")  # fmt: skip
+        raise Conflict(
+            Message("This survey opens on %(when)s.", when=view.survey.opens_at.isoformat()),  # type: ignore[union-attr]
+            code="not_open",
+        )
     if user is None and guest_key is None:
         raise Unauthorized(Message("Sign in to answer this survey."))
     if not await allowed(ANSWER, user, view.survey):
         raise Forbidden(Message("You may not answer this survey."), code="refused")
     questions = fields_of(view.questions)
     checked = check_answers(questions, ordered_answers(questions, answers))
-    rows = [row for question, value in zip(view.questions, checked, strict=True)
-            for row in _answer_rows(question, value)]  # fmt: skip
+    rows = [
+        row for question, value in zip(view.questions, checked, strict=True) for row in _answer_rows(question, value)
+    ]
     try:
         async with transaction():
             response = await SurveyResponse.create(
@@ -245,8 +248,9 @@ class QuestionEdit:
     required: bool = False
 
 
-async def edit_questions(viewer: User | None, survey_id: int, edits: Sequence[QuestionEdit], *, max_options: int,
-                         max_questions: int) -> SurveyView:  # fmt: skip
+async def edit_questions(
+    viewer: User | None, survey_id: int, edits: Sequence[QuestionEdit], *, max_options: int, max_questions: int
+) -> SurveyView:
     """Reword, reorder, add and remove a published survey's questions, keeping its answers: a question that has
     answers keeps its kind and its options (which may be reworded, and added to) and cannot be removed."""
     view = await get_survey(viewer, survey_id)
@@ -279,8 +283,13 @@ async def edit_questions(viewer: User | None, survey_id: int, edits: Sequence[Qu
         for question_id in kept - {None}:  # out of the way of the new order (positions are unique)
             await Question.filter(id=question_id).update(position=-int(question_id or 0))
         for position, (edit, clean) in enumerate(zip(edits, cleaned, strict=True)):
-            values: dict[str, Any] = dict(position=position, kind=QuestionKind(clean.kind), text=clean.text,
-                                          options=clean.options, required=clean.required)  # fmt: skip
+            values: dict[str, Any] = dict(
+                position=position,
+                kind=QuestionKind(clean.kind),
+                text=clean.text,
+                options=clean.options,
+                required=clean.required,
+            )
             if edit.id is None:
                 await Question.create(survey_id=survey_id, **values)
             else:
@@ -385,7 +394,19 @@ async def export_rows(viewer: User | None, survey_id: int) -> tuple[list[str], l
 async def offers(circle: Circle) -> list[Offer]:
     """The circle's open surveys, newest first, as cards another page may feature (``circle_offers``)."""
     open_ = Q(closes_at__isnull=True) | Q(closes_at__gt=now())
-    surveys = await (Survey.filter(open_, thread__circle_id=circle.id, thread__deleted_at__isnull=True)
-                     .select_related("thread").order_by("-id").limit(50))  # fmt: skip
-    return [Offer(f"survey:{survey.id}", Message("Survey"), survey.thread.title, f"/surveys/{survey.id}",
-                  until=survey.closes_at) for survey in surveys]  # fmt: skip
+    surveys = await (
+        Survey.filter(open_, thread__circle_id=circle.id, thread__deleted_at__isnull=True)
+        .select_related("thread")
+        .order_by("-id")
+        .limit(50)
+    )
+    return [
+        Offer(
+            f"survey:{survey.id}",
+            Message("Survey"),
+            survey.thread.title,
+            f"/surveys/{survey.id}",
+            until=survey.closes_at,
+        )
+        for survey in surveys
+    ]

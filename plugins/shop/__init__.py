@@ -14,7 +14,12 @@ PLUGIN = PluginManifest(
         "join, and the managers' list of orders with CSV."
     ),
     settings=(
-        Setting("max_photos", int, 8, Message("The most photos a product may show."),
-                label=Message("Photos per product at most")),
+        Setting(
+            "max_photos",
+            int,
+            8,
+            Message("The most photos a product may show."),
+            label=Message("Photos per product at most"),
+        ),
     ),
-)  # fmt: skip
+)

@@ -54,16 +54,24 @@ async def grant(order: Order) -> Membership | None:
     current = await Membership.get_or_none(user_id=order.buyer_id, circle_id=product.membership_circle_id)
     until = new_until(product, current)
     if current is None:
-        current = await Membership.create(user_id=order.buyer_id, circle_id=product.membership_circle_id,
-                                          shop_circle_id=product.circle_id, until=until)  # fmt: skip
+        current = await Membership.create(
+            user_id=order.buyer_id,
+            circle_id=product.membership_circle_id,
+            shop_circle_id=product.circle_id,
+            until=until,
+        )
     else:
         await Membership.filter(id=current.id).update(until=until, reminded="", lapsed=False)
         current = await Membership.get(id=current.id)
     await admit(circle, buyer)
     for name, before in REMINDERS:
         if until - before > now():
-            await enqueue_job(REMIND, {"membership_id": current.id, "reminder": name, "until": until.isoformat()},
-                              at=until - before, key=f"{REMIND}:{current.id}:{name}")  # fmt: skip
+            await enqueue_job(
+                REMIND,
+                {"membership_id": current.id, "reminder": name, "until": until.isoformat()},
+                at=until - before,
+                key=f"{REMIND}:{current.id}:{name}",
+            )
     await enqueue_job(LAPSE, {"membership_id": current.id}, at=until, key=f"{LAPSE}:{current.id}")
     return current
 
@@ -98,8 +106,11 @@ async def lapse(context: JobContext) -> None:
 
 async def memberships(shop_circle: Circle) -> list[Membership]:
     """The memberships the circle's shop sold, soonest to lapse first (its managers)."""
-    return list(await Membership.filter(shop_circle_id=shop_circle.id).select_related("user", "circle")
-                .order_by("lapsed", "until"))  # fmt: skip
+    return list(
+        await Membership.filter(shop_circle_id=shop_circle.id)
+        .select_related("user", "circle")
+        .order_by("lapsed", "until")
+    )
 
 
 def standing(membership: Membership) -> str:

@@ -106,9 +106,16 @@ async def create_group_buy(viewer: User | None, slug: str, draft: GroupBuyDraft,
     created: list[GroupBuy] = []
 
     async def attach(thread: Thread) -> None:
-        group_buy = await GroupBuy.create(thread=thread, product=product, circle_id=product.circle_id, price_fen=price,
-                                          min_count=draft.min_count, max_count=draft.max_count,
-                                          deadline=draft.deadline, only_circle_id=only_circle_id)  # fmt: skip
+        group_buy = await GroupBuy.create(
+            thread=thread,
+            product=product,
+            circle_id=product.circle_id,
+            price_fen=price,
+            min_count=draft.min_count,
+            max_count=draft.max_count,
+            deadline=draft.deadline,
+            only_circle_id=only_circle_id,
+        )
         await enqueue_job(SETTLE, {"group_buy_id": group_buy.id}, at=draft.deadline, key=f"{SETTLE}:{group_buy.id}")
         created.append(group_buy)
 
@@ -119,8 +126,13 @@ async def create_group_buy(viewer: User | None, slug: str, draft: GroupBuyDraft,
 async def _view(group_buy: GroupBuy, where: ThreadAccess) -> GroupBuyView:
     viewer = where.viewer
     mine = await Order.get_or_none(group_buy_id=group_buy.id, buyer_id=viewer.id) if viewer else None
-    return GroupBuyView(group_buy, await Product.get(id=group_buy.product_id), where, mine,
-                        await limited_to(viewer, group_buy.only_circle_id))  # fmt: skip
+    return GroupBuyView(
+        group_buy,
+        await Product.get(id=group_buy.product_id),
+        where,
+        mine,
+        await limited_to(viewer, group_buy.only_circle_id),
+    )
 
 
 async def get_group_buy(viewer: User | None, group_buy_id: int) -> GroupBuyView:
@@ -145,8 +157,9 @@ async def join(viewer: User | None, group_buy_id: int, draft: OrderDraft) -> Ord
     if not await allowed(JOIN_ACTION, user, view.group_buy):
         raise Forbidden(Message("This group buy is not for you yet."), code="refused")
     async with transaction():
-        taken = await GroupBuy.filter(id=group_buy_id, status=GroupBuyStatus.OPEN, deadline__gt=now(),
-                                      joined__lt=F("max_count")).update(joined=F("joined") + 1)  # fmt: skip
+        taken = await GroupBuy.filter(
+            id=group_buy_id, status=GroupBuyStatus.OPEN, deadline__gt=now(), joined__lt=F("max_count")
+        ).update(joined=F("joined") + 1)
         if not taken:
             if not view.open:
                 raise Conflict(Message("This group buy is closed."), code="not_open")
@@ -161,8 +174,7 @@ async def settle(group_buy_id: int) -> GroupBuyStatus | None:
     if group_buy is None or group_buy.status != GroupBuyStatus.OPEN:
         return None
     if group_buy.deadline > now():
-        await enqueue_job(SETTLE, {"group_buy_id": group_buy.id}, at=group_buy.deadline,
-                          key=f"{SETTLE}:{group_buy.id}")  # fmt: skip
+        await enqueue_job(SETTLE, {"group_buy_id": group_buy.id}, at=group_buy.deadline, key=f"{SETTLE}:{group_buy.id}")
         return None
     at = now()
     async with transaction():
@@ -192,9 +204,23 @@ async def settle_job(context: JobContext) -> None:
 
 async def offers(circle: Circle) -> list[Offer]:
     """The circle's open group buys, the nearest deadline first, as cards another page may feature."""
-    group_buys = await (GroupBuy.filter(circle_id=circle.id, status=GroupBuyStatus.OPEN, deadline__gt=now(),
-                                        thread__deleted_at__isnull=True)
-                        .select_related("thread", "product").order_by("deadline").limit(50))  # fmt: skip
-    return [Offer(f"group_buy:{buy.id}", Message("Group buy"), buy.thread.title, f"/group-buys/{buy.id}",
-                  until=buy.deadline, price=f"¥{yuan(buy.price_fen)}",
-                  picture=buy.product.photos[0] if buy.product.photos else "") for buy in group_buys]  # fmt: skip
+    group_buys = await (
+        GroupBuy.filter(
+            circle_id=circle.id, status=GroupBuyStatus.OPEN, deadline__gt=now(), thread__deleted_at__isnull=True
+        )
+        .select_related("thread", "product")
+        .order_by("deadline")
+        .limit(50)
+    )
+    return [
+        Offer(
+            f"group_buy:{buy.id}",
+            Message("Group buy"),
+            buy.thread.title,
+            f"/group-buys/{buy.id}",
+            until=buy.deadline,
+            price=f"¥{yuan(buy.price_fen)}",
+            picture=buy.product.photos[0] if buy.product.photos else "",
+        )
+        for buy in group_buys
+    ]

@@ -47,27 +47,67 @@ def register_content_kinds() -> list[ContentKind]:
 @hookimpl
 def register_notification_kinds() -> list[NotificationKind]:
     return [
-        NotificationKind(orders.PLACED, Message("%(actor)s ordered “%(title)s”"), email=True,
-                         label=Message("Orders in a shop you manage")),
-        NotificationKind(orders.TOLD[OrderStatus.PAID], Message("Payment received for your order of “%(title)s”"),
-                         email=True, label=Message("Your orders: payment received")),
-        NotificationKind(orders.TOLD[OrderStatus.FULFILLED], Message("Your order of “%(title)s” is picked up"),
-                         email=True, label=Message("Your orders: picked up or delivered")),
-        NotificationKind(orders.TOLD[OrderStatus.CANCELLED], Message("Your order of “%(title)s” is cancelled"),
-                         email=True, label=Message("Your orders: cancelled")),
-        NotificationKind(orders.CHANGED, Message("Your order of “%(title)s” changed"), email=True,
-                         label=Message("Your orders: other news")),
-        NotificationKind(group_buys.SUCCEEDED, Message("The group buy “%(title)s” succeeded: please pay"),
-                         email=True, label=Message("Group buys you joined")),
-        NotificationKind(group_buys.FAILED, Message("The group buy “%(title)s” did not gather enough members and "
-                                                    "is cancelled"), email=True, label=Message("Group buys that failed")),
-        NotificationKind(fees.DUE, Message("Your membership of “%(title)s” lapses soon: renew it in the shop"),
-                         email=False, label=Message("Memberships about to lapse (mailed anyway)")),
-        NotificationKind(fees.LAPSED, Message("Your membership of “%(title)s” has lapsed"), email=True,
-                         label=Message("Memberships that lapsed")),
-        NotificationKind(trials.PICKED, Message("You are picked for the trial “%(title)s”: pick it up and report"),
-                         email=True, label=Message("Trials you are picked for")),
-    ]  # fmt: skip
+        NotificationKind(
+            orders.PLACED,
+            Message("%(actor)s ordered “%(title)s”"),
+            email=True,
+            label=Message("Orders in a shop you manage"),
+        ),
+        NotificationKind(
+            orders.TOLD[OrderStatus.PAID],
+            Message("Payment received for your order of “%(title)s”"),
+            email=True,
+            label=Message("Your orders: payment received"),
+        ),
+        NotificationKind(
+            orders.TOLD[OrderStatus.FULFILLED],
+            Message("Your order of “%(title)s” is picked up"),
+            email=True,
+            label=Message("Your orders: picked up or delivered"),
+        ),
+        NotificationKind(
+            orders.TOLD[OrderStatus.CANCELLED],
+            Message("Your order of “%(title)s” is cancelled"),
+            email=True,
+            label=Message("Your orders: cancelled"),
+        ),
+        NotificationKind(
+            orders.CHANGED,
+            Message("Your order of “%(title)s” changed"),
+            email=True,
+            label=Message("Your orders: other news"),
+        ),
+        NotificationKind(
+            group_buys.SUCCEEDED,
+            Message("The group buy “%(title)s” succeeded: please pay"),
+            email=True,
+            label=Message("Group buys you joined"),
+        ),
+        NotificationKind(
+            group_buys.FAILED,
+            Message("The group buy “%(title)s” did not gather enough members and is cancelled"),
+            email=True,
+            label=Message("Group buys that failed"),
+        ),
+        NotificationKind(
+            fees.DUE,
+            Message("Your membership of “%(title)s” lapses soon: renew it in the shop"),
+            email=False,
+            label=Message("Memberships about to lapse (mailed anyway)"),
+        ),
+        NotificationKind(
+            fees.LAPSED,
+            Message("Your membership of “%(title)s” has lapsed"),
+            email=True,
+            label=Message("Memberships that lapsed"),
+        ),
+        NotificationKind(
+            trials.PICKED,
+            Message("You are picked for the trial “%(title)s”: pick it up and report"),
+            email=True,
+            label=Message("Trials you are picked for"),
+        ),
+    ]
 
 
 async def _expire(context: JobContext) -> None:

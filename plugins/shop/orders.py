@@ -39,14 +39,21 @@ from plugins.shop.service import ORDER, get_product, shop_of, within
 
 PLACED, CHANGED = "shop.order_placed", "shop.order_changed"  # notification kinds
 # What happened to a buyer's order, each said in its own words (CHANGED: any other move)
-TOLD = {OrderStatus.PAID: "shop.order_paid", OrderStatus.FULFILLED: "shop.order_fulfilled",
-        OrderStatus.CANCELLED: "shop.order_cancelled"}  # fmt: skip
+TOLD = {
+    OrderStatus.PAID: "shop.order_paid",
+    OrderStatus.FULFILLED: "shop.order_fulfilled",
+    OrderStatus.CANCELLED: "shop.order_cancelled",
+}
 EXPIRE = "shop.expire"  # the job that cancels an order left unpaid
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 QUANTITY_MAX = 10_000
 HOLDS_STOCK = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID)
-NAMES = {OrderStatus.PENDING_PAYMENT: Message("awaiting payment"), OrderStatus.PAID: Message("paid"),
-         OrderStatus.FULFILLED: Message("picked up"), OrderStatus.CANCELLED: Message("cancelled")}  # fmt: skip
+NAMES = {
+    OrderStatus.PENDING_PAYMENT: Message("awaiting payment"),
+    OrderStatus.PAID: Message("paid"),
+    OrderStatus.FULFILLED: Message("picked up"),
+    OrderStatus.CANCELLED: Message("cancelled"),
+}
 ORDER_ACTION = Action("shop.order", "order a product at its price (target: the product)")
 
 # The allowed moves of an order, and who may make each (buyer: the buyer while unpaid; managers: the shop's)
@@ -89,8 +96,11 @@ async def _give_back(order: Order) -> None:
 
 
 async def _bought_before(product_id: int, buyer_id: int) -> int:
-    rows = await (Order.filter(product_id=product_id, buyer_id=buyer_id, status__in=list(HOLDS_STOCK) + [
-        OrderStatus.FULFILLED]).annotate(total=Sum("quantity")).values("total"))  # fmt: skip
+    rows = await (
+        Order.filter(product_id=product_id, buyer_id=buyer_id, status__in=list(HOLDS_STOCK) + [OrderStatus.FULFILLED])
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
     return int(rows[0]["total"] or 0) if rows else 0
 
 
@@ -115,8 +125,9 @@ def _check_delivery(shop: Shop, draft: OrderDraft, *, goods: bool) -> tuple[str,
     return point, address, note
 
 
-async def place_order(viewer: User | None, product_id: int, draft: OrderDraft, *, group_buy: GroupBuy | None = None,
-                      free: bool = False) -> Order:  # fmt: skip
+async def place_order(
+    viewer: User | None, product_id: int, draft: OrderDraft, *, group_buy: GroupBuy | None = None, free: bool = False
+) -> Order:
     """Order a product (at its price, a group buy's, or ``free``: a trial's): the stock is taken in the same
     transaction, or 409 ``out_of_stock`` and nothing is written. The managers are told of a bought one."""
     user = require_actor(viewer)
@@ -148,10 +159,21 @@ async def place_order(viewer: User | None, product_id: int, draft: OrderDraft, *
                 raise Conflict(Message("At most %(n)s per member.", n=limit), code="over_limit")
             expires = None if group_buy or free else at + timedelta(hours=shop.pay_within_hours)
             order = await Order.create(
-                product=product, circle_id=product.circle_id, buyer=user, group_buy=group_buy, quantity=quantity,
-                unit_fen=unit, total_fen=unit * quantity, note=note, pickup_point=point, address=address,
-                pickup_code=new_code(), request_key=key, created_at=at, expires_at=expires,
-            )  # fmt: skip
+                product=product,
+                circle_id=product.circle_id,
+                buyer=user,
+                group_buy=group_buy,
+                quantity=quantity,
+                unit_fen=unit,
+                total_fen=unit * quantity,
+                note=note,
+                pickup_point=point,
+                address=address,
+                pickup_code=new_code(),
+                request_key=key,
+                created_at=at,
+                expires_at=expires,
+            )
             await OrderEvent.create(order=order, status=OrderStatus.PENDING_PAYMENT, by=user, at=at)
             if free:  # nothing to pay: ready to pick up
                 await Order.filter(id=order.id).update(status=OrderStatus.PAID)
@@ -211,16 +233,23 @@ async def move(viewer: User | None, order_id: int, target: str, note: str = "") 
         raise ValidationError({"status": Message("One of: ") + ", ".join(OrderStatus) + "."})
     status = OrderStatus(target)
     if status not in MOVES[view.order.status]:
-        raise Conflict(Message("An order that is %(current)s cannot become %(target)s.",
-                               current=view.order.status.value, target=status.value), code="not_allowed")  # fmt: skip
+        raise Conflict(
+            Message(
+                "An order that is %(current)s cannot become %(target)s.",
+                current=view.order.status.value,
+                target=status.value,
+            ),
+            code="not_allowed",
+        )
     if status not in view.moves:
         raise Forbidden(Message("Only the shop's managers do this."))
     await change_status(view.order, status, user, note)
     return await get_order(user, order_id)
 
 
-async def change_status(order: Order, status: OrderStatus, by: User | None, note: str = "", *,
-                        tell: bool = True) -> bool:  # fmt: skip
+async def change_status(
+    order: Order, status: OrderStatus, by: User | None, note: str = "", *, tell: bool = True
+) -> bool:
     """Move ``order`` to ``status`` if it is still where it was (one request wins); whether this call did. The
     buyer is told (``tell``)."""
     at = now()
@@ -237,8 +266,9 @@ async def change_status(order: Order, status: OrderStatus, by: User | None, note
         if tell:
             buyer = await User.get(id=order.buyer_id)
             product = await Product.get(id=order.product_id)
-            await notify_about(TOLD.get(status, CHANGED), [buyer], by, ORDER, order, product.name,
-                               f"/orders/{order.id}")  # fmt: skip
+            await notify_about(
+                TOLD.get(status, CHANGED), [buyer], by, ORDER, order, product.name, f"/orders/{order.id}"
+            )
     if status == OrderStatus.PAID:  # other plugins may count it (a club's points)
         await announce_act(order.circle_id, await User.get(id=order.buyer_id), "shop.paid", order.id)
     return True

@@ -39,8 +39,18 @@ from plugins.shop import fees, group_buys, orders, service, trials
 from plugins.shop.models import OrderStatus
 from plugins.shop.money import yuan
 
-PRODUCT_FIELDS = ("name", "description", "price", "stock", "per_member_limit", "on_sale", "membership_circle",
-                  "membership_days", "member_circle", "member_price")  # fmt: skip
+PRODUCT_FIELDS = (
+    "name",
+    "description",
+    "price",
+    "stock",
+    "per_member_limit",
+    "on_sale",
+    "membership_circle",
+    "membership_days",
+    "member_circle",
+    "member_price",
+)
 ORDER_FIELDS = ("quantity", "note", "pickup_point", "address", "request_key")
 SETTINGS_FIELDS = ("payment_instructions", "pickup_points", "delivery", "pay_within_hours", "shown")
 GROUP_FIELDS = ("product_id", "price", "min_count", "max_count", "deadline", "title", "body", "only_circle")
@@ -66,8 +76,11 @@ async def showcase(request: Request) -> Response:
     circle = access.circle
     cover = found[0].photos[0] if found and found[0].photos else ""  # the first product's photo shows the shop
     card = await circle_share_card(request, circle, circle.name, f"/c/{circle.slug}/shop", circle.description, cover)
-    return await render(request, "shop/showcase.html", {"circle": circle, "access": access, "cards": cards,
-                                                        "yuan": yuan, "share_card": card})  # fmt: skip
+    return await render(
+        request,
+        "shop/showcase.html",
+        {"circle": circle, "access": access, "cards": cards, "yuan": yuan, "share_card": card},
+    )
 
 
 async def product_page(request: Request, form: Form | None = None, status: int = 200) -> Response:
@@ -79,26 +92,42 @@ async def product_page(request: Request, form: Form | None = None, status: int =
     if viewer is not None:
         mark_personal(request)  # the order form's key and CSRF token
     photos = await _photos(product.photos)
-    context: dict[str, Any] = {"product": product, "circle": access.circle, "access": access, "shop": shop,
-                               "form": form, "photos": photos, "yuan": yuan,
-                               "member_circle": await service.limited_to(viewer, product.member_circle_id),
-                               "reports": await trials.reports(product)}  # fmt: skip
+    context: dict[str, Any] = {
+        "product": product,
+        "circle": access.circle,
+        "access": access,
+        "shop": shop,
+        "form": form,
+        "photos": photos,
+        "yuan": yuan,
+        "member_circle": await service.limited_to(viewer, product.member_circle_id),
+        "reports": await trials.reports(product),
+    }
     if access.is_public:
         image = (
             absolute_url(request, photos[0].url)
             if photos
             else await share_image(request, title=product.name, tint=access.circle.tint)
         )
-        context["share_card"] = ShareCard(product.name, absolute_url(request, f"/products/{product.id}"),
-                                          plain_text_excerpt(product.html, 120), image=image)  # fmt: skip
+        context["share_card"] = ShareCard(
+            product.name,
+            absolute_url(request, f"/products/{product.id}"),
+            plain_text_excerpt(product.html, 120),
+            image=image,
+        )
     return await render(request, "shop/product.html", context, status=status)
 
 
 async def order_product(request: Request) -> Response:
     data = await read_form(request)
     form = Form.of(data, ORDER_FIELDS)
-    draft = orders.OrderDraft(_number(form.values["quantity"]) or 0, form.values["note"], form.values["pickup_point"],
-                              form.values["address"], form.values["request_key"])  # fmt: skip
+    draft = orders.OrderDraft(
+        _number(form.values["quantity"]) or 0,
+        form.values["note"],
+        form.values["pickup_point"],
+        form.values["address"],
+        form.values["request_key"],
+    )
     try:
         order = await orders.place_order(await resolve_viewer(request), request.path_params["id"], draft)
     except (ValidationError, Conflict) as refused:
@@ -110,8 +139,11 @@ async def order_product(request: Request) -> Response:
 async def order_page(request: Request) -> Response:
     view = await orders.get_order(await resolve_viewer(request), request.path_params["id"])
     payment = await _photos([view.shop.payment_picture]) if view.shop.payment_picture else []
-    return await render(request, "shop/order.html", {"view": view, "payment": payment[0] if payment else None,
-                                                     "yuan": yuan, "names": orders.NAMES})  # fmt: skip
+    return await render(
+        request,
+        "shop/order.html",
+        {"view": view, "payment": payment[0] if payment else None, "yuan": yuan, "names": orders.NAMES},
+    )
 
 
 async def order_action(request: Request) -> Response:
@@ -131,15 +163,27 @@ async def my_orders(request: Request) -> Response:
 async def shop_orders(request: Request) -> Response:
     access, shop = await service.managed(await resolve_viewer(request), request.path_params["slug"])
     query = request.query_params
-    filters = orders.Filters(query.get("status", ""), whole_number(query.get("product", "")),
-                             query.get("pickup_point", ""))  # fmt: skip
+    filters = orders.Filters(
+        query.get("status", ""), whole_number(query.get("product", "")), query.get("pickup_point", "")
+    )
     found = await orders.shop_orders(access.viewer, access.circle, filters)
     _, products = await service.products(access.viewer, access.circle.slug)
-    return await render(request, "shop/orders.html", {
-        "circle": access.circle, "shop": shop, "orders": found, "totals": orders.totals(found), "filters": filters,
-        "products": products, "statuses": list(OrderStatus), "yuan": yuan, "query": request.url.query,
-        "names": orders.NAMES,
-    })  # fmt: skip
+    return await render(
+        request,
+        "shop/orders.html",
+        {
+            "circle": access.circle,
+            "shop": shop,
+            "orders": found,
+            "totals": orders.totals(found),
+            "filters": filters,
+            "products": products,
+            "statuses": list(OrderStatus),
+            "yuan": yuan,
+            "query": request.url.query,
+            "names": orders.NAMES,
+        },
+    )
 
 
 async def _product_form(request: Request, form: Form, status: int = 200, **context: Any) -> Response:
@@ -152,10 +196,18 @@ async def _product_form(request: Request, form: Form, status: int = 200, **conte
 
 def _product_draft(form: Form) -> service.ProductDraft:
     values = form.values
-    return service.ProductDraft(values["name"], values["description"], values["price"], _number(values["stock"]),
-                                _number(values["per_member_limit"]), bool(values["on_sale"]),
-                                values["membership_circle"].strip(), _number(values["membership_days"]),
-                                member_circle=values["member_circle"].strip(), member_price=values["member_price"])  # fmt: skip
+    return service.ProductDraft(
+        values["name"],
+        values["description"],
+        values["price"],
+        _number(values["stock"]),
+        _number(values["per_member_limit"]),
+        bool(values["on_sale"]),
+        values["membership_circle"].strip(),
+        _number(values["membership_days"]),
+        member_circle=values["member_circle"].strip(),
+        member_price=values["member_price"],
+    )
 
 
 async def _new_photo(request: Request, data: Any) -> str | None:
@@ -172,8 +224,9 @@ async def new_product(request: Request) -> Response:
     form = Form.of(data, PRODUCT_FIELDS)
     try:
         photo = await _new_photo(request, data)
-        product = await service.create_product(await resolve_viewer(request), request.path_params["slug"],
-                                               _product_draft(form), [photo] if photo else [])  # fmt: skip
+        product = await service.create_product(
+            await resolve_viewer(request), request.path_params["slug"], _product_draft(form), [photo] if photo else []
+        )
     except ValidationError as error:
         form.errors = error.fields
         return await _product_form(request, form, status=400)
@@ -185,16 +238,24 @@ async def edit_product(request: Request) -> Response:
     product, access = await service.get_product(viewer, request.path_params["id"])
     photos = await _photos(product.photos)
     if request.method == "GET":
-        form = Form({"name": product.name, "description": product.description, "price": yuan(product.price_fen),
-                     "stock": "" if product.stock is None else str(product.stock),
-                     "per_member_limit": "" if product.per_member_limit is None else str(product.per_member_limit),
-                     "on_sale": "1" if product.on_sale else "",
-                     "membership_circle": (await Circle.get(id=product.membership_circle_id)).slug
-                     if product.membership_circle_id else "",
-                     "membership_days": str(product.membership_days or ""),
-                     "member_circle": member_circle.slug if (member_circle := await service.limited_to(
-                         viewer, product.member_circle_id)) else "",
-                     "member_price": yuan(product.member_price_fen) if product.member_price_fen is not None else ""})  # fmt: skip
+        form = Form(
+            {
+                "name": product.name,
+                "description": product.description,
+                "price": yuan(product.price_fen),
+                "stock": "" if product.stock is None else str(product.stock),
+                "per_member_limit": "" if product.per_member_limit is None else str(product.per_member_limit),
+                "on_sale": "1" if product.on_sale else "",
+                "membership_circle": (await Circle.get(id=product.membership_circle_id)).slug
+                if product.membership_circle_id
+                else "",
+                "membership_days": str(product.membership_days or ""),
+                "member_circle": member_circle.slug
+                if (member_circle := await service.limited_to(viewer, product.member_circle_id))
+                else "",
+                "member_price": yuan(product.member_price_fen) if product.member_price_fen is not None else "",
+            }
+        )
         return await _product_form(request, form, product=product, photos=photos, circle=access.circle)
     data = await read_form(request, files=("photo",))
     form = Form.of(data, PRODUCT_FIELDS)
@@ -214,9 +275,15 @@ async def edit_product(request: Request) -> Response:
 async def shop_settings(request: Request) -> Response:
     viewer = await resolve_viewer(request)
     access, shop = await service.managed(viewer, request.path_params["slug"])
-    form = Form({"payment_instructions": shop.payment_instructions, "pickup_points": "\n".join(shop.pickup_points),
-                 "delivery": "1" if shop.delivery else "", "pay_within_hours": str(shop.pay_within_hours),
-                 "shown": "1" if shop.shown else ""})  # fmt: skip
+    form = Form(
+        {
+            "payment_instructions": shop.payment_instructions,
+            "pickup_points": "\n".join(shop.pickup_points),
+            "delivery": "1" if shop.delivery else "",
+            "pay_within_hours": str(shop.pay_within_hours),
+            "shown": "1" if shop.shown else "",
+        }
+    )
     status = 200
     if request.method == "POST":
         data = await read_form(request, files=("payment_picture",))
@@ -228,10 +295,13 @@ async def shop_settings(request: Request) -> Response:
                 name = (await receive_picture(request, viewer, picture, field="payment_picture")).name
             elif data.get("remove_picture"):
                 name = ""
-            settings = service.ShopSettings(form.values["payment_instructions"],
-                                            form.values["pickup_points"].splitlines(), bool(form.values["delivery"]),
-                                            _number(form.values["pay_within_hours"]) or 0,
-                                            bool(form.values["shown"]))  # fmt: skip
+            settings = service.ShopSettings(
+                form.values["payment_instructions"],
+                form.values["pickup_points"].splitlines(),
+                bool(form.values["delivery"]),
+                _number(form.values["pay_within_hours"]) or 0,
+                bool(form.values["shown"]),
+            )
             await service.update_shop(viewer, access.circle.slug, settings, name)
             return RedirectResponse(f"/c/{access.circle.slug}/shop/settings?saved=1", status_code=303)
         except ValidationError as error:
@@ -265,10 +335,15 @@ async def new_group_buy(request: Request) -> Response:
         zone = site_timezone((await site_of(request).settings.current())["timezone"])
         try:
             draft = group_buys.GroupBuyDraft(
-                _number(form.values["product_id"]) or 0, form.values["price"], _number(form.values["min_count"]) or 0,
-                _number(form.values["max_count"]) or 0, parse_form_time(form.values["deadline"], zone, "deadline"),
-                form.values["title"], form.values["body"], form.values["only_circle"].strip(),
-            )  # fmt: skip
+                _number(form.values["product_id"]) or 0,
+                form.values["price"],
+                _number(form.values["min_count"]) or 0,
+                _number(form.values["max_count"]) or 0,
+                parse_form_time(form.values["deadline"], zone, "deadline"),
+                form.values["title"],
+                form.values["body"],
+                form.values["only_circle"].strip(),
+            )
             group_buy = await group_buys.create_group_buy(
                 viewer, access.circle.slug, draft, max_length=site_of(request).config.max_post_length
             )
@@ -296,13 +371,17 @@ async def new_trial(request: Request) -> Response:
         zone = site_timezone((await site_of(request).settings.current())["timezone"])
         try:
             draft = trials.TrialDraft(
-                _number(form.values["product_id"]) or 0, _number(form.values["places"]) or 0,
+                _number(form.values["product_id"]) or 0,
+                _number(form.values["places"]) or 0,
                 parse_form_time(form.values["apply_until"], zone, "apply_until"),
-                parse_form_time(form.values["report_until"], zone, "report_until"), form.values["title"],
-                form.values["body"], only_circle=form.values["only_circle"].strip(),
-            )  # fmt: skip
-            trial = await trials.create_trial(viewer, access.circle.slug, draft,
-                                              max_length=site_of(request).config.max_post_length)  # fmt: skip
+                parse_form_time(form.values["report_until"], zone, "report_until"),
+                form.values["title"],
+                form.values["body"],
+                only_circle=form.values["only_circle"].strip(),
+            )
+            trial = await trials.create_trial(
+                viewer, access.circle.slug, draft, max_length=site_of(request).config.max_post_length
+            )
             return RedirectResponse(f"/t/{trial.thread_id}#trial", status_code=303)
         except ValidationError as error:
             form.errors, status = error.fields, 400
@@ -326,8 +405,13 @@ async def trial_report(request: Request) -> Response:
     data = await read_form(request)
     viewer = await resolve_viewer(request)
     view = await trials.get_trial(viewer, request.path_params["id"])
-    await trials.report(viewer, view.trial.id, str(data.get("body", "")), _number(str(data.get("rating", ""))) or 0,
-                        max_length=site_of(request).config.max_post_length)  # fmt: skip
+    await trials.report(
+        viewer,
+        view.trial.id,
+        str(data.get("body", "")),
+        _number(str(data.get("rating", ""))) or 0,
+        max_length=site_of(request).config.max_post_length,
+    )
     return RedirectResponse(f"/t/{view.thread.id}#trial", status_code=303)
 
 
@@ -354,8 +438,12 @@ async def join_group_buy(request: Request) -> Response:
     data = await read_form(request)
     viewer = await resolve_viewer(request)
     view = await group_buys.get_group_buy(viewer, request.path_params["id"])
-    draft = orders.OrderDraft(_number(str(data.get("quantity", "1"))) or 0, pickup_point=str(data.get("pickup_point", "")),
-                       address=str(data.get("address", "")), request_key=str(data.get("request_key", "")))  # fmt: skip
+    draft = orders.OrderDraft(
+        _number(str(data.get("quantity", "1"))) or 0,
+        pickup_point=str(data.get("pickup_point", "")),
+        address=str(data.get("address", "")),
+        request_key=str(data.get("request_key", "")),
+    )
     order = await group_buys.join(viewer, view.group_buy.id, draft)
     return RedirectResponse(f"/orders/{order.id}", status_code=303)
 

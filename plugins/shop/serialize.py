@@ -74,7 +74,7 @@ def order_view_json(view: OrderView) -> dict[str, Any]:
                 "by": event.by.username if event.by else None,
             }
             for event in view.history
-        ],  # fmt: skip
+        ],
         "payment_instructions": view.shop.payment_instructions,
         "payment_picture": f"/uploads/{view.shop.payment_picture}" if view.shop.payment_picture else None,
         "moves": [status.value for status in view.moves],

@@ -63,8 +63,12 @@ class ShopSettings:
     shown: bool = True  # in the circle's sidebar
 
 
-async def update_shop(viewer: User | None, slug: str, settings: ShopSettings, payment_picture: str | None = None,
-                      ) -> Shop:  # fmt: skip
+async def update_shop(
+    viewer: User | None,
+    slug: str,
+    settings: ShopSettings,
+    payment_picture: str | None = None,
+) -> Shop:
     """The shop's payment instructions, pickup points, delivery and time to pay; ``payment_picture`` (an upload's
     name, "" to remove) is its collection QR code, as visible as the circle."""
     access, shop = await managed(viewer, slug)
@@ -75,14 +79,19 @@ async def update_shop(viewer: User | None, slug: str, settings: ShopSettings, pa
         raise ValidationError({"pay_within_hours": Message("Give 1 to 1440 hours.")})
     if len(settings.payment_instructions) > TEXT_MAX:
         raise ValidationError({"payment_instructions": Message("At most %(n)s characters.", n=TEXT_MAX)})
-    values: dict[str, Any] = dict(payment_instructions=settings.payment_instructions.strip(), pickup_points=points,
-                                  delivery=settings.delivery, pay_within_hours=settings.pay_within_hours,
-                                  shown=settings.shown)  # fmt: skip
+    values: dict[str, Any] = dict(
+        payment_instructions=settings.payment_instructions.strip(),
+        pickup_points=points,
+        delivery=settings.delivery,
+        pay_within_hours=settings.pay_within_hours,
+        shown=settings.shown,
+    )
     async with transaction():
         if payment_picture is not None:
             values["payment_picture"] = payment_picture
-            await set_uses(PAYMENT, shop.id, [payment_picture[:64]] if payment_picture else [],
-                           circle_id=access.circle.id)  # fmt: skip
+            await set_uses(
+                PAYMENT, shop.id, [payment_picture[:64]] if payment_picture else [], circle_id=access.circle.id
+            )
         await Shop.filter(id=shop.id).update(**values)
     return await Shop.get(id=shop.id)
 
@@ -132,8 +141,9 @@ async def _member_price(viewer: User | None, draft: ProductDraft) -> dict[str, A
     if bool(draft.member_circle) != bool(str(draft.member_price).strip()):
         raise ValidationError({"member_price": Message("A member price names both its circle and its price.")})
     circle_id = await managed_circle(viewer, draft.member_circle, "member_circle")
-    return dict(member_circle_id=circle_id,
-                member_price_fen=fen_of(draft.member_price, "member_price") if circle_id else None)  # fmt: skip
+    return dict(
+        member_circle_id=circle_id, member_price_fen=fen_of(draft.member_price, "member_price") if circle_id else None
+    )
 
 
 async def _membership(viewer: User | None, draft: ProductDraft) -> dict[str, Any]:
@@ -143,8 +153,9 @@ async def _membership(viewer: User | None, draft: ProductDraft) -> dict[str, Any
         return dict(membership_circle_id=None, membership_days=None, membership_until=None)
     if draft.membership_until is None and (draft.membership_days is None or not 1 <= draft.membership_days <= 3660):
         raise ValidationError({"membership_days": Message("Give 1 to 3660 days, or a date it lasts until.")})
-    return dict(membership_circle_id=circle_id, membership_days=draft.membership_days,
-                membership_until=draft.membership_until)  # fmt: skip
+    return dict(
+        membership_circle_id=circle_id, membership_days=draft.membership_days, membership_until=draft.membership_until
+    )
 
 
 def _check(draft: ProductDraft) -> dict[str, Any]:
@@ -158,8 +169,14 @@ def _check(draft: ProductDraft) -> dict[str, Any]:
             raise ValidationError({field: Message("Give a whole number from 0, or leave it empty for no limit.")})
     if draft.per_member_limit == 0:
         raise ValidationError({"per_member_limit": Message("Give at least 1, or leave it empty for no limit.")})
-    return dict(name=name, description=draft.description.strip(), price_fen=fen_of(draft.price), stock=draft.stock,
-                per_member_limit=draft.per_member_limit, on_sale=draft.on_sale)  # fmt: skip
+    return dict(
+        name=name,
+        description=draft.description.strip(),
+        price_fen=fen_of(draft.price),
+        stock=draft.stock,
+        per_member_limit=draft.per_member_limit,
+        on_sale=draft.on_sale,
+    )
 
 
 async def create_product(viewer: User | None, slug: str, draft: ProductDraft, photos: Sequence[str] = ()) -> Product:
@@ -172,8 +189,9 @@ async def create_product(viewer: User | None, slug: str, draft: ProductDraft, ph
     return product
 
 
-async def update_product(viewer: User | None, product_id: int, draft: ProductDraft,
-                         photos: Sequence[str] | None = None) -> Product:  # fmt: skip
+async def update_product(
+    viewer: User | None, product_id: int, draft: ProductDraft, photos: Sequence[str] | None = None
+) -> Product:
     """Change a product (its managers); ``photos`` (upload names, the first the cover) replaces its photos."""
     product, access = await get_product(viewer, product_id)
     if not access.is_circle_staff:
@@ -211,9 +229,17 @@ async def products(viewer: User | None, slug: str) -> tuple[CircleAccess, list[P
 async def offers(circle: Circle) -> list[Offer]:
     """The circle's products on sale, newest first, as cards another page may feature (``circle_offers``)."""
     on_sale = await Product.filter(circle_id=circle.id, on_sale=True).order_by("-id").limit(50)
-    return [Offer(f"product:{product.id}", Message("Product"), product.name, f"/products/{product.id}",
-                  price=f"¥{yuan(product.price_fen)}", picture=product.photos[0] if product.photos else "")
-            for product in on_sale]  # fmt: skip
+    return [
+        Offer(
+            f"product:{product.id}",
+            Message("Product"),
+            product.name,
+            f"/products/{product.id}",
+            price=f"¥{yuan(product.price_fen)}",
+            picture=product.photos[0] if product.photos else "",
+        )
+        for product in on_sale
+    ]
 
 
 def summary(product: Product, length: int = 120) -> str:

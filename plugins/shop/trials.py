@@ -105,19 +105,25 @@ async def create_trial(viewer: User | None, slug: str, draft: TrialDraft, *, max
         raise ValidationError({"apply_until": Message("The deadline must be in the future.")})
     if draft.report_until is None or draft.report_until <= draft.apply_until:
         raise ValidationError({"report_until": Message("Reports are due after applications close.")})
-    questions = (clean_fields(draft.questions, max_fields=QUESTIONS_MAX, max_options=20) if draft.questions
-                 else [])  # fmt: skip
+    questions = clean_fields(draft.questions, max_fields=QUESTIONS_MAX, max_options=20) if draft.questions else []
     only_circle_id = await managed_circle(user, draft.only_circle, "only_circle")
     title = draft.title.strip() or product.name
     body = draft.body.strip() or product.description or product.name
     created: list[Trial] = []
 
     async def attach(thread: Thread) -> None:
-        created.append(await Trial.create(
-            thread=thread, product=product, circle_id=product.circle_id, places=draft.places,
-            apply_until=draft.apply_until, report_until=draft.report_until,
-            questions=[question.as_json() for question in questions], only_circle_id=only_circle_id,
-        ))  # fmt: skip
+        created.append(
+            await Trial.create(
+                thread=thread,
+                product=product,
+                circle_id=product.circle_id,
+                places=draft.places,
+                apply_until=draft.apply_until,
+                report_until=draft.report_until,
+                questions=[question.as_json() for question in questions],
+                only_circle_id=only_circle_id,
+            )
+        )
 
     await create_thread(user, slug, title, body, max_length=max_length, kind=KIND, attach=attach)
     return created[0]
@@ -126,9 +132,14 @@ async def create_trial(viewer: User | None, slug: str, draft: TrialDraft, *, max
 async def _view(trial: Trial, where: ThreadAccess) -> TrialView:
     viewer = where.viewer
     mine = await TrialApplication.get_or_none(trial_id=trial.id, user_id=viewer.id) if viewer else None
-    return TrialView(trial, await Product.get(id=trial.product_id), where, mine,
-                     [Field.of(question) for question in trial.questions],
-                     await limited_to(viewer, trial.only_circle_id))  # fmt: skip
+    return TrialView(
+        trial,
+        await Product.get(id=trial.product_id),
+        where,
+        mine,
+        [Field.of(question) for question in trial.questions],
+        await limited_to(viewer, trial.only_circle_id),
+    )
 
 
 async def get_trial(viewer: User | None, trial_id: int) -> TrialView:
@@ -137,11 +148,23 @@ async def get_trial(viewer: User | None, trial_id: int) -> TrialView:
 
 async def offers(circle: Circle) -> list[Offer]:
     """The circle's trials open to applications, the nearest deadline first, as cards another page may feature."""
-    open_trials = await (Trial.filter(circle_id=circle.id, apply_until__gt=now(), thread__deleted_at__isnull=True)
-                         .select_related("thread", "product").order_by("apply_until").limit(50))  # fmt: skip
-    return [Offer(f"{KIND}:{trial.id}", Message("Trial"), trial.thread.title, f"/t/{trial.thread_id}",
-                  until=trial.apply_until, picture=trial.product.photos[0] if trial.product.photos else "")
-            for trial in open_trials]  # fmt: skip
+    open_trials = await (
+        Trial.filter(circle_id=circle.id, apply_until__gt=now(), thread__deleted_at__isnull=True)
+        .select_related("thread", "product")
+        .order_by("apply_until")
+        .limit(50)
+    )
+    return [
+        Offer(
+            f"{KIND}:{trial.id}",
+            Message("Trial"),
+            trial.thread.title,
+            f"/t/{trial.thread_id}",
+            until=trial.apply_until,
+            picture=trial.product.photos[0] if trial.product.photos else "",
+        )
+        for trial in open_trials
+    ]
 
 
 async def trial_of_thread(where: ThreadAccess) -> TrialView | None:
@@ -239,8 +262,12 @@ class Report:
 
 async def reports(product: Product) -> list[Report]:
     """The product's trial reports, newest first (shown on its page, as visible as the product)."""
-    rows = await (TrialApplication.filter(trial__product_id=product.id, report_post_id__isnull=False)
-                  .select_related("user").order_by("-id").limit(50))  # fmt: skip
+    rows = await (
+        TrialApplication.filter(trial__product_id=product.id, report_post_id__isnull=False)
+        .select_related("user")
+        .order_by("-id")
+        .limit(50)
+    )
     return [Report(row.user.username, row.rating or 0, row.report_post_id or 0) for row in rows]
 
 

@@ -87,7 +87,7 @@ async def load(ids: list[int]) -> list[SearchDocument]:
             created_at=letter.created_at,
             url=f"/api/v1/letters/{letter.id}",
             audience=LETTER.keys(letter),
-        )  # fmt: skip
+        )
         for letter in await Letter.filter(id__in=ids)
     ]
 

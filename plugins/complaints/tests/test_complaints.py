@@ -39,8 +39,13 @@ SECRET = "the cousin bottled it in a garage"  # an internal note's words: never 
 
 @pytest.fixture
 def site(quanzi_site: Any, mailbox: Mailbox) -> Iterator[TestClient]:
-    client = quanzi_site(plugins=["complaints"], plugin_settings={"complaints": {"guest_min_seconds": 0}},
-                         smtp=mailbox.server, base_url=BASE, job_retry_seconds=0.2)  # fmt: skip
+    client = quanzi_site(
+        plugins=["complaints"],
+        plugin_settings={"complaints": {"guest_min_seconds": 0}},
+        smtp=mailbox.server,
+        base_url=BASE,
+        job_retry_seconds=0.2,
+    )
     client.headers["accept-language"] = "en"
     yield client
     wait_for_jobs(client)  # every mail delivered before the SMTP server stops
@@ -59,8 +64,13 @@ def desk(site: TestClient) -> dict[str, Member]:
 
 
 def file(client: TestClient, slug: str = "wine", headers: dict[str, str] | None = None, **fields: Any) -> Any:
-    body = {"subject": "Fake Lafite 假拉菲", "body": "Bought at the spring fair; the cork is plastic.",
-            "contact_name": "Wang", "contact_email": "wang@example.com", **fields}  # fmt: skip
+    body = {
+        "subject": "Fake Lafite 假拉菲",
+        "body": "Bought at the spring fair; the cork is plastic.",
+        "contact_name": "Wang",
+        "contact_email": "wang@example.com",
+        **fields,
+    }
     return client.post(f"/api/v1/circles/{slug}/complaints", json=body, headers=headers or {})
 
 
@@ -83,13 +93,19 @@ def test_a_guest_files_gets_a_number_and_the_link_by_mail_and_follows_the_answer
     staff_told = [item["kind"] for item in site.get("/api/v1/notifications", headers=owner.auth).json()["items"]]
     assert staff_told == ["complaints.filed"]
     number = case["number"]
-    assert site.patch(f"/api/v1/complaints/{number}", json={"status": "accepted", "assignee": "mod"},
-                      headers=owner.auth).json()["assignee"] == "mod"  # fmt: skip
-    note = site.post(f"/api/v1/complaints/{number}/replies", json={"body": SECRET, "internal": True},
-                     headers=owner.auth)  # fmt: skip
+    assert (
+        site.patch(
+            f"/api/v1/complaints/{number}", json={"status": "accepted", "assignee": "mod"}, headers=owner.auth
+        ).json()["assignee"]
+        == "mod"
+    )
+    note = site.post(
+        f"/api/v1/complaints/{number}/replies", json={"body": SECRET, "internal": True}, headers=owner.auth
+    )
     assert note.status_code == 201
-    answer = site.post(f"/api/v1/complaints/{number}/replies", json={"body": "We are testing the bottle."},
-                       headers=desk["mod"].auth)  # fmt: skip
+    answer = site.post(
+        f"/api/v1/complaints/{number}/replies", json={"body": "We are testing the bottle."}, headers=desk["mod"].auth
+    )
     assert answer.status_code == 201
 
     tracked = site.get(f"/api/v1/complaints/track/{token_of(case['tracking_url'])}").json()
@@ -106,8 +122,9 @@ def test_a_guest_files_gets_a_number_and_the_link_by_mail_and_follows_the_answer
     assert all(SECRET not in text_of(mail) for mail in mailbox.of())
     assert any("We are testing the bottle." in text_of(mail) for mail in updates)
 
-    replied = site.post(f"/api/v1/complaints/track/{token_of(case['tracking_url'])}/replies",
-                        json={"body": "The shop is at stall 12."})  # fmt: skip
+    replied = site.post(
+        f"/api/v1/complaints/track/{token_of(case['tracking_url'])}/replies", json={"body": "The shop is at stall 12."}
+    )
     assert replied.status_code == 201
     assert site.get(f"/api/v1/complaints/{number}", headers=owner.auth).json()["timeline"][-1]["message"] == (
         "The shop is at stall 12."
@@ -115,8 +132,14 @@ def test_a_guest_files_gets_a_number_and_the_link_by_mail_and_follows_the_answer
 
 
 def test_numbers_are_random_and_unique_under_a_rush(site, desk):
-    responses = at_once(site, 20, lambda http, i: http.post("/api/v1/circles/wine/complaints", json={
-        "subject": f"Case {i}", "body": "x", "contact_name": "A", "contact_email": f"a{i}@example.com"}))  # fmt: skip
+    responses = at_once(
+        site,
+        20,
+        lambda http, i: http.post(
+            "/api/v1/circles/wine/complaints",
+            json={"subject": f"Case {i}", "body": "x", "contact_name": "A", "contact_email": f"a{i}@example.com"},
+        ),
+    )
     numbers = [response.json()["number"] for response in responses]
     assert [response.status_code for response in responses] == [201] * 20
     assert len(set(numbers)) == 20 and numbers != sorted(numbers)
@@ -129,8 +152,11 @@ def test_a_member_files_with_the_accounts_contact_and_reads_the_case(site, mailb
     assert case.status_code == 200 and "contact_email" not in case.json()  # the filer's view: no staff fields
     staff_view = site.get(f"/api/v1/complaints/{filed['number']}", headers=desk["owner"].auth).json()
     assert staff_view["contact_name"] == "mei" and staff_view["contact_email"] == member.email
-    site.post(f"/api/v1/complaints/{filed['number']}/replies", json={"body": SECRET, "internal": True},
-              headers=desk["owner"].auth)  # fmt: skip
+    site.post(
+        f"/api/v1/complaints/{filed['number']}/replies",
+        json={"body": SECRET, "internal": True},
+        headers=desk["owner"].auth,
+    )
     assert SECRET not in site.get(f"/api/v1/complaints/{filed['number']}", headers=member.auth).text
     wait_for_jobs(site)
     (mail,) = mailbox.of("complaints_filed")
@@ -148,10 +174,19 @@ def test_a_case_is_its_filers_and_the_desks_staff_alone(site, desk):
         seen = site.get(f"/complaints/{number}", headers=headers, follow_redirects=False)
         assert seen.status_code in (401, 404) or seen.headers["location"].startswith("/login")
         assert "假拉菲" not in seen.text
-        assert site.patch(f"/api/v1/complaints/{number}", json={"status": "accepted"},
-                          headers=headers).status_code in (401, 404)  # fmt: skip
-    for listing in ("/api/v1/threads", "/api/v1/circles/wine/threads", "/api/v1/search?q=假拉菲", "/",
-                    "/c/wine", "/c/wine/feed.atom", "/api/v1/users/mei/activity"):  # fmt: skip
+        assert site.patch(f"/api/v1/complaints/{number}", json={"status": "accepted"}, headers=headers).status_code in (
+            401,
+            404,
+        )
+    for listing in (
+        "/api/v1/threads",
+        "/api/v1/circles/wine/threads",
+        "/api/v1/search?q=假拉菲",
+        "/",
+        "/c/wine",
+        "/c/wine/feed.atom",
+        "/api/v1/users/mei/activity",
+    ):
         assert "假拉菲" not in site.get(listing, headers=member.auth).text, listing
     assert site.get("/api/v1/complaints/track/not-the-token").status_code == 404
     assert site.get(f"/api/v1/complaints/track/{token[:-1]}").status_code == 404
@@ -167,8 +202,12 @@ def test_a_cases_audience_is_its_filer_its_circles_staff_and_the_sites_administr
     case = file(site, "club", headers=filer.auth).json()
     number = case["number"]
     staff = {"owner", "moderator", "admin"}
-    assert site.post(f"/api/v1/complaints/{number}/replies", json={"body": SECRET, "internal": True},
-                     headers=owner.auth).status_code == 201  # fmt: skip
+    assert (
+        site.post(
+            f"/api/v1/complaints/{number}/replies", json={"body": SECRET, "internal": True}, headers=owner.auth
+        ).status_code
+        == 201
+    )
     check_audience(site, CASE, Complaint, people, sees={"filer", *staff}, number=number)
     for name, person in people.items():
         headers = person.auth if person else {}
@@ -199,9 +238,13 @@ def test_the_moves_follow_the_table_and_bad_input_changes_nothing(site, desk):
     case = site.get(url, headers=owner.auth).json()
     assert case["status"] == "closed" and case["moves"] == [] and len(case["timeline"]) == 5
 
-    for fields, name in (({"subject": " "}, "subject"), ({"subject": "x" * 201}, "subject"),
-                         ({"body": ""}, "body"), ({"contact_email": "not-an-address"}, "contact_email"),
-                         ({"contact_name": ""}, "contact_name")):  # fmt: skip
+    for fields, name in (
+        ({"subject": " "}, "subject"),
+        ({"subject": "x" * 201}, "subject"),
+        ({"body": ""}, "body"),
+        ({"contact_email": "not-an-address"}, "contact_email"),
+        ({"contact_name": ""}, "contact_name"),
+    ):
         bad = file(site, **fields)
         assert bad.status_code == 400 and name in bad.json()["error"]["fields"], (fields, bad.text)
     listed = site.get("/api/v1/circles/wine/complaints", headers=owner.auth).json()["items"]
@@ -257,8 +300,10 @@ def test_the_staff_queue_filters_and_the_csv_leaves_internal_notes_out_unless_as
 def test_a_lost_link_is_mailed_again_with_the_same_answer_either_way(site, mailbox, desk):
     number = file(site).json()["number"]
     wait_for_jobs(site)
-    answers = [site.post("/api/v1/complaints/track", json={"number": number, "email": email}).json()
-               for email in ("WANG@example.com", "someone@example.com")]  # fmt: skip
+    answers = [
+        site.post("/api/v1/complaints/track", json={"number": number, "email": email}).json()
+        for email in ("WANG@example.com", "someone@example.com")
+    ]
     unknown = site.post("/api/v1/complaints/track", json={"number": "ZZZZZZZZ", "email": "wang@example.com"}).json()
     assert answers[0] == answers[1] == unknown
     wait_for_jobs(site)
@@ -285,8 +330,14 @@ def test_the_pages_file_track_and_answer(site, desk):
     assert form.status_code == 200 and "qz_opened" in form.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
     stamp = re.search(r'name="qz_opened" value="([^"]+)"', form.text).group(1)
-    data = {"csrf_token": csrf, "qz_opened": stamp, "subject": "Corked", "body": "Smells of wet cardboard.",
-            "contact_name": "Li", "contact_email": "li@example.com"}  # fmt: skip
+    data = {
+        "csrf_token": csrf,
+        "qz_opened": stamp,
+        "subject": "Corked",
+        "body": "Smells of wet cardboard.",
+        "contact_name": "Li",
+        "contact_email": "li@example.com",
+    }
     bot = guest.post("/c/wine/complaints/new", data={**data, "qz_homepage": "http://spam"})
     assert bot.status_code == 200 and "case-number" not in bot.text  # thanked, and nothing kept
     assert site.get("/api/v1/circles/wine/complaints", headers=desk["owner"].auth).json()["items"] == []
@@ -323,21 +374,29 @@ def test_the_staff_are_told_on_the_morning_a_case_is_due_unless_it_moved_on(site
     site.patch(f"/api/v1/complaints/{second}", json={"status": "accepted"}, headers=owner.auth)
     keys = sorted(jobs_of(site, "complaints.warn"))
     assert len(keys) == 4  # to accept and to resolve, for each case
-    cases = {item["number"]: item for item in site.get("/api/v1/circles/wine/complaints",
-                                                         headers=owner.auth).json()["items"]}  # fmt: skip
+    cases = {
+        item["number"]: item for item in site.get("/api/v1/circles/wine/complaints", headers=owner.auth).json()["items"]
+    }
     for key in keys:
         if key.endswith(":accept"):
             run_job_now(site, key)
     wait_for_jobs(site)
-    told = [item for item in site.get("/api/v1/notifications", headers=desk["mod"].auth).json()["items"]
-            if item["kind"] == "complaints.due_soon"]  # fmt: skip
+    told = [
+        item
+        for item in site.get("/api/v1/notifications", headers=desk["mod"].auth).json()["items"]
+        if item["kind"] == "complaints.due_soon"
+    ]
     assert [item["url"] for item in told] == [f"/complaints/{first}"]  # the accepted one is not late
     assert cases[first]["overdue"] is False
 
 
 def test_a_member_files_a_few_complaints_an_hour_and_extra_answers_are_refused(quanzi_site, mailbox):
-    site = quanzi_site(plugins=["complaints"], plugin_settings={"complaints": {"member_complaints_per_hour": 3}},
-                       smtp=mailbox.server, rate_limit_scale=1)  # fmt: skip
+    site = quanzi_site(
+        plugins=["complaints"],
+        plugin_settings={"complaints": {"member_complaints_per_hour": 3}},
+        smtp=mailbox.server,
+        rate_limit_scale=1,
+    )
     site.headers["accept-language"] = "en"
     owner, member = register(site, "owner"), register(site, "mei")
     make_circle(site, owner, "wine")

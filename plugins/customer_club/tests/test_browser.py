@@ -42,8 +42,12 @@ def site(tmp_path: Path):
         thread = {"title": "大家好", "body": "新会员报到"}
         assert httpx2.post(f"{server.base}/api/v1/circles/brand/threads", json=thread, headers=fan).status_code == 201
         idea = {"title": "出小瓶装", "body": "方便带出门"}
-        assert httpx2.post(f"{server.base}{club}/ideas".replace("/clubs", "/api/v1/clubs"), json=idea,
-                           headers=owner).status_code == 201  # fmt: skip
+        assert (
+            httpx2.post(
+                f"{server.base}{club}/ideas".replace("/clubs", "/api/v1/clubs"), json=idea, headers=owner
+            ).status_code
+            == 201
+        )
         yield server, club
 
 

@@ -68,8 +68,19 @@ def test_the_template_makes_a_club_whose_pages_all_answer(site):
     owner = register(site, "owner")
     club = start(site, owner)
     kinds = [item["kind"] for item in club["created"]]
-    assert kinds == ["club", "thread", "thread", "ideas", "circle", "circle", "shop", "trial", "complaints", "event",
-                     "survey"]  # fmt: skip
+    assert kinds == [
+        "club",
+        "thread",
+        "thread",
+        "ideas",
+        "circle",
+        "circle",
+        "shop",
+        "trial",
+        "complaints",
+        "event",
+        "survey",
+    ]
     browser = another_browser(site)
     sign_in(browser, "owner")
     for item in club["created"]:
@@ -134,27 +145,37 @@ def test_new_rules_keep_what_was_earned_levels_refuse_gaps_and_corrections_are_l
     make_thread(site, fan, "brand", "Second", "Hello again")
     mine = standing(site, club, fan)
     assert mine["points"] == 16 and {entry["rules_version"] for entry in mine["entries"]} == {1, 2}
-    bad_rules = site.put(f"/api/v1/clubs/{club['id']}/rules", json={"rules": [{"act": "nonsense", "points": 1}]},
-                         headers=owner.auth)  # fmt: skip
+    bad_rules = site.put(
+        f"/api/v1/clubs/{club['id']}/rules", json={"rules": [{"act": "nonsense", "points": 1}]}, headers=owner.auth
+    )
     assert bad_rules.status_code == 400
-    for levels in ([{"name": "A", "from": 0, "to": 10}, {"name": "B", "from": 20, "to": None}],  # a gap
-                   [{"name": "A", "from": 0, "to": 10}, {"name": "B", "from": 5, "to": None}],  # an overlap
-                   [{"name": "A", "from": 5, "to": None}]):  # fmt: skip
-        refused = site.put(f"/api/v1/clubs/{club['id']}/levels", json={"levels": levels, "vip_level": 1},
-                           headers=owner.auth)  # fmt: skip
+    for levels in (
+        [{"name": "A", "from": 0, "to": 10}, {"name": "B", "from": 20, "to": None}],  # a gap
+        [{"name": "A", "from": 0, "to": 10}, {"name": "B", "from": 5, "to": None}],  # an overlap
+        [{"name": "A", "from": 5, "to": None}],
+    ):
+        refused = site.put(
+            f"/api/v1/clubs/{club['id']}/levels", json={"levels": levels, "vip_level": 1}, headers=owner.auth
+        )
         assert refused.status_code == 400, refused.text
         assert site.get(f"/api/v1/clubs/{club['id']}").json()["levels"] == club["levels"]  # nothing changed
-    corrected = site.post(f"/api/v1/clubs/{club['id']}/corrections", headers=owner.auth,
-                          json={"username": "fan", "points": -6, "reason": "Duplicate posts"})  # fmt: skip
+    corrected = site.post(
+        f"/api/v1/clubs/{club['id']}/corrections",
+        headers=owner.auth,
+        json={"username": "fan", "points": -6, "reason": "Duplicate posts"},
+    )
     assert corrected.status_code == 201
     mine = standing(site, club, fan)
     assert mine["points"] == 10 and mine["entries"][0]["reason"] == "Duplicate posts"
     (logged,) = site.get(f"/api/v1/clubs/{club['id']}/corrections", headers=owner.auth).json()["items"]
     assert (logged["member"]["username"], logged["by"]["username"], logged["points"]) == ("fan", "owner", -6)
     nosy = joined(site, "nosy", "brand")
-    for method, path in (("post", f"/api/v1/clubs/{club['id']}/corrections"), ("put", f"/api/v1/clubs/{club['id']}/rules"),
-                         ("get", f"/api/v1/clubs/{club['id']}/segments"),
-                         ("get", f"/api/v1/clubs/{club['id']}/corrections")):  # fmt: skip
+    for method, path in (
+        ("post", f"/api/v1/clubs/{club['id']}/corrections"),
+        ("put", f"/api/v1/clubs/{club['id']}/rules"),
+        ("get", f"/api/v1/clubs/{club['id']}/segments"),
+        ("get", f"/api/v1/clubs/{club['id']}/corrections"),
+    ):
         body = {"username": "nosy", "points": 100, "reason": "me"} if method == "post" else {"rules": []}
         kwargs = {} if method == "get" else {"json": body}
         assert getattr(site, method)(path, headers=nosy.auth, **kwargs).status_code == 404
@@ -167,8 +188,11 @@ def test_ideas_take_one_vote_each_not_their_authors_and_a_duplicate_forwards_its
     club = start(site, owner)
     author = joined(site, "author", "brand", "brand-ideas")
     voters = [joined(site, name, "brand", "brand-ideas") for name in ("bob", "cat", "dan")]
-    idea = site.post(f"/api/v1/clubs/{club['id']}/ideas", headers=author.auth,
-                     json={"title": "A smaller bottle", "body": "For trying", "complaints": ["abcd2345"]}).json()  # fmt: skip
+    idea = site.post(
+        f"/api/v1/clubs/{club['id']}/ideas",
+        headers=author.auth,
+        json={"title": "A smaller bottle", "body": "For trying", "complaints": ["abcd2345"]},
+    ).json()
     assert site.post(f"/api/v1/ideas/{idea['id']}/vote", headers=author.auth).status_code == 403
     taps = at_once(site, 6, lambda http, i: http.post(f"/api/v1/ideas/{idea['id']}/vote", headers=voters[0].auth))
     assert sorted(response.status_code for response in taps) == [200] + [409] * 5
@@ -179,11 +203,15 @@ def test_ideas_take_one_vote_each_not_their_authors_and_a_duplicate_forwards_its
     assert site.get(f"/api/v1/ideas/{idea['id']}", headers=owner.auth).json()["complaints"] == ["ABCD2345"]
     earned = [entry for entry in standing(site, club, author)["entries"] if entry["act"] == "idea.voted"]
     assert len(earned) == 3
-    other = site.post(f"/api/v1/clubs/{club['id']}/ideas", headers=voters[2].auth,
-                      json={"title": "Smaller bottles please", "body": "Same"}).json()  # fmt: skip
+    other = site.post(
+        f"/api/v1/clubs/{club['id']}/ideas",
+        headers=voters[2].auth,
+        json={"title": "Smaller bottles please", "body": "Same"},
+    ).json()
     site.post(f"/api/v1/ideas/{other['id']}/vote", headers=voters[1].auth)
-    moved = site.patch(f"/api/v1/ideas/{other['id']}", headers=owner.auth,
-                       json={"status": "duplicate", "duplicate_of": idea["id"]})  # fmt: skip
+    moved = site.patch(
+        f"/api/v1/ideas/{other['id']}", headers=owner.auth, json={"status": "duplicate", "duplicate_of": idea["id"]}
+    )
     assert moved.status_code == 200 and moved.json()["status"] == "duplicate"
     assert site.get(f"/api/v1/ideas/{idea['id']}").json()["votes"] == 3  # bob voted both, the author of it: once
     assert site.post(f"/api/v1/ideas/{other['id']}/vote", headers=voters[0].auth).status_code == 409  # closed
@@ -202,13 +230,19 @@ def test_the_vip_circle_opens_by_level_and_closes_after_the_grace_period_or_at_o
     club = start(site, owner)
     fan = joined(site, "fan", "brand")
     gold = next(level["from"] for level in club["levels"] if level["position"] == club["vip_level"])
-    site.post(f"/api/v1/clubs/{club['id']}/corrections", headers=owner.auth,
-              json={"username": "fan", "points": gold, "reason": "Launch ambassador"})  # fmt: skip
+    site.post(
+        f"/api/v1/clubs/{club['id']}/corrections",
+        headers=owner.auth,
+        json={"username": "fan", "points": gold, "reason": "Launch ambassador"},
+    )
     wait_for_jobs(site)
     assert site.get("/api/v1/circles/brand-vip", headers=fan.auth).status_code == 200  # let in
     assert any("VIP" in item["text"] for item in site.get("/api/v1/notifications", headers=fan.auth).json()["items"])
-    site.post(f"/api/v1/clubs/{club['id']}/corrections", headers=owner.auth,
-              json={"username": "fan", "points": -1, "reason": "Correction"})  # fmt: skip
+    site.post(
+        f"/api/v1/clubs/{club['id']}/corrections",
+        headers=owner.auth,
+        json={"username": "fan", "points": -1, "reason": "Correction"},
+    )
     wait_for_jobs(site)
     assert site.get("/api/v1/circles/brand-vip", headers=fan.auth).status_code == 200  # the grace period
     (key,) = jobs_of(site, "customer_club.vip")  # the job comes back when the grace period ends
@@ -221,8 +255,11 @@ def test_the_vip_circle_opens_by_level_and_closes_after_the_grace_period_or_at_o
     wait_for_jobs(site)
     assert site.get("/api/v1/circles/brand-vip", headers=fan.auth).status_code == 404  # out after it
     # Back above the level, then out of the club: out of the VIP circle at once
-    site.post(f"/api/v1/clubs/{club['id']}/corrections", headers=owner.auth,
-              json={"username": "fan", "points": 5, "reason": "Meet-up host"})  # fmt: skip
+    site.post(
+        f"/api/v1/clubs/{club['id']}/corrections",
+        headers=owner.auth,
+        json={"username": "fan", "points": 5, "reason": "Meet-up host"},
+    )
     wait_for_jobs(site)
     assert site.get("/api/v1/circles/brand-vip", headers=fan.auth).status_code == 200
     assert site.post("/api/v1/circles/brand/leave", headers=fan.auth).status_code in (200, 204)
@@ -238,13 +275,19 @@ def test_segments_group_the_members_and_a_notice_reaches_one_of_them(site):
     found = site.get(f"/api/v1/clubs/{club['id']}/segments?days=30", headers=owner.auth).json()
     assert [row["username"] for row in found["segments"]["occasional"]["members"]] == ["busy"]  # 2 acts
     assert [row["username"] for row in found["segments"]["silent"]["members"]] == ["quiet"]
-    sent = site.post(f"/api/v1/clubs/{club['id']}/segments/silent/notices", headers=owner.auth,
-                     json={"title": "We miss you", "body": "Come to the meet-up"})  # fmt: skip
+    sent = site.post(
+        f"/api/v1/clubs/{club['id']}/segments/silent/notices",
+        headers=owner.auth,
+        json={"title": "We miss you", "body": "Come to the meet-up"},
+    )
     assert sent.status_code == 201 and sent.json()["sent"] >= 1
-    assert any("We miss you" in item["text"] or item.get("title") == "We miss you"
-               for item in site.get("/api/v1/notifications", headers=quiet.auth).json()["items"])  # fmt: skip
-    assert not any("We miss you" in str(item) for item in site.get("/api/v1/notifications",
-                                                                    headers=busy.auth).json()["items"])  # fmt: skip
+    assert any(
+        "We miss you" in item["text"] or item.get("title") == "We miss you"
+        for item in site.get("/api/v1/notifications", headers=quiet.auth).json()["items"]
+    )
+    assert not any(
+        "We miss you" in str(item) for item in site.get("/api/v1/notifications", headers=busy.auth).json()["items"]
+    )
     assert site.get(f"/api/v1/clubs/{club['id']}/segments?days=7", headers=owner.auth).status_code == 400
 
 
@@ -276,14 +319,16 @@ def test_every_plugins_acts_earn_their_points(site):
     for _ in range(3):  # scanned three times: one check-in
         site.post(f"/api/v1/events/{event_id}/checkin", json={"code": code}, headers=owner.auth)
     survey_id = int(urls["survey"].rsplit("/", 1)[1])
-    answered = site.post(f"/api/v1/surveys/{survey_id}/responses", json={"answers": [5, 4, "More meet-ups"]},
-                         headers=fan.auth)  # fmt: skip
+    answered = site.post(
+        f"/api/v1/surveys/{survey_id}/responses", json={"answers": [5, 4, "More meet-ups"]}, headers=fan.auth
+    )
     assert answered.status_code == 201, answered.text
     product = site.post("/api/v1/circles/brand/products", json={"name": "Mug", "price": "30"}, headers=owner.auth)
     order = site.post(f"/api/v1/products/{product.json()['id']}/orders", json={"quantity": 1}, headers=fan.auth)
     assert site.post(f"/api/v1/orders/{order.json()['id']}/paid", headers=owner.auth).status_code == 200
-    case = site.post("/api/v1/circles/brand/complaints", json={"subject": "Cracked mug", "body": "It came cracked"},
-                     headers=fan.auth).json()  # fmt: skip
+    case = site.post(
+        "/api/v1/circles/brand/complaints", json={"subject": "Cracked mug", "body": "It came cracked"}, headers=fan.auth
+    ).json()
     for status in ("accepted", "resolved"):
         site.patch(f"/api/v1/complaints/{case['number']}", json={"status": status}, headers=owner.auth)
     token = case["tracking_url"].rsplit("/", 1)[1]
@@ -298,8 +343,11 @@ def test_a_standings_audience_is_its_member_and_the_sites_administrators(site):
     club = start(site, owner)
     people = audience_people(site, "brand", owner)
     people["fan"] = joined(site, "fan", "brand")
-    site.post(f"/api/v1/clubs/{club['id']}/corrections", headers=owner.auth,
-              json={"username": "fan", "points": 60, "reason": "Silver for the launch"})  # fmt: skip
+    site.post(
+        f"/api/v1/clubs/{club['id']}/corrections",
+        headers=owner.auth,
+        json={"username": "fan", "points": 60, "reason": "Silver for the launch"},
+    )
     check_audience(site, STANDING, Standing, people, sees={"fan", "admin"}, user__username="fan")
     for name, person in people.items():
         ledger = site.get(f"/api/v1/clubs/{club['id']}/ledger", headers=person.auth if person else {})
@@ -315,19 +363,32 @@ def test_a_trial_kept_for_a_level_opens_when_the_member_reaches_it(site):
     fan = joined(site, "fan", "brand")
     trial = site.get("/api/v1/trials/1", headers=owner.auth).json()  # the template's first trial
     assert f"/t/{trial['thread_id']}" in [item["url"] for item in club["created"]]
-    kept = site.put(f"/api/v1/clubs/{club['id']}/gates", json={"kind": "trial", "id": trial["id"], "min_level": 2},
-                    headers=owner.auth)  # fmt: skip
+    kept = site.put(
+        f"/api/v1/clubs/{club['id']}/gates",
+        json={"kind": "trial", "id": trial["id"], "min_level": 2},
+        headers=owner.auth,
+    )
     assert kept.status_code == 200 and kept.json()["gates"] == [{"kind": "trial", "id": trial["id"], "min_level": 2}]
     refused = site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=fan.auth)
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "refused"
-    site.post(f"/api/v1/clubs/{club['id']}/corrections", headers=owner.auth,
-              json={"username": "fan", "points": 50, "reason": "Silver for the launch"})  # fmt: skip
+    site.post(
+        f"/api/v1/clubs/{club['id']}/corrections",
+        headers=owner.auth,
+        json={"username": "fan", "points": 50, "reason": "Silver for the launch"},
+    )
     assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=fan.auth).status_code == 201
-    bad = site.put(f"/api/v1/clubs/{club['id']}/gates", json={"kind": "trial", "id": trial["id"], "min_level": 9},
-                   headers=owner.auth)  # fmt: skip
+    bad = site.put(
+        f"/api/v1/clubs/{club['id']}/gates",
+        json={"kind": "trial", "id": trial["id"], "min_level": 9},
+        headers=owner.auth,
+    )
     assert bad.status_code == 400
-    assert site.put(f"/api/v1/clubs/{club['id']}/gates", json={"kind": "trial", "id": 1, "min_level": 2},
-                    headers=fan.auth).status_code == 404  # fmt: skip
+    assert (
+        site.put(
+            f"/api/v1/clubs/{club['id']}/gates", json={"kind": "trial", "id": 1, "min_level": 2}, headers=fan.auth
+        ).status_code
+        == 404
+    )
 
 
 def test_managers_keep_an_offer_for_a_level_by_choosing_it_by_name(site):
@@ -337,27 +398,32 @@ def test_managers_keep_an_offer_for_a_level_by_choosing_it_by_name(site):
     title = site.get(f"/api/v1/threads/{trial['thread_id']}", headers=owner.auth).json()["title"]
     mug = site.post("/api/v1/circles/brand/products", json={"name": "Travel mug", "price": "30"}, headers=owner.auth)
     make_circle(site, owner, "elsewhere")
-    other = site.post("/api/v1/circles/elsewhere/products", json={"name": "Not the club's", "price": "9"},
-                      headers=owner.auth).json()  # fmt: skip
+    other = site.post(
+        "/api/v1/circles/elsewhere/products", json={"name": "Not the club's", "price": "9"}, headers=owner.auth
+    ).json()
     browser = another_browser(site)
     csrf = sign_in(browser, "owner")
     page = browser.get(f"/clubs/{club['id']}/manage").text
     assert f'<option value="trial:{trial["id"]}">Trial: {title}</option>' in page
     assert f'<option value="product:{mug.json()["id"]}">Product: Travel mug · ¥30.00</option>' in page
     assert "Not the club&#39;s" not in page and "Its number" not in page  # nobody types an id any more
-    kept = browser.post(f"/clubs/{club['id']}/manage/gate",
-                        data={"csrf_token": csrf, "offer": f"trial:{trial['id']}", "min_level": "2"})  # fmt: skip
+    kept = browser.post(
+        f"/clubs/{club['id']}/manage/gate", data={"csrf_token": csrf, "offer": f"trial:{trial['id']}", "min_level": "2"}
+    )
     assert kept.status_code == 200 and f'<a href="/t/{trial["thread_id"]}">{title}</a>' in kept.text
     assert "Silver and above" in kept.text
     assert site.get(f"/api/v1/clubs/{club['id']}", headers=owner.auth).json()["gates"] == [
         {"kind": "trial", "id": trial["id"], "min_level": 2}
     ]
-    foreign = browser.post(f"/clubs/{club['id']}/manage/gate",
-                           data={"csrf_token": csrf, "offer": f"product:{other['id']}", "min_level": "2"})  # fmt: skip
+    foreign = browser.post(
+        f"/clubs/{club['id']}/manage/gate",
+        data={"csrf_token": csrf, "offer": f"product:{other['id']}", "min_level": "2"},
+    )
     assert foreign.status_code == 400 and "Choose one of the club" in foreign.text
     assert len(site.get(f"/api/v1/clubs/{club['id']}", headers=owner.auth).json()["gates"]) == 1  # nothing kept
-    opened = browser.post(f"/clubs/{club['id']}/manage/gate",
-                          data={"csrf_token": csrf, "offer": f"trial:{trial['id']}", "min_level": "1"})  # fmt: skip
+    opened = browser.post(
+        f"/clubs/{club['id']}/manage/gate", data={"csrf_token": csrf, "offer": f"trial:{trial['id']}", "min_level": "1"}
+    )
     assert opened.status_code == 200 and "Silver and above" not in opened.text
     assert site.get(f"/api/v1/clubs/{club['id']}", headers=owner.auth).json()["gates"] == []
 
@@ -406,20 +472,30 @@ def test_points_cannot_be_farmed_into_the_vip_circle(site):
     farmer, friend = joined(site, "farmer", "brand", "brand-ideas"), joined(site, "friend", "brand", "brand-ideas")
     starts = datetime.now(UTC) + timedelta(days=3)
     for number in range(4):  # the farmer organises meet-ups and checks in at them
-        event = site.post("/api/v1/circles/brand/events", headers=farmer.auth, json={
-            "title": f"Meet-up {number}", "body": "Come", "starts_at": starts.isoformat(),
-            "ends_at": (starts + timedelta(hours=2)).isoformat()}).json()  # fmt: skip
+        event = site.post(
+            "/api/v1/circles/brand/events",
+            headers=farmer.auth,
+            json={
+                "title": f"Meet-up {number}",
+                "body": "Come",
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            },
+        ).json()
         assert "id" in event, event
         site.post(f"/api/v1/events/{event['id']}/registrations", json={"answers": []}, headers=farmer.auth)
         code = site.get(f"/api/v1/events/{event['id']}", headers=farmer.auth).json()["my_registration"]["code"]
-        assert site.post(f"/api/v1/events/{event['id']}/checkin", json={"code": code},
-                         headers=farmer.auth).status_code == 200  # fmt: skip
+        assert (
+            site.post(f"/api/v1/events/{event['id']}/checkin", json={"code": code}, headers=farmer.auth).status_code
+            == 200
+        )
     thread = make_thread(site, friend, "brand", "Which tea?", "Help me choose")
     for number in range(6):  # the friend marks every reply of the farmer's helpful
         answer = reply(site, farmer, thread["id"], f"Answer {number}")
         assert site.post(f"/api/v1/posts/{answer['id']}/helpful", headers=friend.auth).status_code in (200, 201)
-    idea = site.post(f"/api/v1/clubs/{club['id']}/ideas", headers=farmer.auth,
-                     json={"title": "Green tea week", "body": "Please"}).json()  # fmt: skip
+    idea = site.post(
+        f"/api/v1/clubs/{club['id']}/ideas", headers=farmer.auth, json={"title": "Green tea week", "body": "Please"}
+    ).json()
     for _ in range(3):
         site.post(f"/api/v1/ideas/{idea['id']}/vote", headers=friend.auth)
         site.delete(f"/api/v1/ideas/{idea['id']}/vote", headers=friend.auth)

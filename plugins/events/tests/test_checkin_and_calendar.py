@@ -56,8 +56,11 @@ def test_two_door_phones_scanning_the_same_ticket_at_once_count_it_once(site, cl
     event = new_event(site, owner)
     sign_up(site, member, event["id"])
     code = code_of(site, member, event["id"])
-    responses = at_once(site, 8, lambda http, i: http.post(f"/api/v1/events/{event['id']}/checkin",
-                                                           json={"code": code}, headers=owner.auth))  # fmt: skip
+    responses = at_once(
+        site,
+        8,
+        lambda http, i: http.post(f"/api/v1/events/{event['id']}/checkin", json={"code": code}, headers=owner.auth),
+    )
     statuses = sorted(r.json()["status"] for r in responses)
     assert statuses == ["already_checked_in"] * 7 + ["checked_in"]
     assert get(site, event["id"])["counts"]["checked_in"] == 1
@@ -164,9 +167,15 @@ def test_a_private_circles_event_is_in_no_one_elses_list_page_feed_search_or_exp
     for headers in ({}, outsider.auth):
         assert site.get("/api/v1/events", params=span, headers=headers).json()["items"] == []
         assert site.get(f"/api/v1/events/{event['id']}", headers=headers).status_code == 404
-        for path in (f"/events/{event['id']}.ics", f"/events/{event['id']}", f"/events/{event['id']}/ticket",
-                     f"/events/{event['id']}/registrations", f"/events/{event['id']}/door",
-                     f"/events/{event['id']}/checkin", "/c/board/events"):  # fmt: skip
+        for path in (
+            f"/events/{event['id']}.ics",
+            f"/events/{event['id']}",
+            f"/events/{event['id']}/ticket",
+            f"/events/{event['id']}/registrations",
+            f"/events/{event['id']}/door",
+            f"/events/{event['id']}/checkin",
+            "/c/board/events",
+        ):
             seen = site.get(path, headers=headers, follow_redirects=False)
             assert seen.status_code in (401, 404) or seen.headers["location"].startswith("/login"), path
             assert "秘密晚宴" not in seen.text

@@ -27,16 +27,22 @@ def later(**delta: float) -> str:
 
 
 def new_event(client: TestClient, author: Member, slug: str = "club", **fields: Any) -> dict[str, Any]:
-    body = {"title": "Saturday walk 周六徒步", "body": "Meet at the gate.", "starts_at": later(days=3),
-            "ends_at": later(days=3, hours=4), "location": "Xiangshan east gate", "capacity": 20, **fields}  # fmt: skip
+    body = {
+        "title": "Saturday walk 周六徒步",
+        "body": "Meet at the gate.",
+        "starts_at": later(days=3),
+        "ends_at": later(days=3, hours=4),
+        "location": "Xiangshan east gate",
+        "capacity": 20,
+        **fields,
+    }
     response = client.post(f"/api/v1/circles/{slug}/events", json=body, headers=author.auth)
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
 
 def sign_up(client: TestClient, member: Member, event_id: int, answers: Any = None) -> httpx2.Response:
-    return client.post(f"/api/v1/events/{event_id}/registrations", json={"answers": answers or []},
-                       headers=member.auth)  # fmt: skip
+    return client.post(f"/api/v1/events/{event_id}/registrations", json={"answers": answers or []}, headers=member.auth)
 
 
 def get(client: TestClient, event_id: int, viewer: Member | None = None) -> dict[str, Any]:
@@ -71,10 +77,15 @@ def club(site: TestClient) -> tuple[Member, Member]:
 
 def test_an_event_is_a_thread_with_times_place_and_places(site, club):
     owner, member = club
-    event = new_event(site, owner, timezone="Europe/London", fields=[
-        {"name": "phone", "label": "Mobile", "kind": "phone", "required": True},
-        {"name": "dinner", "label": "Dinner?", "kind": "single", "options": ["Yes", "No"]},
-    ])  # fmt: skip
+    event = new_event(
+        site,
+        owner,
+        timezone="Europe/London",
+        fields=[
+            {"name": "phone", "label": "Mobile", "kind": "phone", "required": True},
+            {"name": "dinner", "label": "Dinner?", "kind": "single", "options": ["Yes", "No"]},
+        ],
+    )
     assert event["id"] and event["thread_id"]
     thread = site.get(f"/api/v1/threads/{event['thread_id']}").json()
     assert thread["kind"] == "event" and thread["title"] == "Saturday walk 周六徒步"
@@ -123,8 +134,13 @@ def test_bad_events_are_refused_and_nothing_is_made(site, club, fields, error):
 
 def test_the_rules_of_registration_each_a_clear_error_that_changes_nothing(site, club):
     owner, member = club
-    event = new_event(site, owner, capacity=1, waitlist=False,
-                      fields=[{"name": "name", "label": "Name", "kind": "short_text", "required": True}])  # fmt: skip
+    event = new_event(
+        site,
+        owner,
+        capacity=1,
+        waitlist=False,
+        fields=[{"name": "name", "label": "Name", "kind": "short_text", "required": True}],
+    )
     missing = sign_up(site, member, event["id"], {})
     assert missing.status_code == 400 and "answers.0" in missing.json()["error"]["fields"]
     unknown = sign_up(site, member, event["id"], {"shoe": "42"})
@@ -155,8 +171,9 @@ def test_a_rush_of_100_for_10_places_confirms_exactly_10_and_waitlists_the_rest(
     crowd = members(site, "club", 100)
 
     async def one(http: httpx2.AsyncClient, index: int) -> httpx2.Response:
-        return await http.post(f"/api/v1/events/{event['id']}/registrations", json={"answers": []},
-                               headers=crowd[index].auth)  # fmt: skip
+        return await http.post(
+            f"/api/v1/events/{event['id']}/registrations", json={"answers": []}, headers=crowd[index].auth
+        )
 
     responses = at_once(site, 100, one)
     assert [r.status_code for r in responses] == [200] * 100
@@ -173,8 +190,7 @@ def test_one_member_registering_many_times_at_once_holds_one_place(site, club):
     event = new_event(site, owner, capacity=5)
 
     async def again(http: httpx2.AsyncClient, index: int) -> httpx2.Response:
-        return await http.post(f"/api/v1/events/{event['id']}/registrations", json={"answers": []},
-                               headers=member.auth)  # fmt: skip
+        return await http.post(f"/api/v1/events/{event['id']}/registrations", json={"answers": []}, headers=member.auth)
 
     codes = sorted(r.status_code for r in at_once(site, 10, again))
     assert codes == [200] + [409] * 9
@@ -250,9 +266,14 @@ def test_a_cancellation_deadline_holds(site, club):
 
 def test_the_organisers_list_csv_and_removal_are_theirs_only(site, club):
     owner, member = club
-    event = new_event(site, owner, capacity=1, fields=[
-        {"name": "organisation", "label": "Organisation 单位", "kind": "short_text"},
-    ])  # fmt: skip
+    event = new_event(
+        site,
+        owner,
+        capacity=1,
+        fields=[
+            {"name": "organisation", "label": "Organisation 单位", "kind": "short_text"},
+        ],
+    )
     waiting = register(site, "wen")
     site.post("/api/v1/circles/club/join", headers=waiting.auth)
     sign_up(site, member, event["id"], {"organisation": '=HYPERLINK("x")'})
@@ -271,8 +292,7 @@ def test_the_organisers_list_csv_and_removal_are_theirs_only(site, club):
 
     items = site.get(f"/api/v1/events/{event['id']}/registrations", headers=owner.auth).json()["items"]
     removed = site.delete(f"/api/v1/events/{event['id']}/registrations/{items[0]['id']}", headers=owner.auth)
-    assert removed.status_code == 200 and removed.json()["counts"] == {"confirmed": 1, "waitlisted": 0,
-                                                                       "checked_in": 0}  # fmt: skip
+    assert removed.status_code == 200 and removed.json()["counts"] == {"confirmed": 1, "waitlisted": 0, "checked_in": 0}
     assert get(site, event["id"], waiting)["my_registration"]["status"] == "confirmed"
     kinds = [item["kind"] for item in site.get("/api/v1/notifications", headers=member.auth).json()["items"]]
     assert kinds == ["events.removed"]
@@ -299,8 +319,9 @@ def test_organisers_change_the_event_and_a_larger_capacity_promotes(site, club):
 
 def test_the_pages_register_cancel_and_show_the_ticket(site, club):
     owner, _ = club
-    event = new_event(site, owner, fields=[{"name": "name", "label": "Your name", "kind": "short_text",
-                                            "required": True}])  # fmt: skip
+    event = new_event(
+        site, owner, fields=[{"name": "name", "label": "Your name", "kind": "short_text", "required": True}]
+    )
     csrf = sign_in(site, "pat")
     site.post("/c/club/join", data={"csrf_token": csrf})
     page = site.get(f"/t/{event['thread_id']}")
@@ -325,8 +346,9 @@ def test_an_approval_circles_event_asks_to_join_from_its_own_page(site):
     csrf = sign_in(browser, "visitor")
     page = browser.get(f"/t/{event['thread_id']}").text
     assert "Join this circle to register." in page and "Ask to join" in page
-    asked = browser.post("/c/club/join", data={"csrf_token": csrf, "next": f"/t/{event['thread_id']}#event"},
-                         follow_redirects=False)  # fmt: skip
+    asked = browser.post(
+        "/c/club/join", data={"csrf_token": csrf, "next": f"/t/{event['thread_id']}#event"}, follow_redirects=False
+    )
     assert asked.status_code == 303 and asked.headers["location"] == f"/t/{event['thread_id']}#event"
     assert "Your request to join is waiting for a moderator." in browser.get(f"/t/{event['thread_id']}").text
     elsewhere = browser.post(

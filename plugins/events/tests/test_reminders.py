@@ -36,8 +36,15 @@ def board(site: TestClient) -> dict[str, Member]:
 
 def test_the_hour_reminder_reaches_those_still_registered_once_in_their_language(site, mailbox, board):
     boss = board["boss"]
-    event = new_event(site, boss, "board", title="Board meeting 理事会", capacity=2, starts_at=later(minutes=90),
-                      ends_at=later(minutes=150))  # fmt: skip
+    event = new_event(
+        site,
+        boss,
+        "board",
+        title="Board meeting 理事会",
+        capacity=2,
+        starts_at=later(minutes=90),
+        ends_at=later(minutes=150),
+    )
     for name in ("mei", "wen", "lee"):
         sign_up(site, board[name], event["id"])  # lee waits
     assert site.delete("/api/v1/circles/board/members/wen", headers=boss.auth).status_code == 204
@@ -71,8 +78,11 @@ def test_moving_the_start_moves_the_reminders(site, board):
 
     before = times()
     assert sorted(before) == ["day", "hour"]
-    moved = site.patch(f"/api/v1/events/{event['id']}", json={"starts_at": later(days=5),
-                                                               "ends_at": later(days=5, hours=1)}, headers=boss.auth)  # fmt: skip
+    moved = site.patch(
+        f"/api/v1/events/{event['id']}",
+        json={"starts_at": later(days=5), "ends_at": later(days=5, hours=1)},
+        headers=boss.auth,
+    )
     assert moved.status_code == 200
     after = times()
     assert sorted(after) == ["day", "hour"] and (after["day"] - before["day"]).days == 2
@@ -83,8 +93,9 @@ def test_organisers_message_the_confirmed_members_in_app_and_by_mail(site, mailb
     event = new_event(site, boss, "board", capacity=1)
     sign_up(site, board["mei"], event["id"])
     sign_up(site, board["lee"], event["id"])  # waitlisted: not told
-    refused = site.post(f"/api/v1/events/{event['id']}/messages", json={"title": "Room", "body": "x"},
-                        headers=board["mei"].auth)  # fmt: skip
+    refused = site.post(
+        f"/api/v1/events/{event['id']}/messages", json={"title": "Room", "body": "x"}, headers=board["mei"].auth
+    )
     assert refused.status_code == 403
     sent = site.post(
         f"/api/v1/events/{event['id']}/messages",

@@ -32,11 +32,17 @@ def site(tmp_path: Path):
         circle = {"slug": "wine", "name": "葡萄酒俱乐部", "description": "品鉴与交流", "join_policy": "approval"}
         assert httpx2.post(f"{server.base}/api/v1/circles", json=circle, headers=headers).status_code == 201
         starts = datetime(2030, 4, 12, 11, 0, tzinfo=UTC)
-        event = {"title": "春季品鉴会 · 现场", "body": "在会所", "starts_at": starts.isoformat(),
-                 "ends_at": (starts + timedelta(hours=2)).isoformat(), "location": "会所酒窖"}  # fmt: skip
+        event = {
+            "title": "春季品鉴会 · 现场",
+            "body": "在会所",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "location": "会所酒窖",
+        }
         assert httpx2.post(f"{server.base}/api/v1/circles/wine/events", json=event, headers=headers).status_code == 201
-        applied = httpx2.post(f"{server.base}/api/v1/circles/wine/templates/flyer-campaign",
-                              json={"title": "春季品鉴会"}, headers=headers)  # fmt: skip
+        applied = httpx2.post(
+            f"{server.base}/api/v1/circles/wine/templates/flyer-campaign", json={"title": "春季品鉴会"}, headers=headers
+        )
         assert applied.status_code == 201, applied.text
         yield server, applied.json()["created"][0]["url"], headers
 

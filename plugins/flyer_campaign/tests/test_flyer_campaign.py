@@ -23,16 +23,18 @@ PLUGINS = ["flyer_campaign"]
 
 @pytest.fixture
 def site(quanzi_site: Any) -> TestClient:
-    client = quanzi_site(plugins=PLUGINS, plugin_settings={"flyer_campaign": {"guest_min_seconds": 0}},
-                         base_url="http://club.example")  # fmt: skip
+    client = quanzi_site(
+        plugins=PLUGINS, plugin_settings={"flyer_campaign": {"guest_min_seconds": 0}}, base_url="http://club.example"
+    )
     client.headers["accept-language"] = "en"
     return client
 
 
 def start(client: TestClient, owner: Member, slug: str, title: str = "春季品鉴会", publish: bool = True) -> str:
     """A campaign made by the template (a draft), published by its owner; its address's token."""
-    response = client.post(f"/api/v1/circles/{slug}/templates/flyer-campaign", json={"title": title},
-                           headers=owner.auth)  # fmt: skip
+    response = client.post(
+        f"/api/v1/circles/{slug}/templates/flyer-campaign", json={"title": title}, headers=owner.auth
+    )
     assert response.status_code == 201, response.text
     created = response.json()["created"]
     assert [item["kind"] for item in created] == ["campaign", "editor", "qr", "funnel"]
@@ -64,8 +66,13 @@ def test_a_stranger_signs_up_from_the_page_and_lands_in_the_private_club(site):
     assert f'href="/f/{campaign}/join?utm_source=wechat_group&amp;utm_medium=chat"' in page.text
     fields = form_of(guest.get(f"/f/{campaign}/join?utm_source=wechat_group&utm_medium=chat").text)
     assert fields["utm_source"] == "wechat_group"  # carried in the form: chat apps' browsers drop cookies
-    data = {**fields, "username": "newbie", "email": "newbie@example.com", "password": "a long enough secret",
-            "consent": "1"}  # fmt: skip
+    data = {
+        **fields,
+        "username": "newbie",
+        "email": "newbie@example.com",
+        "password": "a long enough secret",
+        "consent": "1",
+    }
     refused = guest.post(f"/f/{campaign}/signup", data={**data, "consent": ""})
     assert refused.status_code == 400
     joined = guest.post(f"/f/{campaign}/signup", data=data, follow_redirects=False)
@@ -102,8 +109,13 @@ def test_a_referral_counts_only_once_the_newcomer_posts(site):
     code = link.group(2)
     guest = another_browser(site)
     page = guest.get(f"/f/{campaign}/join?ref={code}").text
-    data = {**form_of(page), "username": "cousin", "email": "cousin@example.com",
-            "password": "a long enough secret", "consent": "1"}  # fmt: skip
+    data = {
+        **form_of(page),
+        "username": "cousin",
+        "email": "cousin@example.com",
+        "password": "a long enough secret",
+        "consent": "1",
+    }
     assert data["ref"] == code
     assert guest.post(f"/f/{campaign}/signup", data=data, follow_redirects=False).status_code == 303
     funnel = site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()
@@ -122,16 +134,20 @@ def test_the_owner_builds_the_page_from_blocks(site):
     csrf = sign_in(editor, "owner")
     page = editor.get(f"/f/{campaign}/edit")
     assert page.status_code == 200
-    added = editor.post(f"/f/{campaign}/edit/add", data={"csrf_token": csrf, "kind": "heading",
-                                                         "text": "4 月 12 日 · 会所"}, follow_redirects=False)  # fmt: skip
+    added = editor.post(
+        f"/f/{campaign}/edit/add",
+        data={"csrf_token": csrf, "kind": "heading", "text": "4 月 12 日 · 会所"},
+        follow_redirects=False,
+    )
     assert added.status_code == 303
     blocks = re.findall(r'name="block" value="(\d+)"', editor.get(f"/f/{campaign}/edit").text)
     last = blocks[-1]
     for _ in range(2):  # above the button, then above the form
         editor.post(f"/f/{campaign}/edit/up", data={"csrf_token": csrf, "block": last})
     for elsewhere in ("javascript:alert(1)", "/\\evil.example", "//evil.example"):  # never off the site
-        bad = editor.post(f"/f/{campaign}/edit/add", data={"csrf_token": csrf, "kind": "button", "label": "Go",
-                                                           "url": elsewhere})  # fmt: skip
+        bad = editor.post(
+            f"/f/{campaign}/edit/add", data={"csrf_token": csrf, "kind": "button", "label": "Go", "url": elsewhere}
+        )
         assert bad.status_code == 400, elsewhere
     public = site.get(f"/f/{campaign}").text
     assert public.index("4 月 12 日 · 会所") < public.index('id="signup"')  # moved up, above the form
@@ -148,8 +164,14 @@ def test_a_bot_is_counted_apart_and_makes_no_account(site):
     make_circle(site, owner, "wine")
     campaign = start(site, owner, "wine")
     guest = another_browser(site)
-    data = {**form_of(guest.get(f"/f/{campaign}/join").text), "username": "spammer", "email": "s@example.com",
-            "password": "a long enough secret", "consent": "1", "qz_homepage": "http://spam.example"}  # fmt: skip
+    data = {
+        **form_of(guest.get(f"/f/{campaign}/join").text),
+        "username": "spammer",
+        "email": "s@example.com",
+        "password": "a long enough secret",
+        "consent": "1",
+        "qz_homepage": "http://spam.example",
+    }
     answer = guest.post(f"/f/{campaign}/signup", data=data)
     assert answer.status_code == 200
     funnel = site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()
@@ -194,15 +216,29 @@ def test_the_campaigns_own_questions_are_asked_and_kept(site):
     campaign = start(site, owner, "wine")
     editor = another_browser(site)
     csrf = sign_in(editor, "owner")
-    saved = editor.post(f"/f/{campaign}/edit/settings", data={
-        "csrf_token": csrf, "title": "Spring tasting", "description": "Come along", "consent": "I agree.",
-        "questions": "Which wine do you like?"}, follow_redirects=False)  # fmt: skip
+    saved = editor.post(
+        f"/f/{campaign}/edit/settings",
+        data={
+            "csrf_token": csrf,
+            "title": "Spring tasting",
+            "description": "Come along",
+            "consent": "I agree.",
+            "questions": "Which wine do you like?",
+        },
+        follow_redirects=False,
+    )
     assert saved.status_code == 303
     guest = another_browser(site)
     page = guest.get(f"/f/{campaign}/join").text
     assert "Which wine do you like?" in page and "I agree." in page
-    data = {**form_of(page), "username": "taster", "email": "taster@example.com",
-            "password": "a long enough secret", "consent": "1", "a0": "Riesling"}  # fmt: skip
+    data = {
+        **form_of(page),
+        "username": "taster",
+        "email": "taster@example.com",
+        "password": "a long enough secret",
+        "consent": "1",
+        "a0": "Riesling",
+    }
     assert guest.post(f"/f/{campaign}/signup", data=data, follow_redirects=False).status_code == 303
     exported = site.get(f"/api/v1/flyers/{campaign}/signups.csv", headers=owner.auth)
     rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
@@ -217,17 +253,32 @@ def test_a_newcomers_first_event_registration_counts_as_taking_part(quanzi_site)
     make_circle(site, owner, "wine")
     campaign = start(site, owner, "wine")
     start_at = datetime.now(UTC) + timedelta(days=5)
-    event = site.post("/api/v1/circles/wine/events", headers=owner.auth, json={
-        "title": "Tasting", "body": "At the club", "starts_at": start_at.isoformat(),
-        "ends_at": (start_at + timedelta(hours=2)).isoformat()}).json()  # fmt: skip
+    event = site.post(
+        "/api/v1/circles/wine/events",
+        headers=owner.auth,
+        json={
+            "title": "Tasting",
+            "body": "At the club",
+            "starts_at": start_at.isoformat(),
+            "ends_at": (start_at + timedelta(hours=2)).isoformat(),
+        },
+    ).json()
     guest = another_browser(site)
-    data = {**form_of(guest.get(f"/f/{campaign}/join").text), "username": "newbie", "email": "newbie@example.com",
-            "password": "a long enough secret", "consent": "1"}  # fmt: skip
+    data = {
+        **form_of(guest.get(f"/f/{campaign}/join").text),
+        "username": "newbie",
+        "email": "newbie@example.com",
+        "password": "a long enough secret",
+        "consent": "1",
+    }
     assert guest.post(f"/f/{campaign}/signup", data=data, follow_redirects=False).status_code == 303
     assert site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()["first_posts"] == 0
     token = site.post("/api/v1/auth/token", json={"login": "newbie", "password": "a long enough secret"}).json()
-    registered = site.post(f"/api/v1/events/{event['id']}/registrations", json={"answers": []},
-                           headers={"Authorization": f"Bearer {token['token']}"})  # fmt: skip
+    registered = site.post(
+        f"/api/v1/events/{event['id']}/registrations",
+        json={"answers": []},
+        headers={"Authorization": f"Bearer {token['token']}"},
+    )
     assert registered.status_code == 200
     assert site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()["first_posts"] == 1
 
@@ -252,14 +303,33 @@ def test_cards_feature_the_circles_events_products_group_buys_and_surveys_as_the
     make_circle(site, owner, "other")
     campaign = start(site, owner, "wine")
     starts = datetime(2030, 4, 12, 11, 0, tzinfo=UTC)  # 19:00 in Shanghai
-    event = site.post("/api/v1/circles/wine/events", headers=owner.auth, json={
-        "title": "Spring tasting", "body": "At the club", "starts_at": starts.isoformat(), "timezone": "Asia/Shanghai",
-        "ends_at": (starts + timedelta(hours=2)).isoformat(), "location": "The cellar"}).json()  # fmt: skip
-    product = site.post("/api/v1/circles/wine/products", headers=owner.auth,
-                        json={"name": "Riesling 2024", "price": "88.50"}).json()  # fmt: skip
-    group_buy = site.post("/api/v1/circles/wine/group-buys", headers=owner.auth, json={
-        "product_id": product["id"], "price": "70", "min_count": 2, "max_count": 10, "title": "Riesling together",
-        "deadline": (datetime.now(UTC) + timedelta(days=3)).isoformat()}).json()  # fmt: skip
+    event = site.post(
+        "/api/v1/circles/wine/events",
+        headers=owner.auth,
+        json={
+            "title": "Spring tasting",
+            "body": "At the club",
+            "starts_at": starts.isoformat(),
+            "timezone": "Asia/Shanghai",
+            "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "location": "The cellar",
+        },
+    ).json()
+    product = site.post(
+        "/api/v1/circles/wine/products", headers=owner.auth, json={"name": "Riesling 2024", "price": "88.50"}
+    ).json()
+    group_buy = site.post(
+        "/api/v1/circles/wine/group-buys",
+        headers=owner.auth,
+        json={
+            "product_id": product["id"],
+            "price": "70",
+            "min_count": 2,
+            "max_count": 10,
+            "title": "Riesling together",
+            "deadline": (datetime.now(UTC) + timedelta(days=3)).isoformat(),
+        },
+    ).json()
     survey = site.post(
         "/api/v1/circles/wine/surveys",
         headers=owner.auth,
@@ -269,12 +339,17 @@ def test_cards_feature_the_circles_events_products_group_buys_and_surveys_as_the
     editor = another_browser(site)
     csrf = sign_in(editor, "owner")
     offered = re.findall(r'<option value="([a-z_]+:\d+)"', editor.get(f"/f/{campaign}/edit").text)
-    keys = [f"event:{event['id']}", f"group_buy:{group_buy['id']}", f"product:{product['id']}",
-            f"survey:{survey['id']}"]  # fmt: skip
+    keys = [
+        f"event:{event['id']}",
+        f"group_buy:{group_buy['id']}",
+        f"product:{product['id']}",
+        f"survey:{survey['id']}",
+    ]
     assert sorted(set(offered)) == sorted(keys)  # the circle's own, not another circle's
     for key in keys:
-        added = editor.post(f"/f/{campaign}/edit/add", data={"csrf_token": csrf, "kind": "card", "item": key},
-                            follow_redirects=False)  # fmt: skip
+        added = editor.post(
+            f"/f/{campaign}/edit/add", data={"csrf_token": csrf, "kind": "card", "item": key}, follow_redirects=False
+        )
         assert added.status_code == 303, added.text
     for bad in ("", f"product:{elsewhere.json()['id']}", "event:999999", "nonsense"):
         refused = editor.post(f"/f/{campaign}/edit/add", data={"csrf_token": csrf, "kind": "card", "item": bad})
@@ -286,8 +361,11 @@ def test_cards_feature_the_circles_events_products_group_buys_and_surveys_as_the
     assert "Riesling together" in page and "¥70.00" in page and "until" in page
     assert f'href="/surveys/{survey["id"]}"' in page and "What shall we taste?" in page
     # Today's price, always; a product taken off sale drops from the page, and its owner is told in the editor
-    site.put(f"/api/v1/products/{product['id']}", headers=owner.auth,
-             json={"name": "Riesling 2024", "price": "80", "on_sale": False})  # fmt: skip
+    site.put(
+        f"/api/v1/products/{product['id']}",
+        headers=owner.auth,
+        json={"name": "Riesling 2024", "price": "80", "on_sale": False},
+    )
     page = editor.get(f"/f/{campaign}").text
     assert f'href="/products/{product["id"]}"' not in page and "¥70.00" in page
     assert "no longer offers this" in editor.get(f"/f/{campaign}/edit").text
@@ -312,8 +390,7 @@ def test_a_campaign_is_a_draft_until_published_cannot_be_walked_to_and_can_be_cl
     page = guest.get(f"/f/{token}")
     assert page.status_code == 200 and "This campaign has ended." in page.text and f"/f/{token}/join" not in page.text
     assert guest.get(f"/f/{token}/join", follow_redirects=False).status_code == 303  # back to the page that says so
-    data = {"username": "latecomer", "email": "late@example.com", "password": "correct horse battery",
-            "consent": "1"}  # fmt: skip
+    data = {"username": "latecomer", "email": "late@example.com", "password": "correct horse battery", "consent": "1"}
     assert guest.post(f"/f/{token}/signup", data=data, follow_redirects=False).status_code in (303, 403)
     assert site.get("/api/v1/users/latecomer").status_code == 404  # no account made
     assert site.delete(f"/api/v1/flyers/{token}", headers=stranger.auth).status_code == 404
@@ -332,9 +409,18 @@ def test_the_campaigns_pictures_are_public_and_kept(site):
     csrf = sign_in(editor, "owner")
     photo = io.BytesIO()
     Image.new("RGB", (800, 800), (120, 20, 60)).save(photo, "JPEG")
-    saved = editor.post(f"/f/{campaign}/edit/settings", data={"csrf_token": csrf, "title": "Spring tasting",
-                        "description": "Come along", "consent": "I agree.", "questions": ""},
-                        files={"image": ("share.jpg", photo.getvalue(), "image/jpeg")}, follow_redirects=False)  # fmt: skip
+    saved = editor.post(
+        f"/f/{campaign}/edit/settings",
+        data={
+            "csrf_token": csrf,
+            "title": "Spring tasting",
+            "description": "Come along",
+            "consent": "I agree.",
+            "questions": "",
+        },
+        files={"image": ("share.jpg", photo.getvalue(), "image/jpeg")},
+        follow_redirects=False,
+    )
     assert saved.status_code == 303
     page = another_browser(site).get(f"/f/{campaign}").text
     image = html.unescape(re.search(r'<meta property="og:image" content="([^"]+)">', page).group(1))

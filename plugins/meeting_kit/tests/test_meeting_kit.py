@@ -31,10 +31,14 @@ def club(site: TestClient) -> tuple[Member, Member]:
     return owner, member
 
 
-def apply(client: TestClient, owner: Member, slug: str = "wine", title: str | None = "2027 年会",
-          language: str = "zh-CN") -> dict[str, Any]:  # fmt: skip
-    response = client.post(f"/api/v1/circles/{slug}/templates/meeting-kit", json={"title": title},
-                           headers={**owner.auth, "accept-language": language})  # fmt: skip
+def apply(
+    client: TestClient, owner: Member, slug: str = "wine", title: str | None = "2027 年会", language: str = "zh-CN"
+) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/circles/{slug}/templates/meeting-kit",
+        json={"title": title},
+        headers={**owner.auth, "accept-language": language},
+    )
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -95,17 +99,24 @@ def test_registered_members_get_badges_and_the_agenda_is_the_organisers_to_edit(
     owner, member = club
     meeting = get(site, meeting_of(apply(site, owner)))
     event_id = meeting["event"]["id"]
-    registered = site.post(f"/api/v1/events/{event_id}/registrations",
-                           json={"answers": {"name": "王小梅", "organisation": "北京葡萄酒协会", "phone": "13812345678"}},
-                           headers=member.auth)  # fmt: skip
+    registered = site.post(
+        f"/api/v1/events/{event_id}/registrations",
+        json={"answers": {"name": "王小梅", "organisation": "北京葡萄酒协会", "phone": "13812345678"}},
+        headers=member.auth,
+    )
     assert registered.status_code == 200 and registered.json()["status"] == "confirmed"
     badges = site.get(f"/meetings/{meeting['id']}/badges", headers=owner.auth).text
     assert "王小梅" in badges and "北京葡萄酒协会" in badges
     assert site.get(f"/meetings/{meeting['id']}/badges", headers=member.auth).status_code == 403
 
     start = datetime.fromisoformat(meeting["event"]["starts_at"])
-    item = {"title": "品鉴会 Tasting", "speaker": "李老师", "room": "B2",
-            "starts_at": (start + timedelta(hours=3)).isoformat(), "ends_at": (start + timedelta(hours=4)).isoformat()}  # fmt: skip
+    item = {
+        "title": "品鉴会 Tasting",
+        "speaker": "李老师",
+        "room": "B2",
+        "starts_at": (start + timedelta(hours=3)).isoformat(),
+        "ends_at": (start + timedelta(hours=4)).isoformat(),
+    }
     url = f"/api/v1/meetings/{meeting['id']}/agenda"
     assert site.post(url, json=item, headers=member.auth).status_code == 403
     backwards = site.post(url, json={**item, "ends_at": item["starts_at"]}, headers=owner.auth)
@@ -169,6 +180,7 @@ def test_a_private_circles_meeting_is_its_members_only(site):
             seen = site.get(f"/meetings/{meeting_id}{path}", headers=headers, follow_redirects=False)
             assert seen.status_code in (401, 404) or seen.headers["location"].startswith("/login")
             assert "理事会" not in seen.text
-        assert site.post(f"/api/v1/meetings/{meeting_id}/notices", json={"title": "x", "body": "y"},
-                         headers=headers).status_code in (401, 404)  # fmt: skip
+        assert site.post(
+            f"/api/v1/meetings/{meeting_id}/notices", json={"title": "x", "body": "y"}, headers=headers
+        ).status_code in (401, 404)
     assert site.get(f"/api/v1/meetings/{meeting_id}", headers=owner.auth).status_code == 200

@@ -32,14 +32,21 @@ async def _thirty_votes(base: str) -> tuple[list[int], dict[str, object], int]:
         owner = await _member(client, "owner")
         voter = await _member(client, "voter")
         await client.post("/api/v1/circles", json={"slug": "club", "name": "Club"}, headers=owner)
-        poll = (await client.post("/api/v1/circles/club/polls", json={"title": "Day?", "options": ["Sat", "Sun"],
-                                                                        "body": "Choose"}, headers=owner)).json()  # fmt: skip
+        poll = (
+            await client.post(
+                "/api/v1/circles/club/polls",
+                json={"title": "Day?", "options": ["Sat", "Sun"], "body": "Choose"},
+                headers=owner,
+            )
+        ).json()
     clients = [httpx2.AsyncClient(base_url=base, timeout=30) for _ in range(30)]
     try:
         responses = await asyncio.gather(
-            *(c.post(f"/api/v1/polls/{poll['id']}/vote", json={"choices": [i % 2]}, headers=voter)
-              for i, c in enumerate(clients))
-        )  # fmt: skip
+            *(
+                c.post(f"/api/v1/polls/{poll['id']}/vote", json={"choices": [i % 2]}, headers=voter)
+                for i, c in enumerate(clients)
+            )
+        )
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
     async with httpx2.AsyncClient(base_url=base, timeout=30) as client:

@@ -274,8 +274,16 @@ def test_a_member_starts_a_poll_from_the_form(site, club):
     register(site, "ann")
     csrf = sign_in(site, "owner")
     assert "/c/club/polls/new" in site.get("/c/club").text  # the sidebar link
-    form = {"csrf_token": csrf, "title": "Dinner 晚饭", "options": "Noodles\n\nDumplings\n", "multiple": "1",
-            "max_choices": "2", "results": "after_vote", "closes_at": "2099-05-01T18:00", "body": ""}  # fmt: skip
+    form = {
+        "csrf_token": csrf,
+        "title": "Dinner 晚饭",
+        "options": "Noodles\n\nDumplings\n",
+        "multiple": "1",
+        "max_choices": "2",
+        "results": "after_vote",
+        "closes_at": "2099-05-01T18:00",
+        "body": "",
+    }
     created = site.post("/c/club/polls/new", data=form, follow_redirects=False)
     assert created.status_code == 303, created.text
     thread_id = int(created.headers["location"].split("/")[2].split("#")[0])

@@ -57,15 +57,18 @@ def test_a_guest_answers_every_kind_of_question_and_reads_the_introduction(site)
     assert f'<meta property="og:url" content="http://testserver/surveys/{survey_id}">' in page.text
     assert 'content="Answer by Friday, please. 请在周五前填写。"' in page.text
     form = hidden_fields(page.text)
-    wrong = guest.post(f"/surveys/{survey_id}", data={**form, "a0": "Li", "a1": "12345", "a2": "li@", "a3": "lots",
-                                                      "a4": "Friday"})  # fmt: skip
+    wrong = guest.post(
+        f"/surveys/{survey_id}", data={**form, "a0": "Li", "a1": "12345", "a2": "li@", "a3": "lots", "a4": "Friday"}
+    )
     assert wrong.status_code == 400
     for message in ("Enter a mobile number", "Enter a valid e-mail address", "Enter a number", "Enter a date"):
         assert message in wrong.text
     assert 'value="lots"' in wrong.text  # what was typed stays
-    sent = guest.post(f"/surveys/{survey_id}", data={**form, "a0": "Li Lei", "a1": "+86 139 1234 5678",
-                                                     "a2": "Li@Example.com", "a3": "6", "a4": "2027-03-21"},
-                      follow_redirects=False)  # fmt: skip
+    sent = guest.post(
+        f"/surveys/{survey_id}",
+        data={**form, "a0": "Li Lei", "a1": "+86 139 1234 5678", "a2": "Li@Example.com", "a3": "6", "a4": "2027-03-21"},
+        follow_redirects=False,
+    )
     assert sent.status_code == 303
     owner = site.extra_owner  # type: ignore[attr-defined]
     export = site.get(f"/api/v1/surveys/{survey_id}/export.csv", headers=owner.auth).content.decode("utf-8-sig")
@@ -76,11 +79,15 @@ def test_a_bot_that_fills_the_honeypot_is_told_thanks_and_changes_nothing(site):
     survey_id = public_survey(site)
     bot = another_browser(site)
     form = hidden_fields(bot.get(f"/surveys/{survey_id}").text)
-    sent = bot.post(f"/surveys/{survey_id}", data={**form, "qz_homepage": "http://spam.example", "a0": "Buy"},
-                    follow_redirects=False)  # fmt: skip
+    sent = bot.post(
+        f"/surveys/{survey_id}",
+        data={**form, "qz_homepage": "http://spam.example", "a0": "Buy"},
+        follow_redirects=False,
+    )
     assert sent.status_code == 303 and sent.headers["location"] == f"/surveys/{survey_id}?done=1"
-    forged = bot.post(f"/surveys/{survey_id}", data={**form, "qz_opened": "1.forged", "a0": "Buy"},
-                      follow_redirects=False)  # fmt: skip
+    forged = bot.post(
+        f"/surveys/{survey_id}", data={**form, "qz_opened": "1.forged", "a0": "Buy"}, follow_redirects=False
+    )
     assert forged.status_code == 303
     assert responses(site, survey_id) == 0
     assert "qz_homepage" not in site.get(f"/surveys/{survey_id}", headers=site.extra_owner.auth).text  # members: none
@@ -128,11 +135,14 @@ def test_the_export_speaks_the_owners_language_and_time_zone(site):
 def test_a_published_survey_is_reworded_and_its_answers_stay(site):
     owner = register(site, "owner")
     make_circle(site, owner, "club")
-    body = {"title": "Tasting", "questions": [
-        {"kind": "single", "text": "Wine?", "options": ["Red", "White", "Rosé"]},
-        {"kind": "text", "text": "Comments"},
-        {"kind": "rating", "text": "Unused"},
-    ]}  # fmt: skip
+    body = {
+        "title": "Tasting",
+        "questions": [
+            {"kind": "single", "text": "Wine?", "options": ["Red", "White", "Rosé"]},
+            {"kind": "text", "text": "Comments"},
+            {"kind": "rating", "text": "Unused"},
+        ],
+    }
     survey = site.post("/api/v1/circles/club/surveys", json=body, headers=owner.auth).json()
     site.post(f"/api/v1/surveys/{survey['id']}/responses", json={"answers": [1, "Lovely"]}, headers=owner.auth)
     wine, comments, unused = survey["questions"]
@@ -141,17 +151,27 @@ def test_a_published_survey_is_reworded_and_its_answers_stay(site):
     def edit(questions):
         return site.patch(url, json={"questions": questions}, headers=owner.auth)
 
-    wine_edit = {"id": wine["id"], "kind": "single", "text": "Which wine? 哪种酒？",
-                 "options": ["Red 红", "White 白", "Rosé 桃红", "Sparkling 起泡"]}  # fmt: skip
-    assert edit([wine_edit, {"id": comments["id"], "kind": "rating", "text": "Comments"}]).json()["error"]["fields"] \
-        == {"questions.1.kind": "This question has answers: its kind stays."}  # fmt: skip
+    wine_edit = {
+        "id": wine["id"],
+        "kind": "single",
+        "text": "Which wine? 哪种酒？",
+        "options": ["Red 红", "White 白", "Rosé 桃红", "Sparkling 起泡"],
+    }
+    assert edit([wine_edit, {"id": comments["id"], "kind": "rating", "text": "Comments"}]).json()["error"][
+        "fields"
+    ] == {"questions.1.kind": "This question has answers: its kind stays."}
     shrunk = edit([{**wine_edit, "options": ["Red", "White"]}, {"id": comments["id"], "kind": "text", "text": "C"}])
     assert shrunk.status_code == 400 and "questions.0.options" in shrunk.json()["error"]["fields"]
     dropped = edit([wine_edit])
     assert dropped.status_code == 400 and "questions" in dropped.json()["error"]["fields"]  # "Comments" has answers
 
-    reordered = edit([{"id": comments["id"], "kind": "text", "text": "Anything else?"}, wine_edit,
-                      {"kind": "email", "text": "Your e-mail"}])  # "Unused" had no answers: removed  # fmt: skip
+    reordered = edit(
+        [
+            {"id": comments["id"], "kind": "text", "text": "Anything else?"},
+            wine_edit,
+            {"kind": "email", "text": "Your e-mail"},
+        ]
+    )  # "Unused" had no answers: removed
     assert reordered.status_code == 200, reordered.text
     assert [q["text"] for q in reordered.json()["questions"]] == [
         "Anything else?",
@@ -174,12 +194,23 @@ def test_the_edit_page(site):
     page = site.get(f"/surveys/{survey['id']}/edit")
     assert page.status_code == 200 and 'value="Comments"' in page.text and "Save the questions" in page.text
     question_id = survey["questions"][0]["id"]
-    saved = site.post(f"/surveys/{survey['id']}/edit", data={
-        "csrf_token": csrf, "count": "2", "q0_id": str(question_id), "q0_kind": "text", "q0_text": "Tell us more",
-        "q1_kind": "phone", "q1_text": "Your phone",
-    }, follow_redirects=False)  # fmt: skip
+    saved = site.post(
+        f"/surveys/{survey['id']}/edit",
+        data={
+            "csrf_token": csrf,
+            "count": "2",
+            "q0_id": str(question_id),
+            "q0_kind": "text",
+            "q0_text": "Tell us more",
+            "q1_kind": "phone",
+            "q1_text": "Your phone",
+        },
+        follow_redirects=False,
+    )
     assert saved.status_code == 303
     assert [q["text"] for q in site.get(f"/api/v1/surveys/{survey['id']}").json()["questions"]] == [
-        "Tell us more", "Your phone"]  # fmt: skip
+        "Tell us more",
+        "Your phone",
+    ]
     guest = another_browser(site)
     assert guest.get(f"/surveys/{survey['id']}/edit", follow_redirects=False).status_code in (303, 404)

@@ -189,10 +189,16 @@ def test_a_private_circles_survey_stays_private_everywhere(site):
     site.portal.call(site.app.state.search.flush)  # type: ignore[union-attr]
     for viewer in (None, outsider):
         headers = viewer.auth if viewer else {}
-        for path in (f"/api/v1/surveys/{survey['id']}", f"/api/v1/surveys/{survey['id']}/results",
-                     f"/api/v1/surveys/{survey['id']}/export.csv", f"/surveys/{survey['id']}",
-                     f"/surveys/{survey['id']}/share", f"/surveys/{survey['id']}/qr.svg", f"/t/{survey['thread_id']}",
-                     f"/api/v1/threads/{survey['thread_id']}/survey"):  # fmt: skip
+        for path in (
+            f"/api/v1/surveys/{survey['id']}",
+            f"/api/v1/surveys/{survey['id']}/results",
+            f"/api/v1/surveys/{survey['id']}/export.csv",
+            f"/surveys/{survey['id']}",
+            f"/surveys/{survey['id']}/share",
+            f"/surveys/{survey['id']}/qr.svg",
+            f"/t/{survey['thread_id']}",
+            f"/api/v1/threads/{survey['thread_id']}/survey",
+        ):
             assert site.get(path, headers=headers).status_code == 404, (viewer, path)
         assert answer(site, survey["id"], [0, [], 3, ""], viewer).status_code == 404
         for listing in ("/api/v1/threads", "/api/v1/search?q=内部调查", "/", "/search?q=内部调查"):
@@ -205,11 +211,22 @@ def test_a_member_builds_a_survey_with_the_form_and_a_guest_answers_on_the_page(
     csrf = sign_in(site, "owner")
     form = site.get("/c/open-club/surveys/new")
     assert form.status_code == 200 and form.text.count("q2_text") >= 1 and "q3_text" not in form.text
-    more = site.post("/c/open-club/surveys/new", data={"csrf_token": csrf, "count": "3", "title": "T", "action": "more",
-                                                       "q0_text": "Kept"})  # fmt: skip
+    more = site.post(
+        "/c/open-club/surveys/new",
+        data={"csrf_token": csrf, "count": "3", "title": "T", "action": "more", "q0_text": "Kept"},
+    )
     assert "q5_text" in more.text and 'value="Kept"' in more.text
-    misplaced = site.post("/c/open-club/surveys/new", data={"csrf_token": csrf, "count": "3", "title": "T",
-                                                            "q2_text": "Pick", "q2_kind": "single", "q2_options": "one"})  # fmt: skip
+    misplaced = site.post(
+        "/c/open-club/surveys/new",
+        data={
+            "csrf_token": csrf,
+            "count": "3",
+            "title": "T",
+            "q2_text": "Pick",
+            "q2_kind": "single",
+            "q2_options": "one",
+        },
+    )
     assert misplaced.status_code == 400
     error_at = misplaced.text.index("Give 2 to 20 options")  # shown in the block it was written in, the third
     assert misplaced.text.rindex('id="q2_options"', 0, error_at) > misplaced.text.rindex('id="q1_options"', 0, error_at)
@@ -239,8 +256,9 @@ def test_a_member_builds_a_survey_with_the_form_and_a_guest_answers_on_the_page(
     token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     missing = guest.post(f"/surveys/{survey_id}", data={"csrf_token": token, "a1": "4", "a2": "Great"})
     assert missing.status_code == 400 and "Please answer this question" in missing.text and "Great" in missing.text
-    sent = guest.post(f"/surveys/{survey_id}", data={"csrf_token": token, "a0": "1", "a1": "4", "a2": "Great"},
-                      follow_redirects=False)  # fmt: skip
+    sent = guest.post(
+        f"/surveys/{survey_id}", data={"csrf_token": token, "a0": "1", "a1": "4", "a2": "Great"}, follow_redirects=False
+    )
     assert sent.status_code == 303 and sent.headers["location"] == f"/surveys/{survey_id}?done=1"
     assert "Thank you" in guest.get(sent.headers["location"]).text
     assert 'name="a0"' not in guest.get(f"/surveys/{survey_id}").text  # answered: no form again

@@ -49,8 +49,13 @@ def club(site: TestClient) -> tuple[Member, Member]:
 
 
 def product(client: TestClient, owner: Member, slug: str = "wine", **fields: Any) -> dict[str, Any]:
-    body = {"name": "Ningxia Cabernet 2019 宁夏赤霞珠", "description": "Dark fruit, **oak**.", "price": "88.00",
-            "stock": 10, **fields}  # fmt: skip
+    body = {
+        "name": "Ningxia Cabernet 2019 宁夏赤霞珠",
+        "description": "Dark fruit, **oak**.",
+        "price": "88.00",
+        "stock": 10,
+        **fields,
+    }
     response = client.post(f"/api/v1/circles/{slug}/products", json=body, headers=owner.auth)
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
@@ -82,8 +87,16 @@ def test_an_orders_and_a_fees_audience_is_the_buyer_the_circles_staff_and_the_si
     people = audience_people(site, "club", owner)
     people["buyer"] = buyer = register(site, "buyer")
     assert site.post("/api/v1/circles/club/join", headers=buyer.auth).status_code == 200
-    fee = product(site, owner, "club", name="Annual fee", price="200.00", stock=None, membership_circle="members",
-                  membership_days=365)  # fmt: skip
+    fee = product(
+        site,
+        owner,
+        "club",
+        name="Annual fee",
+        price="200.00",
+        stock=None,
+        membership_circle="members",
+        membership_days=365,
+    )
     bought = order(site, buyer, fee["id"], note="Ring twice").json()
     assert site.post(f"/api/v1/orders/{bought['id']}/paid", headers=owner.auth).status_code == 200
     sees = {"buyer", "owner", "moderator", "admin"}
@@ -131,8 +144,9 @@ def test_a_product_keeps_its_price_in_yuan_and_an_order_takes_stock(site, club):
 )  # fmt: skip
 def test_bad_products_are_refused(site, club, fields, error):
     owner, _ = club
-    response = site.post("/api/v1/circles/wine/products", json={"name": "Wine", "price": "1", **fields},
-                         headers=owner.auth)  # fmt: skip
+    response = site.post(
+        "/api/v1/circles/wine/products", json={"name": "Wine", "price": "1", **fields}, headers=owner.auth
+    )
     assert response.status_code == 400 and error in response.json()["error"]["fields"]
     assert site.get("/api/v1/circles/wine/products", headers=owner.auth).json()["items"] == []
 
@@ -165,8 +179,9 @@ def test_thirty_parallel_orders_for_ten_bottles_make_exactly_ten(site, club):
     buyers = crowd(site, "wine", 30, "b")
 
     async def buy(http: httpx2.AsyncClient, index: int) -> httpx2.Response:
-        return await http.post(f"/api/v1/products/{wine['id']}/orders", json={"quantity": 1},
-                               headers=buyers[index].auth)  # fmt: skip
+        return await http.post(
+            f"/api/v1/products/{wine['id']}/orders", json={"quantity": 1}, headers=buyers[index].auth
+        )
 
     codes = sorted(response.status_code for response in at_once(site, 30, buy))
     assert codes == [201] * 10 + [409] * 20
@@ -179,8 +194,9 @@ def test_a_double_tap_makes_one_order(site, club):
     wine = product(site, owner)
 
     async def tap(http: httpx2.AsyncClient, index: int) -> httpx2.Response:
-        return await http.post(f"/api/v1/products/{wine['id']}/orders",
-                               json={"quantity": 2, "request_key": "form-1"}, headers=member.auth)  # fmt: skip
+        return await http.post(
+            f"/api/v1/products/{wine['id']}/orders", json={"quantity": 2, "request_key": "form-1"}, headers=member.auth
+        )
 
     responses = at_once(site, 5, tap)
     assert {response.json()["id"] for response in responses} == {responses[0].json()["id"]}
@@ -197,7 +213,10 @@ def test_the_life_of_an_order_and_who_moves_it(site, club):
     assert site.post(f"/api/v1/orders/{first['id']}/cancel", headers=member.auth).status_code == 403  # paid
     done = site.post(f"/api/v1/orders/{first['id']}/fulfilled", headers=owner.auth).json()
     assert done["status"] == "fulfilled" and [step["status"] for step in done["history"]] == [
-        "pending_payment", "paid", "fulfilled"]  # fmt: skip
+        "pending_payment",
+        "paid",
+        "fulfilled",
+    ]
     again = site.post(f"/api/v1/orders/{first['id']}/cancel", headers=owner.auth)
     assert again.status_code == 409 and again.json()["error"]["code"] == "not_allowed"
     second = order(site, member, wine["id"], quantity=3).json()
@@ -237,26 +256,50 @@ def test_a_group_buy_succeeds_or_fails_at_its_deadline_once(site, club):
     owner, member = club
     wine = product(site, owner, stock=20)
     deadline = (datetime.now(UTC) + timedelta(days=2)).isoformat()
-    bad = site.post("/api/v1/circles/wine/group-buys", headers=owner.auth, json={
-        "product_id": wine["id"], "price": "68.00", "min_count": 3, "max_count": 2, "deadline": deadline})  # fmt: skip
+    bad = site.post(
+        "/api/v1/circles/wine/group-buys",
+        headers=owner.auth,
+        json={"product_id": wine["id"], "price": "68.00", "min_count": 3, "max_count": 2, "deadline": deadline},
+    )
     assert bad.status_code == 400
-    past = site.post("/api/v1/circles/wine/group-buys", headers=owner.auth, json={
-        "product_id": wine["id"], "price": "68.00", "min_count": 2, "max_count": 3,
-        "deadline": (datetime.now(UTC) - timedelta(hours=1)).isoformat()})  # fmt: skip
+    past = site.post(
+        "/api/v1/circles/wine/group-buys",
+        headers=owner.auth,
+        json={
+            "product_id": wine["id"],
+            "price": "68.00",
+            "min_count": 2,
+            "max_count": 3,
+            "deadline": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+        },
+    )
     assert past.status_code == 400 and "deadline" in past.json()["error"]["fields"]
 
     def start(min_count: int) -> dict[str, Any]:
-        response = site.post("/api/v1/circles/wine/group-buys", headers=owner.auth, json={
-            "product_id": wine["id"], "price": "68.00", "min_count": min_count, "max_count": 3,
-            "deadline": deadline})  # fmt: skip
+        response = site.post(
+            "/api/v1/circles/wine/group-buys",
+            headers=owner.auth,
+            json={
+                "product_id": wine["id"],
+                "price": "68.00",
+                "min_count": min_count,
+                "max_count": 3,
+                "deadline": deadline,
+            },
+        )
         assert response.status_code == 201, response.text
         return response.json()  # type: ignore[no-any-return]
 
     winning, losing = start(2), start(3)
     assert winning["status"] == "open" and winning["thread_id"] and winning["price"] == "68.00"
     people = crowd(site, "wine", 4, "g")
-    joins = at_once(site, 4, lambda http, i: http.post(f"/api/v1/group-buys/{winning['id']}/join",
-                                                       json={"quantity": 1}, headers=people[i].auth))  # fmt: skip
+    joins = at_once(
+        site,
+        4,
+        lambda http, i: http.post(
+            f"/api/v1/group-buys/{winning['id']}/join", json={"quantity": 1}, headers=people[i].auth
+        ),
+    )
     assert sorted(response.status_code for response in joins) == [201, 201, 201, 409]  # at most 3
     twice = site.post(f"/api/v1/group-buys/{winning['id']}/join", json={"quantity": 1}, headers=people[0].auth)
     assert twice.status_code == 409 or twice.json().get("group_buy_id") == winning["id"]
@@ -279,8 +322,12 @@ def test_a_group_buy_succeeds_or_fails_at_its_deadline_once(site, club):
     lost = site.get(f"/api/v1/group-buys/{losing['id']}", headers=member.auth).json()
     assert (won["status"], won["joined_count"], lost["status"]) == ("succeeded", 3, "failed")
     assert lost["my_order"]["status"] == "cancelled" and stock(site, wine["id"], owner) == 20 - 3
-    assert all(order["expires_at"] for order in site.get("/api/v1/circles/wine/orders", params={"status":
-               "pending_payment"}, headers=owner.auth).json()["items"])  # fmt: skip
+    assert all(
+        order["expires_at"]
+        for order in site.get(
+            "/api/v1/circles/wine/orders", params={"status": "pending_payment"}, headers=owner.auth
+        ).json()["items"]
+    )
 
     from plugins.shop.group_buys import settle
 
@@ -305,7 +352,9 @@ def test_the_managers_list_totals_and_csv(site, club):
     order(site, member, glass["id"], quantity=4, pickup_point="Wine bar")
     listed = site.get("/api/v1/circles/wine/orders", headers=owner.auth).json()
     assert sorted((row["product"], row["quantity"], row["total"]) for row in listed["totals"]) == [
-        ("Glass", 4, "50.00"), ("Ningxia Cabernet 2019 宁夏赤霞珠", 2, "176.00")]  # fmt: skip
+        ("Glass", 4, "50.00"),
+        ("Ningxia Cabernet 2019 宁夏赤霞珠", 2, "176.00"),
+    ]
     only = site.get("/api/v1/circles/wine/orders", params={"product": glass["id"]}, headers=owner.auth).json()
     assert [row["product"]["name"] for row in only["items"]] == ["Glass"]
     at_bar = site.get("/api/v1/circles/wine/orders", params={"pickup_point": "Wine bar"}, headers=owner.auth).json()
@@ -335,13 +384,22 @@ def test_a_private_circles_shop_is_its_members_only(site):
             assert seen.status_code == 404 and "珍藏" not in seen.text
         assert "珍藏" not in site.get("/api/v1/search", params={"q": "珍藏"}, headers=headers).text
     assert order(site, outsider, secret["id"]).status_code == 404
-    group = site.post("/api/v1/circles/cellar/group-buys", headers=owner.auth, json={
-        "product_id": secret["id"], "price": "1.00", "min_count": 1, "max_count": 2,
-        "deadline": (datetime.now(UTC) + timedelta(days=1)).isoformat()}).json()  # fmt: skip
+    group = site.post(
+        "/api/v1/circles/cellar/group-buys",
+        headers=owner.auth,
+        json={
+            "product_id": secret["id"],
+            "price": "1.00",
+            "min_count": 1,
+            "max_count": 2,
+            "deadline": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+        },
+    ).json()
     for headers in ({}, outsider.auth):
         assert site.get(f"/api/v1/group-buys/{group['id']}", headers=headers).status_code == 404
-        assert site.post(f"/api/v1/group-buys/{group['id']}/join", json={"quantity": 1},
-                         headers=headers).status_code in (401, 404)  # fmt: skip
+        assert site.post(
+            f"/api/v1/group-buys/{group['id']}/join", json={"quantity": 1}, headers=headers
+        ).status_code in (401, 404)
         for listing in ("/api/v1/threads", "/", "/api/v1/search?q=珍藏"):
             assert "珍藏" not in site.get(listing, headers=headers).text, listing
 
@@ -383,7 +441,7 @@ def test_a_trial_gives_its_places_once_and_collects_reports(site, club):
             "report_until": soon.isoformat(),
         },
     )
-    assert bad.status_code == 400 and "report_until" in bad.json()["error"]["fields"]  # fmt: skip
+    assert bad.status_code == 400 and "report_until" in bad.json()["error"]["fields"]
     trial = site.post(
         "/api/v1/circles/wine/trials",
         headers=owner.auth,
@@ -394,18 +452,32 @@ def test_a_trial_gives_its_places_once_and_collects_reports(site, club):
             "report_until": later.isoformat(),
         },
     )
-    assert trial.status_code == 201, trial.text  # fmt: skip
+    assert trial.status_code == 201, trial.text
     trial = trial.json()
-    assert site.post("/api/v1/circles/wine/trials", headers=member.auth, json={
-        "product_id": cream["id"], "places": 2, "apply_until": soon.isoformat(),
-        "report_until": later.isoformat()}).status_code == 403  # fmt: skip
+    assert (
+        site.post(
+            "/api/v1/circles/wine/trials",
+            headers=member.auth,
+            json={
+                "product_id": cream["id"],
+                "places": 2,
+                "apply_until": soon.isoformat(),
+                "report_until": later.isoformat(),
+            },
+        ).status_code
+        == 403
+    )
     applicants = [member, *crowd(site, "wine", 3, "t")]
     for person in applicants:
         assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=person.auth).status_code == 201
     assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=member.auth).status_code == 409
     assert site.get(f"/api/v1/trials/{trial['id']}/applications", headers=member.auth).status_code == 403
-    assert site.post(f"/api/v1/trials/{trial['id']}/report", json={"body": "x", "rating": 5},
-                     headers=member.auth).status_code == 403  # not picked  # fmt: skip
+    assert (
+        site.post(
+            f"/api/v1/trials/{trial['id']}/report", json={"body": "x", "rating": 5}, headers=member.auth
+        ).status_code
+        == 403
+    )  # not picked
 
     picks = at_once(
         site,
@@ -416,19 +488,31 @@ def test_a_trial_gives_its_places_once_and_collects_reports(site, club):
     )
     assert sorted(response.status_code for response in picks) == [200, 200, 409, 409]  # two places
     picked = [applicants[i] for i, response in enumerate(picks) if response.status_code == 200]
-    free = site.get(f"/api/v1/orders/{picks[[r.status_code for r in picks].index(200)].json()['order_id']}",
-                    headers=owner.auth).json()  # fmt: skip
+    free = site.get(
+        f"/api/v1/orders/{picks[[r.status_code for r in picks].index(200)].json()['order_id']}", headers=owner.auth
+    ).json()
     assert free["total"] == "0.00" and free["status"] == "paid"
     assert stock(site, cream["id"], owner) == 3
 
     reporter = picked[0]
-    assert site.post(f"/api/v1/trials/{trial['id']}/report", json={"body": "Light, no smell.", "rating": 6},
-                     headers=reporter.auth).status_code == 400  # fmt: skip
-    posted = site.post(f"/api/v1/trials/{trial['id']}/report", json={"body": "Light, no smell.", "rating": 4},
-                       headers=reporter.auth)  # fmt: skip
+    assert (
+        site.post(
+            f"/api/v1/trials/{trial['id']}/report",
+            json={"body": "Light, no smell.", "rating": 6},
+            headers=reporter.auth,
+        ).status_code
+        == 400
+    )
+    posted = site.post(
+        f"/api/v1/trials/{trial['id']}/report", json={"body": "Light, no smell.", "rating": 4}, headers=reporter.auth
+    )
     assert posted.status_code == 201
-    assert site.post(f"/api/v1/trials/{trial['id']}/report", json={"body": "Again", "rating": 4},
-                     headers=reporter.auth).status_code == 409  # fmt: skip
+    assert (
+        site.post(
+            f"/api/v1/trials/{trial['id']}/report", json={"body": "Again", "rating": 4}, headers=reporter.auth
+        ).status_code
+        == 409
+    )
     listed = site.get(f"/api/v1/trials/{trial['id']}/applications", headers=owner.auth).json()
     assert listed["not_reported"] == [picked[1].username]
     page = site.get(f"/products/{cream['id']}", headers=member.auth).text
@@ -439,8 +523,12 @@ def test_a_trial_gives_its_places_once_and_collects_reports(site, club):
     assert site.post(accept, headers=reporter.auth).status_code in (403, 404)  # the managers only
     assert site.post(accept, headers=owner.auth).json() == {"username": reporter.username, "accepted": True}
     assert site.post(accept, headers=owner.auth).status_code == 409  # once
-    assert site.post(f"/api/v1/trials/{trial['id']}/applications/{picked[1].username}/accept",
-                     headers=owner.auth).status_code == 404  # no report to accept  # fmt: skip
+    assert (
+        site.post(
+            f"/api/v1/trials/{trial['id']}/applications/{picked[1].username}/accept", headers=owner.auth
+        ).status_code
+        == 404
+    )  # no report to accept
 
 
 def test_a_products_photos_from_the_form_are_the_circles_to_see(site):
@@ -449,9 +537,12 @@ def test_a_products_photos_from_the_form_are_the_circles_to_see(site):
     photo = io.BytesIO()
     Image.new("RGB", (1600, 1200), (120, 20, 40)).save(photo, "JPEG")
     csrf = sign_in(site, "boss")  # the manager's browser
-    added = site.post("/c/cellar/products/new", data={"csrf_token": csrf, "name": "Reserve 2015", "price": "388",
-                                                         "stock": "6", "on_sale": "1"},
-                         files={"photo": ("bottle.jpg", photo.getvalue(), "image/jpeg")}, follow_redirects=False)  # fmt: skip
+    added = site.post(
+        "/c/cellar/products/new",
+        data={"csrf_token": csrf, "name": "Reserve 2015", "price": "388", "stock": "6", "on_sale": "1"},
+        files={"photo": ("bottle.jpg", photo.getvalue(), "image/jpeg")},
+        follow_redirects=False,
+    )
     assert added.status_code == 303, added.text
     page = site.get(added.headers["location"]).text
     src = page.split('<div class="product-photos"><img src="')[1].split('"')[0]
@@ -472,9 +563,16 @@ def test_a_membership_fee_paid_lets_in_reminds_extends_and_lapses(site, club):
         headers=member.auth,
         json={"name": "Fee", "price": "1", "membership_circle": "members", "membership_days": 365},
     )
-    assert bad.status_code == 403  # fmt: skip
-    fee = product(site, owner, name="Annual fee 年费", price="200.00", stock=None, membership_circle="members",
-                  membership_days=365)  # fmt: skip
+    assert bad.status_code == 403
+    fee = product(
+        site,
+        owner,
+        name="Annual fee 年费",
+        price="200.00",
+        stock=None,
+        membership_circle="members",
+        membership_days=365,
+    )
     assert fee["membership"] == {"days": 365, "until": None}
     assert site.get("/api/v1/circles/members", headers=member.auth).status_code == 404
     first = order(site, member, fee["id"]).json()
@@ -522,9 +620,17 @@ def test_the_shops_collection_code_and_a_private_trial(site):
     code = io.BytesIO()
     Image.new("RGB", (600, 600), (10, 160, 60)).save(code, "PNG")
     csrf = sign_in(site, "boss")  # the manager's browser
-    saved = site.post("/c/cellar/shop/settings", data={"csrf_token": csrf, "payment_instructions": "微信转账",
-                                                       "pickup_points": "Cellar door", "pay_within_hours": "24"},
-                      files={"payment_picture": ("pay.png", code.getvalue(), "image/png")}, follow_redirects=False)  # fmt: skip
+    saved = site.post(
+        "/c/cellar/shop/settings",
+        data={
+            "csrf_token": csrf,
+            "payment_instructions": "微信转账",
+            "pickup_points": "Cellar door",
+            "pay_within_hours": "24",
+        },
+        files={"payment_picture": ("pay.png", code.getvalue(), "image/png")},
+        follow_redirects=False,
+    )
     assert saved.status_code == 303, saved.text
     reserve = product(site, owner, "cellar", name="Reserve 珍藏", stock=3)
     placed = order(site, owner, reserve["id"], pickup_point="Cellar door").json()
@@ -533,13 +639,22 @@ def test_the_shops_collection_code_and_a_private_trial(site):
     assert site.get(f"/orders/{placed['id']}").text.count(how["payment_picture"]) == 1
     site.cookies.clear()
     assert site.get(how["payment_picture"], headers=outsider.auth).status_code == 404  # the private circle's
-    trial = site.post("/api/v1/circles/cellar/trials", headers=owner.auth, json={
-        "product_id": reserve["id"], "places": 1, "apply_until": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
-        "report_until": (datetime.now(UTC) + timedelta(days=9)).isoformat()}).json()  # fmt: skip
+    trial = site.post(
+        "/api/v1/circles/cellar/trials",
+        headers=owner.auth,
+        json={
+            "product_id": reserve["id"],
+            "places": 1,
+            "apply_until": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+            "report_until": (datetime.now(UTC) + timedelta(days=9)).isoformat(),
+        },
+    ).json()
     for headers in ({}, outsider.auth):
         assert site.get(f"/api/v1/trials/{trial['id']}", headers=headers).status_code == 404
-        assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={},
-                         headers=headers).status_code in (401, 404)  # fmt: skip
+        assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=headers).status_code in (
+            401,
+            404,
+        )
         assert site.get(f"/t/{trial['thread_id']}", headers=headers).status_code == 404
 
 
@@ -555,22 +670,43 @@ def test_a_member_price_and_group_buys_and_trials_for_one_circles_members(site, 
     assert bottle["member_price"] == {"price": "80.00", "circle": {"slug": "wine-vip", "name": "Wine-Vip"}}
     assert order(site, vip, bottle["id"]).json()["total"] == "80.00"
     assert order(site, member, bottle["id"]).json()["total"] == "100.00"
-    for bad in ({"member_circle": "wine-vip"}, {"member_circle": "nowhere", "member_price": "1"},
-                {"member_circle": "wine-vip", "member_price": "1.234"}):  # fmt: skip
-        refused = site.post("/api/v1/circles/wine/products", headers=owner.auth,
-                            json={"name": "X", "price": "10", **bad})  # fmt: skip
+    for bad in (
+        {"member_circle": "wine-vip"},
+        {"member_circle": "nowhere", "member_price": "1"},
+        {"member_circle": "wine-vip", "member_price": "1.234"},
+    ):
+        refused = site.post(
+            "/api/v1/circles/wine/products", headers=owner.auth, json={"name": "X", "price": "10", **bad}
+        )
         assert refused.status_code == 400, refused.text
     later = datetime.now(UTC) + timedelta(days=3)
-    group = site.post("/api/v1/circles/wine/group-buys", headers=owner.auth, json={
-        "product_id": bottle["id"], "price": "70", "min_count": 1, "max_count": 5, "deadline": later.isoformat(),
-        "only_circle": "wine-vip"}).json()  # fmt: skip
+    group = site.post(
+        "/api/v1/circles/wine/group-buys",
+        headers=owner.auth,
+        json={
+            "product_id": bottle["id"],
+            "price": "70",
+            "min_count": 1,
+            "max_count": 5,
+            "deadline": later.isoformat(),
+            "only_circle": "wine-vip",
+        },
+    ).json()
     assert group["only_circle"] == "wine-vip"
     refused = site.post(f"/api/v1/group-buys/{group['id']}/join", json={}, headers=member.auth)
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_eligible"
     assert site.post(f"/api/v1/group-buys/{group['id']}/join", json={}, headers=vip.auth).status_code == 201
-    trial = site.post("/api/v1/circles/wine/trials", headers=owner.auth, json={
-        "product_id": bottle["id"], "places": 2, "apply_until": later.isoformat(),
-        "report_until": (later + timedelta(days=9)).isoformat(), "only_circle": "wine-vip"}).json()  # fmt: skip
+    trial = site.post(
+        "/api/v1/circles/wine/trials",
+        headers=owner.auth,
+        json={
+            "product_id": bottle["id"],
+            "places": 2,
+            "apply_until": later.isoformat(),
+            "report_until": (later + timedelta(days=9)).isoformat(),
+            "only_circle": "wine-vip",
+        },
+    ).json()
     refused = site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=member.auth)
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_eligible"
     assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=vip.auth).status_code == 201
@@ -600,17 +736,26 @@ def test_group_buys_trials_and_fees_work_in_a_shop_with_pickup_points(site, club
     assert 'name="pickup_point"' in page and "Wine bar" in page  # the join form asks where
     nowhere = site.post(f"/api/v1/group-buys/{group['id']}/join", json={"quantity": 1}, headers=member.auth)
     assert nowhere.status_code == 400 and "pickup_point" in nowhere.json()["error"]["fields"]  # said, not bare
-    joined = site.post(f"/api/v1/group-buys/{group['id']}/join", json={"quantity": 1, "pickup_point": "Wine bar"},
-                       headers=member.auth)  # fmt: skip
+    joined = site.post(
+        f"/api/v1/group-buys/{group['id']}/join", json={"quantity": 1, "pickup_point": "Wine bar"}, headers=member.auth
+    )
     assert joined.status_code == 201 and joined.json()["pickup_point"] == "Wine bar"
-    trial = site.post("/api/v1/circles/wine/trials", headers=owner.auth, json={
-        "product_id": wine["id"], "places": 1, "apply_until": soon.isoformat(),
-        "report_until": later.isoformat()}).json()  # fmt: skip
+    trial = site.post(
+        "/api/v1/circles/wine/trials",
+        headers=owner.auth,
+        json={
+            "product_id": wine["id"],
+            "places": 1,
+            "apply_until": soon.isoformat(),
+            "report_until": later.isoformat(),
+        },
+    ).json()
     assert site.post(f"/api/v1/trials/{trial['id']}/applications", json={}, headers=member.auth).status_code == 201
     picked = site.post(f"/api/v1/trials/{trial['id']}/applications/mei/pick", headers=owner.auth)
     assert picked.status_code == 200, picked.text
-    fee = product(site, owner, name="Cellar year", price="99", stock=None, membership_circle="cellar",
-                  membership_days=365)  # fmt: skip
+    fee = product(
+        site, owner, name="Cellar year", price="99", stock=None, membership_circle="cellar", membership_days=365
+    )
     paid_in = order(site, member, fee["id"])
     assert paid_in.status_code == 201, paid_in.text
     assert paid_in.json()["pickup_code"] is None and paid_in.json()["reference"]  # nothing to pick up
