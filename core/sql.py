@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache, lru_cache
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 from tortoise import connections
 from tortoise.models import Model
@@ -36,7 +36,7 @@ async def fetch(sql: str, *params: Any) -> Sequence[Row]:
     if connection.capabilities.dialect == "postgres":
         sql = _postgres(sql)
     _, rows = await connection.execute_query(sql, list(params))
-    return rows
+    return cast("Sequence[Row]", rows)
 
 
 async def fetch_one(sql: str, *params: Any) -> Row | None:

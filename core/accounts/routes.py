@@ -12,6 +12,7 @@ from core.access.scope import acting, require_actor
 from core.accounts import limits, service
 from core.accounts.models import User
 from core.accounts.signup import sign_up
+from core.config import LOCALES
 from core.contract.kinds import Slot
 from core.errors import Message, QuanziError, ValidationError
 from core.notifications import service as notifications
@@ -21,7 +22,6 @@ from core.uploads.receive import chosen, receive_picture
 from core.uploads.service import AVATAR, set_avatar
 from core.web.auth import log_in, log_out, resolve_viewer
 from core.web.forms import Form, read_form, safe_next
-from core.web.i18n import LOCALES
 from core.web.pages import render
 from core.web.site import site_of
 

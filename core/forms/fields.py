@@ -243,7 +243,7 @@ def answer_text(question: Field, value: Any) -> str:
     if value is None:
         return ""
     if question.kind == FieldKind.SINGLE:
-        return question.options[value]
+        return str(question.options[value])
     if question.kind == FieldKind.MULTIPLE:
         return "; ".join(question.options[item] for item in value)
     return str(value)

@@ -33,7 +33,7 @@ class IndexHealth:
     def indexing_failed(self, error: BaseException, every: float) -> float:
         """Note a failed round of the indexer; how long to wait before the next (doubling, up to five minutes)."""
         self.failures += 1
-        delay = min(LONGEST_WAIT, every * 2 ** (self.failures - 1))
+        delay = min(LONGEST_WAIT, every * 2.0 ** (self.failures - 1))
         full = isinstance(error, OSError) and error.errno == errno.ENOSPC
         self.problem = NO_SPACE if full else self.problem if self.damaged else FAILING
         if full:

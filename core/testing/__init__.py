@@ -180,7 +180,8 @@ def make_circle(client: TestClient, owner: Member, slug: str, **settings: Any) -
     body = {"slug": slug, "name": settings.pop("name", slug.title()), **settings}
     response = client.post("/api/v1/circles", json=body, headers=owner.auth)
     assert response.status_code == 201, response.text
-    return response.json()
+    created: dict[str, Any] = response.json()
+    return created
 
 
 def make_thread(
@@ -188,13 +189,15 @@ def make_thread(
 ) -> dict[str, Any]:
     response = client.post(f"/api/v1/circles/{slug}/threads", json={"title": title, "body": body}, headers=author.auth)
     assert response.status_code == 201, response.text
-    return response.json()
+    created: dict[str, Any] = response.json()
+    return created
 
 
 def reply(client: TestClient, author: Member, thread_id: int, body: str) -> dict[str, Any]:
     response = client.post(f"/api/v1/threads/{thread_id}/posts", json={"body": body}, headers=author.auth)
     assert response.status_code == 201, response.text
-    return response.json()
+    created: dict[str, Any] = response.json()
+    return created
 
 
 def at_once(

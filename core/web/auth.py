@@ -23,7 +23,8 @@ async def resolve_viewer(request: Request) -> User | None:
         if viewer is not None:
             mark_personal(request)  # a plugin may know members by more than the session and token
         request.scope["viewer"] = viewer
-    return request.scope["viewer"]
+    resolved: User | None = request.scope["viewer"]
+    return resolved
 
 
 async def viewer_from_credentials(request: Request) -> User | None:

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
+from core.config import LOCALES
 from core.contract.kinds import PerPost, Slot, SlotContent
 from core.times import site_timezone
 from core.web import i18n
@@ -57,7 +58,7 @@ def browser_locale(request: Request) -> str:
     """The language this browser asks for (its language cookie, else Accept-Language), or "" if neither names one
     the site speaks: what a new account starts with, so that its first mail reads as its sign-up page did."""
     cookie = request.cookies.get("quanzi_locale", "")
-    return cookie if cookie in i18n.LOCALES else i18n.negotiate(request.headers.get("accept-language")) or ""
+    return cookie if cookie in LOCALES else i18n.negotiate(request.headers.get("accept-language")) or ""
 
 
 def reader_locale(request: Request, viewer: User | None, settings: dict[str, str]) -> str:
@@ -102,7 +103,7 @@ async def render(
     asked ``page_context``) and the slots it shows; in ``locale`` when the page has a language of its own (a
     campaign's), else in the reader's."""
     context = {**(known or await page_context(request)), **context}
-    if locale in i18n.LOCALES:
+    if locale in LOCALES:
         context.update(i18n.template_context(site_of(request).catalogues, locale))
     context["slots"] = {slot.value: await render_slot(request, slot, context) for slot in (*PAGE_SLOTS, *slots)}
     response = site_of(request).templates.TemplateResponse(request, template, context, status_code=status)

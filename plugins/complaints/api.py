@@ -158,7 +158,7 @@ async def list_complaints(call: ApiCall[None]) -> dict[str, Any]:
             {
                 **summary_json(case),
                 "assignee": case.assignee.username if case.assignee else None,
-                "overdue": queue.overdue(case),
+                "overdue": service.overdue(case),
             }
             for case in cases
         ]

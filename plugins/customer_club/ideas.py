@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -166,10 +167,10 @@ async def set_status(viewer: User | None, idea_id: int, status: str, duplicate_o
 
 async def _forward_votes(idea_id: int, target: Idea) -> None:
     thread = await Thread.get(id=target.thread_id)
-    already = set(await IdeaVote.filter(idea_id=target.id).values_list("user_id", flat=True))
+    already = set(cast(list[int], await IdeaVote.filter(idea_id=target.id).values_list("user_id", flat=True)))
     moving = [
         user_id
-        for user_id in await IdeaVote.filter(idea_id=idea_id).values_list("user_id", flat=True)
+        for user_id in cast(list[int], await IdeaVote.filter(idea_id=idea_id).values_list("user_id", flat=True))
         if user_id not in already and user_id != thread.author_id
     ]
     await IdeaVote.bulk_create([IdeaVote(idea_id=target.id, user_id=user_id) for user_id in moving])

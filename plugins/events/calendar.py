@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -45,14 +46,14 @@ async def feed_events(user: User) -> list[Event]:
     """A member's feed: the events of their circles and those they registered for, as far as they may see them
     now."""
     scope = await scope_of(user)
-    registered = await Registration.filter(user_id=user.id).values_list("event_id", flat=True)
+    registered = set(cast(list[int], await Registration.filter(user_id=user.id).values_list("event_id", flat=True)))
     since = now() - FEED_PAST
     events = (
         await Event.filter(scope.circles_q("circle__"), ends_at__gt=since, thread__deleted_at__isnull=True)
         .select_related("thread", "circle")
         .order_by("starts_at", "id")
     )
-    return [e for e in events if e.circle_id in scope.member_of or e.id in set(registered)][:LISTED]
+    return [e for e in events if e.circle_id in scope.member_of or e.id in registered][:LISTED]
 
 
 def calendar_text(events: Sequence[Event], name: str, base_url: str, host: str) -> bytes:
@@ -75,7 +76,7 @@ def calendar_text(events: Sequence[Event], name: str, base_url: str, host: str) 
         entry.add("url", url)
         entry.add("description", "\n".join(filter(None, [event.online_url, url])))
         calendar.add_component(entry)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 async def feed_token(user: User, *, renew: bool = False) -> str:

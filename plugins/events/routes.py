@@ -37,6 +37,7 @@ from core.plugins import (
     whole_number,
 )
 from plugins.events import calendar, service, tickets
+from plugins.events.models import Status
 from plugins.events.tickets import checkin_path
 
 EVENT_FIELDS = (
@@ -309,7 +310,7 @@ async def registrations_page(request: Request) -> Response:
 async def door_list(request: Request) -> Response:
     view, rows = await service.registrations(await resolve_viewer(request), request.path_params["id"])
     confirmed = sorted(
-        (row for row in rows if row.status == service.Status.CONFIRMED),
+        (row for row in rows if row.status == Status.CONFIRMED),
         key=lambda row: (row.user.display_name or row.user.username).casefold(),
     )
     organisation = next((index for index, q in enumerate(view.questions) if q.name == "organisation"), None)

@@ -38,7 +38,7 @@ def _draft(form: Form, zone: str) -> service.ItemDraft:
 
 
 def _local(value: Any, zone: str) -> str:
-    return value.astimezone(site_timezone(zone)).strftime("%Y-%m-%dT%H:%M")
+    return str(value.astimezone(site_timezone(zone)).strftime("%Y-%m-%dT%H:%M"))
 
 
 async def home(request: Request, form: Form | None = None, status: int = 200) -> Response:

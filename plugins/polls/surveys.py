@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -259,7 +259,9 @@ async def edit_questions(
     drafts = [QuestionDraft(edit.kind, edit.text, edit.options, edit.required) for edit in edits]
     cleaned = _clean_questions(drafts, max_questions, max_options)
     existing = {question.id: question for question in view.questions}
-    answered = set(await Answer.filter(question_id__in=list(existing)).values_list("question_id", flat=True))
+    answered = set(
+        cast(list[int], await Answer.filter(question_id__in=list(existing)).values_list("question_id", flat=True))
+    )
     errors: dict[str, str] = {}
     for index, (edit, clean) in enumerate(zip(edits, cleaned, strict=True)):
         old = existing.get(edit.id) if edit.id is not None else None

@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from core.plugins import ApiCall, ApiRouter, Body, csv_response, parse_api_time, whole_number
 from plugins.shop import export, fees, group_buys, orders, service, trials
+from plugins.shop.models import OrderStatus
 from plugins.shop.money import yuan
 from plugins.shop.serialize import group_buy_json, order_json, order_view_json, product_json
 
@@ -212,18 +213,18 @@ async def shop_orders_csv(call: ApiCall[None]) -> Response:
     return csv_response(f"orders-{access.circle.slug}.csv", header, rows)
 
 
-async def _move(call: ApiCall[None], status: orders.OrderStatus) -> dict[str, Any]:
+async def _move(call: ApiCall[None], status: OrderStatus) -> dict[str, Any]:
     return order_view_json(await orders.move(call.viewer, call.params["id"], status.value))
 
 
 @router.route("POST", "/orders/{id:int}/paid", "Payment received offline (the managers)", auth=True)
 async def mark_paid(call: ApiCall[None]) -> dict[str, Any]:
-    return await _move(call, orders.OrderStatus.PAID)
+    return await _move(call, OrderStatus.PAID)
 
 
 @router.route("POST", "/orders/{id:int}/fulfilled", "Picked up or delivered (the managers)", auth=True)
 async def mark_fulfilled(call: ApiCall[None]) -> dict[str, Any]:
-    return await _move(call, orders.OrderStatus.FULFILLED)
+    return await _move(call, OrderStatus.FULFILLED)
 
 
 @router.route(
@@ -233,7 +234,7 @@ async def mark_fulfilled(call: ApiCall[None]) -> dict[str, Any]:
     auth=True,
 )
 async def cancel(call: ApiCall[None]) -> dict[str, Any]:
-    return await _move(call, orders.OrderStatus.CANCELLED)
+    return await _move(call, OrderStatus.CANCELLED)
 
 
 @router.route(
