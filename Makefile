@@ -23,14 +23,14 @@ PORT ?= 8000
 run: $(STAMP) $(MO)
 	$(BIN)/python server.py serve --host $(HOST) --port $(PORT)
 
-# The whole suite on SQLite (with the browser tests in Debian's Chromium), then the database-facing tests again on
-# PostgreSQL. Debian's packages (Chromium, CJK fonts, PostgreSQL) are installed and started if missing.
+# The whole suite on SQLite (with the browser tests in Debian's Chromium) and, beside it on the other core, the
+# database-facing tests again on PostgreSQL (scripts/run-tests.sh). Debian's packages (Chromium, CJK fonts,
+# PostgreSQL) are installed and started if missing.
 test: $(STAMP) $(MO)
 	bash scripts/system-packages.sh
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	QUANZI_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
-	QUANZI_TEST_POSTGRES=$$(bash scripts/postgres-for-tests.sh) $(BIN)/python -m pytest -m "not sqlite_only"
+	PYTHON=$(BIN)/python bash scripts/run-tests.sh
 
 # The benchmark (bench/run.py): builds the large demo data set in a scratch dir and loads the server with wrk.
 # BENCH_ARGS="--scale 10" for the growth figures.
