@@ -1,5 +1,5 @@
-"""The core's layers (docs/development.md, "Layers"): each module imports only from its own layer and those below.
-Imports under ``TYPE_CHECKING`` (annotations only) do not count."""
+"""The core's layers (docs/development.md, "Layers"): each module imports only from its own layer and those below,
+imports under ``TYPE_CHECKING`` (for annotations only) included."""
 
 from __future__ import annotations
 
@@ -11,24 +11,27 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [  # from the bottom up: (name, the modules or packages in it)
     ("foundation", ["core.config", "core.errors", "core.db", "core.sql", "core.pagination", "core.times",
                     "core.markdown", "core.backup", "core.numbers", "core.accounts.names", "core.nudge",
-                    "core.workers", "core.mail.smtp", "core.uploads.images", "core.uploads.storage"]),
-    ("contract", ["core.contract"]),
-    ("plugin host", ["core.pluginhost"]),
+                    "core.workers", "core.mail.smtp", "core.uploads.images", "core.uploads.storage",
+                    "core.forms.fields"]),
     ("models", ["core.accounts.models", "core.accounts.passwords", "core.accounts.rows", "core.circles.models",
                 "core.threads.models", "core.threads.rows", "core.site.models", "core.notifications.models",
                 "core.notifications.rows", "core.search.models", "core.search.outbox", "core.search.analysis",
-                "core.search.scoring", "core.search.backend", "core.search.whoosh_index", "core.search.indexer",
-                "core.search.health", "core.jobs.models", "core.jobs.queue", "core.jobs.runner", "core.uploads.models",
+                "core.search.scoring", "core.search.health", "core.jobs.models", "core.uploads.models",
                 "core.moderation.models"]),
+    ("contract", ["core.contract"]),
+    ("plugin host", ["core.pluginhost"]),
+    ("engines", ["core.search.backend", "core.search.whoosh_index", "core.search.indexer", "core.jobs.queue",
+                 "core.jobs.runner"]),
     ("access", ["core.access"]),
     ("services", ["core.accounts.service", "core.accounts.serialize", "core.circles.service",
                   "core.circles.serialize", "core.circles.scenarios", "core.threads.service", "core.threads.serialize",
                   "core.threads.search", "core.notifications.service", "core.notifications.serialize",
                   "core.notifications.watching",
-                  "core.site.service", "core.search.service", "core.search.commands", "core.mail.outbox", "core.accounts.reset", "core.accounts.verify", "core.forms.fields",
+                  "core.site.service", "core.search.service", "core.search.commands", "core.mail.outbox", "core.accounts.reset", "core.accounts.verify",
                   "core.forms.export", "core.uploads.service", "core.moderation.service",
                   "core.moderation.words", "core.moderation.limits"]),
     ("web plumbing", ["core.web", "core.forms"]),
+    ("hook specifications", ["core.contract.hookspecs"]),
     ("features", ["core.accounts", "core.circles", "core.threads", "core.notifications", "core.search", "core.site",
                   "core.admin", "core.jobs", "core.mail", "core.uploads", "core.moderation"]),
     ("plugin API", ["core.plugins"]),
@@ -51,8 +54,6 @@ def _layer(module: str) -> int:
 def _runtime_imports(tree: ast.AST) -> list[str]:
     imports: list[str] = []
     for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            continue
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("core"):
             package = (ROOT / Path(*node.module.split("."))).is_dir()
             imports += [f"{node.module}.{alias.name}" for alias in node.names] if package else [node.module]

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from core.accounts.names import EMAIL_MAX
+
 
 class Role(StrEnum):
     MEMBER = "member"
@@ -22,7 +24,7 @@ class User(Model):
     username_key = fields.CharField(max_length=128, unique=True)
     # What the name looks like (confusable characters folded): no two members may look alike.
     skeleton = fields.CharField(max_length=128, unique=True)
-    email = fields.CharField(max_length=254, unique=True)
+    email = fields.CharField(max_length=EMAIL_MAX, unique=True)
     # Whether the member opened the link mailed to their address. Accounts made before addresses were checked
     # count as confirmed (db_default); new ones start unconfirmed (default).
     email_verified = fields.BooleanField(default=False, db_default=True)

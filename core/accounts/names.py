@@ -12,6 +12,8 @@ from core.errors import Message
 
 MIN_LENGTH = 2
 MAX_LENGTH = 32
+EMAIL_MAX = 254  # the longest address SMTP carries (RFC 5321): the column's length too
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]+$")
 
 
 def normalize(username: str) -> str:

@@ -11,8 +11,9 @@ from tortoise.expressions import F
 
 from core.accounts import passwords
 from core.accounts.models import User
+from core.accounts.names import EMAIL_MAX
 from core.accounts.passwords import Passwords
-from core.accounts.service import EMAIL_MAX, normalize_email
+from core.accounts.service import normalize_email
 from core.errors import Message, ValidationError
 from core.mail.outbox import queue_mail
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -21,9 +20,7 @@ from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, Va
 from core.pluginhost.running import emit
 from core.times import now
 
-EMAIL_MAX = User._meta.fields_map["email"].max_length  # type: ignore[attr-defined]
 KEY_MAX = User._meta.fields_map["username_key"].max_length  # type: ignore[attr-defined]
-EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]+$")
 PROFILE_LIMITS = {"display_name": 64, "bio": 2000, "location": 64, "website": 200, "locale": 16}
 LOCALES = {"", *config.LOCALES}  # "": the browser decides
 PUBLIC_FIELDS = ("display_name", "bio", "location", "website")  # what others read: a silenced member keeps them
@@ -62,7 +59,7 @@ async def register(
     errors: dict[str, str] = {}
     if reason := names.invalid_reason(username):
         errors["username"] = reason
-    if len(email) > EMAIL_MAX or not EMAIL_PATTERN.match(email):
+    if len(email) > names.EMAIL_MAX or not names.EMAIL_PATTERN.match(email):
         errors["email"] = Message("Enter a valid e-mail address.")
     if reason := passwords.invalid_reason(password):
         errors["password"] = reason
@@ -95,7 +92,7 @@ async def find_by_login(login: str) -> User | None:
     login = login.strip()
     if "@" in login:
         email = normalize_email(login)
-        return await User.get_or_none(email=email) if len(email) <= EMAIL_MAX else None
+        return await User.get_or_none(email=email) if len(email) <= names.EMAIL_MAX else None
     key = names.username_key(login)
     return await User.get_or_none(username_key=key) if len(key) <= KEY_MAX else None  # longer than any account's
 

@@ -8,7 +8,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from tortoise.exceptions import IntegrityError
 
 from core.access.site import site_staff
-from core.accounts import service
+from core.accounts import names, service
 from core.accounts.models import User
 from core.accounts.passwords import Passwords
 from core.errors import Forbidden, Message, ValidationError
@@ -43,7 +43,7 @@ async def request_change(secret: str, hasher: Passwords, user: User, new_address
     if not await hasher.verify(user.password_hash, password):
         raise ValidationError({"password": Message("This is not your current password.")})
     address = service.normalize_email(new_address)
-    if len(address) > service.EMAIL_MAX or not service.EMAIL_PATTERN.match(address):
+    if len(address) > names.EMAIL_MAX or not names.EMAIL_PATTERN.match(address):
         raise ValidationError({"email": Message("Enter a valid e-mail address.")})
     if address == user.email:
         raise ValidationError({"email": Message("This is already your address.")})

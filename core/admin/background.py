@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core.accounts.service import EMAIL_PATTERN
+from core.accounts.names import EMAIL_PATTERN
 from core.admin.pages import admin_only, admin_page
 from core.errors import Message, ValidationError
 from core.jobs.models import Job, JobState

@@ -19,7 +19,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from core.accounts.service import EMAIL_MAX, EMAIL_PATTERN
+from core.accounts.names import EMAIL_MAX, EMAIL_PATTERN
 from core.errors import Message, ValidationError
 from core.numbers import whole_number
 

@@ -14,7 +14,6 @@ from typing import Any
 import pluggy
 
 from core.config import ROOT, Config
-from core.contract import hookspecs
 from core.contract.manifest import PluginManifest
 from core.errors import ConfigError, QuanziError
 from core.pluginhost import settings_file
@@ -24,7 +23,9 @@ log = logging.getLogger("quanzi.plugins")
 
 PLUGINS_DIR = ROOT / "plugins"
 ENTRY_POINT_GROUP = "quanzi.plugins"
-# The core's own features, registered through the same hooks as every plugin.
+# The hook specifications and the core's own features, which register through the same hooks as every plugin: all
+# of them sit above the host (they name the models, the access layer and the web's types), so it loads them by name.
+HOOKSPECS = "core.contract.hookspecs"
 BUILTIN = (
     "core.access.hooks",
     "core.site.hooks",
@@ -182,7 +183,7 @@ class PluginHost:
         enabled = self._loadable(settings_file.enabled_names(kept))
         self.enabled = _in_dependency_order(config.plugins_file, enabled, self.installed)
         self.pm = pluggy.PluginManager("quanzi")
-        self.pm.add_hookspecs(hookspecs)
+        self.pm.add_hookspecs(importlib.import_module(HOOKSPECS))
         for module_name in BUILTIN:
             self.pm.register(importlib.import_module(module_name), name=module_name)
         for name in self.enabled:
