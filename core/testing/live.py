@@ -138,7 +138,8 @@ def require_chromium() -> None:
 @contextmanager
 def phone_browser(base_url: str, locale: str = "zh-CN") -> Iterator[Any]:
     """A Playwright browser context the size of a phone, on ``base_url``; ``.new_page()`` opens a tab. Each
-    context has its own cookies: two contexts are two people."""
+    context has its own cookies: two contexts are two people. Options of Playwright's ``new_context`` given to the
+    factory replace these (``color_scheme="dark"``, another ``viewport``)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -153,8 +154,15 @@ def phone_browser(base_url: str, locale: str = "zh-CN") -> Iterator[Any]:
             ],
         )
         try:
-            yield lambda: browser.new_context(
-                viewport=PHONE, locale=locale, base_url=base_url, is_mobile=True, has_touch=True
+            yield lambda **options: browser.new_context(
+                **{
+                    "viewport": PHONE,
+                    "locale": locale,
+                    "base_url": base_url,
+                    "is_mobile": True,
+                    "has_touch": True,
+                    **options,
+                }
             )
         finally:
             browser.close()

@@ -85,6 +85,8 @@ def test_the_qr_code_opens_a_one_tap_check_in_for_the_organiser_and_the_ticket_f
     scanned = f"/events/{event['id']}/checkin/{code}"
     ticket = site.get(f"/events/{event['id']}/ticket", headers=member.auth).text
     assert f"/events/{event['id']}/checkin/{code}/qr.svg" in ticket
+    spoken = f'<p class="ticket-code"><span class="visually-hidden">Ticket code: </span>{code[:4]}-{code[4:]}</p>'
+    assert spoken in ticket  # read out by every screen reader (an aria-label on a <p> is ignored by most)
     qr = site.get(f"{scanned}/qr.png", headers=member.auth)
     assert qr.status_code == 200 and qr.headers["content-type"] == "image/png"
 

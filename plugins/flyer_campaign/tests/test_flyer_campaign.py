@@ -75,6 +75,13 @@ def test_a_stranger_signs_up_from_the_page_and_lands_in_the_private_club(site):
     }
     refused = guest.post(f"/f/{campaign}/signup", data={**data, "consent": ""})
     assert refused.status_code == 400
+    assert (
+        'id="f-consent" type="checkbox" name="consent" value="1" required aria-invalid="true" '
+        'aria-describedby="e-consent"'
+        in refused.text
+        and 'id="e-consent"' in refused.text
+    )  # the error tied to its box
+    assert 'href="#f-consent"' in refused.text  # and listed first, in the error summary
     joined = guest.post(f"/f/{campaign}/signup", data=data, follow_redirects=False)
     assert joined.status_code == 303 and joined.headers["location"] == "/c/wine?welcome=1"
     assert guest.get("/c/wine").status_code == 200  # signed in, and a member of the private circle
