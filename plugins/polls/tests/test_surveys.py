@@ -228,7 +228,9 @@ def test_a_member_builds_a_survey_with_the_form_and_a_guest_answers_on_the_page(
         },
     )
     assert misplaced.status_code == 400
-    error_at = misplaced.text.index("Give 2 to 20 options")  # shown in the block it was written in, the third
+    error_at = misplaced.text.rindex(
+        "Give 2 to 20 options"
+    )  # (first in the summary) shown in the block it was written in, the third
     assert misplaced.text.rindex('id="q2_options"', 0, error_at) > misplaced.text.rindex('id="q1_options"', 0, error_at)
 
     data = {
