@@ -3,11 +3,10 @@ and forgotten at once when anything is written."""
 
 from __future__ import annotations
 
-import time
-
 from conftest import make_circle, make_thread, reply
 
 from core.testing import at_once, running_site, sign_in
+from core.web import pagecache
 
 
 def cache_of(response) -> str | None:
@@ -73,10 +72,12 @@ def test_a_private_circle_reaches_the_cache_never(client, member):
         assert answer.status_code == 404 and "Hidden" not in answer.text
 
 
-def test_kept_pages_expire_and_the_cache_can_be_off(tmp_path):
+def test_kept_pages_expire_and_the_cache_can_be_off(tmp_path, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(pagecache, "clock", lambda: now[0])  # the cache's clock stands still however slow the machine
     with running_site(tmp_path / "short", guest_cache_seconds=0.2) as client:
         assert [cache_of(client.get("/")) for _ in range(2)] == ["miss", "hit"]
-        time.sleep(0.3)
+        now[0] += 0.3
         assert cache_of(client.get("/")) == "miss"
     with running_site(tmp_path / "off", guest_cache_seconds=0) as client:
         assert cache_of(client.get("/")) is None and cache_of(client.get("/")) is None

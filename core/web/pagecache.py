@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 PERSONAL = "quanzi.personal"
+clock = time.monotonic  # how old a kept answer is (a test turns it forward rather than wait)
 MAX_BYTES = 16 * 1024 * 1024  # the kept answers together: bounded by size, not by number
 MAX_BODY = 256 * 1024  # a larger answer is not kept (a thread page of 20 long posts is some 60 KB)
 # The query parameters of the pages and API lists; an answer to a query with any other is made afresh and not kept,
@@ -70,7 +71,7 @@ class GuestCache:
         if kept is None:
             return None, False
         self._entries.move_to_end(key)
-        return kept, time.monotonic() - kept.at <= self.ttl
+        return kept, clock() - kept.at <= self.ttl
 
     def put(self, key: tuple[str, ...], kept: Kept) -> None:
         replaced = self._entries.pop(key, None)
@@ -196,7 +197,7 @@ class GuestPageCache:
                 keepable = sum(map(len, chunks)) <= MAX_BODY
             await send(message)
 
-        began, version = time.monotonic(), self.cache.version(scope["path"])
+        began, version = clock(), self.cache.version(scope["path"])
         await self.app(scope, receive, keeping_send)
         if not keepable or start is None or scope.get(PERSONAL) or version != self.cache.version(scope["path"]):
             return None
