@@ -6,6 +6,7 @@ decorative avatar link for a screen reader, and no page wider than a 320 px phon
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx2
@@ -53,7 +54,19 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         ).json()
         spam = httpx2.post(f"{base}/api/v1/threads/{thread['id']}/posts", json={"body": "我来"}, headers=owner).json()
         httpx2.post(f"{base}/api/v1/posts/{spam['id']}/flags", json={"reason": "spam"}, headers=reader)
-        yield {"new_context": new_context, "thread": thread}
+        soon = datetime.now(UTC) + timedelta(days=3)
+        event = {
+            "title": "夜骑",
+            "body": "周五晚上出发",
+            "starts_at": soon.isoformat(),
+            "ends_at": (soon + timedelta(hours=2)).isoformat(),
+        }
+        made = httpx2.post(f"{base}/api/v1/circles/ride/events", json=event, headers=owner)
+        assert made.status_code == 201, made.text
+        product = {"name": "骑行水壶", "price": "39", "stock": 10}
+        offered = httpx2.post(f"{base}/api/v1/circles/ride/products", json=product, headers=owner)
+        assert offered.status_code == 201, offered.text
+        yield {"new_context": new_context, "thread": thread, "event": made.json(), "product": offered.json()}
 
 
 def signed_in(world: dict[str, Any], **options: Any) -> Page:
@@ -91,6 +104,43 @@ def test_the_reply_box_and_the_circles_menu_are_two_tab_presses_away(world):
     assert focused(page, "textContent") == "跳到圈子菜单"
     page.keyboard.press("Enter")
     assert focused(page, "id") == "about-circle"
+    page.context.close()
+
+
+def tab_to(page: Page, selector: str, limit: int = 60) -> int:
+    """Press Tab until the element ``selector`` names has the focus; how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
+            return presses
+    raise AssertionError(f"{selector} is not reached in {limit} presses of Tab")
+
+
+def test_a_newcomer_signs_up_registers_and_orders_with_the_keyboard_alone(world):
+    page: Page = world["new_context"]().new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/register")
+    tab_to(page, "#f-username")
+    page.keyboard.type("jianpan")
+    page.keyboard.press("Tab")
+    page.keyboard.type("jianpan@example.com")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="jianpan")).to_be_visible()
+
+    page.goto(f"/t/{world['event']['thread_id']}")
+    assert tab_to(page, "form[action$='/register'] button") <= 30
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="我的电子票")).to_be_visible()
+
+    page.goto(f"/products/{world['product']['id']}")
+    tab_to(page, "#f-quantity")
+    page.keyboard.type("2")
+    assert tab_to(page, "form[action$='/order'] button") <= 5
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("骑行水壶")).to_be_visible()
+    assert "/orders/" in page.url
     page.context.close()
 
 
