@@ -25,9 +25,11 @@ run: $(STAMP) $(MO)
 
 # The whole suite on SQLite (with the browser tests in Debian's Chromium) and, beside it on the other core, the
 # database-facing tests again on PostgreSQL (scripts/run-tests.sh). Debian's packages (Chromium, CJK fonts,
-# PostgreSQL) are installed and started if missing.
+# PostgreSQL, Node.js's npm) are installed and started if missing; npm installs the pinned axe-core (package.json)
+# that the accessibility test loads into its pages.
 test: $(STAMP) $(MO)
 	bash scripts/system-packages.sh
+	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	PYTHON=$(BIN)/python bash scripts/run-tests.sh

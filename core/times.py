@@ -16,9 +16,27 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+REGIONS = frozenset(
+    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
+)
+
+
+@functools.cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def is_timezone(name: str) -> bool:
+    """Whether this machine knows the zone ``name`` (any IANA name: ``Etc/GMT-8`` too)."""
+    return name in _known_timezones()
+
+
 @functools.cache
 def available_timezones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
+    """The zones a person picks from: a region and a place (``Asia/Shanghai``), and UTC; not the aliases and the
+    machine's own entries that its zone files also hold (``localtime``, ``Factory``, ``posix/...``, ``Etc/GMT+8``)."""
+    zones = (zone for zone in _known_timezones() if "/" in zone and zone.split("/", 1)[0] in REGIONS)
+    return (*sorted(zones), "UTC")
 
 
 def site_timezone(name: str) -> tzinfo:

@@ -483,6 +483,21 @@ def test_a_bad_site_setting_is_shown_by_its_field(client, admin):
     assert 'id="e-site_name"' in page.text
 
 
+def test_the_time_zones_offered_are_places_and_a_zone_set_by_hand_stays_chosen(client, admin):
+    csrf = admin()
+    offered = re.findall(r'<option value="([^"]+)"', client.get("/admin/settings").text.split('id="f-timezone"')[1])
+    assert "Asia/Shanghai" in offered and "America/Argentina/Buenos_Aires" in offered and "UTC" in offered
+    assert not {"localtime", "Factory", "Etc/GMT-8", "posix/Asia/Shanghai"} & set(offered)  # the machine's own
+    saved = client.post("/admin/settings", data={"site_name": "Quanzi", "timezone": "Etc/GMT-8", "csrf_token": csrf})
+    assert saved.status_code == 200, saved.text
+    client.app.state.site.settings.forget()
+    assert '<option value="Etc/GMT-8" selected>' in client.get("/admin/settings").text
+    refused = client.post(
+        "/admin/settings", data={"site_name": "Quanzi", "timezone": "Mars/Olympus", "csrf_token": csrf}
+    )
+    assert refused.status_code == 400 and "Mars/Olympus" not in refused.text.split('id="f-timezone"')[1]
+
+
 def test_the_admin_finds_a_member_and_changes_role_and_suspension(client, admin, member):
     member("carol")
     csrf = admin()

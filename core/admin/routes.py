@@ -26,7 +26,7 @@ from core.pluginhost import settings_file
 from core.pluginhost.enabling import disable_plugin, enable_plugin
 from core.site import service as site_service
 from core.threads.models import Post, Thread
-from core.times import available_timezones
+from core.times import available_timezones, is_timezone
 from core.uploads.receive import chosen, receive_picture
 from core.uploads.service import LOGO
 from core.web.forms import Form, read_form
@@ -57,12 +57,10 @@ async def overview(request: Request) -> Response:
 
 
 async def _settings_page(request: Request, form: Form, status: int = 200) -> Response:
-    return await admin_page(
-        request,
-        "admin/settings.html",
-        {"form": form, "themes": site_service.installed_themes(), "timezones": available_timezones()},
-        status,
-    )
+    zones, chosen = available_timezones(), form.values.get("timezone", "")
+    zones = (chosen, *zones) if chosen not in zones and is_timezone(chosen) else zones  # one set by hand stays shown
+    context = {"form": form, "themes": site_service.installed_themes(), "timezones": zones}
+    return await admin_page(request, "admin/settings.html", context, status)
 
 
 async def settings(request: Request) -> Response:

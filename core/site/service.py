@@ -16,7 +16,7 @@ from core.db import transaction
 from core.errors import Forbidden, Message, NotFound, ValidationError
 from core.pluginhost.running import emit
 from core.site.models import Setting
-from core.times import available_timezones
+from core.times import is_timezone
 from core.uploads.models import PUBLIC
 from core.uploads.service import set_uses
 from core.uploads.storage import NAME
@@ -128,7 +128,7 @@ def _settings_errors(changes: dict[str, str]) -> dict[str, str]:
         errors["site_description"] = Message("At most %(n)s characters.", n=500)
     if changes.get("default_locale", "en") not in LOCALES:
         errors["default_locale"] = Message("Choose one of the languages offered.")
-    if changes.get("timezone", "UTC") not in available_timezones():
+    if not is_timezone(changes.get("timezone", "UTC")):
         errors["timezone"] = Message("Choose a time zone from the list.")
     if changes.get("theme", "default") not in installed_themes():
         errors["theme"] = Message("Choose one of the installed themes.")
