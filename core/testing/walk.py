@@ -53,10 +53,10 @@ class Club:
         """Where a visitor's walk begins: the home page, every circle and what was made in them (each visitor
         reaches what they may see), and a member's own pages; the administrator's, the admin area."""
         if who is self.admin:
-            return ["/admin", "/review"]
-        everywhere = ["/", *(f"/c/{slug}" for slug in sorted(self.slugs)), *self.made]
+            return ["/admin", "/review", "/moderation-log"]
+        everywhere = ["/", "/search?q=品鉴", *(f"/c/{slug}" for slug in sorted(self.slugs)), *self.made]
         if who is None:
-            return [*everywhere, "/login", "/register"]
+            return [*everywhere, "/login", "/register", "/forgot", "/complaints/track"]
         mine = [*everywhere, "/settings", "/notifications", "/me/orders", "/review"]
         return [*mine, "/c/club/templates?applied=customer-club"] if who is self.owner else mine
 
@@ -70,6 +70,11 @@ def created(site: TestClient, owner: Member, slug: str) -> list[tuple[str, str]]
         for use in template["applied"]
         for item in use["created"]
     ]
+
+
+def _meeting_id(site: TestClient, owner: Member) -> str:
+    page = next(page for kind, page in created(site, owner, "club1") if kind == "meeting")
+    return page.rsplit("/", 1)[1]
 
 
 def _ok(response: Any, status: int = 201) -> Any:
@@ -105,13 +110,19 @@ def _live_in(site: TestClient, owner: Member, member: Member) -> list[str]:
     """What a member does in a club, so that their own pages (a ticket, an order, a case) and the owner's queues
     have something in them; the pages of what was made."""
     made: list[str] = []
+    soon = datetime.now(UTC) + timedelta(days=5)
     meeting = _ok(site.get("/api/v1/events?circle=club1", headers=owner.auth), 200)["items"][0]
     ticket = _ok(site.post(f"/api/v1/events/{meeting['id']}/registrations", json=_ANSWERS, headers=member.auth), 200)
-    made.append(ticket["ticket_url"])
+    notice = {"title": "会场变更", "body": "改到二楼报告厅"}
+    sent = _ok(site.post(f"/api/v1/meetings/{_meeting_id(site, owner)}/notices", json=notice, headers=owner.auth))
+    made += [ticket["ticket_url"], f"/events/{meeting['id']}/checkin/{ticket['code']}", sent["url"]]
     product = {"name": "贺兰山干红", "description": "2021 年份", "price": "88", "stock": 20}
     wine = _ok(site.post("/api/v1/circles/club/products", json=product, headers=owner.auth))
     order = _ok(site.post(f"/api/v1/products/{wine['id']}/orders", json={"quantity": 1}, headers=member.auth))
-    made += [wine["url"], f"/orders/{order['id']}"]
+    together = {"product_id": wine["id"], "price": "68", "min_count": 3, "max_count": 10, "deadline": soon.isoformat()}
+    group_buy = _ok(site.post("/api/v1/circles/club/group-buys", json=together, headers=owner.auth))
+    _ok(site.post(f"/api/v1/group-buys/{group_buy['id']}/join", json={"quantity": 1}, headers=member.auth))
+    made += [wine["url"], f"/orders/{order['id']}", f"/t/{group_buy['thread_id']}"]
     poll = {"title": "下次品鉴哪一款？", "options": ["赤霞珠", "霞多丽"]}
     started = _ok(site.post("/api/v1/circles/club/polls", json=poll, headers=owner.auth))
     _ok(site.post(f"/api/v1/polls/{started['id']}/vote", json={"choices": [0]}, headers=member.auth), 200)
@@ -124,7 +135,6 @@ def _live_in(site: TestClient, owner: Member, member: Member) -> list[str]:
     }
     case = _ok(site.post("/api/v1/circles/club/complaints", json=complaint, headers=member.auth))
     made += [f"/complaints/{case['number']}", case["tracking_url"]]
-    soon = datetime.now(UTC) + timedelta(days=5)
     tasting = {
         "title": "周五品鉴会",
         "body": "六款干红",
