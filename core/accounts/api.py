@@ -7,14 +7,15 @@ from typing import Any, Literal
 import pydantic
 
 from core.access.scope import require_actor
-from core.accounts import limits, reset, service, verify
-from core.accounts.models import Role
+from core.accounts import limits, reset, service, sessions, verify
+from core.accounts.models import Role, Session, SessionKind
 from core.accounts.serialize import me_json, profile_json
+from core.accounts.signin import current_session, log_in, log_out
 from core.errors import BadRequest, Message
 from core.pagination import parse_limit
 from core.threads import service as threads
 from core.threads.serialize import post_json
-from core.web.auth import check_csrf, csrf_token, log_in, log_out
+from core.web.auth import check_csrf, csrf_token
 from core.web.i18n import negotiate
 from core.web.jsonapi import ApiCall, ApiRouter, Body
 from core.web.pages import browser_locale
@@ -101,7 +102,7 @@ async def register(call: ApiCall[Registration]) -> dict[str, Any]:
 async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
     await limits.check_login(call.site, call.request, call.body.login)
     user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
-    token = await service.create_token(user, call.body.name, call.body.expires_in_days)
+    token = await sessions.create_token(user, call.body.name, call.body.expires_in_days)
     return {"token": token, "user": me_json(user)}
 
 
@@ -170,7 +171,7 @@ async def resend_verification(call: ApiCall[None]) -> dict[str, Any]:
 async def revoke_token(call: ApiCall[None]) -> None:
     if call.request.scope.get("auth") != "token":
         raise BadRequest(Message("This request carries no API token to revoke."), code="no_token")
-    await service.revoke_token(call.request.headers["authorization"].partition(" ")[2].strip())
+    await sessions.end(call.request.headers["authorization"].partition(" ")[2].strip(), SessionKind.TOKEN)
 
 
 @router.route("GET", "/auth/csrf", "The CSRF token of this browser session")
@@ -183,14 +184,47 @@ async def create_session(call: ApiCall[SessionLogin]) -> dict[str, Any]:
     check_csrf(call.request, call.request.headers.get("x-csrf-token"))
     await limits.check_login(call.site, call.request, call.body.login)
     user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
-    log_in(call.request, user)
+    await log_in(call.request, user)
     return {"user": me_json(user), "csrf_token": csrf_token(call.request)}
 
 
-@router.route("DELETE", "/auth/session", "Log out: every session of this account ends", auth=True, status=204)
-async def end_session(call: ApiCall[None]) -> None:
-    await service.end_sessions(call.viewer)  # type: ignore[arg-type]
-    log_out(call.request)
+@router.route(
+    "DELETE",
+    "/auth/session",
+    "Log out everywhere: every browser session and API token of this account ends, this one included",
+    auth=True,
+    status=204,
+)
+async def end_every_session(call: ApiCall[None]) -> None:
+    await sessions.end_all(call.actor)
+    await log_out(call.request)
+
+
+def session_json(session: Session, current: int | None) -> dict[str, Any]:
+    return {
+        "id": session.id,
+        "kind": session.kind.value,
+        "name": session.name,
+        "created_at": session.created_at.isoformat(),
+        "last_seen_at": session.last_seen_at.isoformat() if session.last_seen_at else None,
+        "expires_at": session.expires_at.isoformat() if session.expires_at else None,
+        "current": session.id == current,
+    }
+
+
+@router.route("GET", "/me/sessions", "Where one is signed in: each browser session and API token", auth=True)
+async def list_sessions(call: ApiCall[None]) -> dict[str, Any]:
+    current = current_session(call.request)
+    return {"items": [session_json(found, current) for found in await sessions.of(call.actor)], "next": None}
+
+
+@router.route(
+    "DELETE", "/me/sessions/{id:int}", "End one of one's sessions (a browser, or a token)", auth=True, status=204
+)
+async def delete_session(call: ApiCall[None]) -> None:
+    await sessions.end_one(call.actor, call.params["id"])
+    if call.params["id"] == current_session(call.request) and call.request.scope.get("auth") == "session":
+        call.request.session.clear()
 
 
 @router.route("GET", "/me", "The signed-in member", auth=True)
@@ -209,21 +243,22 @@ async def patch_me(call: ApiCall[ProfileChanges]) -> dict[str, Any]:
 )
 async def change_password(call: ApiCall[PasswordChange]) -> None:
     user = call.actor
-    await service.change_password(call.site.passwords, user, call.body.current_password, call.body.new_password)
-    if call.request.scope.get("auth") == "session":
-        log_in(call.request, user)  # this browser stays signed in, with the new epoch
+    browser = current_session(call.request) if call.request.scope.get("auth") == "session" else None
+    await service.change_password(
+        call.site.passwords, user, call.body.current_password, call.body.new_password, keep=browser
+    )
 
 
 @router.route("GET", "/me/tokens", "One's API tokens (never the tokens themselves)", auth=True)
 async def list_tokens(call: ApiCall[None]) -> dict[str, Any]:
-    tokens = await service.list_tokens(call.viewer)  # type: ignore[arg-type]
-    items = [{"id": t.id, "name": t.name, "created_at": t.created_at.isoformat()} for t in tokens]
-    return {"items": items, "next": None}
+    tokens = await sessions.of(call.actor, SessionKind.TOKEN)
+    current = current_session(call.request)
+    return {"items": [session_json(token, current) for token in tokens], "next": None}
 
 
 @router.route("DELETE", "/me/tokens/{id:int}", "Revoke one of one's API tokens", auth=True, status=204)
 async def delete_token(call: ApiCall[None]) -> None:
-    await service.revoke_token_by_id(call.viewer, call.params["id"])  # type: ignore[arg-type]
+    await sessions.end_one(call.actor, call.params["id"], SessionKind.TOKEN)
 
 
 @router.route("GET", "/users/{username}", "A member's profile and the recent activity the viewer may see")

@@ -7,9 +7,9 @@ from starlette.routing import BaseRoute
 
 from core.accounts import api, email_routes, reset_routes, routes, verify
 from core.accounts.models import User
+from core.accounts.signin import viewer_from_credentials
 from core.contract import hookimpl
 from core.pluginhost import running
-from core.web.auth import viewer_from_credentials
 from core.web.jsonapi import ApiRouter
 
 

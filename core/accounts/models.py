@@ -1,4 +1,4 @@
-"""Members of the site and their API tokens."""
+"""Members of the site and the ways they are signed in: browsers' sessions and API tokens."""
 
 from __future__ import annotations
 
@@ -39,8 +39,6 @@ class User(Model):
     suspended = fields.BooleanField(default=False)
     silenced_until = fields.DatetimeField(null=True)  # reads, but writes nothing until then (core.moderation)
     silence_reason = fields.CharField(max_length=500, default="")
-    # Bumped by logout and password changes: every session signed with an older epoch is dead.
-    session_epoch = fields.IntField(default=0)
     thread_count = fields.IntField(default=0)
     post_count = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -49,21 +47,29 @@ class User(Model):
         table = "users"
 
 
-class ApiToken(Model):
+class SessionKind(StrEnum):
+    BROWSER = "browser"  # a browser's cookie holds the key
+    TOKEN = "token"  # a program sends it as a bearer token (the JSON API)
+
+
+class Session(Model):
+    """One way an account is signed in: a browser or an API token. Only the key's sha256 is kept, so a copy of the
+    database signs nobody in; ending a session deletes its row. A browser's session ends when idle past
+    ``expires_at`` (pushed on as it is used); a token's, at the ``expires_at`` its maker chose, if any."""
+
     id = fields.IntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "core.User", related_name="tokens", on_delete=fields.CASCADE
+        "core.User", related_name="sessions", on_delete=fields.CASCADE
     )
-    # sha256 of the token: the token itself is shown once and never stored.
-    token_hash = fields.CharField(max_length=64, unique=True)
-    name = fields.CharField(max_length=64, default="")
+    kind = fields.CharEnumField(SessionKind, max_length=16)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=64, default="")  # a token's name; a browser's, as its User-Agent says
     created_at = fields.DatetimeField(auto_now_add=True)
-    # The account's session epoch when it was made: a password change, logging out everywhere or a suspension
-    # (each bumps the account's epoch) ends it, as it ends every session.
-    epoch = fields.IntField(default=0, db_default=0)
+    last_seen_at = fields.DatetimeField(null=True)
     expires_at = fields.DatetimeField(null=True)
     if TYPE_CHECKING:  # the columns under the relations, set by the ORM
         user_id: int
 
     class Meta:
-        table = "api_tokens"
+        table = "sessions"
+        indexes = (("user_id", "kind"),)

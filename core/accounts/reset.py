@@ -7,9 +7,9 @@ from __future__ import annotations
 import hashlib
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
-from core.accounts import passwords
+from core.accounts import passwords, sessions
 from core.accounts.models import User
 from core.accounts.names import EMAIL_MAX
 from core.accounts.passwords import Passwords
@@ -61,10 +61,10 @@ async def reset_password(hasher: Passwords, secret: str, token: str, password: s
         raise ValidationError({"password": reason})
     password_hash = await hasher.hash(password)
     # Only if the password is still the one the link was made for: two uses of one link set it once.
-    changed = await User.filter(id=user.id, password_hash=user.password_hash).update(
-        password_hash=password_hash, session_epoch=F("session_epoch") + 1
-    )
-    if not changed:
-        raise ValidationError({"token": INVALID})
+    async with in_transaction():
+        changed = await User.filter(id=user.id, password_hash=user.password_hash).update(password_hash=password_hash)
+        if not changed:
+            raise ValidationError({"token": INVALID})
+        await sessions.end_all(user)
     await user.refresh_from_db()
     return user

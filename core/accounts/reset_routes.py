@@ -7,8 +7,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.accounts import limits, reset
+from core.accounts.signin import log_in
 from core.errors import ValidationError
-from core.web.auth import log_in
 from core.web.forms import Form, read_form
 from core.web.pages import page_context, render
 from core.web.site import site_of
@@ -48,7 +48,7 @@ async def reset_submit(request: Request) -> Response:
     except ValidationError as error:
         form.errors = error.fields
         return await render(request, "reset.html", {"form": form}, status=400)
-    log_in(request, user)  # this browser, with the new epoch: every other session has ended
+    await log_in(request, user)  # this browser: every other session has ended
     return RedirectResponse("/settings?done=reset", status_code=303)
 
 

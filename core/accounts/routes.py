@@ -9,8 +9,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.access.scope import acting, require_actor
-from core.accounts import limits, service
-from core.accounts.models import User
+from core.accounts import limits, service, sessions
+from core.accounts.models import SessionKind, User
+from core.accounts.signin import current_session, log_in, log_out
 from core.accounts.signup import sign_up
 from core.config import LOCALES
 from core.contract.kinds import Slot
@@ -20,7 +21,7 @@ from core.pagination import parse_limit
 from core.threads import service as threads
 from core.uploads.receive import chosen, receive_picture
 from core.uploads.service import AVATAR, set_avatar
-from core.web.auth import log_in, log_out, resolve_viewer
+from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form, safe_next
 from core.web.pages import render
 from core.web.site import site_of
@@ -68,17 +69,14 @@ async def login_submit(request: Request) -> Response:
             raise
         form.errors = {"form": error.message}
         return await render(request, "login.html", {"form": form, "next": next_path}, status=error.status)
-    log_in(request, user)
+    await log_in(request, user)
     return RedirectResponse(next_path, status_code=303)
 
 
 async def logout(request: Request) -> Response:
-    """Log out: every session of the account ends, on every device."""
+    """Log this browser out; the member's other browsers and API tokens stay signed in."""
     form = await read_form(request)
-    viewer = await resolve_viewer(request)
-    if viewer is not None:
-        await service.end_sessions(viewer)
-    log_out(request)
+    await log_out(request)
     next_path = form.get("next")
     return RedirectResponse(safe_next(next_path if isinstance(next_path, str) else None), status_code=303)
 
@@ -137,7 +135,8 @@ async def settings_page(request: Request, user: User, status: int = 200, **forms
         "password_form": Form(),
         "avatar_form": Form(),
         "email_form": Form(),
-        "tokens": await service.list_tokens(user),
+        "sessions": await sessions.of(user),
+        "current_session": current_session(request),
         "notification_choices": await notifications.choices(user),
         "notification_kinds": site_of(request).notification_kinds,
         "notice": request.query_params.get("done") and SETTINGS_NOTICES.get(request.query_params["done"]),
@@ -150,6 +149,7 @@ SETTINGS_NOTICES = {
     "profile": Message("Your profile is saved."),
     "password": Message("Your password is changed; your other sessions are logged out."),
     "token": Message("The token is revoked."),
+    "session": Message("That session is logged out."),
     "avatar": Message("Your picture is saved."),
     "notifications": Message("Your notification settings are saved."),
     "reset": Message("Your new password is set; every other session of your account is logged out."),
@@ -199,26 +199,48 @@ async def settings_password(request: Request) -> Response:
     form = Form.of(data, ("current_password", "new_password"))
     try:
         await service.change_password(
-            site_of(request).passwords, user, form.values["current_password"], form.values["new_password"]
+            site_of(request).passwords,
+            user,
+            form.values["current_password"],
+            form.values["new_password"],
+            keep=current_session(request),
         )
     except ValidationError as error:
         form.errors = error.fields
         return await settings_page(request, user, status=400, password_form=form)
-    log_in(request, user)  # this browser stays signed in, with the new epoch
     return RedirectResponse("/settings?done=password", status_code=303)
 
 
 async def settings_new_token(request: Request) -> Response:
     data = await read_form(request)
     user = await _signed_in(request)
-    token = await service.create_token(user, str(data.get("name", "")))
+    token = await sessions.create_token(user, str(data.get("name", "")))
     return await settings_page(request, user, new_token=token)
 
 
 async def settings_revoke_token(request: Request) -> Response:
     await read_form(request)
-    await service.revoke_token_by_id(await _signed_in(request), request.path_params["id"])
+    await sessions.end_one(await _signed_in(request), request.path_params["id"], SessionKind.TOKEN)
     return RedirectResponse("/settings?done=token", status_code=303)
+
+
+async def settings_end_session(request: Request) -> Response:
+    """End one of the member's sessions (this browser's: logged out here)."""
+    await read_form(request)
+    user = await _signed_in(request)
+    if request.path_params["id"] == current_session(request):
+        await log_out(request)
+        return RedirectResponse("/", status_code=303)
+    await sessions.end_one(user, request.path_params["id"])
+    return RedirectResponse("/settings?done=session#sessions", status_code=303)
+
+
+async def settings_end_every_session(request: Request) -> Response:
+    """Log out everywhere: every browser and API token of the account, this one included."""
+    await read_form(request)
+    await sessions.end_all(await _signed_in(request))
+    await log_out(request)
+    return RedirectResponse("/login", status_code=303)
 
 
 routes: list[BaseRoute] = [
@@ -237,4 +259,6 @@ routes: list[BaseRoute] = [
     Route("/settings/avatar", settings_avatar, methods=["POST"]),
     Route("/settings/tokens", settings_new_token, methods=["POST"]),
     Route("/settings/tokens/{id:int}/revoke", settings_revoke_token, methods=["POST"]),
+    Route("/settings/sessions/{id:int}/end", settings_end_session, methods=["POST"]),
+    Route("/settings/sessions/end", settings_end_every_session, methods=["POST"]),
 ]

@@ -1,24 +1,21 @@
-"""Accounts: registration, credentials, sessions, API tokens, profiles, roles. The only code that writes users."""
+"""Accounts: registration, credentials, profiles, roles. The only code that writes users (their sessions and API
+tokens: core.accounts.sessions)."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
-from core import config, sql
+from core import config
 from core.access.scope import check_not_silenced
 from core.access.site import may_suspend, site_admin, site_staff
-from core.accounts import names, passwords
-from core.accounts.models import ApiToken, Role, User
+from core.accounts import names, passwords, sessions
+from core.accounts.models import Role, User
 from core.accounts.passwords import Passwords
 from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
 from core.pluginhost.running import emit
-from core.times import now
 
 KEY_MAX = User._meta.fields_map["username_key"].max_length  # type: ignore[attr-defined]
 PROFILE_LIMITS = {"display_name": 64, "bio": 2000, "location": 64, "website": 200, "locale": 16}
@@ -108,65 +105,6 @@ async def authenticate(hasher: Passwords, login: str, password: str) -> User:
     return user
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-TOKEN_DAYS_MAX = 3650
-
-
-async def create_token(user: User, name: str = "", expires_in_days: int | None = None) -> str:
-    """A new API token for ``user``, valid until its account's sessions end (a password change, logging out
-    everywhere, a suspension) or after ``expires_in_days``; only its hash is stored, so this is the one time it is
-    seen."""
-    expires_at = None
-    if expires_in_days is not None:
-        if not 1 <= expires_in_days <= TOKEN_DAYS_MAX:
-            raise ValidationError({"expires_in_days": Message("From 1 to %(n)s days.", n=TOKEN_DAYS_MAX)})
-        expires_at = now() + timedelta(days=expires_in_days)
-    token = "qz_" + secrets.token_urlsafe(32)
-    await ApiToken.create(
-        user=user, token_hash=_token_hash(token), name=name[:64], epoch=user.session_epoch, expires_at=expires_at
-    )
-    return token
-
-
-async def user_for_token(token: str) -> User | None:
-    row = await sql.fetch_one(
-        f"SELECT {sql.columns(User, 'u')}, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
-        "WHERE t.token_hash = ? AND t.epoch = u.session_epoch",
-        _token_hash(token),
-    )
-    if row is None or (row["expires_at"] is not None and sql.timestamp(row["expires_at"]) <= now()):
-        return None
-    return sql.instance(User, row, "u")
-
-
-async def user_by_id(user_id: int) -> User | None:
-    """The member of a session (every page a member reads asks this)."""
-    row = await sql.fetch_one(f"SELECT {sql.columns(User, 'u')} FROM users u WHERE u.id = ?", user_id)
-    return sql.instance(User, row, "u") if row else None
-
-
-async def revoke_token(token: str) -> None:
-    await ApiToken.filter(token_hash=_token_hash(token)).delete()
-
-
-async def list_tokens(user: User) -> list[ApiToken]:
-    return await ApiToken.filter(user=user).order_by("-id")
-
-
-async def revoke_token_by_id(user: User, token_id: int) -> None:
-    if not await ApiToken.filter(user=user, id=token_id).delete():
-        raise NotFound(Message("No such token."))
-
-
-async def end_sessions(user: User) -> None:
-    """Log ``user`` out everywhere: every session cookie signed before now stops working."""
-    await User.filter(id=user.id).update(session_epoch=F("session_epoch") + 1)
-    await user.refresh_from_db(fields=["session_epoch"])
-
-
 async def update_profile(user: User, changes: dict[str, Any]) -> User:
     errors: dict[str, str] = {}
     for field, value in changes.items():
@@ -190,14 +128,17 @@ async def update_profile(user: User, changes: dict[str, Any]) -> User:
     return user
 
 
-async def change_password(hasher: Passwords, user: User, current: str, new: str) -> None:
-    """Set a new password after checking the current one; every other session of the account ends."""
+async def change_password(hasher: Passwords, user: User, current: str, new: str, keep: int | None = None) -> None:
+    """Set a new password after checking the current one; every session and token of the account ends but the
+    browser session ``keep`` (the one that asked, if it is a browser)."""
     if not await hasher.verify(user.password_hash, current):
         raise ValidationError({"current_password": Message("This is not your current password.")})
     if reason := passwords.invalid_reason(new):
         raise ValidationError({"new_password": reason})
     password_hash = await hasher.hash(new)
-    await User.filter(id=user.id).update(password_hash=password_hash, session_epoch=F("session_epoch") + 1)
+    async with in_transaction():
+        await User.filter(id=user.id).update(password_hash=password_hash)
+        await sessions.end_all(user, keep=keep)
     await user.refresh_from_db()
 
 
@@ -224,7 +165,9 @@ async def set_suspended(actor: User, user: User, suspended: bool) -> None:
     """Suspend or reinstate; a suspension also ends the member's sessions."""
     if not may_suspend(actor, user):
         raise Forbidden(Message("You may not suspend this member."))
-    await User.filter(id=user.id).update(suspended=suspended, session_epoch=F("session_epoch") + 1)
+    async with in_transaction():
+        await User.filter(id=user.id).update(suspended=suspended)
+        await sessions.end_all(user)
     await user.refresh_from_db()
 
 

@@ -7,7 +7,7 @@ from starlette.requests import Request
 
 from core.accounts import limits, service
 from core.accounts.models import User
-from core.web.auth import log_in
+from core.accounts.signin import log_in
 from core.web.pages import browser_locale
 from core.web.site import site_of
 
@@ -20,5 +20,5 @@ async def sign_up(request: Request, *, username: str, email: str, password: str)
     user = await service.register(
         site.passwords, username=username, email=email, password=password, locale=browser_locale(request)
     )
-    log_in(request, user)
+    await log_in(request, user)
     return user

@@ -8,6 +8,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.accounts import limits
+from core.accounts.signin import log_in
 from core.circles import service as circles_service
 from core.circles.routes import content_kinds
 from core.errors import Message, NotFound, ValidationError
@@ -16,7 +17,7 @@ from core.threads import service as threads
 from core.uploads.receive import chosen, receive_picture
 from core.uploads.receive import limits as picture_limits
 from core.uploads.service import LOGO, check_picture
-from core.web.auth import log_in, resolve_viewer
+from core.web.auth import resolve_viewer
 from core.web.drawing import draw_card
 from core.web.forms import Form, read_form
 from core.web.pages import render
@@ -69,7 +70,7 @@ async def setup_submit(request: Request) -> Response:
         upload = await receive_picture(request, user, logo, field="logo", square=LOGO)
         await service.update_site_settings(user, {"logo": upload.name})
     site.settings.forget()
-    log_in(request, user)
+    await log_in(request, user)
     return RedirectResponse("/", status_code=303)
 
 

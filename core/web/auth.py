@@ -1,4 +1,5 @@
-"""Who is asking: a bearer token or the session cookie, and the CSRF token that a cookie session needs."""
+"""Who is asking (the ``actor_from_request`` hook answers: the core's own answer is core.accounts.signin), and the
+CSRF token that a cookie session needs."""
 
 from __future__ import annotations
 
@@ -6,9 +7,8 @@ import secrets
 
 from starlette.requests import Request
 
-from core.accounts import service as accounts
 from core.accounts.models import User
-from core.errors import Forbidden, Message, Unauthorized
+from core.errors import Forbidden, Message
 from core.web.pagecache import mark_personal
 from core.web.site import site_of
 
@@ -27,39 +27,12 @@ async def resolve_viewer(request: Request) -> User | None:
     return resolved
 
 
-async def viewer_from_credentials(request: Request) -> User | None:
-    """An API token or the session cookie: a bad token is an error, a stale session a guest."""
-    viewer: User | None = None
-    header = request.headers.get("authorization")
-    if header is not None:
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized(Message("Send the token as 'Authorization: Bearer <token>'."), code="invalid_token")
-        viewer = await accounts.user_for_token(token.strip())
-        if viewer is None:
-            raise Unauthorized(Message("This token is not valid."), code="invalid_token")
-        request.scope["auth"] = "token"
-    else:
-        user_id = request.session.get("uid")
-        if user_id is not None:
-            viewer = await accounts.user_by_id(user_id)
-            if viewer is None or viewer.session_epoch != request.session.get("epoch"):
-                # Logged out elsewhere, password changed, or suspended: this copy of the session is over.
-                request.session.pop("uid", None)
-                request.session.pop("epoch", None)
-                viewer = None
-            else:
-                request.scope["auth"] = "session"
-    return viewer
-
-
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, made on first use (the page that shows it is this visitor's own)."""
     mark_personal(request)
-    token = request.session.get("csrf")
-    if not token:
-        token = request.session["csrf"] = secrets.token_urlsafe(32)
-    return token
+    if not request.session.get("csrf"):
+        renew_csrf(request)
+    return str(request.session["csrf"])
 
 
 def check_csrf(request: Request, submitted: str | None) -> None:
@@ -70,14 +43,6 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         )
 
 
-def log_in(request: Request, user: User) -> None:
-    """Start a session for ``user``: a fresh CSRF token, and the account's current session epoch."""
-    request.session.clear()
-    request.session.update({"uid": user.id, "epoch": user.session_epoch, "csrf": secrets.token_urlsafe(32)})
-    request.scope["viewer"] = user
-    request.scope["auth"] = "session"
-
-
-def log_out(request: Request) -> None:
-    request.session.clear()
-    request.scope["viewer"] = None
+def renew_csrf(request: Request) -> None:
+    """A new CSRF token for this browser (on signing in: one known before it no longer works)."""
+    request.session["csrf"] = secrets.token_urlsafe(32)
