@@ -10,6 +10,7 @@ from pathlib import Path
 
 from core.errors import ConfigError
 from core.mail.smtp import SmtpServer, parse_smtp_url
+from core.sms.senders import SmsSender, parse_sms_url
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("zh_CN", "en")  # the languages the interface speaks
@@ -24,6 +25,7 @@ class Config:
     secret_key: str
     base_url: str = ""
     smtp: SmtpServer | None = None  # QUANZI_SMTP_URL: without it, no mail is sent
+    sms: SmsSender | None = None  # QUANZI_SMS_URL: without it, no text message is sent, nobody signs in by phone
     mail_from: str = DEFAULT_MAIL_FROM
     rate_limit_scale: float = 1.0
     rate_limit_storage: str = "memory://"
@@ -119,6 +121,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: object) -> Confi
         base_url=(env.get("QUANZI_BASE_URL") or "").rstrip("/"),
         smtp=parse_smtp_url(env["QUANZI_SMTP_URL"]) if env.get("QUANZI_SMTP_URL") else None,
         mail_from=env.get("QUANZI_MAIL_FROM") or DEFAULT_MAIL_FROM,
+        sms=parse_sms_url(env["QUANZI_SMS_URL"]) if env.get("QUANZI_SMS_URL") else None,
         rate_limit_scale=_float(env, "QUANZI_RATE_LIMIT_SCALE", 1.0),
         rate_limit_storage=env.get("QUANZI_RATE_LIMIT_STORAGE") or "memory://",
         trusted_proxies=_proxies(env.get("QUANZI_TRUSTED_PROXIES", "")),

@@ -83,6 +83,7 @@ def club(module_site: Any) -> dict[str, Any]:
     plugins = {part for name in discover() for part in name.split("_")}  # the admin area names them as they are
     places = {part for zone in available_timezones() for part in re.split(r"[/_]", zone)}  # Babel: 乌克兰（Kyiv）时间
     known = {made.admin.username, made.owner.username, made.member.username, *made.slugs, *plugins, *places}
+    known.add("book-club")  # the search form's example of a circle's address (addresses are Latin)
     return {"site": site, "made": made, "visitors": visitors, "known": known}
 
 

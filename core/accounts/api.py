@@ -7,11 +7,11 @@ from typing import Any, Literal
 import pydantic
 
 from core.access.scope import require_actor
-from core.accounts import limits, reset, service, sessions, verify
+from core.accounts import limits, phone, reset, service, sessions, verify
 from core.accounts.models import Role, Session, SessionKind
 from core.accounts.serialize import me_json, profile_json
 from core.accounts.signin import current_session, log_in, log_out
-from core.errors import BadRequest, Message
+from core.errors import BadRequest, Message, NotFound
 from core.pagination import parse_limit
 from core.threads import service as threads
 from core.threads.serialize import post_json
@@ -52,6 +52,20 @@ class EmailChange(Body):
 
 class EmailConfirmation(Body):
     token: str
+
+
+class PhoneNumber(Body):
+    phone: str
+
+
+class PhoneCode(Body):
+    phone: str
+    code: str
+
+
+class PhoneBinding(Body):
+    phone: str
+    code: str | None = None
 
 
 class SessionLogin(Body):
@@ -104,6 +118,64 @@ async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
     user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
     token = await sessions.create_token(user, call.body.name, call.body.expires_in_days)
     return {"token": token, "user": me_json(user)}
+
+
+def _phone_on(call: ApiCall[Any]) -> None:
+    if call.site.config.sms is None:
+        raise NotFound(Message("This site does not sign in by phone."), code="phone_off")
+
+
+@router.route(
+    "POST",
+    "/auth/phone/code",
+    "Text a sign-in code to a number (the same answer whether or not it has an account)",
+    body=PhoneNumber,
+    status=202,
+)
+async def send_phone_code(call: ApiCall[PhoneNumber]) -> dict[str, Any]:
+    _phone_on(call)
+    number = phone.parse_phone(call.body.phone)
+    await limits.check_phone_code(call.site, call.request)
+    await phone.send_code(call.site.config.secret_key, number, phone.SIGN_IN, browser_locale(call.request))
+    return {}
+
+
+@router.route(
+    "POST",
+    "/auth/phone/verify",
+    "Sign in with the texted code: an API token for the account that holds the number, or a new account",
+    body=PhoneCode,
+    status=201,
+)
+async def verify_phone_code(call: ApiCall[PhoneCode]) -> dict[str, Any]:
+    _phone_on(call)
+    number = phone.parse_phone(call.body.phone)
+    await limits.check_phone_try(call.site, call.request)
+    user, created = await phone.sign_in(
+        call.site.config.secret_key, number, call.body.code, browser_locale(call.request)
+    )
+    service.check_may_sign_in(user)
+    token = await sessions.create_token(user, "phone")
+    return {"token": token, "created": created, "user": me_json(user)}
+
+
+@router.route(
+    "POST",
+    "/me/phone",
+    "Bind a number to one's account: {phone} texts a code to it, {phone, code} binds it",
+    body=PhoneBinding,
+    auth=True,
+)
+async def bind_phone(call: ApiCall[PhoneBinding]) -> dict[str, Any]:
+    _phone_on(call)
+    number = phone.parse_phone(call.body.phone)
+    if call.body.code is None:
+        await limits.check_phone_code(call.site, call.request)
+        await phone.send_code(call.site.config.secret_key, number, phone.BIND, call.actor.locale)
+        return {"sent": True}
+    await limits.check_phone_try(call.site, call.request)
+    await phone.bind(call.site.config.secret_key, call.actor, number, call.body.code)
+    return {"phone": number}
 
 
 @router.route(

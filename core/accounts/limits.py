@@ -14,6 +14,8 @@ REGISTER_PER_ADDRESS = "10/hour"
 RESET_PER_ADDRESS = "10/hour"
 RESET_PER_ACCOUNT = "3/hour"
 RESET_TRIES_PER_ADDRESS = "20/hour"
+PHONE_CODES_PER_ADDRESS = "60/hour"  # a whole club at one table asks from one address (the limits per number hold)
+PHONE_TRIES_PER_ADDRESS = "60/15 minutes"
 
 
 async def check_login(site: Site, request: Request, login: str) -> None:
@@ -39,3 +41,13 @@ async def check_reset_request(site: Site, request: Request, email: str) -> None:
 async def check_reset(site: Site, request: Request) -> None:
     """Count a try of a reset link against the client address."""
     await site.limit_address(request, RESET_TRIES_PER_ADDRESS, "reset-confirm")
+
+
+async def check_phone_code(site: Site, request: Request) -> None:
+    """Count a "text me a code" against the client address (the number's own limits are the code's)."""
+    await site.limit_address(request, PHONE_CODES_PER_ADDRESS, "phone_code")
+
+
+async def check_phone_try(site: Site, request: Request) -> None:
+    """Count a code tried against the client address."""
+    await site.limit_address(request, PHONE_TRIES_PER_ADDRESS, "phone_try")

@@ -73,3 +73,43 @@ class Session(Model):
     class Meta:
         table = "sessions"
         indexes = (("user_id", "kind"),)
+
+
+class SignInKey(Model):
+    """A way into an account other than its password: a phone number (``phone``, E.164) or a WeChat identity
+    (``wechat``: a unionid, else app and openid). Each key opens one account; an account may hold several."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="sign_in_keys", on_delete=fields.CASCADE
+    )
+    method = fields.CharField(max_length=16)
+    key = fields.CharField(max_length=128)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    if TYPE_CHECKING:
+        user_id: int
+
+    class Meta:
+        table = "sign_in_keys"
+        unique_together = (("method", "key"),)
+        indexes = (("user_id", "method"),)
+
+
+class PhoneCode(Model):
+    """The code last texted to a phone number for a purpose (signing in, binding it to an account): only its
+    HMAC is kept; it dies after ``expires_at``, a use or five tries. The row also counts the codes sent, so that the
+    limits hold under parallel requests: one a minute and ten a day per number."""
+
+    id = fields.IntField(primary_key=True)
+    phone = fields.CharField(max_length=20)
+    purpose = fields.CharField(max_length=16)
+    code_hash = fields.CharField(max_length=64, null=True)
+    tries = fields.IntField(default=0)
+    expires_at = fields.DatetimeField()
+    sent_at = fields.DatetimeField()
+    day_started_at = fields.DatetimeField()
+    sent_today = fields.IntField(default=0)
+
+    class Meta:
+        table = "phone_codes"
+        unique_together = (("phone", "purpose"),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.accounts.models import User
+from core.accounts.names import has_address
 from core.accounts.rows import Named
 
 
@@ -36,7 +37,8 @@ def me_json(user: User) -> dict[str, Any]:
     return {
         **profile_json(user),
         "id": user.id,
-        "email": user.email,
+        "email": user.email if has_address(user.email) else "",  # "": an account made by phone, with none yet
         "email_verified": user.email_verified,
+        "has_password": bool(user.password_hash),
         "locale": user.locale,
     }

@@ -100,9 +100,14 @@ async def authenticate(hasher: Passwords, login: str, password: str) -> User:
     valid = await hasher.verify(user.password_hash if user else None, password)
     if user is None or not valid:
         raise Unauthorized(Message("The login or the password is wrong."), code="invalid_credentials")
+    check_may_sign_in(user)
+    return user
+
+
+def check_may_sign_in(user: User) -> None:
+    """Forbidden for a suspended account, however it signs in."""
     if user.suspended:
         raise Forbidden(Message("This account is suspended."), code="suspended")
-    return user
 
 
 async def update_profile(user: User, changes: dict[str, Any]) -> User:

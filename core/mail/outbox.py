@@ -7,6 +7,7 @@ from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from core.accounts.models import User
+from core.accounts.names import has_address
 from core.jobs.queue import enqueue_job
 from core.pluginhost import running
 
@@ -25,9 +26,9 @@ async def queue_mail(
     """Mail the templates ``mail/{template}.txt`` and ``.html`` with ``context`` (plain JSON values) to a member (in
     their language, to their address as it is when sent) or to an address (in ``locale``, else the site's
     language). ``unsubscribe`` names the kind of mail a member can turn off from it (a notification kind). Whether it
-    was queued: nothing is, when the site sends no mail."""
+    was queued: nothing is, when the site sends no mail or the member has no address (an account made by phone)."""
     host = running.active()
-    if host is None or host.config.smtp is None:
+    if host is None or host.config.smtp is None or (isinstance(to, User) and not has_address(to.email)):
         return False
     domain = parseaddr(host.config.mail_from)[1].rpartition("@")[2] or "localhost"
     payload: dict[str, Any] = {

@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 "app": "core",
                 "indexes": [Index(fields=["user_id", "kind"])],
                 "pk_attr": "id",
-                "table_description": "One way an account is signed in: a browser or an API token.",
+                "table_description": "One way an account is signed in: a browser or an API token. Only the key's sha256 is kept, so a copy of the",
             },
             bases=["Model"],
         ),

@@ -37,6 +37,7 @@ BUILTIN = (
     "core.admin.hooks",
     "core.jobs.hooks",
     "core.mail.hooks",
+    "core.sms.hooks",
     "core.uploads.hooks",
     "core.moderation.hooks",
 )

@@ -31,6 +31,7 @@ from core.config import Config, load_config
 from core.pluginhost import settings_file
 from core.pluginhost.host import PluginHost
 from core.testing.databases import POSTGRES, create_database, drop_database
+from core.testing.gateway import TextGateway
 from core.testing.mail import Mailbox
 
 PASSWORD = "correct horse battery"
@@ -105,6 +106,14 @@ def module_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[.
     """``quanzi_site`` for a world that a module's tests share: built once, each test adding its own members."""
     with _site_starter(tmp_path_factory.mktemp("module")) as start:
         yield start
+
+
+@pytest.fixture
+def text_gateway() -> Iterator[TextGateway]:
+    """A real HTTP server standing in for a text-message gateway: start a site with ``sms=text_gateway.sender``."""
+    gateway = TextGateway().start()
+    yield gateway
+    gateway.stop()
 
 
 @pytest.fixture
