@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from core.pluginhost.host import discover
+from core.sms.senders import ConsoleSender
 from core.testing import PASSWORD, running_site
 from core.testing.live import ROOT, live_server, phone_browser, require_chromium
 from core.testing.walk import build_club, walk
@@ -50,7 +51,9 @@ def club(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     username (None: a guest) and the pages they see, one of each shape."""
     data_dir: Path = tmp_path_factory.mktemp("club")
     visits: dict[str | None, list[str]] = {}
-    with running_site(data_dir, plugins=sorted(discover()), base_url="http://club.example") as site:
+    with running_site(
+        data_dir, plugins=sorted(discover()), base_url="http://club.example", sms=ConsoleSender()
+    ) as site:
         made = build_club(site)
         for who in (made.admin, made.owner, made.member, None):
             headers = {**ZH, **(who.auth if who else {})}
@@ -62,7 +65,7 @@ def club(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             }
             shapes = {shape(path, kinds): path for path in pages}
             visits[who.username if who else None] = [*shapes.values(), *ERROR_PAGES]
-    with live_server(data_dir) as server, phone_browser(server.base) as new_context:
+    with live_server(data_dir, QUANZI_SMS_URL="console://") as server, phone_browser(server.base) as new_context:
         yield {"new_context": new_context, "visits": visits}
 
 

@@ -13,6 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from core.pluginhost.host import discover
+from core.sms.senders import ConsoleSender
 from core.testing import Member, make_circle
 from core.testing.walk import build_club, created, walk
 from core.times import available_timezones
@@ -76,7 +77,7 @@ def visible_text(page: str) -> str:
 
 @pytest.fixture(scope="module")
 def club(module_site: Any) -> dict[str, Any]:
-    site: TestClient = module_site(plugins=sorted(discover()), base_url="http://club.example")
+    site: TestClient = module_site(plugins=sorted(discover()), base_url="http://club.example", sms=ConsoleSender())
     made = build_club(site)
     site.headers.update(ZH)
     visitors = {"admin": made.admin, "owner": made.owner, "member": made.member, "guest": None}

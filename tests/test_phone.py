@@ -5,12 +5,14 @@ no text messages."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 
 from core.accounts.models import PhoneCode
-from core.testing import at_once, register, wait_for_jobs
+from core.testing import another_browser, at_once, register, wait_for_jobs
+from core.testing import sign_in as sign_in_browser
 
 NUMBER, E164 = "13800138000", "+8613800138000"
 
@@ -132,6 +134,7 @@ def test_bad_numbers_are_refused_and_nothing_is_sent(site):
 def test_without_a_text_message_sender_phone_sign_in_is_off(client):
     assert ask(client).status_code == 404
     assert "/login/phone" not in client.get("/login").text
+    assert client.get("/login/phone").status_code == 404
 
 
 def with_time_passing(client, by=timedelta(minutes=2)):
@@ -148,3 +151,54 @@ async def _accounts():
     from core.accounts.models import SignInKey
 
     return await SignInKey.filter(method="phone").count()
+
+
+def form_of(page, action):
+    """The CSRF token of a page's form."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_a_guest_signs_up_on_the_phone_pages_without_a_password_and_may_set_one(site):
+    guest = another_browser(site)
+    login = guest.get("/login").text
+    assert 'href="/login/phone?next=' in login
+    page = guest.get("/login/phone").text
+    assert 'type="tel"' in page and 'autocomplete="tel"' in page
+    csrf = form_of(page, "/login/phone")
+    sent = guest.post("/login/phone", data={"csrf_token": csrf, "step": "send", "phone": NUMBER})
+    assert sent.status_code == 200 and 'autocomplete="one-time-code"' in sent.text and E164 in sent.text
+    code = code_for(site)
+    wrong = str((int(code) + 1) % 10**6).zfill(6)
+    refused = guest.post("/login/phone", data={"csrf_token": csrf, "step": "verify", "phone": E164, "code": wrong})
+    assert (
+        refused.status_code == 400 and 'id="e-code"' in refused.text and 'autocomplete="one-time-code"' in refused.text
+    )
+    landed = guest.post(
+        "/login/phone", data={"csrf_token": csrf, "step": "verify", "phone": E164, "code": code}, follow_redirects=False
+    )
+    assert landed.status_code == 303 and landed.headers["location"] == "/settings?done=welcome"
+    settings = guest.get("/settings").text
+    assert E164 in settings and "phone.invalid" not in settings and 'name="current_password"' not in settings
+    csrf = form_of(settings, "/settings/password")
+    username = guest.get("/api/v1/me").json()["username"]
+    set_password = guest.post("/settings/password", data={"csrf_token": csrf, "new_password": "my own password"})
+    assert set_password.status_code == 200
+    token = another_browser(site).post("/api/v1/auth/token", json={"login": username, "password": "my own password"})
+    assert token.status_code == 201
+
+
+def test_a_member_binds_a_number_in_the_settings(site):
+    register(site, "mei")
+    browser = another_browser(site)
+    csrf = sign_in_browser(browser, "mei")
+    page = browser.get("/settings").text
+    assert 'id="phone-settings"' in page
+    sent = browser.post("/settings/phone", data={"csrf_token": csrf, "step": "send", "phone": NUMBER})
+    assert sent.status_code == 200 and 'autocomplete="one-time-code"' in sent.text
+    done = browser.post(
+        "/settings/phone",
+        data={"csrf_token": csrf, "step": "verify", "phone": E164, "code": code_for(site)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert E164 in browser.get("/settings").text

@@ -5,10 +5,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
-from core.accounts import api, email_routes, reset_routes, routes, verify
+from core.accounts import api, email_routes, phone, phone_routes, reset_routes, routes, verify
 from core.accounts.models import User
 from core.accounts.signin import viewer_from_credentials
 from core.contract import hookimpl
+from core.contract.kinds import SignInMethod
+from core.errors import Message
 from core.pluginhost import running
 from core.web.jsonapi import ApiRouter
 
@@ -18,9 +20,20 @@ def register_api_routes() -> list[ApiRouter]:
     return [api.router]
 
 
+PASSWORD = "password"
+
+
+@hookimpl
+def register_sign_in_methods() -> list[SignInMethod]:
+    return [
+        SignInMethod(PASSWORD, Message("Password"), "/login"),
+        SignInMethod(phone.PHONE, Message("Phone number and a texted code"), "/login/phone", phone.offered),
+    ]
+
+
 @hookimpl
 def register_routes() -> list[BaseRoute]:
-    return [*routes.routes, *reset_routes.routes, *email_routes.routes]
+    return [*routes.routes, *phone_routes.routes, *reset_routes.routes, *email_routes.routes]
 
 
 @hookimpl(trylast=True)

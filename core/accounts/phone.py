@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from core.accounts import names
 from core.accounts.models import PhoneCode, SignInKey, User
+from core.config import Config
 from core.errors import Conflict, Message, TooManyRequests, ValidationError
 from core.pluginhost.running import emit
 from core.sms.outbox import queue_text
@@ -32,6 +33,11 @@ TRIES = 5
 GAP = timedelta(minutes=1)
 DAY, PER_DAY = timedelta(days=1), 10
 DEAD = Message("This code is wrong or no longer valid: ask for a new one.")
+
+
+def offered(config: Config) -> bool:
+    """Whether this site signs in by phone: it sends text messages (``QUANZI_SMS_URL``)."""
+    return config.sms is not None
 
 
 def parse_phone(raw: str) -> str:

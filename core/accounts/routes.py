@@ -9,12 +9,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.access.scope import acting, require_actor
-from core.accounts import limits, service, sessions
+from core.accounts import limits, phone, service, sessions
 from core.accounts.models import SessionKind, User
 from core.accounts.signin import current_session, log_in, log_out
 from core.accounts.signup import sign_up
 from core.config import LOCALES
-from core.contract.kinds import Slot
+from core.contract.kinds import SignInMethod, Slot
 from core.errors import Message, QuanziError, ValidationError
 from core.notifications import service as notifications
 from core.pagination import parse_limit
@@ -52,8 +52,15 @@ async def register_submit(request: Request) -> Response:
     return RedirectResponse(next_path, status_code=303)
 
 
+def other_ways(request: Request) -> list[SignInMethod]:
+    """The ways into an account this site offers beside the password: for the log-in page."""
+    site = site_of(request)
+    return [way for way in site.plugins.sign_in_methods.values() if way.path != "/login" and way.available(site.config)]
+
+
 async def login_page(request: Request) -> Response:
-    return await render(request, "login.html", {"form": Form(), "next": safe_next(request.query_params.get("next"))})
+    context = {"form": Form(), "next": safe_next(request.query_params.get("next")), "other_ways": other_ways(request)}
+    return await render(request, "login.html", context)
 
 
 async def login_submit(request: Request) -> Response:
@@ -68,7 +75,8 @@ async def login_submit(request: Request) -> Response:
         if error.status == 429:
             raise
         form.errors = {"form": error.message}
-        return await render(request, "login.html", {"form": form, "next": next_path}, status=error.status)
+        context = {"form": form, "next": next_path, "other_ways": other_ways(request)}
+        return await render(request, "login.html", context, status=error.status)
     await log_in(request, user)
     return RedirectResponse(next_path, status_code=303)
 
@@ -136,6 +144,9 @@ async def settings_page(request: Request, user: User, status: int = 200, **forms
         "avatar_form": Form(),
         "email_form": Form(),
         "sessions": await sessions.of(user),
+        "phone_offered": phone.offered(site_of(request).config),
+        "phone_number": await phone.phone_of(user),
+        "phone_form": Form(),
         "current_session": current_session(request),
         "notification_choices": await notifications.choices(user),
         "notification_kinds": site_of(request).notification_kinds,
@@ -150,6 +161,8 @@ SETTINGS_NOTICES = {
     "password": Message("Your password is changed; your other sessions are logged out."),
     "token": Message("The token is revoked."),
     "session": Message("That session is logged out."),
+    "phone": Message("Your phone number is confirmed: you can sign in with it."),
+    "welcome": Message("Welcome! Choose the name others see, and add a password or an e-mail address if you like."),
     "avatar": Message("Your picture is saved."),
     "notifications": Message("Your notification settings are saved."),
     "reset": Message("Your new password is set; every other session of your account is logged out."),

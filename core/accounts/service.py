@@ -134,9 +134,9 @@ async def update_profile(user: User, changes: dict[str, Any]) -> User:
 
 
 async def change_password(hasher: Passwords, user: User, current: str, new: str, keep: int | None = None) -> None:
-    """Set a new password after checking the current one; every session and token of the account ends but the
-    browser session ``keep`` (the one that asked, if it is a browser)."""
-    if not await hasher.verify(user.password_hash, current):
+    """Set a new password after checking the current one (an account made by phone has none to check); every
+    session and token of the account ends but the browser session ``keep`` (the one that asked, if a browser)."""
+    if user.password_hash and not await hasher.verify(user.password_hash, current):
         raise ValidationError({"current_password": Message("This is not your current password.")})
     if reason := passwords.invalid_reason(new):
         raise ValidationError({"new_password": reason})

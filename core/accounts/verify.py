@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 from core.access.site import site_staff
 from core.accounts import names, service
 from core.accounts.models import User
+from core.accounts.names import has_address
 from core.accounts.passwords import Passwords
 from core.errors import Forbidden, Message, ValidationError
 from core.mail.outbox import mail_enabled, queue_mail
@@ -39,8 +40,9 @@ async def send_link(secret: str, user: User, address: str | None = None) -> bool
 
 
 async def request_change(secret: str, hasher: Passwords, user: User, new_address: str, password: str) -> None:
-    """Mail a link to ``new_address``; the account's address changes when it is opened."""
-    if not await hasher.verify(user.password_hash, password):
+    """Mail a link to ``new_address``; the account's address changes when it is opened. The current password is
+    asked for, if the account has one (one made by phone has none)."""
+    if user.password_hash and not await hasher.verify(user.password_hash, password):
         raise ValidationError({"password": Message("This is not your current password.")})
     address = service.normalize_email(new_address)
     if len(address) > names.EMAIL_MAX or not names.EMAIL_PATTERN.match(address):
@@ -79,8 +81,9 @@ async def confirm(secret: str, token: str) -> User:
 
 
 async def check_may_post(user: User) -> None:
-    """Forbidden for a member whose address is unconfirmed where the site asks for confirmed addresses."""
-    if user.email_verified or site_staff(user) or not mail_enabled():
+    """Forbidden for a member whose address is unconfirmed where the site asks for confirmed addresses (an account
+    made by phone has no address: its number was confirmed by the code)."""
+    if user.email_verified or not has_address(user.email) or site_staff(user) or not mail_enabled():
         return
     if await Setting.filter(key=SETTING, value="1").exists():
         raise Forbidden(

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         PerPost,
         Scenario,
         SearchSource,
+        SignInMethod,
         SlotContent,
     )
     from core.threads.models import Post, Thread
@@ -76,6 +77,12 @@ def register_content_kinds() -> list[ContentKind]:
 @hookspec
 def register_notification_kinds() -> list[NotificationKind]:
     """Kinds of in-app notification the plugin sends (with ``core.notifications.service.notify``)."""
+
+
+@hookspec
+def register_sign_in_methods() -> list[SignInMethod]:
+    """Ways into an account the plugin offers beside the core's password and phone number (the log-in page lists
+    each one that is available on this site)."""
 
 
 @hookspec

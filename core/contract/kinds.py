@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
     from core.accounts.models import User
     from core.circles.models import Circle
+    from core.config import Config
     from core.forms.fields import Field
 
 
@@ -75,6 +76,19 @@ class NotificationKind:
     label: str = ""
     # What its mail quotes, for a notification about a plugin's object: given the object's id, its text (plain)
     excerpt: Callable[[int], Awaitable[str]] | None = None
+
+
+@dataclass(frozen=True)
+class SignInMethod:
+    """A way into an account: its name (``password``, ``phone``, ``wechat``), what the sign-in page calls it, the
+    page that starts it, and whether this site can offer it (``available(config)``: a text-message sender or a
+    WeChat app configured). The log-in page offers each available one; a member's settings list the ones their
+    account holds, so that they never unbind the last."""
+
+    name: str
+    label: str
+    path: str
+    available: Callable[[Config], bool] = lambda config: True
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ from core.access.audience import Audience
 from core.access.circles import CircleAccess, circle_access
 from core.access.scope import Scope, acting, is_public, require_actor, scope_of
 from core.access.threads import ThreadAccess
-from core.accounts.models import User
+from core.accounts.models import SignInKey, User
 from core.accounts.serialize import user_ref
+from core.accounts.signin import log_in
 from core.accounts.signup import sign_up
 from core.circles.models import Circle, JoinPolicy, Visibility
 from core.circles.service import access_by_slug, admit, circle_members, circle_staff, create_circle, dismiss
@@ -45,6 +46,7 @@ from core.contract.kinds import (
     ScenarioContext,
     SearchDocument,
     SearchSource,
+    SignInMethod,
     Slot,
     SlotContent,
 )
@@ -130,6 +132,8 @@ __all__ = [
     "SearchSource",
     "Setting",
     "ShareCard",
+    "SignInKey",
+    "SignInMethod",
     "Site",
     "Slot",
     "SlotContent",
@@ -172,6 +176,7 @@ __all__ = [
     "is_bot",
     "is_public",
     "line_height",
+    "log_in",
     "mail_enabled",
     "mark_personal",
     "notices_among",

@@ -101,10 +101,7 @@ class AliyunSender:
             "Timestamp": timestamp,
             "Version": "2017-05-25",
         }
-        canonical = "&".join(f"{_pct(key)}={_pct(value)}" for key, value in sorted(query.items()))
-        to_sign = f"POST&{_pct('/')}&{_pct(canonical)}"
-        digest = hmac.new(f"{self.secret}&".encode(), to_sign.encode(), hashlib.sha1).digest()
-        return {**query, "Signature": base64.b64encode(digest).decode()}
+        return {**query, "Signature": rpc_signature("POST", query, self.secret)}
 
     async def send(self, message: TextMessage) -> None:
         timestamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -176,6 +173,14 @@ class TencentSender:
         if "Error" in response or statuses[0].get("Code") != "Ok":
             problem = response.get("Error") or statuses[0]
             raise SmsError(f"Tencent Cloud refused the message: {problem.get('Code')} {problem.get('Message', '')}")
+
+
+def rpc_signature(method: str, query: dict[str, str], secret: str) -> str:
+    """Aliyun's RPC signature (SignatureVersion 1.0): HMAC-SHA1 with ``secret&`` over the method and the sorted,
+    percent-encoded query."""
+    canonical = "&".join(f"{_pct(key)}={_pct(value)}" for key, value in sorted(query.items()))
+    to_sign = f"{method}&{_pct('/')}&{_pct(canonical)}"
+    return base64.b64encode(hmac.new(f"{secret}&".encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
 
 
 def _pct(value: str) -> str:

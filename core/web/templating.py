@@ -12,6 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from core.access.scope import is_public
 from core.access.site import site_admin, site_staff
+from core.accounts.names import has_address
 from core.config import ROOT
 from core.forms.guard import LEAVE_EMPTY, guard_fields
 from core.markdown import plain_text_excerpt, render
@@ -48,6 +49,7 @@ class Templates(Jinja2Templates):
         env.globals["csrf_token"] = csrf_token
         env.globals["guest_guard"] = _guest_guard
         env.globals.update(site_admin=site_admin, site_staff=site_staff, is_public=is_public)  # core.access asked
+        env.globals["has_address"] = has_address  # an account made by phone has no e-mail address
         env.filters["excerpt"] = plain_text_excerpt
         env.filters["markdown"] = _markdown
         i18n.install_filters(env)
