@@ -19,6 +19,21 @@ LOCAL_BASE_URL = "http://localhost:8000"  # what `make run` serves, for links in
 
 
 @dataclass(frozen=True)
+class WeChatApp:
+    """A WeChat app's id and secret: a service account (公众号) or an open-platform website app (网站应用)."""
+
+    app_id: str
+    secret: str = field(repr=False)
+
+
+def _wechat_app(env: dict[str, str], prefix: str) -> WeChatApp | None:
+    app_id, secret = env.get(f"{prefix}_APP_ID", ""), env.get(f"{prefix}_APP_SECRET", "")
+    if bool(app_id) != bool(secret):
+        raise ConfigError(f"{prefix}_APP_ID and {prefix}_APP_SECRET go together")
+    return WeChatApp(app_id, secret) if app_id else None
+
+
+@dataclass(frozen=True)
 class Config:
     data_dir: Path
     database_url: str
@@ -27,6 +42,10 @@ class Config:
     smtp: SmtpServer | None = None  # QUANZI_SMTP_URL: without it, no mail is sent
     sms: SmsSender | None = None  # QUANZI_SMS_URL: without it, no text message is sent, nobody signs in by phone
     mail_from: str = DEFAULT_MAIL_FROM
+    wechat: WeChatApp | None = None  # QUANZI_WECHAT_APP_ID and _SECRET: sign-in inside WeChat's browser
+    wechat_web: WeChatApp | None = None  # QUANZI_WECHAT_WEB_APP_ID and _SECRET: a QR code on a computer
+    wechat_api: str = "https://api.weixin.qq.com"  # QUANZI_WECHAT_API
+    wechat_open: str = "https://open.weixin.qq.com"  # QUANZI_WECHAT_OPEN_URL: where members authorise the site
     rate_limit_scale: float = 1.0
     rate_limit_storage: str = "memory://"
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
@@ -122,6 +141,10 @@ def load_config(env: dict[str, str] | None = None, **overrides: object) -> Confi
         smtp=parse_smtp_url(env["QUANZI_SMTP_URL"]) if env.get("QUANZI_SMTP_URL") else None,
         mail_from=env.get("QUANZI_MAIL_FROM") or DEFAULT_MAIL_FROM,
         sms=parse_sms_url(env["QUANZI_SMS_URL"]) if env.get("QUANZI_SMS_URL") else None,
+        wechat=_wechat_app(env, "QUANZI_WECHAT"),
+        wechat_web=_wechat_app(env, "QUANZI_WECHAT_WEB"),
+        wechat_api=(env.get("QUANZI_WECHAT_API") or "https://api.weixin.qq.com").rstrip("/"),
+        wechat_open=(env.get("QUANZI_WECHAT_OPEN_URL") or "https://open.weixin.qq.com").rstrip("/"),
         rate_limit_scale=_float(env, "QUANZI_RATE_LIMIT_SCALE", 1.0),
         rate_limit_storage=env.get("QUANZI_RATE_LIMIT_STORAGE") or "memory://",
         trusted_proxies=_proxies(env.get("QUANZI_TRUSTED_PROXIES", "")),

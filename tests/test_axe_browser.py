@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from core.config import WeChatApp
 from core.pluginhost.host import discover
 from core.sms.senders import ConsoleSender
 from core.testing import PASSWORD, running_site
@@ -51,9 +52,8 @@ def club(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     username (None: a guest) and the pages they see, one of each shape."""
     data_dir: Path = tmp_path_factory.mktemp("club")
     visits: dict[str | None, list[str]] = {}
-    with running_site(
-        data_dir, plugins=sorted(discover()), base_url="http://club.example", sms=ConsoleSender()
-    ) as site:
+    every_way = {"sms": ConsoleSender(), "wechat": WeChatApp("wx1", "s")}  # phone and WeChat offered: their pages too
+    with running_site(data_dir, plugins=sorted(discover()), base_url="http://club.example", **every_way) as site:
         made = build_club(site)
         for who in (made.admin, made.owner, made.member, None):
             headers = {**ZH, **(who.auth if who else {})}
@@ -65,7 +65,8 @@ def club(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             }
             shapes = {shape(path, kinds): path for path in pages}
             visits[who.username if who else None] = [*shapes.values(), *ERROR_PAGES]
-    with live_server(data_dir, QUANZI_SMS_URL="console://") as server, phone_browser(server.base) as new_context:
+    ways = {"QUANZI_SMS_URL": "console://", "QUANZI_WECHAT_APP_ID": "wx1", "QUANZI_WECHAT_APP_SECRET": "s"}
+    with live_server(data_dir, **ways) as server, phone_browser(server.base) as new_context:
         yield {"new_context": new_context, "visits": visits}
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from core.config import WeChatApp
 from core.pluginhost.host import discover
 from core.sms.senders import ConsoleSender
 from core.testing import Member, make_circle
@@ -77,7 +78,9 @@ def visible_text(page: str) -> str:
 
 @pytest.fixture(scope="module")
 def club(module_site: Any) -> dict[str, Any]:
-    site: TestClient = module_site(plugins=sorted(discover()), base_url="http://club.example", sms=ConsoleSender())
+    site: TestClient = module_site(
+        plugins=sorted(discover()), base_url="http://club.example", sms=ConsoleSender(), wechat=WeChatApp("wx1", "s")
+    )
     made = build_club(site)
     site.headers.update(ZH)
     visitors = {"admin": made.admin, "owner": made.owner, "member": made.member, "guest": None}

@@ -23,7 +23,7 @@ LAYERS = [  # from the bottom up: (name, the modules or packages in it)
     ("engines", ["core.search.backend", "core.search.whoosh_index", "core.search.indexer", "core.jobs.queue",
                  "core.jobs.runner"]),
     ("access", ["core.access"]),
-    ("services", ["core.accounts.service", "core.accounts.sessions", "core.accounts.phone", "core.sms.outbox", "core.accounts.serialize", "core.circles.service",
+    ("services", ["core.accounts.service", "core.accounts.sessions", "core.accounts.phone", "core.accounts.wechat", "core.sms.outbox", "core.accounts.serialize", "core.circles.service",
                   "core.circles.serialize", "core.circles.scenarios", "core.threads.service", "core.threads.serialize",
                   "core.threads.search", "core.notifications.service", "core.notifications.serialize",
                   "core.notifications.watching",

@@ -178,7 +178,7 @@ def test_a_guest_signs_up_on_the_phone_pages_without_a_password_and_may_set_one(
     )
     assert landed.status_code == 303 and landed.headers["location"] == "/settings?done=welcome"
     settings = guest.get("/settings").text
-    assert E164 in settings and "phone.invalid" not in settings and 'name="current_password"' not in settings
+    assert E164 in settings and "no-address.invalid" not in settings and 'name="current_password"' not in settings
     csrf = form_of(settings, "/settings/password")
     username = guest.get("/api/v1/me").json()["username"]
     set_password = guest.post("/settings/password", data={"csrf_token": csrf, "new_password": "my own password"})

@@ -179,6 +179,22 @@ async def bind_phone(call: ApiCall[PhoneBinding]) -> dict[str, Any]:
 
 
 @router.route(
+    "DELETE",
+    "/me/sign-in/{method}",
+    "Unbind a way into one's account (phone, wechat); 409 when it is the last",
+    auth=True,
+    status=204,
+)
+async def unbind_sign_in(call: ApiCall[None]) -> None:
+    await service.unbind(call.actor, call.params["method"])
+
+
+@router.route("GET", "/me/sign-in", "The ways into one's account: password, phone, wechat", auth=True)
+async def ways_in(call: ApiCall[None]) -> dict[str, Any]:
+    return {"ways": sorted(await service.ways_in(call.actor)), "phone": await phone.phone_of(call.actor)}
+
+
+@router.route(
     "POST",
     "/auth/password-reset",
     "Mail a one-time link to set a new password (the same answer for any address)",

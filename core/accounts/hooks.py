@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
-from core.accounts import api, email_routes, phone, phone_routes, reset_routes, routes, verify
+from core.accounts import api, email_routes, phone, phone_routes, reset_routes, routes, verify, wechat, wechat_routes
 from core.accounts.models import User
 from core.accounts.signin import viewer_from_credentials
 from core.contract import hookimpl
@@ -27,13 +27,14 @@ PASSWORD = "password"
 def register_sign_in_methods() -> list[SignInMethod]:
     return [
         SignInMethod(PASSWORD, Message("Password"), "/login"),
+        SignInMethod(wechat.WECHAT, Message("WeChat"), "/auth/wechat", wechat.offered),
         SignInMethod(phone.PHONE, Message("Phone number and a texted code"), "/login/phone", phone.offered),
     ]
 
 
 @hookimpl
 def register_routes() -> list[BaseRoute]:
-    return [*routes.routes, *phone_routes.routes, *reset_routes.routes, *email_routes.routes]
+    return [*routes.routes, *phone_routes.routes, *wechat_routes.routes, *reset_routes.routes, *email_routes.routes]
 
 
 @hookimpl(trylast=True)

@@ -14,11 +14,11 @@ MIN_LENGTH = 2
 MAX_LENGTH = 32
 EMAIL_MAX = 254  # the longest address SMTP carries (RFC 5321): the column's length too
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]+$")
-NO_ADDRESS = "phone.invalid"  # the domain of the e-mail "address" of an account made by phone: none (RFC 2606)
+NO_ADDRESS = "no-address.invalid"  # the e-mail "domain" of an account made by phone or WeChat: none (RFC 2606)
 
 
 def has_address(email: str) -> bool:
-    """Whether an account's e-mail field is an address (one made by phone has none until its member gives one)."""
+    """Whether an account's e-mail field is an address (one made by phone or WeChat has none until given one)."""
     return not email.endswith("@" + NO_ADDRESS)
 
 

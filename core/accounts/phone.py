@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from core.accounts import names
+from core.accounts import service
 from core.accounts.models import PhoneCode, SignInKey, User
 from core.config import Config
 from core.errors import Conflict, Message, TooManyRequests, ValidationError
@@ -113,29 +113,13 @@ async def sign_in(secret: str, phone: str, code: str, locale: str = "") -> tuple
         return key.user, False
     try:
         async with in_transaction():
-            user = await _new_account(locale)
+            user = await service.register_by_key("m", locale=locale)
             await SignInKey.create(user=user, method=PHONE, key=phone)
     except IntegrityError:  # bound to an account a moment ago (by its member, in parallel): that account is theirs
         key = await SignInKey.get(method=PHONE, key=phone).prefetch_related("user")
         return key.user, False
     await emit("member_registered", user=user)
     return user, True
-
-
-async def _new_account(locale: str) -> User:
-    while True:
-        username = f"m{secrets.randbelow(10**8):08d}"
-        if not await User.filter(username_key=names.username_key(username)).exists():
-            break
-    return await User.create(
-        username=username,
-        username_key=names.username_key(username),
-        skeleton=names.skeleton(username),
-        email=f"{username}@{names.NO_ADDRESS}",
-        email_verified=False,
-        password_hash="",
-        locale=locale,
-    )
 
 
 async def bind(secret: str, user: User, phone: str, code: str) -> None:

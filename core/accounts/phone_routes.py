@@ -8,13 +8,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.access.scope import require_actor
-from core.accounts import limits, phone, service
+from core.accounts import limits, phone
 from core.accounts.routes import settings_page
-from core.accounts.signin import log_in
-from core.errors import Message, NotFound, QuanziError, TooManyRequests
+from core.accounts.signup import sign_up_by_phone, text_code
+from core.errors import Message, NotFound, QuanziError
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form, safe_next
-from core.web.pages import browser_locale, render
+from core.web.pages import render
 from core.web.site import site_of
 
 
@@ -24,9 +24,7 @@ def _phone_on(request: Request) -> None:
 
 
 def _problem(error: QuanziError) -> dict[str, str]:
-    """A refusal as the form's errors: a field's, or the whole form's (too many codes: when to ask again)."""
-    if isinstance(error, TooManyRequests):
-        return {"phone": Message("Wait %(n)s seconds before asking for another code.", n=error.retry_after)}
+    """A refusal as the form's errors: a field's, or the whole form's."""
     return dict(getattr(error, "fields", None) or {"form": error.message})
 
 
@@ -43,27 +41,21 @@ async def login_phone_submit(request: Request) -> Response:
     data = await read_form(request)
     form = Form.of(data, ("phone", "code", "step"))
     next_path = safe_next(str(data.get("next", "")))
-    site, sent = site_of(request), form.values["step"] == "verify"
+    sent = form.values["step"] == "verify"
     try:
-        number = phone.parse_phone(form.values["phone"])
-        form.values["phone"] = number
         if not sent:
-            await limits.check_phone_code(site, request)
-            await phone.send_code(site.config.secret_key, number, phone.SIGN_IN, browser_locale(request))
-            notice = Message("We texted a code to %(phone)s. It is valid for 10 minutes.", phone=number)
+            form.values["phone"] = await text_code(request, form.values["phone"])
+            notice = Message("We texted a code to %(phone)s. It is valid for 10 minutes.", phone=form.values["phone"])
             context = {"form": form, "next": next_path, "sent": True, "notice": notice}
             return await render(request, "login_phone.html", context)
-        await limits.check_phone_try(site, request)
-        locale = browser_locale(request)
-        user, created = await phone.sign_in(site.config.secret_key, number, form.values["code"], locale)
-        service.check_may_sign_in(user)
+        user, created = await sign_up_by_phone(request, form.values["phone"], form.values["code"])
     except QuanziError as error:
         if error.status >= 500:
             raise
         form.errors = _problem(error)
-        status = 429 if isinstance(error, TooManyRequests) else error.status
-        return await render(request, "login_phone.html", {"form": form, "next": next_path, "sent": sent}, status=status)
-    await log_in(request, user)
+        return await render(
+            request, "login_phone.html", {"form": form, "next": next_path, "sent": sent}, status=error.status
+        )
     return RedirectResponse("/settings?done=welcome" if created and next_path == "/" else next_path, status_code=303)
 
 
@@ -75,20 +67,17 @@ async def settings_phone(request: Request) -> Response:
     form = Form.of(data, ("phone", "code", "step"))
     site = site_of(request)
     try:
-        number = phone.parse_phone(form.values["phone"])
-        form.values["phone"] = number
         if form.values["step"] != "verify":
-            await limits.check_phone_code(site, request)
-            await phone.send_code(site.config.secret_key, number, phone.BIND, browser_locale(request))
+            form.values["phone"] = await text_code(request, form.values["phone"], phone.BIND)
             form.values["step"] = "verify"
             return await settings_page(request, user, phone_form=form)
         await limits.check_phone_try(site, request)
-        await phone.bind(site.config.secret_key, user, number, form.values["code"])
+        await phone.bind(site.config.secret_key, user, phone.parse_phone(form.values["phone"]), form.values["code"])
     except QuanziError as error:
         if error.status >= 500:
             raise
         form.errors = _problem(error)
-        if isinstance(error, TooManyRequests) or "phone" in form.errors:
+        if "phone" in form.errors:
             form.values["step"] = "send"
         return await settings_page(request, user, status=error.status, phone_form=form)
     return RedirectResponse("/settings?done=phone#phone-settings", status_code=303)

@@ -9,12 +9,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.access.scope import acting, require_actor
-from core.accounts import limits, phone, service, sessions
+from core.accounts import limits, phone, service, sessions, wechat
 from core.accounts.models import SessionKind, User
 from core.accounts.signin import current_session, log_in, log_out
 from core.accounts.signup import sign_up
 from core.config import LOCALES
-from core.contract.kinds import SignInMethod, Slot
+from core.contract.kinds import Slot
 from core.errors import Message, QuanziError, ValidationError
 from core.notifications import service as notifications
 from core.pagination import parse_limit
@@ -52,15 +52,22 @@ async def register_submit(request: Request) -> Response:
     return RedirectResponse(next_path, status_code=303)
 
 
-def other_ways(request: Request) -> list[SignInMethod]:
-    """The ways into an account this site offers beside the password: for the log-in page."""
+def _ways(request: Request, form: Form, next_path: str) -> dict[str, object]:
+    """The log-in page's context: the ways into an account this site offers beside the password, WeChat's first
+    (above the password) inside WeChat's browser."""
     site = site_of(request)
-    return [way for way in site.plugins.sign_in_methods.values() if way.path != "/login" and way.available(site.config)]
+    ways = [way for way in site.plugins.sign_in_methods.values() if way.path != "/login" and way.available(site.config)]
+    first = [way for way in ways if way.name == "wechat" and "MicroMessenger" in request.headers.get("user-agent", "")]
+    return {
+        "form": form,
+        "next": next_path,
+        "first_ways": first,
+        "other_ways": [way for way in ways if way not in first],
+    }
 
 
 async def login_page(request: Request) -> Response:
-    context = {"form": Form(), "next": safe_next(request.query_params.get("next")), "other_ways": other_ways(request)}
-    return await render(request, "login.html", context)
+    return await render(request, "login.html", _ways(request, Form(), safe_next(request.query_params.get("next"))))
 
 
 async def login_submit(request: Request) -> Response:
@@ -75,8 +82,7 @@ async def login_submit(request: Request) -> Response:
         if error.status == 429:
             raise
         form.errors = {"form": error.message}
-        context = {"form": form, "next": next_path, "other_ways": other_ways(request)}
-        return await render(request, "login.html", context, status=error.status)
+        return await render(request, "login.html", _ways(request, form, next_path), status=error.status)
     await log_in(request, user)
     return RedirectResponse(next_path, status_code=303)
 
@@ -145,6 +151,8 @@ async def settings_page(request: Request, user: User, status: int = 200, **forms
         "email_form": Form(),
         "sessions": await sessions.of(user),
         "phone_offered": phone.offered(site_of(request).config),
+        "wechat_offered": wechat.offered(site_of(request).config),
+        "ways_in": await service.ways_in(user),
         "phone_number": await phone.phone_of(user),
         "phone_form": Form(),
         "current_session": current_session(request),
@@ -162,6 +170,8 @@ SETTINGS_NOTICES = {
     "token": Message("The token is revoked."),
     "session": Message("That session is logged out."),
     "phone": Message("Your phone number is confirmed: you can sign in with it."),
+    "wechat": Message("WeChat is bound: you can sign in with it."),
+    "unbound": Message("That way of signing in is removed."),
     "welcome": Message("Welcome! Choose the name others see, and add a password or an e-mail address if you like."),
     "avatar": Message("Your picture is saved."),
     "notifications": Message("Your notification settings are saved."),
@@ -237,6 +247,17 @@ async def settings_revoke_token(request: Request) -> Response:
     return RedirectResponse("/settings?done=token", status_code=303)
 
 
+async def settings_unbind(request: Request) -> Response:
+    """Remove a way into the account (the phone number, WeChat), never the last one."""
+    await read_form(request)
+    user = await _signed_in(request)
+    try:
+        await service.unbind(user, request.path_params["method"])
+    except QuanziError as error:
+        return await settings_page(request, user, status=error.status, notice=error.message)
+    return RedirectResponse("/settings?done=unbound", status_code=303)
+
+
 async def settings_end_session(request: Request) -> Response:
     """End one of the member's sessions (this browser's: logged out here)."""
     await read_form(request)
@@ -274,4 +295,5 @@ routes: list[BaseRoute] = [
     Route("/settings/tokens/{id:int}/revoke", settings_revoke_token, methods=["POST"]),
     Route("/settings/sessions/{id:int}/end", settings_end_session, methods=["POST"]),
     Route("/settings/sessions/end", settings_end_every_session, methods=["POST"]),
+    Route("/settings/sign-in/{method}/unbind", settings_unbind, methods=["POST"]),
 ]

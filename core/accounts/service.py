@@ -3,6 +3,7 @@ tokens: core.accounts.sessions)."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -12,7 +13,7 @@ from core import config
 from core.access.scope import check_not_silenced
 from core.access.site import may_suspend, site_admin, site_staff
 from core.accounts import names, passwords, sessions
-from core.accounts.models import Role, User
+from core.accounts.models import Role, SignInKey, User
 from core.accounts.passwords import Passwords
 from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, ValidationError
 from core.pluginhost.running import emit
@@ -82,6 +83,46 @@ async def register(
     if announce:
         await emit("member_registered", user=user)
     return user
+
+
+async def register_by_key(prefix: str, *, display_name: str = "", locale: str = "") -> User:
+    """An account a sign-in method makes (a phone number, WeChat): a generated username (``prefix`` and eight
+    digits), no password and no e-mail address until its member gives them. The caller tells the plugins
+    (``member_registered``) once its transaction commits."""
+    if display_name and names.display_name_problem(display_name, staff=False) is not None:
+        display_name = ""
+    while True:
+        username = f"{prefix}{secrets.randbelow(10**8):08d}"
+        if not await User.filter(username_key=names.username_key(username)).exists():
+            break
+    return await User.create(
+        username=username,
+        username_key=names.username_key(username),
+        skeleton=names.skeleton(username),
+        email=f"{username}@{names.NO_ADDRESS}",
+        email_verified=False,
+        password_hash="",
+        display_name=display_name,
+        locale=locale,
+    )
+
+
+async def ways_in(user: User) -> set[str]:
+    """The sign-in methods that open ``user``'s account: ``password`` if it has one, and each method it holds a key
+    of (``phone``, ``wechat``). A member may unbind one only while another is left."""
+    keys = await SignInKey.filter(user_id=user.id).distinct().values_list("method", flat=True)
+    return {str(method) for method in keys} | ({"password"} if user.password_hash else set())
+
+
+async def unbind(user: User, method: str) -> None:
+    """Remove a way into ``user``'s account (their phone number, their WeChat); Conflict when it is the last."""
+    if not await SignInKey.filter(user_id=user.id, method=method).exists():
+        return
+    if not (await ways_in(user)) - {method}:
+        raise Conflict(
+            Message("This is the only way into your account: set a password or bind another first."), code="last_way"
+        )
+    await SignInKey.filter(user_id=user.id, method=method).delete()
 
 
 async def find_by_login(login: str) -> User | None:

@@ -13,9 +13,10 @@ from core.accounts import sessions
 from core.accounts.models import SessionKind, User
 from core.errors import Message, Unauthorized
 from core.web.auth import renew_csrf
+from core.web.pagecache import SIGNED_IN
 from core.web.site import site_of
 
-KEY = "sid"  # in the signed session cookie: the browser's session key
+KEY = SIGNED_IN  # in the signed session cookie: the browser's session key (the guest cache knows it too)
 
 
 def browser_name(user_agent: str) -> str:

@@ -1,13 +1,15 @@
 """Signing up on a plugin's page (a campaign's form): the site's own checks and limits on a new account, and the
-visitor signed in at once, as the site's sign-up page does."""
+visitor signed in at once, as the site's sign-up page does; with a password, or with a phone number and the code
+texted to it."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 
-from core.accounts import limits, service
+from core.accounts import limits, phone, service
 from core.accounts.models import User
 from core.accounts.signin import log_in
+from core.errors import Message, NotFound, TooManyRequests, ValidationError
 from core.web.pages import browser_locale
 from core.web.site import site_of
 
@@ -22,3 +24,38 @@ async def sign_up(request: Request, *, username: str, email: str, password: str)
     )
     await log_in(request, user)
     return user
+
+
+def phone_offered(request: Request) -> bool:
+    """Whether this site signs people up and in by phone (it sends text messages)."""
+    return phone.offered(site_of(request).config)
+
+
+async def text_code(request: Request, number: str, purpose: str = phone.SIGN_IN) -> str:
+    """Text a code to ``number`` (as the visitor typed it) to sign in with (or, ``purpose=phone.BIND``, to bind
+    it); the number as E.164. A ValidationError on ``phone`` for a bad number, or when its limits say to wait."""
+    site = site_of(request)
+    if not phone.offered(site.config):
+        raise NotFound(Message("This site does not sign in by phone."))
+    parsed = phone.parse_phone(number)
+    try:
+        await limits.check_phone_code(site, request)
+        await phone.send_code(site.config.secret_key, parsed, purpose, browser_locale(request))
+    except TooManyRequests as error:
+        wait = Message("Wait %(n)s seconds before asking for another code.", n=error.retry_after)
+        raise ValidationError({"phone": wait}) from None
+    return parsed
+
+
+async def sign_up_by_phone(request: Request, number: str, code: str) -> tuple[User, bool]:
+    """Sign this browser in to the account ``number`` opens, or a new one, with the code texted to it: (the
+    account, whether it was made). A ValidationError on ``phone`` or ``code``, nothing made, when they do not fit."""
+    site = site_of(request)
+    if not phone.offered(site.config):
+        raise NotFound(Message("This site does not sign in by phone."))
+    parsed = phone.parse_phone(number)
+    await limits.check_phone_try(site, request)
+    user, created = await phone.sign_in(site.config.secret_key, parsed, code, browser_locale(request))
+    service.check_may_sign_in(user)
+    await log_in(request, user)
+    return user, created

@@ -29,7 +29,7 @@ from core.access.threads import ThreadAccess
 from core.accounts.models import SignInKey, User
 from core.accounts.serialize import user_ref
 from core.accounts.signin import log_in
-from core.accounts.signup import sign_up
+from core.accounts.signup import phone_offered, sign_up, sign_up_by_phone, text_code
 from core.circles.models import Circle, JoinPolicy, Visibility
 from core.circles.service import access_by_slug, admit, circle_members, circle_staff, create_circle, dismiss
 from core.contract import hookimpl
@@ -189,6 +189,7 @@ __all__ = [
     "parse_api_time",
     "parse_form_time",
     "parse_limit",
+    "phone_offered",
     "picture_of",
     "pictures",
     "plain_text_excerpt",
@@ -209,8 +210,10 @@ __all__ = [
     "set_uses",
     "share_image",
     "sign_up",
+    "sign_up_by_phone",
     "site_of",
     "site_timezone",
+    "text_code",
     "text_lines",
     "token_shaped",
     "transaction",

@@ -110,12 +110,15 @@ class GuestCache:
         self._making.pop(key).set_result(made)
 
 
+SIGNED_IN = "sid"  # the key of a browser's session (core.accounts.signin) in the session cookie: not a guest
+
+
 def _guest_key(scope: Scope) -> tuple[str, ...] | None:
     """The key of a guest's cacheable request, or None (a member, a write, a static file)."""
     if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(SKIPPED_PREFIXES):
         return None
     headers = Headers(scope=scope)
-    if "authorization" in headers or scope.get("session", {}).get("uid") is not None:
+    if "authorization" in headers or scope.get("session", {}).get(SIGNED_IN) is not None:
         return None
     connection = HTTPConnection(scope)
     query = sorted(connection.query_params.multi_items())

@@ -32,6 +32,7 @@ from core.plugins import (
     guest_check,
     mark_personal,
     parse_form_time,
+    phone_offered,
     pictures,
     qr_response,
     read_form,
@@ -40,8 +41,10 @@ from core.plugins import (
     resolve_viewer,
     share_image,
     sign_up,
+    sign_up_by_phone,
     site_of,
     site_timezone,
+    text_code,
     whole_number,
 )
 from plugins.flyer_campaign import service, views
@@ -50,7 +53,7 @@ from plugins.flyer_campaign.poster import SIZES, draw_poster
 from plugins.flyer_campaign.texts import texts
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
-SIGNUP_FIELDS = ("username", "email", "password", "ref", *service.UTM)
+SIGNUP_FIELDS = ("username", "email", "password", "phone", "code", "with", "ref", *service.UTM)
 BLOCK_FIELDS = ("kind", "text", "label", "url", "at", "item")
 SETTINGS_FIELDS = ("title", "description", "consent", "questions")
 STATES = {"publish": CampaignState.PUBLISHED, "close": CampaignState.CLOSED}  # the editor's buttons
@@ -125,14 +128,16 @@ async def page(request: Request) -> Response:
     )
 
 
-async def join(request: Request, form: Form | None = None, status: int = 200) -> Response:
-    """The sign-up form (a page of its own: it carries the visitor's CSRF token and form stamp)."""
+async def join(request: Request, form: Form | None = None, status: int = 200, notice: str = "") -> Response:
+    """The sign-up form (a page of its own: it carries the visitor's CSRF token and form stamp): with a phone
+    number and a texted code where the site sends text messages (``?with=password`` for a username and password),
+    else with a username and password."""
     mark_personal(request)
     campaign, circle, _ = await service.get_campaign(await resolve_viewer(request), request.path_params["token"])
     if campaign.state == CampaignState.CLOSED:
         return RedirectResponse(f"{campaign.path}#signup", status_code=303)  # the page says it has ended
     if form is None:
-        form = Form({name: request.query_params.get(name, "")[:100] for name in ("ref", *service.UTM)})
+        form = Form({name: request.query_params.get(name, "")[:100] for name in ("ref", "with", *service.UTM)})
     return await render(
         request,
         "flyer_campaign/join.html",
@@ -141,10 +146,18 @@ async def join(request: Request, form: Form | None = None, status: int = 200) ->
             "circle": circle,
             "form": form,
             "questions": [Field.of(question) for question in campaign.questions],
+            "by_phone": _by_phone(request, form),
+            "notice": notice,
         },
         status=status,
         locale=campaign.locale,
     )
+
+
+def _by_phone(request: Request, form: Form) -> bool:
+    """Whether a guest signs up with a phone number and a code (the site sends text messages, and they did not
+    ask for a username and password)."""
+    return phone_offered(request) and form.values.get("with") != "password"
 
 
 async def pixel(request: Request) -> Response:
@@ -231,6 +244,10 @@ async def signup(request: Request) -> Response:
     given = answers_from_form(questions, data)
     form.values.update({f"a{index}": value for index, value in enumerate(given)})
     try:
+        if viewer is None and _by_phone(request, form) and data.get("step") == "send":
+            form.values["phone"] = await text_code(request, form.values["phone"])
+            notice = Message("We texted a code to %(phone)s. It is valid for 10 minutes.", phone=form.values["phone"])
+            return await join(request, form, notice=notice)
         answers = service.check_signup_answers(campaign, given)
         if viewer is None:
             settings = _settings(request)
@@ -245,11 +262,20 @@ async def signup(request: Request) -> Response:
                 return await render(request, "flyer_campaign/welcome.html", {"campaign": campaign, "circle": None})
             if not consented:
                 raise ValidationError({"consent": Message("Please agree to how your data is used.")})
-            viewer = await sign_up(
-                request, username=form.values["username"], email=form.values["email"], password=form.values["password"]
-            )
+            if _by_phone(request, form):
+                viewer, made = await sign_up_by_phone(request, form.values["phone"], form.values["code"])
+            else:
+                made, viewer = (
+                    True,
+                    await sign_up(
+                        request,
+                        username=form.values["username"],
+                        email=form.values["email"],
+                        password=form.values["password"],
+                    ),
+                )
             await service.record_signup(
-                campaign, circle, viewer, arrival, consented=True, new_account=True, answers=answers
+                campaign, circle, viewer, arrival, consented=True, new_account=made, answers=answers
             )
         else:
             await service.record_signup(

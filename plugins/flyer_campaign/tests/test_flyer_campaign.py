@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
-from core.testing import Member, another_browser, make_circle, make_thread, register, sign_in
+from core.testing import Member, another_browser, make_circle, make_thread, register, sign_in, wait_for_jobs
 
 PLUGINS = ["flyer_campaign"]
 
@@ -434,3 +434,31 @@ def test_the_campaigns_pictures_are_public_and_kept(site):
     assert "/uploads/" in image
     # a guest sees it: a picture is seen only where a use says so, so the campaign recorded its use, as public
     assert another_browser(site).get(image.removeprefix("http://club.example")).status_code == 200
+
+
+def test_a_guest_scans_the_flyer_and_signs_up_with_a_phone_number_and_the_texted_code(quanzi_site, text_gateway):
+    """Where the site sends text messages, the flyer's form asks for a phone number and a code: no username, no
+    password, no e-mail; the new member lands in the circle, and the funnel counts them."""
+    site = quanzi_site(
+        plugins=PLUGINS, plugin_settings={"flyer_campaign": {"guest_min_seconds": 0}}, sms=text_gateway.sender
+    )
+    owner = register(site, "owner")
+    make_circle(site, owner, "wine", visibility="private", join_policy="approval")
+    campaign = start(site, owner, "wine")
+    guest = another_browser(site)
+    form = guest.get(f"/f/{campaign}/join?utm_source=poster").text
+    assert 'name="phone"' in form and 'name="password"' not in form and "/join?with=password" in form
+    fields = form_of(form)
+    sent = guest.post(f"/f/{campaign}/signup", data={**fields, "phone": "138 0013 8000", "step": "send"})
+    assert sent.status_code == 200 and "+8613800138000" in sent.text and 'name="code"' in sent.text
+    wait_for_jobs(site)
+    code = text_gateway.code_for("+8613800138000")
+    data = {**form_of(sent.text), "phone": "+8613800138000", "code": code, "consent": "1"}
+    wrong = guest.post(f"/f/{campaign}/signup", data={**data, "code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 400 and 'id="e-code"' in wrong.text  # one try of five spent, nothing made
+    joined = guest.post(f"/f/{campaign}/signup", data=data, follow_redirects=False)
+    assert joined.status_code == 303 and joined.headers["location"] == "/c/wine?welcome=1"
+    assert guest.get("/c/wine").status_code == 200  # signed in, a member of the private circle
+    funnel = site.get(f"/api/v1/flyers/{campaign}/funnel", headers=owner.auth).json()
+    assert (funnel["signups"], funnel["joined"]) == (1, 1)
+    assert guest.get(f"/f/{campaign}/join?with=password").text.count('name="password"') == 0  # signed in: no form
