@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from core.accounts.models import PhoneCode
-from core.testing import another_browser, at_once, register, wait_for_jobs
+from core.accounts.models import PhoneCode, Role
+from core.testing import another_browser, at_once, make_circle, register, wait_for_jobs
 from core.testing import sign_in as sign_in_browser
 
 NUMBER, E164 = "13800138000", "+8613800138000"
@@ -202,3 +202,29 @@ def test_a_member_binds_a_number_in_the_settings(site):
     )
     assert done.status_code == 303
     assert E164 in browser.get("/settings").text
+
+
+def test_a_site_that_must_know_its_posters_numbers_asks_for_one_before_a_post(site):
+    admin, mei = register(site, "root", Role.ADMIN), register(site, "mei")
+    make_circle(site, admin, "club")
+    site.post("/api/v1/circles/club/join", headers=mei.auth)
+    site.portal.call(_set, "verified_phone_to_post", "1")
+    refused = site.post("/api/v1/circles/club/threads", json={"title": "Hi", "body": "there"}, headers=mei.auth)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "phone_unverified"
+    site.post("/api/v1/me/phone", json={"phone": NUMBER}, headers=mei.auth)
+    site.post("/api/v1/me/phone", json={"phone": NUMBER, "code": code_for(site)}, headers=mei.auth)
+    posted = site.post("/api/v1/circles/club/threads", json={"title": "Hi", "body": "there"}, headers=mei.auth)
+    assert posted.status_code == 201
+    assert site.post("/api/v1/circles/club/threads", json={"title": "A", "body": "b"}, headers=admin.auth).is_success
+
+
+def test_the_administrator_turns_phone_sign_in_off(site):
+    site.portal.call(_set, "sign_in_phone", "0")
+    assert ask(site).status_code == 404
+    assert "/login/phone" not in site.get("/login").text and site.get("/login/phone").status_code == 404
+
+
+async def _set(key, value):
+    from core.site.models import Setting
+
+    await Setting.update_or_create(defaults={"value": value}, key=key)

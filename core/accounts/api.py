@@ -10,7 +10,7 @@ from core.access.scope import require_actor
 from core.accounts import limits, phone, reset, service, sessions, verify
 from core.accounts.models import Role, Session, SessionKind
 from core.accounts.serialize import me_json, profile_json
-from core.accounts.signin import current_session, log_in, log_out
+from core.accounts.signin import current_session, log_in, log_out, offers
 from core.errors import BadRequest, Message, NotFound
 from core.pagination import parse_limit
 from core.threads import service as threads
@@ -120,8 +120,8 @@ async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
     return {"token": token, "user": me_json(user)}
 
 
-def _phone_on(call: ApiCall[Any]) -> None:
-    if call.site.config.sms is None:
+async def _phone_on(call: ApiCall[Any]) -> None:
+    if not await offers(call.request, phone.PHONE):
         raise NotFound(Message("This site does not sign in by phone."), code="phone_off")
 
 
@@ -133,7 +133,7 @@ def _phone_on(call: ApiCall[Any]) -> None:
     status=202,
 )
 async def send_phone_code(call: ApiCall[PhoneNumber]) -> dict[str, Any]:
-    _phone_on(call)
+    await _phone_on(call)
     number = phone.parse_phone(call.body.phone)
     await limits.check_phone_code(call.site, call.request)
     await phone.send_code(call.site.config.secret_key, number, phone.SIGN_IN, browser_locale(call.request))
@@ -148,7 +148,7 @@ async def send_phone_code(call: ApiCall[PhoneNumber]) -> dict[str, Any]:
     status=201,
 )
 async def verify_phone_code(call: ApiCall[PhoneCode]) -> dict[str, Any]:
-    _phone_on(call)
+    await _phone_on(call)
     number = phone.parse_phone(call.body.phone)
     await limits.check_phone_try(call.site, call.request)
     user, created = await phone.sign_in(
@@ -167,7 +167,7 @@ async def verify_phone_code(call: ApiCall[PhoneCode]) -> dict[str, Any]:
     auth=True,
 )
 async def bind_phone(call: ApiCall[PhoneBinding]) -> dict[str, Any]:
-    _phone_on(call)
+    await _phone_on(call)
     number = phone.parse_phone(call.body.phone)
     if call.body.code is None:
         await limits.check_phone_code(call.site, call.request)

@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute, Route
 from core.access.scope import require_actor
 from core.accounts import limits, phone
 from core.accounts.routes import settings_page
+from core.accounts.signin import offers
 from core.accounts.signup import sign_up_by_phone, text_code
 from core.errors import Message, NotFound, QuanziError
 from core.web.auth import resolve_viewer
@@ -18,8 +19,8 @@ from core.web.pages import render
 from core.web.site import site_of
 
 
-def _phone_on(request: Request) -> None:
-    if not phone.offered(site_of(request).config):
+async def _phone_on(request: Request) -> None:
+    if not await offers(request, phone.PHONE):
         raise NotFound(Message("This site does not sign in by phone."))
 
 
@@ -29,7 +30,7 @@ def _problem(error: QuanziError) -> dict[str, str]:
 
 
 async def login_phone_page(request: Request) -> Response:
-    _phone_on(request)
+    await _phone_on(request)
     context = {"form": Form(), "next": safe_next(request.query_params.get("next")), "sent": False}
     return await render(request, "login_phone.html", context)
 
@@ -37,7 +38,7 @@ async def login_phone_page(request: Request) -> Response:
 async def login_phone_submit(request: Request) -> Response:
     """``step=send``: text a code to the number; ``step=verify``: sign in with it (a new account if the number
     has none)."""
-    _phone_on(request)
+    await _phone_on(request)
     data = await read_form(request)
     form = Form.of(data, ("phone", "code", "step"))
     next_path = safe_next(str(data.get("next", "")))
@@ -61,7 +62,7 @@ async def login_phone_submit(request: Request) -> Response:
 
 async def settings_phone(request: Request) -> Response:
     """Bind a number to one's account: ``step=send`` texts a code to it, ``step=verify`` binds it."""
-    _phone_on(request)
+    await _phone_on(request)
     data = await read_form(request)
     user = require_actor(await resolve_viewer(request))
     form = Form.of(data, ("phone", "code", "step"))

@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 from core.access.scope import acting, require_actor
 from core.accounts import limits, phone, service, sessions, wechat
 from core.accounts.models import SessionKind, User
-from core.accounts.signin import current_session, log_in, log_out
+from core.accounts.signin import current_session, log_in, log_out, offered_ways, offers
 from core.accounts.signup import sign_up
 from core.config import LOCALES
 from core.contract.kinds import Slot
@@ -52,11 +52,10 @@ async def register_submit(request: Request) -> Response:
     return RedirectResponse(next_path, status_code=303)
 
 
-def _ways(request: Request, form: Form, next_path: str) -> dict[str, object]:
+async def _ways(request: Request, form: Form, next_path: str) -> dict[str, object]:
     """The log-in page's context: the ways into an account this site offers beside the password, WeChat's first
     (above the password) inside WeChat's browser."""
-    site = site_of(request)
-    ways = [way for way in site.plugins.sign_in_methods.values() if way.path != "/login" and way.available(site.config)]
+    ways = [way for way in await offered_ways(request) if way.path != "/login"]
     first = [way for way in ways if way.name == "wechat" and "MicroMessenger" in request.headers.get("user-agent", "")]
     return {
         "form": form,
@@ -67,7 +66,8 @@ def _ways(request: Request, form: Form, next_path: str) -> dict[str, object]:
 
 
 async def login_page(request: Request) -> Response:
-    return await render(request, "login.html", _ways(request, Form(), safe_next(request.query_params.get("next"))))
+    context = await _ways(request, Form(), safe_next(request.query_params.get("next")))
+    return await render(request, "login.html", context)
 
 
 async def login_submit(request: Request) -> Response:
@@ -82,7 +82,7 @@ async def login_submit(request: Request) -> Response:
         if error.status == 429:
             raise
         form.errors = {"form": error.message}
-        return await render(request, "login.html", _ways(request, form, next_path), status=error.status)
+        return await render(request, "login.html", await _ways(request, form, next_path), status=error.status)
     await log_in(request, user)
     return RedirectResponse(next_path, status_code=303)
 
@@ -150,8 +150,8 @@ async def settings_page(request: Request, user: User, status: int = 200, **forms
         "avatar_form": Form(),
         "email_form": Form(),
         "sessions": await sessions.of(user),
-        "phone_offered": phone.offered(site_of(request).config),
-        "wechat_offered": wechat.offered(site_of(request).config),
+        "phone_offered": await offers(request, phone.PHONE),
+        "wechat_offered": await offers(request, wechat.WECHAT),
         "ways_in": await service.ways_in(user),
         "phone_number": await phone.phone_of(user),
         "phone_form": Form(),

@@ -11,6 +11,7 @@ from ua_parser import parse
 
 from core.accounts import sessions
 from core.accounts.models import SessionKind, User
+from core.contract.kinds import SignInMethod
 from core.errors import Message, Unauthorized
 from core.web.auth import renew_csrf
 from core.web.pagecache import SIGNED_IN
@@ -49,6 +50,21 @@ async def log_out(request: Request) -> None:
         await sessions.end(key, SessionKind.BROWSER)
     request.session.clear()
     request.scope.update(viewer=None, session_id=None)
+
+
+async def offers(request: Request, name: str) -> bool:
+    """Whether this site offers the sign-in method ``name``: configured on this machine (its ``available``) and not
+    turned off in the admin area (the site setting ``sign_in_NAME``)."""
+    site = site_of(request)
+    method = site.plugins.sign_in_methods.get(name)
+    if method is None or not method.available(site.config):
+        return False
+    return (await site.settings.current()).get(f"sign_in_{name}", "1") != "0"
+
+
+async def offered_ways(request: Request) -> list[SignInMethod]:
+    """The sign-in methods this site offers, as registered."""
+    return [way for way in site_of(request).plugins.sign_in_methods.values() if await offers(request, way.name)]
 
 
 def current_session(request: Request) -> int | None:

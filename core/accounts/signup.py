@@ -8,7 +8,7 @@ from starlette.requests import Request
 
 from core.accounts import limits, phone, service
 from core.accounts.models import User
-from core.accounts.signin import log_in
+from core.accounts.signin import log_in, offers
 from core.errors import Message, NotFound, TooManyRequests, ValidationError
 from core.web.pages import browser_locale
 from core.web.site import site_of
@@ -26,16 +26,16 @@ async def sign_up(request: Request, *, username: str, email: str, password: str)
     return user
 
 
-def phone_offered(request: Request) -> bool:
-    """Whether this site signs people up and in by phone (it sends text messages)."""
-    return phone.offered(site_of(request).config)
+async def phone_offered(request: Request) -> bool:
+    """Whether this site signs people up and in by phone (it sends text messages, and offers it)."""
+    return await offers(request, phone.PHONE)
 
 
 async def text_code(request: Request, number: str, purpose: str = phone.SIGN_IN) -> str:
     """Text a code to ``number`` (as the visitor typed it) to sign in with (or, ``purpose=phone.BIND``, to bind
     it); the number as E.164. A ValidationError on ``phone`` for a bad number, or when its limits say to wait."""
     site = site_of(request)
-    if not phone.offered(site.config):
+    if not await phone_offered(request):
         raise NotFound(Message("This site does not sign in by phone."))
     parsed = phone.parse_phone(number)
     try:
@@ -51,7 +51,7 @@ async def sign_up_by_phone(request: Request, number: str, code: str) -> tuple[Us
     """Sign this browser in to the account ``number`` opens, or a new one, with the code texted to it: (the
     account, whether it was made). A ValidationError on ``phone`` or ``code``, nothing made, when they do not fit."""
     site = site_of(request)
-    if not phone.offered(site.config):
+    if not await phone_offered(request):
         raise NotFound(Message("This site does not sign in by phone."))
     parsed = phone.parse_phone(number)
     await limits.check_phone_try(site, request)

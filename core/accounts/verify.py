@@ -9,16 +9,18 @@ from tortoise.exceptions import IntegrityError
 
 from core.access.site import site_staff
 from core.accounts import names, service
-from core.accounts.models import User
+from core.accounts.models import SignInKey, User
 from core.accounts.names import has_address
 from core.accounts.passwords import Passwords
 from core.errors import Forbidden, Message, ValidationError
 from core.mail.outbox import mail_enabled, queue_mail
 from core.site.models import Setting
+from core.sms.outbox import sms_enabled
 
 SALT = "quanzi.verify-email"
 VALID_SECONDS = 7 * 24 * 3600
 SETTING = "verified_email_to_post"  # "1": members post only once their address is confirmed
+PHONE_SETTING = "verified_phone_to_post"  # "1": only once they have confirmed a phone number
 INVALID = Message("This link is not valid (any more). Ask for a new one from your settings.")
 
 
@@ -83,7 +85,14 @@ async def confirm(secret: str, token: str) -> User:
 async def check_may_post(user: User) -> None:
     """Forbidden for a member whose address is unconfirmed where the site asks for confirmed addresses (an account
     made by phone has no address: its number was confirmed by the code)."""
-    if user.email_verified or not has_address(user.email) or site_staff(user) or not mail_enabled():
+    if site_staff(user):
+        return
+    if await Setting.filter(key=PHONE_SETTING, value="1").exists() and sms_enabled():
+        if not await SignInKey.filter(user_id=user.id, method="phone").exists():
+            raise Forbidden(
+                Message("Confirm a phone number in your settings before you post."), code="phone_unverified"
+            )
+    if user.email_verified or not has_address(user.email) or not mail_enabled():
         return
     if await Setting.filter(key=SETTING, value="1").exists():
         raise Forbidden(

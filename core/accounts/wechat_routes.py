@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.access.scope import acting
 from core.accounts import service, wechat
-from core.accounts.signin import log_in
+from core.accounts.signin import log_in, offers
 from core.errors import BadRequest, NotFound
 from core.web.auth import resolve_viewer
 from core.web.forms import safe_next
@@ -25,7 +25,7 @@ async def start(request: Request) -> Response:
     """``GET /auth/wechat?next=PATH``: to WeChat, which asks the member and sends them back with a code."""
     site = site_of(request)
     chosen = wechat.app_for(site.config, request.headers.get("user-agent", ""))
-    if chosen is None:
+    if chosen is None or not await offers(request, wechat.WECHAT):
         raise NotFound(wechat.REFUSED)
     app, scope = chosen
     state = wechat.new_state()
@@ -40,6 +40,8 @@ async def callback(request: Request) -> Response:
     """``GET /auth/wechat/callback?code=&state=``: the state must be the one this browser was sent with, once;
     then the account WeChat's person opens (made on the first visit), or the binding to the member signed in."""
     site = site_of(request)
+    if not await offers(request, wechat.WECHAT):
+        raise NotFound(wechat.REFUSED)
     pending = request.session.pop(PENDING, None)
     state, code = request.query_params.get("state", ""), request.query_params.get("code", "")
     if not isinstance(pending, dict) or not code or not secrets.compare_digest(state, str(pending.get("state"))):

@@ -70,6 +70,9 @@ SITE_DEFAULTS = {
     "theme": "default",
     "timezone": "Asia/Shanghai",
     "verified_email_to_post": "0",  # "1": members post only once they have confirmed their e-mail address
+    "verified_phone_to_post": "0",  # "1": only once they have confirmed a phone number (mainland China: 后台实名)
+    "sign_in_phone": "1",  # "0": no sign-in by phone, even with a text-message sender configured
+    "sign_in_wechat": "1",  # "0": no sign-in with WeChat, even with a WeChat app configured
     "accent_color": "",  # the club's colour (#rrggbb) for links and buttons; empty: the theme's
     "upload_max_mb": "8",  # the largest picture a member may send
     "upload_quota_mb": "300",  # all the pictures one member may send together
@@ -144,8 +147,9 @@ def _settings_errors(changes: dict[str, str]) -> dict[str, str]:
     flags = changes.get("flags_to_hide", "3").strip()
     if not flags.isdigit() or not 1 <= int(flags) <= 20:
         errors["flags_to_hide"] = Message("A whole number from %(low)s to %(high)s.", low=1, high=20)
-    if changes.get("verified_email_to_post", "0") not in ("0", "1"):
-        errors["verified_email_to_post"] = Message("Choose one of the options offered.")
+    for choice in ("verified_email_to_post", "verified_phone_to_post", "sign_in_phone", "sign_in_wechat"):
+        if changes.get(choice, "0") not in ("0", "1"):
+            errors[choice] = Message("Choose one of the options offered.")
     unknown = set(changes) - set(SITE_DEFAULTS)
     for field in unknown:
         errors[field] = Message("Unknown or read-only field.")

@@ -146,7 +146,7 @@ async def join(request: Request, form: Form | None = None, status: int = 200, no
             "circle": circle,
             "form": form,
             "questions": [Field.of(question) for question in campaign.questions],
-            "by_phone": _by_phone(request, form),
+            "by_phone": await _by_phone(request, form),
             "notice": notice,
         },
         status=status,
@@ -154,10 +154,10 @@ async def join(request: Request, form: Form | None = None, status: int = 200, no
     )
 
 
-def _by_phone(request: Request, form: Form) -> bool:
+async def _by_phone(request: Request, form: Form) -> bool:
     """Whether a guest signs up with a phone number and a code (the site sends text messages, and they did not
     ask for a username and password)."""
-    return phone_offered(request) and form.values.get("with") != "password"
+    return form.values.get("with") != "password" and await phone_offered(request)
 
 
 async def pixel(request: Request) -> Response:
@@ -244,7 +244,7 @@ async def signup(request: Request) -> Response:
     given = answers_from_form(questions, data)
     form.values.update({f"a{index}": value for index, value in enumerate(given)})
     try:
-        if viewer is None and _by_phone(request, form) and data.get("step") == "send":
+        if viewer is None and data.get("step") == "send" and await _by_phone(request, form):
             form.values["phone"] = await text_code(request, form.values["phone"])
             notice = Message("We texted a code to %(phone)s. It is valid for 10 minutes.", phone=form.values["phone"])
             return await join(request, form, notice=notice)
@@ -262,7 +262,7 @@ async def signup(request: Request) -> Response:
                 return await render(request, "flyer_campaign/welcome.html", {"campaign": campaign, "circle": None})
             if not consented:
                 raise ValidationError({"consent": Message("Please agree to how your data is used.")})
-            if _by_phone(request, form):
+            if await _by_phone(request, form):
                 viewer, made = await sign_up_by_phone(request, form.values["phone"], form.values["code"])
             else:
                 made, viewer = (
