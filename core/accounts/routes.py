@@ -157,11 +157,24 @@ async def settings_page(request: Request, user: User, status: int = 200, **forms
         "phone_form": Form(),
         "current_session": current_session(request),
         "notification_choices": await notifications.choices(user),
+        **await _reach_context(request, user),
         "notification_kinds": site_of(request).notification_kinds,
         "notice": request.query_params.get("done") and SETTINGS_NOTICES.get(request.query_params["done"]),
         **forms,
     }
     return await render(request, "settings.html", context, status=status)
+
+
+async def _reach_context(request: Request, user: User) -> dict[str, object]:
+    """The channels outside the site the member may choose for urgent kinds, and those they chose."""
+    site = site_of(request)
+    offered = [channel for channel in site.plugins.notification_channels.values() if channel.available(site.config)]
+    reachable = [channel for channel in offered if await channel.reachable(user)]
+    return {
+        "reach_channels": reachable,
+        "reach_chosen": await notifications.reaches(user),
+        "reach_hint": any(channel.name == "sms" for channel in offered) and not reachable,
+    }
 
 
 SETTINGS_NOTICES = {

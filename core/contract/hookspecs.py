@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         ContentKind,
         JobKind,
         ModelsApp,
+        NotificationChannel,
         NotificationKind,
         Offer,
         PerPost,
@@ -77,6 +78,12 @@ def register_content_kinds() -> list[ContentKind]:
 @hookspec
 def register_notification_kinds() -> list[NotificationKind]:
     """Kinds of in-app notification the plugin sends (with ``core.notifications.service.notify``)."""
+
+
+@hookspec
+def register_notification_channels() -> list[NotificationChannel]:
+    """Ways the plugin reaches members outside the site (a text message, WeChat, a push), which members choose per
+    urgent kind of notification."""
 
 
 @hookspec

@@ -74,8 +74,37 @@ class NotificationKind:
     text: str
     email: bool = False
     label: str = ""
+    # What a member may want on their phone at once (a reminder, "your order is ready"): they may choose to have it
+    # by the phone channels too (a text message, WeChat, a push)
+    urgent: bool = False
     # What its mail quotes, for a notification about a plugin's object: given the object's id, its text (plain)
     excerpt: Callable[[int], Awaitable[str]] | None = None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a notification says, for a channel that carries it outside the site: its sentence (translated), the
+    subject's title and the address to open. Only what the member may see when it is sent."""
+
+    kind: str
+    text: str
+    title: str
+    url: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class NotificationChannel:
+    """A way to reach a member outside the site, beside the app and mail: a text message, WeChat, a push. It is
+    offered where ``available(config)`` (its keys are configured) for the members ``reachable`` (a bound phone, a
+    followed service account); ``send(site, user, reach)`` runs in a background job and raises to be tried again.
+    Members choose it per urgent kind of notification in their settings."""
+
+    name: str
+    label: str
+    available: Callable[[Config], bool]
+    reachable: Callable[[User], Awaitable[bool]]
+    send: Callable[[Any, User, Reach], Awaitable[None]]
 
 
 @dataclass(frozen=True)

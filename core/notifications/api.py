@@ -6,6 +6,7 @@ from typing import Any
 
 from core.access.scope import require_actor
 from core.circles.service import access_by_slug
+from core.errors import Message, ValidationError
 from core.notifications import service, watching
 from core.notifications.serialize import notification_json
 from core.pagination import parse_limit
@@ -25,6 +26,50 @@ async def list_notifications(call: ApiCall[None]) -> dict[str, Any]:
 @router.route("POST", "/notifications/read", "Mark all one's notifications read", auth=True, status=204)
 async def read_all(call: ApiCall[None]) -> None:
     await service.mark_all_read(call.actor)
+
+
+class NotificationChoices(Body):
+    choices: dict[str, str] = {}
+    reach: list[list[str]] | None = None  # [kind, channel] pairs
+
+
+async def _choices_json(call: ApiCall[Any]) -> dict[str, Any]:
+    user, site = call.actor, call.site
+    chosen, reaches = await service.choices(user), await service.reaches(user)
+    offered = [channel for channel in site.plugins.notification_channels.values() if channel.available(site.config)]
+    return {
+        "kinds": {
+            name: {
+                "channel": chosen[name].value,
+                "urgent": kind.urgent,
+                "reach": sorted(channel for chosen_kind, channel in reaches if chosen_kind == name),
+            }
+            for name, kind in site.notification_kinds.items()
+        },
+        "channels": [{"name": channel.name, "reachable": await channel.reachable(user)} for channel in offered],
+    }
+
+
+@router.route("GET", "/me/notification-settings", "How one hears of each kind of notification", auth=True)
+async def get_choices(call: ApiCall[None]) -> dict[str, Any]:
+    return await _choices_json(call)
+
+
+@router.route(
+    "PUT",
+    "/me/notification-settings",
+    "Choose how one hears of each kind named (email, digest, app, off) and, with reach, the channels outside the "
+    "site (a text message...) for urgent kinds",
+    body=NotificationChoices,
+    auth=True,
+)
+async def put_choices(call: ApiCall[NotificationChoices]) -> dict[str, Any]:
+    await service.set_choices(call.actor, call.body.choices)
+    if call.body.reach is not None:
+        if any(len(pair) != 2 for pair in call.body.reach):
+            raise ValidationError({"reach": Message("Give each as [kind, channel].")})
+        await service.set_reaches(call.actor, {(kind, channel) for kind, channel in call.body.reach})
+    return await _choices_json(call)
 
 
 class WatchChange(Body):

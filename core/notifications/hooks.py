@@ -18,7 +18,8 @@ from core.errors import Message
 from core.markdown import mentioned_names
 from core.notifications import api, notice_routes, notices, routes
 from core.notifications.mail import send_digest, send_notification
-from core.notifications.service import DIGEST, MAIL, notify, notify_about, unread_count
+from core.notifications.reach import send_reach
+from core.notifications.service import DIGEST, MAIL, REACH, notify, notify_about, unread_count
 from core.notifications.watching import circle_watchers, level_of, thread_watchers
 from core.threads.models import Post, Thread
 from core.web.jsonapi import ApiRouter
@@ -116,6 +117,7 @@ def register_job_kinds() -> list[JobKind]:
     return [
         JobKind(MAIL, send_notification, attempts=10, lease_seconds=120),
         JobKind(DIGEST, send_digest, attempts=10, lease_seconds=120),
+        JobKind(REACH, send_reach, attempts=6, lease_seconds=60, lane="reach"),
     ]
 
 

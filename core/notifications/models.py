@@ -55,6 +55,23 @@ class Channel(StrEnum):
     OFF = "off"  # not at all
 
 
+class NotificationReach(Model):
+    """A member's choice to hear of one kind of notification by a channel outside the site too (``sms``...)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=32)
+    channel = fields.CharField(max_length=16)
+    if TYPE_CHECKING:
+        user_id: int
+
+    class Meta:
+        table = "notification_reaches"
+        unique_together = (("user", "kind", "channel"),)
+
+
 class NotificationSetting(Model):
     """A member's choice for one kind of notification, kept only where it differs from the kind's default."""
 

@@ -41,6 +41,8 @@ async def settings_notifications(request: Request) -> Response:
     viewer = require_actor(await resolve_viewer(request))
     kinds = site_of(request).notification_kinds
     await service.set_choices(viewer, {kind: str(data[kind]) for kind in kinds if kind in data})
+    chosen = {(kind, channel) for kind, _, channel in (str(value).partition(":") for value in data.getlist("reach"))}
+    await service.set_reaches(viewer, chosen)
     return RedirectResponse("/settings?done=notifications#notification-settings", status_code=303)
 
 

@@ -18,7 +18,7 @@ from core.errors import Message, ValidationError
 from core.jobs.queue import enqueue_job
 from core.mail.outbox import mail_enabled
 from core.markdown import plain_text_excerpt
-from core.notifications.models import Channel, Notification, NotificationSetting
+from core.notifications.models import Channel, Notification, NotificationReach, NotificationSetting
 from core.notifications.rows import COLUMNS, TABLES, NotificationItem
 from core.pagination import Page, paginate_sql
 from core.pluginhost import running
@@ -28,6 +28,7 @@ from core.threads.models import Post, Thread
 from core.times import site_timezone
 
 MAIL = "mail.notification"  # the job that mails one notification, if its member may still see what it is about
+REACH = "notification.reach"  # the job that carries one by a channel outside the site (a text message...)
 DIGEST = "mail.digest"  # the job that mails a member's daily digest
 DIGEST_HOUR = 8
 DIGEST_ITEMS = 50
@@ -79,21 +80,39 @@ async def _send(notification: Notification, channel: Channel) -> None:
         )
 
 
+async def _reaches(users: list[User], kind: str) -> dict[int, list[str]]:
+    """The channels outside the site each member chose for ``kind`` (most choose none: one query)."""
+    chosen: dict[int, list[str]] = {}
+    rows = await NotificationReach.filter(user_id__in=[user.id for user in users], kind=kind)
+    for row in rows:
+        chosen.setdefault(row.user_id, []).append(row.channel)
+    return chosen
+
+
+async def _reach(notification: Notification, channels: list[str]) -> None:
+    for channel in channels:
+        await enqueue_job(REACH, {"notification_id": notification.id, "channel": channel})
+
+
 def _others(users: Iterable[User], actor: User | None) -> list[User]:
     actor_id = actor.id if actor is not None else None
     return [user for user in {user.id: user for user in users}.values() if user.id != actor_id and not user.suspended]
 
 
-async def notify(kind: str, users: Iterable[User], actor: User, thread: Thread, post_id: int | None = None) -> int:
-    """Tell ``users`` about ``thread``: those who may see it, other than ``actor``; the number told."""
+async def notify(
+    kind: str, users: Iterable[User], actor: User | None, thread: Thread, post_id: int | None = None
+) -> int:
+    """Tell ``users`` about ``thread``: those who may see it, other than ``actor`` (None: the site itself, a
+    reminder); the number told."""
     told = 0
     others = _others(users, actor)
-    channels = await _channels(others, kind)
+    channels, reaches = await _channels(others, kind), await _reaches(others, kind)
     for user in others:
         if channels[user.id] == Channel.OFF or not (await scope_of(user)).sees_circle(thread.circle):
             continue  # a mention does not open a private circle
         notification = await Notification.create(user=user, kind=kind, actor=actor, thread=thread, post_id=post_id)
         await _send(notification, channels[user.id])
+        await _reach(notification, reaches.get(user.id, []))
         told += 1
     return told
 
@@ -106,7 +125,7 @@ async def notify_about(
     shows ``title`` and links to ``url``."""
     told = 0
     others = _others(users, actor)
-    channels = await _channels(others, kind)
+    channels, reaches = await _channels(others, kind), await _reaches(others, kind)
     for user in others:
         if channels[user.id] == Channel.OFF or not audience.allows(await scope_of(user), subject):
             continue
@@ -114,6 +133,7 @@ async def notify_about(
             user=user, kind=kind, actor=actor, subject=audience.name, subject_id=subject.id, title=title, url=url
         )
         await _send(notification, channels[user.id])
+        await _reach(notification, reaches.get(user.id, []))
         told += 1
     return told
 
@@ -215,6 +235,26 @@ async def set_choices(user: User, changes: dict[str, str]) -> None:
         raise ValidationError(errors)
     for kind, channel in changes.items():
         await NotificationSetting.update_or_create(defaults={"channel": Channel(channel)}, user_id=user.id, kind=kind)
+
+
+async def reaches(user: User) -> set[tuple[str, str]]:
+    """The (kind, channel) pairs the member chose: kinds of notification they also hear of outside the site."""
+    return {(row.kind, row.channel) for row in await NotificationReach.filter(user_id=user.id)}
+
+
+async def set_reaches(user: User, chosen: set[tuple[str, str]]) -> None:
+    """Replace the member's choices of channels outside the site: each for an urgent kind, by a channel offered."""
+    host = running.active()
+    kinds = host.notification_kinds if host else {}
+    channels = host.notification_channels if host else {}
+    wrong = [
+        kind for kind, channel in chosen if not getattr(kinds.get(kind), "urgent", False) or channel not in channels
+    ]
+    if wrong:
+        raise ValidationError({wrong[0]: Message("Choose one of the options offered.")})
+    await NotificationReach.filter(user_id=user.id).delete()
+    for kind, channel in sorted(chosen):
+        await NotificationReach.create(user_id=user.id, kind=kind, channel=channel)
 
 
 async def digest_of(user_id: int) -> tuple[User, list[NotificationItem]] | None:

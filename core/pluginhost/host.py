@@ -201,6 +201,11 @@ class PluginHost:
         self.notification_kinds = {
             kind.name: kind for _, offered in self.call_startup("register_notification_kinds") for kind in offered
         }
+        self.notification_channels = {
+            channel.name: channel
+            for _, offered in self.call_startup("register_notification_channels")
+            for channel in offered
+        }
         self.sign_in_methods = {
             method.name: method for _, offered in self.call_startup("register_sign_in_methods") for method in offered
         }

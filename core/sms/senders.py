@@ -38,6 +38,7 @@ class TextMessage:
     to: str  # E.164: +8613800000000
     text: str  # the whole message, in the member's language
     params: dict[str, str] = field(default_factory=dict)  # for the vendors' templates: {"code": "123456"}
+    template: str = "code"  # which of the vendor's approved templates: "code", or "notification"
 
 
 class SmsSender(Protocol):
@@ -45,12 +46,17 @@ class SmsSender(Protocol):
     def address(self) -> str:
         """Where messages go, for the admin area: never a secret."""
 
+    @property
+    def sends_notifications(self) -> bool:
+        """Whether it may carry notifications (a vendor needs a second approved template for them)."""
+
     async def send(self, message: TextMessage) -> None: ...
 
 
 @dataclass(frozen=True)
 class ConsoleSender:
     address: str = "console://"
+    sends_notifications: bool = True
 
     async def send(self, message: TextMessage) -> None:
         log.warning("text message to %s: %s", message.to, message.text)
@@ -61,6 +67,7 @@ class GatewaySender:
     """A gateway of one's own: any 2xx answer is sent."""
 
     url: str
+    sends_notifications: bool = True
 
     @property
     def address(self) -> str:
@@ -80,6 +87,11 @@ class AliyunSender:
     sign_name: str
     template_code: str
     endpoint: str = "https://dysmsapi.aliyuncs.com/"
+    notification_template_code: str = ""  # a template with ${text} and ${url}, for notifications
+
+    @property
+    def sends_notifications(self) -> bool:
+        return bool(self.notification_template_code)
 
     @property
     def address(self) -> str:
@@ -96,7 +108,9 @@ class AliyunSender:
             "SignatureMethod": "HMAC-SHA1",
             "SignatureNonce": nonce,
             "SignatureVersion": "1.0",
-            "TemplateCode": self.template_code,
+            "TemplateCode": self.notification_template_code
+            if message.template == "notification"
+            else self.template_code,
             "TemplateParam": json.dumps(message.params, ensure_ascii=False),  # values are strings: {"code": "..."}
             "Timestamp": timestamp,
             "Version": "2017-05-25",
@@ -121,6 +135,11 @@ class TencentSender:
     template_id: str
     region: str = "ap-guangzhou"
     endpoint: str = "https://sms.tencentcloudapi.com/"
+    notification_template_id: str = ""  # a template with {1} (the text) and {2} (the address), for notifications
+
+    @property
+    def sends_notifications(self) -> bool:
+        return bool(self.notification_template_id)
 
     @property
     def address(self) -> str:
@@ -162,7 +181,7 @@ class TencentSender:
                 "PhoneNumberSet": [message.to],
                 "SmsSdkAppId": self.sdk_app_id,
                 "SignName": self.sign_name,
-                "TemplateId": self.template_id,
+                "TemplateId": self.notification_template_id if message.template == "notification" else self.template_id,
                 "TemplateParamSet": list(message.params.values()),
             },
             ensure_ascii=False,
@@ -224,9 +243,13 @@ def parse_sms_url(url: str) -> SmsSender:
         return GatewaySender(url)
     if parts.scheme == "aliyun":
         sign_name, template_code = need("sign_name", "template_code")
-        return AliyunSender(user, password, sign_name, template_code, options.get("endpoint", AliyunSender.endpoint))
+        endpoint = options.get("endpoint", AliyunSender.endpoint)
+        return AliyunSender(
+            user, password, sign_name, template_code, endpoint, options.get("notification_template_code", "")
+        )
     if parts.scheme == "tencent":
         app, sign_name, template = need("sdk_app_id", "sign_name", "template_id")
         region, endpoint = options.get("region", TencentSender.region), options.get("endpoint", TencentSender.endpoint)
-        return TencentSender(user, password, app, sign_name, template, region, endpoint)
+        notices = options.get("notification_template_id", "")
+        return TencentSender(user, password, app, sign_name, template, region, endpoint, notices)
     raise ConfigError("QUANZI_SMS_URL starts with console://, http://, https://, aliyun:// or tencent://")

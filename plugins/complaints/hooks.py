@@ -37,6 +37,7 @@ def register_notification_kinds() -> list[NotificationKind]:
             Message("%(actor)s answered your complaint “%(title)s”"),
             email=False,
             label=Message("Answers to your complaints (they are mailed anyway)"),
+            urgent=True,
         ),
         NotificationKind(
             service.DUE_SOON,

@@ -40,6 +40,13 @@ def register_notification_kinds() -> list[NotificationKind]:
             Message("A place came free for you: you are confirmed for “%(title)s”"),
             email=True,
             label=Message("A place for you at an event, from its waitlist"),
+            urgent=True,
+        ),
+        NotificationKind(
+            reminders.REMINDED,
+            Message("Soon: “%(title)s”"),
+            label=Message("Reminders of events you registered for (mailed anyway)"),
+            urgent=True,
         ),
         NotificationKind(
             service.REMOVED,

@@ -4,11 +4,23 @@ reminder once, however often the job runs."""
 
 from __future__ import annotations
 
-from core.plugins import JobContext, JobKind, NotFound, Thread, User, get_thread, now, queue_mail, transaction
+from core.plugins import (
+    JobContext,
+    JobKind,
+    NotFound,
+    Thread,
+    User,
+    get_thread,
+    notify,
+    now,
+    queue_mail,
+    transaction,
+)
 from plugins.events.models import Event, Registration, Status
 
 REMIND = "events.remind"
 MAIL = "events_reminder"
+REMINDED = "events.reminder"  # the notification beside the mail: in the app, and by text message if chosen
 
 
 async def remind(context: JobContext) -> None:
@@ -17,7 +29,7 @@ async def remind(context: JobContext) -> None:
     if event is None or name not in ("day", "hour") or event.starts_at <= now():
         return
     flag = f"reminded_{name}"
-    thread = await Thread.get(id=event.thread_id)
+    thread = await Thread.get(id=event.thread_id).prefetch_related("circle")
     if thread.deleted_at is not None:
         return
     pending = await Registration.filter(event_id=event.id, status=Status.CONFIRMED, **{flag: False})
@@ -49,6 +61,7 @@ async def remind(context: JobContext) -> None:
                     "ticket": f"/events/{event.id}/ticket",
                 },
             )
+            await notify(REMINDED, [user], None, thread)
 
 
 JOBS = [JobKind(REMIND, remind)]

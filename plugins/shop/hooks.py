@@ -58,6 +58,7 @@ def register_notification_kinds() -> list[NotificationKind]:
             Message("Payment received for your order of “%(title)s”"),
             email=True,
             label=Message("Your orders: payment received"),
+            urgent=True,  # in a shop that collects at a pickup point: "it's paid, come and get it"
         ),
         NotificationKind(
             orders.TOLD[OrderStatus.FULFILLED],
@@ -106,6 +107,7 @@ def register_notification_kinds() -> list[NotificationKind]:
             Message("You are picked for the trial “%(title)s”: pick it up and report"),
             email=True,
             label=Message("Trials you are picked for"),
+            urgent=True,
         ),
     ]
 

@@ -121,3 +121,46 @@ def test_a_member_promoted_from_the_waitlist_is_mailed_once_the_cancellation_com
     wait_for_jobs(site)
     (mail,) = [mail for mail in mailbox.of("notification") if "Tasting 品鉴会" in mail["Subject"]]
     assert mail["To"] == board["lee"].email and "有名额空出" in mail["Subject"]
+
+
+def test_a_reminder_reaches_the_phone_of_a_member_who_chose_text_messages_and_nobody_who_left(
+    quanzi_site, text_gateway
+):
+    """Members who bound a number and chose "also by text message" for reminders get one (the sentence and the
+    address, nothing of the circle's writing); one who left the private circle since gets nothing."""
+    site = quanzi_site(plugins=["events"], sms=text_gateway.sender, base_url=BASE)
+    people = {name: register(site, name) for name in ("boss", "mei", "wen")}
+    make_circle(site, people["boss"], "board", visibility="private")
+    for number, name in enumerate(("mei", "wen")):
+        site.put(f"/api/v1/circles/board/members/{name}", json={"role": "member"}, headers=people["boss"].auth)
+        site.post("/api/v1/circles/board/join", headers=people[name].auth)
+        phone = f"1380013800{number}"
+        site.post("/api/v1/me/phone", json={"phone": phone}, headers=people[name].auth)
+        wait_for_jobs(site)
+        code = text_gateway.code_for(f"+86{phone}")
+        site.post("/api/v1/me/phone", json={"phone": phone, "code": code}, headers=people[name].auth)
+        settings = site.get("/api/v1/me/notification-settings", headers=people[name].auth).json()
+        assert (
+            settings["kinds"][reminders.REMINDED]["urgent"]
+            and {"name": "sms", "reachable": True} in settings["channels"]
+        )
+        chosen = site.put(
+            "/api/v1/me/notification-settings", json={"reach": [[reminders.REMINDED, "sms"]]}, headers=people[name].auth
+        )
+        assert chosen.status_code == 200, chosen.text
+        assert chosen.json()["kinds"][reminders.REMINDED]["reach"] == ["sms"]
+    event = new_event(
+        site, people["boss"], "board", title="理事会 Board", starts_at=later(minutes=90), ends_at=later(minutes=150)
+    )
+    for name in ("mei", "wen"):
+        sign_up(site, people[name], event["id"])
+    site.delete("/api/v1/circles/board/members/wen", headers=people["boss"].auth)  # wen has left
+    sent_before = len(text_gateway.messages)
+    run_job_now(site, f"{reminders.REMIND}:{event['id']}:hour")
+    wait_for_jobs(site)
+    wait_for_jobs(site)  # the reminder's own job, then the text message's
+    texts = text_gateway.messages[sent_before:]
+    assert [message["to"] for message in texts] == ["+8613800138000"]
+    assert "理事会 Board" in texts[0]["text"] and f"{BASE}/t/" in texts[0]["text"]
+    listed = site.get("/api/v1/notifications", headers=people["mei"].auth).json()["items"]
+    assert reminders.REMINDED in [item["kind"] for item in listed]  # in the app too
