@@ -23,7 +23,7 @@ TEXTS = {
         intro="{circle}的春季品鉴会开始报名啦！注册后你会直接成为圈子成员，活动通知、讨论都在这里。",
         signup_label="立即加入",
         button="先看看{circle}",
-        consent="我同意{circle}使用我填写的用户名和邮箱，用于会员服务和活动通知；我可以随时退出圈子或注销账号。",
+        consent="我同意{circle}使用我填写的联系方式（手机号或邮箱），用于会员服务和活动通知；我可以随时退出圈子或注销账号。",
         poster="扫码报名，直接加入",
     ),
     "en": Texts(
@@ -33,8 +33,8 @@ TEXTS = {
         "discussions are all here.",
         signup_label="Join now",
         button="Have a look at {circle} first",
-        consent="I agree that {circle} uses the username and e-mail address I give for its members' services and "
-        "notices; I can leave the circle or close my account at any time.",
+        consent="I agree that {circle} uses the contact details I give (a phone number or an e-mail address) for its "
+        "members' services and notices; I can leave the circle or close my account at any time.",
         poster="Scan to sign up and join",
     ),
 }
