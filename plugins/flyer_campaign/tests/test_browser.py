@@ -118,8 +118,10 @@ def test_a_guest_scans_the_flyer_and_signs_up_with_a_phone_number_in_under_a_min
             started = time.monotonic()
             guest.goto(f"{path}?utm_source=poster")
             guest.get_by_role("link", name="注册并加入").click()
-            guest.get_by_label("手机号").fill("13800138000")
-            assert guest.get_by_label("手机号").bounding_box()["width"] > 250  # styled as every field, thumb-sized
+            guest.get_by_label("手机号", exact=True).fill("13800138000")
+            assert (
+                guest.get_by_label("手机号", exact=True).bounding_box()["width"] > 250
+            )  # styled as every field, thumb-sized
             guest.get_by_role("button", name="获取验证码").click()
             expect(guest.get_by_role("status")).to_contain_text("+8613800138000")
             guest.get_by_label("短信验证码").fill(wait_for_code(text_gateway))
