@@ -7,11 +7,11 @@ from typing import Any, Literal
 import pydantic
 
 from core.access.scope import require_actor
-from core.accounts import limits, phone, reset, service, sessions, verify
+from core.accounts import limits, phone, reset, service, sessions, signup, verify
 from core.accounts.models import Role, Session, SessionKind
 from core.accounts.serialize import me_json, profile_json
-from core.accounts.signin import current_session, log_in, log_out, offers
-from core.errors import BadRequest, Message, NotFound
+from core.accounts.signin import current_session, log_in, log_out
+from core.errors import BadRequest, Message
 from core.pagination import parse_limit
 from core.threads import service as threads
 from core.threads.serialize import post_json
@@ -120,11 +120,6 @@ async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
     return {"token": token, "user": me_json(user)}
 
 
-async def _phone_on(call: ApiCall[Any]) -> None:
-    if not await offers(call.request, phone.PHONE):
-        raise NotFound(Message("This site does not sign in by phone."), code="phone_off")
-
-
 @router.route(
     "POST",
     "/auth/phone/code",
@@ -133,10 +128,7 @@ async def _phone_on(call: ApiCall[Any]) -> None:
     status=202,
 )
 async def send_phone_code(call: ApiCall[PhoneNumber]) -> dict[str, Any]:
-    await _phone_on(call)
-    number = phone.parse_phone(call.body.phone)
-    await limits.check_phone_code(call.site, call.request)
-    await phone.send_code(call.site.config.secret_key, number, phone.SIGN_IN, browser_locale(call.request))
+    await signup.send_phone_code(call.request, call.body.phone, phone.SIGN_IN, browser_locale(call.request))
     return {}
 
 
@@ -148,13 +140,7 @@ async def send_phone_code(call: ApiCall[PhoneNumber]) -> dict[str, Any]:
     status=201,
 )
 async def verify_phone_code(call: ApiCall[PhoneCode]) -> dict[str, Any]:
-    await _phone_on(call)
-    number = phone.parse_phone(call.body.phone)
-    await limits.check_phone_try(call.site, call.request)
-    user, created = await phone.sign_in(
-        call.site.config.secret_key, number, call.body.code, browser_locale(call.request)
-    )
-    service.check_may_sign_in(user)
+    user, created = await signup.phone_account(call.request, call.body.phone, call.body.code)
     token = await sessions.create_token(user, "phone")
     return {"token": token, "created": created, "user": me_json(user)}
 
@@ -167,12 +153,11 @@ async def verify_phone_code(call: ApiCall[PhoneCode]) -> dict[str, Any]:
     auth=True,
 )
 async def bind_phone(call: ApiCall[PhoneBinding]) -> dict[str, Any]:
-    await _phone_on(call)
-    number = phone.parse_phone(call.body.phone)
     if call.body.code is None:
-        await limits.check_phone_code(call.site, call.request)
-        await phone.send_code(call.site.config.secret_key, number, phone.BIND, call.actor.locale)
+        await signup.send_phone_code(call.request, call.body.phone, phone.BIND, call.actor.locale)
         return {"sent": True}
+    await signup.require_phone(call.request)
+    number = phone.parse_phone(call.body.phone)
     await limits.check_phone_try(call.site, call.request)
     await phone.bind(call.site.config.secret_key, call.actor, number, call.body.code)
     return {"phone": number}

@@ -22,7 +22,6 @@ from core.accounts import service
 from core.accounts.models import PhoneCode, SignInKey, User
 from core.config import Config
 from core.errors import Conflict, Message, TooManyRequests, ValidationError
-from core.pluginhost.running import emit
 from core.sms.outbox import queue_text
 from core.times import now
 
@@ -108,18 +107,7 @@ async def sign_in(secret: str, phone: str, code: str, locale: str = "") -> tuple
     """The account that holds ``phone``, or a new one made for it (a generated username, no password, no e-mail
     address): (the account, whether it was made). The code is spent first: a wrong one makes nothing."""
     await use_code(secret, phone, SIGN_IN, code)
-    key = await SignInKey.get_or_none(method=PHONE, key=phone).prefetch_related("user")
-    if key is not None:
-        return key.user, False
-    try:
-        async with in_transaction():
-            user = await service.register_by_key("m", locale=locale)
-            await SignInKey.create(user=user, method=PHONE, key=phone)
-    except IntegrityError:  # bound to an account a moment ago (by its member, in parallel): that account is theirs
-        key = await SignInKey.get(method=PHONE, key=phone).prefetch_related("user")
-        return key.user, False
-    await emit("member_registered", user=user)
-    return user, True
+    return await service.account_for_keys(PHONE, [phone], "m", locale=locale)
 
 
 async def bind(secret: str, user: User, phone: str, code: str) -> None:

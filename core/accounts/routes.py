@@ -167,13 +167,12 @@ async def settings_page(request: Request, user: User, status: int = 200, **forms
 
 async def _reach_context(request: Request, user: User) -> dict[str, object]:
     """The channels outside the site the member may choose for urgent kinds, and those they chose."""
-    site = site_of(request)
-    offered = [channel for channel in site.plugins.notification_channels.values() if channel.available(site.config)]
-    reachable = [channel for channel in offered if await channel.reachable(user)]
+    offered = await notifications.channels_for(user)
+    reachable = [channel for channel, reaches in offered if reaches]
     return {
         "reach_channels": reachable,
         "reach_chosen": await notifications.reaches(user),
-        "reach_hint": any(channel.name == "sms" for channel in offered) and not reachable,
+        "reach_hint": any(channel.name == "sms" for channel, _ in offered) and not reachable,
     }
 
 

@@ -107,6 +107,34 @@ async def register_by_key(prefix: str, *, display_name: str = "", locale: str = 
     )
 
 
+async def holder_of(method: str, keys: list[str]) -> User | None:
+    """The account that holds any of ``keys`` of sign-in ``method`` (the first bound, if several)."""
+    key = await SignInKey.filter(method=method, key__in=keys).order_by("id").first().prefetch_related("user")
+    return key.user if key else None
+
+
+async def account_for_keys(
+    method: str, keys: list[str], prefix: str, *, display_name: str = "", locale: str = ""
+) -> tuple[User, bool]:
+    """The account that ``keys`` of ``method`` open, or a new one made for them (``register_by_key``) with them
+    bound: (the account, whether it was made). The same person's parallel first sign-ins make one account."""
+    holder = await holder_of(method, keys)
+    if holder is not None:
+        return holder, False
+    try:
+        async with in_transaction():
+            user = await register_by_key(prefix, display_name=display_name, locale=locale)
+            for key in keys:
+                await SignInKey.create(user=user, method=method, key=key)
+    except IntegrityError:  # the other sign-in made it a moment ago: that account is theirs
+        holder = await holder_of(method, keys)
+        if holder is None:
+            raise
+        return holder, False
+    await emit("member_registered", user=user)
+    return user, True
+
+
 async def ways_in(user: User) -> set[str]:
     """The sign-in methods that open ``user``'s account: ``password`` if it has one, and each method it holds a key
     of (``phone``, ``wechat``). A member may unbind one only while another is left."""

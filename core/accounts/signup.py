@@ -31,31 +31,46 @@ async def phone_offered(request: Request) -> bool:
     return await offers(request, phone.PHONE)
 
 
+async def require_phone(request: Request) -> None:
+    if not await phone_offered(request):
+        raise NotFound(Message("This site does not sign in by phone."), code="phone_off")
+
+
+async def send_phone_code(request: Request, number: str, purpose: str, locale: str) -> str:
+    """Text a code to ``number`` (as typed) within the address's limits (TooManyRequests past them); the number as
+    E.164. The same answer whether or not the number has an account."""
+    await require_phone(request)
+    parsed = phone.parse_phone(number)
+    await limits.check_phone_code(site_of(request), request)
+    await phone.send_code(site_of(request).config.secret_key, parsed, purpose, locale)
+    return parsed
+
+
+async def phone_account(request: Request, number: str, code: str) -> tuple[User, bool]:
+    """The account ``number`` opens with the code texted to it, or a new one: (the account, whether it was made).
+    Nobody is signed in here; the caller starts a browser session or a token."""
+    await require_phone(request)
+    parsed = phone.parse_phone(number)
+    site = site_of(request)
+    await limits.check_phone_try(site, request)
+    user, created = await phone.sign_in(site.config.secret_key, parsed, code, browser_locale(request))
+    service.check_may_sign_in(user)
+    return user, created
+
+
 async def text_code(request: Request, number: str, purpose: str = phone.SIGN_IN) -> str:
     """Text a code to ``number`` (as the visitor typed it) to sign in with (or, ``purpose=phone.BIND``, to bind
     it); the number as E.164. A ValidationError on ``phone`` for a bad number, or when its limits say to wait."""
-    site = site_of(request)
-    if not await phone_offered(request):
-        raise NotFound(Message("This site does not sign in by phone."))
-    parsed = phone.parse_phone(number)
     try:
-        await limits.check_phone_code(site, request)
-        await phone.send_code(site.config.secret_key, parsed, purpose, browser_locale(request))
+        return await send_phone_code(request, number, purpose, browser_locale(request))
     except TooManyRequests as error:
         wait = Message("Wait %(n)s seconds before asking for another code.", n=error.retry_after)
         raise ValidationError({"phone": wait}) from None
-    return parsed
 
 
 async def sign_up_by_phone(request: Request, number: str, code: str) -> tuple[User, bool]:
     """Sign this browser in to the account ``number`` opens, or a new one, with the code texted to it: (the
     account, whether it was made). A ValidationError on ``phone`` or ``code``, nothing made, when they do not fit."""
-    site = site_of(request)
-    if not await phone_offered(request):
-        raise NotFound(Message("This site does not sign in by phone."))
-    parsed = phone.parse_phone(number)
-    await limits.check_phone_try(site, request)
-    user, created = await phone.sign_in(site.config.secret_key, parsed, code, browser_locale(request))
-    service.check_may_sign_in(user)
+    user, created = await phone_account(request, number, code)
     await log_in(request, user)
     return user, created

@@ -87,14 +87,16 @@ async def check_may_post(user: User) -> None:
     made by phone has no address: its number was confirmed by the code)."""
     if site_staff(user):
         return
-    if await Setting.filter(key=PHONE_SETTING, value="1").exists() and sms_enabled():
+    rows = await Setting.filter(key__in=[SETTING, PHONE_SETTING], value="1").values_list("key", flat=True)
+    asked = {str(key) for key in rows}
+    if PHONE_SETTING in asked and sms_enabled():
         if not await SignInKey.filter(user_id=user.id, method="phone").exists():
             raise Forbidden(
                 Message("Confirm a phone number in your settings before you post."), code="phone_unverified"
             )
     if user.email_verified or not has_address(user.email) or not mail_enabled():
         return
-    if await Setting.filter(key=SETTING, value="1").exists():
+    if SETTING in asked:
         raise Forbidden(
             Message(
                 "Confirm your e-mail address before you post: open the link we mailed to %(email)s, or send it "

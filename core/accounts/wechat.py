@@ -23,7 +23,6 @@ from core.accounts import service
 from core.accounts.models import SignInKey, User
 from core.config import Config, WeChatApp
 from core.errors import BadRequest, Conflict, Message
-from core.pluginhost.running import emit
 
 WECHAT = "wechat"  # the sign-in method; its keys: "union:UNIONID" and "APPID:OPENID"
 TIMEOUT = 10.0
@@ -114,29 +113,16 @@ def clean_nickname(nickname: str) -> str:
 
 
 async def account_of(found: WeChatPerson) -> User | None:
-    key = await SignInKey.filter(method=WECHAT, key__in=found.keys).order_by("id").first().prefetch_related("user")
-    return key.user if key else None
+    return await service.holder_of(WECHAT, found.keys)
 
 
 async def sign_in(found: WeChatPerson, locale: str = "") -> tuple[User, bool]:
     """The account this person's WeChat opens, or a new one (their nickname as its display name): (the account,
     whether it was made). The keys WeChat gave that the account lacks are added (a unionid seen for the first time)."""
-    user = await account_of(found)
-    if user is not None:
+    user, made = await service.account_for_keys(WECHAT, found.keys, "w", display_name=found.nickname, locale=locale)
+    if not made:
         await _add_keys(user, found)
-        return user, False
-    try:
-        async with in_transaction():
-            user = await service.register_by_key("w", display_name=found.nickname, locale=locale)
-            for key in found.keys:
-                await SignInKey.create(user=user, method=WECHAT, key=key)
-    except IntegrityError:  # the same person's other sign-in made the account a moment ago
-        made = await account_of(found)
-        if made is None:
-            raise
-        return made, False
-    await emit("member_registered", user=user)
-    return user, True
+    return user, made
 
 
 async def bind(user: User, found: WeChatPerson) -> None:

@@ -36,7 +36,6 @@ class NotificationChoices(Body):
 async def _choices_json(call: ApiCall[Any]) -> dict[str, Any]:
     user, site = call.actor, call.site
     chosen, reaches = await service.choices(user), await service.reaches(user)
-    offered = [channel for channel in site.plugins.notification_channels.values() if channel.available(site.config)]
     return {
         "kinds": {
             name: {
@@ -46,7 +45,9 @@ async def _choices_json(call: ApiCall[Any]) -> dict[str, Any]:
             }
             for name, kind in site.notification_kinds.items()
         },
-        "channels": [{"name": channel.name, "reachable": await channel.reachable(user)} for channel in offered],
+        "channels": [
+            {"name": channel.name, "reachable": reachable} for channel, reachable in await service.channels_for(user)
+        ],
     }
 
 

@@ -14,6 +14,7 @@ from core import sql
 from core.access.audience import Audience
 from core.access.scope import Scope, scope_of
 from core.accounts.models import User
+from core.contract.kinds import NotificationChannel
 from core.errors import Message, ValidationError
 from core.jobs.queue import enqueue_job
 from core.mail.outbox import mail_enabled
@@ -240,6 +241,16 @@ async def set_choices(user: User, changes: dict[str, str]) -> None:
 async def reaches(user: User) -> set[tuple[str, str]]:
     """The (kind, channel) pairs the member chose: kinds of notification they also hear of outside the site."""
     return {(row.kind, row.channel) for row in await NotificationReach.filter(user_id=user.id)}
+
+
+async def channels_for(user: User) -> list[tuple[NotificationChannel, bool]]:
+    """The channels outside the site this site offers, each with whether it reaches ``user`` now (a text message
+    needs a bound number)."""
+    host = running.active()
+    if host is None:
+        return []
+    offered = [channel for channel in host.notification_channels.values() if channel.available(host.config)]
+    return [(channel, await channel.reachable(user)) for channel in offered]
 
 
 async def set_reaches(user: User, chosen: set[tuple[str, str]]) -> None:
