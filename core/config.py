@@ -33,6 +33,14 @@ def _wechat_app(env: dict[str, str], prefix: str) -> WeChatApp | None:
     return WeChatApp(app_id, secret) if app_id else None
 
 
+PUSH_SERVICES = (
+    "https://fcm.googleapis.com",
+    "https://updates.push.services.mozilla.com",
+    "https://*.push.apple.com",
+    "https://*.notify.windows.com",
+)
+
+
 @dataclass(frozen=True)
 class Config:
     data_dir: Path
@@ -46,6 +54,9 @@ class Config:
     wechat_web: WeChatApp | None = None  # QUANZI_WECHAT_WEB_APP_ID and _SECRET: a QR code on a computer
     wechat_api: str = "https://api.weixin.qq.com"  # QUANZI_WECHAT_API
     wechat_open: str = "https://open.weixin.qq.com"  # QUANZI_WECHAT_OPEN_URL: where members authorise the site
+    # QUANZI_PUSH_SERVICES: the push services a browser's subscription may name (a server-side POST goes there, so
+    # only to these: scheme, host or *.suffix, port); the default: Chrome's, Firefox's, Apple's and Windows'.
+    push_services: tuple[str, ...] = PUSH_SERVICES
     rate_limit_scale: float = 1.0
     rate_limit_storage: str = "memory://"
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
@@ -145,6 +156,9 @@ def load_config(env: dict[str, str] | None = None, **overrides: object) -> Confi
         wechat_web=_wechat_app(env, "QUANZI_WECHAT_WEB"),
         wechat_api=(env.get("QUANZI_WECHAT_API") or "https://api.weixin.qq.com").rstrip("/"),
         wechat_open=(env.get("QUANZI_WECHAT_OPEN_URL") or "https://open.weixin.qq.com").rstrip("/"),
+        push_services=tuple(url.strip() for url in env["QUANZI_PUSH_SERVICES"].split(",") if url.strip())
+        if env.get("QUANZI_PUSH_SERVICES")
+        else PUSH_SERVICES,
         rate_limit_scale=_float(env, "QUANZI_RATE_LIMIT_SCALE", 1.0),
         rate_limit_storage=env.get("QUANZI_RATE_LIMIT_STORAGE") or "memory://",
         trusted_proxies=_proxies(env.get("QUANZI_TRUSTED_PROXIES", "")),

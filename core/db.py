@@ -24,6 +24,7 @@ CORE_MODELS = [
     "core.jobs.models",
     "core.uploads.models",
     "core.moderation.models",
+    "core.push.models",
 ]
 
 # SQLite: WAL and foreign keys are Tortoise's defaults; a busy timeout lets a second process (backup, the CLI)

@@ -170,3 +170,28 @@ def test_a_member_adds_a_photo_to_a_reply_from_a_phone(phone: Page, tmp_path):
     box = picture.bounding_box()
     assert box is not None and box["width"] <= PHONE["width"] and box["height"] > 100  # sized before it loaded
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_phone_opens_the_pages_it_has_seen_offline_and_forgets_them_on_logging_out(phone: Page):
+    """The service worker keeps what the member saw: offline, a thread seen opens, a page never seen says the
+    phone is offline; the settings offer to notify this device; logging out clears what was kept."""
+    sign_up(phone, "小红")
+    start_circle_and_discussion(phone, "徒步会", "walks", "周六去香山", "早上八点东门集合")
+    thread = phone.url
+    assert phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone.reload()  # now under the worker, which keeps the page
+    phone.wait_for_function("caches.keys().then(names => names.length > 0)")
+    phone.wait_for_function("url => caches.open('quanzi-v1').then(cache => cache.match(url)).then(Boolean)", arg=thread)
+    phone.goto("/settings")
+    expect(phone.get_by_role("button", name="在这台设备上接收通知")).to_be_visible()
+    phone.context.set_offline(True)
+    phone.goto(thread)
+    expect(phone.get_by_role("heading", name="周六去香山")).to_be_visible()
+    phone.goto("/c/walks/members")
+    expect(phone.get_by_role("heading", name="你已离线")).to_be_visible()
+    phone.context.set_offline(False)
+    phone.goto(thread)
+    phone.get_by_role("button", name="退出").click()
+    expect(phone.get_by_role("navigation", name="账号").get_by_role("link", name="登录")).to_be_visible()
+    kept = "url => caches.keys().then(names => Promise.all(names.map(name => caches.open(name).then(c => c.match(url)).then(Boolean))))"
+    assert not any(phone.evaluate(kept, thread))  # Clear-Site-Data: the member's pages are gone from the phone

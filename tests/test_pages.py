@@ -398,7 +398,9 @@ def test_dates_and_numbers_are_localised(client, member):
 def test_pages_carry_the_security_headers_and_no_inline_script(client):
     page = client.get("/")
     assert "script-src 'self'" in page.headers["content-security-policy"]
-    assert "<script" not in page.text and " onclick=" not in page.text
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", page.text, re.S)
+    assert scripts == [""] and '<script src="/static/quanzi.js" defer></script>' in page.text  # the one, a file
+    assert " onclick=" not in page.text
 
 
 def test_a_new_circle_from_the_page(client):

@@ -18,6 +18,7 @@ from core.contract.kinds import Slot
 from core.errors import Message, QuanziError, ValidationError
 from core.notifications import service as notifications
 from core.pagination import parse_limit
+from core.push import keys as push_keys
 from core.threads import service as threads
 from core.uploads.receive import chosen, receive_picture
 from core.uploads.service import AVATAR, set_avatar
@@ -88,11 +89,14 @@ async def login_submit(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    """Log this browser out; the member's other browsers and API tokens stay signed in."""
+    """Log this browser out; the member's other browsers and API tokens stay signed in. The browser forgets the
+    pages its service worker kept, and the worker with its push subscription (whose row went with the session)."""
     form = await read_form(request)
     await log_out(request)
     next_path = form.get("next")
-    return RedirectResponse(safe_next(next_path if isinstance(next_path, str) else None), status_code=303)
+    response = RedirectResponse(safe_next(next_path if isinstance(next_path, str) else None), status_code=303)
+    response.headers["clear-site-data"] = '"cache", "storage"'
+    return response
 
 
 def _language_answer(locale: str, next_path: str) -> Response:
@@ -156,6 +160,7 @@ async def settings_page(request: Request, user: User, status: int = 200, **forms
         "phone_number": await phone.phone_of(user),
         "phone_form": Form(),
         "current_session": current_session(request),
+        "push_key": push_keys.public_key(site_of(request).config.data_dir),
         "notification_choices": await notifications.choices(user),
         **await _reach_context(request, user),
         "notification_kinds": site_of(request).notification_kinds,
@@ -187,6 +192,8 @@ SETTINGS_NOTICES = {
     "welcome": Message("Welcome! Choose the name others see, and add a password or an e-mail address if you like."),
     "avatar": Message("Your picture is saved."),
     "notifications": Message("Your notification settings are saved."),
+    "push": Message("This device now receives notifications: choose below which ones come to it."),
+    "push-off": Message("This device no longer receives notifications."),
     "reset": Message("Your new password is set; every other session of your account is logged out."),
     "email": Message("We mailed a link to your new address: it becomes your address when you open it."),
     "verify": Message("We mailed the link again. It works for a week."),

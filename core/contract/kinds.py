@@ -93,12 +93,19 @@ class Reach:
     locale: str
 
 
+class Unreachable(Exception):
+    """Raised by a channel's ``send`` when it cannot reach the member at all, not for now but for good (every push
+    subscription gone, a number the vendor refuses, a service account unfollowed): not tried again. After a few
+    such failures in a row (or failed last tries) the member's choice of that channel is switched off and they are
+    told."""
+
+
 @dataclass(frozen=True)
 class NotificationChannel:
     """A way to reach a member outside the site, beside the app and mail: a text message, WeChat, a push. It is
     offered where ``available(config)`` (its keys are configured) for the members ``reachable`` (a bound phone, a
-    followed service account); ``send(site, user, reach)`` runs in a background job and raises to be tried again.
-    Members choose it per urgent kind of notification in their settings."""
+    followed service account); ``send(site, user, reach)`` runs in a background job and raises to be tried again
+    (``Unreachable``: never again). Members choose it per urgent kind of notification in their settings."""
 
     name: str
     label: str

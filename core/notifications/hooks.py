@@ -17,9 +17,10 @@ from core.contract.kinds import JobKind, NotificationKind, Slot, SlotContent
 from core.errors import Message
 from core.markdown import mentioned_names
 from core.notifications import api, notice_routes, notices, routes
+from core.notifications.audiences import ACCOUNT, CIRCLE_MEMBERS, CIRCLE_STAFF
 from core.notifications.mail import send_digest, send_notification
-from core.notifications.reach import send_reach
-from core.notifications.service import DIGEST, MAIL, REACH, notify, notify_about, unread_count
+from core.notifications.reach import CHANNEL_OFF, send_reach
+from core.notifications.service import DIGEST, MAIL, REACH, REACH_ATTEMPTS, notify, notify_about, unread_count
 from core.notifications.watching import circle_watchers, level_of, thread_watchers
 from core.threads.models import Post, Thread
 from core.web.jsonapi import ApiRouter
@@ -66,10 +67,6 @@ INVITED = NotificationKind(
     email=True,
     label=Message("Invitations"),
 )
-# Who may see what these are about: a circle's staff, its members, the member's own account.
-CIRCLE_STAFF = Audience("core.circle_staff", "circles", circle_staff=("id",))
-CIRCLE_MEMBERS = Audience("core.circle_members", "circles", circle_member=("id",))
-ACCOUNT = Audience("core.account", "users", user=("id",))
 NEW_THREAD = NotificationKind(
     "new_thread",
     Message("%(actor)s started “%(title)s”"),
@@ -85,7 +82,18 @@ async def _mentioned(post: Post) -> list[User]:
 
 @hookimpl
 def register_notification_kinds() -> list[NotificationKind]:
-    return [MENTION, REPLY, WATCHED_REPLY, NEW_THREAD, NOTICE, JOIN_REQUEST, JOIN_APPROVED, JOIN_DECLINED, INVITED]
+    return [
+        MENTION,
+        REPLY,
+        WATCHED_REPLY,
+        NEW_THREAD,
+        NOTICE,
+        JOIN_REQUEST,
+        JOIN_APPROVED,
+        JOIN_DECLINED,
+        INVITED,
+        CHANNEL_OFF,
+    ]
 
 
 @hookimpl
@@ -117,7 +125,7 @@ def register_job_kinds() -> list[JobKind]:
     return [
         JobKind(MAIL, send_notification, attempts=10, lease_seconds=120),
         JobKind(DIGEST, send_digest, attempts=10, lease_seconds=120),
-        JobKind(REACH, send_reach, attempts=6, lease_seconds=60, lane="reach"),
+        JobKind(REACH, send_reach, attempts=REACH_ATTEMPTS, lease_seconds=60, lane="reach"),
     ]
 
 

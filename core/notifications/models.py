@@ -72,6 +72,25 @@ class NotificationReach(Model):
         unique_together = (("user", "kind", "channel"),)
 
 
+class ReachFailure(Model):
+    """Notifications a channel outside the site failed to carry to a member in a row (forgotten on the next that
+    arrives): at ``SWITCH_OFF`` their choice of that channel is switched off, and they are told."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.CASCADE
+    )
+    channel = fields.CharField(max_length=16)
+    failures = fields.IntField(default=0)
+    last_error = fields.CharField(max_length=200, default="")
+    if TYPE_CHECKING:
+        user_id: int
+
+    class Meta:
+        table = "reach_failures"
+        unique_together = (("user", "channel"),)
+
+
 class NotificationSetting(Model):
     """A member's choice for one kind of notification, kept only where it differs from the kind's default."""
 

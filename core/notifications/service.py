@@ -10,6 +10,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
 from core import sql
 from core.access.audience import Audience
 from core.access.scope import Scope, scope_of
@@ -19,7 +22,7 @@ from core.errors import Message, ValidationError
 from core.jobs.queue import enqueue_job
 from core.mail.outbox import mail_enabled
 from core.markdown import plain_text_excerpt
-from core.notifications.models import Channel, Notification, NotificationReach, NotificationSetting
+from core.notifications.models import Channel, Notification, NotificationReach, NotificationSetting, ReachFailure
 from core.notifications.rows import COLUMNS, TABLES, NotificationItem
 from core.pagination import Page, paginate_sql
 from core.pluginhost import running
@@ -30,6 +33,8 @@ from core.times import site_timezone
 
 MAIL = "mail.notification"  # the job that mails one notification, if its member may still see what it is about
 REACH = "notification.reach"  # the job that carries one by a channel outside the site (a text message...)
+REACH_ATTEMPTS = 6
+SWITCH_OFF = 3  # notifications in a row a channel failed to carry to a member that switch it off for them
 DIGEST = "mail.digest"  # the job that mails a member's daily digest
 DIGEST_HOUR = 8
 DIGEST_ITEMS = 50
@@ -266,6 +271,24 @@ async def set_reaches(user: User, chosen: set[tuple[str, str]]) -> None:
     await NotificationReach.filter(user_id=user.id).delete()
     for kind, channel in sorted(chosen):
         await NotificationReach.create(user_id=user.id, kind=kind, channel=channel)
+
+
+async def reach_failed(user: User, channel: str, reason: str) -> bool:
+    """Count a notification ``channel`` failed to carry to ``user``: at ``SWITCH_OFF`` in a row, their choices of it
+    are dropped, and True says so (the caller tells them)."""
+    async with in_transaction():
+        row, _ = await ReachFailure.get_or_create(user_id=user.id, channel=channel)
+        await ReachFailure.filter(id=row.id).update(failures=F("failures") + 1, last_error=reason[:200])
+        if (await ReachFailure.get(id=row.id)).failures < SWITCH_OFF:
+            return False
+        await NotificationReach.filter(user_id=user.id, channel=channel).delete()
+        await ReachFailure.filter(id=row.id).delete()
+    return True
+
+
+async def reach_arrived(user: User, channel: str) -> None:
+    """``channel`` carried a notification to ``user``: its failures before are forgotten."""
+    await ReachFailure.filter(user_id=user.id, channel=channel).delete()
 
 
 async def digest_of(user_id: int) -> tuple[User, list[NotificationItem]] | None:

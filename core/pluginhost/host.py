@@ -38,6 +38,7 @@ BUILTIN = (
     "core.jobs.hooks",
     "core.mail.hooks",
     "core.sms.hooks",
+    "core.push.hooks",
     "core.uploads.hooks",
     "core.moderation.hooks",
 )

@@ -51,6 +51,7 @@ from core.contract.kinds import (
     SignInMethod,
     Slot,
     SlotContent,
+    Unreachable,
 )
 from core.contract.manifest import PluginManifest, Setting
 from core.db import transaction
@@ -144,6 +145,7 @@ __all__ = [
     "Thread",
     "ThreadAccess",
     "Unauthorized",
+    "Unreachable",
     "User",
     "ValidationError",
     "Visibility",

@@ -19,7 +19,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 import pytest
@@ -33,8 +33,11 @@ from core.pluginhost.host import PluginHost
 from core.testing.databases import POSTGRES, create_database, drop_database
 from core.testing.gateway import TextGateway
 from core.testing.mail import Mailbox
+from core.testing.push import PushService
 
 PASSWORD = "correct horse battery"
+
+T = TypeVar("T")
 
 
 def make_config(data_dir: Path, **overrides: Any) -> Config:
@@ -117,6 +120,14 @@ def text_gateway() -> Iterator[TextGateway]:
 
 
 @pytest.fixture
+def push_service() -> Iterator[PushService]:
+    """A real HTTP server standing in for a push service: start a site with ``push_services=(push_service.url,)``."""
+    service = PushService().start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
 def mailbox() -> Iterator[Mailbox]:
     """A real SMTP server that keeps what it accepts: start a site with ``smtp=mailbox.server``."""
     box = Mailbox().start()
@@ -135,6 +146,15 @@ def apply_template(client: TestClient, name: str, slug: str, title: str | None =
 
     app: Any = client.app
     return client.portal.call(apply_scenario, app.state.site.plugins, name, slug, title)  # type: ignore[union-attr]
+
+
+def run(client: TestClient, awaitable: Awaitable[T]) -> T:
+    """Await ``awaitable`` (a query, a service call) on the running site's event loop, from the test's thread."""
+
+    async def wait() -> T:
+        return await awaitable
+
+    return client.portal.call(wait)  # type: ignore[union-attr]
 
 
 def another_browser(client: TestClient) -> TestClient:

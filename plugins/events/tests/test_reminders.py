@@ -164,3 +164,85 @@ def test_a_reminder_reaches_the_phone_of_a_member_who_chose_text_messages_and_no
     assert "理事会 Board" in texts[0]["text"] and f"{BASE}/t/" in texts[0]["text"]
     listed = site.get("/api/v1/notifications", headers=people["mei"].auth).json()["items"]
     assert reminders.REMINDED in [item["kind"] for item in listed]  # in the app too
+
+
+def _chooses(site: TestClient, member: Member, *channels: str) -> None:
+    chosen = site.put(
+        "/api/v1/me/notification-settings",
+        json={"reach": [[reminders.REMINDED, channel] for channel in channels]},
+        headers=member.auth,
+    )
+    assert chosen.status_code == 200, chosen.text
+    assert chosen.json()["kinds"][reminders.REMINDED]["reach"] == sorted(channels)
+
+
+def _bind_phone(site: TestClient, gateway: Any, member: Member, phone: str) -> None:
+    site.post("/api/v1/me/phone", json={"phone": phone}, headers=member.auth)
+    wait_for_jobs(site)
+    code = gateway.code_for(f"+86{phone}")
+    assert site.post("/api/v1/me/phone", json={"phone": phone, "code": code}, headers=member.auth).status_code == 200
+
+
+def _remind(site: TestClient, owner: Member, members: list[Member], title: str) -> None:
+    event = new_event(site, owner, "board", title=title, starts_at=later(minutes=90), ends_at=later(minutes=150))
+    for member in members:
+        sign_up(site, member, event["id"])
+    run_job_now(site, f"{reminders.REMIND}:{event['id']}:hour")
+    wait_for_jobs(site)
+    wait_for_jobs(site)  # the reminder's own job, then each channel's
+
+
+def test_a_reminder_reaches_a_member_by_text_message_and_by_web_push(quanzi_site, text_gateway, push_service):
+    """Mei bound her number and subscribed her phone's browser; she chose both for reminders: one reminder comes
+    as a text message and as a push that her browser alone can read, signed with the site's key."""
+    site = quanzi_site(plugins=["events"], sms=text_gateway.sender, base_url=BASE, push_services=(push_service.url,))
+    boss, mei = register(site, "boss"), register(site, "mei")
+    make_circle(site, boss, "board", visibility="private")
+    site.put("/api/v1/circles/board/members/mei", json={"role": "member"}, headers=boss.auth)
+    site.post("/api/v1/circles/board/join", headers=mei.auth)
+    _bind_phone(site, text_gateway, mei, "13800138000")
+    subscribed = site.post("/api/v1/me/push-subscriptions", json=push_service.subscribe(), headers=mei.auth)
+    assert subscribed.status_code == 201, subscribed.text
+    channels = site.get("/api/v1/me/notification-settings", headers=mei.auth).json()["channels"]
+    assert {"name": "push", "reachable": True} in channels and {"name": "sms", "reachable": True} in channels
+    _chooses(site, mei, "sms", "push")
+    sent_before = len(text_gateway.messages)
+    _remind(site, boss, [mei], "理事会 Board")
+    (text,) = text_gateway.messages[sent_before:]
+    assert text["to"] == "+8613800138000" and "理事会 Board" in text["text"]
+    (pushed,) = push_service.wait(1)
+    assert "理事会 Board" in pushed["payload"]["body"] and pushed["payload"]["url"].startswith(f"{BASE}/t/")
+    assert pushed["payload"]["tag"] == reminders.REMINDED
+
+
+def test_a_channel_that_keeps_failing_a_member_is_switched_off_and_they_are_told(quanzi_site, push_service):
+    """Mei's phone uninstalled the site: its push service answers 410 and the subscription goes; with no browser
+    left, each reminder fails to reach her by push. A success in between forgets the failures; the third failure
+    in a row switches push off for her, and a notification tells her so."""
+    site = quanzi_site(plugins=["events"], base_url=BASE, push_services=(push_service.url,))
+    boss, mei = register(site, "boss"), register(site, "mei")
+    make_circle(site, boss, "board")
+    site.post("/api/v1/circles/board/join", headers=mei.auth)
+    subscription = push_service.subscribe()
+    site.post("/api/v1/me/push-subscriptions", json=subscription, headers=mei.auth)
+    _chooses(site, mei, "push")
+    push_service.gone.add(subscription["endpoint"])
+    for number in range(2):
+        _remind(site, boss, [mei], f"Walk {number}")
+    assert site.get("/api/v1/me/notification-settings", headers=mei.auth).json()["kinds"][reminders.REMINDED][
+        "reach"
+    ] == ["push"]  # two failures: still chosen
+    site.post("/api/v1/me/push-subscriptions", json=push_service.subscribe(), headers=mei.auth)  # a new phone
+    _remind(site, boss, [mei], "Walk 2")
+    assert len(push_service.wait(1)) == 1  # it arrives, and the count starts again
+    push_service.gone.update(item["endpoint"] for item in push_service.received)
+    for number in range(3, 5):
+        _remind(site, boss, [mei], f"Walk {number}")
+    settings = site.get("/api/v1/me/notification-settings", headers=mei.auth).json()
+    assert settings["kinds"][reminders.REMINDED]["reach"] == ["push"]
+    _remind(site, boss, [mei], "Walk 5")
+    settings = site.get("/api/v1/me/notification-settings", headers=mei.auth).json()
+    assert settings["kinds"][reminders.REMINDED]["reach"] == []  # switched off
+    items = site.get("/api/v1/notifications", headers=mei.auth).json()["items"]
+    (told,) = [item for item in items if item["kind"] == "channel_off"]
+    assert "推送到我的设备" in told["text"] and told["url"] == "/settings#notification-settings"
