@@ -29,11 +29,11 @@ LAYERS = [  # from the bottom up: (name, the modules or packages in it)
                   "core.notifications.watching",
                   "core.site.service", "core.search.service", "core.search.commands", "core.mail.outbox", "core.accounts.reset", "core.accounts.verify",
                   "core.forms.export", "core.uploads.service", "core.moderation.service",
-                  "core.moderation.words", "core.moderation.limits", "core.push.service"]),
+                  "core.moderation.words", "core.moderation.limits", "core.push.service", "core.wechat_messages.templates"]),
     ("web plumbing", ["core.web", "core.forms"]),
     ("hook specifications", ["core.contract.hookspecs"]),
     ("features", ["core.accounts", "core.circles", "core.threads", "core.notifications", "core.search", "core.site",
-                  "core.admin", "core.jobs", "core.mail", "core.sms", "core.push", "core.uploads", "core.moderation"]),
+                  "core.admin", "core.jobs", "core.mail", "core.sms", "core.push", "core.wechat_messages", "core.uploads", "core.moderation"]),
     ("plugin API", ["core.plugins"]),
     ("tooling", ["core.app", "core.asgi", "core.cli", "core.testing", "core.demo", "core.supervisor"]),
 ]  # fmt: skip

@@ -39,6 +39,7 @@ BUILTIN = (
     "core.mail.hooks",
     "core.sms.hooks",
     "core.push.hooks",
+    "core.wechat_messages.hooks",
     "core.uploads.hooks",
     "core.moderation.hooks",
 )

@@ -25,9 +25,11 @@ import httpx2
 import pytest
 from starlette.testclient import TestClient
 
-from core.accounts.models import Role, User
+from core.accounts.models import Role as Role  # re-exported: tests make administrators with it
+from core.accounts.models import User
 from core.app import create_app
 from core.config import Config, load_config
+from core.config import WeChatApp as WeChatApp  # re-exported: tests configure a service account with it
 from core.pluginhost import settings_file
 from core.pluginhost.host import PluginHost
 from core.testing.databases import POSTGRES, create_database, drop_database

@@ -1,6 +1,8 @@
 """A real HTTP server for tests that speaks WeChat's documented endpoints (``QUANZI_WECHAT_API`` and
 ``QUANZI_WECHAT_OPEN_URL`` point at it): ``/sns/oauth2/access_token`` (a code, once, for a token and the openid;
-``errcode`` 40029 for a used or unknown code, 40125 for a wrong secret) and ``/sns/userinfo``.
+``errcode`` 40029 for a used or unknown code, 40125 for a wrong secret) and ``/sns/userinfo``; for the service
+account's template messages, ``/cgi-bin/stable_token`` and ``/cgi-bin/message/template/send`` (43004 for a member
+who does not follow the account: add their openid to ``unfollowed``).
 
     server = WeChatServer().start()
     code = server.agree("wx-app", openid="o1", unionid="u1", nickname="小梅🌸")  # the member taps "allow"
@@ -23,6 +25,9 @@ class WeChatServer:
         self._codes: dict[str, dict[str, Any]] = {}
         self._tokens: dict[str, dict[str, Any]] = {}
         self.calls: list[tuple[str, dict[str, str]]] = []
+        self.template_messages: list[dict[str, Any]] = []  # each template message sent, as POSTed
+        self.unfollowed: set[str] = set()  # openids of members who do not follow the service account
+        self._access_tokens: set[str] = set()
         self._lock = threading.Lock()
         server = self
 
@@ -35,6 +40,19 @@ class WeChatServer:
                     answer = server.answer(parts.path, query)
                 body = json.dumps(answer, ensure_ascii=False).encode()
                 self.send_response(200)  # WeChat answers errors with 200 and an errcode
+                self.send_header("content-type", "application/json; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                parts = urlsplit(self.path)
+                query = {name: values[0] for name, values in parse_qs(parts.query).items()}
+                sent = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
+                with server._lock:
+                    server.calls.append((parts.path, query))
+                    answer = server.answer_post(parts.path, query, sent)
+                body = json.dumps(answer, ensure_ascii=False).encode()
+                self.send_response(200)
                 self.send_header("content-type", "application/json; charset=utf-8")
                 self.end_headers()
                 self.wfile.write(body)
@@ -81,6 +99,26 @@ class WeChatServer:
                 return {"errcode": 40001, "errmsg": "invalid credential"}
             profile = {"openid": person["openid"], "nickname": person["nickname"], "sex": 0, "headimgurl": ""}
             return {**profile, **({"unionid": person["unionid"]} if person["unionid"] else {})}
+        return {"errcode": 40066, "errmsg": "invalid url"}
+
+    def answer_post(self, path: str, query: dict[str, str], sent: dict[str, Any]) -> dict[str, Any]:
+        if path == "/cgi-bin/stable_token":
+            if self.apps.get(sent.get("appid", "")) != sent.get("secret") or sent.get("grant_type") != (
+                "client_credential"
+            ):
+                return {"errcode": 40125, "errmsg": "invalid appsecret"}
+            token = secrets.token_hex(16)
+            self._access_tokens.add(token)
+            return {"access_token": token, "expires_in": 7200}
+        if path == "/cgi-bin/message/template/send":
+            if query.get("access_token") not in self._access_tokens:
+                return {"errcode": 40001, "errmsg": "invalid credential"}
+            if not sent.get("touser") or not sent.get("template_id"):
+                return {"errcode": 40037, "errmsg": "invalid template_id"}
+            if sent["touser"] in self.unfollowed:
+                return {"errcode": 43004, "errmsg": "require subscribe"}
+            self.template_messages.append(sent)
+            return {"errcode": 0, "errmsg": "ok", "msgid": len(self.template_messages)}
         return {"errcode": 40066, "errmsg": "invalid url"}
 
     def start(self) -> WeChatServer:

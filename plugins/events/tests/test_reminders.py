@@ -3,9 +3,11 @@ in their language, checked at send time: who left the circle or cancelled gets n
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from starlette.testclient import TestClient
@@ -246,3 +248,69 @@ def test_a_channel_that_keeps_failing_a_member_is_switched_off_and_they_are_told
     items = site.get("/api/v1/notifications", headers=mei.auth).json()["items"]
     (told,) = [item for item in items if item["kind"] == "channel_off"]
     assert "推送到我的设备" in told["text"] and told["url"] == "/settings#notification-settings"
+
+
+def test_a_reminder_reaches_a_member_who_follows_the_service_account_as_a_wechat_template_message(quanzi_site):
+    """The administrator gives reminders a template; Mei signed in with WeChat inside WeChat and chose "also by
+    WeChat message": the reminder goes to her openid of the service account, in the template's fields, opening
+    the event's thread. Lee stopped following the account: WeChat refuses (43004) and nothing is retried."""
+    from core.testing import Role, WeChatApp, another_browser, sign_in
+    from core.testing.wechat import WeChatServer
+
+    wechat = WeChatServer().start()
+    try:
+        site = quanzi_site(
+            plugins=["events"],
+            base_url="https://club.example",
+            wechat=WeChatApp("wx-service", "service-secret"),
+            wechat_api=wechat.url,
+            wechat_open=wechat.url,
+        )
+        boss = register(site, "boss", Role.ADMIN)
+        make_circle(site, boss, "board")
+        admin = another_browser(site)
+        admin.base_url = "https://club.example"
+        sign_in(admin, "boss")
+        page = admin.get("/admin/wechat")
+        assert page.status_code == 200 and 'href="/admin/wechat"' in page.text
+        csrf = admin.get("/api/v1/auth/csrf").json()["csrf_token"]
+        template = {"csrf_token": csrf, reminders.REMINDED: "TEMPLATE-reminder-01 thing1=title time2=time first=text"}
+        refused = admin.post("/admin/wechat", data={**template, "*": "x"})
+        assert refused.status_code == 400  # not a template id; nothing saved
+        assert admin.post("/admin/wechat", data=template, follow_redirects=False).status_code == 303
+        members = {}
+        for name in ("mei", "lee"):
+            phone = another_browser(site)
+            phone.base_url = "https://club.example"
+            phone.headers["user-agent"] = "Mozilla/5.0 (Linux; Android 13) Mobile MicroMessenger/8.0.47"
+            state = parse_qs(urlsplit(phone.get("/auth/wechat", follow_redirects=False).headers["location"]).query)
+            code = wechat.agree("wx-service", openid=f"o-{name}", unionid=f"u-{name}", nickname=name)
+            phone.get(f"/auth/wechat/callback?code={code}&state={state['state'][0]}", follow_redirects=False)
+            headers = {"X-CSRF-Token": phone.get("/api/v1/auth/csrf").json()["csrf_token"]}
+            assert phone.post("/api/v1/circles/board/join", headers=headers).status_code == 200
+            channels = phone.get("/api/v1/me/notification-settings").json()["channels"]
+            assert {"name": "wechat", "reachable": True} in channels
+            chosen = phone.put(
+                "/api/v1/me/notification-settings", json={"reach": [[reminders.REMINDED, "wechat"]]}, headers=headers
+            )
+            assert chosen.status_code == 200, chosen.text
+            members[name] = phone
+        wechat.unfollowed.add("o-lee")
+        event = new_event(site, boss, "board", title="理事会", starts_at=later(minutes=90), ends_at=later(minutes=150))
+        for phone in members.values():
+            headers = {"X-CSRF-Token": phone.get("/api/v1/auth/csrf").json()["csrf_token"]}
+            registered = phone.post(
+                f"/api/v1/events/{event['id']}/registrations", json={"answers": []}, headers=headers
+            )
+            assert registered.status_code in (200, 201), registered.text
+        run_job_now(site, f"{reminders.REMIND}:{event['id']}:hour")
+        wait_for_jobs(site)
+        wait_for_jobs(site)
+        (sent,) = wechat.template_messages
+        assert sent["touser"] == "o-mei" and sent["template_id"] == "TEMPLATE-reminder-01"
+        assert sent["url"].startswith("https://club.example/t/")
+        assert sent["data"]["thing1"] == {"value": "理事会"} and "理事会" in sent["data"]["first"]["value"]
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", sent["data"]["time2"]["value"])
+        assert not jobs_of(site, "notification.reach")  # lee's refusal is not tried again
+    finally:
+        wechat.stop()
