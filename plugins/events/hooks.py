@@ -19,7 +19,7 @@ from core.plugins import (
     ThreadAccess,
     hookimpl,
 )
-from plugins.events import reminders, service
+from plugins.events import reminders, routes, service
 
 
 @hookimpl
@@ -76,7 +76,10 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
     if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == service.KIND:
         # A guest's copy (kept a few seconds, forgotten at any write) holds the counts; a member's is never kept.
         view = await service.event_of_thread(ThreadAccess(context["thread"], context["access"]))
-        return SlotContent("events/slots/event.html", {"event": view}) if view else None
+        if view is None:
+            return None
+        by_phone = context.get("viewer") is None and await routes.guests_by_phone(request, view)
+        return SlotContent("events/slots/event.html", {"event": view, "guest_by_phone": by_phone})
     if slot == Slot.CIRCLE_SIDEBAR:
         return SlotContent("events/slots/circle_sidebar.html")
     return None

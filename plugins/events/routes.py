@@ -16,15 +16,19 @@ from core.plugins import (
     Field,
     FieldKind,
     Form,
+    JoinPolicy,
     Message,
     NotFound,
     ValidationError,
     absolute_url,
     access_by_slug,
+    admit,
     answer_text,
     answers_from_form,
+    check_answers,
     mark_personal,
     parse_form_time,
+    phone_offered,
     qr_response,
     read_form,
     reader_locale,
@@ -32,8 +36,10 @@ from core.plugins import (
     require_actor,
     resolve_viewer,
     send_notice,
+    sign_up_by_phone,
     site_of,
     site_timezone,
+    text_code,
     whole_number,
 )
 from plugins.events import calendar, service, tickets
@@ -219,17 +225,59 @@ async def event_page(request: Request) -> Response:
     return RedirectResponse(f"/t/{view.thread.id}#event", status_code=303)
 
 
+async def guests_by_phone(request: Request, view: service.EventView) -> bool:
+    """Whether a guest may register here with a phone number and a texted code: the site signs in by phone, the
+    registration is open, and the circle takes anyone who asks (its page is public; the guest joins it)."""
+    circle = view.where.access.circle
+    return view.registration_open and circle.join_policy == JoinPolicy.OPEN and await phone_offered(request)
+
+
+async def _register_page(
+    request: Request, view: service.EventView, form: Form, status: int = 200, notice: str = ""
+) -> Response:
+    mark_personal(request)
+    context = {"event": view, "form": form, "notice": notice, "by_phone": form.values.get("by_phone") == "1"}
+    return await render(request, "events/register.html", context, status=status)
+
+
+async def register_page(request: Request) -> Response:
+    """The registration form on a page of its own: a guest's, with their phone number, where the site offers it."""
+    viewer = await resolve_viewer(request)
+    view = await service.get_event(viewer, request.path_params["id"])
+    if viewer is None and not await guests_by_phone(request, view):
+        return RedirectResponse(f"/login?next=/t/{view.thread.id}%23event", status_code=303)
+    if viewer is not None and not view.can_register:
+        return RedirectResponse(f"/t/{view.thread.id}#event", status_code=303)
+    return await _register_page(request, view, Form({"by_phone": "1" if viewer is None else ""}))
+
+
 async def register(request: Request) -> Response:
     data = await read_form(request)
     viewer = await resolve_viewer(request)
     view = await service.get_event(viewer, request.path_params["id"])
+    answers = answers_from_form(view.questions, data)
+    form = Form({f"a{index}": value for index, value in enumerate(answers)})
     try:
-        await service.register(viewer, view.event.id, answers_from_form(view.questions, data))
+        if viewer is None:
+            if not await guests_by_phone(request, view):
+                return RedirectResponse(f"/login?next=/t/{view.thread.id}%23event", status_code=303)
+            form.values.update(Form.of(data, ("phone", "code")).values, by_phone="1")
+            if data.get("step") == "send":
+                form.values["phone"] = await text_code(request, form.values["phone"])
+                notice = Message(
+                    "We texted a code to %(phone)s. It is valid for 10 minutes.", phone=form.values["phone"]
+                )
+                return await _register_page(request, view, form, notice=notice)
+            check_answers(view.questions, answers)  # a wrong answer makes no account
+            viewer, _ = await sign_up_by_phone(request, form.values["phone"], form.values["code"])
+            await admit(view.where.access.circle, viewer)
+            view = await service.get_event(viewer, view.event.id)
+            if view.mine is not None:  # the number opened an account that was registered already
+                return RedirectResponse(f"/t/{view.thread.id}#event", status_code=303)
+        await service.register(viewer, view.event.id, answers)
     except ValidationError as error:
-        mark_personal(request)
-        form = Form({f"a{index}": value for index, value in enumerate(answers_from_form(view.questions, data))})
         form.errors = error.fields
-        return await render(request, "events/register.html", {"event": view, "form": form}, status=400)
+        return await _register_page(request, view, form, status=400)
     return RedirectResponse(f"/t/{view.thread.id}#event", status_code=303)
 
 
@@ -460,6 +508,7 @@ routes: list[BaseRoute] = [
     Route("/events/{id:int}.ics", event_ics),
     Route("/events/{id:int}/edit", edit_event),
     Route("/events/{id:int}/edit", update_event, methods=["POST"]),
+    Route("/events/{id:int}/register", register_page),
     Route("/events/{id:int}/register", register, methods=["POST"]),
     Route("/events/{id:int}/cancel", cancel, methods=["POST"]),
     Route("/events/{id:int}/ticket", ticket),

@@ -355,3 +355,43 @@ def test_an_approval_circles_event_asks_to_join_from_its_own_page(site):
         "/c/club/join", data={"csrf_token": csrf, "next": "//evil.example"}, follow_redirects=False
     )
     assert elsewhere.headers["location"] == "/c/club"  # never off the site
+
+
+def test_a_guest_registers_for_a_public_event_with_a_phone_number_and_lands_signed_in(quanzi_site, text_gateway):
+    """No account, no password: on the event's page a guest types their number, gets a code, answers the
+    questions and is registered, a member of the circle and signed in. A wrong code makes nothing; a circle that
+    does not take anyone who asks sends the guest to log in instead."""
+    import re
+
+    site = quanzi_site(plugins=["events"], sms=text_gateway.sender)
+    boss = register(site, "boss")
+    make_circle(site, boss, "walks")
+    make_circle(site, boss, "board", join_policy="approval")
+    fields = [{"label": "姓名", "kind": "short_text", "required": True}]
+    event = new_event(site, boss, "walks", fields=fields)
+    closed = new_event(site, boss, "board")
+    guest = another_browser(site)
+    assert f'href="/events/{event["id"]}/register"' in guest.get(f"/t/{event['thread_id']}").text
+    shut = guest.get(f"/events/{closed['id']}/register", follow_redirects=False)
+    assert shut.status_code == 303 and shut.headers["location"].startswith("/login")
+
+    page = guest.get(f"/events/{event['id']}/register").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"csrf_token": csrf, "phone": "138 0013 8000", "a0": "王小梅"}
+    sent = guest.post(f"/events/{event['id']}/register", data={**form, "step": "send"})
+    assert sent.status_code == 200 and "+8613800138000" in sent.text
+    code = text_gateway.code_for("+8613800138000")
+    wrong = guest.post(
+        f"/events/{event['id']}/register", data={**form, "code": "000000" if code != "000000" else "111111"}
+    )
+    assert wrong.status_code == 400 and guest.get("/api/v1/me").status_code == 401
+    assert get(site, event["id"], boss)["counts"]["confirmed"] == 0
+    done = guest.post(f"/events/{event['id']}/register", data={**form, "code": code}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"/t/{event['thread_id']}#event"
+    me = guest.get("/api/v1/me").json()
+    assert me["username"].startswith("m")  # an account made for the number
+    assert guest.get(f"/api/v1/events/{event['id']}").json()["my_status"] == "confirmed"
+    (registration,) = site.get(f"/api/v1/events/{event['id']}/registrations", headers=boss.auth).json()["items"]
+    assert registration["user"]["username"] == me["username"] and list(registration["answers"].values()) == ["王小梅"]
+    members = site.get("/api/v1/circles/walks/members", headers=boss.auth).json()["items"]
+    assert me["username"] in [item["user"]["username"] for item in members]
