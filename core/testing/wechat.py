@@ -7,6 +7,9 @@ who does not follow the account: add their openid to ``unfollowed``).
     server = WeChatServer().start()
     code = server.agree("wx-app", openid="o1", unionid="u1", nickname="小梅🌸")  # the member taps "allow"
     client.get(f"/auth/wechat/callback?code={code}&state={state}")
+
+A real browser sent to its authorisation page comes straight back agreeing as ``server.member`` (``{"openid":
+..., "unionid": ..., "nickname": ...}``), as WeChat does once the member taps "allow".
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+AUTHORISE = ("/connect/oauth2/authorize", "/connect/qrconnect")
 
 
 class WeChatServer:
@@ -28,6 +33,7 @@ class WeChatServer:
         self.template_messages: list[dict[str, Any]] = []  # each template message sent, as POSTed
         self.unfollowed: set[str] = set()  # openids of members who do not follow the service account
         self._access_tokens: set[str] = set()
+        self.member: dict[str, str] | None = None  # who agrees on the authorisation page a browser is sent to
         self._lock = threading.Lock()
         server = self
 
@@ -35,6 +41,13 @@ class WeChatServer:
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 parts = urlsplit(self.path)
                 query = {name: values[0] for name, values in parse_qs(parts.query).items()}
+                if parts.path in AUTHORISE and server.member is not None:  # the member taps "allow"
+                    code = server.agree(query.get("appid", ""), **server.member)
+                    back = f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query.get('state', '')})}"
+                    self.send_response(302)
+                    self.send_header("location", back)
+                    self.end_headers()
+                    return
                 with server._lock:
                     server.calls.append((parts.path, query))
                     answer = server.answer(parts.path, query)
