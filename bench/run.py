@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.demo import DEMO_PASSWORD  # noqa: E402
+from core.testing.gateway import TextGateway  # noqa: E402
 
 CONNECTIONS = 32
 
@@ -184,8 +185,10 @@ def crowd(base: str, count: int) -> list[str]:
     return tokens
 
 
-def rush(base: str, tokens: list[str], path: str, body: dict[str, object]) -> tuple[float, float, float, list[int]]:
-    """Every member of ``tokens`` sends ``body`` to ``path`` once, ``CONNECTIONS`` at a time (a link in a chat
+def rush(
+    base: str, path: str, calls: list[tuple[dict[str, str], dict[str, object]]]
+) -> tuple[float, float, float, list[int]]:
+    """Each of ``calls`` (headers, JSON body) POSTed to ``path`` once, ``CONNECTIONS`` at a time (a link in a chat
     group): requests per second, p50 and p99 in milliseconds, and the answers' status codes."""
 
     async def run() -> tuple[float, float, float, list[int]]:
@@ -193,20 +196,42 @@ def rush(base: str, tokens: list[str], path: str, body: dict[str, object]) -> tu
         latencies: list[float] = []
         async with httpx2.AsyncClient(base_url=base, timeout=60) as http:
 
-            async def one(token: str) -> int:
+            async def one(headers: dict[str, str], body: dict[str, object]) -> int:
                 async with gate:
                     started = time.perf_counter()
-                    response = await http.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
+                    response = await http.post(path, json=body, headers=headers)
                     latencies.append((time.perf_counter() - started) * 1000)
                     return response.status_code
 
             began = time.perf_counter()
-            codes = await asyncio.gather(*(one(token) for token in tokens))
+            codes = await asyncio.gather(*(one(headers, body) for headers, body in calls))
             elapsed = time.perf_counter() - began
         latencies.sort()
-        return len(tokens) / elapsed, latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)], codes
+        return len(calls) / elapsed, latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)], codes
 
     return asyncio.run(run())
+
+
+def signing_in(base: str, gateway: TextGateway, count: int) -> list[tuple[str, float, float, float]]:
+    """``count`` newcomers, each on a phone of their own (its address, as the reverse proxy says), ask for a code
+    and sign in with it (a new account each): the rows of both, once every code has arrived at the gateway."""
+    numbers = [f"+86139{index:08d}" for index in range(count)]
+    phones = [{"X-Forwarded-For": f"10.{index // 250}.{index % 250}.1"} for index in range(count)]
+    rows = []
+    rate, p50, p99, codes = rush(base, "/api/v1/auth/phone/code", [
+        (phone, {"phone": number}) for phone, number in zip(phones, numbers, strict=True)
+    ])  # fmt: skip
+    if codes != [202] * count:
+        raise RuntimeError(f"code requests: {sorted(set(codes))}")
+    rows.append((f"{count} code requests (API)", rate, p50, p99))
+    sent = [gateway.code_for(number) for number in numbers]
+    rate, p50, p99, codes = rush(base, "/api/v1/auth/phone/verify", [
+        (phone, {"phone": number, "code": code}) for phone, number, code in zip(phones, numbers, sent, strict=True)
+    ])  # fmt: skip
+    if codes != [201] * count:
+        raise RuntimeError(f"signing in with the codes: {sorted(set(codes))}")
+    rows.append((f"{count} signing in by code (API)", rate, p50, p99))
+    return rows
 
 
 def a_product(base: str, token: str, slug: str) -> int:
@@ -286,10 +311,12 @@ def main() -> None:
         "thread p1 (member)": f"/t/{long_id}",
         "search API (member)": "/api/v1/search?q=weekend",
     }
+    gateway = TextGateway().start()  # the sign-in rows' text messages arrive here
+    server_env = {**env, "QUANZI_SMS_URL": f"{gateway.url}/send", "QUANZI_TRUSTED_PROXIES": "127.0.0.1"}
     server = subprocess.Popen(
         [sys.executable, "server.py", "serve", "--port", "8391", "--log-level", "warning"],
         cwd=ROOT,
-        env=env,
+        env=server_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -343,10 +370,12 @@ def main() -> None:
             ),
             ("300 ordering (API)", f"/api/v1/products/{product}/orders", {"quantity": 1}, [201] * 200 + [409] * 100),
         ):
-            rate, p50, p99, codes = rush("http://127.0.0.1:8391", tokens, path, body)
+            calls = [({"Authorization": f"Bearer {token}"}, body) for token in tokens]
+            rate, p50, p99, codes = rush("http://127.0.0.1:8391", path, calls)
             if sorted(codes) != expected:
                 raise RuntimeError(f"{name}: {sorted(set(codes))} — not every place or bottle taken exactly once")
             rows.append((name, rate, p50, p99))
+        rows += signing_in("http://127.0.0.1:8391", gateway, 300)
         # serve is a small supervisor (server.pid) running one worker, beside multiprocessing's resource tracker
         processes = [
             int(pid)
@@ -357,6 +386,7 @@ def main() -> None:
     finally:
         server.terminate()
         ceiling.terminate()
+        gateway.stop()
         server.wait()
         ceiling.wait()
         if not args.keep:

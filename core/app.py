@@ -16,7 +16,6 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
-from core.accounts.passwords import Passwords
 from core.config import Config
 from core.db import tortoise_config
 from core.moderation import limits as newcomer_limits
@@ -77,7 +76,6 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
     site = Site(
         config=config,
         plugins=host,
-        passwords=Passwords(config.password_time_cost, config.password_memory_cost),
         rate_limits=RateLimits(config.rate_limit_storage, config.rate_limit_scale),
         templates=templates,
         catalogues=Catalogues([folder for folder in plugin_locales if folder.is_dir()]),

@@ -9,6 +9,7 @@ import pydantic
 from core.access.scope import require_actor
 from core.accounts import limits, phone, reset, service, sessions, signup, verify
 from core.accounts.models import Role, Session, SessionKind
+from core.accounts.passwords import passwords_of
 from core.accounts.serialize import me_json, profile_json
 from core.accounts.signin import current_session, log_in, log_out
 from core.errors import BadRequest, Message
@@ -103,7 +104,7 @@ async def register(call: ApiCall[Registration]) -> dict[str, Any]:
     site = call.site
     await limits.check_sign_up(site, call.request)
     user = await service.register(
-        site.passwords,
+        passwords_of(site.config),
         username=call.body.username,
         email=call.body.email,
         password=call.body.password,
@@ -115,7 +116,7 @@ async def register(call: ApiCall[Registration]) -> dict[str, Any]:
 @router.route("POST", "/auth/token", "Create an API token from a login and password", body=Credentials, status=201)
 async def create_token(call: ApiCall[Credentials]) -> dict[str, Any]:
     await limits.check_login(call.site, call.request, call.body.login)
-    user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
+    user = await service.authenticate(passwords_of(call.site.config), call.body.login, call.body.password)
     token = await sessions.create_token(user, call.body.name, call.body.expires_in_days)
     return {"token": token, "user": me_json(user)}
 
@@ -202,7 +203,7 @@ async def request_password_reset(call: ApiCall[ResetRequest]) -> dict[str, Any]:
 async def confirm_password_reset(call: ApiCall[ResetConfirmation]) -> dict[str, Any]:
     await limits.check_reset(call.site, call.request)
     user = await reset.reset_password(
-        call.site.passwords, call.site.config.secret_key, call.body.token, call.body.password
+        passwords_of(call.site.config), call.site.config.secret_key, call.body.token, call.body.password
     )
     return {"user": me_json(user)}
 
@@ -227,7 +228,7 @@ async def change_email(call: ApiCall[EmailChange]) -> dict[str, Any]:
     user = require_actor(call.viewer)
     await limits.check_reset_request(call.site, call.request, user.email)
     await verify.request_change(
-        call.site.config.secret_key, call.site.passwords, user, call.body.email, call.body.password
+        call.site.config.secret_key, passwords_of(call.site.config), user, call.body.email, call.body.password
     )
     return {}
 
@@ -256,7 +257,7 @@ async def get_csrf(call: ApiCall[None]) -> dict[str, Any]:
 async def create_session(call: ApiCall[SessionLogin]) -> dict[str, Any]:
     check_csrf(call.request, call.request.headers.get("x-csrf-token"))
     await limits.check_login(call.site, call.request, call.body.login)
-    user = await service.authenticate(call.site.passwords, call.body.login, call.body.password)
+    user = await service.authenticate(passwords_of(call.site.config), call.body.login, call.body.password)
     await log_in(call.request, user)
     return {"user": me_json(user), "csrf_token": csrf_token(call.request)}
 
@@ -318,7 +319,7 @@ async def change_password(call: ApiCall[PasswordChange]) -> None:
     user = call.actor
     browser = current_session(call.request) if call.request.scope.get("auth") == "session" else None
     await service.change_password(
-        call.site.passwords, user, call.body.current_password, call.body.new_password, keep=browser
+        passwords_of(call.site.config), user, call.body.current_password, call.body.new_password, keep=browser
     )
 
 

@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.access.scope import require_actor
 from core.accounts import limits, verify
+from core.accounts.passwords import passwords_of
 from core.accounts.routes import settings_page
 from core.errors import ValidationError
 from core.web.auth import resolve_viewer
@@ -50,7 +51,7 @@ async def change_email(request: Request) -> Response:
     await limits.check_reset_request(site, request, user.email)
     try:
         await verify.request_change(
-            site.config.secret_key, site.passwords, user, form.values["email"], form.values["password"]
+            site.config.secret_key, passwords_of(site.config), user, form.values["email"], form.values["password"]
         )
     except ValidationError as error:
         form.errors = error.fields

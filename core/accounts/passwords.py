@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from core.config import Config
 from core.errors import Message
 
 MIN_LENGTH = 8
@@ -29,6 +32,17 @@ class Passwords:
                 return False
 
         return await anyio.to_thread.run_sync(check)
+
+
+@cache
+def hasher(time_cost: int, memory_cost: int) -> Passwords:
+    """The hasher of these costs, made once per process (making one hashes a dummy password)."""
+    return Passwords(time_cost, memory_cost)
+
+
+def passwords_of(config: Config) -> Passwords:
+    """The site's hasher, at the costs its configuration names (tests lower them)."""
+    return hasher(config.password_time_cost, config.password_memory_cost)
 
 
 def invalid_reason(password: str) -> str | None:

@@ -7,6 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.accounts import limits, reset
+from core.accounts.passwords import passwords_of
 from core.accounts.signin import log_in
 from core.errors import ValidationError
 from core.web.forms import Form, read_form
@@ -43,7 +44,7 @@ async def reset_submit(request: Request) -> Response:
     await limits.check_reset(site, request)
     try:
         user = await reset.reset_password(
-            site.passwords, site.config.secret_key, form.values["token"], form.values["password"]
+            passwords_of(site.config), site.config.secret_key, form.values["token"], form.values["password"]
         )
     except ValidationError as error:
         form.errors = error.fields

@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 from core.access.scope import acting, require_actor
 from core.accounts import limits, phone, service, sessions, wechat
 from core.accounts.models import SessionKind, User
+from core.accounts.passwords import passwords_of
 from core.accounts.signin import current_session, log_in, log_out, offered_ways, offers
 from core.accounts.signup import sign_up
 from core.config import LOCALES
@@ -78,7 +79,7 @@ async def login_submit(request: Request) -> Response:
     site = site_of(request)
     try:
         await limits.check_login(site, request, form.values["login"])
-        user = await service.authenticate(site.passwords, form.values["login"], form.values["password"])
+        user = await service.authenticate(passwords_of(site.config), form.values["login"], form.values["password"])
     except QuanziError as error:
         if error.status == 429:
             raise
@@ -241,7 +242,7 @@ async def settings_password(request: Request) -> Response:
     form = Form.of(data, ("current_password", "new_password"))
     try:
         await service.change_password(
-            site_of(request).passwords,
+            passwords_of(site_of(request).config),
             user,
             form.values["current_password"],
             form.values["new_password"],

@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from core.accounts import limits, phone, service
 from core.accounts.models import User
+from core.accounts.passwords import passwords_of
 from core.accounts.signin import log_in, offers
 from core.errors import Message, NotFound, TooManyRequests, ValidationError
 from core.web.pages import browser_locale
@@ -20,7 +21,7 @@ async def sign_up(request: Request, *, username: str, email: str, password: str)
     site = site_of(request)
     await limits.check_sign_up(site, request)
     user = await service.register(
-        site.passwords, username=username, email=email, password=password, locale=browser_locale(request)
+        passwords_of(site.config), username=username, email=email, password=password, locale=browser_locale(request)
     )
     await log_in(request, user)
     return user

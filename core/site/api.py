@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.accounts import limits
+from core.accounts.passwords import passwords_of
 from core.accounts.serialize import me_json
 from core.site import service
 from core.web.jsonapi import ApiCall, ApiRouter, Body
@@ -28,7 +29,12 @@ async def setup(call: ApiCall[Setup]) -> dict[str, Any]:
     body = call.body
     club = {"site_name": body.site_name, "site_description": body.site_description}
     user = await service.complete_setup(
-        site.passwords, body.token, username=body.username, email=body.email, password=body.password, site=club
+        passwords_of(site.config),
+        body.token,
+        username=body.username,
+        email=body.email,
+        password=body.password,
+        site=club,
     )
     site.settings.forget()
     return me_json(user)

@@ -8,6 +8,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.accounts import limits
+from core.accounts.passwords import passwords_of
 from core.accounts.signin import log_in
 from core.circles import service as circles_service
 from core.circles.routes import content_kinds
@@ -62,7 +63,7 @@ async def setup_submit(request: Request) -> Response:
     try:
         if logo is not None:  # checked before anything is written: a refused logo leaves the setup undone
             await check_picture(logo, await picture_limits(request), field="logo", square=LOGO)
-        user = await service.complete_setup(site.passwords, token, site=club, **values)
+        user = await service.complete_setup(passwords_of(site.config), token, site=club, **values)
     except ValidationError as error:
         fields.errors = error.fields
         return await _form(request, token, fields, status=400)

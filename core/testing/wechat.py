@@ -42,7 +42,13 @@ class WeChatServer:
                 parts = urlsplit(self.path)
                 query = {name: values[0] for name, values in parse_qs(parts.query).items()}
                 if parts.path in AUTHORISE and server.member is not None:  # the member taps "allow"
-                    code = server.agree(query.get("appid", ""), **server.member)
+                    member = server.member
+                    code = server.agree(
+                        query.get("appid", ""),
+                        openid=member["openid"],
+                        unionid=member.get("unionid", ""),
+                        nickname=member.get("nickname", ""),
+                    )
                     back = f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query.get('state', '')})}"
                     self.send_response(302)
                     self.send_header("location", back)

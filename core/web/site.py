@@ -10,7 +10,6 @@ from starlette.requests import Request
 
 if TYPE_CHECKING:
     from core.accounts.models import User
-    from core.accounts.passwords import Passwords
     from core.config import Config
     from core.contract.kinds import ContentKind, NotificationKind
     from core.pluginhost.host import PluginHost
@@ -29,7 +28,6 @@ class Site:
 
     config: Config
     plugins: PluginHost
-    passwords: Passwords
     rate_limits: RateLimits
     templates: Templates
     catalogues: Catalogues
