@@ -13,7 +13,7 @@ from conftest import PASSWORD
 
 from core import sql
 from core.accounts.models import Session
-from core.testing import another_browser, sign_in
+from core.testing import another_browser, jobs_of, run_job_now, sign_in, wait_for_jobs
 
 PHONE = "Mozilla/5.0 (Linux; Android 13; V2148A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0 Mobile Safari/537.36 MicroMessenger/8.0.47"
 COMPUTER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
@@ -111,6 +111,21 @@ def test_a_password_changed_in_settings_ends_the_other_browsers_and_the_tokens(c
     assert changed.status_code == 303
     assert signed_in_as(computer) == "mei"
     assert signed_in_as(phone) is None and client.get("/api/v1/me", headers=token).status_code == 401
+
+
+def test_sessions_over_are_swept_away_daily_and_the_sweep_comes_back(client, member):
+    """The daily sweep deletes the sessions over (their key hashes with them) and plans its next run."""
+    devices(client, member)
+    rows = {row.name: row for row in client.portal.call(_sessions)}
+    idle = client.app.state.site.config.session_max_age
+    client.portal.call(_age, rows["WeChat · Android"].id, timedelta(seconds=idle + 1))  # nobody asks with it again
+    assert set(jobs_of(client, "accounts.sweep")) == {"accounts.sweep"}  # planned when the server started
+    run_job_now(client, "accounts.sweep")
+    wait_for_jobs(client)
+    names = {row.name for row in client.portal.call(_sessions)}
+    assert "WeChat · Android" not in names and "Chrome · Windows" in names
+    (next_run,) = jobs_of(client, "accounts.sweep").values()
+    assert next_run > datetime.now(UTC) + timedelta(hours=23)
 
 
 def test_a_session_idle_too_long_is_over_and_one_in_use_lives_on(client, member):

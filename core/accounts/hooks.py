@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
-from core.accounts import api, email_routes, phone, phone_routes, reset_routes, routes, verify, wechat, wechat_routes
+from core.accounts import (
+    api,
+    email_routes,
+    phone,
+    phone_routes,
+    reset_routes,
+    routes,
+    sessions,
+    verify,
+    wechat,
+    wechat_routes,
+)
 from core.accounts.models import User
 from core.accounts.signin import viewer_from_credentials
 from core.contract import hookimpl
-from core.contract.kinds import SignInMethod
+from core.contract.kinds import JobContext, JobKind, SignInMethod
 from core.errors import Message
+from core.jobs.queue import enqueue_job, ensure_job
 from core.pluginhost import running
+from core.times import now
 from core.web.jsonapi import ApiRouter
 
 
@@ -49,3 +65,23 @@ async def member_registered(user: User) -> None:
     host = running.active()
     if host is not None:
         await verify.send_link(host.config.secret_key, user)
+
+
+SWEEP = "accounts.sweep"  # daily: sessions over and phone numbers' day counts past are deleted
+SWEEP_EVERY = timedelta(days=1)
+
+
+async def sweep(job: JobContext) -> None:
+    await sessions.sweep()
+    await phone.sweep()
+    await enqueue_job(SWEEP, at=now() + SWEEP_EVERY, key=SWEEP)
+
+
+@hookimpl
+def register_job_kinds() -> list[JobKind]:
+    return [JobKind(SWEEP, sweep, attempts=3, lease_seconds=300)]
+
+
+@hookimpl
+async def startup(app: Starlette) -> None:
+    await ensure_job(SWEEP, SWEEP, now() + timedelta(hours=1))

@@ -125,3 +125,9 @@ async def bind(secret: str, user: User, phone: str, code: str) -> None:
                     await SignInKey.create(user=user, method=PHONE, key=phone)
             except IntegrityError:
                 raise Conflict(Message("Another account holds this number."), code="phone_taken") from None
+
+
+async def sweep() -> int:
+    """Forget the numbers that asked for no code for a day (their day's count is over, their code dead)."""
+    day_ago = now() - timedelta(days=1)
+    return await PhoneCode.filter(day_started_at__lt=day_ago, expires_at__lt=now()).delete()

@@ -41,6 +41,13 @@ async def enqueue_job(
         after_commit(nudge.set)
 
 
+async def ensure_job(kind: str, key: str, at: datetime) -> None:
+    """A job that repeats (it enqueues its next run itself): enqueue its first at ``at`` unless one of ``key``
+    waits already, so that a server's restart neither doubles nor postpones it."""
+    if not await Job.filter(key=key).exists():
+        await enqueue_job(kind, at=at, key=key)
+
+
 async def cancel_job(key: str) -> bool:
     """Forget the job of ``key`` (a meeting called off takes its reminder along); whether there was one. One
     already running finishes, and is not run again."""
