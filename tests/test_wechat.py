@@ -188,3 +188,26 @@ def test_the_settings_bind_wechat_and_never_remove_the_last_way_in(site):
     done = opened.post("/settings/sign-in/wechat/unbind", data={"csrf_token": csrf}, follow_redirects=False)
     assert done.status_code == 303 and opened.get("/api/v1/me/sign-in").json()["ways"] == ["password"]
     assert 'href="/auth/wechat?next=/settings"' in opened.get("/settings").text
+
+
+def test_the_same_persons_first_sign_ins_at_the_same_moment_make_one_account(site):
+    """A member taps "allow" on two phones at once (or WeChat sends them back twice): the first sign-ins race,
+    and one account is made, which every one of them signs into."""
+    from core.accounts.models import SignInKey
+    from core.testing import at_once, run
+
+    phones = [browser(site) for _ in range(6)]
+    states = [to_wechat(phone)[1]["state"] for phone in phones]
+    codes = [site.wechat.agree("wx-service", openid="o-twin", unionid="u-twin", nickname="双双") for _ in phones]
+    cookies = ["; ".join(f"{name}={value}" for name, value in phone.cookies.items()) for phone in phones]
+    answers = at_once(
+        site,
+        len(phones),
+        lambda http, n: http.get(
+            f"/auth/wechat/callback?code={codes[n]}&state={states[n]}", headers={"cookie": cookies[n]}
+        ),
+    )
+    assert [answer.status_code for answer in answers] == [303] * len(phones), [a.text[-200:] for a in answers]
+    holders = run(site, SignInKey.filter(key="union:u-twin").values_list("user_id", flat=True))
+    assert len(holders) == 1
+    assert len(set(run(site, SignInKey.filter(key="wx-service:o-twin").values_list("user_id", flat=True)))) == 1
