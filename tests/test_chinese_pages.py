@@ -61,10 +61,12 @@ ALLOWED = {
     "english",
     "toml",
     "wi-fi",
+    "iphone",
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
 RAW_KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)+\b")  # customer_club.vip_out, moderation.flag_upheld
-VISIBLE = re.compile(r"<(script|style|textarea)\b.*?</\1>|<[^>]+>", re.DOTALL)  # a textarea holds one's writing
+# a textarea holds one's writing; code, what one types as it is (a template's field names)
+VISIBLE = re.compile(r"<(script|style|textarea|code)\b.*?</\1>|<[^>]+>", re.DOTALL)
 # Not words: addresses (the club's, a circle's), file names, OpenGraph's property names, settings' names, hex and tokens
 NOT_WORDS = re.compile(r"\S*(?:https?://|/)\S*|\b\w+\.toml\b|\bog:\w+|\b[A-Z][A-Z_]{2,}\b|\S*\d\S*")
 

@@ -24,7 +24,7 @@ def parse(value: str) -> tuple[str, dict[str, str]]:
     """``"TEMPLATE_ID thing1=title time2=time"`` as (the id, {field: source}); a ValueError says what is wrong."""
     words = value.split()
     if not words or not TEMPLATE_ID.match(words[0]):
-        raise ValueError("template id")
+        raise ValueError(words[0] if words else value)
     fields: dict[str, str] = {}
     for word in words[1:]:
         found = FIELD.match(word)
@@ -57,8 +57,7 @@ async def set_templates(actor: User, changes: dict[str, str]) -> None:
                 parse(value)
         except ValueError as error:
             errors[kind] = Message(
-                "Write the template id, then the template's fields as name=source (text, title, time, site): "
-                "“%(wrong)s” does not fit.",
+                "Write the template id, then the template's fields as name=source: “%(wrong)s” does not fit.",
                 wrong=str(error),
             )
     if errors:
