@@ -17,7 +17,7 @@ from core.testing.gateway import TextGateway
 class Vendor(TextGateway):
     """The vendor's stand-in: Aliyun answers ``{"Code": "OK"}``, Tencent a ``SendStatusSet`` of ``"Ok"``."""
 
-    def answer(self, path: str, body: bytes) -> bytes:
+    def reply(self, path: str, body: bytes) -> bytes:
         if body.startswith(b"{"):
             return json.dumps({"Response": {"SendStatusSet": [{"Code": "Ok"}], "RequestId": "r1"}}).encode()
         return json.dumps({"Code": "OK", "BizId": "b1", "Message": "OK"}).encode()
@@ -71,12 +71,12 @@ def test_a_code_goes_to_tencent_cloud_with_a_tc3_signature(quanzi_site, vendor):
     sent = json.loads(body)
     assert sent["PhoneNumberSet"] == ["+8613800138000"] and sent["SmsSdkAppId"] == "1400000000"
     assert sent["TemplateId"] == "42" and sent["SignName"] == "鹰山徒步会" and len(sent["TemplateParamSet"][0]) == 6
-    assert headers["X-TC-Action"] == "SendSms" and headers["X-TC-Version"] == "2021-01-11"
-    authorization = headers["Authorization"]
+    assert headers["x-tc-action"] == "SendSms" and headers["x-tc-version"] == "2021-01-11"
+    authorization = headers["authorization"]
     assert authorization.startswith("TC3-HMAC-SHA256 Credential=AKIDEXAMPLE/") and "/sms/tc3_request" in authorization
     sender = parse_sms_url(url)
     assert isinstance(sender, TencentSender)
-    again = sender.signed_headers(body.decode(), int(headers["X-TC-Timestamp"]))
+    again = sender.signed_headers(body.decode(), int(headers["x-tc-timestamp"]))
     assert again["Authorization"] == authorization  # what was sent is what the key signs for that moment
 
 

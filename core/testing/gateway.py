@@ -14,49 +14,34 @@ import json
 import re
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from core.sms.senders import GatewaySender
+from core.testing.standin import Answer, StandIn
 
 
-class TextGateway:
+class TextGateway(StandIn):
     def __init__(self) -> None:
+        super().__init__()
         self.messages: list[dict[str, Any]] = []
         self.requests: list[tuple[str, dict[str, str], bytes]] = []  # (path, headers, body) of every request
         self._refuse = 0
-        self._changed = threading.Condition()
-        gateway = self
+        self._changed = threading.Condition(self.lock)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
-                with gateway._changed:
-                    gateway.requests.append((self.path, dict(self.headers), body))
-                    refused = gateway._refuse > 0
-                    if refused:
-                        gateway._refuse -= 1
-                    elif self.headers.get("content-type", "").startswith("application/json"):
-                        gateway.messages.append(json.loads(body))
-                    gateway._changed.notify_all()
-                self.send_response(503 if refused else 200)
-                self.send_header("content-type", "application/json")
-                self.end_headers()
-                self.wfile.write(gateway.answer(self.path, body) if not refused else b"{}")
+    def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        self.requests.append((path, headers, body))
+        refused = self._refuse > 0
+        if refused:
+            self._refuse -= 1
+        elif headers.get("content-type", "").startswith("application/json"):
+            self.messages.append(json.loads(body))
+        self._changed.notify_all()
+        content = {"content-type": "application/json"}
+        return Answer(503, b"{}", content) if refused else Answer(200, self.reply(path, body), content)
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def answer(self, path: str, body: bytes) -> bytes:
+    def reply(self, path: str, body: bytes) -> bytes:
         """What the gateway says to a message it took (a vendor's stand-in answers as the vendor does)."""
         return b"{}"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     @property
     def sender(self) -> GatewaySender:
@@ -89,11 +74,3 @@ class TextGateway:
                 return found.group()
             assert time.monotonic() < deadline, f"no text message to {to}"
             self.wait(len(self.messages) + 1)
-
-    def start(self) -> TextGateway:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()

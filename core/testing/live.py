@@ -98,7 +98,7 @@ def live_server(data_dir: Path, root: Path = ROOT, workers: int = 1, **extra_env
     reader = threading.Thread(target=lambda: server.lines.extend(iter(process.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
     reader.start()
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60  # a fresh data dir's migrations, on a machine running two suites at once
         while True:
             try:
                 if httpx2.get(f"{server.base}/healthz", timeout=1).status_code == 200:

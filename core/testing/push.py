@@ -16,7 +16,6 @@ import os
 import secrets
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import http_ece
@@ -24,6 +23,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from core.testing.standin import Answer, StandIn
 
 
 def _b64(data: bytes) -> str:
@@ -34,34 +35,14 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-class PushService:
+class PushService(StandIn):
     def __init__(self) -> None:
+        super().__init__()
         self.received: list[dict[str, Any]] = []  # each push decrypted: {"endpoint", "payload", "vapid_key", "ttl"}
         self.refused: list[str] = []  # why each refused push was refused
         self.gone: set[str] = set()  # endpoints answered with 410
         self._browsers: dict[str, tuple[ec.EllipticCurvePrivateKey, bytes]] = {}
-        self._changed = threading.Condition()
-        service = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
-                endpoint = service.url + self.path
-                status, why = service._take(endpoint, {k.lower(): v for k, v in self.headers.items()}, body)
-                self.send_response(status)
-                self.send_header("content-length", str(len(why)))
-                self.end_headers()
-                self.wfile.write(why.encode())
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._changed = threading.Condition(self.lock)
 
     def subscribe(self) -> dict[str, Any]:
         """A new browser's subscription, as ``PushSubscription.toJSON()`` gives it to a page's script."""
@@ -72,9 +53,10 @@ class PushService:
         public = private_key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
         return {"endpoint": endpoint, "expirationTime": None, "keys": {"p256dh": _b64(public), "auth": _b64(auth)}}
 
-    def _take(self, endpoint: str, headers: dict[str, str], body: bytes) -> tuple[int, str]:
+    def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        endpoint = self.url + path
         if endpoint in self.gone:
-            return 410, "push subscription has unsubscribed or expired"
+            return Answer(410, b"push subscription has unsubscribed or expired")
         try:
             vapid_key = self._check_vapid(headers.get("authorization", ""))
             assert headers.get("content-encoding") == "aes128gcm", "not aes128gcm"
@@ -82,14 +64,12 @@ class PushService:
             private_key, auth = self._browsers[endpoint]
             plain = http_ece.decrypt(body, private_key=private_key, auth_secret=auth, version="aes128gcm")
         except (AssertionError, KeyError, ValueError) as error:
-            with self._changed:
-                self.refused.append(str(error))
-            return 400 if not str(error).startswith("vapid") else 401, str(error)
-        with self._changed:
-            pushed = {"endpoint": endpoint, "payload": json.loads(plain), "vapid_key": vapid_key}
-            self.received.append({**pushed, "ttl": int(headers["ttl"]), "urgency": headers.get("urgency")})
-            self._changed.notify_all()
-        return 201, ""
+            self.refused.append(str(error))
+            return Answer(401 if str(error).startswith("vapid") else 400, str(error).encode())
+        pushed = {"endpoint": endpoint, "payload": json.loads(plain), "vapid_key": vapid_key}
+        self.received.append({**pushed, "ttl": int(headers["ttl"]), "urgency": headers.get("urgency")})
+        self._changed.notify_all()
+        return Answer(201)
 
     def _check_vapid(self, authorization: str) -> str:
         scheme, _, rest = authorization.partition(" ")
@@ -121,11 +101,3 @@ class PushService:
                 assert left > 0, f"{len(self.received)} of {count} pushes arrived (refused: {self.refused})"
                 self._changed.wait(left)
             return list(self.received)
-
-    def start(self) -> PushService:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()

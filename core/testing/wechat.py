@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from core.testing.standin import Answer, StandIn
 
 AUTHORISE = ("/connect/oauth2/authorize", "/connect/qrconnect")
 
 
-class WeChatServer:
+class WeChatServer(StandIn):
     def __init__(self, secrets_by_app: dict[str, str] | None = None) -> None:
+        super().__init__()
         self.apps = dict(secrets_by_app or {"wx-service": "service-secret", "wx-web": "web-secret"})
         self._codes: dict[str, dict[str, Any]] = {}
         self._tokens: dict[str, dict[str, Any]] = {}
@@ -34,67 +35,35 @@ class WeChatServer:
         self.unfollowed: set[str] = set()  # openids of members who do not follow the service account
         self._access_tokens: set[str] = set()
         self.member: dict[str, str] | None = None  # who agrees on the authorisation page a browser is sent to
-        self._lock = threading.Lock()
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                parts = urlsplit(self.path)
-                query = {name: values[0] for name, values in parse_qs(parts.query).items()}
-                if parts.path in AUTHORISE and server.member is not None:  # the member taps "allow"
-                    member = server.member
-                    code = server.agree(
-                        query.get("appid", ""),
-                        openid=member["openid"],
-                        unionid=member.get("unionid", ""),
-                        nickname=member.get("nickname", ""),
-                    )
-                    back = f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query.get('state', '')})}"
-                    self.send_response(302)
-                    self.send_header("location", back)
-                    self.end_headers()
-                    return
-                with server._lock:
-                    server.calls.append((parts.path, query))
-                    answer = server.answer(parts.path, query)
-                body = json.dumps(answer, ensure_ascii=False).encode()
-                self.send_response(200)  # WeChat answers errors with 200 and an errcode
-                self.send_header("content-type", "application/json; charset=utf-8")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                parts = urlsplit(self.path)
-                query = {name: values[0] for name, values in parse_qs(parts.query).items()}
-                sent = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
-                with server._lock:
-                    server.calls.append((parts.path, query))
-                    answer = server.answer_post(parts.path, query, sent)
-                body = json.dumps(answer, ensure_ascii=False).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json; charset=utf-8")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+    def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        parts = urlsplit(path)
+        query = {name: values[0] for name, values in parse_qs(parts.query).items()}
+        if method == "GET" and parts.path in AUTHORISE and self.member is not None:  # the member taps "allow"
+            code = self._agree(query.get("appid", ""), self.member)
+            back = f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query.get('state', '')})}"
+            return Answer(302, headers={"location": back})
+        self.calls.append((parts.path, query))
+        if method == "POST":
+            found = self.answer_post(parts.path, query, json.loads(body or b"{}"))
+        else:
+            found = self.answer_get(parts.path, query)
+        # WeChat answers errors with 200 and an errcode
+        content = {"content-type": "application/json; charset=utf-8"}
+        return Answer(200, json.dumps(found, ensure_ascii=False).encode(), content)
 
     def agree(self, app_id: str, *, openid: str, unionid: str = "", nickname: str = "", snapshot: bool = False) -> str:
         """A member agrees on WeChat's page: the code WeChat sends back to the site for them."""
+        with self.lock:
+            person = {"openid": openid, "unionid": unionid, "nickname": nickname, "snapshot": snapshot}
+            return self._agree(app_id, person)
+
+    def _agree(self, app_id: str, person: dict[str, Any]) -> str:
         code = secrets.token_hex(8)
-        with self._lock:
-            self._codes[code] = {"app": app_id, "openid": openid, "unionid": unionid, "nickname": nickname,
-                                 "snapshot": snapshot}  # fmt: skip
+        self._codes[code] = {"app": app_id, "unionid": "", "nickname": "", "snapshot": False, **person}
         return code
 
-    def answer(self, path: str, query: dict[str, str]) -> dict[str, Any]:
+    def answer_get(self, path: str, query: dict[str, str]) -> dict[str, Any]:
         if path == "/sns/oauth2/access_token":
             if self.apps.get(query.get("appid", "")) != query.get("secret") or query.get("grant_type") != (
                 "authorization_code"
@@ -139,11 +108,3 @@ class WeChatServer:
             self.template_messages.append(sent)
             return {"errcode": 0, "errmsg": "ok", "msgid": len(self.template_messages)}
         return {"errcode": 40066, "errmsg": "invalid url"}
-
-    def start(self) -> WeChatServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
