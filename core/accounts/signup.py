@@ -10,6 +10,8 @@ from core.accounts import limits, phone, service
 from core.accounts.models import User
 from core.accounts.passwords import passwords_of
 from core.accounts.signin import log_in, offers
+from core.circles.models import Circle, JoinPolicy
+from core.circles.service import admit
 from core.errors import Message, NotFound, TooManyRequests, ValidationError
 from core.web.pages import browser_locale
 from core.web.site import site_of
@@ -75,3 +77,18 @@ async def sign_up_by_phone(request: Request, number: str, code: str) -> tuple[Us
     user, created = await phone_account(request, number, code)
     await log_in(request, user)
     return user, created
+
+
+async def guests_join_by_phone(request: Request, circle: Circle) -> bool:
+    """Whether a guest may join ``circle`` from a plugin's form (an event's registration, a members' survey) with a
+    phone number and a texted code: the site signs in by phone, and the circle takes anyone who asks."""
+    return circle.join_policy == JoinPolicy.OPEN and await phone_offered(request)
+
+
+async def join_by_phone(request: Request, circle: Circle, number: str, code: str) -> User:
+    """Sign this browser in to the account ``number`` opens (or a new one) with the code texted to it, and make them
+    a member of ``circle`` (which ``guests_join_by_phone`` allowed). A ValidationError, nothing made, when the
+    number or the code do not fit."""
+    user, _ = await sign_up_by_phone(request, number, code)
+    await admit(circle, user)
+    return user

@@ -29,7 +29,14 @@ from core.access.threads import ThreadAccess
 from core.accounts.models import SignInKey, User
 from core.accounts.serialize import user_ref
 from core.accounts.signin import log_in
-from core.accounts.signup import phone_offered, sign_up, sign_up_by_phone, text_code
+from core.accounts.signup import (
+    guests_join_by_phone,
+    join_by_phone,
+    phone_offered,
+    sign_up,
+    sign_up_by_phone,
+    text_code,
+)
 from core.circles.models import Circle, JoinPolicy, Visibility
 from core.circles.service import access_by_slug, admit, circle_members, circle_staff, create_circle, dismiss
 from core.contract import hookimpl
@@ -177,10 +184,12 @@ __all__ = [
     "enqueue_job",
     "get_thread",
     "guest_check",
+    "guests_join_by_phone",
     "hookimpl",
     "index_later",
     "is_bot",
     "is_public",
+    "join_by_phone",
     "line_height",
     "log_in",
     "mail_enabled",

@@ -16,19 +16,18 @@ from core.plugins import (
     Field,
     FieldKind,
     Form,
-    JoinPolicy,
     Message,
     NotFound,
     ValidationError,
     absolute_url,
     access_by_slug,
-    admit,
     answer_text,
     answers_from_form,
     check_answers,
+    guests_join_by_phone,
+    join_by_phone,
     mark_personal,
     parse_form_time,
-    phone_offered,
     qr_response,
     read_form,
     reader_locale,
@@ -36,7 +35,6 @@ from core.plugins import (
     require_actor,
     resolve_viewer,
     send_notice,
-    sign_up_by_phone,
     site_of,
     site_timezone,
     text_code,
@@ -226,10 +224,8 @@ async def event_page(request: Request) -> Response:
 
 
 async def guests_by_phone(request: Request, view: service.EventView) -> bool:
-    """Whether a guest may register here with a phone number and a texted code: the site signs in by phone, the
-    registration is open, and the circle takes anyone who asks (its page is public; the guest joins it)."""
-    circle = view.where.access.circle
-    return view.registration_open and circle.join_policy == JoinPolicy.OPEN and await phone_offered(request)
+    """Whether a guest may register here with a phone number and a texted code (and join the circle)."""
+    return view.registration_open and await guests_join_by_phone(request, view.where.access.circle)
 
 
 async def _register_page(
@@ -269,8 +265,7 @@ async def register(request: Request) -> Response:
                 )
                 return await _register_page(request, view, form, notice=notice)
             check_answers(view.questions, answers)  # a wrong answer makes no account
-            viewer, _ = await sign_up_by_phone(request, form.values["phone"], form.values["code"])
-            await admit(view.where.access.circle, viewer)
+            viewer = await join_by_phone(request, view.where.access.circle, form.values["phone"], form.values["code"])
             view = await service.get_event(viewer, view.event.id)
             if view.mine is not None:  # the number opened an account that was registered already
                 return RedirectResponse(f"/t/{view.thread.id}#event", status_code=303)

@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.plugins import (
     Form,
+    Message,
     NotFound,
     Post,
     ShareCard,
@@ -19,7 +20,11 @@ from core.plugins import (
     absolute_url,
     access_by_slug,
     answers_from_form,
+    check_answers,
+    guests_join_by_phone,
+    join_by_phone,
     mark_personal,
+    ordered_answers,
     parse_form_time,
     plain_text_excerpt,
     qr_response,
@@ -29,6 +34,7 @@ from core.plugins import (
     resolve_viewer,
     site_of,
     site_timezone,
+    text_code,
     whole_number,
 )
 from plugins.polls import respondent, service, surveys
@@ -172,7 +178,15 @@ async def create_survey(request: Request) -> Response:
     return RedirectResponse(f"/surveys/{survey.id}/share", status_code=303)
 
 
-async def survey_page(request: Request, form: Form | None = None, status: int = 200) -> Response:
+async def _by_phone(request: Request, viewer: Any, view: surveys.SurveyView) -> bool:
+    """Whether a guest may answer this members' survey with a phone number and a texted code (and so join)."""
+    open_now = not view.closed and not view.not_yet_open
+    return (
+        viewer is None and not view.may_answer and open_now and await guests_join_by_phone(request, view.thread.circle)
+    )
+
+
+async def survey_page(request: Request, form: Form | None = None, status: int = 200, notice: str = "") -> Response:
     mark_personal(request)  # whether this browser has answered
     viewer = await resolve_viewer(request)
     view = await surveys.get_survey(viewer, request.path_params["id"], respondent.guest_key(request))
@@ -186,6 +200,8 @@ async def survey_page(request: Request, form: Form | None = None, status: int = 
         "form": form or Form(),
         "thanks": request.query_params.get("done") == "1",
         "introduction": introduction,
+        "by_phone": await _by_phone(request, viewer, view),
+        "notice": notice,
         # the card a chat app shows for the link: only for a survey guests may open
         "share_card": _share_card(request, view, introduction) if view.where.access.is_public else None,
     }
@@ -198,10 +214,20 @@ async def answer_survey(request: Request) -> Response:
     survey_id = request.path_params["id"]
     view = await surveys.get_survey(viewer, survey_id, respondent.guest_key(request))
     answers = answers_from_form(surveys.fields_of(view.questions), data)
+    form = Form({f"a{i}": value for i, value in enumerate(answers)})
     try:
+        if await _by_phone(request, viewer, view):  # a guest who joins the circle by answering
+            form.values.update(Form.of(data, ("phone", "code")).values)
+            if data.get("step") == "send":
+                form.values["phone"] = await text_code(request, form.values["phone"])
+                sent = Message("We texted a code to %(phone)s. It is valid for 10 minutes.", phone=form.values["phone"])
+                return await survey_page(request, form, notice=sent)
+            questions = surveys.fields_of(view.questions)
+            check_answers(questions, ordered_answers(questions, answers))  # a wrong answer makes no account
+            viewer = await join_by_phone(request, view.thread.circle, form.values["phone"], form.values["code"])
         token = await respondent.answer(request, viewer, survey_id, answers, data)
     except ValidationError as error:
-        form = Form({f"a{i}": value for i, value in enumerate(answers)}, error.fields)
+        form.errors = error.fields
         return await survey_page(request, form, status=400)
     response = RedirectResponse(f"/surveys/{survey_id}?done=1", status_code=303)
     if token is not None:

@@ -285,3 +285,37 @@ def test_the_customer_survey_template_sets_up_a_survey_guests_answer(site):
     assert survey["public"] is True and len(survey["questions"]) == 5
     assert answer(another_browser(site), survey_id, [5, 1, [0, 2], 4, "很好 Great"]).status_code == 201
     assert staff[0]["kind"] == "survey"  # in a private circle the same survey, for members only
+
+
+def test_a_guest_answers_a_members_survey_with_a_phone_number_and_becomes_a_member(quanzi_site, text_gateway):
+    """Where the circle takes anyone who asks and the site signs in by phone, a members' survey takes a guest's
+    number and texted code in its own form: a wrong code records nothing and makes nobody; the right one makes
+    the account, signs the browser in, makes them a member, and records their answers under their name."""
+    import re
+
+    site = quanzi_site(plugins=["polls"], sms=text_gateway.sender)
+    site.headers["accept-language"] = "en"
+    owner = register(site, "owner")
+    make_circle(site, owner, "walks")
+    survey = new_survey(site, owner, "walks")
+    guest = another_browser(site)
+    page = guest.get(f"/surveys/{survey['id']}").text
+    assert 'name="phone"' in page and "Log in to answer" in page
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"csrf_token": csrf, "phone": "13800138000", "a0": "1", "a2": "4"}
+    sent = guest.post(f"/surveys/{survey['id']}", data={**form, "step": "send"})
+    assert sent.status_code == 200 and "+8613800138000" in sent.text
+    code = text_gateway.code_for("+8613800138000")
+    wrong = guest.post(f"/surveys/{survey['id']}", data={**form, "code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 400 and guest.get("/api/v1/me").status_code == 401
+    assert results(site, survey["id"], owner)["responses"] == 0
+    done = guest.post(f"/surveys/{survey['id']}", data={**form, "code": code}, follow_redirects=False)
+    assert done.status_code == 303, done.text[-500:]
+    me = guest.get("/api/v1/me").json()
+    assert guest.get(f"/api/v1/surveys/{survey['id']}").json()["answered"] is True
+    assert results(site, survey["id"], owner)["responses"] == 1
+    members = site.get("/api/v1/circles/walks/members", headers=owner.auth).json()["items"]
+    assert me["username"] in [item["user"]["username"] for item in members]
+    club = make_circle(site, owner, "board", join_policy="approval")
+    closed = new_survey(site, owner, club["slug"])
+    assert 'name="phone"' not in another_browser(site).get(f"/surveys/{closed['id']}").text  # asks to log in
