@@ -13,6 +13,7 @@ from core.contract.kinds import Slot
 from core.errors import Forbidden, Message, Unauthorized
 from core.web.auth import resolve_viewer
 from core.web.pages import render
+from core.web.site import site_of
 
 NOTICES = {
     "settings": Message("The site's settings are saved."),
@@ -38,4 +39,5 @@ async def admin_only(request: Request) -> User:
 
 async def admin_page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     context["notice"] = NOTICES.get(request.query_params.get("done", ""))
+    context["wechat_messages"] = site_of(request).config.wechat is not None  # the menu's "WeChat messages"
     return await render(request, template, context, status=status, slots=(Slot.ADMIN_MENU,))
