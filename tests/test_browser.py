@@ -172,9 +172,16 @@ def test_a_member_adds_a_photo_to_a_reply_from_a_phone(phone: Page, tmp_path):
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def test_a_phone_opens_the_pages_it_has_seen_offline_and_forgets_them_on_logging_out(phone: Page):
+def test_a_phone_opens_the_pages_it_has_seen_offline_and_forgets_them_on_logging_out(tmp_path):
     """The service worker keeps what the member saw: offline, a thread seen opens, a page never seen says the
     phone is offline; the settings offer to notify this device; logging out clears what was kept."""
+    with live_server(tmp_path / "site") as server, phone_browser(server.base) as new_context:
+        phone = new_context(service_workers="allow").new_page()
+        phone.set_default_timeout(15_000)
+        _offline_and_back(phone)
+
+
+def _offline_and_back(phone: Page) -> None:
     sign_up(phone, "小红")
     start_circle_and_discussion(phone, "徒步会", "walks", "周六去香山", "早上八点东门集合")
     thread = phone.url

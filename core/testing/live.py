@@ -139,7 +139,9 @@ def require_chromium() -> None:
 def phone_browser(base_url: str, locale: str = "zh-CN") -> Iterator[Any]:
     """A Playwright browser context the size of a phone, on ``base_url``; ``.new_page()`` opens a tab. Each
     context has its own cookies: two contexts are two people. Options of Playwright's ``new_context`` given to the
-    factory replace these (``color_scheme="dark"``, another ``viewport``)."""
+    factory replace these (``color_scheme="dark"``, another ``viewport``). The site's service worker is blocked
+    unless a test asks for it (``service_workers="allow"``): it keeps a copy of every page seen, which the offline
+    test checks and the page walks would only pay for."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -161,6 +163,7 @@ def phone_browser(base_url: str, locale: str = "zh-CN") -> Iterator[Any]:
                     "base_url": base_url,
                     "is_mobile": True,
                     "has_touch": True,
+                    "service_workers": "block",
                     **options,
                 }
             )
