@@ -50,9 +50,17 @@ def content_kinds(request: Request) -> dict[str, Any]:
 async def circle_page(request: Request) -> Response:
     viewer = await resolve_viewer(request)
     access = await service.access_by_slug(viewer, request.path_params["slug"], invited_ok=True)
-    context: dict[str, Any] = {"circle": access.circle, "access": access, "threads": [], "next": None, "members": []}
+    featured = request.query_params.get("featured") == "1"
+    context: dict[str, Any] = {
+        "circle": access.circle,
+        "access": access,
+        "threads": [],
+        "next": None,
+        "members": [],
+        "featured": featured,
+    }
     if access.can_view:
-        page = await threads.threads_of(access, request.query_params.get("after"), parse_limit(None))
+        page = await threads.threads_of(access, request.query_params.get("after"), parse_limit(None), featured=featured)
         members = await service.first_members(access.circle, 12)
         pending = (
             await Membership.filter(circle=access.circle, status=MemberStatus.PENDING).count()

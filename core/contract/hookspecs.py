@@ -208,6 +208,17 @@ def post_deleted(post: Post, user: User) -> None:
 
 
 @hookspec
+def post_liked(post: Post, user: User) -> None:
+    """``user`` liked ``post`` (not theirs; once: taking a like back and giving it again calls this again, so count
+    by the pair). ``post.thread`` is loaded."""
+
+
+@hookspec
+def thread_featured(thread: Thread, user: User) -> None:
+    """A moderator (``user``) marked ``thread`` featured (精华)."""
+
+
+@hookspec
 def member_registered(user: User) -> None:
     """A new account was made (signing up, the site's setup, ``createadmin``)."""
 

@@ -79,6 +79,13 @@ class NotificationKind:
     urgent: bool = False
     # What its mail quotes, for a notification about a plugin's object: given the object's id, its text (plain)
     excerpt: Callable[[int], Awaitable[str]] | None = None
+    # The sentence for a notification that gathers several people's acts (``notify_gathered``: "%(count)s people
+    # liked your post"), with ``%(count)s`` and ``%(title)s``
+    gathered: str = ""
+
+    def sentence(self, count: int) -> str:
+        """The sentence for a notification that gathers ``count`` acts."""
+        return self.gathered if count > 1 and self.gathered else self.text
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,16 @@ from core.notifications import api, notice_routes, notices, routes
 from core.notifications.audiences import ACCOUNT, CIRCLE_MEMBERS, CIRCLE_STAFF
 from core.notifications.mail import send_digest, send_notification
 from core.notifications.reach import CHANNEL_OFF, send_reach
-from core.notifications.service import DIGEST, MAIL, REACH, REACH_ATTEMPTS, notify, notify_about, unread_count
+from core.notifications.service import (
+    DIGEST,
+    MAIL,
+    REACH,
+    REACH_ATTEMPTS,
+    notify,
+    notify_about,
+    notify_gathered,
+    unread_count,
+)
 from core.notifications.watching import circle_watchers, level_of, thread_watchers
 from core.threads.models import Post, Thread
 from core.web.jsonapi import ApiRouter
@@ -67,6 +76,12 @@ INVITED = NotificationKind(
     email=True,
     label=Message("Invitations"),
 )
+LIKED = NotificationKind(
+    "liked",
+    Message("%(actor)s liked your post in “%(title)s”"),
+    label=Message("Likes of your posts"),
+    gathered=Message("%(count)s people liked your post in “%(title)s”"),
+)
 NEW_THREAD = NotificationKind(
     "new_thread",
     Message("%(actor)s started “%(title)s”"),
@@ -92,6 +107,7 @@ def register_notification_kinds() -> list[NotificationKind]:
         JOIN_APPROVED,
         JOIN_DECLINED,
         INVITED,
+        LIKED,
         CHANNEL_OFF,
     ]
 
@@ -171,6 +187,13 @@ async def post_created(post: Post, thread: Thread, user: User) -> None:
         await notify(REPLY.name, [await User.get(id=thread.author_id)], user, thread, post.id)
         told.add(thread.author_id)
     await notify(WATCHED_REPLY.name, [member for member in watching if member.id not in told], user, thread, post.id)
+
+
+@hookimpl
+async def post_liked(post: Post, user: User) -> None:
+    """Likes of one post gather in one notification while it is unread."""
+    author = await User.get(id=post.author_id)
+    await notify_gathered(LIKED.name, author, user, post, post.like_count)
 
 
 @hookimpl

@@ -14,7 +14,8 @@ def _line(kind: NotificationKind, item: NotificationItem, base: str) -> dict[str
     """What a mail says of one notification: its sentence (a msgid, translated by the template), who, what, where."""
     actor = item.actor
     return {
-        "text": getattr(kind.text, "msgid", kind.text),
+        "text": getattr(kind.sentence(item.count), "msgid", kind.sentence(item.count)),
+        "count": str(item.count),
         "title": item.title,
         "url": base + item.url,
         "actor": (actor.display_name or actor.username) if actor else "",

@@ -34,6 +34,8 @@ class Notification(Model):
         max_length=200, default="", db_default=""
     )  # a subject's title and address, as they were when sent
     url = fields.CharField(max_length=500, default="", db_default="")
+    # The acts it gathers while unread (likes of one post: "12 people liked your post"); 1 for most kinds
+    count = fields.IntField(default=1, db_default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     read_at = fields.DatetimeField(null=True)
     if TYPE_CHECKING:  # the columns under the relations, set by the ORM

@@ -33,8 +33,8 @@ async def send_reach(job: JobContext) -> None:
         return
     locale = user.locale or (await site.settings.current())["default_locale"]
     actor = (item.actor.display_name or item.actor.username) if item.actor else ""
-    sentence = _translated(site, locale, kind.text)
-    text = sentence % {"actor": actor, "title": item.title}
+    sentence = _translated(site, locale, kind.sentence(item.count))
+    text = sentence % {"actor": actor, "title": item.title, "count": item.count}
     try:
         if not await channel.reachable(user):  # chosen, but their number or last subscribed browser is gone
             raise Unreachable("not reachable")

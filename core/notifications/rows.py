@@ -10,7 +10,7 @@ from core.accounts.rows import Author
 from core.sql import Row, timestamp
 
 COLUMNS = (
-    "n.id, n.kind, n.thread_id, n.post_id, n.title, n.url, n.created_at, n.read_at, t.title AS thread_title, "
+    "n.id, n.kind, n.thread_id, n.post_id, n.title, n.url, n.count, n.created_at, n.read_at, t.title AS thread_title, "
     "a.id AS actor_id, a.username AS actor_username, a.display_name AS actor_display_name"
 )
 TABLES = (
@@ -29,6 +29,7 @@ class NotificationItem:
     thread_id: int | None
     created_at: datetime
     read_at: datetime | None
+    count: int  # the acts it gathers ("12 people liked your post"): 1 for most
 
     @classmethod
     def of(cls, row: Row) -> NotificationItem:
@@ -51,4 +52,5 @@ class NotificationItem:
             thread_id,
             timestamp(row["created_at"]),
             timestamp(row["read_at"]),
+            row["count"],
         )

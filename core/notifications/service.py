@@ -123,6 +123,20 @@ async def notify(
     return told
 
 
+async def notify_gathered(kind: str, user: User, actor: User, post: Post, most: int) -> None:
+    """Tell ``user`` that ``actor`` did ``kind`` to their ``post`` (liked it), gathered into the unread notification
+    of that kind about that post if there is one: its actor becomes ``actor`` and its count grows by one, to at most
+    ``most`` (the acts standing: "12 people liked your post")."""
+    async with in_transaction():
+        waiting = await Notification.select_for_update().get_or_none(
+            user_id=user.id, kind=kind, post_id=post.id, read_at__isnull=True
+        )
+        if waiting is not None:
+            await Notification.filter(id=waiting.id).update(actor_id=actor.id, count=min(waiting.count + 1, most))
+            return
+    await notify(kind, [user], actor, post.thread, post.id)
+
+
 async def notify_about(
     kind: str, users: Iterable[User], actor: User | None, audience: Audience, subject: Any, title: str, url: str
 ) -> int:

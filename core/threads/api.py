@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.accounts.serialize import user_ref
 from core.pagination import Page, parse_limit
-from core.threads import service
+from core.threads import likes, service
 from core.threads.rows import ThreadItem
 from core.threads.serialize import post_json, revision_json, thread_json
 from core.web.jsonapi import ApiCall, ApiRouter, Body
@@ -22,6 +23,7 @@ class ThreadChanges(Body):
     title: str | None = None
     pinned: bool | None = None
     locked: bool | None = None
+    featured: bool | None = None
 
 
 class PostBody(Body):
@@ -51,11 +53,18 @@ async def latest(call: ApiCall[None]) -> dict[str, Any]:
 
 
 @router.route(
-    "GET", "/circles/{slug}/threads", "A circle's threads, pinned first, then by activity", query=("limit", "cursor")
+    "GET",
+    "/circles/{slug}/threads",
+    "A circle's threads, pinned first, then by activity (featured=1: its featured threads alone)",
+    query=("limit", "cursor", "featured"),
 )
 async def list_threads(call: ApiCall[None]) -> dict[str, Any]:
     page = await service.list_threads(
-        call.viewer, call.params["slug"], call.query("cursor"), parse_limit(call.query("limit"))
+        call.viewer,
+        call.params["slug"],
+        call.query("cursor"),
+        parse_limit(call.query("limit")),
+        featured=call.query("featured") in ("1", "true"),
     )
     return await _thread_page(page)
 
@@ -75,7 +84,13 @@ async def get_thread(call: ApiCall[None]) -> dict[str, Any]:
     return await _thread(call, call.params["id"])
 
 
-@router.route("PATCH", "/threads/{id:int}", "Retitle (author), pin or lock (moderators)", body=ThreadChanges, auth=True)
+@router.route(
+    "PATCH",
+    "/threads/{id:int}",
+    "Retitle (author), pin, lock or feature (moderators)",
+    body=ThreadChanges,
+    auth=True,
+)
 async def patch_thread(call: ApiCall[ThreadChanges]) -> dict[str, Any]:
     changes = {name: value for name, value in call.body.sent().items() if value is not None}
     await service.update_thread(call.viewer, call.params["id"], changes)
@@ -131,3 +146,22 @@ async def delete_post(call: ApiCall[None]) -> None:
 @router.route("GET", "/posts/{id:int}/revisions", "Earlier versions of an edited post, newest first")
 async def list_revisions(call: ApiCall[None]) -> dict[str, Any]:
     return {"items": [revision_json(r) for r in await service.revisions(call.viewer, call.params["id"])], "next": None}
+
+
+@router.route("PUT", "/posts/{id:int}/like", "Like a post (not one's own; once)", auth=True)
+async def like(call: ApiCall[None]) -> dict[str, Any]:
+    return {"liked": True, "likes": await likes.like(call.viewer, call.params["id"])}
+
+
+@router.route("DELETE", "/posts/{id:int}/like", "Take one's like of a post back", auth=True)
+async def unlike(call: ApiCall[None]) -> dict[str, Any]:
+    return {"liked": False, "likes": await likes.unlike(call.viewer, call.params["id"])}
+
+
+@router.route("GET", "/posts/{id:int}/likes", "Who liked a post, latest first", query=("limit", "cursor"))
+async def liked_by(call: ApiCall[None]) -> dict[str, Any]:
+    page = await likes.liked_by(call.viewer, call.params["id"], call.query("cursor"), parse_limit(call.query("limit")))
+    return {
+        "items": [{**user_ref(like.user), "liked_at": like.created_at.isoformat()} for like in page.items],
+        "next": page.next,
+    }

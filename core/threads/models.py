@@ -28,6 +28,8 @@ class Thread(Model):
     post_count = fields.IntField(default=1)
     pinned = fields.BooleanField(default=False)
     locked = fields.BooleanField(default=False)
+    # 精华: marked by a moderator as among the circle's best; the circle's page can list these alone
+    featured = fields.BooleanField(default=False, db_default=False)
     deleted_at = fields.DatetimeField(null=True)
     # The opening post; a plain column because Post already points here.
     first_post_id = fields.IntField(null=True)
@@ -59,6 +61,8 @@ class Post(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     edited_at = fields.DatetimeField(null=True)
     deleted_at = fields.DatetimeField(null=True)
+    # Kept in the transaction that adds or takes away a like (PostLike): pages never COUNT(*)
+    like_count = fields.IntField(default=0, db_default=0)
     if TYPE_CHECKING:  # the columns under the relations, set by the ORM
         thread_id: int
         author_id: int
@@ -89,3 +93,24 @@ class PostRevision(Model):
 
     class Meta:
         table = "post_revisions"
+
+
+class PostLike(Model):
+    """A member's like of a post: one per member and post."""
+
+    id = fields.IntField(primary_key=True)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "core.Post", related_name=False, on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    if TYPE_CHECKING:  # the columns under the relations, set by the ORM
+        post_id: int
+        user_id: int
+
+    class Meta:
+        table = "post_likes"
+        unique_together = (("post", "user"),)
+        indexes = (("user_id", "post_id"),)

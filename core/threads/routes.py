@@ -16,7 +16,7 @@ from core.errors import Message, NotFound, ValidationError
 from core.markdown import plain_text_excerpt
 from core.numbers import whole_number
 from core.pagination import page_numbers
-from core.threads import service
+from core.threads import likes, service
 from core.uploads.receive import picture_markdown
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
@@ -29,6 +29,8 @@ MODERATION = {
     "unpin": {"pinned": False},
     "lock": {"locked": True},
     "unlock": {"locked": False},
+    "feature": {"featured": True},
+    "unfeature": {"featured": False},
 }
 
 
@@ -101,6 +103,8 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
         "kinds": content_kinds(request),
         # the posts this viewer may edit or delete
         "changeable": {post.id for post in posts if view.may_edit(post.author_id)},
+        "may_like": access.can_act and thread.deleted_at is None,
+        "liked": await likes.liked_among(viewer, [post.id for post in posts]) if access.can_act else set(),
     }
     if access.is_public:  # what a chat app shows for its link; never a private one's
         opening = posts[0].html if posts and posts[0].number == 1 else ""
@@ -221,6 +225,27 @@ async def delete_submit(request: Request) -> Response:
     return RedirectResponse(f"/t/{view.thread.id}", status_code=303)
 
 
+async def like(request: Request) -> Response:
+    """Like a post, or take the like back (``action``), then back to the post."""
+    data = await read_form(request)
+    viewer = await resolve_viewer(request)
+    if data.get("action") == "unlike":
+        await likes.unlike(viewer, request.path_params["id"])
+    else:
+        await likes.like(viewer, request.path_params["id"])
+    post, view = await service.get_post(viewer, request.path_params["id"])
+    return RedirectResponse(f"/t/{view.thread.id}?page={service.page_of_post(post)}#p{post.id}", status_code=303)
+
+
+async def liked_by(request: Request) -> Response:
+    """Who liked a post (whoever may see the post)."""
+    viewer = await resolve_viewer(request)
+    post, view = await service.get_post(viewer, request.path_params["id"])
+    page = await likes.liked_by(viewer, post.id, request.query_params.get("after"), 100)
+    context = {"post": post, "thread": view.thread, "likes": page.items, "next": page.next}
+    return await render(request, "post_likes.html", context)
+
+
 async def post_link(request: Request) -> Response:
     """A post's own address: the page of its thread where it is."""
     post, view = await service.get_post(await resolve_viewer(request), request.path_params["id"])
@@ -240,4 +265,6 @@ routes: list[BaseRoute] = [
     Route("/p/{id:int}/edit", edit_submit, methods=["POST"]),
     Route("/p/{id:int}/delete", delete_page, methods=["GET"]),
     Route("/p/{id:int}/delete", delete_submit, methods=["POST"]),
+    Route("/p/{id:int}/like", like, methods=["POST"]),
+    Route("/p/{id:int}/likes", liked_by, methods=["GET"]),
 ]

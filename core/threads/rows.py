@@ -22,11 +22,12 @@ class PostItem:
     created_at: datetime
     edited_at: datetime | None
     waiting_for_review: bool  # hidden until a moderator reviews it: shown to its author alone
+    likes: int
 
     @classmethod
     def of(cls, row: Row) -> PostItem:
-        """From the columns id, thread_id, author_id, number, html, created_at, edited_at, username, display_name,
-        avatar, waiting."""
+        """From the columns id, thread_id, author_id, number, html, created_at, edited_at, like_count, username,
+        display_name, avatar, waiting."""
         return cls(
             row["id"],
             row["thread_id"],
@@ -37,6 +38,7 @@ class PostItem:
             timestamp(row["created_at"]),
             timestamp(row["edited_at"]),
             bool(row["waiting"]),
+            row["like_count"],
         )
 
 
@@ -63,12 +65,13 @@ class ThreadItem:
     post_count: int
     pinned: bool
     locked: bool
+    featured: bool
     first_post_id: int | None
     deleted_at: None = None  # lists hold no deleted thread
 
     COLUMNS = (
         "t.id, t.title, t.kind, t.circle_id, c.slug, c.name, t.author_id, u.username, u.display_name, t.created_at, "
-        "t.last_activity_at, t.post_count, t.pinned, t.locked, t.first_post_id"
+        "t.last_activity_at, t.post_count, t.pinned, t.locked, t.featured, t.first_post_id"
     )
     TABLES = "threads t JOIN circles c ON c.id = t.circle_id JOIN users u ON u.id = t.author_id"
 
@@ -86,5 +89,6 @@ class ThreadItem:
             row["post_count"],
             bool(row["pinned"]),
             bool(row["locked"]),
+            bool(row["featured"]),
             row["first_post_id"],
         )

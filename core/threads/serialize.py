@@ -23,6 +23,7 @@ def post_json(post: Post, *, with_thread: bool = False) -> dict[str, Any]:
         "html": post.html,
         "created_at": post.created_at.isoformat(),
         "edited_at": _time(post.edited_at),
+        "likes": post.like_count,
         "url": f"/t/{post.thread_id}#p{post.id}",
     }
     if post.deleted_at is not None:
@@ -46,6 +47,7 @@ def thread_json(thread: Thread | ThreadItem, first_post: Post | None) -> dict[st
         "last_activity_at": thread.last_activity_at.isoformat(),
         "pinned": thread.pinned,
         "locked": thread.locked,
+        "featured": thread.featured,
         "first_post": post_json(first_post) if first_post else None,
         "url": f"/t/{thread.id}",
     }

@@ -156,18 +156,22 @@ async def attached_content(
         raise NotFound(missing) from None
 
 
-async def list_threads(viewer: User | None, slug: str, cursor: str | None, limit: int) -> Page[ThreadItem]:
-    """A circle's threads: pinned first, then by last activity."""
-    return await threads_of(await access_by_slug(viewer, slug), cursor, limit)
+async def list_threads(
+    viewer: User | None, slug: str, cursor: str | None, limit: int, *, featured: bool = False
+) -> Page[ThreadItem]:
+    """A circle's threads: pinned first, then by last activity; ``featured``: its featured threads alone."""
+    return await threads_of(await access_by_slug(viewer, slug), cursor, limit, featured=featured)
 
 
-async def threads_of(access: CircleAccess, cursor: str | None, limit: int) -> Page[ThreadItem]:
-    """The threads of a circle the viewer was found to see (``access``)."""
+async def threads_of(
+    access: CircleAccess, cursor: str | None, limit: int, *, featured: bool = False
+) -> Page[ThreadItem]:
+    """The threads of a circle the viewer was found to see (``access``); ``featured``: its featured ones alone."""
     if not access.can_view:
         raise NotFound(Message("No such circle."))
     return await paginate_sql(
         ThreadItem.COLUMNS + " FROM " + ThreadItem.TABLES,
-        "t.circle_id = ? AND t.deleted_at IS NULL",
+        "t.circle_id = ? AND t.deleted_at IS NULL" + (" AND t.featured" if featured else ""),
         [access.circle.id],
         THREAD_ORDER,
         cursor,
@@ -204,7 +208,9 @@ async def update_thread(viewer: User | None, thread_id: int, changes: dict[str, 
     thread, access = view.thread, view.access
     if not access.can_moderate:
         refused: dict[str, str] = {
-            field: Message("Only moderators change this.") for field in ("pinned", "locked") if field in changes
+            field: Message("Only moderators change this.")
+            for field in ("pinned", "locked", "featured")
+            if field in changes
         }
         if refused:
             raise ValidationError(refused)
@@ -212,6 +218,7 @@ async def update_thread(viewer: User | None, thread_id: int, changes: dict[str, 
     review = ""
     if "title" in changes:
         (changes["title"],), review = await _watched(thread.circle_id, check_title(changes["title"]))
+    newly_featured = changes.get("featured") is True and not thread.featured
     if changes:
         async with transaction():
             await Thread.filter(id=thread.id).update(**changes)
@@ -222,6 +229,8 @@ async def update_thread(viewer: User | None, thread_id: int, changes: dict[str, 
                 await words.hold(opening, thread.circle_id, review)
         for field, value in changes.items():
             setattr(thread, field, value)
+    if newly_featured:
+        await emit("thread_featured", thread=thread, user=user)
     return thread
 
 
@@ -296,8 +305,8 @@ POSTS_PER_PAGE = 20
 
 
 POSTS_PAGE_SQL = (
-    "SELECT p.id, p.thread_id, p.author_id, p.number, p.html, p.created_at, p.edited_at, u.username, u.display_name, "
-    "u.avatar, p.deleted_at IS NOT NULL AS waiting "
+    "SELECT p.id, p.thread_id, p.author_id, p.number, p.html, p.created_at, p.edited_at, p.like_count, u.username, "
+    "u.display_name, u.avatar, p.deleted_at IS NOT NULL AS waiting "
     "FROM posts p JOIN users u ON u.id = p.author_id "
     "WHERE p.thread_id = ? AND p.number BETWEEN ? AND ? AND (p.deleted_at IS NULL OR p.author_id = ? AND EXISTS "
     "(SELECT 1 FROM reviews r WHERE r.post_id = p.id AND r.status = ? AND r.hidden_at IS NOT NULL)) ORDER BY p.number"

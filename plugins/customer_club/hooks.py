@@ -14,9 +14,11 @@ from core.plugins import (
     Message,
     NotificationKind,
     PerPost,
+    Post,
     Scenario,
     Slot,
     SlotContent,
+    Thread,
     ThreadAccess,
     User,
     hookimpl,
@@ -60,6 +62,16 @@ def register_audiences() -> list[Audience]:
 @hookimpl
 async def member_acted(circle_id: int, user: User, act: str, ref: int) -> None:
     await points.on_act(circle_id, user, act, ref)
+
+
+@hookimpl
+async def post_liked(post: Post, user: User) -> None:
+    await points.on_received(post.thread.circle_id, post.author_id, "post.liked", f"post.liked:{post.id}:{user.id}")
+
+
+@hookimpl
+async def thread_featured(thread: Thread, user: User) -> None:
+    await points.on_received(thread.circle_id, thread.author_id, "thread.featured", f"thread.featured:{thread.id}")
 
 
 @hookimpl

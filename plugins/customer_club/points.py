@@ -34,6 +34,8 @@ ACTS: dict[str, tuple[Message, int, int]] = {
     "thread": (Message("A new thread"), 5, 3),
     "post": (Message("A reply (not in your own thread)"), 2, 10),
     "post.helpful": (Message("A reply of yours marked helpful"), 5, 3),
+    "post.liked": (Message("A like on your post"), 1, 10),
+    "thread.featured": (Message("A thread of yours featured"), 10, 2),
     "idea.voted": (Message("A vote for your idea"), 1, 20),
     "event.checkin": (Message("Checked in at a meet-up"), 10, 2),
     "survey.response": (Message("A survey answered"), 3, 5),
@@ -174,6 +176,17 @@ async def on_act(circle_id: int, user: User, act: str, ref: int) -> None:
             await grant_badge(club, user, FIRST_POST)
     await credit(club, user, act, f"{act}:{ref}")
     await grant_badge(club, user, act)
+
+
+async def on_received(circle_id: int, author_id: int, act: str, key: str) -> None:
+    """Something of a member's was liked or featured in one of the club's circles: points for its author, if they
+    are a member of the club."""
+    club = await club_of_circle(circle_id)
+    if club is None:
+        return
+    author = await User.get_or_none(id=author_id)
+    if author is not None and (await circle_access(author, await club.circle)).is_member:
+        await credit(club, author, act, key)
 
 
 # Corrections, rules and levels (the club's managers) ----------------------------------------------------------

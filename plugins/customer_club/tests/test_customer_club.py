@@ -518,3 +518,20 @@ def test_templates_write_as_the_owners_deliberate_act_not_a_newcomers_posts(quan
     assert second.status_code == 201, second.text
     assert standing(site, club, owner)["entries"] == []
     assert all(make_thread(site, owner, "brand", f"By hand {n}", "Hello")["id"] for n in range(4))  # their circle
+
+
+def test_likes_received_and_a_featured_thread_earn_their_author_points_within_the_cap(site):
+    owner = register(site, "owner")
+    club = start(site, owner)
+    author = joined(site, "author", "brand")
+    fans = [joined(site, f"fan{number}", "brand") for number in range(12)]
+    thread = make_thread(site, author, "brand", "My best brew", "Recipe inside")
+    post = thread["first_post"]["id"]
+    for fan in fans:
+        assert site.put(f"/api/v1/posts/{post}/like", headers=fan.auth).status_code == 200
+    site.delete(f"/api/v1/posts/{post}/like", headers=fans[0].auth)
+    site.put(f"/api/v1/posts/{post}/like", headers=fans[0].auth)  # taken back and given again: counted once
+    assert site.patch(f"/api/v1/threads/{thread['id']}", json={"featured": True}, headers=owner.auth).status_code == 200
+    acts = [entry["act"] for entry in standing(site, club, author)["entries"]]
+    assert acts.count("post.liked") == 10  # the day's cap
+    assert acts.count("thread.featured") == 1
