@@ -25,6 +25,7 @@ CORE_MODELS = [
     "core.uploads.models",
     "core.moderation.models",
     "core.push.models",
+    "core.messages.models",
 ]
 
 # SQLite: WAL and foreign keys are Tortoise's defaults; a busy timeout lets a second process (backup, the CLI)

@@ -65,7 +65,9 @@ def test_outsiders_neither_like_nor_see_who_liked_a_private_post_and_the_banned_
     make_circle(client, alice, "open")
     post = make_thread(client, alice, "open", "Open to all")["first_post"]["id"]
     assert _likes(client, post, eve).status_code == 200  # a public open circle: any member of the site
-    banned = client.post("/api/v1/circles/open/bans", json={"username": "mallory", "reason": "Spam", "days": 3}, headers=alice.auth)
+    banned = client.post(
+        "/api/v1/circles/open/bans", json={"username": "mallory", "reason": "Spam", "days": 3}, headers=alice.auth
+    )
     assert banned.status_code == 201
     refused = _likes(client, post, mallory)
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "banned"
@@ -94,6 +96,7 @@ def test_the_thread_page_likes_without_javascript_and_lists_who_liked(client, me
     thread = make_thread(client, alice, "club", "Cheese board", "Bring one cheese each")
     post_id = thread["first_post"]["id"]
     csrf = sign_in(client, "bob")
+    client.headers["accept-language"] = "en"
     page = client.get(f"/t/{thread['id']}").text
     assert 'aria-pressed="false"' in page and "♡ Like" in page
     answer = client.post(f"/p/{post_id}/like", data={"csrf_token": csrf, "action": "like"}, follow_redirects=False)

@@ -80,6 +80,7 @@ class ProfileChanges(Body):
     location: str | None = None
     website: str | None = None
     locale: str | None = None
+    messages_from: str | None = None
 
     @pydantic.model_validator(mode="after")
     def _no_nulls(self) -> ProfileChanges:

@@ -35,6 +35,9 @@ class User(Model):
     website = fields.CharField(max_length=200, default="")
     avatar = fields.CharField(max_length=72, default="")  # the file name of their picture (core.uploads); "": a letter
     locale = fields.CharField(max_length=16, default="")
+    # Who may start a private conversation with the member: "everyone", "circles" (members who share a circle with
+    # them) or "nobody"
+    messages_from = fields.CharField(max_length=16, default="circles", db_default="circles")
     role = fields.CharEnumField(Role, max_length=16, default=Role.MEMBER)
     suspended = fields.BooleanField(default=False)
     silenced_until = fields.DatetimeField(null=True)  # reads, but writes nothing until then (core.moderation)

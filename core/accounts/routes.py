@@ -148,7 +148,7 @@ async def avatar(request: Request) -> Response:
 
 
 async def settings_page(request: Request, user: User, status: int = 200, **forms: object) -> Response:
-    profile_values = {field: getattr(user, field) for field in ("display_name", "bio", "location", "website", "locale")}
+    profile_values = {field: getattr(user, field) for field in PROFILE_FORM}
     context = {
         "profile_form": Form(profile_values),
         "password_form": Form(),
@@ -182,6 +182,7 @@ async def _reach_context(request: Request, user: User) -> dict[str, object]:
     }
 
 
+PROFILE_FORM = ("display_name", "bio", "location", "website", "locale", "messages_from")
 SETTINGS_NOTICES = {
     "profile": Message("Your profile is saved."),
     "password": Message("Your password is changed; your other sessions are logged out."),
@@ -208,9 +209,10 @@ async def settings(request: Request) -> Response:
 async def settings_profile(request: Request) -> Response:
     data = await read_form(request)
     user = await _signed_in(request)
-    form = Form.of(data, ("display_name", "bio", "location", "website", "locale"))
+    form = Form.of(data, PROFILE_FORM)
+    changes = {field: value for field, value in form.values.items() if field != "messages_from" or value}
     try:
-        await service.update_profile(user, dict(form.values))
+        await service.update_profile(user, changes)
     except ValidationError as error:
         form.errors = error.fields
         return await settings_page(request, user, status=400, profile_form=form)

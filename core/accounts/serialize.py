@@ -41,4 +41,5 @@ def me_json(user: User) -> dict[str, Any]:
         "email_verified": user.email_verified,
         "has_password": bool(user.password_hash),
         "locale": user.locale,
+        "messages_from": user.messages_from,
     }

@@ -19,7 +19,8 @@ from core.errors import Conflict, Forbidden, Message, NotFound, Unauthorized, Va
 from core.pluginhost.running import emit
 
 KEY_MAX = User._meta.fields_map["username_key"].max_length  # type: ignore[attr-defined]
-PROFILE_LIMITS = {"display_name": 64, "bio": 2000, "location": 64, "website": 200, "locale": 16}
+PROFILE_LIMITS = {"display_name": 64, "bio": 2000, "location": 64, "website": 200, "locale": 16, "messages_from": 16}
+MESSAGES_FROM = ("everyone", "circles", "nobody")  # who may start a conversation with a member
 LOCALES = {"", *config.LOCALES}  # "": the browser decides
 PUBLIC_FIELDS = ("display_name", "bio", "location", "website")  # what others read: a silenced member keeps them
 
@@ -191,6 +192,8 @@ async def update_profile(user: User, changes: dict[str, Any]) -> User:
             errors[field] = problem
         elif field == "locale" and value not in LOCALES:
             errors[field] = Message("One of: ") + ", ".join(sorted(locale for locale in LOCALES if locale)) + "."
+        elif field == "messages_from" and value not in MESSAGES_FROM:
+            errors[field] = Message("One of: ") + ", ".join(MESSAGES_FROM) + "."
         changes[field] = value
     if errors:
         raise ValidationError(errors)

@@ -42,6 +42,7 @@ BUILTIN = (
     "core.wechat_messages.hooks",
     "core.uploads.hooks",
     "core.moderation.hooks",
+    "core.messages.hooks",
 )
 
 

@@ -77,4 +77,3 @@ async def liked_among(viewer: User | None, post_ids: Sequence[int]) -> set[int]:
         *post_ids,
     )
     return {row["post_id"] for row in rows}
-
