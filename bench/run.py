@@ -244,6 +244,79 @@ def a_product(base: str, token: str, slug: str) -> int:
     return int(response.json()["id"])
 
 
+def talk(base: str, owner_token: str, member_token: str, slug: str) -> tuple[str, str]:
+    """50 lines in the circle's chat, and a conversation of 30 messages between its owner and the bench's member:
+    the paths of the chat's page and of the conversation's."""
+    owner, member = {"Authorization": f"Bearer {owner_token}"}, {"Authorization": f"Bearer {member_token}"}
+    with httpx2.Client(base_url=base, timeout=30) as http:
+        for number in range(50):
+            line = {
+                "body": f"Line {number}: who brings the **bread** on Saturday? @{'nobody' if number % 7 else 'all'}"
+            }
+            http.post(f"/api/v1/circles/{slug}/chat", json=line, headers=owner).raise_for_status()
+        http.patch("/api/v1/me", json={"messages_from": "everyone"}, headers=member).raise_for_status()
+        me = http.get("/api/v1/me", headers=member).json()["username"]
+        started = http.post("/api/v1/conversations", json={"to": [me], "body": "Hello, *welcome*!"}, headers=owner)
+        conversation = started.raise_for_status().json()["id"]
+        for number in range(29):
+            body = {"body": f"Message {number}: see you at the tasting, bring a friend."}
+            sender = member if number % 2 else owner
+            http.post(f"/api/v1/conversations/{conversation}/messages", json=body, headers=sender).raise_for_status()
+    return f"/c/{slug}/chat", f"/messages/{conversation}"
+
+
+def worker_of(supervisor: int) -> int:
+    """The worker process of ``serve`` (its supervisor's child that is not multiprocessing's resource tracker)."""
+    for pid in subprocess.run(["pgrep", "-P", str(supervisor)], capture_output=True, text=True).stdout.split():
+        if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return int(pid)
+    raise RuntimeError("no worker")
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def idle_streams(port: int, worker: int, token: str, slug: str, count: int) -> tuple[float, float, float]:
+    """``count`` readers of the circle's chat stream held open at once by one worker: what they add to its memory
+    (MB), the CPU it spends in 10 idle seconds while it holds them, and how long one line takes to reach them all
+    (ms)."""
+
+    async def run() -> tuple[float, float, float]:
+        before = rss_mb(worker)
+        request = f"GET /api/v1/circles/{slug}/chat/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+        streams = []
+        for _ in range(count):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(request)
+            streams.append((reader, writer))
+        await asyncio.gather(*(reader.readuntil(b"retry: 3000") for reader, _ in streams))
+        held = rss_mb(worker) - before
+        cpu = cpu_seconds(worker)
+        await asyncio.sleep(10)
+        idle_cpu = cpu_seconds(worker) - cpu
+        async with httpx2.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            started = time.perf_counter()
+            line = {"body": "bench-fanout: everyone hears this"}
+            sent = await http.post(
+                f"/api/v1/circles/{slug}/chat", json=line, headers={"Authorization": f"Bearer {token}"}
+            )
+            sent.raise_for_status()
+            await asyncio.gather(*(reader.readuntil(b"bench-fanout") for reader, _ in streams))
+            reached = (time.perf_counter() - started) * 1000
+        for _, writer in streams:
+            writer.close()
+        return held, idle_cpu, reached
+
+    return asyncio.run(run())
+
+
 def peak_rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]
@@ -351,6 +424,9 @@ def main() -> None:
             for name, path in (("profile", profile), ("club's thread p1", f"/t/{club_thread}"))
         ]
         a_club("http://127.0.0.1:8391", owner_token, slug, authors)
+        chat, conversation = talk("http://127.0.0.1:8391", owner_token, token, slug)
+        pages["circle chat"] = member_pages["circle chat (member)"] = chat
+        member_pages["conversation (member)"] = conversation
         pages["profile"] = profile
         member_pages["profile, a level (member)"] = profile
         member_pages["club's thread p1, levels (member)"] = f"/t/{club_thread}"
@@ -376,6 +452,17 @@ def main() -> None:
                 raise RuntimeError(f"{name}: {sorted(set(codes))} — not every place or bottle taken exactly once")
             rows.append((name, rate, p50, p99))
         rows += signing_in("http://127.0.0.1:8391", gateway, 300)
+        rush(
+            "http://127.0.0.1:8391",
+            f"/api/v1/circles/{slug}/join",
+            [({"Authorization": f"Bearer {t}"}, {}) for t in tokens],
+        )
+        calls = [({"Authorization": f"Bearer {t}"}, {"body": f"Count me in! (#{n})"}) for n, t in enumerate(tokens)]
+        rate, p50, p99, codes = rush("http://127.0.0.1:8391", f"/api/v1/circles/{slug}/chat", calls)
+        if codes != [201] * len(calls):
+            raise RuntimeError(f"chat lines: {sorted(set(codes))}")
+        rows.append(("300 chat lines (API)", rate, p50, p99))
+        streams = idle_streams(8391, worker_of(server.pid), owner_token, slug, 1000)
         # serve is a small supervisor (server.pid) running one worker, beside multiprocessing's resource tracker
         processes = [
             int(pid)
@@ -401,7 +488,12 @@ def main() -> None:
     )
     for name, rate, p50, p99 in rows:
         print(f"| {name:<22} | {rate:>8.0f} | {p50:>7.1f} | {p99:>7.1f} | {rate / ceiling_rate:>9.2f} |")
-    print(f"\nserver peak RSS: the worker {rss:.0f} MB (its supervisor and resource tracker: {others:.0f} MB more)")
+    held, idle_cpu, reached = streams
+    print(
+        f"\n1,000 idle chat streams on the worker: {held:.0f} MB more, {idle_cpu:.2f} s of CPU in 10 idle seconds; "
+        f"one line reached all 1,000 in {reached:.0f} ms"
+    )
+    print(f"server peak RSS: the worker {rss:.0f} MB (its supervisor and resource tracker: {others:.0f} MB more)")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ CORE_MODELS = [
     "core.moderation.models",
     "core.push.models",
     "core.messages.models",
+    "core.chat.models",
 ]
 
 # SQLite: WAL and foreign keys are Tortoise's defaults; a busy timeout lets a second process (backup, the CLI)

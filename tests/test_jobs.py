@@ -16,7 +16,7 @@ from conftest import register
 
 from core.accounts.models import Role
 from core.pluginhost.host import PluginHost
-from core.testing import PASSWORD, enable_plugin, fresh_database, make_config
+from core.testing import PASSWORD, enable_plugin, fresh_database, make_config, wait_until
 from core.testing.databases import POSTGRES
 from core.testing.live import live_server
 
@@ -30,13 +30,6 @@ def runs(data_dir: Path) -> list[tuple[str, int, int, int]]:
 
 def ran(data_dir: Path) -> list[int]:
     return [n for event, n, _, _ in runs(data_dir) if event == "ran"]
-
-
-def wait_until(condition, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ Two degrees of taking part, each with the check that refuses it with its reason:
   member banned from the circle does nothing there (403 ``banned``).
 - posting (``can_post``, ``check_post``): writing that others read there (a thread, a reply, an edit, a vote, a
   survey answer). A silenced member acts but does not post (403 ``silenced``).
+- chatting (``can_chat``, ``check_chat``): a line in the circle's chat, its members' room: posting, by a member.
 """
 
 from __future__ import annotations
@@ -120,6 +121,18 @@ class CircleAccess:
             raise banned_error(ban)
         if self.viewer is not None:
             check_not_silenced(self.viewer)
+
+    @property
+    def can_chat(self) -> bool:
+        """Write in the circle's chat: its members (and moderators), not banned, not silenced. Unlike a thread in a
+        public circle open to all, the chat is its members' room."""
+        return self.can_post and (self.is_member or self.can_moderate)
+
+    def check_chat(self) -> None:
+        """Refuse, with the reason, a line in the circle's chat that the viewer may not write."""
+        self.check_post()
+        if not self.can_chat:
+            raise Forbidden(Message("Join this circle to talk in its chat."), code="not_a_member")
 
     def check_post(self, join_to: Message = JOIN_TO_WRITE) -> None:
         """Refuse, with the reason, writing that the viewer may not do in the circle."""

@@ -12,6 +12,7 @@ from core.access.circles import CircleAccess
 from core.access.scope import is_public
 from core.access.site import site_staff
 from core.accounts.models import User
+from core.chat.models import ChatLine
 from core.errors import Message, TooManyRequests, ValidationError
 from core.markdown import mentioned_names
 from core.pluginhost.running import writing_on_behalf
@@ -19,7 +20,7 @@ from core.threads.models import Post, Thread
 from core.times import now
 
 TRUSTED_AFTER, TRUSTED_POSTS = timedelta(days=1), 3
-PER_HOUR = {"thread": 3, "post": 10}
+PER_HOUR = {"thread": 3, "post": 10, "chat": 30}
 MENTIONS_MAX, LINKS_MAX = 3, 2
 LINK = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 _scale = 1.0  # the site's QUANZI_RATE_LIMIT_SCALE (0: no limits, as in tests)
@@ -49,8 +50,8 @@ def _limited(access: CircleAccess) -> User | None:
 
 
 async def check_newcomer(access: CircleAccess, text: str, kind: str) -> None:
-    """Refuse a newcomer's post in the circle of ``access`` over the limits (``kind``: ``thread`` or ``post``);
-    nothing for anyone else."""
+    """Refuse a newcomer's post in the circle of ``access`` over the limits (``kind``: ``thread``, ``post`` or
+    ``chat``, a line in a circle's chat); nothing for anyone else."""
     user = _limited(access)
     if not _scale or user is None:
         return
@@ -63,6 +64,8 @@ async def check_newcomer(access: CircleAccess, text: str, kind: str) -> None:
     since = now() - timedelta(hours=1)
     if kind == "thread":
         written = await Thread.filter(author_id=user.id, created_at__gte=since).count()
+    elif kind == "chat":
+        written = await ChatLine.filter(author_id=user.id, created_at__gte=since).count()
     else:
         written = await Post.filter(author_id=user.id, created_at__gte=since, number__gt=1).count()
     if written >= _limit(PER_HOUR[kind]):

@@ -43,6 +43,7 @@ BUILTIN = (
     "core.uploads.hooks",
     "core.moderation.hooks",
     "core.messages.hooks",
+    "core.chat.hooks",
 )
 
 

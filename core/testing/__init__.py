@@ -280,3 +280,11 @@ def wait_for_jobs(client: TestClient, timeout: float = 15.0) -> None:
     while client.portal.call(left):  # type: ignore[union-attr]
         assert time.monotonic() < deadline, "jobs still waiting"
         time.sleep(0.05)
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 15.0) -> None:
+    """Wait until ``condition()`` is true (checked every 50 ms); AssertionError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)

@@ -34,7 +34,22 @@ MAX_BODY = 256 * 1024  # a larger answer is not kept (a thread page of 20 long p
 # The query parameters of the pages and API lists; an answer to a query with any other is made afresh and not kept,
 # so that ``?v=1``, ``?v=2``, ... cannot fill the cache with copies of one page.
 QUERY_PARAMETERS = frozenset(
-    {"page", "after", "cursor", "limit", "q", "circle", "author", "order", "quote", "from", "to", "status", "ref"}
+    {
+        "page",
+        "after",
+        "cursor",
+        "limit",
+        "q",
+        "circle",
+        "author",
+        "order",
+        "quote",
+        "from",
+        "to",
+        "status",
+        "ref",
+        "featured",
+    }
 )
 SKIPPED_PREFIXES = ("/static/", "/healthz", "/setup", "/uploads/")  # pictures: browsers keep the public ones
 
@@ -116,6 +131,8 @@ SIGNED_IN = "sid"  # the key of a browser's session (core.accounts.signin) in th
 def _guest_key(scope: Scope) -> tuple[str, ...] | None:
     """The key of a guest's cacheable request, or None (a member, a write, a static file)."""
     if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(SKIPPED_PREFIXES):
+        return None
+    if scope["path"].endswith("/stream"):  # a live stream never ends: never kept, nor waited for
         return None
     headers = Headers(scope=scope)
     if "authorization" in headers or scope.get("session", {}).get(SIGNED_IN) is not None:

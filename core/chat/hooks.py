@@ -1,0 +1,70 @@
+"""A circle's chat, registered through the plugin hooks like any plugin: its API and page, the kind of
+notification a mention in it sends, and the live hub's feed of its lines (with, on PostgreSQL, this worker's
+listening connection, opened at start and closed at the end)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
+
+from core.accounts.models import User
+from core.chat import api, routes, service
+from core.circles.models import Circle
+from core.contract import hookimpl
+from core.contract.kinds import NotificationKind
+from core.errors import Message
+from core.live.hub import hub
+from core.live.postgres import Listener
+from core.web.jsonapi import ApiRouter
+from core.web.site import Site
+
+MENTION = NotificationKind(
+    service.MENTION,
+    Message("%(actor)s mentioned you in the chat of “%(title)s”"),
+    email=True,
+    label=Message("Mentions of you in a circle's chat"),
+)
+
+
+@hookimpl
+def register_api_routes() -> list[ApiRouter]:
+    return [api.router]
+
+
+@hookimpl
+def register_routes() -> list[BaseRoute]:
+    return routes.routes
+
+
+@hookimpl
+def register_notification_kinds() -> list[NotificationKind]:
+    return [MENTION]
+
+
+async def _feed(key: str, ids: Sequence[int]) -> list[tuple[int, str]]:
+    return await service.as_json(int(key), ids=ids)
+
+
+@hookimpl
+async def member_left(circle: Circle, user: User) -> None:
+    await service.reader_left(circle)
+
+
+@hookimpl
+async def startup(app: Starlette) -> None:
+    site: Site = app.state.site
+    live = hub()
+    live.feed("chat", _feed)
+    live.postgres = not site.config.is_sqlite
+    if live.postgres:
+        app.state.live_listener = Listener(site.config.database_url, live)
+        app.state.live_listener.start()
+
+
+@hookimpl
+async def shutdown(app: Starlette) -> None:
+    listener = getattr(app.state, "live_listener", None)
+    if listener is not None:
+        await listener.stop()
