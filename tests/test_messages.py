@@ -182,3 +182,29 @@ def test_the_pages_start_a_conversation_from_a_profile_and_answer_without_javasc
     assert 'name="messages_from"' in settings
     client.post("/u/alice/block", data={"csrf_token": csrf})
     assert "Let their messages in" in client.get("/u/alice").text
+
+
+def test_a_message_is_reported_and_removed_through_the_pages(client, member):
+    alice = member("alice")
+    moderator = member("mod", Role.MODERATOR)
+    make_circle(client, alice, "club")
+    csrf = sign_in(client, "bob")
+    client.headers["accept-language"] = "en"
+    client.post("/c/club/join", data={"csrf_token": csrf})
+    conversation = _start(client, alice, ["bob"], "Buy my pills").json()["id"]
+    message = client.get(f"/api/v1/conversations/{conversation}/messages", headers=alice.auth).json()["items"][0]["id"]
+    page = client.get(f"/messages/{conversation}").text
+    assert f'href="/messages/m/{message}/flag"' in page
+    form = client.get(f"/messages/m/{message}/flag").text
+    assert "Buy my pills" in form and 'name="reason"' in form
+    missing_note = client.post(f"/messages/m/{message}/flag", data={"csrf_token": csrf, "reason": "other", "note": ""})
+    assert missing_note.status_code == 400
+    reported = client.post(
+        f"/messages/m/{message}/flag", data={"csrf_token": csrf, "reason": "spam"}, follow_redirects=False
+    )
+    assert reported.status_code == 303 and reported.headers["location"] == f"/messages/{conversation}?flagged=1"
+    assert client.get("/review/messages").status_code == 404  # bob is not staff
+    review = client.get("/review/messages", headers=moderator.auth).text
+    assert "Buy my pills" in review
+    client.post(f"/api/v1/message-flags/{message}", json={"action": "remove"}, headers=moderator.auth)
+    assert "This message was removed by a moderator." in client.get(f"/messages/{conversation}").text

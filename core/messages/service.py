@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core import sql
-from core.access.scope import check_not_silenced, require_actor
+from core.access.scope import acting, check_not_silenced, require_actor
 from core.accounts.models import User
 from core.accounts.names import username_key
 from core.accounts.service import get_user
@@ -108,8 +108,13 @@ async def _between(one: User, other: User) -> Conversation | None:
 
 async def _written(conversation: Conversation, author: User, message: DirectMessage) -> None:
     """Inside the writing transaction: the conversation's latest message, read by its author."""
-    await Conversation.filter(id=conversation.id).update(last_message_at=message.created_at, last_message_id=message.id)
-    await Participant.filter(conversation_id=conversation.id, user_id=author.id).update(last_read_id=message.id)
+    # parallel writers commit in any order: the latest stays the one with the highest id
+    await Conversation.filter(id=conversation.id, last_message_id__lt=message.id).update(
+        last_message_at=message.created_at, last_message_id=message.id
+    )
+    await Participant.filter(conversation_id=conversation.id, user_id=author.id, last_read_id__lt=message.id).update(
+        last_read_id=message.id
+    )
     conversation.last_message_id, conversation.last_message_at = message.id, message.created_at
 
 
@@ -128,6 +133,7 @@ class Participation:
 
 async def participation(viewer: User | None, conversation_id: int) -> Participation:
     """The conversation, if the viewer takes part in it; NotFound otherwise (a site administrator too)."""
+    viewer = acting(viewer)
     if viewer is None:
         raise NotFound(NOT_FOUND)
     me = await Participant.get_or_none(conversation_id=conversation_id, user_id=viewer.id)
