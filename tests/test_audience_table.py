@@ -13,6 +13,8 @@ from starlette.testclient import TestClient
 
 from core.accounts.models import User
 from core.circles.models import Circle
+from core.messages.models import Participant
+from core.messages.notices import PLACE
 from core.moderation.models import Flag
 from core.moderation.service import FLAG
 from core.notifications.hooks import ACCOUNT, CIRCLE_MEMBERS, CIRCLE_STAFF
@@ -40,6 +42,8 @@ def world(module_site: Any) -> tuple[TestClient, dict[str, Member | None]]:
     assert flagged.status_code == 201
     notice = {"title": "Moved to Friday", "body": "See you then."}
     assert site.post("/api/v1/circles/club/notices", json=notice, headers=owner.auth).status_code == 201
+    talk = {"to": ["member"], "body": "A word in private"}
+    assert site.post("/api/v1/conversations", json=talk, headers=owner.auth).status_code == 201
     return site, people
 
 
@@ -62,6 +66,13 @@ def test_a_circles_staff_and_members_audiences(world):
 def test_an_account_is_its_members_own(world):
     site, people = world
     check_audience(site, ACCOUNT, User, people, sees={"member", "admin"}, username="member")
+
+
+def test_a_place_in_a_conversation_is_its_members_own(world):
+    """The audience of the notifications a new message sends: the member's own place (it holds no text). The
+    conversation itself admits its participants alone, administrators not included (tests/test_messages.py)."""
+    site, people = world
+    check_audience(site, PLACE, Participant, people, sees={"member", "admin"}, user__username="member")
 
 
 def test_every_declared_audience_is_held_to_the_table():
