@@ -12,7 +12,7 @@ import pytest
 from conftest import make_circle
 
 from core.accounts.models import Role
-from core.testing import at_once, sign_in, wait_until
+from core.testing import at_once, register, sign_in, wait_until
 from core.testing.databases import POSTGRES
 from core.testing.events import EventReader
 from core.testing.live import live_server
@@ -170,3 +170,18 @@ def test_a_line_written_through_another_worker_reaches_a_stream_held_here_within
             event = reader.message(timeout=1.0)
             assert event.json()["body"] == body["body"] and event.id == str(answer.json()["id"])
     reader.close()
+
+
+def test_newcomers_talk_within_their_limits_and_a_word_held_for_review_keeps_a_line_out(quanzi_site):
+    site = quanzi_site(rate_limit_scale=1.0)
+    owner = register(site, "owner", Role.MODERATOR)  # the site's staff: no limits
+    make_circle(site, owner, "club")
+    newbie = register(site, "newbie")
+    site.post("/api/v1/circles/club/join", headers=newbie.auth)
+    said = [_say(site, newbie, "club", f"hello {n}").status_code for n in range(31)]
+    assert said == [201] * 30 + [429]
+    word = {"word": "团购价", "action": "review"}
+    assert site.post("/api/v1/watched-words", json=word, headers=owner.auth).status_code == 201
+    held = _say(site, owner, "club", "今天团购价只要99")
+    assert held.status_code == 400 and "团购价" in held.json()["error"]["fields"]["body"]
+    assert len(site.get("/api/v1/circles/club/chat").json()["items"]) == 30

@@ -16,6 +16,7 @@ import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from tortoise import connections
@@ -26,14 +27,25 @@ RING = 256  # the latest events of a channel kept for its streams
 PG_CHANNEL = "quanzi_live"  # the PostgreSQL notification channel every worker listens on
 
 
+def frame(data: str, *, id_: int | None = None, event: str | None = None) -> bytes:
+    """An event as a stream writes it (``text/event-stream``)."""
+    lines = [f"id: {id_}"] if id_ is not None else []
+    if event is not None:
+        lines.append(f"event: {event}")
+    lines.append(f"data: {data}")
+    return ("\n".join(lines) + "\n\n").encode()
+
+
 @dataclass(frozen=True)
 class Event:
-    """One event of a channel: ``name`` (``message``, ``deleted``), the id of its row, and its JSON."""
+    """One event of a channel: ``name`` (``message``, ``deleted``; ``recheck``: ask again who may read;
+    ``resync``: read the table again), the id of its row, and its JSON."""
 
     seq: int
     name: str
     id: int
     data: str
+    frame: bytes  # as a stream writes it (once for every stream that reads it)
 
 
 # What a channel's rows look like as events: given the channel's key (a circle's id) and row ids, their (id, JSON)
@@ -49,9 +61,18 @@ class Channel:
 
     def add(self, name: str, id_: int, data: str) -> None:
         self.seq += 1
-        self.ring.append(Event(self.seq, name, id_, data))
+        written = frame(data, id_=id_) if name == "message" else frame(data, event=name) if name == "deleted" else b""
+        self.ring.append(Event(self.seq, name, id_, data, written))
         for woken in self.listeners:
             woken.set()
+
+    def since(self, seq: int) -> tuple[list[Event], bool]:
+        """The events after ``seq``, and whether some of them have already left the ring (the reader fell
+        behind)."""
+        if not self.ring or self.seq <= seq:
+            return [], False
+        first = self.ring[0].seq
+        return list(islice(self.ring, max(0, seq + 1 - first), None)), first > seq + 1
 
 
 class Hub:

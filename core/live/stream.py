@@ -1,9 +1,9 @@
 """A stream of server-sent events (``text/event-stream``) for one channel of the hub: first what the client missed
 (the rows after the id it names), then each event as the hub hears of it, and a comment line every ``HEARTBEAT``
 seconds so that proxies keep the connection. Who may read is asked again whenever someone leaves (a ``recheck``
-event: a member who leaves a private circle hears nothing more of it), at every heartbeat, and at most every
-``RECHECK`` seconds besides: the stream ends when they may not. It ends too when the client goes, and gives its
-place in the hub back."""
+event: a member who leaves a private circle hears nothing more of it), at most every ``RECHECK`` seconds while lines
+come and every ``RECHECK_IDLE`` seconds while none do: the stream ends when they may not. It ends too when the
+client goes, and gives its place in the hub back."""
 
 from __future__ import annotations
 
@@ -15,20 +15,13 @@ import anyio
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from core.live.hub import Channel, hub
+from core.live.hub import Channel, frame, hub
 
 HEARTBEAT = 15.0
-RECHECK = 10.0
+RECHECK = 10.0  # while lines come
+RECHECK_IDLE = 60.0  # while nothing comes but heartbeats (a thousand idle readers ask the database little)
 REPLAY = 200  # rows a reconnecting client is sent at most (more: it reloads the page)
 Replay = Callable[[int], Awaitable[list[tuple[int, str]]]]  # the rows after an id, as (id, JSON), oldest first
-
-
-def frame(data: str, *, id_: int | None = None, event: str | None = None) -> bytes:
-    lines = [f"id: {id_}"] if id_ is not None else []
-    if event is not None:
-        lines.append(f"event: {event}")
-    lines.append(f"data: {data}")
-    return ("\n".join(lines) + "\n\n").encode()
 
 
 class EventStream(Response):
@@ -83,9 +76,10 @@ class EventStream(Response):
             try:
                 await asyncio.wait_for(woken.wait(), HEARTBEAT)
             except TimeoutError:
-                if not await self.may_read():
-                    return
-                checked = time.monotonic()
+                if time.monotonic() - checked > RECHECK_IDLE:
+                    if not await self.may_read():
+                        return
+                    checked = time.monotonic()
                 await write(b": ping\n\n")
                 continue
             woken.clear()
@@ -93,8 +87,7 @@ class EventStream(Response):
                 if not await self.may_read():
                     return
                 checked = time.monotonic()
-            events = [event for event in channel.ring if event.seq > seq]
-            fell_behind = bool(channel.ring) and channel.ring[0].seq > seq + 1
+            events, fell_behind = channel.since(seq)
             seq = channel.seq
             if fell_behind or any(event.name == "resync" for event in events):
                 await catch_up()
@@ -105,10 +98,10 @@ class EventStream(Response):
                         return
                     checked = time.monotonic()
                 elif event.name == "message" and event.id not in sent:
-                    await write(frame(event.data, id_=event.id))
+                    await write(event.frame)
                     sent.add(event.id)
                     last = max(last, event.id)
                     if len(sent) > 2 * REPLAY:  # the ids a replay could send again: the latest are enough
                         sent = set(sorted(sent)[-REPLAY:])
                 elif event.name == "deleted":
-                    await write(frame(event.data, event="deleted"))
+                    await write(event.frame)
