@@ -18,6 +18,7 @@ from functools import cache, lru_cache
 from typing import Any, TypeVar, cast, overload
 
 from tortoise import connections
+from tortoise.fields import DatetimeField
 from tortoise.models import Model
 
 M = TypeVar("M", bound=Model)
@@ -57,9 +58,24 @@ def columns(model: type[Model], alias: str) -> str:
 
 
 def instance(model: type[M], row: Row, alias: str) -> M:
-    """A model instance (as the ORM would have loaded it) from the ``columns(model, alias)`` of ``row``."""
+    """A model instance (as the ORM would have loaded it) from the ``columns(model, alias)`` of ``row``; its times
+    read with ``datetime.fromisoformat`` (Tortoise's parser took a third of a member's scope)."""
     prefix = f"{alias}__"
-    return model._init_from_db(**{column: row[prefix + column] for column in model._meta.db_fields})
+    values = {
+        column: timestamp(row[prefix + column]) if column in _times(model) else row[prefix + column]
+        for column in model._meta.db_fields
+    }
+    return model._init_from_db(**values)
+
+
+@cache
+def _times(model: type[Model]) -> frozenset[str]:
+    """The columns of ``model`` that hold times."""
+    return frozenset(
+        field.source_field or name
+        for name, field in model._meta.fields_map.items()
+        if isinstance(field, DatetimeField) and name in model._meta.db_fields
+    )
 
 
 @overload

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
 
+from core import sql
 from core.accounts.models import User
 from core.circles.models import Circle
 from core.errors import Message, ValidationError
@@ -18,8 +19,11 @@ CIRCLE_LEVELS = (WatchLevel.WATCHING, NORMAL)
 
 
 async def level_of(user: User, *, thread: Thread | None = None, circle: Circle | None = None) -> str:
-    found = await Watch.filter(user_id=user.id, thread=thread, circle=circle).first()
-    return found.level.value if found else NORMAL
+    """The member's choice for ``thread`` or ``circle`` (asked on every thread page: plain SQL, core/sql.py)."""
+    column, target = ("thread_id", thread) if thread is not None else ("circle_id", circle)
+    assert target is not None
+    row = await sql.fetch_one(f"SELECT level FROM watches WHERE user_id = ? AND {column} = ?", user.id, target.id)
+    return str(row["level"]) if row else NORMAL
 
 
 async def set_level(user: User, level: str, *, thread: Thread | None = None, circle: Circle | None = None) -> str:

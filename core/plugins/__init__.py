@@ -86,6 +86,8 @@ from core.numbers import whole_number
 from core.pagination import Page, paginate, parse_limit
 from core.pluginhost.running import announce_act, offers_of
 from core.search.outbox import enqueue as index_later
+from core.sql import fetch as fetch_rows
+from core.sql import fetch_one as fetch_row
 from core.threads.models import Post, Thread
 from core.threads.service import attached_content, create_post, create_thread, get_thread, render_body
 from core.times import now, parse_api_time, parse_form_time, site_timezone
@@ -182,6 +184,8 @@ __all__ = [
     "csv_response",
     "dismiss",
     "enqueue_job",
+    "fetch_row",
+    "fetch_rows",
     "get_thread",
     "guest_check",
     "guests_join_by_phone",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -17,10 +18,11 @@ from core.markdown import plain_text_excerpt
 from core.numbers import whole_number
 from core.pagination import page_numbers
 from core.threads import likes, service
+from core.threads.page import posts_html
 from core.uploads.receive import picture_markdown
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
-from core.web.pages import page_context, render, render_per_post
+from core.web.pages import page_context, render, render_per_post, render_slot
 from core.web.share import ShareCard, absolute_url, qr_response, share_image
 from core.web.site import site_of
 
@@ -118,9 +120,10 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
     known = await page_context(request)
     context["post_footers"] = await render_per_post(request, Slot.POST_FOOTER, {**known, **context})
     context["post_authors"] = await render_per_post(request, Slot.POST_AUTHOR, {**known, **context})
-    return await render(
-        request, "thread.html", context, status=status, slots=(Slot.THREAD_HEADER, Slot.AFTER_FIRST_POST), known=known
-    )
+    everything = {**known, **context}
+    after_first = await render_slot(request, Slot.AFTER_FIRST_POST, everything) if page == 1 else Markup("")
+    context["kept_posts"] = posts_html(request, everything, viewer.id if viewer else None, after_first)
+    return await render(request, "thread.html", context, status=status, slots=(Slot.THREAD_HEADER,), known=known)
 
 
 async def thread(request: Request) -> Response:

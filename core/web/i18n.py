@@ -107,10 +107,6 @@ def template_context(catalogues: Catalogues, locale: str) -> dict[str, Any]:
 BABEL_LOCALES = {locale: Locale.parse(locale) for locale in LOCALES}
 
 
-def _locale(context: Context) -> Locale:
-    return BABEL_LOCALES.get(context.get("locale", "en"), BABEL_LOCALES["en"])
-
-
 # English's short format writes two-digit years (12/6/26): the year in full, the month by name
 SHORT = {"en": "MMM d, y, h:mm a"}
 JUST_NOW = {"zh_CN": "刚刚", "en": "just now"}  # under a minute either way (Babel writes "30秒钟前")
@@ -149,11 +145,15 @@ def _datetime(context: Context, value: datetime | str | None, format: str = "med
 @pass_context
 def _ago(context: Context, value: datetime | None) -> str:
     """'3 minutes ago' / '3分钟前'."""
+    return relative_time(value, _locale_name(context))
+
+
+def relative_time(value: datetime | None, locale: str) -> str:
+    """How long ago (or until) ``value`` is, in ``locale`` (one the site speaks): '3 minutes ago' / '3分钟前'."""
     if value is None:
         return ""
     delta = value - datetime.now(UTC)
     seconds = delta.days * 86400 + delta.seconds  # whole seconds, as format_timedelta counts them
-    locale = _locale_name(context)
     if abs(seconds) < 60:
         return JUST_NOW[locale]
     for unit, unit_seconds in TIMEDELTA_UNITS:  # the unit and count that format_timedelta chooses
@@ -187,7 +187,13 @@ def _zone_location(zone: str, locale: str) -> str:
 
 @pass_context
 def _number(context: Context, value: int | float) -> str:
-    return format_decimal(value, locale=_locale(context))
+    return _format_number(value, _locale_name(context))
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_number(value: int | float, locale: str) -> str:
+    """Babel takes tens of microseconds a number, and counts repeat (a circle's members, a thread's replies)."""
+    return format_decimal(value, locale=BABEL_LOCALES[locale])
 
 
 @pass_context

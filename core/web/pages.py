@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from core.config import LOCALES
 from core.contract.kinds import PerPost, Slot, SlotContent
 from core.times import site_timezone
 from core.web import i18n
-from core.web.auth import resolve_viewer
+from core.web.auth import csrf_token, resolve_viewer
+from core.web.pieces import CSRF_HOLE
 from core.web.site import site_of
 
 if TYPE_CHECKING:
@@ -25,10 +27,17 @@ log = logging.getLogger(__name__)
 
 
 def _html(request: Request, plugin: str, content: Any, context: dict[str, Any]) -> Markup:
-    """A plugin's SlotContent rendered with autoescape; anything else is text, escaped."""
+    """A plugin's SlotContent rendered with autoescape (a shared one once, then kept); anything else is text,
+    escaped."""
     if not isinstance(content, SlotContent):
         return escape(str(content))
-    template = site_of(request).templates.get_template(content.template)
+    templates = site_of(request).templates
+    if content.shared:
+        key = ("slot", plugin, content.template, tuple(sorted(content.context.items())))
+        return templates.pieces.keep(
+            key, context, lambda: _html(request, plugin, replace(content, shared=False), context)
+        )
+    template = templates.get_template(content.template)
     return Markup(template.render({**context, **content.context, "request": request, "plugin": plugin}))
 
 
@@ -106,6 +115,8 @@ async def render(
     if locale in LOCALES:
         context.update(i18n.template_context(site_of(request).catalogues, locale))
     context["slots"] = {slot.value: await render_slot(request, slot, context) for slot in (*PAGE_SLOTS, *slots)}
-    response = site_of(request).templates.TemplateResponse(request, template, context, status_code=status)
-    response.headers["content-language"] = context["lang"]
-    return response
+    context["request"] = request
+    html = site_of(request).templates.get_template(template).render(context)
+    if CSRF_HOLE in html:  # a kept piece's form (core/web/pieces.py)
+        html = html.replace(CSRF_HOLE, csrf_token(request))
+    return HTMLResponse(html, status_code=status, headers={"content-language": context["lang"]})

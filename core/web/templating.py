@@ -18,6 +18,7 @@ from core.forms.guard import LEAVE_EMPTY, guard_fields
 from core.markdown import plain_text_excerpt, render
 from core.web import i18n
 from core.web.auth import csrf_token
+from core.web.pieces import Pieces
 from core.web.site import site_of
 
 THEMES = ROOT / "themes"
@@ -36,10 +37,17 @@ def _guest_guard(context: Context) -> Markup:
     return guard_fields(site_of(context["request"]).config.secret_key, gettext(LEAVE_EMPTY))
 
 
+@pass_context
+def _csrf_field(context: Context) -> Markup:
+    """``{{ csrf_field() }}`` in a form: the hidden field with the visitor's CSRF token (core.web.auth)."""
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % csrf_token(context["request"])
+
+
 class Templates(Jinja2Templates):
     def __init__(self, plugin_dirs: list[Path] | None = None) -> None:
         self.plugin_dirs = plugin_dirs or []
         self.theme = "default"
+        self.pieces = Pieces()
         env = Environment(
             loader=self._loader(),
             autoescape=select_autoescape(disabled_extensions=("txt",), default=True),  # .txt: mail's plain text
@@ -47,6 +55,8 @@ class Templates(Jinja2Templates):
             cache_size=800,
         )
         env.globals["csrf_token"] = csrf_token
+        env.globals["csrf_field"] = _csrf_field
+        env.globals["kept"] = self.pieces.template_global()
         env.globals["guest_guard"] = _guest_guard
         env.globals.update(site_admin=site_admin, site_staff=site_staff, is_public=is_public)  # core.access asked
         env.globals["has_address"] = has_address  # an account made by phone has no e-mail address
@@ -70,3 +80,4 @@ class Templates(Jinja2Templates):
             self.theme = theme
             self.env.loader = self._loader()
             self.env.cache.clear()  # type: ignore[union-attr]
+            self.pieces.clear()

@@ -56,10 +56,12 @@ def register_job_kinds() -> list[JobKind]:
 @hookimpl
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
-        return SlotContent("complaints/slots/head.html")
+        return SlotContent("complaints/slots/head.html", shared=True)
     if slot == Slot.CIRCLE_SIDEBAR:
         shown = await service.shown_in(context["access"].circle)
         if not shown and not context["access"].is_circle_staff:
             return None  # switched off: its staff still see it, marked
-        return SlotContent("complaints/slots/circle_sidebar.html", {"hidden": not shown})
+        access = context["access"]
+        facts = {"slug": access.circle.slug, "hidden": not shown, "staff": access.is_circle_staff}
+        return SlotContent("complaints/slots/circle_sidebar.html", facts, shared=True)
     return None

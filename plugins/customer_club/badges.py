@@ -63,4 +63,4 @@ async def on_profile(viewer: User | None, profile: User) -> SlotContent | None:
 
 async def club_link(circle: Circle) -> SlotContent | None:
     club = await shown.club(circle.id)
-    return SlotContent("customer_club/slots/circle_sidebar.html", {"club": club}) if club else None
+    return SlotContent("customer_club/slots/circle_sidebar.html", {"club_id": club.id}, shared=True) if club else None

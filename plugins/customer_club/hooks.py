@@ -87,7 +87,7 @@ async def member_left(circle: Circle, user: User) -> None:
 @hookimpl
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | PerPost | None:
     if slot == Slot.HEAD:
-        return SlotContent("customer_club/slots/head.html")
+        return SlotContent("customer_club/slots/head.html", shared=True)
     if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == ideas.KIND:
         view = await ideas.idea_of_thread(ThreadAccess(context["thread"], context["access"]))
         return (

@@ -70,9 +70,9 @@ async def circle_offers(circle: Circle) -> list[Offer]:
 @hookimpl
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
-        return SlotContent("events/slots/head.html")
+        return SlotContent("events/slots/head.html", shared=True)
     if slot == Slot.NAVIGATION:
-        return SlotContent("events/slots/navigation.html")
+        return SlotContent("events/slots/navigation.html", shared=True)
     if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == service.KIND:
         # A guest's copy (kept a few seconds, forgotten at any write) holds the counts; a member's is never kept.
         view = await service.event_of_thread(ThreadAccess(context["thread"], context["access"]))
@@ -81,5 +81,6 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
         by_phone = context.get("viewer") is None and await routes.guests_by_phone(request, view)
         return SlotContent("events/slots/event.html", {"event": view, "guest_by_phone": by_phone})
     if slot == Slot.CIRCLE_SIDEBAR:
-        return SlotContent("events/slots/circle_sidebar.html")
+        facts = {"slug": context["access"].circle.slug, "can_post": context["access"].can_post}
+        return SlotContent("events/slots/circle_sidebar.html", facts, shared=True)
     return None

@@ -29,5 +29,5 @@ async def shutdown(app: Starlette) -> None:
 @hookimpl
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
-        return SlotContent("flyer_campaign/slots/head.html")
+        return SlotContent("flyer_campaign/slots/head.html", shared=True)
     return None

@@ -23,7 +23,7 @@ def register_job_kinds() -> list[JobKind]:
 @hookimpl
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
-        return SlotContent("meeting_kit/slots/head.html")
+        return SlotContent("meeting_kit/slots/head.html", shared=True)
     if slot == Slot.THREAD_HEADER and context["thread"].kind == "event":
         meeting = await service.meeting_of_thread(context["thread"].id)
         return SlotContent("meeting_kit/slots/thread_header.html", {"meeting": meeting}) if meeting else None

@@ -48,7 +48,7 @@ async def circle_offers(circle: Circle) -> list[Offer]:
 @hookimpl
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
-        return SlotContent("polls/slots/head.html")
+        return SlotContent("polls/slots/head.html", shared=True)
     if slot == Slot.AFTER_FIRST_POST:
         thread_view = ThreadAccess(context["thread"], context["access"])
         if context["thread"].kind == service.KIND:
@@ -59,5 +59,5 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
             survey = await surveys.survey_of_thread(thread_view, respondent.guest_key(request))
             return SlotContent("polls/slots/survey.html", {"survey": survey}) if survey else None
     if slot == Slot.CIRCLE_SIDEBAR and context["access"].can_post:
-        return SlotContent("polls/slots/circle_sidebar.html")
+        return SlotContent("polls/slots/circle_sidebar.html", {"slug": context["access"].circle.slug}, shared=True)
     return None

@@ -129,12 +129,19 @@ async def circle_offers(circle: Circle) -> list[Offer]:
 @hookimpl
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
-        return SlotContent("shop/slots/head.html")
+        return SlotContent("shop/slots/head.html", shared=True)
     if slot == Slot.CIRCLE_SIDEBAR:
         shown = await service.shown_in(context["access"].circle)
         if not shown and not context["access"].is_circle_staff:
             return None  # switched off: its managers still see it, marked
-        return SlotContent("shop/slots/circle_sidebar.html", {"hidden": not shown})
+        access = context["access"]
+        facts = {
+            "slug": access.circle.slug,
+            "hidden": not shown,
+            "signed_in": access.viewer is not None,
+            "staff": access.is_circle_staff,
+        }
+        return SlotContent("shop/slots/circle_sidebar.html", facts, shared=True)
     if slot == Slot.AFTER_FIRST_POST and context["thread"].kind == group_buys.KIND:
         view = await group_buys.group_buy_of_thread(ThreadAccess(context["thread"], context["access"]))
         if view is None:

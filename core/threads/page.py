@@ -1,0 +1,58 @@
+"""A thread page's posts as one kept piece (core/web/pieces.py): everything they show a reader, gathered so that
+the readers who would see the same (most of them: no post of theirs on the page, nothing liked there) share one
+rendering of ``thread_posts.html`` instead of each making it again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+from starlette.requests import Request
+
+from core.threads.rows import PostItem
+from core.web.i18n import relative_time
+from core.web.pieces import CSRF_HOLE
+from core.web.site import site_of
+
+
+@dataclass(frozen=True, slots=True)
+class PostsOnPage:
+    """What the posts of a page show: the key of their kept piece, so nothing the template reads may be left out."""
+
+    thread_id: int
+    page: int
+    posts: tuple[PostItem, ...]
+    ago: tuple[str, ...]  # each post's "3 minutes ago", as of now
+    beside_names: tuple[Markup, ...]  # the plugins' post_author slot, per post
+    footers: tuple[Markup, ...]  # the plugins' post_footer slot, per post
+    after_first: Markup  # the after_first_post slot (a poll, an event), on the first page
+    own: frozenset[int]  # the reader's own posts among them
+    liked: frozenset[int]  # those the reader liked
+    changeable: frozenset[int]  # those the reader may edit or delete
+    may_like: bool
+    can_reply: bool
+    signed_in: bool
+
+
+def posts_html(request: Request, context: dict[str, Any], viewer_id: int | None, after_first: Markup) -> Markup:
+    """The page's posts (``context``: the thread page's, with its slots' answers) as the reader sees them."""
+    posts = context["posts"]
+    beside_names, footers = context["post_authors"], context["post_footers"]
+    on = PostsOnPage(
+        thread_id=context["thread"].id,
+        page=context["page"],
+        posts=tuple(posts),
+        ago=tuple(relative_time(post.created_at, context["locale"]) for post in posts),
+        beside_names=tuple(beside_names.get(post.id, Markup("")) for post in posts),
+        footers=tuple(footers.get(post.id, Markup("")) for post in posts),
+        after_first=after_first,
+        own=frozenset(post.id for post in posts if post.author_id == viewer_id),
+        liked=frozenset(context["liked"]),
+        changeable=frozenset(context["changeable"]),
+        may_like=context["may_like"],
+        can_reply=context["can_reply"],
+        signed_in=viewer_id is not None,
+    )
+    templates = site_of(request).templates
+    return templates.pieces.render(templates.get_template("thread_posts.html"), "posts", context, (on, CSRF_HOLE))
