@@ -154,9 +154,10 @@ def a_campaign(base: str, token: str, slug: str) -> str:
     return path
 
 
-def a_club(base: str, token: str, slug: str, members: list[str]) -> None:
+def a_club(base: str, token: str, slug: str, members: list[str]) -> str:
     """The customer club around the circle ``slug`` (its owner applies the template), with ``members`` given points
-    from 0 to 950 (a correction each), so that levels show beside their names and on their profiles."""
+    from 0 to 950 (a correction each), so that levels show beside their names and on their profiles: its page's
+    path."""
     headers = {"Authorization": f"Bearer {token}"}
     response = httpx2.post(
         f"{base}/api/v1/circles/{slug}/templates/customer-club", json={}, headers=headers, timeout=60
@@ -166,6 +167,19 @@ def a_club(base: str, token: str, slug: str, members: list[str]) -> None:
     for number, username in enumerate(members):
         body = {"username": username, "points": 50 * (number % 20) or 5, "reason": "bench"}
         httpx2.post(f"{base}/api/v1/clubs/{club}/corrections", json=body, headers=headers, timeout=30)
+    return f"/clubs/{club}"
+
+
+def a_meeting(base: str, token: str, slug: str) -> str:
+    """A meeting of the circle ``slug`` (its owner applies the meeting kit): its page's path."""
+    response = httpx2.post(
+        f"{base}/api/v1/circles/{slug}/templates/meeting-kit",
+        json={"title": "Annual meeting"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
+    response.raise_for_status()
+    return str(response.json()["created"][0]["url"])
 
 
 def crowd(base: str, count: int) -> list[str]:
@@ -406,6 +420,12 @@ def main() -> None:
         for path in pages.values():  # warm up: templates compiled, search index opened
             httpx2.get(f"http://127.0.0.1:8391{path}", timeout=30)
         token = member_token("http://127.0.0.1:8391")
+        # a member of the circle, as most readers of its pages are: the reply form and the like buttons are theirs
+        httpx2.post(
+            f"http://127.0.0.1:8391/api/v1/circles/{slug}/join",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ).raise_for_status()
         member_pages["thread, 20 photos (member)"] = f"/t/{thread_of_pictures('http://127.0.0.1:8391', token, slug)}"
         event = an_event("http://127.0.0.1:8391", token, slug)
         pages["event page"] = member_pages["event page (member)"] = f"/t/{event['thread_id']}"
@@ -423,7 +443,15 @@ def main() -> None:
             (f"{name}, no club (member)", *wrk(f"http://127.0.0.1:8391{path}", args.duration, token))
             for name, path in (("profile", profile), ("club's thread p1", f"/t/{club_thread}"))
         ]
-        a_club("http://127.0.0.1:8391", owner_token, slug, authors)
+        club = a_club("http://127.0.0.1:8391", owner_token, slug, authors)
+        member_pages["product page (member)"] = f"/products/{product}"
+        member_pages["club page (member)"] = club
+        member_pages["meeting page (member)"] = a_meeting("http://127.0.0.1:8391", owner_token, slug)
+        # pages a circle's owner works on
+        owner_pages = {
+            "campaign editor (owner)": f"{pages['campaign page']}/edit",
+            "review queue (owner)": f"/c/{slug}/review",
+        }
         chat, conversation = talk("http://127.0.0.1:8391", owner_token, token, slug)
         pages["circle chat"] = member_pages["circle chat (member)"] = chat
         member_pages["conversation (member)"] = conversation
@@ -434,6 +462,10 @@ def main() -> None:
         rows = [(name, *wrk(f"http://127.0.0.1:8391{path}", args.duration)) for name, path in pages.items()]
         rows += [
             (name, *wrk(f"http://127.0.0.1:8391{path}", args.duration, token)) for name, path in member_pages.items()
+        ]
+        rows += [
+            (name, *wrk(f"http://127.0.0.1:8391{path}", args.duration, owner_token))
+            for name, path in owner_pages.items()
         ]
         rows += rows_before
         tokens = crowd("http://127.0.0.1:8391", 300)
@@ -488,6 +520,11 @@ def main() -> None:
     )
     for name, rate, p50, p99 in rows:
         print(f"| {name:<22} | {rate:>8.0f} | {p50:>7.1f} | {p99:>7.1f} | {rate / ceiling_rate:>9.2f} |")
+    print("\nA member's pages as a share of the ceiling (each █ is 0.05; the goal is 0.5, and no page under 0.3)\n")
+    for name, rate, _, _ in rows:
+        if "member" in name or "owner" in name:
+            share = rate / ceiling_rate
+            print(f"{name:<36} {share:5.2f} {'█' * round(share / 0.05)}")
     held, idle_cpu, reached = streams
     print(
         f"\n1,000 idle chat streams on the worker: {held:.0f} MB more, {idle_cpu:.2f} s of CPU in 10 idle seconds; "

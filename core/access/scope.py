@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from tortoise.expressions import Q
@@ -167,19 +167,32 @@ class Scope:
 GUEST = Scope()
 
 
+def _nulls(model: type[Membership | CircleBan], alias: str) -> str:
+    return ", ".join(f"NULL AS {alias}__{column}" for column in sorted(model._meta.db_fields))
+
+
+@cache
+def _memberships_and_bans() -> str:
+    """A member's memberships and bans in one statement (every page asks: one round trip instead of two); made
+    once the models are set up, when their foreign keys have columns."""
+    return (
+        f"SELECT 'm' AS kind, {sql.columns(Membership, 'm')}, {_nulls(CircleBan, 'b')} FROM memberships m "
+        f"WHERE m.user_id = ? UNION ALL SELECT 'b', {_nulls(Membership, 'm')}, {sql.columns(CircleBan, 'b')} "
+        "FROM circle_bans b WHERE b.user_id = ?"
+    )
+
+
 async def scope_of(viewer: User | None) -> Scope:
-    """The viewer's scope: a query for a member's memberships and one for their bans, made once per viewer object
-    (a request's)."""
+    """The viewer's scope: a query for a member's memberships and bans, made once per viewer object (a request's)."""
     user = acting(viewer)
     if user is None:
         return GUEST
     memo: Scope | None = user.__dict__.get(_MEMO)
     if memo is not None:
         return memo
-    rows = await sql.fetch(f"SELECT {sql.columns(Membership, 'm')} FROM memberships m WHERE m.user_id = ?", user.id)
-    memberships = {row["m__circle_id"]: sql.instance(Membership, row, "m") for row in rows}
-    rows = await sql.fetch(f"SELECT {sql.columns(CircleBan, 'b')} FROM circle_bans b WHERE b.user_id = ?", user.id)
-    bans = [sql.instance(CircleBan, row, "b") for row in rows]
+    rows = await sql.fetch(_memberships_and_bans(), user.id, user.id)
+    memberships = {row["m__circle_id"]: sql.instance(Membership, row, "m") for row in rows if row["kind"] == "m"}
+    bans = [sql.instance(CircleBan, row, "b") for row in rows if row["kind"] == "b"]
     scope = Scope(user=user, memberships=memberships, bans={ban.circle_id: ban for ban in bans if _lasts(ban)})
     user.__dict__[_MEMO] = scope
     return scope

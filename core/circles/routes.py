@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 from core.access.scope import require_actor
 from core.accounts import service as accounts
 from core.circles import limits, service
-from core.circles.models import TINTS, Circle, MemberRole, Membership, MemberStatus
+from core.circles.models import TINTS, Circle, MemberRole
 from core.contract.kinds import Slot
 from core.errors import Message, NotFound, ValidationError
 from core.pagination import parse_limit
@@ -62,11 +62,7 @@ async def circle_page(request: Request) -> Response:
     if access.can_view:
         page = await threads.threads_of(access, request.query_params.get("after"), parse_limit(None), featured=featured)
         members = await service.first_members(access.circle, 12)
-        pending = (
-            await Membership.filter(circle=access.circle, status=MemberStatus.PENDING).count()
-            if access.can_moderate
-            else 0
-        )
+        pending = await service.pending_count(access.circle) if access.can_moderate else 0
         context.update(threads=page.items, next=page.next, members=members, pending_count=pending)
         context["cover"] = await picture_named(access.circle.cover)
         if access.is_public:

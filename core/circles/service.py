@@ -83,6 +83,16 @@ async def first_members(circle: Circle, limit: int) -> list[Author]:
     return [Author(row["id"], row["username"], row["display_name"], row["avatar"]) for row in rows]
 
 
+async def pending_count(circle: Circle) -> int:
+    """How many ask to join the circle (its page shows its staff the count)."""
+    row = await sql.fetch_one(
+        "SELECT COUNT(*) AS n FROM memberships WHERE circle_id = ? AND status = ?",
+        circle.id,
+        MemberStatus.PENDING.value,
+    )
+    return int(row["n"]) if row else 0
+
+
 async def circle_staff(circle: Circle) -> list[User]:
     """The circle's active owners and moderators (those its staff notices and a desk's cases go to)."""
     staff_ids = await Membership.filter(circle=circle, status=MemberStatus.ACTIVE, role__in=STAFF_ROLES).values_list(

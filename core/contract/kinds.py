@@ -33,9 +33,10 @@ class Slot(StrEnum):
 @dataclass(frozen=True)
 class SlotContent:
     """A template and its variables; the core renders it with autoescape into the slot. ``shared``: what it shows
-    is the same for every reader in a language (a stylesheet's link, a menu entry), so the core renders it once and
-    keeps it (core/web/pieces.py) under the template and ``context``, whose values must then be hashable; the
-    template reads nothing of the page but its language."""
+    is the same for every reader in a language (a stylesheet's link, a menu entry, a level beside an author's name),
+    so the core renders it once and keeps it (core/web/pieces.py) under the template and ``context``, whose values
+    must then be hashable; the template reads nothing of the page but its language (under a post: not ``post``
+    either, so put what it needs of the post into ``context``)."""
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)

@@ -88,6 +88,7 @@ from core.pluginhost.running import announce_act, offers_of
 from core.search.outbox import enqueue as index_later
 from core.sql import fetch as fetch_rows
 from core.sql import fetch_one as fetch_row
+from core.sql import placeholders
 from core.threads.models import Post, Thread
 from core.threads.service import attached_content, create_post, create_thread, get_thread, render_body
 from core.times import now, parse_api_time, parse_form_time, site_timezone
@@ -211,6 +212,7 @@ __all__ = [
     "phone_offered",
     "picture_of",
     "pictures",
+    "placeholders",
     "plain_text_excerpt",
     "qr_code",
     "qr_response",

@@ -12,7 +12,6 @@ from starlette.requests import Request
 
 from core.threads.rows import PostItem
 from core.web.i18n import relative_time
-from core.web.pieces import CSRF_HOLE
 from core.web.site import site_of
 
 
@@ -55,4 +54,4 @@ def posts_html(request: Request, context: dict[str, Any], viewer_id: int | None,
         signed_in=viewer_id is not None,
     )
     templates = site_of(request).templates
-    return templates.pieces.render(templates.get_template("thread_posts.html"), "posts", context, (on, CSRF_HOLE))
+    return templates.pieces.render(templates.get_template("thread_posts.html"), "posts", context, (on,))

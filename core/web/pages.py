@@ -58,7 +58,8 @@ async def render_per_post(request: Request, slot: Slot, context: dict[str, Any])
             continue
         for post_id, content in answer.contents.items():
             if post_id in posts:
-                html = _html(request, plugin, content, {**context, "post": posts[post_id]})
+                shared = isinstance(content, SlotContent) and content.shared  # kept: it reads no post
+                html = _html(request, plugin, content, context if shared else {**context, "post": posts[post_id]})
                 footers[post_id] = footers.get(post_id, Markup("")) + html
     return footers
 

@@ -4,7 +4,7 @@ A signed-in member's page cannot be kept whole as a guest's is (its header, a li
 the member's own), but most of it is the same for everyone who may see it: a post's author, time and text. Such a
 part is a macro of a template, called with arguments that hold everything it shows::
 
-    templates.pieces.render(templates.get_template("thread_posts.html"), "posts", context, (posts_on_page, hole))
+    templates.pieces.render(templates.get_template("thread_posts.html"), "posts", context, (posts_on_page,))
 
 The first page that needs a piece renders it and keeps it under the template, the macro, the arguments and the
 page's language and time zone; the next page, whoever reads it, puts the kept copy in. The macro may read nothing
@@ -14,8 +14,8 @@ Because the arguments hold what the piece is made of (a post's text and edit tim
 read them, whether this reader liked it), a change makes a new key rather than needing to be told to every worker
 or machine: a copy that no longer matches is never asked for again and goes out with the oldest. Readers whose
 arguments are alike share a copy; a reader whose are their own (their own post on the page) gets one of their own.
-A form's CSRF token is the one thing personal that is not an argument: a piece holds ``CSRF_HOLE`` instead, and the
-page puts the reader's token there when it is sent. A piece is only reached through a page that has already found
+A form's CSRF token is the one thing personal that is not an argument: templates write ``CSRF_HOLE`` for it
+(``csrf_field()``, ``csrf_token(request)``), and the page puts the reader's token there when it is sent. A piece is only reached through a page that has already found
 that its reader may see what it shows: a private circle's post is kept like any other, and only a page that read
 that post for its reader asks for it. A change of theme forgets them all.
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
+from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from core.access.scope import is_public
@@ -17,8 +18,7 @@ from core.config import ROOT
 from core.forms.guard import LEAVE_EMPTY, guard_fields
 from core.markdown import plain_text_excerpt, render
 from core.web import i18n
-from core.web.auth import csrf_token
-from core.web.pieces import Pieces
+from core.web.pieces import CSRF_HOLE, Pieces
 from core.web.site import site_of
 
 THEMES = ROOT / "themes"
@@ -37,10 +37,16 @@ def _guest_guard(context: Context) -> Markup:
     return guard_fields(site_of(context["request"]).config.secret_key, gettext(LEAVE_EMPTY))
 
 
-@pass_context
-def _csrf_field(context: Context) -> Markup:
-    """``{{ csrf_field() }}`` in a form: the hidden field with the visitor's CSRF token (core.web.auth)."""
-    return Markup('<input type="hidden" name="csrf_token" value="%s">') % csrf_token(context["request"])
+def _csrf_token(request: Request | None = None) -> str:
+    """``{{ csrf_token(request) }}``: where the visitor's CSRF token goes. Templates write ``CSRF_HOLE`` and the page
+    puts the token in when it is sent (``core.web.pages.render``), so that any part of a page can be kept and shared
+    (core/web/pieces.py) whoever's token it holds."""
+    return CSRF_HOLE
+
+
+def _csrf_field() -> Markup:
+    """``{{ csrf_field() }}`` in a form: its hidden CSRF field (the token put in when the page is sent)."""
+    return Markup(f'<input type="hidden" name="csrf_token" value="{CSRF_HOLE}">')
 
 
 class Templates(Jinja2Templates):
@@ -54,7 +60,7 @@ class Templates(Jinja2Templates):
             auto_reload=False,
             cache_size=800,
         )
-        env.globals["csrf_token"] = csrf_token
+        env.globals["csrf_token"] = _csrf_token
         env.globals["csrf_field"] = _csrf_field
         env.globals["kept"] = self.pieces.template_global()
         env.globals["guest_guard"] = _guest_guard

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugins import Circle, PerPost, SlotContent, Thread, User, scope_of
-from plugins.customer_club.models import Badge, Club, Standing
+from core.plugins import Circle, PerPost, SlotContent, Thread, User, fetch_rows, placeholders, scope_of
+from plugins.customer_club.models import Club, Standing
 from plugins.customer_club.points import BADGE_LABELS, level_for, shown, standing_view
 
 
@@ -15,32 +15,35 @@ async def beside_names(thread: Thread, posts: list[Any]) -> PerPost | None:
     club = await shown.club(thread.circle_id)
     if club is None:
         return None
-    authors = {post.author_id for post in posts}
-    points = dict(await Standing.filter(club_id=club.id, user_id__in=list(authors)).values_list("user_id", "points"))
-    if not points:
-        return None
+    authors = sorted({post.author_id for post in posts})
+    rows = await fetch_rows(  # every page of a club's threads asks: one plain statement (core/sql.py)
+        "SELECT s.user_id, s.points, b.name FROM club_standings s LEFT JOIN club_badges b ON b.club_id = s.club_id "
+        f"AND b.user_id = s.user_id WHERE s.club_id = ? AND s.user_id IN ({placeholders(len(authors))}) "
+        "ORDER BY b.granted_at",
+        club.id,
+        *authors,
+    )
     levels = shown.levels.get(club.id, [])
-    reached = {user_id: level_for(levels, total) for user_id, total in points.items()}
+    reached = {row["user_id"]: level.name for row in rows if (level := level_for(levels, row["points"])) is not None}
     badges: dict[int, list[str]] = {}
-    for user_id, name in (
-        await Badge.filter(club_id=club.id, user_id__in=list(points))
-        .order_by("granted_at")
-        .values_list("user_id", "name")
-    ):
-        badges.setdefault(user_id, []).append(name)
+    for row in rows:
+        if row["name"] is not None:
+            badges.setdefault(row["user_id"], []).append(row["name"])
+    if not reached:
+        return None
     return PerPost(
         {
             post.id: SlotContent(
                 "customer_club/slots/author.html",
                 {
+                    "club_id": club.id,
                     "level": reached[post.author_id],
-                    "club": club,
-                    "badges": badges.get(post.author_id, []),
-                    "badge_labels": BADGE_LABELS,
+                    "badges": tuple(BADGE_LABELS.get(name, name) for name in badges.get(post.author_id, [])),
                 },
+                shared=True,  # the same beside each of the author's posts, for every reader
             )
             for post in posts
-            if reached.get(post.author_id) is not None
+            if post.author_id in reached
         }
     )
 

@@ -19,7 +19,9 @@ from core.plugins import (
     User,
     ValidationError,
     circle_access,
+    fetch_rows,
     get_thread,
+    placeholders,
     require_actor,
 )
 from plugins.customer_club.models import HelpfulMark
@@ -59,13 +61,15 @@ async def under_posts(context: dict[str, Any]) -> PerPost | None:
     thread, posts, access = context["thread"], context["posts"], context["access"]
     if await shown.club(thread.circle_id) is None:
         return None
-    marked = set(await HelpfulMark.filter(post_id__in=[post.id for post in posts]).values_list("post_id", flat=True))
+    ids = [post.id for post in posts]
+    marks = f"SELECT post_id FROM club_helpful_marks WHERE post_id IN ({placeholders(len(ids))})"
+    marked = {row["post_id"] for row in await fetch_rows(marks, *ids)} if ids else set()
     viewer_id = access.viewer.id if access.viewer is not None else None
     may_mark = ThreadAccess(thread, access).can_manage
     contents: dict[int, SlotContent | str] = {}
     for post in posts:
         if post.id in marked:
-            contents[post.id] = SlotContent("customer_club/slots/helpful.html", {"marked": True})
+            contents[post.id] = SlotContent("customer_club/slots/helpful.html", {"marked": True}, shared=True)
         elif may_mark and post.number > 1 and post.author_id != viewer_id:
-            contents[post.id] = SlotContent("customer_club/slots/helpful.html", {"marked": False})
+            contents[post.id] = SlotContent("customer_club/slots/helpful.html", {"post_id": post.id}, shared=True)
     return PerPost(contents)
