@@ -125,7 +125,7 @@ async def guest_language(request: Request) -> Response:
 async def profile(request: Request) -> Response:
     user = await service.get_user(request.path_params["username"])
     viewer = await resolve_viewer(request)
-    page = await threads.user_activity(viewer, user, request.query_params.get("after"), parse_limit(None))
+    page = await threads.recent_activity(viewer, user, request.query_params.get("after"), parse_limit(None))
     thread_count, post_count = await threads.visible_counts(viewer, user)
     context = {
         "profile": user,

@@ -231,7 +231,9 @@ async def blocked(viewer: User) -> list[User]:
 
 
 async def is_blocked(viewer: User, other: User) -> bool:
-    return await Block.exists(user_id=viewer.id, blocked_id=other.id)
+    """Whether ``viewer`` blocked ``other`` (every profile a member opens asks: plain SQL)."""
+    row = await sql.fetch_one("SELECT 1 FROM blocks WHERE user_id = ? AND blocked_id = ?", viewer.id, other.id)
+    return row is not None
 
 
 # Lists ------------------------------------------------------------------------------------------------------

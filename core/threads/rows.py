@@ -43,6 +43,35 @@ class PostItem:
 
 
 @dataclass(frozen=True, slots=True)
+class ActivityItem:
+    """A member's post as their profile lists it: where it was written, when, and its text (shown as an excerpt)."""
+
+    id: int
+    thread_id: int
+    thread_title: str
+    circle_slug: str
+    circle_name: str
+    created_at: datetime
+    html: str
+
+    COLUMNS = "p.id, p.thread_id, t.title, c.slug, c.name, p.created_at, p.html"
+    TABLES = "posts p JOIN threads t ON t.id = p.thread_id JOIN circles c ON c.id = t.circle_id"
+
+    @classmethod
+    def of(cls, row: Row) -> ActivityItem:
+        """From the ``COLUMNS`` of ``TABLES``."""
+        return cls(
+            row["id"],
+            row["thread_id"],
+            row["title"],
+            row["slug"],
+            row["name"],
+            timestamp(row["created_at"]),
+            row["html"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CircleRef:
     """The circle a listed thread is in."""
 

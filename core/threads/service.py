@@ -28,7 +28,7 @@ from core.pagination import Page, paginate, paginate_sql
 from core.pluginhost.running import announce_act, emit
 from core.search.outbox import enqueue
 from core.threads.models import Post, PostRevision, Thread
-from core.threads.rows import PostItem, ThreadItem
+from core.threads.rows import ActivityItem, PostItem, ThreadItem
 from core.times import now
 from core.uploads.service import add_uses, visible_pictures
 
@@ -457,8 +457,23 @@ async def visible_counts(viewer: User | None, author: User) -> tuple[int, int]:
     return int(threads["n"]) if threads else 0, int(posts["n"]) if posts else 0
 
 
+async def recent_activity(viewer: User | None, author: User, cursor: str | None, limit: int) -> Page[ActivityItem]:
+    """What a member's profile lists: their posts, newest first, in the circles the viewer may see (plain SQL: the
+    posts with their threads and circles as models cost a profile page some 15 ms)."""
+    visible, params = (await scope_of(viewer)).circles_sql("c")
+    return await paginate_sql(
+        ActivityItem.COLUMNS + " FROM " + ActivityItem.TABLES,
+        f"p.author_id = ? AND p.deleted_at IS NULL AND t.deleted_at IS NULL AND {visible}",
+        [author.id, *params],
+        [("p.id", "-id")],
+        cursor,
+        limit,
+        ActivityItem.of,
+    )
+
+
 async def user_activity(viewer: User | None, author: User, cursor: str | None, limit: int) -> Page[Post]:
-    """A member's posts, newest first, in the circles the viewer may see."""
+    """A member's posts, newest first, in the circles the viewer may see, as the API gives them (whole posts)."""
     query = Post.filter(
         (await scope_of(viewer)).circles_q("thread__circle__"),
         author=author,

@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.plugins import Circle, PerPost, SlotContent, Thread, User, fetch_rows, placeholders, scope_of
-from plugins.customer_club.models import Club, Standing
-from plugins.customer_club.points import BADGE_LABELS, level_for, shown, standing_view
+from plugins.customer_club.points import BADGE_LABELS, StandingView, level_for, next_level, shown
 
 
 async def beside_names(thread: Thread, posts: list[Any]) -> PerPost | None:
@@ -49,19 +48,29 @@ async def beside_names(thread: Thread, posts: list[Any]) -> PerPost | None:
 
 
 async def on_profile(viewer: User | None, profile: User) -> SlotContent | None:
-    """The member's standing in each club whose circle the viewer sees."""
-    scope = await scope_of(viewer)
-    clubs = [
-        club
-        for club in await Club.filter(
-            id__in=list(await Standing.filter(user_id=profile.id).values_list("club_id", flat=True))
-        ).select_related("circle")
-        if scope.sees_circle(club.circle)
-    ]
-    if not clubs:
+    """The member's standing in each club whose circle the viewer sees (every profile asks: one plain statement)."""
+    visible, params = (await scope_of(viewer)).circles_sql("c")
+    rows = await fetch_rows(
+        "SELECT s.club_id, s.points, c.id AS circle_id, c.name, b.name AS badge FROM club_standings s "
+        "JOIN club_clubs k ON k.id = s.club_id JOIN circles c ON c.id = k.circle_id "
+        "LEFT JOIN club_badges b ON b.club_id = s.club_id AND b.user_id = s.user_id "
+        f"WHERE s.user_id = ? AND {visible} ORDER BY s.club_id, b.granted_at",
+        profile.id,
+        *params,
+    )
+    if not rows:
         return None
-    standings = [(club, await standing_view(club, profile)) for club in clubs]
-    return SlotContent("customer_club/slots/profile.html", {"standings": standings, "badge_labels": BADGE_LABELS})
+    standings: dict[int, tuple[str, StandingView]] = {}
+    for row in rows:
+        if row["club_id"] not in standings:
+            await shown.club(row["circle_id"])  # the clubs' levels, as every page reads them
+            levels = shown.levels.get(row["club_id"], [])
+            view = StandingView(row["points"], level_for(levels, row["points"]), next_level(levels, row["points"]), [])
+            standings[row["club_id"]] = (row["name"], view)
+        if row["badge"] is not None:
+            standings[row["club_id"]][1].badges.append(row["badge"])
+    context = {"standings": list(standings.items()), "badge_labels": BADGE_LABELS}
+    return SlotContent("customer_club/slots/profile.html", context)
 
 
 async def club_link(circle: Circle) -> SlotContent | None:

@@ -322,14 +322,17 @@ class StandingView:
     badges: list[str]  # names (BADGE_LABELS)
 
 
+def next_level(levels: Sequence[Level], points: int) -> Level | None:
+    """The first level above ``points``."""
+    return next((level for level in levels if level.threshold > points), None)
+
+
 async def standing_view(club: Club, user: User) -> StandingView:
     row = await Standing.get_or_none(club_id=club.id, user_id=user.id)
     points = row.points if row else 0
     levels = await levels_of(club)
-    level = level_for(levels, points)
-    following = [candidate for candidate in levels if candidate.threshold > points]
     badges = await Badge.filter(club_id=club.id, user_id=user.id).order_by("granted_at").values_list("name", flat=True)
-    return StandingView(points, level, following[0] if following else None, list(badges))  # type: ignore[arg-type]
+    return StandingView(points, level_for(levels, points), next_level(levels, points), list(badges))  # type: ignore[arg-type]
 
 
 async def corrections(club: Club, limit: int = 100) -> list[Entry]:
