@@ -15,9 +15,10 @@ read them, whether this reader liked it), a change makes a new key rather than n
 or machine: a copy that no longer matches is never asked for again and goes out with the oldest. Readers whose
 arguments are alike share a copy; a reader whose are their own (their own post on the page) gets one of their own.
 A form's CSRF token is the one thing personal that is not an argument: templates write ``CSRF_HOLE`` for it
-(``csrf_field()``, ``csrf_token(request)``), and the page puts the reader's token there when it is sent. A piece is only reached through a page that has already found
-that its reader may see what it shows: a private circle's post is kept like any other, and only a page that read
-that post for its reader asks for it. A change of theme forgets them all.
+(``csrf_field()``, ``csrf_token(request)``), and the page puts the reader's token there when it is sent. A piece
+is only reached through a page that has already found that its reader may see what it shows: a private circle's
+post is kept like any other, and only a page that read that post for its reader asks for it. A change of theme
+forgets them all.
 
 A template keeps a macro's output the same way, with ``kept``: ``{{ kept(m.thread_list, threads, kinds) }}`` is
 the macro's output for those arguments (lists become tuples and mappings sorted pairs for the key, so their items
@@ -52,9 +53,6 @@ class Pieces:
         self.max_bytes = max_bytes
         self.size = 0
         self._kept: OrderedDict[Hashable, Markup] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._kept)
 
     def get(self, key: Hashable) -> Markup | None:
         html = self._kept.get(key)
