@@ -21,6 +21,7 @@ from core.db import tortoise_config
 from core.moderation import limits as newcomer_limits
 from core.pluginhost.host import PluginHost
 from core.pluginhost.running import activate
+from core.remembered import Remembering
 from core.site.service import THEMES_DIR, SiteSettings, installed_themes
 from core.uploads.storage import FileStore
 from core.web.bodylimit import BodyLimit
@@ -103,6 +104,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
         *_static_mounts(host),
     ]
     middleware = [
+        Middleware(Remembering),
         Middleware(SecurityHeaders),
         Middleware(BodyLimit, max_body_size=config.max_body_size, max_upload_size=config.max_upload_size),
         Middleware(

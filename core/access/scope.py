@@ -18,7 +18,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from core import sql
+from core import remembered, sql
 from core.access.site import site_admin, site_staff
 from core.accounts.models import User
 from core.circles.models import Circle, MemberRole, Membership, MemberStatus, Visibility
@@ -182,17 +182,22 @@ def _memberships_and_bans() -> str:
     )
 
 
+async def _read_memberships_and_bans(user_id: int) -> tuple[Mapping[int, Membership], tuple[CircleBan, ...]]:
+    rows = await sql.fetch(_memberships_and_bans(), user_id, user_id)
+    memberships = {row["m__circle_id"]: sql.instance(Membership, row, "m") for row in rows if row["kind"] == "m"}
+    return memberships, tuple(sql.instance(CircleBan, row, "b") for row in rows if row["kind"] == "b")
+
+
 async def scope_of(viewer: User | None) -> Scope:
-    """The viewer's scope: a query for a member's memberships and bans, made once per viewer object (a request's)."""
+    """The viewer's scope: a query for a member's memberships and bans, made once per viewer object (a request's)
+    and remembered until the database changes (core/remembered.py: shared, never to be changed)."""
     user = acting(viewer)
     if user is None:
         return GUEST
     memo: Scope | None = user.__dict__.get(_MEMO)
     if memo is not None:
         return memo
-    rows = await sql.fetch(_memberships_and_bans(), user.id, user.id)
-    memberships = {row["m__circle_id"]: sql.instance(Membership, row, "m") for row in rows if row["kind"] == "m"}
-    bans = [sql.instance(CircleBan, row, "b") for row in rows if row["kind"] == "b"]
+    memberships, bans = await remembered.recall("scope", user.id, lambda: _read_memberships_and_bans(user.id))
     scope = Scope(user=user, memberships=memberships, bans={ban.circle_id: ban for ban in bans if _lasts(ban)})
     user.__dict__[_MEMO] = scope
     return scope

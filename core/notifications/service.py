@@ -13,7 +13,7 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from core import sql
+from core import remembered, sql
 from core.access.audience import Audience
 from core.access.scope import Scope, scope_of
 from core.accounts.models import User
@@ -192,7 +192,11 @@ ANY_UNREAD_SQL = "SELECT 1 FROM notifications WHERE user_id = ? AND read_at IS N
 
 async def unread_count(viewer: User) -> int:
     """Unread notifications about what the viewer may see now (every page shows it: one indexed query when there
-    is none, the usual case)."""
+    is none, the usual case; remembered until the database changes)."""
+    return await remembered.recall("unread notifications", viewer.id, lambda: _unread_count(viewer))
+
+
+async def _unread_count(viewer: User) -> int:
     if not await sql.fetch_one(ANY_UNREAD_SQL, viewer.id):
         return 0
     visible, params = _visible(await scope_of(viewer))

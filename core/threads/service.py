@@ -10,7 +10,7 @@ import anyio.to_thread
 from tortoise.expressions import F, Q, Subquery
 from tortoise.models import Model
 
-from core import sql
+from core import remembered, sql
 from core.access.actions import POST_CREATE, POST_EDIT, THREAD_CREATE, allowed
 from core.access.circles import CircleAccess, circle_access
 from core.access.scope import require_actor, scope_of
@@ -129,10 +129,14 @@ async def _opening_waits(thread: Thread) -> bool:
 
 
 async def _thread_view(viewer: User | None, thread_id: int) -> ThreadAccess:
-    row = await sql.fetch_one(
-        f"SELECT {sql.columns(Thread, 't')}, {sql.columns(Circle, 'c')}, {sql.columns(User, 'u')} FROM threads t "
-        "JOIN circles c ON c.id = t.circle_id JOIN users u ON u.id = t.author_id WHERE t.id = ?",
+    row = await remembered.recall(
+        "thread",
         thread_id,
+        lambda: sql.fetch_one(
+            f"SELECT {sql.columns(Thread, 't')}, {sql.columns(Circle, 'c')}, {sql.columns(User, 'u')} FROM threads t "
+            "JOIN circles c ON c.id = t.circle_id JOIN users u ON u.id = t.author_id WHERE t.id = ?",
+            thread_id,
+        ),
     )
     if row is None:
         raise NotFound(Message("No such thread."))
@@ -322,10 +326,17 @@ async def posts_page(viewer: User | None, thread_id: int, page: int) -> tuple[Th
     page = min(max(page, 1), pages)
     first = (page - 1) * POSTS_PER_PAGE + 1
     author = viewer.id if view.access.can_view and viewer is not None else 0  # no account is numbered 0
-    rows = await sql.fetch(
-        POSTS_PAGE_SQL, view.thread.id, first, first + POSTS_PER_PAGE - 1, author, ReviewStatus.PENDING.value
+    posts = await remembered.recall(
+        "posts", (view.thread.id, first, author), lambda: _posts(view.thread.id, first, author)
     )
-    return view, [PostItem.of(row) for row in rows], pages
+    return view, list(posts), pages
+
+
+async def _posts(thread_id: int, first: int, author: int) -> tuple[PostItem, ...]:
+    rows = await sql.fetch(
+        POSTS_PAGE_SQL, thread_id, first, first + POSTS_PER_PAGE - 1, author, ReviewStatus.PENDING.value
+    )
+    return tuple(PostItem.of(row) for row in rows)
 
 
 def page_of_post(post: Post) -> int:

@@ -1,0 +1,96 @@
+"""What a member's every page reads again — who their session is, their memberships and bans, their unread counts —
+remembered from one of their requests to the next for as long as the database has not changed.
+
+An answer is remembered under the database's *change stamp* read before it was fetched: on SQLite, the rows this
+process's connection has written (``total_changes``: every write of every request and job, counted as it is made)
+and the commits of other connections (``PRAGMA data_version``, read once per request: a command in a shell, a
+restore). Any write anywhere makes a new stamp, so nothing has to be forgotten by hand at the places that write and
+nothing remembered is ever served after a change; a busy site just reads afresh more often. Inside a transaction
+nothing is remembered or served (it may yet be rolled back), and neither outside a request (jobs read afresh).
+
+On PostgreSQL other workers and machines write on connections of their own, so nothing is remembered there yet: their
+commits will have to reach every worker (LISTEN/NOTIFY) first.
+
+What is remembered is shared by the requests that recall it: rows, numbers and objects that nobody changes. A
+model object that a request may change (the viewer) is made anew from remembered rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+from tortoise import connections
+
+T = TypeVar("T")
+MAX_ENTRIES = 20_000  # answers kept, the least recently used dropped first (a member's few rows each)
+
+_NO_REQUEST = -1
+# The other connections' commits as this request first saw them (None: not read yet; _NO_REQUEST: not in a request).
+_data_version: ContextVar[int | None] = ContextVar("quanzi_data_version", default=_NO_REQUEST)
+_numbers: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()  # each connection's own number
+_count = itertools.count()
+_kept: OrderedDict[tuple[Hashable, ...], tuple[Hashable, Any]] = OrderedDict()
+
+
+class Remembering:
+    """Pure ASGI middleware: each HTTP request reads the stamp afresh (and only a request remembers)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        token = _data_version.set(None)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _data_version.reset(token)
+
+
+async def _stamp() -> tuple[int, int, int] | None:
+    """The database's change stamp now, or None when nothing may be remembered or recalled."""
+    seen = _data_version.get()
+    if seen == _NO_REQUEST:
+        return None
+    client = connections.get("default")
+    if client.capabilities.dialect != "sqlite":
+        return None
+    connection = client._connection  # the one aiosqlite connection of the process (Tortoise's SQLite client)
+    if connection is None or connection.in_transaction:
+        return None
+    if seen is None:
+        _, rows = await client.execute_query("PRAGMA data_version")
+        seen = int(rows[0][0])
+        _data_version.set(seen)
+        if connection.in_transaction:  # another task began one while this one waited
+            return None
+    number = _numbers.get(connection)
+    if number is None:
+        number = _numbers[connection] = next(_count)
+    return number, seen, connection.total_changes
+
+
+async def recall(kind: str, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
+    """``read()``'s answer for ``key`` of ``kind``: remembered from an earlier request while the database has not
+    changed, else read now (and remembered, when that is safe)."""
+    stamp = await _stamp()
+    if stamp is None:
+        return await read()
+    entry = (kind, key)
+    found = _kept.get(entry)
+    if found is not None and found[0] == stamp:
+        _kept.move_to_end(entry)
+        return found[1]  # type: ignore[no-any-return]
+    value = await read()  # read after the stamp: at least as new as it, so never too old for it
+    _kept[entry] = (stamp, value)
+    _kept.move_to_end(entry)
+    if len(_kept) > MAX_ENTRIES:
+        _kept.popitem(last=False)
+    return value

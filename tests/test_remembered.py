@@ -1,0 +1,109 @@
+"""What a member's pages read again on every request is remembered between them (core/remembered.py) only while
+the database has not changed: whatever changes it — the site itself, or a command in a shell writing to the same
+file — shows on the member's very next page, and a private circle is gone for them the moment they are removed."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from conftest import make_circle, make_thread
+
+from core import remembered
+from core.db import transaction
+from core.testing import run
+from core.testing.databases import POSTGRES
+
+EN = {"Accept-Language": "en"}
+
+
+def _private_thread(client, member):
+    alice, bob = member("alice"), member("bob")
+    make_circle(client, alice, "inner", visibility="private", join_policy="invite")
+    client.put("/api/v1/circles/inner/members/bob", json={"role": "member"}, headers=alice.auth)
+    assert client.post("/api/v1/circles/inner/join", headers=bob.auth).status_code == 200
+    thread = make_thread(client, alice, "inner", "Secret plans", "The cellar key is under the mat")
+    for _ in range(3):  # read, then remembered
+        assert client.get(f"/t/{thread['id']}", headers={**EN, **bob.auth}).status_code == 200
+    return alice, bob, thread
+
+
+def _shell(config):
+    """Another connection to the site's SQLite file, as a command in a shell would open."""
+    return sqlite3.connect(config.database_url.removeprefix("sqlite://").split("?")[0])
+
+
+def test_a_member_removed_through_the_site_loses_the_private_circle_at_once(client, member):
+    alice, bob, thread = _private_thread(client, member)
+    assert client.delete("/api/v1/circles/inner/members/bob", headers=alice.auth).status_code == 204
+    answer = client.get(f"/t/{thread['id']}", headers={**EN, **bob.auth})
+    assert answer.status_code == 404 and "cellar" not in answer.text
+    assert "Secret plans" not in client.get("/", headers={**EN, **bob.auth}).text
+
+
+@pytest.mark.sqlite_only
+def test_a_member_removed_by_a_command_in_a_shell_loses_the_private_circle_at_once(client, config, member):
+    _, bob, thread = _private_thread(client, member)
+    with _shell(config) as shell:
+        shell.execute("DELETE FROM memberships WHERE user_id = (SELECT id FROM users WHERE username = 'bob')")
+    answer = client.get(f"/t/{thread['id']}", headers={**EN, **bob.auth})
+    assert answer.status_code == 404 and "cellar" not in answer.text
+
+
+@pytest.mark.sqlite_only
+def test_a_token_ended_by_another_connection_stops_working_at_once(client, config, member):
+    bob = member("bob")
+    for _ in range(3):
+        assert client.get("/api/v1/me", headers=bob.auth).status_code == 200
+    with _shell(config) as shell:
+        shell.execute("DELETE FROM sessions")
+    assert client.get("/api/v1/me", headers=bob.auth).status_code == 401
+
+
+def _unread_messages(client, who):
+    header = client.get("/", headers={**EN, **who.auth}).text
+    found = re.search(r'href="/messages">Messages(?: <span class="badge">(\d+)</span>)?', header)
+    assert found, "the header has no Messages link"
+    return int(found.group(1) or 0)
+
+
+def test_the_unread_count_and_a_new_reply_show_on_the_next_page(client, member):
+    alice, bob = member("alice"), member("bob")
+    make_circle(client, alice, "club")
+    client.post("/api/v1/circles/club/join", headers=bob.auth)
+    thread = make_thread(client, alice, "club", "Saturday walk", "Meet at the gate")
+    assert _unread_messages(client, bob) == 0
+    assert _unread_messages(client, bob) == 0
+    sent = client.post("/api/v1/conversations", json={"to": ["bob"], "body": "Are you coming?"}, headers=alice.auth)
+    assert sent.status_code == 201, sent.text
+    assert _unread_messages(client, bob) == 1
+    assert "Bring a torch" not in client.get(f"/t/{thread['id']}", headers={**EN, **bob.auth}).text
+    client.post(f"/api/v1/threads/{thread['id']}/posts", json={"body": "Bring a torch"}, headers=alice.auth)
+    assert "Bring a torch" in client.get(f"/t/{thread['id']}", headers={**EN, **bob.auth}).text
+
+
+def test_only_a_request_outside_a_transaction_remembers(client):
+    reads = []
+
+    async def read():
+        reads.append(1)
+        return len(reads)
+
+    async def in_a_request(inside_a_transaction: bool):
+        token = remembered._data_version.set(None)  # what core.remembered.Remembering does for each request
+        try:
+            if inside_a_transaction:
+                async with transaction():
+                    return [await remembered.recall("test", 1, read) for _ in range(3)]
+            return [await remembered.recall("test", 1, read) for _ in range(3)]
+        finally:
+            remembered._data_version.reset(token)
+
+    async def outside():
+        return [await remembered.recall("test", 2, read) for _ in range(3)]
+
+    assert run(client, outside()) == [1, 2, 3]  # a job reads afresh every time
+    assert run(client, in_a_request(True)) == [4, 5, 6]
+    if not POSTGRES:  # PostgreSQL remembers nothing yet
+        assert run(client, in_a_request(False)) == [7, 7, 7]
