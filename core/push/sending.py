@@ -8,9 +8,6 @@ import json
 import logging
 from email.utils import parseaddr
 
-import aiohttp
-from pywebpush import WebPushException, webpush_async
-
 from core.accounts.models import User
 from core.config import Config
 from core.contract.kinds import Reach, Unreachable
@@ -33,6 +30,8 @@ def contact(config: Config) -> str:
 async def push(config: Config, subscription: PushSubscription, payload: dict[str, str]) -> bool:
     """Post ``payload`` to one browser; False when its push service says it is gone (it is deleted). Raises for a
     failure worth trying again."""
+    from pywebpush import WebPushException, webpush_async  # loaded by the process that pushes, not every command
+
     try:
         await webpush_async(
             {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}},
@@ -54,6 +53,9 @@ async def push(config: Config, subscription: PushSubscription, payload: dict[str
 
 async def send_reach(site: Site, user: User, reach: Reach) -> None:
     """The notification's sentence under the site's name, opening its address when tapped."""
+    import aiohttp
+    from pywebpush import WebPushException
+
     settings = await site.settings.current()
     payload = {"title": settings["site_name"], "body": reach.text, "url": reach.url, "tag": reach.kind}
     reached, failures = 0, []

@@ -11,8 +11,6 @@ import argparse
 import asyncio
 import time
 
-from rich.progress import Progress
-
 from core.config import Config
 from core.db import database
 from core.errors import ConfigError
@@ -23,6 +21,8 @@ from core.workers import holder_name
 
 
 async def reindex(config: Config, host: PluginHost) -> int:
+    from rich.progress import Progress  # loaded by the command that draws the bar, not by every command
+
     search = make_search(config, host)
     holder = holder_name()
     deadline = time.monotonic() + 120

@@ -22,7 +22,6 @@ from core.pluginhost.host import PluginHost
 from core.search import indexer, outbox
 from core.search.backend import Hit, IndexDamaged, SearchBackend, SearchRequest
 from core.search.health import DAMAGED, IndexHealth
-from core.search.whoosh_index import WhooshBackend
 from core.sql import Row
 from core.threads.rows import CircleRef
 from core.workers import holder_name
@@ -91,6 +90,8 @@ class Search:
 
 def make_search(config: Config, host: PluginHost) -> Search:
     """The search of one process: the index in the data dir, and the sources of the core and the enabled plugins."""
+    from core.search.whoosh_index import WhooshBackend  # Whoosh and the word splitter: loaded where one searches
+
     offered = host.call_startup("register_search_sources")
     return Search(
         WhooshBackend(config.data_dir / "search"), {source.kind: source for _, found in offered for source in found}

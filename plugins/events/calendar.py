@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import cast
 
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
 from starlette.requests import Request
 
 from core.plugins import Circle, Message, NotFound, User, ValidationError, absolute_url, now, scope_of, token_shaped
@@ -58,6 +56,9 @@ async def feed_events(user: User) -> list[Event]:
 
 def calendar_text(events: Sequence[Event], name: str, base_url: str, host: str) -> bytes:
     """``events`` as an iCalendar file (times in UTC, which every calendar shows in its own zone)."""
+    from icalendar import Calendar  # loaded when a calendar is asked for, not by every command
+    from icalendar import Event as CalendarEvent
+
     calendar = Calendar()
     calendar.add("prodid", "-//Quanzi//events//EN")
     calendar.add("version", "2.0")
