@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from html import unescape
 from typing import Any
 
@@ -134,7 +135,9 @@ def plain_text(html_text: str) -> str:
     return " ".join(unescape(nh3.clean(html_text, tags=set())).split())
 
 
+@lru_cache(maxsize=1024)
 def plain_text_excerpt(html_text: str, length: int = 200) -> str:
-    """The first ``length`` characters of a rendered post as plain text (templates escape it)."""
+    """The first ``length`` characters of a rendered post as plain text (templates escape it); the excerpts of the
+    posts pages open with are made once."""
     text = plain_text(html_text)
     return text if len(text) <= length else text[: length - 1] + "…"

@@ -15,7 +15,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from core import sql
+from core import remembered, sql
 from core.errors import Message, ValidationError
 from core.numbers import fits, whole_number
 from core.sql import Row
@@ -114,18 +114,33 @@ async def paginate_sql(
     cursor: str | None,
     limit: int,
     item: Callable[[Row], R],
+    *,
+    shared: bool = False,
 ) -> Page[R]:
     """``paginate`` for plain SQL (core/sql.py): ``select`` (columns and tables) ``where`` (with its ``params``),
-    in ``order``: pairs of a column and the item's field it holds ("-field" descending); each row made ``item``."""
+    in ``order``: pairs of a column and the item's field it holds ("-field" descending); each row made ``item``.
+    ``shared``: the items are frozen, nobody changes them, and they are remembered with the rows between requests
+    (core/remembered.py) instead of made anew for each."""
     fields = [field.lstrip("-") for _, field in order]
     if cursor:
         after, after_params = _after_sql(order, _decode(cursor, fields))
         where, params = f"({where}) AND {after}", [*params, *after_params]
     by = ", ".join(f"{column} {'DESC' if field.startswith('-') else 'ASC'}" for column, field in order)
-    rows = await sql.fetch(f"SELECT {select} WHERE {where} ORDER BY {by} LIMIT ?", *params, limit + 1)
-    items = [item(row) for row in rows[:limit]]
-    next_cursor = _encode([getattr(items[-1], field) for field in fields]) if len(rows) > limit else None
-    return Page(items=items, next=next_cursor)
+    statement = f"SELECT {select} WHERE {where} ORDER BY {by} LIMIT ?"
+    if shared:
+        key = (statement, tuple(params), limit, item)
+        items, more = await remembered.recall("items", key, lambda: _items(statement, params, limit, item))
+    else:
+        items, more = await _items(statement, params, limit, item)
+    next_cursor = _encode([getattr(items[-1], field) for field in fields]) if more else None
+    return Page(items=list(items), next=next_cursor)
+
+
+async def _items(statement: str, params: list[Any], limit: int, item: Callable[[Row], R]) -> tuple[tuple[R, ...], bool]:
+    """Up to ``limit`` rows of ``statement`` made items, and whether there are more (the items are remembered
+    with the rows, core/remembered.py: ``item`` makes things nobody changes)."""
+    rows = await sql.fetch(statement, *params, limit + 1)
+    return tuple(item(row) for row in rows[:limit]), len(rows) > limit
 
 
 def page_numbers(page: int, pages: int) -> list[int | None]:

@@ -18,24 +18,27 @@ model object that a request may change (the viewer) is made anew from remembered
 from __future__ import annotations
 
 import itertools
+import sqlite3
 import weakref
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from contextvars import ContextVar
+from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import connections
 
 T = TypeVar("T")
-MAX_ENTRIES = 20_000  # answers kept, the least recently used dropped first (a member's few rows each)
+MAX_BYTES = 32 * 1024 * 1024  # what the remembered answers hold together (roughly), the least recently used dropped
 
 _NO_REQUEST = -1
 # The other connections' commits as this request first saw them (None: not read yet; _NO_REQUEST: not in a request).
 _data_version: ContextVar[int | None] = ContextVar("quanzi_data_version", default=_NO_REQUEST)
 _numbers: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()  # each connection's own number
 _count = itertools.count()
-_kept: OrderedDict[tuple[Hashable, ...], tuple[Hashable, Any]] = OrderedDict()
+_kept: OrderedDict[tuple[Hashable, ...], tuple[Hashable, Any, int]] = OrderedDict()  # -> (stamp, answer, weight)
+_held = 0  # the weight of all the remembered answers
 
 
 class Remembering:
@@ -79,18 +82,45 @@ async def _stamp() -> tuple[int, int, int] | None:
 
 async def recall(kind: str, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
     """``read()``'s answer for ``key`` of ``kind``: remembered from an earlier request while the database has not
-    changed, else read now (and remembered, when that is safe)."""
+    changed, else read now (and remembered, when that is safe). ``key`` that cannot be hashed is read every time."""
+    global _held
     stamp = await _stamp()
-    if stamp is None:
-        return await read()
     entry = (kind, key)
-    found = _kept.get(entry)
+    try:
+        found = _kept.get(entry) if stamp is not None else None
+    except TypeError:  # a parameter that is a list, say
+        return await read()
     if found is not None and found[0] == stamp:
         _kept.move_to_end(entry)
         return found[1]  # type: ignore[no-any-return]
     value = await read()  # read after the stamp: at least as new as it, so never too old for it
-    _kept[entry] = (stamp, value)
-    _kept.move_to_end(entry)
-    if len(_kept) > MAX_ENTRIES:
-        _kept.popitem(last=False)
+    if stamp is None:
+        return value
+    weight = _weight(value)
+    replaced = _kept.pop(entry, None)
+    _held += weight - (replaced[2] if replaced is not None else 0)
+    _kept[entry] = (stamp, value, weight)
+    while _held > MAX_BYTES and _kept:
+        _held -= _kept.popitem(last=False)[1][2]
     return value
+
+
+def _weight(value: Any, depth: int = 0) -> int:
+    """About how many bytes ``value`` holds: its text, and a little for everything else, looked into three levels
+    deep (rows and their values, objects and their fields)."""
+    if isinstance(value, str):
+        return 50 + len(value) * (1 if value.isascii() else 4)
+    if depth == 3:
+        return 60
+    parts: Iterable[Any]
+    if isinstance(value, Mapping):
+        parts = value.values()
+    elif isinstance(value, (list, tuple, sqlite3.Row)):
+        parts = value
+    elif is_dataclass(value):
+        parts = (getattr(value, field.name) for field in fields(value))
+    elif hasattr(value, "__dict__"):
+        parts = vars(value).values()
+    else:
+        return 60
+    return 60 + sum(_weight(part, depth + 1) for part in parts)

@@ -6,6 +6,8 @@ thread with its circle and author 2.0 ms against 0.25 ms (measured, docs/perform
 page — who is asking, the thread with its circle, a membership, the page's posts, unread notifications — are
 written here as plain SQL that SQLite and PostgreSQL both understand; all the rest, and every write, uses the ORM.
 
+What a request reads here is remembered until the database changes (core/remembered.py).
+
 Statements use ``?`` for parameters (turned into ``$1``, ``$2``, ... for PostgreSQL).
 """
 
@@ -21,6 +23,8 @@ from tortoise import connections
 from tortoise.fields import DatetimeField
 from tortoise.models import Model
 
+from core import remembered
+
 M = TypeVar("M", bound=Model)
 Row = Mapping[str, Any]
 
@@ -32,12 +36,19 @@ def _postgres(sql: str) -> str:
 
 
 async def fetch(sql: str, *params: Any) -> Sequence[Row]:
-    """The rows of ``sql``, each readable by column name."""
+    """The rows of ``sql``, each readable by column name. A request's SELECT is remembered until the database
+    changes (core/remembered.py): the rows are shared, never to be changed."""
+    if not sql.lstrip()[:6].upper() == "SELECT":
+        return await _fetch(sql, params)
+    return await remembered.recall("sql", (sql, params), lambda: _fetch(sql, params))
+
+
+async def _fetch(sql: str, params: tuple[Any, ...]) -> Sequence[Row]:
     connection = connections.get("default")
     if connection.capabilities.dialect == "postgres":
         sql = _postgres(sql)
     _, rows = await connection.execute_query(sql, list(params))
-    return cast("Sequence[Row]", rows)
+    return tuple(cast("Sequence[Row]", rows))
 
 
 async def fetch_one(sql: str, *params: Any) -> Row | None:

@@ -12,6 +12,7 @@ Two degrees of taking part, each with the check that refuses it with its reason:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from core.access.scope import Scope, banned_error, check_not_silenced, is_public, scope_of
 from core.accounts.models import User
@@ -51,7 +52,7 @@ class CircleAccess:
         """The circle is public: everyone sees it (``scope.is_public``)."""
         return is_public(self.circle)
 
-    @property
+    @cached_property  # asked for every post of a page: the scope and the circle do not change within a request
     def can_view(self) -> bool:
         return self.scope.sees_circle(self.circle)
 
@@ -75,7 +76,7 @@ class CircleAccess:
         site's moderators as such do not see (``core.access.audience``)."""
         return self.scope.runs(self.circle.id)
 
-    @property
+    @cached_property
     def can_moderate(self) -> bool:
         """Moderate what is written in the circle: its staff, and the site's moderators in a circle they see."""
         if not self.can_view:

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core import remembered, sql
+from core import sql
 from core.accounts.models import Session, SessionKind, User
 from core.errors import Message, NotFound, ValidationError
 from core.times import now
@@ -65,15 +65,11 @@ async def signed_in(key: str, kind: SessionKind, idle: timedelta | None = None) 
     """The member a live session's ``key`` signs in (one query), or None. A browser's session used again moves
     its idle deadline on by ``idle``; ``last_seen_at`` is written at most every few minutes."""
     key_hash = _hash(key)
-    row = await remembered.recall(
-        "session",
-        (key_hash, kind),
-        lambda: sql.fetch_one(
-            f"SELECT {sql.columns(User, 'u')}, s.id AS session_id, s.last_seen_at, s.expires_at "
-            "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.key_hash = ? AND s.kind = ?",
-            key_hash,
-            kind.value,
-        ),
+    row = await sql.fetch_one(
+        f"SELECT {sql.columns(User, 'u')}, s.id AS session_id, s.last_seen_at, s.expires_at "
+        "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.key_hash = ? AND s.kind = ?",
+        key_hash,
+        kind.value,
     )
     if row is None:
         return None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core import remembered, sql
+from core import sql
 from core.access.scope import acting, check_not_silenced, require_actor
 from core.accounts.models import User
 from core.accounts.names import username_key
@@ -290,5 +290,5 @@ UNREAD_SQL = (
 
 async def unread_count(viewer: User) -> int:
     """Messages to the viewer not yet seen, in all their conversations (every page's header shows it)."""
-    row = await remembered.recall("unread messages", viewer.id, lambda: sql.fetch_one(UNREAD_SQL, viewer.id))
+    row = await sql.fetch_one(UNREAD_SQL, viewer.id)
     return int(row["n"]) if row else 0

@@ -203,12 +203,14 @@ async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> S
     if viewer is None:
         return None
     if slot == Slot.THREAD_HEADER:
-        thread = context["thread"]
-        return SlotContent("watch_thread.html", {"thread": thread, "level": await level_of(viewer, thread=thread)})
+        level = await level_of(viewer, thread=context["thread"])
+        return SlotContent("watch_thread.html", {"thread_id": context["thread"].id, "level": level}, shared=True)
     if slot == Slot.CIRCLE_SIDEBAR and context["access"].can_view:
         circle = context["access"].circle
         level = await level_of(viewer, circle=circle)
         return SlotContent(
-            "watch_circle.html", {"circle": circle, "level": level, "staff": context["access"].can_moderate}
+            "watch_circle.html",
+            {"slug": circle.slug, "level": level, "staff": context["access"].can_moderate},
+            shared=True,
         )
     return None

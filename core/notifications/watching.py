@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
 
-from core import remembered, sql
+from core import sql
 from core.accounts.models import User
 from core.circles.models import Circle
 from core.errors import Message, ValidationError
@@ -22,11 +22,7 @@ async def level_of(user: User, *, thread: Thread | None = None, circle: Circle |
     """The member's choice for ``thread`` or ``circle`` (asked on every thread page: plain SQL, core/sql.py)."""
     column, target = ("thread_id", thread) if thread is not None else ("circle_id", circle)
     assert target is not None
-    row = await remembered.recall(
-        "watch",
-        (user.id, column, target.id),
-        lambda: sql.fetch_one(f"SELECT level FROM watches WHERE user_id = ? AND {column} = ?", user.id, target.id),
-    )
+    row = await sql.fetch_one(f"SELECT level FROM watches WHERE user_id = ? AND {column} = ?", user.id, target.id)
     return str(row["level"]) if row else NORMAL
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from core import remembered, sql
+from core import sql
 from core.access.scope import require_actor
 from core.accounts.models import User
 from core.db import transaction
@@ -71,8 +71,9 @@ async def liked_among(viewer: User | None, post_ids: Sequence[int]) -> set[int]:
     """Which of ``post_ids`` the viewer liked (a page of a thread: one query)."""
     if viewer is None or not post_ids:
         return set()
-    statement = f"SELECT post_id FROM post_likes WHERE user_id = ? AND post_id IN ({sql.placeholders(len(post_ids))})"
-    rows = await remembered.recall(
-        "liked", (viewer.id, tuple(post_ids)), lambda: sql.fetch(statement, viewer.id, *post_ids)
+    rows = await sql.fetch(
+        f"SELECT post_id FROM post_likes WHERE user_id = ? AND post_id IN ({sql.placeholders(len(post_ids))})",
+        viewer.id,
+        *post_ids,
     )
     return {row["post_id"] for row in rows}

@@ -129,14 +129,10 @@ async def _opening_waits(thread: Thread) -> bool:
 
 
 async def _thread_view(viewer: User | None, thread_id: int) -> ThreadAccess:
-    row = await remembered.recall(
-        "thread",
+    row = await sql.fetch_one(
+        f"SELECT {sql.columns(Thread, 't')}, {sql.columns(Circle, 'c')}, {sql.columns(User, 'u')} FROM threads t "
+        "JOIN circles c ON c.id = t.circle_id JOIN users u ON u.id = t.author_id WHERE t.id = ?",
         thread_id,
-        lambda: sql.fetch_one(
-            f"SELECT {sql.columns(Thread, 't')}, {sql.columns(Circle, 'c')}, {sql.columns(User, 'u')} FROM threads t "
-            "JOIN circles c ON c.id = t.circle_id JOIN users u ON u.id = t.author_id WHERE t.id = ?",
-            thread_id,
-        ),
     )
     if row is None:
         raise NotFound(Message("No such thread."))
@@ -181,6 +177,7 @@ async def threads_of(
         cursor,
         limit,
         ThreadItem.of,
+        shared=True,
     )
 
 
@@ -195,6 +192,7 @@ async def latest_threads(viewer: User | None, cursor: str | None, limit: int) ->
         cursor,
         limit,
         ThreadItem.of,
+        shared=True,
     )
 
 
