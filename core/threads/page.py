@@ -33,6 +33,11 @@ class PostsOnPage:
     can_reply: bool
     signed_in: bool
 
+    def __hash__(self) -> int:
+        # what tells pages apart, without hashing every post's text anew for each request (equality compares it all)
+        posts = (self.posts[0].id, self.posts[-1].id, len(self.posts)) if self.posts else ()
+        return hash((self.thread_id, self.page, posts, self.ago, self.own, self.liked, self.changeable))
+
 
 def posts_html(request: Request, context: dict[str, Any], viewer_id: int | None, after_first: Markup) -> Markup:
     """The page's posts (``context``: the thread page's, with its slots' answers) as the reader sees them."""

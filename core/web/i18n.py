@@ -48,8 +48,10 @@ class Catalogues:
         return self._translations.get(locale) or self._translations["en"]
 
 
+@functools.lru_cache(maxsize=256)
 def negotiate(accept_language: str | None) -> str | None:
-    """The best supported locale for an Accept-Language header, or None."""
+    """The best supported locale for an Accept-Language header, or None (browsers send a few headers: each read
+    once)."""
     if not accept_language:
         return None
     weighted: list[tuple[float, str]] = []

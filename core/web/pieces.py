@@ -55,9 +55,11 @@ class Pieces:
         self._kept: OrderedDict[Hashable, Markup] = OrderedDict()
 
     def get(self, key: Hashable) -> Markup | None:
-        html = self._kept.get(key)
+        html = self._kept.pop(key, None)
         if html is not None:
-            self._kept.move_to_end(key)
+            # kept again under the key just asked with: made of the rows the requests now share (core/remembered.py),
+            # so that the next one is found equal by identity rather than compared value by value
+            self._kept[key] = html
         return html
 
     def put(self, key: Hashable, html: Markup) -> None:

@@ -12,6 +12,7 @@ import hmac
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import segno
@@ -65,9 +66,10 @@ def _signature(secret: str, title: str, tint: str) -> str:
     return hmac.new(secret.encode(), f"share-card\n{title}\n{tint}".encode(), hashlib.sha256).hexdigest()[:20]
 
 
+@lru_cache(maxsize=1024)
 def card_path(secret: str, title: str, tint: str) -> str:
     """The address of the drawn card of ``title``: signed, so that only the site's own pages make cards (nobody
-    serves their own words in a picture from this site)."""
+    serves their own words in a picture from this site); made once per title, as each page that shows it asks."""
     title = title[:100]
     return "/share-card.png?" + urlencode({"t": title, "c": tint, "s": _signature(secret, title, tint)})
 
