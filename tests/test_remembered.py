@@ -107,3 +107,24 @@ def test_only_a_request_outside_a_transaction_remembers(client):
     assert run(client, in_a_request(True)) == [4, 5, 6]
     if not POSTGRES:  # PostgreSQL remembers nothing yet
         assert run(client, in_a_request(False)) == [7, 7, 7]
+
+
+def _found(client, who, words):
+    answer = client.get("/api/v1/search", params={"q": words}, headers=who.auth)
+    assert answer.status_code == 200, answer.text
+    return sorted(item["title"] for item in answer.json()["items"])
+
+
+def test_a_remembered_search_finds_what_is_indexed_next_and_keeps_each_reader_to_their_circles(client, member):
+    alice, bob = member("alice"), member("bob")
+    make_circle(client, alice, "inner", visibility="private", join_policy="invite")
+    make_circle(client, alice, "club")
+    make_thread(client, alice, "inner", "Cellar key", "Under the mat")
+    make_thread(client, alice, "club", "Cellar party", "Saturday night")
+    client.portal.call(client.app.state.search.flush)
+    for _ in range(2):  # asked twice: the second answer is remembered
+        assert _found(client, bob, "cellar") == ["Cellar party"]
+        assert _found(client, alice, "cellar") == ["Cellar key", "Cellar party"]
+    make_thread(client, alice, "club", "Cellar tour", "Bring a torch")
+    client.portal.call(client.app.state.search.flush)
+    assert _found(client, bob, "cellar") == ["Cellar party", "Cellar tour"]

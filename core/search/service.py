@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from core import sql
+from core import remembered, sql
 from core.access.scope import scope_of
 from core.accounts import service as accounts
 from core.accounts.models import User
@@ -41,6 +41,7 @@ class Search:
     health: IndexHealth = field(default_factory=IndexHealth)
     # Told after the index changed (the guest page cache forgets its search answers, made before the change).
     changed: Callable[[], None] = field(default=lambda: None)
+    drained: int = 0  # how often this process changed the index: part of a remembered result's key
     _draining: asyncio.Lock = field(default_factory=asyncio.Lock)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -74,6 +75,7 @@ class Search:
         async with self._draining:
             count = await indexer.drain(self.backend, self.sources, self.holder)
         if count:
+            self.drained += 1
             self.changed()
         return count
 
@@ -104,6 +106,14 @@ class ResultItem:
     circle: CircleRef
     author: Author | None
     thread_kind: str = ""  # what a plugin attached to the hit's thread ("poll"), for its mark
+
+
+async def _found(backend: SearchBackend, request: SearchRequest) -> tuple[list[Hit], bool]:
+    """The index's hits for ``request``: remembered (core/remembered.py) with the index as this process last changed
+    it and its generation (``reindex`` in another process puts a new one in place), so that members asking the
+    same of the same circles share one search until anything changes."""
+    hits, more = backend.search(request)
+    return hits, more
 
 
 async def _by_id(select: str, ids: set[int]) -> Sequence[Row]:
@@ -151,7 +161,9 @@ async def search(
     if search.health.damaged and (search.health.damaged == search.backend.generation() or not search.check()):
         raise Unavailable(DAMAGED, code="search_unavailable")
     try:
-        hits, more = search.backend.search(request)
+        hits, more = await remembered.recall(
+            "search", (request, search.drained, search.backend.generation()), lambda: _found(search.backend, request)
+        )
     except IndexDamaged as error:
         search.health.index_damaged(search.backend.generation(), error)
         raise Unavailable(DAMAGED, code="search_unavailable") from None
