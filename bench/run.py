@@ -19,6 +19,7 @@ import tempfile
 import time
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx2
 from PIL import Image
@@ -26,7 +27,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.demo import DEMO_PASSWORD  # noqa: E402
+from core.demo import DEMO_PASSWORD, RARE_EN, RARE_ZH, WORDS_EN, WORDS_ZH  # noqa: E402
 from core.testing.gateway import TextGateway  # noqa: E402
 
 CONNECTIONS = 32
@@ -44,15 +45,42 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def wrk(url: str, duration: int, token: str | None = None) -> tuple[float, float, float]:
-    """Requests per second, p50 and p99 in milliseconds (as a member, with ``token``)."""
+# wrk asks for these paths in turn instead of one (WRK_PATHS: a Lua list), e.g. a mix of search words
+ROTATE = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format(nil, paths[i])
+end
+"""
+
+
+def wrk(
+    url: str, duration: int, token: str | None = None, paths: list[str] | None = None
+) -> tuple[float, float, float]:
+    """Requests per second, p50 and p99 in milliseconds (as a member, with ``token``); ``paths``: asked in turn on
+    ``url``'s server instead of its path."""
     member = ["-H", f"Authorization: Bearer {token}"] if token else []
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", *member, url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if paths:
+            script.write(ROTATE % ", ".join(f'"{path}"' for path in paths))
+            script.flush()
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{CONNECTIONS}",
+                f"-d{duration}s",
+                "--latency",
+                *member,
+                *(["-s", script.name] if paths else []),
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
 
     def latency(label: str) -> float:
@@ -396,8 +424,13 @@ def main() -> None:
         "home (member)": "/",
         "circle (member)": f"/c/{slug}",
         "thread p1 (member)": f"/t/{long_id}",
+        f"thread p{last_page // 2} (member)": f"/t/{long_id}?page={last_page // 2}",
         "search API (member)": "/api/v1/search?q=weekend",
     }
+    # what members look for, in turn: common words and rare ones, in both languages (core/demo.py writes them)
+    search_mix = [
+        f"/api/v1/search?q={quote(word)}" for word in [*WORDS_EN[:6], *WORDS_ZH[:6], *RARE_EN[:3], *RARE_ZH[:3]]
+    ]
     gateway = TextGateway().start()  # the sign-in rows' text messages arrive here
     server_env = {**env, "QUANZI_SMS_URL": f"{gateway.url}/send", "QUANZI_TRUSTED_PROXIES": "127.0.0.1"}
     server = subprocess.Popen(
@@ -463,6 +496,11 @@ def main() -> None:
         rows += [
             (name, *wrk(f"http://127.0.0.1:8391{path}", args.duration, token)) for name, path in member_pages.items()
         ]
+        mix = (
+            "search API, 18 words in turn (member)",
+            *wrk("http://127.0.0.1:8391/", args.duration, token, search_mix),
+        )
+        rows.append(mix)
         rows += [
             (name, *wrk(f"http://127.0.0.1:8391{path}", args.duration, owner_token))
             for name, path in owner_pages.items()
