@@ -12,7 +12,7 @@ from PIL import Image
 from starlette.routing import Mount
 
 from core.site.service import issue_setup_token
-from core.testing.live import ROOT, server_env
+from core.testing.live import ROOT, seed_database, server_env
 
 
 def test_the_setup_page_creates_the_admin_and_logs_them_in(client):
@@ -60,6 +60,7 @@ def run_cli(tmp_path, *args, stdin="", **env):
 
 @pytest.mark.sqlite_only
 def test_createadmin_reads_the_password_from_stdin(tmp_path):
+    seed_database(tmp_path)
     result = run_cli(
         tmp_path,
         "createadmin",
@@ -202,6 +203,7 @@ def test_restore_refuses_a_running_server_and_rebuilds_the_search_index(tmp_path
     assert [item["title"] for item in found] == ["Kept"]
 
 
+@pytest.mark.sqlite_only
 def test_a_command_meeting_a_busy_database_says_so_and_changes_nothing(tmp_path, monkeypatch, capsys):
     """SQLite waits 10 s for another writer (busy_timeout); past that, a clear message instead of a traceback."""
     from tortoise.exceptions import OperationalError
@@ -212,6 +214,7 @@ def test_a_command_meeting_a_busy_database_says_so_and_changes_nothing(tmp_path,
     async def busy(*args, **kwargs):
         raise OperationalError("database is locked")
 
+    seed_database(tmp_path)
     monkeypatch.setenv("QUANZI_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("QUANZI_DATABASE_URL", raising=False)
     monkeypatch.setattr(commands, "apply_scenario", busy)
@@ -221,6 +224,8 @@ def test_a_command_meeting_a_busy_database_says_so_and_changes_nothing(tmp_path,
 
 @pytest.mark.sqlite_only
 def test_the_demo_names_its_accounts_refuses_a_live_club_and_runs_twice_harmlessly(tmp_path):
+    seed_database(tmp_path / "fresh")
+    seed_database(tmp_path / "club")
     first = run_cli(tmp_path / "fresh", "demo")
     assert first.returncode == 0, first.stderr
     assert "小林" in first.stdout and "emma" in first.stdout and "demo-password" in first.stdout
@@ -316,6 +321,7 @@ def test_template_list_prints_each_name_whole_in_a_pipe(tmp_path):
     (tmp_path / "plugins.toml").write_text(
         "".join(f"[{name}]\nenabled = true\n" for name in ("polls", "events", "flyer_campaign", "meeting_kit"))
     )
+    seed_database(tmp_path, QUANZI_PLUGINS_FILE=str(tmp_path / "plugins.toml"))
     result = run_cli(tmp_path, "template", "list", QUANZI_PLUGINS_FILE=str(tmp_path / "plugins.toml"), COLUMNS="60")
     assert result.returncode == 0, result.stderr
     names = [line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│ ")]
