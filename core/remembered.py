@@ -21,7 +21,8 @@ import itertools
 import sqlite3
 import weakref
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
@@ -32,13 +33,35 @@ from tortoise import connections
 T = TypeVar("T")
 MAX_BYTES = 32 * 1024 * 1024  # what the remembered answers hold together (roughly), the least recently used dropped
 
-_NO_REQUEST = -1
-# The other connections' commits as this request first saw them (None: not read yet; _NO_REQUEST: not in a request).
-_data_version: ContextVar[int | None] = ContextVar("quanzi_data_version", default=_NO_REQUEST)
+
+class _Request:
+    """The request being answered: the other connections' commits as it first saw them (None: not read yet), and
+    whether it is still being answered (a task it started that runs on after it remembers nothing)."""
+
+    __slots__ = ("data_version", "open")
+
+    def __init__(self) -> None:
+        self.data_version: int | None = None
+        self.open = True
+
+
+_request: ContextVar[_Request | None] = ContextVar("quanzi_remembering_request", default=None)
 _numbers: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()  # each connection's own number
 _count = itertools.count()
 _kept: OrderedDict[tuple[Hashable, ...], tuple[Hashable, Any, int]] = OrderedDict()  # -> (stamp, answer, weight)
 _held = 0  # the weight of all the remembered answers
+
+
+@contextmanager
+def request() -> Iterator[None]:
+    """What is read within is one request's: it may be remembered and recalled."""
+    current = _Request()
+    token = _request.set(current)
+    try:
+        yield
+    finally:
+        current.open = False
+        _request.reset(token)
 
 
 class Remembering:
@@ -50,17 +73,14 @@ class Remembering:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        token = _data_version.set(None)
-        try:
+        with request():
             await self.app(scope, receive, send)
-        finally:
-            _data_version.reset(token)
 
 
 async def _stamp() -> tuple[int, int, int] | None:
     """The database's change stamp now, or None when nothing may be remembered or recalled."""
-    seen = _data_version.get()
-    if seen == _NO_REQUEST:
+    current = _request.get()
+    if current is None or not current.open:
         return None
     client = connections.get("default")
     if client.capabilities.dialect != "sqlite":
@@ -68,16 +88,15 @@ async def _stamp() -> tuple[int, int, int] | None:
     connection = client._connection  # the one aiosqlite connection of the process (Tortoise's SQLite client)
     if connection is None or connection.in_transaction:
         return None
-    if seen is None:
+    if current.data_version is None:
         _, rows = await client.execute_query("PRAGMA data_version")
-        seen = int(rows[0][0])
-        _data_version.set(seen)
+        current.data_version = int(rows[0][0])
         if connection.in_transaction:  # another task began one while this one waited
             return None
     number = _numbers.get(connection)
     if number is None:
         number = _numbers[connection] = next(_count)
-    return number, seen, connection.total_changes
+    return number, current.data_version, connection.total_changes
 
 
 async def recall(kind: str, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:

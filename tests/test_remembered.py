@@ -4,6 +4,7 @@ file — shows on the member's very next page, and a private circle is gone for 
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 
@@ -91,14 +92,22 @@ def test_only_a_request_outside_a_transaction_remembers(client):
         return len(reads)
 
     async def in_a_request(inside_a_transaction: bool):
-        token = remembered._data_version.set(None)  # what core.remembered.Remembering does for each request
-        try:
+        with remembered.request():  # what core.remembered.Remembering does for each request
             if inside_a_transaction:
                 async with transaction():
                     return [await remembered.recall("test", 1, read) for _ in range(3)]
             return [await remembered.recall("test", 1, read) for _ in range(3)]
-        finally:
-            remembered._data_version.reset(token)
+
+    async def after_the_request():
+        with remembered.request():
+            later = asyncio.Event()
+            follow = asyncio.get_running_loop().create_task(_after(later))  # a task the request starts
+        later.set()
+        return await follow
+
+    async def _after(later):
+        await later.wait()  # runs on after its request was answered: reads afresh
+        return [await remembered.recall("test", 3, read) for _ in range(2)]
 
     async def outside():
         return [await remembered.recall("test", 2, read) for _ in range(3)]
@@ -107,6 +116,7 @@ def test_only_a_request_outside_a_transaction_remembers(client):
     assert run(client, in_a_request(True)) == [4, 5, 6]
     if not POSTGRES:  # PostgreSQL remembers nothing yet
         assert run(client, in_a_request(False)) == [7, 7, 7]
+        assert run(client, after_the_request()) == [8, 9]
 
 
 def _found(client, who, words):
