@@ -76,7 +76,11 @@ async def drain_once(backend: SearchBackend, sources: dict[str, SearchSource]) -
 
 
 async def drain(backend: SearchBackend, sources: dict[str, SearchSource], holder: str) -> int | None:
-    """Drain the whole outbox if ``holder`` gets the lease: the number of rows indexed, None without the lease."""
+    """Drain the whole outbox if ``holder`` gets the lease: the number of rows indexed, None without the lease. An
+    empty outbox is left without taking the lease: an idle site's indexer writes nothing (a write would make every
+    worker's remembered reads be read again, core/remembered.py)."""
+    if not await SearchOutbox.exists():
+        return 0
     if not await acquire_lease(holder):
         return None
     total = 0
