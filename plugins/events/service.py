@@ -18,7 +18,6 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
-from tortoise.functions import Count
 
 from core.plugins import (
     Action,
@@ -41,6 +40,8 @@ from core.plugins import (
     clean_fields,
     create_thread,
     enqueue_job,
+    fetch_row,
+    fetch_rows,
     notify,
     now,
     require_actor,
@@ -279,11 +280,10 @@ async def schedule_reminders(event: Event) -> None:
 
 async def _counts(event_id: int) -> dict[str, int]:
     """Registrations by status, and how many are checked in: one query."""
-    rows = await (
-        Registration.filter(event_id=event_id)
-        .group_by("status")
-        .annotate(n=Count("id"), arrived=Count("checked_in_at"))
-        .values("status", "n", "arrived")
+    rows = await fetch_rows(
+        "SELECT status, COUNT(id) AS n, COUNT(checked_in_at) AS arrived FROM events_registrations "
+        "WHERE event_id = ? GROUP BY status",
+        event_id,
     )
     counts = {str(row["status"]): row["n"] for row in rows}
     counts["checked_in"] = sum(row["arrived"] for row in rows)
@@ -316,7 +316,10 @@ async def get_event(viewer: User | None, event_id: int) -> EventView:
 
 
 async def event_of_thread(where: ThreadAccess) -> EventView | None:
-    """The event of a thread the viewer already reads (for the thread page)."""
+    """The event of a thread the viewer already reads (for the thread page: most threads have none, which is one
+    remembered plain read)."""
+    if await fetch_row("SELECT id FROM events_events WHERE thread_id = ?", where.thread.id) is None:
+        return None
     event = await Event.get_or_none(thread_id=where.thread.id)
     return await _view(event, where) if event is not None else None
 

@@ -18,6 +18,7 @@ from core.plugins import (
     ValidationError,
     cancel_job,
     enqueue_job,
+    fetch_row,
     notices_among,
     now,
     send_notice,
@@ -132,8 +133,13 @@ async def get_meeting(viewer: User | None, meeting_id: int) -> MeetingView:
 
 
 async def meeting_of_thread(thread_id: int) -> Meeting | None:
-    """The meeting whose registration is the event of this thread (which the caller shows: it is visible)."""
-    return await Meeting.get_or_none(event__thread_id=thread_id)
+    """The meeting whose registration is the event of this thread (which the caller shows: it is visible). Every
+    thread page asks, and most threads are no meeting's: that answer is one remembered plain read."""
+    found = await fetch_row(
+        "SELECT m.id FROM meeting_kit_meetings m JOIN events_events e ON e.id = m.event_id WHERE e.thread_id = ?",
+        thread_id,
+    )
+    return await Meeting.get_or_none(id=found["id"]) if found is not None else None
 
 
 async def manage_meeting(viewer: User | None, meeting_id: int) -> MeetingView:
