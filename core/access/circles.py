@@ -88,7 +88,7 @@ class CircleAccess:
         """The viewer's ban from this circle, while it lasts."""
         return self.scope.bans.get(self.circle.id)
 
-    @property
+    @cached_property
     def can_act(self) -> bool:
         """Members act in the circle; in a public circle open to all, every signed-in member of the site does;
         a member banned from it does not."""
@@ -97,7 +97,7 @@ class CircleAccess:
         open_to_all = self.is_public and self.circle.join_policy == JoinPolicy.OPEN
         return self.is_member or open_to_all or self.can_moderate
 
-    @property
+    @cached_property
     def can_post(self) -> bool:
         """Write what others read in the circle: those who act there, unless silenced."""
         return self.can_act and not self.scope.silenced
@@ -123,7 +123,7 @@ class CircleAccess:
         if self.viewer is not None:
             check_not_silenced(self.viewer)
 
-    @property
+    @cached_property
     def can_chat(self) -> bool:
         """Write in the circle's chat: its members (and moderators), not banned, not silenced. Unlike a thread in a
         public circle open to all, the chat is its members' room."""
