@@ -38,7 +38,7 @@ def _postgres(sql: str) -> str:
 async def fetch(sql: str, *params: Any) -> Sequence[Row]:
     """The rows of ``sql``, each readable by column name. A request's SELECT is remembered until the database
     changes (core/remembered.py): the rows are shared, never to be changed."""
-    if not sql.lstrip()[:6].upper() == "SELECT":
+    if sql.lstrip()[:6].upper() != "SELECT":
         return await _fetch(sql, params)
     return await remembered.recall("sql", (sql, params), lambda: _fetch(sql, params))
 
