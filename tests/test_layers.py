@@ -18,7 +18,7 @@ LAYERS = [  # from the bottom up: (name, the modules or packages in it)
                 "core.notifications.rows", "core.search.models", "core.search.outbox", "core.search.analysis",
                 "core.search.scoring", "core.search.health", "core.jobs.models", "core.uploads.models",
                 "core.moderation.models", "core.push.models", "core.messages.models",
-                "core.chat.models"]),
+                "core.chat.models", "core.chat.rows"]),
     ("contract", ["core.contract"]),
     ("plugin host", ["core.pluginhost"]),
     ("engines", ["core.search.backend", "core.search.whoosh_index", "core.search.indexer", "core.jobs.queue",

@@ -36,7 +36,7 @@ def _after(raw: str | None) -> int | None:
 async def lines(call: ApiCall[None]) -> dict[str, Any]:
     access = await service.room(call.viewer, call.params["slug"])
     found = await service.lines(access, _after(call.query("after")), 100 if call.query("after") else service.LINES)
-    return {"items": [service.line_json(line, replied) for line, replied in found], "next": None}
+    return {"items": [service.line_json(line) for line in found], "next": None}
 
 
 @router.route(

@@ -10,7 +10,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.chat import service
-from core.chat.models import ChatLine
 from core.errors import ValidationError
 from core.numbers import whole_number
 from core.uploads.receive import picture_markdown
@@ -25,22 +24,16 @@ async def chat_page(request: Request, form: Form | None = None, status: int = 20
     found = await service.lines(access, None)
     form = form or Form()
     reply_to = whole_number(str(form.values.get("reply_to") or request.query_params.get("reply", "")))
-    replying = (
-        await ChatLine.get_or_none(id=reply_to, circle_id=access.circle.id, deleted_at__isnull=True).select_related(
-            "author"
-        )
-        if reply_to
-        else None
-    )
+    replying = await service.line(access, reply_to) if reply_to else None
     context: dict[str, Any] = {
         "circle": access.circle,
         "access": access,
         "lines": found,
-        "last_id": found[-1][0].id if found else 0,
+        "last_id": found[-1].id if found else 0,
         "form": form,
         "replying": replying,
         # the lines this viewer may delete: their own while they act in the circle, every line for a moderator
-        "deletable": {line.id for line, _ in found if access.may_delete(line.author_id or 0)},
+        "deletable": {line.id for line in found if access.may_delete(line.author_id)},
     }
     return await render(request, "chat/chat.html", context, status=status)
 

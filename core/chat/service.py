@@ -10,11 +10,14 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from core import sql
 from core.access.circles import CircleAccess, circle_access
 from core.access.scope import require_actor
 from core.accounts.models import User
 from core.accounts.serialize import user_ref
+from core.chat import rows
 from core.chat.models import ChatLine
+from core.chat.rows import LineItem
 from core.circles.models import Circle
 from core.circles.service import access_by_slug
 from core.db import transaction
@@ -58,7 +61,7 @@ async def reader_left(circle: Circle) -> None:
     await announce(channel(circle.id), "recheck", [])
 
 
-def line_json(line: ChatLine, replied: ChatLine | None = None) -> dict[str, Any]:
+def line_json(line: LineItem) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": line.id,
         "author": user_ref(line.author) if line.author else None,
@@ -67,52 +70,43 @@ def line_json(line: ChatLine, replied: ChatLine | None = None) -> dict[str, Any]
         "created_at": line.created_at.isoformat(),
         "reply_to": None,
     }
-    if replied is not None:
+    if line.answers is not None:
         data["reply_to"] = {
-            "id": replied.id,
-            "author": user_ref(replied.author) if replied.author else None,
-            "excerpt": plain_text_excerpt(replied.html, 80),
+            "id": line.answers.id,
+            "author": user_ref(line.answers.author) if line.answers.author else None,
+            "excerpt": plain_text_excerpt(line.answers.html, 80),
         }
     return data
 
 
-async def _with_replies(found: Sequence[ChatLine]) -> list[tuple[ChatLine, ChatLine | None]]:
-    """Each line with the line it answers, if that is still there (one query)."""
-    ids = {line.reply_to_id for line in found if line.reply_to_id}
-    replied = (
-        {line.id: line for line in await ChatLine.filter(id__in=ids, deleted_at__isnull=True).select_related("author")}
-        if ids
-        else {}
-    )
-    return [(line, replied.get(line.reply_to_id or 0)) for line in found]
-
-
 async def one_json(line: ChatLine) -> dict[str, Any]:
     """A line as the API shows it, with the line it answers."""
-    ((found, replied),) = await _with_replies([line])
-    return line_json(found, replied)
+    (found,) = await rows.read(line.circle_id, "AND l.id = ?", line.id)
+    return line_json(found)
 
 
-async def lines(access: CircleAccess, after: int | None, limit: int = LINES) -> list[tuple[ChatLine, ChatLine | None]]:
+async def lines(access: CircleAccess, after: int | None, limit: int = LINES) -> Sequence[LineItem]:
     """The chat's lines after the line ``after``, oldest first; without ``after``, the latest ``limit``."""
-    query = ChatLine.filter(circle_id=access.circle.id, deleted_at__isnull=True).select_related("author")
     if after is not None:
-        found = await query.filter(id__gt=after).order_by("id").limit(limit)
-    else:
-        found = list(reversed(await query.order_by("-id").limit(limit)))
-    return await _with_replies(found)
+        return await rows.read(access.circle.id, "AND l.id > ?", after, limit=limit)
+    return tuple(reversed(await rows.read(access.circle.id, order="l.id DESC", limit=limit)))
+
+
+async def line(access: CircleAccess, line_id: int) -> LineItem | None:
+    """A line of the circle's chat, if it is still there."""
+    found = await rows.read(access.circle.id, "AND l.id = ?", line_id)
+    return found[0] if found else None
 
 
 async def as_json(circle_id: int, ids: Sequence[int] | None = None, after: int | None = None) -> list[tuple[int, str]]:
     """Lines of the circle as the stream sends them, (id, JSON) oldest first: those ``ids``, or those after
     ``after`` (a reconnecting client's last)."""
-    query = ChatLine.filter(circle_id=circle_id, deleted_at__isnull=True).select_related("author")
-    query = query.filter(id__in=list(ids)) if ids is not None else query.filter(id__gt=after or 0)
-    found = await query.order_by("id").limit(200)
-    return [
-        (line.id, json.dumps(line_json(line, replied), ensure_ascii=False))
-        for line, replied in await _with_replies(found)
-    ]
+    if ids is not None:
+        wanted = list(ids) or [0]
+        found = await rows.read(circle_id, f"AND l.id IN ({sql.placeholders(len(wanted))})", *wanted)
+    else:
+        found = await rows.read(circle_id, "AND l.id > ?", after or 0)
+    return [(line.id, json.dumps(line_json(line), ensure_ascii=False)) for line in found]
 
 
 async def send(viewer: User | None, slug: str, body: str, reply_to: int | None = None) -> ChatLine:
