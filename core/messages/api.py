@@ -32,7 +32,7 @@ class FlagDecision(Body):
     action: str  # keep, remove
 
 
-def message_json(message: DirectMessage) -> dict[str, Any]:
+def message_json(message: DirectMessage | service.MessageItem) -> dict[str, Any]:
     return {
         "id": message.id,
         "conversation_id": message.conversation_id,
@@ -101,10 +101,9 @@ async def conversation(call: ApiCall[None]) -> dict[str, Any]:
     auth=True,
 )
 async def messages(call: ApiCall[None]) -> dict[str, Any]:
-    page = await service.messages(
-        call.viewer, call.params["id"], call.query("cursor"), parse_limit(call.query("limit"))
-    )
-    await service.mark_read(await service.participation(call.viewer, call.params["id"]))
+    seen = await service.participation(call.viewer, call.params["id"])
+    page = await service.messages(seen, call.query("cursor"), parse_limit(call.query("limit")))
+    await service.mark_read(seen)
     return {"items": [message_json(message) for message in page.items], "next": page.next}
 
 

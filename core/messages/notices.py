@@ -3,6 +3,7 @@ once per conversation until they read it, with who wrote but never what (push se
 
 from __future__ import annotations
 
+from core import sql
 from core.access.audience import Audience
 from core.accounts.models import User
 from core.contract.kinds import NotificationKind
@@ -35,8 +36,14 @@ async def tell(conversation: Conversation, author: User) -> None:
             await notify_about(MESSAGE.name, [place.user], author, PLACE, place, "", f"/messages/{conversation.id}")
 
 
+UNREAD_SQL = "SELECT 1 FROM notifications WHERE kind = ? AND subject = ? AND subject_id = ? AND read_at IS NULL LIMIT 1"
+
+
 async def seen(place: Participant) -> None:
-    """The member read the conversation: its notice is read too."""
+    """The member read the conversation: its notice is read too (looked for first, with a remembered read: most
+    readings find none, and write nothing)."""
+    if await sql.fetch_one(UNREAD_SQL, MESSAGE.name, PLACE.name, place.id) is None:
+        return
     await Notification.filter(kind=MESSAGE.name, subject=PLACE.name, subject_id=place.id, read_at__isnull=True).update(
         read_at=now()
     )

@@ -57,7 +57,7 @@ async def conversation_page(
 ) -> Response:
     viewer = require_actor(await resolve_viewer(request))
     seen = await service.participation(viewer, request.path_params["id"])
-    page = await service.messages(viewer, seen.conversation.id, request.query_params.get("before"), PAGE)
+    page = await service.messages(seen, request.query_params.get("before"), PAGE)
     await service.mark_read(seen)
     context: dict[str, Any] = {
         "seen": seen,

@@ -10,17 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from core import sql
 from core.access.scope import acting, check_not_silenced, require_actor
 from core.accounts.models import User
 from core.accounts.names import username_key
+from core.accounts.rows import Author
 from core.accounts.service import get_user
 from core.db import transaction
 from core.errors import Forbidden, Message, NotFound, ValidationError
 from core.messages import notices
 from core.messages.models import Block, Conversation, DirectMessage, Participant
-from core.pagination import Page, paginate, paginate_sql
+from core.pagination import Page, paginate_sql
 from core.sql import Row, timestamp
 from core.threads.service import check_body, render_body
 from core.times import now
@@ -136,12 +138,23 @@ async def participation(viewer: User | None, conversation_id: int) -> Participat
     viewer = acting(viewer)
     if viewer is None:
         raise NotFound(NOT_FOUND)
-    me = await Participant.get_or_none(conversation_id=conversation_id, user_id=viewer.id)
+    rows = await sql.fetch(_participation_sql(), conversation_id)
+    places = [sql.instance(Participant, row, "p") for row in rows]
+    me = next((place for place in places if place.user_id == viewer.id), None)
     if me is None:
         raise NotFound(NOT_FOUND)
-    conversation = await Conversation.get(id=conversation_id)
-    rows = await Participant.filter(conversation_id=conversation_id).select_related("user").order_by("id")
-    return Participation(conversation, me, [row.user for row in rows])
+    return Participation(sql.instance(Conversation, rows[0], "c"), me, [sql.instance(User, row, "u") for row in rows])
+
+
+@cache
+def _participation_sql() -> str:
+    """The conversation with its participants and their accounts, in the order they came (plain SQL: one statement
+    instead of three as models, every page of a conversation asks)."""
+    return (
+        f"SELECT {sql.columns(Conversation, 'c')}, {sql.columns(Participant, 'p')}, {sql.columns(User, 'u')} "
+        "FROM conversation_participants p JOIN conversations c ON c.id = p.conversation_id "
+        "JOIN users u ON u.id = p.user_id WHERE p.conversation_id = ? ORDER BY p.id"
+    )
 
 
 async def send(viewer: User | None, conversation_id: int, body: str, *, max_length: int) -> DirectMessage:
@@ -164,17 +177,26 @@ async def send(viewer: User | None, conversation_id: int, body: str, *, max_leng
     return message
 
 
-async def messages(viewer: User | None, conversation_id: int, cursor: str | None, limit: int) -> Page[DirectMessage]:
-    """A conversation's messages, newest first (a page reverses them), for its participants."""
-    seen = await participation(viewer, conversation_id)
-    query = DirectMessage.filter(conversation_id=seen.conversation.id).select_related("author")
-    return await paginate(query, ["-id"], cursor, limit)
+async def messages(seen: Participation, cursor: str | None, limit: int) -> Page[MessageItem]:
+    """A conversation's messages, newest first (a page reverses them), for one of its participants (``seen``)."""
+    return await paginate_sql(
+        MessageItem.COLUMNS,
+        "m.conversation_id = ?",
+        [seen.conversation.id],
+        [("m.id", "-id")],
+        cursor,
+        limit,
+        MessageItem.of,
+        shared=True,
+    )
 
 
 async def mark_read(seen: Participation) -> None:
-    """The participant has seen the conversation up to its latest message, and its notice."""
+    """The participant has seen the conversation up to its latest message, and its notice (nothing is written
+    when they had: a reader's page that writes would make every page be read afresh, core/remembered.py)."""
     latest = seen.conversation.last_message_id
-    await Participant.filter(id=seen.me.id, last_read_id__lt=latest).update(last_read_id=latest)
+    if seen.me.last_read_id < latest:
+        await Participant.filter(id=seen.me.id, last_read_id__lt=latest).update(last_read_id=latest)
     await notices.seen(seen.me)
 
 
@@ -237,6 +259,39 @@ async def is_blocked(viewer: User, other: User) -> bool:
 
 
 # Lists ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MessageItem:
+    """A message as a conversation's page and the API show it."""
+
+    id: int
+    conversation_id: int
+    author_id: int | None
+    author: Author | None  # None once its author's account is gone
+    body: str
+    html: str
+    created_at: datetime
+    removed_at: datetime | None
+
+    COLUMNS = (
+        "m.id, m.conversation_id, m.author_id, u.username, u.display_name, u.avatar, m.body, m.html, m.created_at, "
+        "m.removed_at FROM direct_messages m LEFT JOIN users u ON u.id = m.author_id"
+    )
+
+    @classmethod
+    def of(cls, row: Row) -> MessageItem:
+        author = row["author_id"]
+        return cls(
+            row["id"],
+            row["conversation_id"],
+            author,
+            Author(author, row["username"], row["display_name"], row["avatar"]) if author is not None else None,
+            row["body"],
+            row["html"],
+            timestamp(row["created_at"]),
+            timestamp(row["removed_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
