@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
+
+from core import remembered
 
 if TYPE_CHECKING:
     from core.circles.models import Circle
@@ -57,7 +60,14 @@ async def announce_act(circle_id: int, user: Any, act: str, ref: int) -> None:
 
 
 async def offers_of(circle: Circle) -> list[Offer]:
-    """What the plugins say ``circle`` offers (``circle_offers``): its events, products, group buys, surveys."""
-    if _active is None:
+    """What the plugins say ``circle`` offers (``circle_offers``): its events, products, group buys, surveys.
+    Asked by every page that features them, and the same for every reader: remembered until the database changes
+    (core/remembered.py), and for a minute at most (an offer closes when its time comes, with nothing written)."""
+    host = _active
+    if host is None:
         return []
-    return [offer for _, offers in await _active.call("circle_offers", circle=circle) for offer in offers]
+
+    async def ask() -> tuple[Offer, ...]:
+        return tuple(offer for _, offers in await host.call("circle_offers", circle=circle) for offer in offers)
+
+    return list(await remembered.recall("offers", (id(host), circle.id, int(time.time() // 60)), ask))

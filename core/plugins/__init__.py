@@ -88,6 +88,7 @@ from core.pluginhost.running import announce_act, offers_of
 from core.search.outbox import enqueue as index_later
 from core.sql import fetch as fetch_rows
 from core.sql import fetch_one as fetch_row
+from core.sql import models as load_models
 from core.sql import placeholders
 from core.threads.models import Post, Thread
 from core.threads.service import attached_content, create_post, create_thread, get_thread, render_body
@@ -196,6 +197,7 @@ __all__ = [
     "is_public",
     "join_by_phone",
     "line_height",
+    "load_models",
     "log_in",
     "mail_enabled",
     "mark_personal",

@@ -328,7 +328,7 @@ async def _draft(request: Request, form: Form, data: Any) -> service.BlockDraft:
 async def editor(request: Request, errors: dict[str, str] | None = None, status: int = 200) -> Response:
     viewer = await resolve_viewer(request)
     campaign, access = await service.owned(viewer, request.path_params["token"])
-    _, circle, blocks = await service.get_campaign(viewer, campaign.token)
+    circle, blocks = access.circle, await service.blocks_of(campaign)
     offers = await service.offers(circle)
     shown = await _pictures(blocks, offers)
     settings = Form(

@@ -27,6 +27,7 @@ from core.plugins import (
     check_answers,
     circle_access,
     clean_fields,
+    load_models,
     now,
     offers_of,
     ordered_answers,
@@ -74,17 +75,27 @@ def _token() -> str:
 
 
 async def _by_token(token: str) -> Campaign:
-    campaign = await Campaign.get_or_none(token=token) if 1 <= len(token) <= 16 else None
-    if campaign is None:
+    found = await load_models(Campaign, "token = ?", token) if 1 <= len(token) <= 16 else []
+    if not found:
         raise NotFound(Message("No such campaign."))
-    return campaign
+    return found[0]
+
+
+async def _circle(campaign: Campaign) -> Circle:
+    (circle,) = await load_models(Circle, "id = ?", campaign.circle_id)
+    return circle
 
 
 async def _owns(viewer: User | None, campaign: Campaign) -> CircleAccess | None:
     if viewer is None:
         return None
-    access = await circle_access(viewer, await Circle.get(id=campaign.circle_id))
+    access = await circle_access(viewer, await _circle(campaign))
     return access if access.is_owner else None
+
+
+async def blocks_of(campaign: Campaign) -> list[Block]:
+    """The campaign page's blocks, in order."""
+    return await load_models(Block, "campaign_id = ?", campaign.id, order="position, id")
 
 
 async def get_campaign(viewer: User | None, token: str) -> tuple[Campaign, Circle, list[Block]]:
@@ -93,8 +104,7 @@ async def get_campaign(viewer: User | None, token: str) -> tuple[Campaign, Circl
     campaign = await _by_token(token)
     if campaign.state == CampaignState.DRAFT and await _owns(viewer, campaign) is None:
         raise NotFound(Message("No such campaign."))
-    blocks = list(await Block.filter(campaign_id=campaign.id).order_by("position", "id"))
-    return campaign, await Circle.get(id=campaign.circle_id), blocks
+    return campaign, await _circle(campaign), await blocks_of(campaign)
 
 
 async def owned(viewer: User | None, token: str) -> tuple[Campaign, CircleAccess]:
