@@ -19,6 +19,7 @@ from core.plugins import (
     ValidationError,
     circle_access,
     enqueue_job,
+    load_models,
     now,
     site_timezone,
     transaction,
@@ -102,7 +103,7 @@ async def standing(club: Club, user: User) -> Standing:
 
 
 async def levels_of(club: Club) -> list[Level]:
-    return list(await Level.filter(club_id=club.id).order_by("position"))
+    return await load_models(Level, "club_id = ?", club.id, order="position")
 
 
 def level_for(levels: Sequence[Level], points: int) -> Level | None:
@@ -254,7 +255,7 @@ async def set_rules(club: Club, drafts: Sequence[RuleDraft]) -> int:
 
 
 async def rules_of(club: Club) -> list[Rule]:
-    return list(await Rule.filter(club_id=club.id, version=club.rules_version).order_by("id"))
+    return await load_models(Rule, "club_id = ? AND version = ?", club.id, club.rules_version, order="id")
 
 
 @dataclass(frozen=True)
@@ -328,11 +329,11 @@ def next_level(levels: Sequence[Level], points: int) -> Level | None:
 
 
 async def standing_view(club: Club, user: User) -> StandingView:
-    row = await Standing.get_or_none(club_id=club.id, user_id=user.id)
-    points = row.points if row else 0
+    rows = await load_models(Standing, "club_id = ? AND user_id = ?", club.id, user.id)
+    points = rows[0].points if rows else 0
     levels = await levels_of(club)
-    badges = await Badge.filter(club_id=club.id, user_id=user.id).order_by("granted_at").values_list("name", flat=True)
-    return StandingView(points, level_for(levels, points), next_level(levels, points), list(badges))  # type: ignore[arg-type]
+    badges = await load_models(Badge, "club_id = ? AND user_id = ?", club.id, user.id, order="granted_at")
+    return StandingView(points, level_for(levels, points), next_level(levels, points), [badge.name for badge in badges])
 
 
 async def corrections(club: Club, limit: int = 100) -> list[Entry]:
@@ -343,4 +344,4 @@ async def corrections(club: Club, limit: int = 100) -> list[Entry]:
 
 
 async def ledger(club: Club, user: User, limit: int = 100) -> list[Entry]:
-    return list(await Entry.filter(club_id=club.id, user_id=user.id).order_by("-id").limit(limit))
+    return await load_models(Entry, "club_id = ? AND user_id = ?", club.id, user.id, order="id DESC", limit=limit)

@@ -36,6 +36,7 @@ async def club_page(request: Request) -> Response:
     if viewer is not None:
         mark_personal(request)
     levels = await points.levels_of(club)
+    vip, ideas_circle = await service.circles_of(club)
     return await render(
         request,
         "customer_club/club.html",
@@ -47,8 +48,8 @@ async def club_page(request: Request) -> Response:
             "rules": await points.rules_of(club),
             "acts": ACTS,
             "badge_labels": BADGE_LABELS,
-            "vip": await Circle.get(id=club.vip_circle_id),
-            "ideas_circle": await Circle.get(id=club.ideas_circle_id),
+            "vip": vip,
+            "ideas_circle": ideas_circle,
             "standing": await points.standing_view(club, viewer) if viewer else None,
             "ledger": await points.ledger(club, viewer, 50) if viewer else [],
             "share_card": await circle_share_card(

@@ -13,6 +13,7 @@ from core.plugins import (
     Visibility,
     circle_access,
     create_circle,
+    load_models,
 )
 from plugins.customer_club.models import Club, Level, Rule
 from plugins.customer_club.points import ACTS, shown
@@ -58,13 +59,24 @@ async def create_club(owner: User, circle: Circle, text: Texts, zone: str) -> Cl
 
 async def get_club(viewer: User | None, club_id: int) -> tuple[Club, CircleAccess]:
     """The club, for whoever sees its home circle (404 to the rest)."""
-    club = await Club.get_or_none(id=club_id)
-    if club is None:
+    found = await load_models(Club, "id = ?", club_id)
+    if not found:
         raise NotFound(Message("No such club."))
-    access = await circle_access(viewer, await Circle.get(id=club.circle_id))
+    club = found[0]
+    (circle,) = await load_models(Circle, "id = ?", club.circle_id)
+    access = await circle_access(viewer, circle)
     if not access.can_view:
         raise NotFound(Message("No such club."))
     return club, access
+
+
+async def circles_of(club: Club) -> tuple[Circle, Circle]:
+    """The club's VIP circle and its ideas circle."""
+    found = {
+        circle.id: circle
+        for circle in await load_models(Circle, "id IN (?, ?)", club.vip_circle_id, club.ideas_circle_id)
+    }
+    return found[club.vip_circle_id], found[club.ideas_circle_id]
 
 
 async def managed(viewer: User | None, club_id: int) -> tuple[Club, CircleAccess]:
