@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
+from core import sql
 from core.access.audience import Audience
 from core.access.circles import CircleAccess, circle_access
 from core.access.scope import require_actor, require_writer, scope_of
@@ -165,19 +167,39 @@ async def queue(viewer: User | None, slug: str | None = None, status: str = Revi
     circle_ids = await _moderated(viewer, slug)
     if status not in set(ReviewStatus):
         raise ValidationError({"status": Message("One of: ") + ", ".join(ReviewStatus) + "."})
-    query = (
-        Review.filter(status=status) if circle_ids is None else Review.filter(circle_id__in=circle_ids, status=status)
+    where, params = "r.status = ?", [ReviewStatus(status).value, *(circle_ids or [])]
+    if circle_ids is not None:
+        where = f"{where} AND r.circle_id IN ({sql.placeholders(len(circle_ids))})"
+    items = []
+    for row in await sql.fetch(f"{_queue_sql()} WHERE {where} ORDER BY r.flags DESC, r.id LIMIT 100", *params):
+        review, post = sql.instance(Review, row, "r"), sql.instance(Post, row, "p")
+        post.author, post.thread = sql.instance(User, row, "u"), sql.instance(Thread, row, "t")
+        review.post, review.circle = post, sql.instance(Circle, row, "c")
+        items.append(QueueItem(review, post, post.thread, review.circle, []))
+    if items:
+        ids = [item.post.id for item in items]
+        flags = await sql.fetch(
+            f"SELECT {sql.columns(Flag, 'f')}, {sql.columns(User, 'u')} FROM flags f JOIN users u ON u.id = f.user_id "
+            f"WHERE f.post_id IN ({sql.placeholders(len(ids))}) ORDER BY f.id",
+            *ids,
+        )
+        by_post = {item.post.id: item.flags for item in items}
+        for row in flags:
+            flag = sql.instance(Flag, row, "f")
+            flag.user = sql.instance(User, row, "u")
+            by_post[flag.post_id].append(flag)
+    return items
+
+
+@cache
+def _queue_sql() -> str:
+    """The reviews with their posts, the posts' authors and threads, and their circles (plain SQL: the ORM's query
+    with four joined models cost a moderator's queue page a millisecond before it read a row)."""
+    return (
+        f"SELECT {sql.columns(Review, 'r')}, {sql.columns(Post, 'p')}, {sql.columns(User, 'u')}, "
+        f"{sql.columns(Thread, 't')}, {sql.columns(Circle, 'c')} FROM reviews r JOIN posts p ON p.id = r.post_id "
+        "JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id JOIN circles c ON c.id = r.circle_id"
     )
-    reviews = await (
-        query.order_by("-flags", "id").limit(100).select_related("post", "post__author", "post__thread", "circle")
-    )
-    flags: dict[int, list[Flag]] = {}
-    for row in await Flag.filter(post_id__in=[review.post_id for review in reviews]).select_related("user"):
-        flags.setdefault(row.post_id, []).append(row)
-    return [
-        QueueItem(review, review.post, review.post.thread, review.circle, flags.get(review.post_id, []))
-        for review in reviews
-    ]
 
 
 async def _review_for(viewer: User | None, review_id: int) -> tuple[User, Review, CircleAccess]:

@@ -42,6 +42,7 @@ from core.plugins import (
     enqueue_job,
     fetch_row,
     fetch_rows,
+    load_models,
     notify,
     now,
     require_actor,
@@ -292,7 +293,8 @@ async def _counts(event_id: int) -> dict[str, int]:
 
 async def _view(event: Event, where: ThreadAccess) -> EventView:
     viewer = where.viewer
-    mine = await Registration.get_or_none(event_id=event.id, user_id=viewer.id) if viewer else None
+    found = await load_models(Registration, "event_id = ? AND user_id = ?", event.id, viewer.id) if viewer else []
+    mine = found[0] if found else None
     counts = await _counts(event.id)
     view = EventView(
         event,
