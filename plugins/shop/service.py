@@ -21,6 +21,7 @@ from core.plugins import (
     access_by_slug,
     circle_access,
     fetch_row,
+    load_models,
     plain_text_excerpt,
     render_body,
     require_actor,
@@ -45,6 +46,10 @@ async def shown_in(circle: Circle) -> bool:
 
 
 async def shop_of(access: CircleAccess) -> Shop:
+    """The circle's shop (made on its first visit; read as a remembered plain read on every other)."""
+    found = await load_models(Shop, "circle_id = ?", access.circle.id)
+    if found:
+        return found[0]
     shop, _ = await Shop.get_or_create(circle_id=access.circle.id)
     return shop
 
@@ -211,10 +216,12 @@ async def update_product(
 
 async def get_product(viewer: User | None, product_id: int) -> tuple[Product, CircleAccess]:
     """The product, if the viewer sees its circle (else NotFound); managers see those not on sale too."""
-    product = await Product.get_or_none(id=product_id)
-    if product is None:
+    found = await load_models(Product, "id = ?", product_id)
+    if not found:
         raise NotFound(Message("No such product."))
-    access = await circle_access(viewer, await Circle.get(id=product.circle_id))
+    product = found[0]
+    (circle,) = await load_models(Circle, "id = ?", product.circle_id)
+    access = await circle_access(viewer, circle)
     if not access.can_view or (not product.on_sale and not access.is_circle_staff):
         raise NotFound(Message("No such product."))
     return product, access
@@ -223,10 +230,8 @@ async def get_product(viewer: User | None, product_id: int) -> tuple[Product, Ci
 async def products(viewer: User | None, slug: str) -> tuple[CircleAccess, list[Product]]:
     """The circle's showcase: what is on sale (and, for its managers, the rest too), newest first."""
     access = await access_by_slug(viewer, slug)
-    query = Product.filter(circle_id=access.circle.id)
-    if not access.is_circle_staff:
-        query = query.filter(on_sale=True)
-    return access, list(await query.order_by("-id"))
+    where = "circle_id = ?" if access.is_circle_staff else "circle_id = ? AND on_sale"
+    return access, await load_models(Product, where, access.circle.id, order="id DESC")
 
 
 async def offers(circle: Circle) -> list[Offer]:

@@ -33,6 +33,7 @@ from core.plugins import (
     clean_fields,
     create_post,
     create_thread,
+    fetch_rows,
     notify,
     now,
     require_actor,
@@ -262,13 +263,13 @@ class Report:
 
 async def reports(product: Product) -> list[Report]:
     """The product's trial reports, newest first (shown on its page, as visible as the product)."""
-    rows = await (
-        TrialApplication.filter(trial__product_id=product.id, report_post_id__isnull=False)
-        .select_related("user")
-        .order_by("-id")
-        .limit(50)
+    rows = await fetch_rows(
+        "SELECT u.username, a.rating, a.report_post_id FROM shop_trial_applications a "
+        "JOIN shop_trials t ON t.id = a.trial_id JOIN users u ON u.id = a.user_id "
+        "WHERE t.product_id = ? AND a.report_post_id IS NOT NULL ORDER BY a.id DESC LIMIT 50",
+        product.id,
     )
-    return [Report(row.user.username, row.rating or 0, row.report_post_id or 0) for row in rows]
+    return [Report(row["username"], row["rating"] or 0, row["report_post_id"]) for row in rows]
 
 
 def not_reported(rows: Sequence[TrialApplication]) -> list[TrialApplication]:
