@@ -3,8 +3,9 @@ remembered from one of their requests to the next for as long as the database ha
 
 An answer is remembered under the database's *change stamp* read before it was fetched: on SQLite, the rows this
 process's connection has written (``total_changes``: every write of every request and job, counted as it is made)
-and the commits of other connections (``PRAGMA data_version``, read once per request: a command in a shell, a
-restore). Any write anywhere makes a new stamp, so nothing has to be forgotten by hand at the places that write and
+and every commit, this process's or another's (``PRAGMA data_version`` of a connection of its own that only ever
+reads it, once per request, without leaving the event loop: a command in a shell, a restore, this process's own
+writes). Any write anywhere makes a new stamp, so nothing has to be forgotten by hand at the places that write and
 nothing remembered is ever served after a change; a busy site just reads afresh more often. Inside a transaction
 nothing is remembered or served (it may yet be rolled back), and neither outside a request (jobs read afresh).
 
@@ -47,6 +48,8 @@ class _Request:
 
 _request: ContextVar[_Request | None] = ContextVar("quanzi_remembering_request", default=None)
 _numbers: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()  # each connection's own number
+# beside each connection, one that asks nothing but its data version (see ``_data_version``)
+_watchers: weakref.WeakKeyDictionary[Any, sqlite3.Connection | None] = weakref.WeakKeyDictionary()
 _count = itertools.count()
 _kept: OrderedDict[tuple[Hashable, ...], tuple[Hashable, Any, int]] = OrderedDict()  # -> (stamp, answer, weight)
 _held = 0  # the weight of all the remembered answers
@@ -89,8 +92,7 @@ async def _stamp() -> tuple[int, int, int] | None:
     if connection is None or connection.in_transaction:
         return None
     if current.data_version is None:
-        _, rows = await client.execute_query("PRAGMA data_version")
-        current.data_version = int(rows[0][0])
+        current.data_version = await _data_version(client, connection)
         if connection.in_transaction:  # another task began one while this one waited
             return None
     number = _numbers.get(connection)
@@ -122,6 +124,24 @@ async def recall(kind: str, key: Hashable, read: Callable[[], Awaitable[T]]) -> 
     while _held > MAX_BYTES and _kept:
         _held -= _kept.popitem(last=False)[1][2]
     return value
+
+
+async def _data_version(client: Any, connection: Any) -> int:
+    """A number that changes with every commit to the database, by any connection: the ``PRAGMA data_version`` of a
+    second connection to the file that never writes (so every commit is another's to it), asked on the event loop
+    (a few microseconds, where asking it of the process's connection waits for aiosqlite's thread). A database in
+    memory, which a second connection cannot see, asks its own connection."""
+    if connection not in _watchers:
+        filename = str(client.filename)
+        _watchers[connection] = (
+            None if filename == ":memory:" else sqlite3.connect(filename, isolation_level=None, check_same_thread=False)
+        )
+    watcher = _watchers[connection]
+    if watcher is None:
+        _, rows = await client.execute_query("PRAGMA data_version")
+        return int(rows[0][0])
+    ((version,),) = watcher.execute("PRAGMA data_version").fetchall()  # read to its end: no read left open
+    return int(version)
 
 
 def _weight(value: Any, depth: int = 0) -> int:

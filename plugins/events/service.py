@@ -322,8 +322,8 @@ async def event_of_thread(where: ThreadAccess) -> EventView | None:
     remembered plain read)."""
     if await fetch_row("SELECT id FROM events_events WHERE thread_id = ?", where.thread.id) is None:
         return None
-    event = await Event.get_or_none(thread_id=where.thread.id)
-    return await _view(event, where) if event is not None else None
+    found = await load_models(Event, "thread_id = ?", where.thread.id)
+    return await _view(found[0], where) if found else None
 
 
 async def manage_event(viewer: User | None, event_id: int) -> EventView:
