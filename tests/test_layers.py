@@ -14,7 +14,7 @@ LAYERS = [  # from the bottom up: (name, the modules or packages in it)
                     "core.workers", "core.mail.smtp", "core.uploads.images", "core.uploads.storage",
                     "core.forms.fields", "core.sms.senders", "core.push.keys"]),
     ("models", ["core.accounts.models", "core.accounts.passwords", "core.accounts.rows", "core.circles.models",
-                "core.threads.models", "core.threads.rows", "core.site.models", "core.notifications.models",
+                "core.threads.models", "core.threads.rows", "core.circles.rows", "core.site.models", "core.notifications.models",
                 "core.notifications.rows", "core.search.models", "core.search.outbox", "core.search.analysis",
                 "core.search.scoring", "core.search.health", "core.jobs.models", "core.uploads.models",
                 "core.moderation.models", "core.push.models", "core.messages.models",

@@ -15,6 +15,7 @@ from core.access.scope import STAFF_ROLES, banned_error, forget_scope, require_a
 from core.accounts.models import User
 from core.accounts.rows import Author
 from core.circles.models import TINTS, Circle, JoinPolicy, MemberRole, Membership, MemberStatus
+from core.circles.rows import CircleItem
 from core.db import transaction
 from core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from core.pagination import Page, paginate, paginate_sql
@@ -118,6 +119,23 @@ async def list_circles(viewer: User | None, cursor: str | None, limit: int) -> P
         limit,
         lambda row: sql.instance(Circle, row, "c"),
     )
+
+
+async def circle_items(viewer: User | None, limit: int) -> list[CircleItem]:
+    """The first ``limit`` circles the viewer may see, as the home page lists them (shared by the requests that
+    ask alike until the database changes, core/remembered.py)."""
+    visible, params = (await scope_of(viewer)).circles_sql("c")
+    page = await paginate_sql(
+        f"{CircleItem.COLUMNS} FROM circles c",
+        visible,
+        params,
+        [("c.id", "id")],
+        None,
+        limit,
+        CircleItem.of,
+        shared=True,
+    )
+    return page.items
 
 
 async def update_circle(viewer: User | None, slug: str, changes: dict[str, Any]) -> Circle:

@@ -29,9 +29,9 @@ from core.web.site import site_of
 async def home(request: Request) -> Response:
     """The circles the viewer may see, and the latest discussions across them."""
     viewer = await resolve_viewer(request)
-    circles = await circles_service.list_circles(viewer, None, 50)
+    circles = await circles_service.circle_items(viewer, 50)
     latest = await threads.latest_threads(viewer, request.query_params.get("after"), 20)
-    context = {"circles": circles.items, "threads": latest.items, "next": latest.next, "kinds": content_kinds(request)}
+    context = {"circles": circles, "threads": latest.items, "next": latest.next, "kinds": content_kinds(request)}
     return await render(request, "home.html", context)
 
 
