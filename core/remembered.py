@@ -4,7 +4,7 @@ remembered from one of their requests to the next for as long as the database ha
 An answer is remembered under the database's *change stamp* read before it was fetched: on SQLite, the rows this
 process's connection has written (``total_changes``: every write of every request and job, counted as it is made)
 and every commit, this process's or another's (``PRAGMA data_version`` of a connection of its own that only ever
-reads it, once per request, without leaving the event loop: a command in a shell, a restore, this process's own
+reads it, at every recall, without leaving the event loop: a command in a shell, a restore, this process's own
 writes). Any write anywhere makes a new stamp, so nothing has to be forgotten by hand at the places that write and
 nothing remembered is ever served after a change; a busy site just reads afresh more often. Inside a transaction
 nothing is remembered or served (it may yet be rolled back), and neither outside a request (jobs read afresh).
@@ -36,13 +36,12 @@ MAX_BYTES = 32 * 1024 * 1024  # what the remembered answers hold together (rough
 
 
 class _Request:
-    """The request being answered: the other connections' commits as it first saw them (None: not read yet), and
-    whether it is still being answered (a task it started that runs on after it remembers nothing)."""
+    """The request being answered: whether it still is (a task it started that runs on after it remembers
+    nothing)."""
 
-    __slots__ = ("data_version", "open")
+    __slots__ = ("open",)
 
     def __init__(self) -> None:
-        self.data_version: int | None = None
         self.open = True
 
 
@@ -80,7 +79,7 @@ class Remembering:
             await self.app(scope, receive, send)
 
 
-async def _stamp() -> tuple[int, int, int] | None:
+def _stamp() -> tuple[int, int, int] | None:
     """The database's change stamp now, or None when nothing may be remembered or recalled."""
     current = _request.get()
     if current is None or not current.open:
@@ -91,21 +90,20 @@ async def _stamp() -> tuple[int, int, int] | None:
     connection = client._connection  # the one aiosqlite connection of the process (Tortoise's SQLite client)
     if connection is None or connection.in_transaction:
         return None
-    if current.data_version is None:
-        current.data_version = await _data_version(client, connection)
-        if connection.in_transaction:  # another task began one while this one waited
-            return None
+    version = _data_version(client, connection)
+    if version is None:
+        return None
     number = _numbers.get(connection)
     if number is None:
         number = _numbers[connection] = next(_count)
-    return number, current.data_version, connection.total_changes
+    return number, version, connection.total_changes
 
 
 async def recall(kind: str, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
     """``read()``'s answer for ``key`` of ``kind``: remembered from an earlier request while the database has not
     changed, else read now (and remembered, when that is safe). ``key`` that cannot be hashed is read every time."""
     global _held
-    stamp = await _stamp()
+    stamp = _stamp()
     entry = (kind, key)
     try:
         found = _kept.get(entry) if stamp is not None else None
@@ -126,11 +124,11 @@ async def recall(kind: str, key: Hashable, read: Callable[[], Awaitable[T]]) -> 
     return value
 
 
-async def _data_version(client: Any, connection: Any) -> int:
+def _data_version(client: Any, connection: Any) -> int | None:
     """A number that changes with every commit to the database, by any connection: the ``PRAGMA data_version`` of a
     second connection to the file that never writes (so every commit is another's to it), asked on the event loop
-    (a few microseconds, where asking it of the process's connection waits for aiosqlite's thread). A database in
-    memory, which a second connection cannot see, asks its own connection."""
+    at every recall (3 microseconds; asking it of the process's connection would wait for aiosqlite's thread).
+    None for a database in memory, which no second connection sees: nothing of it is remembered."""
     if connection not in _watchers:
         filename = str(client.filename)
         _watchers[connection] = (
@@ -138,8 +136,7 @@ async def _data_version(client: Any, connection: Any) -> int:
         )
     watcher = _watchers[connection]
     if watcher is None:
-        _, rows = await client.execute_query("PRAGMA data_version")
-        return int(rows[0][0])
+        return None
     ((version,),) = watcher.execute("PRAGMA data_version").fetchall()  # read to its end: no read left open
     return int(version)
 

@@ -66,6 +66,7 @@ def test_two_phones_talk_live_and_a_third_without_javascript_talks_by_reloading(
         expect(fang.locator("#chat-lines")).to_contain_text("我也去！")
         expect(lines_of_mei).to_contain_text("我也去！", timeout=1_000)  # live for those with JavaScript
         _say(mei, "太好了")
+        expect(lines_of_mei).to_contain_text("太好了", timeout=1_000)  # sent: the click alone does not wait for it
         fang.reload()
         expect(fang.locator("#chat-lines")).to_contain_text("太好了")
         fits_the_phone(fang)
