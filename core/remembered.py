@@ -18,6 +18,7 @@ model object that a request may change (the viewer) is made anew from remembered
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import sqlite3
 import weakref
@@ -52,6 +53,9 @@ _watchers: weakref.WeakKeyDictionary[Any, sqlite3.Connection | None] = weakref.W
 _count = itertools.count()
 _kept: OrderedDict[tuple[Hashable, ...], tuple[Hashable, Any, int]] = OrderedDict()  # -> (stamp, answer, weight)
 _held = 0  # the weight of all the remembered answers
+# the reads under way, by what they read and the stamp they read for: the requests that ask the same meanwhile wait
+# for that answer instead of each reading it (after a write, every request of a busy page would read it again)
+_reading: dict[tuple[tuple[Hashable, ...], Hashable], asyncio.Future[Any]] = {}
 
 
 @contextmanager
@@ -112,9 +116,26 @@ async def recall(kind: str, key: Hashable, read: Callable[[], Awaitable[T]]) -> 
     if found is not None and found[0] == stamp:
         _kept.move_to_end(entry)
         return found[1]  # type: ignore[no-any-return]
-    value = await read()  # read after the stamp: at least as new as it, so never too old for it
     if stamp is None:
-        return value
+        return await read()
+    flight = (entry, stamp)
+    pending = _reading.get(flight)
+    if pending is not None:  # another request is reading it for this stamp: its answer is this one's too
+        try:
+            return await asyncio.shield(pending)
+        except asyncio.CancelledError:
+            if not pending.cancelled():
+                raise  # this request was cancelled
+            return await read()  # that read failed: this request reads for itself
+    _reading[flight] = pending = asyncio.get_running_loop().create_future()
+    try:
+        value = await read()  # read after the stamp: at least as new as it, so never too old for it
+    except BaseException:
+        pending.cancel()
+        raise
+    finally:
+        del _reading[flight]
+    pending.set_result(value)
     weight = _weight(value)
     replaced = _kept.pop(entry, None)
     _held += weight - (replaced[2] if replaced is not None else 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import secrets
@@ -90,22 +91,39 @@ def installed_themes() -> list[str]:
 
 class SiteSettings:
     """The site's settings, read from the database at most every few seconds, so that a change made through one
-    worker reaches every worker soon, and a page costs no query for them."""
+    worker reaches every worker soon, and a page costs no query for them. When they are due, one request reads
+    them and those that come meanwhile wait for that read (every request of a busy worker would read them at once,
+    each waiting for the others' reads)."""
 
     def __init__(self, ttl: float = 5.0) -> None:
         self._ttl = ttl
         self._values: dict[str, str] = dict(SITE_DEFAULTS)
         self._loaded_at = float("-inf")
+        self._loading: asyncio.Future[None] | None = None
+        self._changes = 0  # how often they were forgotten: a read begun before is not kept
 
     async def current(self) -> dict[str, str]:
         if time.monotonic() - self._loaded_at > self._ttl:
-            stored = {row.key: row.value for row in await Setting.filter(key__in=list(SITE_DEFAULTS))}
-            self._values = {**SITE_DEFAULTS, **stored}
-            self._loaded_at = time.monotonic()
+            if self._loading is None:
+                self._loading = asyncio.ensure_future(self._load())
+            await asyncio.shield(self._loading)
         return self._values
 
+    async def _load(self) -> None:
+        began = self._changes
+        try:
+            stored = {row.key: row.value for row in await Setting.filter(key__in=list(SITE_DEFAULTS))}
+            if began == self._changes:
+                self._values = {**SITE_DEFAULTS, **stored}
+                self._loaded_at = time.monotonic()
+        finally:
+            if self._loading is asyncio.current_task():
+                self._loading = None
+
     def forget(self) -> None:
+        self._changes += 1
         self._loaded_at = float("-inf")
+        self._loading = None
 
 
 async def update_site_settings(actor: User, changes: dict[str, str]) -> None:

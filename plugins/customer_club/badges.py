@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from core.plugins import Circle, PerPost, SlotContent, Thread, User, fetch_rows, placeholders, scope_of
-from plugins.customer_club.points import BADGE_LABELS, StandingView, level_for, next_level, shown
+from plugins.customer_club.points import BADGE_LABELS, StandingView, club_of_circle, level_for, levels_of, next_level
 
 
 async def beside_names(thread: Thread, posts: list[Any]) -> PerPost | None:
     """A page of a club's thread: each author's level (and how many badges) beside their name."""
-    club = await shown.club(thread.circle_id)
+    club = await club_of_circle(thread.circle_id)
     if club is None:
         return None
     authors = sorted({post.author_id for post in posts})
@@ -22,7 +22,7 @@ async def beside_names(thread: Thread, posts: list[Any]) -> PerPost | None:
         club.id,
         *authors,
     )
-    levels = shown.levels.get(club.id, [])
+    levels = await levels_of(club)
     reached = {row["user_id"]: level.name for row in rows if (level := level_for(levels, row["points"])) is not None}
     badges: dict[int, list[str]] = {}
     for row in rows:
@@ -63,8 +63,7 @@ async def on_profile(viewer: User | None, profile: User) -> SlotContent | None:
     standings: dict[int, tuple[str, StandingView]] = {}
     for row in rows:
         if row["club_id"] not in standings:
-            await shown.club(row["circle_id"])  # the clubs' levels, as every page reads them
-            levels = shown.levels.get(row["club_id"], [])
+            levels = await levels_of(row["club_id"])
             view = StandingView(row["points"], level_for(levels, row["points"]), next_level(levels, row["points"]), [])
             standings[row["club_id"]] = (row["name"], view)
         if row["badge"] is not None:
@@ -74,5 +73,5 @@ async def on_profile(viewer: User | None, profile: User) -> SlotContent | None:
 
 
 async def club_link(circle: Circle) -> SlotContent | None:
-    club = await shown.club(circle.id)
+    club = await club_of_circle(circle.id)
     return SlotContent("customer_club/slots/circle_sidebar.html", {"club_id": club.id}, shared=True) if club else None

@@ -25,7 +25,7 @@ from core.plugins import (
     require_actor,
 )
 from plugins.customer_club.models import HelpfulMark
-from plugins.customer_club.points import club_of_circle, credit, shown
+from plugins.customer_club.points import club_of_circle, credit
 
 HELPFUL = "post.helpful"
 
@@ -59,7 +59,7 @@ async def mark(viewer: User | None, post_id: int) -> Post:
 async def under_posts(context: dict[str, Any]) -> PerPost | None:
     """A page of a club's thread: the helpful mark under marked replies, and the button for who may mark."""
     thread, posts, access = context["thread"], context["posts"], context["access"]
-    if await shown.club(thread.circle_id) is None:
+    if await club_of_circle(thread.circle_id) is None:
         return None
     ids = [post.id for post in posts]
     marks = f"SELECT post_id FROM club_helpful_marks WHERE post_id IN ({placeholders(len(ids))})"

@@ -5,12 +5,11 @@ standing's row, so that parallel duplicates and caps hold on both databases."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
 
 from core.plugins import (
     Message,
@@ -57,38 +56,12 @@ VIP = "customer_club.vip"  # the job that lets a member into the VIP circle, or 
 
 
 async def club_of_circle(circle_id: int) -> Club | None:
-    """The club that ``circle_id`` is one of the circles of (its home, its ideas, its VIP circle)."""
-    return await Club.filter(Q(circle_id=circle_id) | Q(ideas_circle_id=circle_id) | Q(vip_circle_id=circle_id)).first()
-
-
-@dataclass
-class Shown:
-    """The clubs and their levels as pages show them: a copy read at most every ``seconds`` (a thread page asks on
-    every view, for the levels beside names), forgotten at once by this process's own changes. Points are credited
-    from the database, never from this copy."""
-
-    seconds: float = 5.0
-    read_at: float = float("-inf")
-    clubs: dict[int, Club] = field(default_factory=dict)  # by each of their circles
-    levels: dict[int, list[Level]] = field(default_factory=dict)  # by club
-
-    async def club(self, circle_id: int) -> Club | None:
-        if time.monotonic() - self.read_at > self.seconds:
-            clubs = await Club.all()
-            self.clubs = {
-                circle: club for club in clubs for circle in (club.circle_id, club.ideas_circle_id, club.vip_circle_id)
-            }
-            self.levels = {}
-            for level in await Level.all().order_by("position"):
-                self.levels.setdefault(level.club_id, []).append(level)  # type: ignore[attr-defined]
-            self.read_at = time.monotonic()
-        return self.clubs.get(circle_id)
-
-    def forget(self) -> None:
-        self.read_at = float("-inf")
-
-
-shown = Shown()
+    """The club that ``circle_id`` is one of the circles of (its home, its ideas, its VIP circle): a remembered plain
+    read, as every page of a club's circles asks (the levels beside names, the sidebar's link)."""
+    found = await load_models(
+        Club, "circle_id = ? OR ideas_circle_id = ? OR vip_circle_id = ?", *[circle_id] * 3, order="id", limit=1
+    )
+    return found[0] if found else None
 
 
 async def standing(club: Club, user: User) -> Standing:
@@ -102,8 +75,9 @@ async def standing(club: Club, user: User) -> Standing:
     return found
 
 
-async def levels_of(club: Club) -> list[Level]:
-    return await load_models(Level, "club_id = ?", club.id, order="position")
+async def levels_of(club: Club | int) -> list[Level]:
+    """The club's levels (``club``: it, or its id), the lowest first."""
+    return await load_models(Level, "club_id = ?", club if isinstance(club, int) else club.id, order="position")
 
 
 def level_for(levels: Sequence[Level], points: int) -> Level | None:
@@ -310,7 +284,6 @@ async def set_levels(club: Club, drafts: Sequence[LevelDraft], vip_level: int, g
         )
         await Club.filter(id=club.id).update(vip_level=vip_level, grace_days=grace_days)
         club.vip_level, club.grace_days = vip_level, grace_days
-        shown.forget()
         await enqueue_job(VIP, {"club": club.id}, key=f"{VIP}:{club.id}")  # everyone looked at again
     return await levels_of(club)
 

@@ -16,7 +16,7 @@ from core.plugins import (
     load_models,
 )
 from plugins.customer_club.models import Club, Level, Rule
-from plugins.customer_club.points import ACTS, shown
+from plugins.customer_club.points import ACTS
 from plugins.customer_club.texts import Texts
 
 VIP_LEVEL = 3  # the first version's levels: the third (gold) opens the VIP circle
@@ -53,7 +53,6 @@ async def create_club(owner: User, circle: Circle, text: Texts, zone: str) -> Cl
             for position, (name, threshold) in enumerate(text.levels, start=1)
         ]
     )
-    shown.forget()
     return club
 
 
