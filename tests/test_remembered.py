@@ -119,6 +119,39 @@ def test_only_a_request_outside_a_transaction_remembers(client):
         assert run(client, after_the_request()) == [8, 9]
 
 
+@pytest.mark.sqlite_only  # PostgreSQL remembers nothing yet
+def test_requests_that_ask_what_another_is_reading_wait_for_its_answer(client):
+    reads, answer = [], asyncio.Event()
+
+    async def slow_read():
+        reads.append(1)
+        await answer.wait()  # the database takes its time
+        return "rows"
+
+    async def failing_read():
+        reads.append(1)
+        await answer.wait()
+        raise RuntimeError("the database went away")
+
+    async def requests(read, count):
+        async def one():
+            with remembered.request():
+                return await remembered.recall("test", ("herd", read.__name__), read)
+
+        asked = [asyncio.ensure_future(one()) for _ in range(count)]
+        await asyncio.sleep(0)  # each has asked, one of them is reading
+        answer.set()
+        return await asyncio.gather(*asked, return_exceptions=True)
+
+    assert run(client, requests(slow_read, 20)) == ["rows"] * 20
+    assert len(reads) == 1  # one read for twenty requests
+    reads.clear()
+    answer.clear()
+    failed = run(client, requests(failing_read, 3))
+    assert all(isinstance(error, RuntimeError) for error in failed)  # each read for itself once that one failed
+    assert len(reads) == 3
+
+
 def _found(client, who, words):
     answer = client.get("/api/v1/search", params={"q": words}, headers=who.auth)
     assert answer.status_code == 200, answer.text
