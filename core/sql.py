@@ -93,6 +93,12 @@ async def models(model: type[M], where: str, *params: Any, order: str = "", limi
     return [instance(model, row, "x") for row in rows]
 
 
+async def model(model: type[M], where: str, *params: Any, order: str = "") -> M | None:
+    """The first of ``models(model, where, *params, order=order)``, or None."""
+    found = await models(model, where, *params, order=order, limit=1)
+    return found[0] if found else None
+
+
 @cache
 def _times(model: type[Model]) -> frozenset[str]:
     """The columns of ``model`` that hold times."""

@@ -88,6 +88,7 @@ from core.pluginhost.running import announce_act, offers_of
 from core.search.outbox import enqueue as index_later
 from core.sql import fetch as fetch_rows
 from core.sql import fetch_one as fetch_row
+from core.sql import model as load_model
 from core.sql import models as load_models
 from core.sql import placeholders
 from core.threads.models import Post, Thread
@@ -197,6 +198,7 @@ __all__ = [
     "is_public",
     "join_by_phone",
     "line_height",
+    "load_model",
     "load_models",
     "log_in",
     "mail_enabled",

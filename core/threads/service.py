@@ -147,11 +147,11 @@ async def attached_content(
 ) -> tuple[M, ThreadAccess]:
     """What a plugin attached to a thread (a row of ``model`` with a ``thread_id``: a poll, an event), as visible as
     its thread; NotFound with ``missing`` when it does not exist or the viewer may not see the thread."""
-    rows = await sql.models(model, "id = ?", object_id)
-    if not rows:
+    found = await sql.model(model, "id = ?", object_id)
+    if found is None:
         raise NotFound(missing)
     try:
-        return rows[0], await get_thread(viewer, rows[0].thread_id)  # type: ignore[attr-defined]
+        return found, await get_thread(viewer, found.thread_id)  # type: ignore[attr-defined]
     except NotFound:
         raise NotFound(missing) from None
 

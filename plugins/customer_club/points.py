@@ -18,6 +18,7 @@ from core.plugins import (
     ValidationError,
     circle_access,
     enqueue_job,
+    load_model,
     load_models,
     now,
     site_timezone,
@@ -58,10 +59,9 @@ VIP = "customer_club.vip"  # the job that lets a member into the VIP circle, or 
 async def club_of_circle(circle_id: int) -> Club | None:
     """The club that ``circle_id`` is one of the circles of (its home, its ideas, its VIP circle): a remembered plain
     read, as every page of a club's circles asks (the levels beside names, the sidebar's link)."""
-    found = await load_models(
-        Club, "circle_id = ? OR ideas_circle_id = ? OR vip_circle_id = ?", *[circle_id] * 3, order="id", limit=1
+    return await load_model(
+        Club, "circle_id = ? OR ideas_circle_id = ? OR vip_circle_id = ?", *[circle_id] * 3, order="id"
     )
-    return found[0] if found else None
 
 
 async def standing(club: Club, user: User) -> Standing:
@@ -302,8 +302,8 @@ def next_level(levels: Sequence[Level], points: int) -> Level | None:
 
 
 async def standing_view(club: Club, user: User) -> StandingView:
-    rows = await load_models(Standing, "club_id = ? AND user_id = ?", club.id, user.id)
-    points = rows[0].points if rows else 0
+    row = await load_model(Standing, "club_id = ? AND user_id = ?", club.id, user.id)
+    points = row.points if row else 0
     levels = await levels_of(club)
     badges = await load_models(Badge, "club_id = ? AND user_id = ?", club.id, user.id, order="granted_at")
     return StandingView(points, level_for(levels, points), next_level(levels, points), [badge.name for badge in badges])

@@ -13,6 +13,7 @@ from core.plugins import (
     Visibility,
     circle_access,
     create_circle,
+    load_model,
     load_models,
 )
 from plugins.customer_club.models import Club, Level, Rule
@@ -58,11 +59,10 @@ async def create_club(owner: User, circle: Circle, text: Texts, zone: str) -> Cl
 
 async def get_club(viewer: User | None, club_id: int) -> tuple[Club, CircleAccess]:
     """The club, for whoever sees its home circle (404 to the rest)."""
-    found = await load_models(Club, "id = ?", club_id)
-    if not found:
+    club = await load_model(Club, "id = ?", club_id)
+    circle = await load_model(Circle, "id = ?", club.circle_id) if club is not None else None
+    if club is None or circle is None:
         raise NotFound(Message("No such club."))
-    club = found[0]
-    (circle,) = await load_models(Circle, "id = ?", club.circle_id)
     access = await circle_access(viewer, circle)
     if not access.can_view:
         raise NotFound(Message("No such club."))

@@ -42,7 +42,7 @@ from core.plugins import (
     enqueue_job,
     fetch_row,
     fetch_rows,
-    load_models,
+    load_model,
     notify,
     now,
     require_actor,
@@ -293,8 +293,7 @@ async def _counts(event_id: int) -> dict[str, int]:
 
 async def _view(event: Event, where: ThreadAccess) -> EventView:
     viewer = where.viewer
-    found = await load_models(Registration, "event_id = ? AND user_id = ?", event.id, viewer.id) if viewer else []
-    mine = found[0] if found else None
+    mine = await load_model(Registration, "event_id = ? AND user_id = ?", event.id, viewer.id) if viewer else None
     counts = await _counts(event.id)
     view = EventView(
         event,
@@ -322,8 +321,8 @@ async def event_of_thread(where: ThreadAccess) -> EventView | None:
     remembered plain read)."""
     if await fetch_row("SELECT id FROM events_events WHERE thread_id = ?", where.thread.id) is None:
         return None
-    found = await load_models(Event, "thread_id = ?", where.thread.id)
-    return await _view(found[0], where) if found else None
+    event = await load_model(Event, "thread_id = ?", where.thread.id)
+    return await _view(event, where) if event is not None else None
 
 
 async def manage_event(viewer: User | None, event_id: int) -> EventView:

@@ -27,6 +27,7 @@ from core.plugins import (
     check_answers,
     circle_access,
     clean_fields,
+    load_model,
     load_models,
     now,
     offers_of,
@@ -75,14 +76,15 @@ def _token() -> str:
 
 
 async def _by_token(token: str) -> Campaign:
-    found = await load_models(Campaign, "token = ?", token) if 1 <= len(token) <= 16 else []
-    if not found:
+    campaign = await load_model(Campaign, "token = ?", token) if 1 <= len(token) <= 16 else None
+    if campaign is None:
         raise NotFound(Message("No such campaign."))
-    return found[0]
+    return campaign
 
 
 async def _circle(campaign: Campaign) -> Circle:
-    (circle,) = await load_models(Circle, "id = ?", campaign.circle_id)
+    circle = await load_model(Circle, "id = ?", campaign.circle_id)
+    assert circle is not None  # a circle goes with its campaigns
     return circle
 
 

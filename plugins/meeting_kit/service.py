@@ -20,6 +20,7 @@ from core.plugins import (
     enqueue_job,
     fetch_row,
     fetch_rows,
+    load_model,
     load_models,
     notices_among,
     now,
@@ -120,10 +121,9 @@ async def create_meeting(
 
 async def get_meeting(viewer: User | None, meeting_id: int) -> MeetingView:
     """The meeting, if the viewer may see its event (else NotFound)."""
-    found = await load_models(Meeting, "id = ?", meeting_id)
-    if not found:
+    meeting = await load_model(Meeting, "id = ?", meeting_id)
+    if meeting is None:
         raise NotFound(Message("No such meeting."))
-    meeting = found[0]
     try:
         event = await events.get_event(viewer, meeting.event_id)
     except NotFound:
@@ -131,8 +131,8 @@ async def get_meeting(viewer: User | None, meeting_id: int) -> MeetingView:
     items = await load_models(AgendaItem, "meeting_id = ?", meeting_id, order="starts_at, id")
     rows = await fetch_rows("SELECT notice_id FROM meeting_kit_notices WHERE meeting_id = ?", meeting_id)
     notices = await notices_among(viewer, [row["notice_id"] for row in rows], staff=event.can_manage)
-    surveys = await load_models(Survey, "id = ?", meeting.survey_id) if meeting.survey_id else []
-    return MeetingView(meeting, event, items, notices, surveys[0] if surveys else None)
+    survey = await load_model(Survey, "id = ?", meeting.survey_id) if meeting.survey_id else None
+    return MeetingView(meeting, event, items, notices, survey)
 
 
 async def meeting_of_thread(thread_id: int) -> Meeting | None:
@@ -142,7 +142,7 @@ async def meeting_of_thread(thread_id: int) -> Meeting | None:
         "SELECT m.id FROM meeting_kit_meetings m JOIN events_events e ON e.id = m.event_id WHERE e.thread_id = ?",
         thread_id,
     )
-    return (await load_models(Meeting, "id = ?", found["id"]))[0] if found is not None else None
+    return await load_model(Meeting, "id = ?", found["id"]) if found is not None else None
 
 
 async def manage_meeting(viewer: User | None, meeting_id: int) -> MeetingView:

@@ -21,6 +21,7 @@ from core.plugins import (
     access_by_slug,
     circle_access,
     fetch_row,
+    load_model,
     load_models,
     plain_text_excerpt,
     render_body,
@@ -47,9 +48,9 @@ async def shown_in(circle: Circle) -> bool:
 
 async def shop_of(access: CircleAccess) -> Shop:
     """The circle's shop (made on its first visit; read as a remembered plain read on every other)."""
-    found = await load_models(Shop, "circle_id = ?", access.circle.id)
-    if found:
-        return found[0]
+    found = await load_model(Shop, "circle_id = ?", access.circle.id)
+    if found is not None:
+        return found
     shop, _ = await Shop.get_or_create(circle_id=access.circle.id)
     return shop
 
@@ -216,11 +217,10 @@ async def update_product(
 
 async def get_product(viewer: User | None, product_id: int) -> tuple[Product, CircleAccess]:
     """The product, if the viewer sees its circle (else NotFound); managers see those not on sale too."""
-    found = await load_models(Product, "id = ?", product_id)
-    if not found:
+    product = await load_model(Product, "id = ?", product_id)
+    circle = await load_model(Circle, "id = ?", product.circle_id) if product is not None else None
+    if product is None or circle is None:
         raise NotFound(Message("No such product."))
-    product = found[0]
-    (circle,) = await load_models(Circle, "id = ?", product.circle_id)
     access = await circle_access(viewer, circle)
     if not access.can_view or (not product.on_sale and not access.is_circle_staff):
         raise NotFound(Message("No such product."))
