@@ -302,7 +302,7 @@ class ConversationItem:
     group: bool
     last_message_at: datetime
     unread: int
-    others: list[User] = field(default_factory=list)  # the other participants, in the order they came (filled)
+    others: list[Author] = field(default_factory=list)  # the other participants, in the order they came (filled)
 
     @classmethod
     def of(cls, row: Row) -> ConversationItem:
@@ -330,9 +330,17 @@ async def conversations(viewer: User | None, cursor: str | None, limit: int) -> 
         ConversationItem.of,
     )
     listed = {item.id: item for item in page.items}
-    rows = Participant.filter(conversation_id__in=list(listed)).exclude(user_id=user.id).select_related("user")
-    for row in await rows.order_by("id"):
-        listed[row.conversation_id].others.append(row.user)
+    if listed:
+        rows = await sql.fetch(
+            "SELECT p.conversation_id, u.id, u.username, u.display_name, u.avatar FROM conversation_participants p "
+            f"JOIN users u ON u.id = p.user_id WHERE p.conversation_id IN ({sql.placeholders(len(listed))}) "
+            "AND p.user_id <> ? ORDER BY p.id",
+            *listed,
+            user.id,
+        )
+        for row in rows:
+            author = Author(row["id"], row["username"], row["display_name"], row["avatar"])
+            listed[row["conversation_id"]].others.append(author)
     return page
 
 
