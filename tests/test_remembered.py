@@ -1,6 +1,7 @@
 """What a member's pages read again on every request is remembered between them (core/remembered.py) only while
 the database has not changed: whatever changes it — the site itself, or a command in a shell writing to the same
-file — shows on the member's very next page, and a private circle is gone for them the moment they are removed."""
+file — shows on the member's very next page, and a private circle is gone for them the moment they are removed.
+What is due to be read again is read once for the requests that ask at the same time, not once by each."""
 
 from __future__ import annotations
 
@@ -150,6 +151,21 @@ def test_requests_that_ask_what_another_is_reading_wait_for_its_answer(client):
     failed = run(client, requests(failing_read, 3))
     assert all(isinstance(error, RuntimeError) for error in failed)  # each read for itself once that one failed
     assert len(reads) == 3
+
+
+def test_the_sites_settings_are_read_once_for_the_requests_that_find_them_due(client, monkeypatch):
+    from core.site import service
+
+    reads, read = [], service.Setting.filter
+    monkeypatch.setattr(service.Setting, "filter", lambda *args, **kwargs: reads.append(1) or read(*args, **kwargs))
+    settings = client.app.state.site.settings
+
+    async def twenty_requests():
+        settings.forget()  # due, as every few seconds
+        return await asyncio.gather(*(settings.current() for _ in range(20)))
+
+    answers = run(client, twenty_requests())
+    assert len(reads) == 1 and all(answer["site_name"] == answers[0]["site_name"] for answer in answers)
 
 
 def _found(client, who, words):
