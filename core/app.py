@@ -32,6 +32,7 @@ from core.web.jsonapi import Endpoint, JSONResponse, starlette_route
 from core.web.openapi import openapi_document
 from core.web.pagecache import GuestCache, GuestPageCache
 from core.web.ratelimit import RateLimits
+from core.web.routing import IndexedRouter
 from core.web.site import Site
 from core.web.templating import Templates
 
@@ -99,7 +100,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
             await host.call("shutdown", app=app)
 
     routes: list[BaseRoute] = [
-        Mount(API_PREFIX, routes=_api_routes(endpoints)),
+        Mount(API_PREFIX, app=IndexedRouter(_api_routes(endpoints))),
         *(route for _, plugin_routes in host.call_startup("register_routes") for route in plugin_routes),
         *_static_mounts(host),
     ]
@@ -117,6 +118,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
         ),
         Middleware(GuestPageCache, cache=site.page_cache),
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
+    app = Starlette(middleware=middleware, exception_handlers=EXCEPTION_HANDLERS)
+    app.router = IndexedRouter(routes, lifespan=lifespan)
     app.state.site = site
     return app
