@@ -44,6 +44,13 @@ def test_a_member_and_an_outsider_take_turns_on_a_private_circles_pages(client, 
                 else:
                     assert answer.status_code == 404
                     assert "cellar" not in answer.text and "whisper" not in answer.text
+    said = client.post("/api/v1/circles/inner/chat", json={"body": "the password is swordfish"}, headers=bob.auth)
+    assert said.status_code == 201
+    for _ in range(3):  # the chat's lines and the home page's circles are kept pieces too
+        for who in (bob, eve, alice):
+            chat, home = (client.get(path, headers={**EN, **who.auth}) for path in ("/c/inner/chat", "/"))
+            assert (chat.status_code, "swordfish" in chat.text) == ((404, False) if who is eve else (200, True))
+            assert ('href="/c/inner"' in home.text) == (who is not eve)
     for path in ("/", "/c/inner", "/search?q=cellar", "/search?q=whisper", f"/t/{thread['id']}?page=2"):
         text = client.get(path, headers={**EN, **eve.auth}).text
         assert "under the mat" not in text and "whisper number" not in text and "Secret plans" not in text
