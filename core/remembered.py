@@ -4,8 +4,8 @@ remembered from one of their requests to the next for as long as the database ha
 An answer is remembered under the database's *change stamp* read before it was fetched: on SQLite, the rows this
 process's connection has written (``total_changes``: every write of every request and job, counted as it is made)
 and every commit, this process's or another's (``PRAGMA data_version`` of a connection of its own that only ever
-reads it, at every recall, without leaving the event loop: a command in a shell, a restore, this process's own
-writes). Any write anywhere makes a new stamp, so nothing has to be forgotten by hand at the places that write and
+reads it, without leaving the event loop, at most every 50 ms within a request: a command in a shell, a restore,
+this process's own writes). Any write anywhere makes a new stamp, so nothing has to be forgotten by hand at the places that write and
 nothing remembered is ever served after a change; a busy site just reads afresh more often. Inside a transaction
 nothing is remembered or served (it may yet be rolled back), and neither outside a request (jobs read afresh).
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sqlite3
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, Mapping
@@ -34,16 +35,21 @@ from tortoise import connections
 
 T = TypeVar("T")
 MAX_BYTES = 32 * 1024 * 1024  # what the remembered answers hold together (roughly), the least recently used dropped
+# how long a request goes by the data version it read (a page asks a dozen times; this process's own writes show at
+# once all the same, in ``total_changes``): another's commit shows within this, even in a request that lasts
+VERSION_FOR = 0.05
 
 
 class _Request:
     """The request being answered: whether it still is (a task it started that runs on after it remembers
-    nothing)."""
+    nothing), and the database's data version as it last read it, and when."""
 
-    __slots__ = ("open",)
+    __slots__ = ("open", "version", "version_at")
 
     def __init__(self) -> None:
         self.open = True
+        self.version: int | None = None
+        self.version_at = float("-inf")
 
 
 _request: ContextVar[_Request | None] = ContextVar("quanzi_remembering_request", default=None)
@@ -94,7 +100,10 @@ def _stamp() -> tuple[int, int, int] | None:
     connection = client._connection  # the one aiosqlite connection of the process (Tortoise's SQLite client)
     if connection is None or connection.in_transaction:
         return None
-    version = _data_version(client, connection)
+    now = time.monotonic()
+    if now - current.version_at > VERSION_FOR:
+        current.version, current.version_at = _data_version(client, connection), now
+    version = current.version
     if version is None:
         return None
     number = _numbers.get(connection)
