@@ -80,10 +80,9 @@ def instance(model: type[M], row: Row, alias: str) -> M:
 
 
 async def models(model: type[M], where: str, *params: Any, order: str = "", limit: int | None = None) -> list[M]:
-    """The rows of ``model``'s table that meet ``where`` (SQL on its columns, with ``params``), in ``order`` (the
-    first ``limit``), as
-    models of their own (a remembered read, core/remembered.py; the models are new, the caller's to change):
-    ``await models(Campaign, "token = ?", token)`` costs a tenth of the ORM's query for a page's few rows."""
+    """The rows of ``model``'s table that meet ``where`` (SQL on its columns, with ``params``), in ``order``, the
+    first ``limit`` of them, each a model of its own (a remembered read, core/remembered.py; the models are new,
+    the caller's to change): ``await models(Campaign, "token = ?", token)`` costs a tenth of the ORM's query."""
     statement = f"SELECT {columns(model, 'x')} FROM {model._meta.db_table} x WHERE {where}"
     if order:
         statement = f"{statement} ORDER BY {order}"
