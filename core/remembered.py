@@ -5,9 +5,10 @@ An answer is remembered under the database's *change stamp* read before it was f
 process's connection has written (``total_changes``: every write of every request and job, counted as it is made)
 and every commit, this process's or another's (``PRAGMA data_version`` of a connection of its own that only ever
 reads it, without leaving the event loop, at most every 50 ms within a request: a command in a shell, a restore,
-this process's own writes). Any write anywhere makes a new stamp, so nothing has to be forgotten by hand at the places that write and
-nothing remembered is ever served after a change; a busy site just reads afresh more often. Inside a transaction
-nothing is remembered or served (it may yet be rolled back), and neither outside a request (jobs read afresh).
+this process's own writes). Any write anywhere makes a new stamp, so nothing has to be forgotten by hand at the
+places that write and nothing remembered is ever served after a change; a busy site just reads afresh more often.
+Inside a transaction nothing is remembered or served (it may yet be rolled back), and neither outside a request
+(jobs read afresh). What is due to be read afresh is read once for the requests that ask for it meanwhile.
 
 On PostgreSQL other workers and machines write on connections of their own, so nothing is remembered there yet: their
 commits will have to reach every worker (LISTEN/NOTIFY) first.
@@ -157,7 +158,7 @@ async def recall(kind: str, key: Hashable, read: Callable[[], Awaitable[T]]) -> 
 def _data_version(client: Any, connection: Any) -> int | None:
     """A number that changes with every commit to the database, by any connection: the ``PRAGMA data_version`` of a
     second connection to the file that never writes (so every commit is another's to it), asked on the event loop
-    at every recall (3 microseconds; asking it of the process's connection would wait for aiosqlite's thread).
+    (3 microseconds; asking it of the process's connection would wait for aiosqlite's thread).
     None for a database in memory, which no second connection sees: nothing of it is remembered."""
     if connection not in _watchers:
         filename = str(client.filename)
