@@ -267,12 +267,15 @@ class MessageItem:
 
     id: int
     conversation_id: int
-    author_id: int | None
     author: Author | None  # None once its author's account is gone
     body: str
     html: str
     created_at: datetime
     removed_at: datetime | None
+
+    @property
+    def author_id(self) -> int | None:
+        return self.author.id if self.author else None
 
     COLUMNS = (
         "m.id, m.conversation_id, m.author_id, u.username, u.display_name, u.avatar, m.body, m.html, m.created_at, "
@@ -285,7 +288,6 @@ class MessageItem:
         return cls(
             row["id"],
             row["conversation_id"],
-            author,
             Author(author, row["username"], row["display_name"], row["avatar"]) if author is not None else None,
             row["body"],
             row["html"],
