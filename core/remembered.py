@@ -43,12 +43,15 @@ VERSION_FOR = 0.05
 
 class _Request:
     """The request being answered: whether it still is (a task it started that runs on after it remembers
-    nothing), and the database's data version as it last read it, and when."""
+    nothing), the connection it reads through with that connection's number (looked up once), and the database's
+    data version as it last read it, and when."""
 
-    __slots__ = ("open", "version", "version_at")
+    __slots__ = ("open", "connection", "number", "version", "version_at")
 
     def __init__(self) -> None:
         self.open = True
+        self.connection: Any = None  # the aiosqlite connection, False when nothing may be remembered
+        self.number = 0
         self.version: int | None = None
         self.version_at = float("-inf")
 
@@ -95,22 +98,43 @@ def _stamp() -> tuple[int, int, int] | None:
     current = _request.get()
     if current is None or not current.open:
         return None
-    client = connections.get("default")
-    if client.capabilities.dialect != "sqlite":
-        return None
-    connection = client._connection  # the one aiosqlite connection of the process (Tortoise's SQLite client)
-    if connection is None or connection.in_transaction:
+    connection = current.connection
+    if connection is None:
+        connection = current.connection = _connection_of(current)
+        if connection is None:  # asked inside a transaction: looked up again on the next ask
+            return None
+    if connection is False or connection.in_transaction:
         return None
     now = time.monotonic()
     if now - current.version_at > VERSION_FOR:
-        current.version, current.version_at = _data_version(client, connection), now
+        current.version, current.version_at = _data_version(connection), now
     version = current.version
     if version is None:
         return None
+    return current.number, version, connection.total_changes
+
+
+def _connection_of(current: _Request) -> Any:
+    """The aiosqlite connection the request reads through (numbered in ``current``), or False: not SQLite, or not
+    yet open; None inside a transaction, whose wrapper stands for the client."""
+    client = connections.get("default")
+    if client.capabilities.dialect != "sqlite":
+        return False
+    if not hasattr(client, "filename"):
+        return None
+    connection = client._connection  # the one aiosqlite connection of the process (Tortoise's SQLite client)
+    if connection is None:
+        return False
     number = _numbers.get(connection)
     if number is None:
         number = _numbers[connection] = next(_count)
-    return number, version, connection.total_changes
+    if connection not in _watchers:
+        filename = str(client.filename)
+        _watchers[connection] = (
+            None if filename == ":memory:" else sqlite3.connect(filename, isolation_level=None, check_same_thread=False)
+        )
+    current.number = number
+    return connection
 
 
 async def recall(kind: str, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
@@ -155,16 +179,11 @@ async def recall(kind: str, key: Hashable, read: Callable[[], Awaitable[T]]) -> 
     return value
 
 
-def _data_version(client: Any, connection: Any) -> int | None:
+def _data_version(connection: Any) -> int | None:
     """A number that changes with every commit to the database, by any connection: the ``PRAGMA data_version`` of a
     second connection to the file that never writes (so every commit is another's to it), asked on the event loop
     (3 microseconds; asking it of the process's connection would wait for aiosqlite's thread).
     None for a database in memory, which no second connection sees: nothing of it is remembered."""
-    if connection not in _watchers:
-        filename = str(client.filename)
-        _watchers[connection] = (
-            None if filename == ":memory:" else sqlite3.connect(filename, isolation_level=None, check_same_thread=False)
-        )
     watcher = _watchers[connection]
     if watcher is None:
         return None

@@ -18,7 +18,7 @@ from core.accounts.models import Role
 from core.circles.scenarios import apply_scenario
 from core.errors import ConfigError, Conflict
 from core.pluginhost.host import InstalledPlugin, PluginHost
-from core.plugins import PluginManifest, Setting
+from core.plugins import PluginManifest, Setting, Slot, SlotContent, answers_slots, hookimpl
 from core.testing import make_config
 from core.testing.live import ROOT, live_server, server_env
 
@@ -329,3 +329,29 @@ async def _promote(username):
     from core.accounts.models import Role, User
 
     await User.filter(username=username).update(role=Role.ADMIN)
+
+
+def test_a_slot_implementation_that_names_its_slots_is_asked_for_those_alone(quanzi_site):
+    client = quanzi_site()
+    asked: list[tuple[str, str]] = []
+
+    class HeadOnly:
+        @hookimpl
+        @answers_slots(Slot.HEAD)
+        def render_slot(self, slot, request, context):
+            asked.append(("head only", slot))
+            return SlotContent("missing.html") if slot != "head" else "<!-- head only -->"
+
+    class Everywhere:
+        @hookimpl
+        def render_slot(self, slot, request, context):
+            asked.append(("everywhere", slot))
+
+    plugins = client.app.state.site.plugins
+    plugins.pm.register(HeadOnly(), name="head-only")
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and "&lt;!-- head only --&gt;" in page.text  # plain text, escaped
+    plugins.pm.register(Everywhere(), name="everywhere")  # registered later: asked from then on
+    assert client.get("/search?q=x", headers={"Accept-Language": "en"}).status_code == 200
+    assert {slot for who, slot in asked if who == "head only"} == {"head"}
+    assert {"head", "navigation"} <= {slot for who, slot in asked if who == "everywhere"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -28,6 +28,26 @@ class Slot(StrEnum):
     CIRCLE_SIDEBAR = "circle_sidebar"  # beside a circle's thread list
     PROFILE_TABS = "profile_tabs"  # tabs on a member's profile
     ADMIN_MENU = "admin_menu"  # entries of the admin area's menu
+
+
+SLOTS_ATTRIBUTE = "quanzi_slots"  # where ``answers_slots`` writes the slots a render_slot implementation answers
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def answers_slots(*slots: Slot) -> Callable[[F], F]:
+    """Declares the only slots a ``render_slot`` implementation answers: the core then asks it for those alone
+    (every page asks for five or more slots; an implementation that is not declared is asked for each)::
+
+        @hookimpl
+        @answers_slots(Slot.HEAD, Slot.POST_FOOTER)
+        async def render_slot(slot, request, context): ...
+    """
+
+    def declare(function: F) -> F:
+        setattr(function, SLOTS_ATTRIBUTE, frozenset(slot.value for slot in slots))
+        return function
+
+    return declare
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from core.access.audience import Audience
 from core.access.scope import acting
 from core.accounts.models import User
 from core.contract import hookimpl
-from core.contract.kinds import NotificationKind, Slot, SlotContent
+from core.contract.kinds import NotificationKind, Slot, SlotContent, answers_slots
 from core.messages import api, notices, routes, service
 from core.web.jsonapi import ApiRouter
 
@@ -44,6 +44,7 @@ async def page_context(viewer: User | None) -> dict[str, Any]:
 
 
 @hookimpl
+@answers_slots(Slot.PROFILE_TABS)
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     viewer = acting(context.get("viewer"))
     if slot != Slot.PROFILE_TABS or viewer is None or viewer.id == context["profile"].id:

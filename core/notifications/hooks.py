@@ -13,7 +13,7 @@ from core.accounts.models import User
 from core.circles.models import Circle
 from core.circles.service import circle_staff
 from core.contract import hookimpl
-from core.contract.kinds import JobKind, NotificationKind, Slot, SlotContent
+from core.contract.kinds import JobKind, NotificationKind, Slot, SlotContent, answers_slots
 from core.errors import Message
 from core.markdown import mentioned_names
 from core.notifications import api, notice_routes, notices, routes
@@ -197,6 +197,7 @@ async def post_liked(post: Post, user: User) -> None:
 
 
 @hookimpl
+@answers_slots(Slot.THREAD_HEADER, Slot.CIRCLE_SIDEBAR)
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     """The watch buttons: under a thread's title and beside a circle's threads, for members who may read them."""
     viewer = acting(context.get("viewer"))

@@ -14,6 +14,7 @@ from typing import Any
 import pluggy
 
 from core.config import ROOT, Config
+from core.contract.kinds import SLOTS_ATTRIBUTE
 from core.contract.manifest import PluginManifest
 from core.errors import ConfigError, QuanziError
 from core.pluginhost import settings_file
@@ -188,6 +189,9 @@ class PluginHost:
         enabled = self._loadable(settings_file.enabled_names(kept))
         self.enabled = _in_dependency_order(config.plugins_file, enabled, self.installed)
         self.pm = pluggy.PluginManager("quanzi")
+        self._kept_implementations: dict[
+            tuple[str, str | None], tuple[list[pluggy.HookImpl], list[pluggy.HookImpl]]
+        ] = {}
         self.pm.add_hookspecs(importlib.import_module(HOOKSPECS))
         for module_name in BUILTIN:
             self.pm.register(importlib.import_module(module_name), name=module_name)
@@ -256,10 +260,21 @@ class PluginHost:
     def plugin_settings(self, name: str) -> dict[str, Any]:
         return self.settings[name]
 
-    def _implementations(self, hook: str) -> list[pluggy.HookImpl]:
-        caller = getattr(self.pm.hook, hook)
-        # pluggy calls the last registered first; keep that order (tryfirst/trylast respected).
-        return list(reversed(caller.get_hookimpls()))
+    def _implementations(self, hook: str, slot: str | None = None) -> list[pluggy.HookImpl]:
+        """The implementations of ``hook`` in the order pluggy calls them (the last registered first; tryfirst and
+        trylast respected); for ``render_slot``, those that answer ``slot`` (``answers_slots``). Made once and kept
+        while the registered implementations stay the same (a test may register one on ``pm`` at any time)."""
+        registered = getattr(self.pm.hook, hook).get_hookimpls()
+        kept = self._kept_implementations.get((hook, slot))
+        if kept is not None and kept[0] == registered:
+            return kept[1]
+        found = [
+            impl
+            for impl in reversed(registered)
+            if slot is None or slot in getattr(impl.function, SLOTS_ATTRIBUTE, (slot,))
+        ]
+        self._kept_implementations[(hook, slot)] = (registered, found)
+        return found
 
     def _firstresult(self, hook: str) -> bool:
         spec = getattr(self.pm.hook, hook).spec
@@ -294,10 +309,11 @@ class PluginHost:
     async def call(self, hook: str, *, failed: Any = None, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call a hook as its specification says (``firstresult``: up to the first answer that is not None),
         awaiting async implementations. One that raises is logged with its plugin and taken to have answered
-        ``failed`` (None: no answer; ``check_permission`` passes False, so that a failing plugin refuses)."""
+        ``failed`` (None: no answer; ``check_permission`` passes False, so that a failing plugin refuses).
+        ``render_slot`` asks only the plugins that answer its ``slot`` (``answers_slots``)."""
         results = []
         firstresult = self._firstresult(hook)
-        for impl in self._implementations(hook):
+        for impl in self._implementations(hook, kwargs["slot"] if hook == "render_slot" else None):
             try:
                 result = impl.function(**{name: kwargs[name] for name in impl.argnames})
                 if inspect.isawaitable(result):

@@ -59,6 +59,7 @@ from core.contract.kinds import (
     Slot,
     SlotContent,
     Unreachable,
+    answers_slots,
 )
 from core.contract.manifest import PluginManifest, Setting
 from core.db import transaction
@@ -169,6 +170,7 @@ __all__ = [
     "announce_act",
     "answer_text",
     "answers_from_form",
+    "answers_slots",
     "attached_content",
     "cancel_job",
     "check_answer",

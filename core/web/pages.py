@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from core.accounts.models import User
 
 PAGE_SLOTS = (Slot.HEAD, Slot.NAVIGATION)
+EMPTY = Markup("")
 log = logging.getLogger(__name__)
 
 
@@ -34,34 +34,45 @@ def _html(request: Request, plugin: str, content: Any, context: dict[str, Any]) 
     templates = site_of(request).templates
     if content.shared:
         key = ("slot", plugin, content.template, tuple(sorted(content.context.items())))
-        return templates.pieces.keep(
-            key, context, lambda: _html(request, plugin, replace(content, shared=False), context)
-        )
-    template = templates.get_template(content.template)
+        return templates.pieces.keep(key, context, lambda: _rendered(request, plugin, content, context))
+    return _rendered(request, plugin, content, context)
+
+
+def _rendered(request: Request, plugin: str, content: SlotContent, context: dict[str, Any]) -> Markup:
+    template = site_of(request).templates.get_template(content.template)
     return Markup(template.render({**context, **content.context, "request": request, "plugin": plugin}))
 
 
 async def render_slot(request: Request, slot: Slot, context: dict[str, Any]) -> Markup:
     """What the plugins put into ``slot``: their templates rendered with autoescape, plain strings escaped."""
     answers = await site_of(request).plugins.call("render_slot", slot=slot.value, request=request, context=context)
+    if not answers:
+        return EMPTY
     return Markup("").join(_html(request, plugin, content, context) for plugin, content in answers)
 
 
 async def render_per_post(request: Request, slot: Slot, context: dict[str, Any]) -> dict[int, Markup]:
-    """What the plugins put under each of the page's ``context["posts"]`` (asked once per page: ``PerPost``)."""
+    """What the plugins put under each of the page's ``context["posts"]`` (asked once per page: ``PerPost``). A
+    shared content that several posts show (an author's level beside each of their posts) is made once."""
     answers = await site_of(request).plugins.call("render_slot", slot=slot.value, request=request, context=context)
-    footers: dict[int, Markup] = {}
+    parts: dict[int, list[str]] = {}
     posts = {post.id: post for post in context["posts"]}
     for plugin, answer in answers:
         if not isinstance(answer, PerPost):
             log.warning("plugin %r answered the %s slot without PerPost; skipped", plugin, slot.value)
             continue
+        made: dict[int, Markup] = {}  # by the content's identity: a plugin may give several posts the same one
         for post_id, content in answer.contents.items():
-            if post_id in posts:
-                shared = isinstance(content, SlotContent) and content.shared  # kept: it reads no post
-                html = _html(request, plugin, content, context if shared else {**context, "post": posts[post_id]})
-                footers[post_id] = footers.get(post_id, Markup("")) + html
-    return footers
+            if post_id not in posts:
+                continue
+            if isinstance(content, SlotContent) and content.shared:  # kept: it reads no post
+                html = made.get(id(content))
+                if html is None:
+                    html = made[id(content)] = _html(request, plugin, content, context)
+            else:
+                html = _html(request, plugin, content, {**context, "post": posts[post_id]})
+            parts.setdefault(post_id, []).append(html)
+    return {post_id: Markup("".join(htmls)) for post_id, htmls in parts.items()}
 
 
 def browser_locale(request: Request) -> str:

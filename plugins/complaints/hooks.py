@@ -13,6 +13,7 @@ from core.plugins import (
     NotificationKind,
     Slot,
     SlotContent,
+    answers_slots,
     hookimpl,
 )
 from plugins.complaints import deadlines, service
@@ -54,6 +55,7 @@ def register_job_kinds() -> list[JobKind]:
 
 
 @hookimpl
+@answers_slots(Slot.HEAD, Slot.CIRCLE_SIDEBAR)
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
         return SlotContent("complaints/slots/head.html", shared=True)

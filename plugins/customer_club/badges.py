@@ -6,45 +6,45 @@ from __future__ import annotations
 from typing import Any
 
 from core.plugins import Circle, PerPost, SlotContent, Thread, User, fetch_rows, placeholders, scope_of
-from plugins.customer_club.points import BADGE_LABELS, StandingView, club_of_circle, level_for, levels_of, next_level
+from plugins.customer_club.points import (
+    BADGE_LABELS,
+    CLUB_OF_CIRCLE,
+    StandingView,
+    club_id_of_circle,
+    level_for,
+    levels_of,
+    next_level,
+)
 
 
 async def beside_names(thread: Thread, posts: list[Any]) -> PerPost | None:
-    """A page of a club's thread: each author's level (and how many badges) beside their name."""
-    club = await club_of_circle(thread.circle_id)
-    if club is None:
-        return None
+    """A page of a club's thread: each author's level (and how many badges) beside their name. Every page of a
+    club's threads asks: one plain statement (core/sql.py), one content per author."""
     authors = sorted({post.author_id for post in posts})
-    rows = await fetch_rows(  # every page of a club's threads asks: one plain statement (core/sql.py)
-        "SELECT s.user_id, s.points, b.name FROM club_standings s LEFT JOIN club_badges b ON b.club_id = s.club_id "
-        f"AND b.user_id = s.user_id WHERE s.club_id = ? AND s.user_id IN ({placeholders(len(authors))}) "
-        "ORDER BY b.granted_at",
-        club.id,
+    if not authors:
+        return None
+    rows = await fetch_rows(
+        "SELECT s.club_id, s.user_id, b.name AS badge, (SELECT l.name FROM club_levels l WHERE l.club_id = s.club_id "
+        "AND l.threshold <= s.points ORDER BY l.position DESC LIMIT 1) AS level FROM club_standings s "
+        "LEFT JOIN club_badges b ON b.club_id = s.club_id AND b.user_id = s.user_id "
+        f"WHERE s.club_id = ({CLUB_OF_CIRCLE}) AND s.user_id IN ({placeholders(len(authors))}) ORDER BY b.granted_at",
+        *[thread.circle_id] * 3,
         *authors,
     )
-    levels = await levels_of(club)
-    reached = {row["user_id"]: level.name for row in rows if (level := level_for(levels, row["points"])) is not None}
-    badges: dict[int, list[str]] = {}
+    reached = {row["user_id"]: (row["club_id"], row["level"]) for row in rows if row["level"] is not None}
+    badges: dict[int, list[Any]] = {}  # the badges' labels (Messages: shown in the reader's language)
     for row in rows:
-        if row["name"] is not None:
-            badges.setdefault(row["user_id"], []).append(row["name"])
-    if not reached:
-        return None
-    return PerPost(
-        {
-            post.id: SlotContent(
-                "customer_club/slots/author.html",
-                {
-                    "club_id": club.id,
-                    "level": reached[post.author_id],
-                    "badges": tuple(BADGE_LABELS.get(name, name) for name in badges.get(post.author_id, [])),
-                },
-                shared=True,  # the same beside each of the author's posts, for every reader
-            )
-            for post in posts
-            if post.author_id in reached
-        }
-    )
+        if row["badge"] is not None:
+            badges.setdefault(row["user_id"], []).append(BADGE_LABELS.get(row["badge"], row["badge"]))
+    shown = {  # the same beside each of the author's posts, for every reader
+        author: SlotContent(
+            "customer_club/slots/author.html",
+            {"club_id": club_id, "level": level, "badges": tuple(badges.get(author, ()))},
+            shared=True,
+        )
+        for author, (club_id, level) in reached.items()
+    }
+    return PerPost({post.id: shown[post.author_id] for post in posts if post.author_id in shown}) if shown else None
 
 
 async def on_profile(viewer: User | None, profile: User) -> SlotContent | None:
@@ -73,5 +73,7 @@ async def on_profile(viewer: User | None, profile: User) -> SlotContent | None:
 
 
 async def club_link(circle: Circle) -> SlotContent | None:
-    club = await club_of_circle(circle.id)
-    return SlotContent("customer_club/slots/circle_sidebar.html", {"club_id": club.id}, shared=True) if club else None
+    club_id = await club_id_of_circle(circle.id)
+    return (
+        SlotContent("customer_club/slots/circle_sidebar.html", {"club_id": club_id}, shared=True) if club_id else None
+    )

@@ -25,7 +25,7 @@ from core.plugins import (
     require_actor,
 )
 from plugins.customer_club.models import HelpfulMark
-from plugins.customer_club.points import club_of_circle, credit
+from plugins.customer_club.points import club_id_of_circle, club_of_circle, credit
 
 HELPFUL = "post.helpful"
 
@@ -59,17 +59,18 @@ async def mark(viewer: User | None, post_id: int) -> Post:
 async def under_posts(context: dict[str, Any]) -> PerPost | None:
     """A page of a club's thread: the helpful mark under marked replies, and the button for who may mark."""
     thread, posts, access = context["thread"], context["posts"], context["access"]
-    if await club_of_circle(thread.circle_id) is None:
+    if not posts or await club_id_of_circle(thread.circle_id) is None:
         return None
     ids = [post.id for post in posts]
     marks = f"SELECT post_id FROM club_helpful_marks WHERE post_id IN ({placeholders(len(ids))})"
-    marked = {row["post_id"] for row in await fetch_rows(marks, *ids)} if ids else set()
+    marked = {row["post_id"] for row in await fetch_rows(marks, *ids)}
     viewer_id = access.viewer.id if access.viewer is not None else None
     may_mark = ThreadAccess(thread, access).can_manage
+    shown = SlotContent("customer_club/slots/helpful.html", {"marked": True}, shared=True)
     contents: dict[int, SlotContent | str] = {}
     for post in posts:
         if post.id in marked:
-            contents[post.id] = SlotContent("customer_club/slots/helpful.html", {"marked": True}, shared=True)
+            contents[post.id] = shown
         elif may_mark and post.number > 1 and post.author_id != viewer_id:
             contents[post.id] = SlotContent("customer_club/slots/helpful.html", {"post_id": post.id}, shared=True)
     return PerPost(contents)

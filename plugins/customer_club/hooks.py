@@ -21,6 +21,7 @@ from core.plugins import (
     Thread,
     ThreadAccess,
     User,
+    answers_slots,
     hookimpl,
 )
 from plugins.customer_club import badges, gates, helpful, ideas, points, scenarios, vip
@@ -85,6 +86,9 @@ async def member_left(circle: Circle, user: User) -> None:
 
 
 @hookimpl
+@answers_slots(
+    Slot.HEAD, Slot.AFTER_FIRST_POST, Slot.POST_FOOTER, Slot.POST_AUTHOR, Slot.PROFILE_TABS, Slot.CIRCLE_SIDEBAR
+)
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | PerPost | None:
     if slot == Slot.HEAD:
         return SlotContent("customer_club/slots/head.html", shared=True)

@@ -18,6 +18,7 @@ from core.plugins import (
     ValidationError,
     circle_access,
     enqueue_job,
+    fetch_row,
     load_model,
     load_models,
     now,
@@ -54,6 +55,19 @@ BADGES: dict[str, tuple[str, Message]] = {
 BADGE_LABELS = dict(BADGES.values())
 POINTS_MAX, CAP_MAX, LEVELS_MAX, REASON_MAX = 10_000, 1_000, 10, 300
 VIP = "customer_club.vip"  # the job that lets a member into the VIP circle, or out of it
+
+
+# the id of the club that a circle (the statement's three parameters) is one of the circles of
+CLUB_OF_CIRCLE = (
+    "SELECT id FROM club_clubs WHERE circle_id = ? OR ideas_circle_id = ? OR vip_circle_id = ? ORDER BY id LIMIT 1"
+)
+
+
+async def club_id_of_circle(circle_id: int) -> int | None:
+    """The id of the club that ``circle_id`` is one of the circles of, or None: what a page of any circle asks (is it
+    a club's?), a remembered plain read."""
+    row = await fetch_row(CLUB_OF_CIRCLE, *[circle_id] * 3)
+    return int(row["id"]) if row else None
 
 
 async def club_of_circle(circle_id: int) -> Club | None:

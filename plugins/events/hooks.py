@@ -17,6 +17,7 @@ from core.plugins import (
     Slot,
     SlotContent,
     ThreadAccess,
+    answers_slots,
     hookimpl,
 )
 from plugins.events import reminders, routes, service
@@ -68,6 +69,7 @@ async def circle_offers(circle: Circle) -> list[Offer]:
 
 
 @hookimpl
+@answers_slots(Slot.HEAD, Slot.NAVIGATION, Slot.AFTER_FIRST_POST, Slot.CIRCLE_SIDEBAR)
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
         return SlotContent("events/slots/head.html", shared=True)

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 
-from core.plugins import Scenario, Slot, SlotContent, User, hookimpl
+from core.plugins import Scenario, Slot, SlotContent, User, answers_slots, hookimpl
 from plugins.flyer_campaign import scenarios, service, views
 
 
@@ -27,6 +27,7 @@ async def shutdown(app: Starlette) -> None:
 
 
 @hookimpl
+@answers_slots(Slot.HEAD)
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
         return SlotContent("flyer_campaign/slots/head.html", shared=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from core.plugins import JobKind, Scenario, Slot, SlotContent, hookimpl
+from core.plugins import JobKind, Scenario, Slot, SlotContent, answers_slots, hookimpl
 from plugins.meeting_kit import feedback, scenarios, service
 
 
@@ -21,6 +21,7 @@ def register_job_kinds() -> list[JobKind]:
 
 
 @hookimpl
+@answers_slots(Slot.HEAD, Slot.THREAD_HEADER)
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
         return SlotContent("meeting_kit/slots/head.html", shared=True)

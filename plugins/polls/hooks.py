@@ -16,6 +16,7 @@ from core.plugins import (
     Slot,
     SlotContent,
     ThreadAccess,
+    answers_slots,
     hookimpl,
     mark_personal,
 )
@@ -46,6 +47,7 @@ async def circle_offers(circle: Circle) -> list[Offer]:
 
 
 @hookimpl
+@answers_slots(Slot.HEAD, Slot.AFTER_FIRST_POST, Slot.CIRCLE_SIDEBAR)
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
         return SlotContent("polls/slots/head.html", shared=True)

@@ -19,6 +19,7 @@ from core.plugins import (
     Slot,
     SlotContent,
     ThreadAccess,
+    answers_slots,
     hookimpl,
 )
 from plugins.shop import fees, group_buys, orders, service, trials
@@ -127,6 +128,7 @@ async def circle_offers(circle: Circle) -> list[Offer]:
 
 
 @hookimpl
+@answers_slots(Slot.HEAD, Slot.CIRCLE_SIDEBAR, Slot.AFTER_FIRST_POST)
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
         return SlotContent("shop/slots/head.html", shared=True)
