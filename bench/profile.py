@@ -5,7 +5,8 @@ pyinstrument's tree of where the time goes instead.
     .venv/bin/python bench/profile.py DATA_DIR PATH [PATH ...] [--login NAME] [--count 300] [--profile]
 
 DATA_DIR is a data dir with a site in it (``bench/run.py --keep DIR`` leaves the benchmark's). The member is
-``--login`` (a demo member: every large demo member has the demo password), or a new account made for the run.
+``--login`` (a demo member: every large demo member has the demo password; another with ``--password``: the bench's
+own member is ``--login bench --password "bench password 123"``), or a new account made for the run.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ async def main() -> None:
     parser.add_argument("data", type=Path)
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--login")
+    parser.add_argument("--password", help="the member's password (default: the demo members' own)")
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
@@ -82,7 +84,7 @@ async def main() -> None:
     async with app.router.lifespan_context(app):
         json_headers = {"content-type": "application/json"}
         if args.login:
-            login = {"login": args.login, "password": DEMO_PASSWORD}
+            login = {"login": args.login, "password": args.password or DEMO_PASSWORD}
         else:
             account = {"username": "profiler", "email": "profiler@example.com", "password": "profiler password 123"}
             await call(app, "POST", "/api/v1/auth/register", json_headers, json.dumps(account).encode())

@@ -154,6 +154,29 @@ def check_draft(draft: EventDraft, *, is_new: bool = True) -> dict[str, Any]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class EventFacts:
+    """What an event's card shows every reader alike (its time and place, the counts, whether it takes
+    registrations): the key of the card's kept piece (core/web/pieces.py), so nothing it shows may be left out."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    location: str
+    online_url: str
+    capacity: int | None
+    opens_at: datetime | None
+    closes_at: datetime | None
+    confirmed: int
+    waitlisted: int
+    checked_in: int
+    not_yet_open: bool
+    registration_open: bool
+    full: bool
+    questions: tuple[tuple[str, str, tuple[str, ...], bool], ...]  # (label, kind, options, required)
+
+
 @dataclass
 class EventView:
     """An event as one viewer sees it: the counts, their own registration, and what they may do."""
@@ -170,6 +193,28 @@ class EventView:
     @property
     def thread(self) -> Thread:
         return self.where.thread
+
+    @property
+    def facts(self) -> EventFacts:
+        e = self.event
+        return EventFacts(
+            e.id,
+            e.starts_at,
+            e.ends_at,
+            e.timezone,
+            e.location,
+            e.online_url,
+            e.capacity,
+            e.opens_at,
+            e.closes_at,
+            self.confirmed,
+            self.waitlisted,
+            self.checked_in,
+            self.not_yet_open,
+            self.registration_open,
+            self.full,
+            tuple((q.label, q.kind, tuple(q.options), q.required) for q in self.questions),
+        )
 
     @property
     def started(self) -> bool:
