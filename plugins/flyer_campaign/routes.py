@@ -351,7 +351,6 @@ async def editor(request: Request, errors: dict[str, str] | None = None, status:
             "offers": offers,
             "settings": settings,
             "errors": errors or {},
-            "add": Form({"kind": "text"}),
         },
         status=status,
     )
