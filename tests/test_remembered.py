@@ -11,10 +11,12 @@ import sqlite3
 
 import pytest
 from conftest import make_circle, make_thread
+from jinja2 import DictLoader
 
 from core import remembered
 from core.db import transaction
-from core.testing import run
+from core.plugins import PerPost, Slot, SlotContent, answers_slots, hookimpl
+from core.testing import run, wait_until
 from core.testing.databases import POSTGRES
 
 EN = {"Accept-Language": "en"}
@@ -187,3 +189,41 @@ def test_a_remembered_search_finds_what_is_indexed_next_and_keeps_each_reader_to
     make_thread(client, alice, "club", "Cellar tour", "Bring a torch")
     client.portal.call(client.app.state.search.flush)
     assert _found(client, bob, "cellar") == ["Cellar party", "Cellar tour"]
+
+
+@pytest.mark.sqlite_only  # PostgreSQL remembers nothing yet
+def test_a_slot_answered_alike_is_asked_once_a_page_until_the_database_changes(client, member):
+    alice = member("alice")
+    make_circle(client, alice, "club")
+    thread = make_thread(client, alice, "club", "Tasting notes", "First pour")
+    asked: list[str] = []
+    version = {"label": "first"}
+
+    class Levels:
+        @hookimpl
+        @answers_slots(Slot.POST_AUTHOR, Slot.POST_FOOTER, alike=(Slot.POST_AUTHOR,))
+        def render_slot(self, slot, request, context):
+            asked.append(slot)
+            label = version["label"] if slot == "post_author" else f"footer for {context['viewer'].username}"
+            return PerPost(
+                {post.id: SlotContent("label.html", {"label": label}, shared=True) for post in context["posts"]}
+            )
+
+    client.app.state.site.plugins.pm.register(Levels(), name="levels")
+    client.app.state.site.templates.env.loader.loaders.insert(0, DictLoader({"label.html": "<i>{{ label }}</i>"}))
+    page = f"/t/{thread['id']}"
+
+    def read() -> tuple[str, int, int]:
+        authors, footers = asked.count("post_author"), asked.count("post_footer")
+        text = client.get(page, headers={**EN, **alice.auth}).text
+        return text, asked.count("post_author") - authors, asked.count("post_footer") - footers
+
+    wait_until(lambda: read()[1] == 0)  # once what the new thread set going (its jobs, the index) has written
+    for _ in range(3):
+        text, authors, footers = read()
+        assert "<i>first</i>" in text and "<i>footer for alice</i>" in text
+        assert (authors, footers) == (0, 1)  # remembered; the footer is not declared alike: asked by every page
+    version["label"] = "second"
+    client.post(f"/api/v1/threads/{thread['id']}/posts", json={"body": "Second pour"}, headers=alice.auth)
+    text, authors, _ = read()
+    assert authors == 1 and text.count("<i>second</i>") == 2  # the database changed: asked again, for both posts

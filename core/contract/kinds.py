@@ -31,20 +31,25 @@ class Slot(StrEnum):
 
 
 SLOTS_ATTRIBUTE = "quanzi_slots"  # where ``answers_slots`` writes the slots a render_slot implementation answers
+ALIKE_ATTRIBUTE = "quanzi_alike"  # ... and those it answers alike for every reader
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def answers_slots(*slots: Slot) -> Callable[[F], F]:
+def answers_slots(*slots: Slot, alike: Sequence[Slot] = ()) -> Callable[[F], F]:
     """Declares the only slots a ``render_slot`` implementation answers: the core then asks it for those alone
-    (every page asks for five or more slots; an implementation that is not declared is asked for each)::
+    (every page asks for five or more slots; an implementation that is not declared is asked for each). ``alike``:
+    those of them whose answer depends on nothing but the page (its thread and posts, its circle, the profile) and
+    what the database holds — never on the reader, nor on the time: the core asks once for each page and keeps the
+    answer, rendered, until the database changes (core/remembered.py)::
 
         @hookimpl
-        @answers_slots(Slot.HEAD, Slot.POST_FOOTER)
+        @answers_slots(Slot.HEAD, Slot.POST_AUTHOR, Slot.POST_FOOTER, alike=(Slot.HEAD, Slot.POST_AUTHOR))
         async def render_slot(slot, request, context): ...
     """
 
     def declare(function: F) -> F:
         setattr(function, SLOTS_ATTRIBUTE, frozenset(slot.value for slot in slots))
+        setattr(function, ALIKE_ATTRIBUTE, frozenset(slot.value for slot in alike))
         return function
 
     return declare

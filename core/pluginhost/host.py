@@ -14,7 +14,7 @@ from typing import Any
 import pluggy
 
 from core.config import ROOT, Config
-from core.contract.kinds import SLOTS_ATTRIBUTE
+from core.contract.kinds import ALIKE_ATTRIBUTE, SLOTS_ATTRIBUTE
 from core.contract.manifest import PluginManifest
 from core.errors import ConfigError, QuanziError
 from core.pluginhost import settings_file
@@ -190,7 +190,7 @@ class PluginHost:
         self.enabled = _in_dependency_order(config.plugins_file, enabled, self.installed)
         self.pm = pluggy.PluginManager("quanzi")
         self._kept_implementations: dict[
-            tuple[str, str | None], tuple[list[pluggy.HookImpl], list[pluggy.HookImpl]]
+            tuple[str, str | None, bool | None], tuple[list[pluggy.HookImpl], list[pluggy.HookImpl]]
         ] = {}
         self.pm.add_hookspecs(importlib.import_module(HOOKSPECS))
         for module_name in BUILTIN:
@@ -260,21 +260,30 @@ class PluginHost:
     def plugin_settings(self, name: str) -> dict[str, Any]:
         return self.settings[name]
 
-    def _implementations(self, hook: str, slot: str | None = None) -> list[pluggy.HookImpl]:
+    def _implementations(self, hook: str, slot: str | None = None, alike: bool | None = None) -> list[pluggy.HookImpl]:
         """The implementations of ``hook`` in the order pluggy calls them (the last registered first; tryfirst and
-        trylast respected); for ``render_slot``, those that answer ``slot`` (``answers_slots``). Made once and kept
-        while the registered implementations stay the same (a test may register one on ``pm`` at any time)."""
+        trylast respected); for ``render_slot``, those that answer ``slot`` (``answers_slots``), and with ``alike``
+        only those that do (or do not) answer it alike for every reader. Made once and kept while the registered
+        implementations stay the same (a test may register one on ``pm`` at any time)."""
         registered = getattr(self.pm.hook, hook).get_hookimpls()
-        kept = self._kept_implementations.get((hook, slot))
+        kept = self._kept_implementations.get((hook, slot, alike))
         if kept is not None and kept[0] == registered:
             return kept[1]
         found = [
             impl
             for impl in reversed(registered)
-            if slot is None or slot in getattr(impl.function, SLOTS_ATTRIBUTE, (slot,))
+            if slot is None
+            or (
+                slot in getattr(impl.function, SLOTS_ATTRIBUTE, (slot,))
+                and (alike is None or alike == (slot in getattr(impl.function, ALIKE_ATTRIBUTE, ())))
+            )
         ]
-        self._kept_implementations[(hook, slot)] = (registered, found)
+        self._kept_implementations[(hook, slot, alike)] = (registered, found)
         return found
+
+    def slot_order(self, slot: str) -> dict[str, int]:
+        """The plugins that answer ``slot``, by their place in the order they are asked."""
+        return {impl.plugin_name: place for place, impl in enumerate(self._implementations("render_slot", slot))}
 
     def _firstresult(self, hook: str) -> bool:
         spec = getattr(self.pm.hook, hook).spec
@@ -306,14 +315,17 @@ class PluginHost:
                     break
         return results
 
-    async def call(self, hook: str, *, failed: Any = None, **kwargs: Any) -> list[tuple[str, Any]]:
+    async def call(
+        self, hook: str, *, failed: Any = None, alike: bool | None = None, **kwargs: Any
+    ) -> list[tuple[str, Any]]:
         """Call a hook as its specification says (``firstresult``: up to the first answer that is not None),
         awaiting async implementations. One that raises is logged with its plugin and taken to have answered
         ``failed`` (None: no answer; ``check_permission`` passes False, so that a failing plugin refuses).
-        ``render_slot`` asks only the plugins that answer its ``slot`` (``answers_slots``)."""
+        ``render_slot`` asks only the plugins that answer its ``slot`` (``answers_slots``); with ``alike``, only
+        those that do (or do not) answer it alike for every reader."""
         results = []
         firstresult = self._firstresult(hook)
-        for impl in self._implementations(hook, kwargs["slot"] if hook == "render_slot" else None):
+        for impl in self._implementations(hook, kwargs["slot"] if hook == "render_slot" else None, alike):
             try:
                 result = impl.function(**{name: kwargs[name] for name in impl.argnames})
                 if inspect.isawaitable(result):

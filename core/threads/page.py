@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from core.threads.rows import PostItem
 from core.web.i18n import relative_time
+from core.web.pieces import SharedSlot
 from core.web.site import site_of
 
 
@@ -23,8 +24,8 @@ class PostsOnPage:
     page: int
     posts: tuple[PostItem, ...]
     ago: tuple[str, ...]  # each post's "3 minutes ago", as of now
-    beside_names: tuple[Markup, ...]  # the plugins' post_author slot, per post
-    footers: tuple[Markup, ...]  # the plugins' post_footer slot, per post
+    beside_names: tuple[tuple[Markup | SharedSlot, ...], ...]  # the plugins' post_author slot, per post
+    footers: tuple[tuple[Markup | SharedSlot, ...], ...]  # the plugins' post_footer slot, per post
     after_first: Markup  # the after_first_post slot (a poll, an event), on the first page
     own: frozenset[int]  # the reader's own posts among them
     liked: frozenset[int]  # those the reader liked
@@ -48,8 +49,8 @@ def posts_html(request: Request, context: dict[str, Any], viewer_id: int | None,
         page=context["page"],
         posts=tuple(posts),
         ago=tuple(relative_time(post.created_at, context["locale"]) for post in posts),
-        beside_names=tuple(beside_names.get(post.id, Markup("")) for post in posts),
-        footers=tuple(footers.get(post.id, Markup("")) for post in posts),
+        beside_names=tuple(beside_names.get(post.id, ()) for post in posts),
+        footers=tuple(footers.get(post.id, ()) for post in posts),
         after_first=after_first,
         own=frozenset(post.id for post in posts if post.author_id == viewer_id),
         liked=frozenset(context["liked"]),

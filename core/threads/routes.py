@@ -120,7 +120,7 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
     known = await page_context(request)
     context["post_footers"] = await render_per_post(request, Slot.POST_FOOTER, {**known, **context})
     context["post_authors"] = await render_per_post(request, Slot.POST_AUTHOR, {**known, **context})
-    everything = {**known, **context}
+    everything = {**known, **context, "request": request}
     after_first = await render_slot(request, Slot.AFTER_FIRST_POST, everything) if page == 1 else Markup("")
     context["kept_posts"] = posts_html(request, everything, viewer.id if viewer else None, after_first)
     return await render(request, "thread.html", context, status=status, slots=(Slot.THREAD_HEADER,), known=known)

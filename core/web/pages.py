@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -12,10 +13,11 @@ from starlette.responses import HTMLResponse, Response
 
 from core.config import LOCALES
 from core.contract.kinds import PerPost, Slot, SlotContent
+from core.remembered import recall
 from core.times import site_timezone
 from core.web import i18n
 from core.web.auth import csrf_token, resolve_viewer
-from core.web.pieces import CSRF_HOLE
+from core.web.pieces import CSRF_HOLE, SharedSlot
 from core.web.site import site_of
 
 if TYPE_CHECKING:
@@ -33,46 +35,91 @@ def _html(request: Request, plugin: str, content: Any, context: dict[str, Any]) 
         return escape(str(content))
     templates = site_of(request).templates
     if content.shared:
-        key = ("slot", plugin, content.template, tuple(sorted(content.context.items())))
-        return templates.pieces.keep(key, context, lambda: _rendered(request, plugin, content, context))
-    return _rendered(request, plugin, content, context)
-
-
-def _rendered(request: Request, plugin: str, content: SlotContent, context: dict[str, Any]) -> Markup:
-    template = site_of(request).templates.get_template(content.template)
+        return templates.slot_html(_shared(plugin, content), {**context, "request": request})
+    template = templates.get_template(content.template)
     return Markup(template.render({**context, **content.context, "request": request, "plugin": plugin}))
+
+
+def _shared(plugin: str, content: SlotContent) -> SharedSlot:
+    return SharedSlot(plugin, content.template, tuple(sorted(content.context.items())))
+
+
+def _page_of(slot: Slot, context: dict[str, Any]) -> Hashable:
+    """What a slot's answer may depend on besides the database when it is every reader's alike: the page's posts,
+    its thread, its circle or the profile, or nothing (the head, the menus)."""
+    if slot in (Slot.POST_FOOTER, Slot.POST_AUTHOR):
+        return tuple(post.id for post in context["posts"])
+    if slot in (Slot.THREAD_HEADER, Slot.AFTER_FIRST_POST):
+        return int(context["thread"].id)
+    if slot == Slot.CIRCLE_SIDEBAR:
+        return int(context["circle"].id)
+    if slot == Slot.PROFILE_TABS:
+        return int(context["profile"].id)
+    return None
+
+
+async def _alike_then_others(
+    request: Request, slot: Slot, context: dict[str, Any], made: Callable[[str, Any], Any]
+) -> list[tuple[str, Any]]:
+    """Each plugin's answer to ``slot`` as ``made(plugin, answer)`` makes it, in the plugins' order: the answers
+    every reader shares (``answers_slots(alike=...)``) made once per page, language and zone, and remembered while
+    the database is unchanged (core/remembered.py); the others asked now."""
+    plugins = site_of(request).plugins
+
+    async def ask(alike: bool) -> list[tuple[str, Any]]:
+        answers = await plugins.call("render_slot", alike=alike, slot=slot.value, request=request, context=context)
+        return [(plugin, made(plugin, answer)) for plugin, answer in answers]
+
+    page = (id(plugins), slot.value, _page_of(slot, context), context["lang"], context["timezone"])
+    alike = await recall("alike slot", page, lambda: ask(True))
+    others = await ask(False)
+    if not alike or not others:
+        return alike or others
+    order = plugins.slot_order(slot.value)
+    return sorted([*alike, *others], key=lambda answer: order[answer[0]])
 
 
 async def render_slot(request: Request, slot: Slot, context: dict[str, Any]) -> Markup:
     """What the plugins put into ``slot``: their templates rendered with autoescape, plain strings escaped."""
-    answers = await site_of(request).plugins.call("render_slot", slot=slot.value, request=request, context=context)
+    answers = await _alike_then_others(
+        request, slot, context, lambda plugin, content: _html(request, plugin, content, context)
+    )
     if not answers:
         return EMPTY
-    return Markup("").join(_html(request, plugin, content, context) for plugin, content in answers)
+    return Markup("").join(html for _, html in answers)
 
 
-async def render_per_post(request: Request, slot: Slot, context: dict[str, Any]) -> dict[int, Markup]:
+async def render_per_post(
+    request: Request, slot: Slot, context: dict[str, Any]
+) -> dict[int, tuple[Markup | SharedSlot, ...]]:
     """What the plugins put under each of the page's ``context["posts"]`` (asked once per page: ``PerPost``). A
-    shared content that several posts show (an author's level beside each of their posts) is made once."""
-    answers = await site_of(request).plugins.call("render_slot", slot=slot.value, request=request, context=context)
-    parts: dict[int, list[str]] = {}
+    shared answer is given by its key (``SharedSlot``): the page's kept posts hold it, and look its HTML up only
+    when they are made (``slot_pieces`` in thread_posts.html); the others are rendered now, with ``post`` set."""
     posts = {post.id: post for post in context["posts"]}
-    for plugin, answer in answers:
+
+    def made(plugin: str, answer: Any) -> dict[int, tuple[Markup | SharedSlot, ...]]:
         if not isinstance(answer, PerPost):
             log.warning("plugin %r answered the %s slot without PerPost; skipped", plugin, slot.value)
-            continue
-        made: dict[int, Markup] = {}  # by the content's identity: a plugin may give several posts the same one
+            return {}
+        shared: dict[int, tuple[SharedSlot]] = {}  # by the content's identity: several posts may show the same one
+        parts: dict[int, tuple[Markup | SharedSlot, ...]] = {}
         for post_id, content in answer.contents.items():
             if post_id not in posts:
                 continue
             if isinstance(content, SlotContent) and content.shared:  # kept: it reads no post
-                html = made.get(id(content))
-                if html is None:
-                    html = made[id(content)] = _html(request, plugin, content, context)
+                parts[post_id] = shared.get(id(content)) or shared.setdefault(id(content), (_shared(plugin, content),))
             else:
-                html = _html(request, plugin, content, {**context, "post": posts[post_id]})
-            parts.setdefault(post_id, []).append(html)
-    return {post_id: Markup("".join(htmls)) for post_id, htmls in parts.items()}
+                parts[post_id] = (_html(request, plugin, content, {**context, "post": posts[post_id]}),)
+        return parts
+
+    answers = await _alike_then_others(request, slot, context, made)
+    if len(answers) == 1:  # most pages: one plugin's answer (remembered, shared: never changed)
+        return answers[0][1]  # type: ignore[no-any-return]
+    per_post: dict[int, tuple[Markup | SharedSlot, ...]] = {}
+    for _, parts in answers:
+        for post_id, found in parts.items():
+            per_post[post_id] = (*per_post.get(post_id, ()), *found)
+    return per_post
 
 
 def browser_locale(request: Request) -> str:

@@ -34,6 +34,7 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Template, pass_context
@@ -44,6 +45,17 @@ MAX_BYTES = 8 * 1024 * 1024
 # What a piece holds where a form needs the reader's CSRF token; ``core.web.pages.render`` puts the token in. Made
 # anew by every process, so that no one can write it into a post and have a reader's token put there.
 CSRF_HOLE = f"csrf-{secrets.token_urlsafe(18)}"
+
+
+@dataclass(frozen=True, slots=True)
+class SharedSlot:
+    """A plugin's answer to a slot that every reader sees alike (``SlotContent(..., shared=True)``), by what makes it:
+    the key its HTML is kept under, and what a piece that shows it (a page's posts) holds in its own key, so that
+    the HTML is only looked for when that piece is made."""
+
+    plugin: str
+    template: str
+    facts: tuple[tuple[str, Any], ...]  # the content's context, sorted
 
 
 class Pieces:

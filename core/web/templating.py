@@ -4,6 +4,7 @@ theme, then the default theme, then each plugin's folders, so that a theme can o
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
@@ -18,7 +19,7 @@ from core.config import ROOT
 from core.forms.guard import LEAVE_EMPTY, guard_fields
 from core.markdown import plain_text_excerpt, render
 from core.web import i18n
-from core.web.pieces import CSRF_HOLE, Pieces
+from core.web.pieces import CSRF_HOLE, Pieces, SharedSlot
 from core.web.site import site_of
 
 THEMES = ROOT / "themes"
@@ -63,6 +64,7 @@ class Templates(Jinja2Templates):
         env.globals["csrf_token"] = _csrf_token
         env.globals["csrf_field"] = _csrf_field
         env.globals["kept"] = self.pieces.template_global()
+        env.globals["slot_pieces"] = self._slot_pieces
         env.globals["guest_guard"] = _guest_guard
         env.globals.update(site_admin=site_admin, site_staff=site_staff, is_public=is_public)  # core.access asked
         env.globals["has_address"] = has_address  # an account made by phone has no e-mail address
@@ -70,6 +72,23 @@ class Templates(Jinja2Templates):
         env.filters["markdown"] = _markdown
         i18n.install_filters(env)
         super().__init__(env=env)
+
+    def slot_html(self, piece: SharedSlot, context: dict[str, Any]) -> Markup:
+        """A shared slot answer's HTML in the page's language (``context``: the page's, with its ``request``): the
+        kept copy, or rendered with its facts and kept."""
+
+        def make() -> Markup:
+            template = self.get_template(piece.template)
+            return Markup(template.render({**context, **dict(piece.facts), "plugin": piece.plugin}))
+
+        return self.pieces.keep(piece, context, make)
+
+    @pass_context
+    def _slot_pieces(self, context: Context, parts: tuple[Markup | SharedSlot, ...]) -> Markup:
+        """``{{ slot_pieces(parts) }}``: what the plugins put in one place (a post's footer), shared answers made
+        or found by their key, the rest as rendered."""
+        page = context.get_all()
+        return Markup("").join(self.slot_html(part, page) if isinstance(part, SharedSlot) else part for part in parts)
 
     def _loader(self) -> ChoiceLoader:
         folders = [DEFAULT_THEME, *self.plugin_dirs]

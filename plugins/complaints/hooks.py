@@ -55,7 +55,7 @@ def register_job_kinds() -> list[JobKind]:
 
 
 @hookimpl
-@answers_slots(Slot.HEAD, Slot.CIRCLE_SIDEBAR)
+@answers_slots(Slot.HEAD, Slot.CIRCLE_SIDEBAR, alike=(Slot.HEAD,))
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
         return SlotContent("complaints/slots/head.html", shared=True)

@@ -87,7 +87,17 @@ async def member_left(circle: Circle, user: User) -> None:
 
 @hookimpl
 @answers_slots(
-    Slot.HEAD, Slot.AFTER_FIRST_POST, Slot.POST_FOOTER, Slot.POST_AUTHOR, Slot.PROFILE_TABS, Slot.CIRCLE_SIDEBAR
+    Slot.HEAD,
+    Slot.AFTER_FIRST_POST,
+    Slot.POST_FOOTER,
+    Slot.POST_AUTHOR,
+    Slot.PROFILE_TABS,
+    Slot.CIRCLE_SIDEBAR,
+    alike=(
+        Slot.HEAD,
+        Slot.POST_AUTHOR,
+        Slot.CIRCLE_SIDEBAR,
+    ),
 )
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | PerPost | None:
     if slot == Slot.HEAD:

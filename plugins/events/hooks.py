@@ -69,7 +69,16 @@ async def circle_offers(circle: Circle) -> list[Offer]:
 
 
 @hookimpl
-@answers_slots(Slot.HEAD, Slot.NAVIGATION, Slot.AFTER_FIRST_POST, Slot.CIRCLE_SIDEBAR)
+@answers_slots(
+    Slot.HEAD,
+    Slot.NAVIGATION,
+    Slot.AFTER_FIRST_POST,
+    Slot.CIRCLE_SIDEBAR,
+    alike=(
+        Slot.HEAD,
+        Slot.NAVIGATION,
+    ),
+)
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
         return SlotContent("events/slots/head.html", shared=True)

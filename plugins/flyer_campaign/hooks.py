@@ -27,7 +27,7 @@ async def shutdown(app: Starlette) -> None:
 
 
 @hookimpl
-@answers_slots(Slot.HEAD)
+@answers_slots(Slot.HEAD, alike=(Slot.HEAD,))
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
         return SlotContent("flyer_campaign/slots/head.html", shared=True)

@@ -21,7 +21,7 @@ def register_job_kinds() -> list[JobKind]:
 
 
 @hookimpl
-@answers_slots(Slot.HEAD, Slot.THREAD_HEADER)
+@answers_slots(Slot.HEAD, Slot.THREAD_HEADER, alike=(Slot.HEAD,))
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
         return SlotContent("meeting_kit/slots/head.html", shared=True)

@@ -47,7 +47,7 @@ async def circle_offers(circle: Circle) -> list[Offer]:
 
 
 @hookimpl
-@answers_slots(Slot.HEAD, Slot.AFTER_FIRST_POST, Slot.CIRCLE_SIDEBAR)
+@answers_slots(Slot.HEAD, Slot.AFTER_FIRST_POST, Slot.CIRCLE_SIDEBAR, alike=(Slot.HEAD,))
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
         return SlotContent("polls/slots/head.html", shared=True)

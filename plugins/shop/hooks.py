@@ -128,7 +128,7 @@ async def circle_offers(circle: Circle) -> list[Offer]:
 
 
 @hookimpl
-@answers_slots(Slot.HEAD, Slot.CIRCLE_SIDEBAR, Slot.AFTER_FIRST_POST)
+@answers_slots(Slot.HEAD, Slot.CIRCLE_SIDEBAR, Slot.AFTER_FIRST_POST, alike=(Slot.HEAD,))
 async def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | None:
     if slot == Slot.HEAD:
         return SlotContent("shop/slots/head.html", shared=True)
