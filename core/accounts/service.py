@@ -9,7 +9,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from core import config
+from core import config, sql
 from core.access.scope import check_not_silenced
 from core.access.site import may_suspend, site_admin, site_staff
 from core.accounts import names, passwords, sessions
@@ -220,10 +220,11 @@ async def change_password(hasher: Passwords, user: User, current: str, new: str,
 
 
 async def get_user(username: str) -> User:
-    """The member named ``username`` (any case and width), or NotFound."""
+    """The member named ``username`` (any case and width), or NotFound (a remembered plain read: every profile
+    asks)."""
     if len(username) > names.MAX_LENGTH:
         raise NotFound(Message("No such member."))
-    user = await User.get_or_none(username_key=names.username_key(username))
+    user = await sql.model(User, "username_key = ?", names.username_key(username))
     if user is None:
         raise NotFound(Message("No such member."))
     return user
