@@ -118,3 +118,30 @@ def test_the_forms_of_a_kept_page_carry_each_browsers_own_token(client, member):
         tokens.append(csrf)
     assert tokens[0] != tokens[1]
     assert client.get(f"/api/v1/posts/{opening}").json()["likes"] == 2
+
+
+def _whole_pages(client):
+    """The thread pages kept whole (core/web/pages.py: ``render(..., keep=...)``)."""
+    kept = client.app.state.site.templates.pieces._kept
+    return [key for key in kept if isinstance(key[0], tuple) and key[0][0] == "thread.html"]
+
+
+def test_a_thread_page_is_kept_whole_for_readers_alike_each_with_their_own_header(client, member):
+    alice, bob, carol = member("alice"), member("bob"), member("carol")
+    make_circle(client, alice, "club")
+    for who in (bob, carol):
+        client.post("/api/v1/circles/club/join", headers=who.auth)
+    thread = make_thread(client, alice, "club", "Tasting notes", "Bring a glass")
+    client.post(f"/api/v1/threads/{thread['id']}/posts", json={"body": "@carol bring two"}, headers=alice.auth)
+    for who in (bob, carol, bob, carol):
+        text = _page(client, thread["id"], who).text
+        header = text[text.index('<header class="site-header">') : text.index("</header>")]
+        assert f'href="/u/{who.username}"' in header and "Tasting notes" in text and "bring two" in text
+        assert f'href="/u/{(carol if who is bob else bob).username}"' not in header  # nothing of the other reader's
+        assert ('<span class="badge">1</span>' in header) == (who is carol)  # her unread mention, not his
+    assert len(_whole_pages(client)) == 1  # both read the page made once: alike, the same members of the circle
+    glasses = reply(client, bob, thread["id"], "I have glasses")
+    text = _page(client, thread["id"], carol).text
+    assert "I have glasses" in text and len(_whole_pages(client)) == 2  # the reply made the page anew
+    form = _page(client, thread["id"], carol, quote=glasses["id"]).text  # a quote fills the reply box
+    assert "&gt; I have glasses" in form.split('id="reply"')[1] and len(_whole_pages(client)) == 2  # not kept

@@ -40,11 +40,11 @@ class PostsOnPage:
         return hash((self.thread_id, self.page, posts, self.ago, self.own, self.liked, self.changeable))
 
 
-def posts_html(request: Request, context: dict[str, Any], viewer_id: int | None, after_first: Markup) -> Markup:
-    """The page's posts (``context``: the thread page's, with its slots' answers) as the reader sees them."""
+def posts_on_page(context: dict[str, Any], viewer_id: int | None, after_first: Markup) -> PostsOnPage:
+    """What the page's posts show (``context``: the thread page's, with its slots' answers) to this reader."""
     posts = context["posts"]
     beside_names, footers = context["post_authors"], context["post_footers"]
-    on = PostsOnPage(
+    return PostsOnPage(
         thread_id=context["thread"].id,
         page=context["page"],
         posts=tuple(posts),
@@ -59,5 +59,17 @@ def posts_html(request: Request, context: dict[str, Any], viewer_id: int | None,
         can_reply=context["can_reply"],
         signed_in=viewer_id is not None,
     )
-    templates = site_of(request).templates
-    return templates.pieces.render(templates.get_template("thread_posts.html"), "posts", context, (on,))
+
+
+class PostsHtml:
+    """The page's posts as the reader sees them (``{{ kept_posts }}``), rendered or found kept only when the page
+    that shows them is made: a page kept whole (core/web/pages.py) does not ask for them."""
+
+    __slots__ = ("context", "on", "request")
+
+    def __init__(self, request: Request, context: dict[str, Any], on: PostsOnPage) -> None:
+        self.request, self.context, self.on = request, context, on
+
+    def __html__(self) -> Markup:
+        templates = site_of(self.request).templates
+        return templates.pieces.render(templates.get_template("thread_posts.html"), "posts", self.context, (self.on,))

@@ -18,7 +18,7 @@ from core.markdown import plain_text_excerpt
 from core.numbers import whole_number
 from core.pagination import page_numbers
 from core.threads import likes, service
-from core.threads.page import posts_html
+from core.threads.page import PostsHtml, posts_on_page
 from core.uploads.receive import picture_markdown
 from core.web.auth import resolve_viewer
 from core.web.forms import Form, read_form
@@ -122,8 +122,21 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
     context["post_authors"] = await render_per_post(request, Slot.POST_AUTHOR, {**known, **context})
     everything = {**known, **context, "request": request}
     after_first = await render_slot(request, Slot.AFTER_FIRST_POST, everything) if page == 1 else Markup("")
-    context["kept_posts"] = posts_html(request, everything, viewer.id if viewer else None, after_first)
-    return await render(request, "thread.html", context, status=status, slots=(Slot.THREAD_HEADER,), known=known)
+    on = posts_on_page(everything, viewer.id if viewer else None, after_first)
+    context["kept_posts"] = PostsHtml(request, everything, on)
+    # what thread.html shows besides the posts and the frame: the page is kept whole under it (core/web/pages.py),
+    # unless a reply sent back with its errors is on it (the kinds' marks are the process's own, alike for all)
+    shown = (
+        on,
+        (thread.title, thread.pinned, thread.locked, thread.featured, thread.kind, thread.post_count),
+        (thread.circle.slug, thread.circle.name, thread.deleted_at is not None),
+        (access.can_moderate, access.can_post, pages),
+        context.get("share_card"),
+    )
+    keep = None if form.values or form.errors else shown
+    return await render(
+        request, "thread.html", context, status=status, slots=(Slot.THREAD_HEADER,), known=known, keep=keep
+    )
 
 
 async def thread(request: Request) -> Response:

@@ -11,17 +11,20 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from core.access.site import site_admin
+from core.accounts.names import has_address
 from core.config import LOCALES
 from core.contract.kinds import PerPost, Slot, SlotContent
 from core.remembered import recall
 from core.times import site_timezone
 from core.web import i18n
 from core.web.auth import csrf_token, resolve_viewer
-from core.web.pieces import CSRF_HOLE, SharedSlot
+from core.web.pieces import CSRF_HOLE, HEADER_HOLE, SharedSlot
 from core.web.site import site_of
 
 if TYPE_CHECKING:
     from core.accounts.models import User
+    from core.web.templating import Templates
 
 PAGE_SLOTS = (Slot.HEAD, Slot.NAVIGATION)
 EMPTY = Markup("")
@@ -166,16 +169,75 @@ async def render(
     slots: tuple[Slot, ...] = (),
     known: dict[str, Any] | None = None,
     locale: str = "",
+    keep: Hashable = None,
 ) -> Response:
     """The page ``template`` with ``context``, plus what every page knows (``known``, when the caller already
     asked ``page_context``) and the slots it shows; in ``locale`` when the page has a language of its own (a
-    campaign's), else in the reader's."""
+    campaign's), else in the reader's.
+
+    ``keep``: the page is kept whole (core/web/pieces.py) and shared by every reader for whom it is made of the same:
+    ``keep`` holds everything ``template``'s own blocks show (the caller's promise), ``_frame`` what the site's
+    frame around them shows; the reader's header and CSRF token are put in as the page is sent."""
     context = {**(known or await page_context(request)), **context}
     if locale in LOCALES:
         context.update(i18n.template_context(site_of(request).catalogues, locale))
     context["slots"] = {slot.value: await render_slot(request, slot, context) for slot in (*PAGE_SLOTS, *slots)}
     context["request"] = request
-    html = site_of(request).templates.get_template(template).render(context)
+    templates = site_of(request).templates
+    if keep is None:
+        html = templates.get_template(template).render(context)
+    else:
+        whole = (template, keep, _frame(request, context))
+        html = templates.pieces.keep(whole, context, lambda: _with_header_hole(templates, template, context))
+        html = html.replace(HEADER_HOLE, _header(templates, request, context), 1)
     if CSRF_HOLE in html:  # a kept piece's form (core/web/pieces.py)
         html = html.replace(CSRF_HOLE, csrf_token(request))
     return HTMLResponse(html, status_code=status, headers={"content-language": context["lang"]})
+
+
+def _with_header_hole(templates: Templates, template: str, context: dict[str, Any]) -> Markup:
+    return Markup(templates.get_template(template).render({**context, "header": Markup(HEADER_HOLE)}))
+
+
+def _frame(request: Request, context: dict[str, Any]) -> Hashable:
+    """What base.html shows around a page's own blocks, but for the header (a hole, ``_header``): the language and
+    zone, the site's settings, the slots, whether the reader is signed in (and the address to confirm, when the page
+    asks them to), the page's address (the language form returns to it)."""
+    viewer, site = context["viewer"], context["site"]
+    confirm = (
+        viewer.email
+        if viewer is not None
+        and not viewer.email_verified
+        and site_of(request).templates.env.globals["mail_enabled"]
+        and site["verified_email_to_post"] == "1"
+        and has_address(viewer.email)
+        else None
+    )
+    return (
+        context["timezone"],
+        tuple(site.items()),
+        tuple(context["slots"].values()),
+        viewer is not None,
+        confirm,
+        request.url.path,
+        request.url.query,
+        context.get("query", ""),
+    )
+
+
+def _header(templates: Templates, request: Request, context: dict[str, Any]) -> Markup:
+    """The site's header for this reader (their name, their unread counts), kept per reader and counts."""
+    viewer, site = context["viewer"], context["site"]
+    arguments = (
+        site["site_name"],
+        site["logo"],
+        context["slots"]["navigation"],
+        viewer.username if viewer else "",
+        viewer.display_name if viewer else "",
+        bool(viewer and site_admin(viewer)),
+        context.get("unread_messages", 0),
+        context.get("unread", 0),
+        "" if viewer else request.url.path,
+        context.get("query", ""),
+    )
+    return templates.pieces.render(templates.get_template("base.html"), "site_header", context, arguments)

@@ -45,6 +45,8 @@ MAX_BYTES = 8 * 1024 * 1024
 # What a piece holds where a form needs the reader's CSRF token; ``core.web.pages.render`` puts the token in. Made
 # anew by every process, so that no one can write it into a post and have a reader's token put there.
 CSRF_HOLE = f"csrf-{secrets.token_urlsafe(18)}"
+# Where a page kept whole (``core.web.pages.render(..., keep=...)``) has the reader's header put in.
+HEADER_HOLE = f"<!--header-{secrets.token_urlsafe(18)}-->"
 
 
 @dataclass(frozen=True, slots=True)
