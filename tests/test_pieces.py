@@ -120,10 +120,10 @@ def test_the_forms_of_a_kept_page_carry_each_browsers_own_token(client, member):
     assert client.get(f"/api/v1/posts/{opening}").json()["likes"] == 2
 
 
-def _whole_pages(client):
-    """The thread pages kept whole (core/web/pages.py: ``render(..., keep=...)``)."""
+def _whole_pages(client, template="thread.html"):
+    """The pages of ``template`` kept whole (core/web/pages.py: ``render(..., keep=...)``)."""
     kept = client.app.state.site.templates.pieces._kept
-    return [key for key in kept if isinstance(key[0], tuple) and key[0][0] == "thread.html"]
+    return [key for key in kept if isinstance(key[0], tuple) and key[0][0] == template]
 
 
 def test_a_thread_page_is_kept_whole_for_readers_alike_each_with_their_own_header(client, member):
@@ -145,3 +145,23 @@ def test_a_thread_page_is_kept_whole_for_readers_alike_each_with_their_own_heade
     assert "I have glasses" in text and len(_whole_pages(client)) == 2  # the reply made the page anew
     form = _page(client, thread["id"], carol, quote=glasses["id"]).text  # a quote fills the reply box
     assert "&gt; I have glasses" in form.split('id="reply"')[1] and len(_whole_pages(client)) == 2  # not kept
+
+
+def test_a_circle_page_kept_whole_shows_each_reader_what_is_theirs(client, member):
+    alice, bob, carol, dave = member("alice"), member("bob"), member("carol"), member("dave")
+    make_circle(client, alice, "club")
+    for who in (bob, carol):
+        client.post("/api/v1/circles/club/join", headers=who.auth)
+    make_thread(client, alice, "club", "Tasting notes", "Bring a glass")
+    for _ in range(2):
+        for who in (bob, carol, alice, dave):
+            text = client.get("/c/club", headers={**EN, **who.auth}).text
+            header = text[text.index('<header class="site-header">') : text.index("</header>")]
+            assert f'href="/u/{who.username}"' in header and "Tasting notes" in text
+            assert ("Review queue" in text) == (who is alice)  # the owner's links
+            assert ("Leave circle" in text) == (who is not dave)  # a member's button
+            assert ("Join circle" in text) == (who is dave)
+    assert len(_whole_pages(client, "circle.html")) == 3  # the members share one; the owner and the outsider their own
+    client.post("/api/v1/circles/club/join", headers=dave.auth)
+    text = client.get("/c/club", headers={**EN, **dave.auth}).text
+    assert "Leave circle" in text and "<strong>4</strong>" in text  # joined: his button, and the count, at once

@@ -68,7 +68,15 @@ async def circle_page(request: Request) -> Response:
         if access.is_public:
             context["share_card"] = await _share_card(request, access.circle)
     context["kinds"] = content_kinds(request)
-    return await render(request, "circle.html", context, slots=(Slot.CIRCLE_SIDEBAR,))
+    circle, membership = access.circle, access.membership
+    shown = (  # what circle.html shows besides the frame: the page is kept whole under it (core/web/pages.py)
+        (circle.id, circle.slug, circle.name, circle.tint, circle.description, circle.join_policy),
+        (circle.member_count, circle.thread_count, context.get("cover"), context.get("share_card")),
+        (access.is_public, access.can_view, access.can_post, access.can_moderate, access.is_owner),
+        membership.status.value if membership else "",
+        (featured, tuple(context["threads"]), context["next"], tuple(context["members"]), context.get("pending_count")),
+    )
+    return await render(request, "circle.html", context, slots=(Slot.CIRCLE_SIDEBAR,), keep=shown)
 
 
 async def _share_card(request: Request, circle: Circle) -> ShareCard:

@@ -32,7 +32,8 @@ async def home(request: Request) -> Response:
     circles = await circles_service.circle_items(viewer, 50)
     latest = await threads.latest_threads(viewer, request.query_params.get("after"), 20)
     context = {"circles": circles, "threads": latest.items, "next": latest.next, "kinds": content_kinds(request)}
-    return await render(request, "home.html", context)
+    # kept whole (core/web/pages.py) under what home.html shows besides the frame
+    return await render(request, "home.html", context, keep=(tuple(circles), tuple(latest.items), latest.next))
 
 
 async def _form(request: Request, token: str, form: Form, status: int = 200) -> Response:

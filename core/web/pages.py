@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
@@ -200,9 +201,9 @@ def _with_header_hole(templates: Templates, template: str, context: dict[str, An
 
 
 def _frame(request: Request, context: dict[str, Any]) -> Hashable:
-    """What base.html shows around a page's own blocks, but for the header (a hole, ``_header``): the language and
-    zone, the site's settings, the slots, whether the reader is signed in (and the address to confirm, when the page
-    asks them to), the page's address (the language form returns to it)."""
+    """What base.html shows around a page's own blocks, but for the header (a hole, ``_header``): the minute, the
+    language and zone, the site's settings, the slots, whether the reader is signed in (and the address to confirm,
+    when the page asks them to), the page's address (the language form returns to it)."""
     viewer, site = context["viewer"], context["site"]
     confirm = (
         viewer.email
@@ -214,6 +215,7 @@ def _frame(request: Request, context: dict[str, Any]) -> Hashable:
         else None
     )
     return (
+        int(time.time() // 60),  # "3 minutes ago" and an event's "open until": at most a minute old
         context["timezone"],
         tuple(site.items()),
         tuple(context["slots"].values()),
