@@ -167,7 +167,8 @@ def page_context(request: Request, viewer: User | None) -> dict[str, Any] | None
 def render_slot(slot: str, request: Request, context: dict[str, Any]) -> SlotContent | str | PerPost | None:
     """HTML for a named place on a core page (see ``core.plugins.Slot``): a SlotContent (a template and its
     variables, rendered with autoescape) or plain text (escaped). ``post_footer`` is asked once per page, with the
-    page's ``posts`` in ``context``, and is answered with a PerPost."""
+    page's ``posts`` in ``context``, and is answered with a PerPost. An implementation names the slots it answers,
+    and those it answers alike for every reader, with ``answers_slots`` (docs/plugins.md)."""
 
 
 @hookspec
