@@ -5,6 +5,7 @@ rendering of ``thread_posts.html`` instead of each making it again."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -42,13 +43,13 @@ class PostsOnPage:
 
 def posts_on_page(context: dict[str, Any], viewer_id: int | None, after_first: Markup) -> PostsOnPage:
     """What the page's posts show (``context``: the thread page's, with its slots' answers) to this reader."""
-    posts = context["posts"]
+    posts, now = context["posts"], datetime.now(UTC)
     beside_names, footers = context["post_authors"], context["post_footers"]
     return PostsOnPage(
         thread_id=context["thread"].id,
         page=context["page"],
         posts=tuple(posts),
-        ago=tuple(relative_time(post.created_at, context["locale"]) for post in posts),
+        ago=tuple(relative_time(post.created_at, context["locale"], now) for post in posts),
         beside_names=tuple(beside_names.get(post.id, ()) for post in posts),
         footers=tuple(footers.get(post.id, ()) for post in posts),
         after_first=after_first,

@@ -9,7 +9,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from core import remembered
 from core.access.scope import require_actor
+from core.access.threads import ThreadAccess
 from core.circles import service as circles
 from core.circles.routes import content_kinds
 from core.contract.kinds import Slot
@@ -110,17 +112,14 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
     }
     if access.is_public:  # what a chat app shows for its link; never a private one's
         opening = posts[0].html if posts and posts[0].number == 1 else ""
-        context["share_card"] = ShareCard(
-            thread.title,
-            absolute_url(request, f"/t/{thread.id}"),
-            plain_text_excerpt(opening, 120),
-            qr=f"/t/{thread.id}/qr.svg",
-            image=await share_image(request, thread.circle.cover, title=thread.title, tint=thread.circle.tint),
+        card = (thread.id, opening, site_of(request).base_url(request))  # the rest: read with the thread
+        context["share_card"] = await remembered.recall(
+            "thread share card", card, lambda: _share_card(request, view, opening)
         )
     known = await page_context(request)
-    context["post_footers"] = await render_per_post(request, Slot.POST_FOOTER, {**known, **context})
-    context["post_authors"] = await render_per_post(request, Slot.POST_AUTHOR, {**known, **context})
     everything = {**known, **context, "request": request}
+    for name, slot in (("post_footers", Slot.POST_FOOTER), ("post_authors", Slot.POST_AUTHOR)):
+        everything[name] = context[name] = await render_per_post(request, slot, everything)
     after_first = await render_slot(request, Slot.AFTER_FIRST_POST, everything) if page == 1 else Markup("")
     on = posts_on_page(everything, viewer.id if viewer else None, after_first)
     context["kept_posts"] = PostsHtml(request, everything, on)
@@ -136,6 +135,18 @@ async def thread_page(request: Request, form: Form | None = None, status: int = 
     keep = None if form.values or form.errors else shown
     return await render(
         request, "thread.html", context, status=status, slots=(Slot.THREAD_HEADER,), known=known, keep=keep
+    )
+
+
+async def _share_card(request: Request, view: ThreadAccess, opening: str) -> ShareCard:
+    """What a chat app shows for a public thread's link (``opening``: its first post's HTML, on its first page)."""
+    thread = view.thread
+    return ShareCard(
+        thread.title,
+        absolute_url(request, f"/t/{thread.id}"),
+        plain_text_excerpt(opening, 120),
+        qr=f"/t/{thread.id}/qr.svg",
+        image=await share_image(request, thread.circle.cover, title=thread.title, tint=thread.circle.tint),
     )
 
 

@@ -150,11 +150,12 @@ def _ago(context: Context, value: datetime | None) -> str:
     return relative_time(value, _locale_name(context))
 
 
-def relative_time(value: datetime | None, locale: str) -> str:
-    """How long ago (or until) ``value`` is, in ``locale`` (one the site speaks): '3 minutes ago' / '3分钟前'."""
+def relative_time(value: datetime | None, locale: str, now: datetime | None = None) -> str:
+    """How long ago (or until) ``value`` is, in ``locale`` (one the site speaks): '3 minutes ago' / '3分钟前'; as of
+    ``now`` (a page of many times asks the clock once)."""
     if value is None:
         return ""
-    delta = value - datetime.now(UTC)
+    delta = value - (now or datetime.now(UTC))
     seconds = delta.days * 86400 + delta.seconds  # whole seconds, as format_timedelta counts them
     if abs(seconds) < 60:
         return JUST_NOW[locale]
