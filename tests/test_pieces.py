@@ -25,6 +25,18 @@ def _actions(html, post_id):
     return found.group(1)
 
 
+def _club(client, owner, *members):
+    """The circle ``club`` of ``owner``, with ``members`` in it."""
+    make_circle(client, owner, "club")
+    for who in members:
+        client.post("/api/v1/circles/club/join", headers=who.auth)
+
+
+def _header(text):
+    """The site's header of a page."""
+    return text[text.index('<header class="site-header">') : text.index("</header>")]
+
+
 def test_a_member_and_an_outsider_take_turns_on_a_private_circles_pages(client, member):
     alice, bob, eve = member("alice"), member("bob"), member("eve")
     make_circle(client, alice, "inner", visibility="private", join_policy="invite")
@@ -58,9 +70,7 @@ def test_a_member_and_an_outsider_take_turns_on_a_private_circles_pages(client, 
 
 def test_each_reader_sees_their_own_likes_and_controls_on_a_shared_page(client, member):
     alice, bob, carol = member("alice"), member("bob"), member("carol")
-    make_circle(client, alice, "club")
-    for who in (bob, carol):
-        client.post("/api/v1/circles/club/join", headers=who.auth)
+    _club(client, alice, bob, carol)
     thread = make_thread(client, alice, "club", "Saturday walk", "Meet at the gate")
     opening = thread["first_post"]["id"]
     bobs = reply(client, bob, thread["id"], "I will bring tea")["id"]
@@ -128,14 +138,12 @@ def _whole_pages(client, template="thread.html"):
 
 def test_a_thread_page_is_kept_whole_for_readers_alike_each_with_their_own_header(client, member):
     alice, bob, carol = member("alice"), member("bob"), member("carol")
-    make_circle(client, alice, "club")
-    for who in (bob, carol):
-        client.post("/api/v1/circles/club/join", headers=who.auth)
+    _club(client, alice, bob, carol)
     thread = make_thread(client, alice, "club", "Tasting notes", "Bring a glass")
     client.post(f"/api/v1/threads/{thread['id']}/posts", json={"body": "@carol bring two"}, headers=alice.auth)
     for who in (bob, carol, bob, carol):
         text = _page(client, thread["id"], who).text
-        header = text[text.index('<header class="site-header">') : text.index("</header>")]
+        header = _header(text)
         assert f'href="/u/{who.username}"' in header and "Tasting notes" in text and "bring two" in text
         assert f'href="/u/{(carol if who is bob else bob).username}"' not in header  # nothing of the other reader's
         assert ('<span class="badge">1</span>' in header) == (who is carol)  # her unread mention, not his
@@ -149,14 +157,12 @@ def test_a_thread_page_is_kept_whole_for_readers_alike_each_with_their_own_heade
 
 def test_a_circle_page_kept_whole_shows_each_reader_what_is_theirs(client, member):
     alice, bob, carol, dave = member("alice"), member("bob"), member("carol"), member("dave")
-    make_circle(client, alice, "club")
-    for who in (bob, carol):
-        client.post("/api/v1/circles/club/join", headers=who.auth)
+    _club(client, alice, bob, carol)
     make_thread(client, alice, "club", "Tasting notes", "Bring a glass")
     for _ in range(2):
         for who in (bob, carol, alice, dave):
             text = client.get("/c/club", headers={**EN, **who.auth}).text
-            header = text[text.index('<header class="site-header">') : text.index("</header>")]
+            header = _header(text)
             assert f'href="/u/{who.username}"' in header and "Tasting notes" in text
             assert ("Review queue" in text) == (who is alice)  # the owner's links
             assert ("Leave circle" in text) == (who is not dave)  # a member's button

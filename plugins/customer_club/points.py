@@ -57,10 +57,9 @@ POINTS_MAX, CAP_MAX, LEVELS_MAX, REASON_MAX = 10_000, 1_000, 10, 300
 VIP = "customer_club.vip"  # the job that lets a member into the VIP circle, or out of it
 
 
+OF_CIRCLE = "circle_id = ? OR ideas_circle_id = ? OR vip_circle_id = ?"  # a club's circles (the circle, thrice)
 # the id of the club that a circle (the statement's three parameters) is one of the circles of
-CLUB_OF_CIRCLE = (
-    "SELECT id FROM club_clubs WHERE circle_id = ? OR ideas_circle_id = ? OR vip_circle_id = ? ORDER BY id LIMIT 1"
-)
+CLUB_OF_CIRCLE = f"SELECT id FROM club_clubs WHERE {OF_CIRCLE} ORDER BY id LIMIT 1"
 
 
 async def club_id_of_circle(circle_id: int) -> int | None:
@@ -73,9 +72,7 @@ async def club_id_of_circle(circle_id: int) -> int | None:
 async def club_of_circle(circle_id: int) -> Club | None:
     """The club that ``circle_id`` is one of the circles of (its home, its ideas, its VIP circle): a remembered plain
     read, as every page of a club's circles asks (the levels beside names, the sidebar's link)."""
-    return await load_model(
-        Club, "circle_id = ? OR ideas_circle_id = ? OR vip_circle_id = ?", *[circle_id] * 3, order="id"
-    )
+    return await load_model(Club, OF_CIRCLE, *[circle_id] * 3, order="id")
 
 
 async def standing(club: Club, user: User) -> Standing:
