@@ -16,8 +16,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
+from core import remembered
 from core.config import Config
 from core.db import tortoise_config
+from core.live.postgres import Listener
 from core.moderation import limits as newcomer_limits
 from core.pluginhost.host import PluginHost
 from core.pluginhost.running import activate
@@ -95,9 +97,17 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
         async with RegisterTortoise(
             app, config=tortoise_config(config, host.models_apps()), _enable_global_fallback=True
         ):
+            # on PostgreSQL the worker hears the others' changes (and, through the startup hooks, what else it hears)
+            app.state.listener = None if config.is_sqlite else Listener(config.database_url)
+            if app.state.listener is not None:
+                app.state.listener.on(remembered.CHANGES_CHANNEL, remembered.hearing)
             await host.call("startup", app=app)
+            if app.state.listener is not None:
+                app.state.listener.start()
             yield {}
             await host.call("shutdown", app=app)
+            if app.state.listener is not None:
+                await app.state.listener.stop()
 
     routes: list[BaseRoute] = [
         Mount(API_PREFIX, app=IndexedRouter(_api_routes(endpoints))),

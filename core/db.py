@@ -8,11 +8,13 @@ from contextvars import ContextVar
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as migrate_api
 from tortoise.transactions import in_transaction
 
 from core.config import Config
+from core.remembered import CountingConnection, announce_changes
 
 CORE_MODELS = [
     "core.accounts.models",
@@ -46,6 +48,16 @@ def connection_url(database_url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def _connection(database_url: str) -> str | dict[str, Any]:
+    """Tortoise's connection settings: on PostgreSQL its connections count the writes they make (core/remembered.py)."""
+    url = connection_url(database_url)
+    if database_url.startswith("sqlite"):
+        return url
+    settings = expand_db_url(url)
+    settings["credentials"]["connection_class"] = CountingConnection
+    return settings
+
+
 def tortoise_config(config: Config, plugin_apps: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """The Tortoise configuration: one app for the core, one per enabled plugin that has models."""
     apps: dict[str, dict[str, Any]] = {
@@ -53,7 +65,7 @@ def tortoise_config(config: Config, plugin_apps: dict[str, dict[str, Any]] | Non
     }
     apps.update(plugin_apps or {})
     return {
-        "connections": {"default": connection_url(config.database_url)},
+        "connections": {"default": _connection(config.database_url)},
         "apps": apps,
         "use_tz": True,
         "timezone": "UTC",
@@ -77,6 +89,9 @@ async def run_migrations(
     settings = tortoise_config(config, plugin_apps)
     async with database(config, plugin_apps):
         await migrate_api(config=settings, progress=progress)
+        if not config.is_sqlite:
+            async with transaction() as connection:
+                await announce_changes(connection)
 
 
 _after_commit: ContextVar[list[Callable[[], object]] | None] = ContextVar("after_commit", default=None)

@@ -1,17 +1,19 @@
 """What a member's every page reads again — who their session is, their memberships and bans, their unread counts —
 remembered from one of their requests to the next for as long as the database has not changed.
 
-An answer is remembered under the database's *change stamp* read before it was fetched: on SQLite, the rows this
+An answer is remembered under the database's *change stamp* read before it was fetched. On SQLite: the rows this
 process's connection has written (``total_changes``: every write of every request and job, counted as it is made)
 and every commit, this process's or another's (``PRAGMA data_version`` of a connection of its own that only ever
 reads it, without leaving the event loop, at most every 50 ms within a request: a command in a shell, a restore,
-this process's own writes). Any write anywhere makes a new stamp, so nothing has to be forgotten by hand at the
-places that write and nothing remembered is ever served after a change; a busy site just reads afresh more often.
-Inside a transaction nothing is remembered or served (it may yet be rolled back), and neither outside a request
-(jobs read afresh). What is due to be read afresh is read once for the requests that ask for it meanwhile.
-
-On PostgreSQL other workers and machines write on connections of their own, so nothing is remembered there yet: their
-commits will have to reach every worker (LISTEN/NOTIFY) first.
+this process's own writes). On PostgreSQL: a count of changes this process knows of — each statement that writes
+through its own connections, counted as it returns (``CountingConnection``), and each commit anywhere that changed a
+table, which a trigger on every table announces (``NOTIFY quanzi_changed``) and the worker's listening connection
+hears, a moment after the commit, on every worker of every machine (``hearing``). While that connection is down
+nothing is remembered. Any write anywhere makes a new stamp, so nothing has to be forgotten by hand at the places that
+write and nothing remembered is served after a change (on PostgreSQL, after another process's change has been
+heard); a busy site just reads afresh more often. Inside a transaction nothing is remembered or served (it may yet
+be rolled back), and neither outside a request (jobs read afresh). What is due to be read afresh is read once for
+the requests that ask for it meanwhile.
 
 What is remembered is shared by the requests that recall it: rows, numbers and objects that nobody changes. A
 model object that a request may change (the viewer) is made anew from remembered rows.
@@ -31,8 +33,12 @@ from contextvars import ContextVar
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
+import asyncpg
 from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import connections
+from tortoise.backends.base.client import TransactionalDBClient
+
+from core.live.postgres import Hearing
 
 T = TypeVar("T")
 MAX_BYTES = 32 * 1024 * 1024  # what the remembered answers hold together (roughly), the least recently used dropped
@@ -103,6 +109,10 @@ def _stamp() -> tuple[int, int, int] | None:
         connection = current.connection = _connection_of(current)
         if connection is None:  # asked inside a transaction: looked up again on the next ask
             return None
+    if connection is POSTGRES:
+        if not _changes.heard or isinstance(connections.get("default"), TransactionalDBClient):
+            return None
+        return current.number, 0, _changes.count
     if connection is False or connection.in_transaction:
         return None
     now = time.monotonic()
@@ -115,9 +125,15 @@ def _stamp() -> tuple[int, int, int] | None:
 
 
 def _connection_of(current: _Request) -> Any:
-    """The aiosqlite connection the request reads through (numbered in ``current``), or False: not SQLite, or not
-    yet open; None inside a transaction, whose wrapper stands for the client."""
+    """The aiosqlite connection the request reads through (numbered in ``current``), ``POSTGRES`` (the client
+    numbered), or False: another database, or not yet open; None inside a transaction, whose wrapper stands for the
+    client."""
     client = connections.get("default")
+    if client.capabilities.dialect == "postgres":
+        if isinstance(client, TransactionalDBClient):
+            return None
+        current.number = _number_of(client)
+        return POSTGRES
     if client.capabilities.dialect != "sqlite":
         return False
     if not hasattr(client, "filename"):
@@ -125,9 +141,7 @@ def _connection_of(current: _Request) -> Any:
     connection = client._connection  # the one aiosqlite connection of the process (Tortoise's SQLite client)
     if connection is None:
         return False
-    number = _numbers.get(connection)
-    if number is None:
-        number = _numbers[connection] = next(_count)
+    number = _number_of(connection)
     if connection not in _watchers:
         filename = str(client.filename)
         _watchers[connection] = (
@@ -135,6 +149,98 @@ def _connection_of(current: _Request) -> Any:
         )
     current.number = number
     return connection
+
+
+class _Changes:
+    """On PostgreSQL: the changes this process knows of, and whether it hears every other process's."""
+
+    count = 0
+    heard = False  # the listening connection is up: another process's commit is heard
+
+
+POSTGRES = object()  # a request's ``connection`` on PostgreSQL, whose stamp is ``_Changes.count``
+_changes = _Changes()
+CHANGES_CHANNEL = "quanzi_changed"
+# statements that change nothing (a transaction's ending counts: its writes show from then on)
+_READING = frozenset({"SELECT", "BEGIN", "SAVEPOINT", "RELEASE", "SHOW", "SET", "RESET", "LISTEN", "UNLISTEN"})
+
+
+def _changed(*_: object) -> None:
+    _changes.count += 1
+
+
+def _listening(heard: bool) -> None:
+    _changes.heard = heard
+    _changes.count += 1  # what was heard before the break is no longer enough
+
+
+hearing = Hearing(_changed, broke=lambda: _listening(False), back=lambda: _listening(True))
+
+
+class CountingConnection(asyncpg.Connection):  # type: ignore[misc]
+    """The process's PostgreSQL connections (Tortoise's pool makes them of this class): each statement that may
+    have written counts as a change once it returns, before any request reads again."""
+
+    async def execute(self, query: str, *args: Any, **options: Any) -> Any:
+        try:
+            return await super().execute(query, *args, **options)
+        finally:
+            _count_if_writing(query)
+
+    async def _execute(self, query: str, *args: Any, **options: Any) -> Any:
+        try:
+            return await super()._execute(query, *args, **options)
+        finally:
+            _count_if_writing(query)
+
+    async def _executemany(self, query: str, *args: Any, **options: Any) -> Any:
+        try:
+            return await super()._executemany(query, *args, **options)
+        finally:
+            _count_if_writing(query)
+
+
+def _count_if_writing(query: str) -> None:
+    first = query.lstrip()[:10].split(None, 1)
+    if not first or first[0].rstrip(";").upper() not in _READING:
+        _changes.count += 1
+
+
+# Every table announces the commits that change it (once per transaction: PostgreSQL folds equal notifications)
+_ANNOUNCE = f"""
+CREATE OR REPLACE FUNCTION quanzi_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('{CHANGES_CHANNEL}', '');
+    RETURN NULL;
+END $$
+"""
+_UNANNOUNCED = """
+SELECT c.relname FROM pg_class c
+WHERE c.relkind IN ('r', 'p') AND c.relnamespace = current_schema()::regnamespace
+  AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'quanzi_changed')
+"""
+
+
+async def announce_changes(transaction: Any) -> None:
+    """Have every table of the PostgreSQL database announce its changes (after migrations: new tables too), in
+    ``transaction``; one process at a time (an advisory lock), so that two machines starting together agree."""
+    await transaction.execute_query("SELECT pg_advisory_xact_lock(hashtext('quanzi_changed'))")
+    await transaction.execute_script(_ANNOUNCE)
+    _, rows = await transaction.execute_query(_UNANNOUNCED)
+    for row in rows:
+        table = row["relname"].replace('"', '""')
+        await transaction.execute_script(
+            f'CREATE TRIGGER quanzi_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
+            "FOR EACH STATEMENT EXECUTE FUNCTION quanzi_changed()"
+        )
+
+
+def _number_of(connection: Any) -> int:
+    """The connection's (or PostgreSQL client's) own number: what one database's answers are remembered under."""
+    number = _numbers.get(connection)
+    if number is None:
+        number = _numbers[connection] = next(_count)
+    return number
 
 
 async def recall(kind: str, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:

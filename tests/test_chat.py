@@ -159,7 +159,7 @@ def test_the_chat_page_works_without_javascript(client, member):
 @pytest.mark.skipif(not POSTGRES, reason="several workers share one database on PostgreSQL")
 def test_a_line_written_through_another_worker_reaches_a_stream_held_here_within_a_second(client, member, config):
     _, (alice, bob) = _club(client, member, "alice", "bob")
-    listening = client.app.state.live_listener.connected
+    listening = client.app.state.listener.connected
     wait_until(listening.is_set)
     reader = EventReader(client, "/api/v1/circles/club/chat/stream", bob.auth)
     with live_server(config.data_dir, QUANZI_DATABASE_URL=config.database_url) as other:

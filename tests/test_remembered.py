@@ -9,6 +9,8 @@ import asyncio
 import re
 import sqlite3
 
+import asyncpg
+import httpx2
 import pytest
 from conftest import make_circle, make_thread
 from jinja2 import DictLoader
@@ -18,6 +20,7 @@ from core.db import transaction
 from core.plugins import PerPost, Slot, SlotContent, answers_slots, hookimpl
 from core.testing import run, wait_until
 from core.testing.databases import POSTGRES
+from core.testing.live import live_server
 
 EN = {"Accept-Language": "en"}
 
@@ -33,9 +36,27 @@ def _private_thread(client, member):
     return alice, bob, thread
 
 
-def _shell(config):
-    """Another connection to the site's SQLite file, as a command in a shell would open."""
-    return sqlite3.connect(config.database_url.removeprefix("sqlite://").split("?")[0])
+def _in_a_shell(config, statement):
+    """``statement`` run on another connection to the site's database, as a command in a shell would."""
+    if POSTGRES:
+
+        async def run_it():
+            connection = await asyncpg.connect(config.database_url)
+            try:
+                await connection.execute(statement)
+            finally:
+                await connection.close()
+
+        asyncio.run(run_it())
+        return
+    with sqlite3.connect(config.database_url.removeprefix("sqlite://").split("?")[0]) as shell:
+        shell.execute(statement)
+
+
+def _listening(client):
+    """On PostgreSQL a worker remembers once it hears the others' changes (its listening connection is up)."""
+    if POSTGRES:
+        wait_until(client.app.state.listener.connected.is_set)
 
 
 def test_a_member_removed_through_the_site_loses_the_private_circle_at_once(client, member):
@@ -46,23 +67,46 @@ def test_a_member_removed_through_the_site_loses_the_private_circle_at_once(clie
     assert "Secret plans" not in client.get("/", headers={**EN, **bob.auth}).text
 
 
-@pytest.mark.sqlite_only
-def test_a_member_removed_by_a_command_in_a_shell_loses_the_private_circle_at_once(client, config, member):
+def _soon(check):
+    """``check()`` holds at once on SQLite (each commit is seen by the next read), and within a moment on
+    PostgreSQL (once the other process's commit is heard)."""
+    if POSTGRES:
+        wait_until(check, timeout=2)
+    assert check()
+
+
+def test_a_member_removed_by_a_command_in_a_shell_loses_the_private_circle(client, config, member):
+    _listening(client)
     _, bob, thread = _private_thread(client, member)
-    with _shell(config) as shell:
-        shell.execute("DELETE FROM memberships WHERE user_id = (SELECT id FROM users WHERE username = 'bob')")
-    answer = client.get(f"/t/{thread['id']}", headers={**EN, **bob.auth})
-    assert answer.status_code == 404 and "cellar" not in answer.text
+    _in_a_shell(config, "DELETE FROM memberships WHERE user_id = (SELECT id FROM users WHERE username = 'bob')")
+    _soon(lambda: client.get(f"/t/{thread['id']}", headers={**EN, **bob.auth}).status_code == 404)
+    assert "cellar" not in client.get(f"/t/{thread['id']}", headers={**EN, **bob.auth}).text
 
 
-@pytest.mark.sqlite_only
-def test_a_token_ended_by_another_connection_stops_working_at_once(client, config, member):
+def test_a_token_ended_by_another_connection_stops_working(client, config, member):
+    _listening(client)
     bob = member("bob")
     for _ in range(3):
         assert client.get("/api/v1/me", headers=bob.auth).status_code == 200
-    with _shell(config) as shell:
-        shell.execute("DELETE FROM sessions")
-    assert client.get("/api/v1/me", headers=bob.auth).status_code == 401
+    _in_a_shell(config, "DELETE FROM sessions")
+    _soon(lambda: client.get("/api/v1/me", headers=bob.auth).status_code == 401)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="several workers share one database on PostgreSQL")
+def test_a_reply_through_another_worker_shows_on_a_member_page_kept_here(client, config, member):
+    _listening(client)
+    alice, bob = member("alice"), member("bob")
+    make_circle(client, alice, "club")
+    client.post("/api/v1/circles/club/join", headers=bob.auth)
+    thread = make_thread(client, alice, "club", "Saturday walk", "Meet at the gate")
+    page = f"/t/{thread['id']}"
+    for _ in range(3):  # made, then kept
+        assert "Bring a torch" not in client.get(page, headers={**EN, **bob.auth}).text
+    with live_server(config.data_dir, QUANZI_DATABASE_URL=config.database_url) as other:
+        reply = {"body": "Bring a torch"}
+        answer = httpx2.post(f"{other.base}/api/v1/threads/{thread['id']}/posts", json=reply, headers=alice.auth)
+        assert answer.status_code == 201, answer.text
+    wait_until(lambda: "Bring a torch" in client.get(page, headers={**EN, **bob.auth}).text, timeout=2)
 
 
 def _unread_messages(client, who):
@@ -115,15 +159,35 @@ def test_only_a_request_outside_a_transaction_remembers(client):
     async def outside():
         return [await remembered.recall("test", 2, read) for _ in range(3)]
 
+    _listening(client)
     assert run(client, outside()) == [1, 2, 3]  # a job reads afresh every time
     assert run(client, in_a_request(True)) == [4, 5, 6]
-    if not POSTGRES:  # PostgreSQL remembers nothing yet
-        assert run(client, in_a_request(False)) == [7, 7, 7]
-        assert run(client, after_the_request()) == [8, 9]
+    assert run(client, in_a_request(False)) == [7, 7, 7]
+    assert run(client, after_the_request()) == [8, 9]
 
 
-@pytest.mark.sqlite_only  # PostgreSQL remembers nothing yet
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL's listening connection")
+def test_nothing_is_remembered_while_the_changes_of_others_go_unheard(client):
+    _listening(client)
+    reads = []
+
+    async def read():
+        reads.append(1)
+        return len(reads)
+
+    async def in_a_request():
+        with remembered.request():
+            return [await remembered.recall("test", "unheard", read) for _ in range(2)]
+
+    assert run(client, in_a_request()) == [1, 1]
+    remembered.hearing.broke()  # the listening connection broke: another's commit may go by unheard
+    assert run(client, in_a_request()) == [2, 3]
+    remembered.hearing.back()  # listening again: what was remembered before the break is not trusted
+    assert run(client, in_a_request()) == [4, 4]
+
+
 def test_requests_that_ask_what_another_is_reading_wait_for_its_answer(client):
+    _listening(client)
     reads, answer = [], asyncio.Event()
 
     async def slow_read():
@@ -191,8 +255,8 @@ def test_a_remembered_search_finds_what_is_indexed_next_and_keeps_each_reader_to
     assert _found(client, bob, "cellar") == ["Cellar party", "Cellar tour"]
 
 
-@pytest.mark.sqlite_only  # PostgreSQL remembers nothing yet
 def test_a_slot_answered_alike_is_asked_once_a_page_until_the_database_changes(client, member):
+    _listening(client)
     alice = member("alice")
     make_circle(client, alice, "club")
     thread = make_thread(client, alice, "club", "Tasting notes", "First pour")

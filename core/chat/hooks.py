@@ -1,6 +1,6 @@
 """A circle's chat, registered through the plugin hooks like any plugin: its API and page, the kind of
-notification a mention in it sends, and the live hub's feed of its lines (with, on PostgreSQL, this worker's
-listening connection, opened at start and closed at the end)."""
+notification a mention in it sends, and the live hub's feed of its lines (heard, on PostgreSQL, through the worker's
+listening connection)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from core.circles.models import Circle
 from core.contract import hookimpl
 from core.contract.kinds import NotificationKind
 from core.errors import Message
-from core.live.hub import hub
-from core.live.postgres import Listener
+from core.live.hub import PG_CHANNEL, hub
+from core.live.postgres import Hearing
 from core.web.jsonapi import ApiRouter
 from core.web.site import Site
 
@@ -58,13 +58,5 @@ async def startup(app: Starlette) -> None:
     live = hub()
     live.feed("chat", _feed)
     live.postgres = not site.config.is_sqlite
-    if live.postgres:
-        app.state.live_listener = Listener(site.config.database_url, live)
-        app.state.live_listener.start()
-
-
-@hookimpl
-async def shutdown(app: Starlette) -> None:
-    listener = getattr(app.state, "live_listener", None)
-    if listener is not None:
-        await listener.stop()
+    if live.postgres:  # announced by NOTIFY, heard by the worker's listener; a break may have lost some
+        app.state.listener.on(PG_CHANNEL, Hearing(live.heard, back=live.resync))

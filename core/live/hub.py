@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -120,6 +120,10 @@ class Hub:
         for id_, data in await feed(key, ids):
             channel.add("message", id_, data)
 
+    def heard(self, text: str) -> None:
+        """A NOTIFY on PostgreSQL (``payload``): delivered in a task of its own."""
+        _start_delivery(self.deliver(*parse(text)))
+
     def resync(self) -> None:
         """Announcements may have been lost (the listening connection broke): every stream reads the table again."""
         for channel in self.channels.values():
@@ -156,9 +160,10 @@ async def announce(name: str, kind: str, ids: Sequence[int], connection: Any = N
         await sender.execute_query("SELECT pg_notify($1, $2)", [PG_CHANNEL, payload(name, kind, ids)])
         return
 
-    def deliver() -> None:
-        task = asyncio.get_running_loop().create_task(_hub.deliver(name, kind, list(ids)))
-        _delivering.add(task)
-        task.add_done_callback(_delivering.discard)
+    after_commit(lambda: _start_delivery(_hub.deliver(name, kind, list(ids))))
 
-    after_commit(deliver)
+
+def _start_delivery(delivery: Coroutine[Any, Any, None]) -> None:
+    task = asyncio.get_running_loop().create_task(delivery)
+    _delivering.add(task)  # held until done: the loop keeps only a weak reference
+    task.add_done_callback(_delivering.discard)

@@ -1,7 +1,8 @@
-"""Each worker's one connection that listens for announcements on PostgreSQL (``LISTEN quanzi_live``): a listener on
-a pooled connection would vanish when the pool takes the connection back, so it has its own. A dead server is not
-noticed until something is sent, so it is asked ``SELECT 1`` every ``CHECK_SECONDS``; when the connection breaks it
-is made again, and every stream reads the table again for what it may have missed."""
+"""Each worker's one connection that listens for notifications on PostgreSQL (``LISTEN``): a listener on a pooled
+connection would vanish when the pool takes the connection back, so it has its own, for every channel the worker
+hears (the live streams' announcements, the database's changes). A dead server is not noticed until something is
+sent, so it is asked ``SELECT 1`` every ``CHECK_SECONDS``; when the connection breaks, each channel is told (what is
+sent meanwhile is lost), the connection is made again, and each channel is told it listens again."""
 
 from __future__ import annotations
 
@@ -9,27 +10,41 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-
-from core.live.hub import PG_CHANNEL, Hub, parse
 
 log = logging.getLogger(__name__)
 CHECK_SECONDS = 20
 
 
+@dataclass(frozen=True)
+class Hearing:
+    """What a channel does with a notification's text (called on the event loop, outside any task: what takes time
+    starts a task of its own), and when notifications may have been lost (``broke``: the connection broke;
+    ``back``: listening again)."""
+
+    heard: Callable[[str], None]
+    broke: Callable[[], None] = lambda: None
+    back: Callable[[], None] = lambda: None
+
+
 class Listener:
-    def __init__(self, dsn: str, hub: Hub) -> None:
+    def __init__(self, dsn: str) -> None:
         self.dsn = dsn.replace("asyncpg://", "postgres://", 1)
-        self.hub = hub
+        self.channels: dict[str, Hearing] = {}
         self.task: asyncio.Task[None] | None = None
-        self.delivering: set[asyncio.Task[None]] = set()
         self.connected = asyncio.Event()
         self.context = contextvars.copy_context()
 
+    def on(self, channel: str, hearing: Hearing) -> None:
+        """Hear ``channel`` (before ``start``)."""
+        self.channels[channel] = hearing
+
     def start(self) -> None:
-        """Listen from now on (called where the database is open: deliveries read it in this context)."""
+        """Listen from now on (called where the database is open: what a channel starts runs in this context)."""
         self.context = contextvars.copy_context()
         self.task = asyncio.get_running_loop().create_task(self._run())
 
@@ -38,24 +53,22 @@ class Listener:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
+            for hearing in self.channels.values():
+                hearing.broke()
 
     def _heard(self, connection: Any, pid: int, channel: str, text: str) -> None:
-        name, kind, ids = parse(text)
-        # asyncpg calls this outside any task: the delivery runs where the listener was started
-        task = asyncio.get_running_loop().create_task(self.hub.deliver(name, kind, ids), context=self.context)
-        self.delivering.add(task)
-        task.add_done_callback(self.delivering.discard)
+        # asyncpg calls this outside any task: it runs in the context the listener was started in
+        self.context.run(self.channels[channel].heard, text)
 
     async def _run(self) -> None:
-        first = True
         while True:
             connection = None
             try:
                 connection = await asyncpg.connect(self.dsn)
-                await connection.add_listener(PG_CHANNEL, self._heard)
-                if not first:
-                    self.hub.resync()
-                first = False
+                for channel in self.channels:
+                    await connection.add_listener(channel, self._heard)
+                for hearing in self.channels.values():
+                    hearing.back()
                 self.connected.set()
                 while True:
                     await asyncio.sleep(CHECK_SECONDS)
@@ -63,8 +76,10 @@ class Listener:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the server went away: try again shortly
-                log.warning("live updates: the listening connection broke (%s); connecting again", error)
+                log.warning("PostgreSQL notifications: the listening connection broke (%s); connecting again", error)
                 self.connected.clear()
+                for hearing in self.channels.values():
+                    hearing.broke()
                 await asyncio.sleep(1)
             finally:
                 if connection is not None:
