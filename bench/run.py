@@ -2,7 +2,10 @@
 SQLite), loaded by wrk at 32 connections; one table of requests/s, p50 and p99 per page, as a share of the
 ceiling (bench/ceiling.py) measured in the same run, and the server's peak RSS.
 
-    .venv/bin/python bench/run.py [--scale N] [--duration SECONDS] [--keep DIR]
+    .venv/bin/python bench/run.py [--scale N] [--duration SECONDS] [--keep DIR] [--postgres URL [--workers N]]
+
+With ``--postgres`` the data set is built in (or reused from) that database, and the server and the ceiling run
+on it with ``--workers`` workers each.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import quote
 
+import asyncpg
 import httpx2
 from PIL import Image
 
@@ -364,17 +368,50 @@ def peak_rss_mb(pid: int) -> float:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]
 
 
+class Database:
+    """The data set's database, read by the bench itself: the SQLite file in the data dir, or ``--postgres``."""
+
+    def __init__(self, data: Path, postgres: str | None) -> None:
+        self.postgres = postgres
+        self.url = postgres or f"sqlite://{data / 'quanzi.sqlite3'}"
+
+    def rows(self, sql: str, *params: object) -> list[tuple[object, ...]]:
+        if self.postgres is None:
+            with sqlite3.connect(self.url.removeprefix("sqlite://")) as connection:
+                return connection.execute(sql, params).fetchall()
+        numbered = iter(range(1, len(params) + 1))
+        sql = re.sub(r"\?", lambda _: f"${next(numbered)}", sql)
+
+        async def fetch() -> list[tuple[object, ...]]:
+            connection = await asyncpg.connect(self.postgres)
+            try:
+                return [tuple(row) for row in await connection.fetch(sql, *params)]
+            finally:
+                await connection.close()
+
+        return asyncio.run(fetch())
+
+    def built(self) -> bool:
+        if self.postgres is None:
+            return Path(self.url.removeprefix("sqlite://")).exists()
+        return bool(self.rows("SELECT to_regclass('posts') IS NOT NULL")[0][0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--keep", type=Path, help="reuse (or keep) this data dir instead of a scratch one")
+    parser.add_argument("--postgres", help="a PostgreSQL database's URL: the data set built there (or reused)")
+    parser.add_argument("--workers", type=int, default=1, help="the server's and the ceiling's workers")
     args = parser.parse_args()
     data = args.keep or Path(tempfile.mkdtemp(prefix="quanzi-bench-"))
+    database = Database(data, args.postgres)
     env = {**os.environ, "QUANZI_DATA_DIR": str(data), "QUANZI_RATE_LIMIT_SCALE": "0"}
     env.pop("QUANZI_DATABASE_URL", None)
-    db = data / "quanzi.sqlite3"
-    if not db.exists():
+    if args.postgres:
+        env["QUANZI_DATABASE_URL"] = args.postgres
+    if not database.built():
         started = time.monotonic()
         subprocess.run(
             [sys.executable, "server.py", "demo", "--size", "large", "--scale", str(args.scale)],
@@ -383,32 +420,27 @@ def main() -> None:
             check=True,
         )
         print(f"data set built in {time.monotonic() - started:.0f} s")
-    with sqlite3.connect(db) as connection:
-        long_id, long_posts = connection.execute(
-            "SELECT id, post_count FROM threads ORDER BY post_count DESC LIMIT 1"
-        ).fetchone()
-        slug = connection.execute(
-            "SELECT slug FROM circles WHERE visibility = 'public' ORDER BY id LIMIT 1"
-        ).fetchone()[0]
-        posts = connection.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
-        club_thread, *_ = connection.execute(
-            "SELECT t.id FROM threads t JOIN circles c ON c.id = t.circle_id WHERE c.slug = ? "
-            "ORDER BY t.post_count DESC LIMIT 1",
-            (slug,),
-        ).fetchone()
-        authors = [
-            name
-            for (name,) in connection.execute(
-                "SELECT DISTINCT u.username FROM posts p JOIN users u ON u.id = p.author_id WHERE p.thread_id = ? "
-                "AND p.number <= 20",
-                (club_thread,),
-            )
-        ]
-        owner = connection.execute(
-            "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id JOIN circles c ON c.id = m.circle_id "
-            "WHERE c.slug = ? AND m.role = 'owner' ORDER BY m.id LIMIT 1",
-            (slug,),
-        ).fetchone()[0]
+    ((long_id, long_posts),) = database.rows("SELECT id, post_count FROM threads ORDER BY post_count DESC LIMIT 1")
+    ((slug,),) = database.rows("SELECT slug FROM circles WHERE visibility = 'public' ORDER BY id LIMIT 1")
+    ((posts,),) = database.rows("SELECT COUNT(*) FROM posts")
+    ((club_thread,),) = database.rows(
+        "SELECT t.id FROM threads t JOIN circles c ON c.id = t.circle_id WHERE c.slug = ? "
+        "ORDER BY t.post_count DESC LIMIT 1",
+        slug,
+    )
+    authors = [
+        name
+        for (name,) in database.rows(
+            "SELECT DISTINCT u.username FROM posts p JOIN users u ON u.id = p.author_id WHERE p.thread_id = ? "
+            "AND p.number <= 20",
+            club_thread,
+        )
+    ]
+    ((owner,),) = database.rows(
+        "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id JOIN circles c ON c.id = m.circle_id "
+        "WHERE c.slug = ? AND m.role = 'owner' ORDER BY m.id LIMIT 1",
+        slug,
+    )
     last_page = -(-long_posts // 20)
     pages = {
         "home": "/",
@@ -434,16 +466,37 @@ def main() -> None:
     gateway = TextGateway().start()  # the sign-in rows' text messages arrive here
     server_env = {**env, "QUANZI_SMS_URL": f"{gateway.url}/send", "QUANZI_TRUSTED_PROXIES": "127.0.0.1"}
     server = subprocess.Popen(
-        [sys.executable, "server.py", "serve", "--port", "8391", "--log-level", "warning"],
+        [
+            sys.executable,
+            "server.py",
+            "serve",
+            "--port",
+            "8391",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=server_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     ceiling = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--port", "8392", "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.ceiling:app",
+            "--port",
+            "8392",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
-        env={**env, "QUANZI_BENCH_DB": str(db), "QUANZI_BENCH_THREAD": str(long_id)},
+        env={**env, "QUANZI_BENCH_DB": database.url, "QUANZI_BENCH_THREAD": str(long_id)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -548,8 +601,11 @@ def main() -> None:
         ceiling.wait()
         if not args.keep:
             shutil.rmtree(data, ignore_errors=True)
+    workers = "one worker" if args.workers == 1 else f"{args.workers} workers"
+    engine = "PostgreSQL" if args.postgres else "SQLite"
     print(
-        f"\nQuanzi benchmark: {posts:,} posts, one worker on SQLite, wrk with {CONNECTIONS} connections for {args.duration} s each\n"
+        f"\nQuanzi benchmark: {posts:,} posts, {workers} on {engine}, wrk with {CONNECTIONS} connections for "
+        f"{args.duration} s each\n"
     )
     print(f"| {'page (as a guest)':<22} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'× ceiling':>9} |")
     print(f"| {'-' * 22} | {'-' * 8}: | {'-' * 7}: | {'-' * 7}: | {'-' * 9}: |")
@@ -568,7 +624,10 @@ def main() -> None:
         f"\n1,000 idle chat streams on the worker: {held:.0f} MB more, {idle_cpu:.2f} s of CPU in 10 idle seconds; "
         f"one line reached all 1,000 in {reached:.0f} ms"
     )
-    print(f"server peak RSS: the worker {rss:.0f} MB (its supervisor and resource tracker: {others:.0f} MB more)")
+    print(
+        f"server peak RSS: the largest worker {rss:.0f} MB (its supervisor, resource tracker and any other worker: "
+        f"{others:.0f} MB more)"
+    )
 
 
 if __name__ == "__main__":

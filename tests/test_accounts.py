@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 from conftest import PASSWORD, make_circle, make_thread
 
-from core.accounts.models import Role
-from core.testing import another_browser, sign_in
+from core.accounts.models import Role, User
+from core.testing import another_browser, run, sign_in
 
 
 def register(client, username, email=None, password=PASSWORD):
@@ -78,6 +79,18 @@ def test_a_wrong_password_and_an_unknown_login_get_the_same_answer(client, membe
     unknown = client.post("/api/v1/auth/token", json={"login": "nobody", "password": "wrong password"})
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
+
+
+def test_a_password_hashed_at_older_costs_is_hashed_again_at_the_sites_on_signing_in(client, member):
+    bob = member("bob")
+    older = PasswordHasher(time_cost=2, memory_cost=128, parallelism=4).hash(PASSWORD)  # argon2-cffi's old default
+    run(client, User.filter(username="bob").update(password_hash=older))
+    assert client.post("/api/v1/auth/token", json={"login": "bob", "password": PASSWORD}).status_code == 201
+    stored = run(client, User.get(username="bob")).password_hash
+    assert stored != older and "m=64,t=1,p=1" in stored  # the test site's costs (core/testing: cheap hashing)
+    assert client.post("/api/v1/auth/token", json={"login": "bob", "password": PASSWORD}).status_code == 201
+    wrong = client.post("/api/v1/auth/token", json={"login": bob.username, "password": "not the password"})
+    assert wrong.status_code == 401 and run(client, User.get(username="bob")).password_hash == stored
 
 
 def test_a_revoked_token_no_longer_works(client, member):

@@ -1,7 +1,13 @@
-"""Password hashing with argon2id (argon2-cffi), off the event loop."""
+"""Password hashing with argon2id (argon2-cffi), off the event loop.
+
+The costs are OWASP's (Password Storage Cheat Sheet: 19 MiB, two passes, one lane): each hash holds its memory
+while it runs, so a worker hashes at most ``AT_ONCE`` passwords at a time and a rush of sign-ins waits its turn
+rather than taking 64 MiB a thread (argon2-cffi's own default) on a small box. A hash stored at other costs still
+verifies, and is made again at these on the member's next sign-in (``needs_rehash``)."""
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 
 import anyio.to_thread
@@ -13,25 +19,39 @@ from core.errors import Message
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
+AT_ONCE = 2  # hashes a worker computes at the same time (each on a core of its own, holding its memory)
 
 
 class Passwords:
     def __init__(self, time_cost: int, memory_cost: int) -> None:
-        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=1)
         # Verified against when the login is unknown, so that both cases take the same time.
         self._dummy = self._hasher.hash("not a password of anyone")
+        self._at_once = threading.BoundedSemaphore(AT_ONCE)  # taken in the thread: any event loop may ask
 
     async def hash(self, password: str) -> str:
-        return await anyio.to_thread.run_sync(self._hasher.hash, password)
+        def make() -> str:
+            with self._at_once:
+                return self._hasher.hash(password)
+
+        return await anyio.to_thread.run_sync(make)
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
         def check() -> bool:
             try:
-                return self._hasher.verify(password_hash or self._dummy, password) and password_hash is not None
+                with self._at_once:
+                    return self._hasher.verify(password_hash or self._dummy, password) and password_hash is not None
             except (VerificationError, InvalidHashError):
                 return False
 
         return await anyio.to_thread.run_sync(check)
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """Whether ``password_hash`` was made at other costs than these (kept until the member signs in again)."""
+        try:
+            return self._hasher.check_needs_rehash(password_hash)
+        except InvalidHashError:
+            return False
 
 
 @cache

@@ -171,6 +171,9 @@ async def authenticate(hasher: Passwords, login: str, password: str) -> User:
     if user is None or not valid:
         raise Unauthorized(Message("The login or the password is wrong."), code="invalid_credentials")
     check_may_sign_in(user)
+    if user.password_hash and hasher.needs_rehash(user.password_hash):  # made at older costs: made again at these
+        user.password_hash = await hasher.hash(password)
+        await user.save(update_fields=["password_hash"])
     return user
 
 
