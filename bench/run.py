@@ -436,6 +436,10 @@ def main() -> None:
             club_thread,
         )
     ]
+    busy_threads = [
+        (int(thread), -(-int(count) // 20))  # type: ignore[call-overload]
+        for thread, count in database.rows("SELECT id, post_count FROM threads ORDER BY post_count DESC LIMIT 40")
+    ]
     ((owner,),) = database.rows(
         "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id JOIN circles c ON c.id = m.circle_id "
         "WHERE c.slug = ? AND m.role = 'owner' ORDER BY m.id LIMIT 1",
@@ -559,6 +563,16 @@ def main() -> None:
             for name, path in owner_pages.items()
         ]
         rows += rows_before
+        # guests who each ask for something no guest asked before (every page of the busiest threads, a search for
+        # words nobody wrote): the guest cache fills to its bound and every page is made
+        busting = [f"/t/{thread}?page={page}" for thread, pages in busy_threads for page in range(1, pages + 1)]
+        busting += [f"/search?q=bench{number}" for number in range(len(busting))]
+        rows.append(
+            (
+                f"{len(busting):,} pages nobody asked for (guests)",
+                *wrk("http://127.0.0.1:8391/", args.duration, paths=busting),
+            )
+        )
         tokens = crowd("http://127.0.0.1:8391", 300)
         for name, path, body, expected in (
             (

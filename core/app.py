@@ -19,7 +19,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from core import remembered
 from core.config import Config
 from core.db import tortoise_config
-from core.live.postgres import Listener
+from core.live.postgres import Hearing, Listener
 from core.moderation import limits as newcomer_limits
 from core.pluginhost.host import PluginHost
 from core.pluginhost.running import activate
@@ -100,7 +100,12 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
             # on PostgreSQL the worker hears the others' changes (and, through the startup hooks, what else it hears)
             app.state.listener = None if config.is_sqlite else Listener(config.database_url)
             if app.state.listener is not None:
-                app.state.listener.on(remembered.CHANGES_CHANNEL, remembered.hearing)
+                hearing = Hearing(
+                    remembered.changed,
+                    broke=lambda: remembered.listening(False),
+                    back=lambda: remembered.listening(True),
+                )
+                app.state.listener.on(remembered.CHANGES_CHANNEL, hearing)
             await host.call("startup", app=app)
             if app.state.listener is not None:
                 app.state.listener.start()

@@ -8,7 +8,7 @@ reads it, without leaving the event loop, at most every 50 ms within a request: 
 this process's own writes). On PostgreSQL: a count of changes this process knows of — each statement that writes
 through its own connections, counted as it returns (``CountingConnection``), and each commit anywhere that changed a
 table, which a trigger on every table announces (``NOTIFY quanzi_changed``) and the worker's listening connection
-hears, a moment after the commit, on every worker of every machine (``hearing``). While that connection is down
+hears, a moment after the commit, on every worker of every machine (``changed``). While that connection is down
 nothing is remembered. Any write anywhere makes a new stamp, so nothing has to be forgotten by hand at the places that
 write and nothing remembered is served after a change (on PostgreSQL, after another process's change has been
 heard); a busy site just reads afresh more often. Inside a transaction nothing is remembered or served (it may yet
@@ -37,8 +37,6 @@ import asyncpg
 from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import connections
 from tortoise.backends.base.client import TransactionalDBClient
-
-from core.live.postgres import Hearing
 
 T = TypeVar("T")
 MAX_BYTES = 32 * 1024 * 1024  # what the remembered answers hold together (roughly), the least recently used dropped
@@ -165,16 +163,15 @@ CHANGES_CHANNEL = "quanzi_changed"
 _READING = frozenset({"SELECT", "BEGIN", "SAVEPOINT", "RELEASE", "SHOW", "SET", "RESET", "LISTEN", "UNLISTEN"})
 
 
-def _changed(*_: object) -> None:
+def changed(_: str = "") -> None:
+    """Another process committed a change (heard on ``CHANGES_CHANNEL``)."""
     _changes.count += 1
 
 
-def _listening(heard: bool) -> None:
+def listening(heard: bool) -> None:
+    """Whether the worker's listening connection is up (``CHANGES_CHANNEL`` heard): nothing is remembered while not."""
     _changes.heard = heard
     _changes.count += 1  # what was heard before the break is no longer enough
-
-
-hearing = Hearing(_changed, broke=lambda: _listening(False), back=lambda: _listening(True))
 
 
 class CountingConnection(asyncpg.Connection):  # type: ignore[misc]

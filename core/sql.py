@@ -71,12 +71,15 @@ def columns(model: type[Model], alias: str) -> str:
 def instance(model: type[M], row: Row, alias: str) -> M:
     """A model instance (as the ORM would have loaded it) from the ``columns(model, alias)`` of ``row``; its times
     read with ``datetime.fromisoformat`` (Tortoise's parser took a third of a member's scope)."""
-    prefix = f"{alias}__"
-    values = {
-        column: timestamp(row[prefix + column]) if column in _times(model) else row[prefix + column]
-        for column in model._meta.db_fields
-    }
+    values = {column: timestamp(row[key]) if time else row[key] for key, column, time in _reading(model, alias)}
     return model._init_from_db(**values)
+
+
+@cache
+def _reading(model: type[Model], alias: str) -> tuple[tuple[str, str, bool], ...]:
+    """How ``instance`` reads ``model`` from a row: each column's key in the row, its name, whether it is a time."""
+    times = _times(model)
+    return tuple((f"{alias}__{column}", column, column in times) for column in model._meta.db_fields)
 
 
 async def models(model: type[M], where: str, *params: Any, order: str = "", limit: int | None = None) -> list[M]:

@@ -180,9 +180,9 @@ def test_nothing_is_remembered_while_the_changes_of_others_go_unheard(client):
             return [await remembered.recall("test", "unheard", read) for _ in range(2)]
 
     assert run(client, in_a_request()) == [1, 1]
-    remembered.hearing.broke()  # the listening connection broke: another's commit may go by unheard
+    remembered.listening(False)  # the listening connection broke: another's commit may go by unheard
     assert run(client, in_a_request()) == [2, 3]
-    remembered.hearing.back()  # listening again: what was remembered before the break is not trusted
+    remembered.listening(True)  # listening again: what was remembered before the break is not trusted
     assert run(client, in_a_request()) == [4, 4]
 
 

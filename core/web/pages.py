@@ -19,7 +19,7 @@ from core.contract.kinds import PerPost, Slot, SlotContent
 from core.remembered import recall
 from core.times import site_timezone
 from core.web import i18n
-from core.web.auth import csrf_token, resolve_viewer
+from core.web.auth import form_token, resolve_viewer
 from core.web.pieces import CSRF_HOLE, HEADER_HOLE, SharedSlot
 from core.web.site import site_of
 
@@ -192,7 +192,7 @@ async def render(
         html = templates.pieces.keep(whole, context, lambda: _with_header_hole(templates, template, context))
         html = html.replace(HEADER_HOLE, _header(templates, request, context), 1)
     if CSRF_HOLE in html:  # a kept piece's form (core/web/pieces.py)
-        html = html.replace(CSRF_HOLE, csrf_token(request))
+        html = html.replace(CSRF_HOLE, form_token(request))
     return HTMLResponse(html, status_code=status, headers={"content-language": context["lang"]})
 
 
