@@ -49,26 +49,28 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-# wrk asks for these paths in turn instead of one (WRK_PATHS: a Lua list), e.g. a mix of search words
+# wrk asks for these paths in turn instead of one (a Lua list), e.g. a mix of search words; ``BUST``: each with a
+# parameter of its own, as a guest who would get past the guests' cache adds (pages with it are made, never kept)
 ROTATE = """
 local paths = {%s}
 local i = 0
 request = function()
-  i = i %% #paths + 1
-  return wrk.format(nil, paths[i])
+  i = i + 1
+  return wrk.format(nil, paths[i %% #paths + 1]%s)
 end
 """
+BUST = ' .. "&v=" .. i'
 
 
 def wrk(
-    url: str, duration: int, token: str | None = None, paths: list[str] | None = None
+    url: str, duration: int, token: str | None = None, paths: list[str] | None = None, bust: bool = False
 ) -> tuple[float, float, float]:
     """Requests per second, p50 and p99 in milliseconds (as a member, with ``token``); ``paths``: asked in turn on
-    ``url``'s server instead of its path."""
+    ``url``'s server instead of its path (``bust``: each with a parameter nobody asked for before)."""
     member = ["-H", f"Authorization: Bearer {token}"] if token else []
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         if paths:
-            script.write(ROTATE % ", ".join(f'"{path}"' for path in paths))
+            script.write(ROTATE % (", ".join(f'"{path}"' for path in paths), BUST if bust else ""))
             script.flush()
         output = subprocess.run(
             [
@@ -566,14 +568,14 @@ def main() -> None:
             for name, path in owner_pages.items()
         ]
         rows += rows_before
-        # guests who each ask for something no guest asked before (every page of the busiest threads, a search for
-        # words nobody wrote): the guest cache fills to its bound and every page is made
+        # a flood of guests past the guests' cache: every page of the busiest threads and searches for words nobody
+        # wrote, each with a parameter nobody asked for before, so that every page is made
         busting = [f"/t/{thread}?page={page}" for thread, pages in busy_threads for page in range(1, pages + 1)]
         busting += [f"/search?q=bench{number}" for number in range(len(busting))]
         rows.append(
             (
-                f"{len(busting):,} pages nobody asked for (guests)",
-                *wrk("http://127.0.0.1:8391/", args.duration, paths=busting),
+                f"{len(busting):,} pages, cache-busting guests",
+                *wrk("http://127.0.0.1:8391/", args.duration, paths=busting, bust=True),
             )
         )
         tokens = crowd("http://127.0.0.1:8391", 300)

@@ -68,6 +68,10 @@ def cmd_serve(args: argparse.Namespace, config: Config, host: PluginHost | None)
     # the pid (the workers' SUPERVISOR) and the lock that tells `restore` a server runs here.
     os.environ[SUPERVISOR] = str(os.getpid())
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    # glibc's malloc gives back every block over 128 KiB as it is freed (a password hash's 19 MiB, a photo being
+    # sized): left to itself it raises that bound to the largest block freed and keeps such blocks, and a worker's
+    # memory grows by each (docs/performance.md, "A worker's memory"). An operator's own setting wins.
+    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(128 * 1024))
     backup.hold_serving_lock(config)
     note_server(config.data_dir)
     sys.stdout.flush()
