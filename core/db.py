@@ -14,7 +14,7 @@ from tortoise.migrations.api import migrate as migrate_api
 from tortoise.transactions import in_transaction
 
 from core.config import Config
-from core.remembered import CountingConnection, announce_changes
+from core.remembered import announce_changes, counting_connection
 
 CORE_MODELS = [
     "core.accounts.models",
@@ -54,7 +54,7 @@ def _connection(database_url: str) -> str | dict[str, Any]:
     if database_url.startswith("sqlite"):
         return url
     settings = expand_db_url(url)
-    settings["credentials"]["connection_class"] = CountingConnection
+    settings["credentials"]["connection_class"] = counting_connection()
     return settings
 
 

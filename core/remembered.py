@@ -6,7 +6,7 @@ process's connection has written (``total_changes``: every write of every reques
 and every commit, this process's or another's (``PRAGMA data_version`` of a connection of its own that only ever
 reads it, without leaving the event loop, at most every 50 ms within a request: a command in a shell, a restore,
 this process's own writes). On PostgreSQL: a count of changes this process knows of — each statement that writes
-through its own connections, counted as it returns (``CountingConnection``), and each commit anywhere that changed a
+through its own connections, counted as it returns (``counting_connection``), and each commit anywhere that changed a
 table, which a trigger on every table announces (``NOTIFY quanzi_changed``) and the worker's listening connection
 hears, a moment after the commit, on every worker of every machine (``changed``). While that connection is down
 nothing is remembered. Any write anywhere makes a new stamp, so nothing has to be forgotten by hand at the places that
@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sqlite3
+import sys
 import time
 import weakref
 from collections import OrderedDict
@@ -31,9 +32,9 @@ from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, M
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import fields, is_dataclass
+from functools import cache
 from typing import Any, TypeVar
 
-import asyncpg
 from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import connections
 from tortoise.backends.base.client import TransactionalDBClient
@@ -50,11 +51,12 @@ class _Request:
     nothing), the connection it reads through with that connection's number (looked up once), and the database's
     data version as it last read it, and when."""
 
-    __slots__ = ("open", "connection", "number", "version", "version_at")
+    __slots__ = ("open", "connection", "raw", "number", "version", "version_at")
 
     def __init__(self) -> None:
         self.open = True
         self.connection: Any = None  # the aiosqlite connection, False when nothing may be remembered
+        self.raw: Any = None  # its sqlite3 connection: whether a transaction is open, the rows written
         self.number = 0
         self.version: int | None = None
         self.version_at = float("-inf")
@@ -111,7 +113,10 @@ def _stamp() -> tuple[int, int, int] | None:
         if not _changes.heard or isinstance(connections.get("default"), TransactionalDBClient):
             return None
         return current.number, 0, _changes.count
-    if connection is False or connection.in_transaction:
+    if connection is False:
+        return None
+    raw = current.raw
+    if raw.in_transaction:
         return None
     now = time.monotonic()
     if now - current.version_at > VERSION_FOR:
@@ -119,7 +124,7 @@ def _stamp() -> tuple[int, int, int] | None:
     version = current.version
     if version is None:
         return None
-    return current.number, version, connection.total_changes
+    return current.number, version, raw.total_changes
 
 
 def _connection_of(current: _Request) -> Any:
@@ -145,6 +150,9 @@ def _connection_of(current: _Request) -> Any:
         _watchers[connection] = (
             None if filename == ":memory:" else sqlite3.connect(filename, isolation_level=None, check_same_thread=False)
         )
+    current.raw = connection._connection  # read on the event loop, as aiosqlite's own properties read it
+    if current.raw is None:  # closed
+        return False
     current.number = number
     return connection
 
@@ -174,27 +182,33 @@ def listening(heard: bool) -> None:
     _changes.count += 1  # what was heard before the break is no longer enough
 
 
-class CountingConnection(asyncpg.Connection):  # type: ignore[misc]
-    """The process's PostgreSQL connections (Tortoise's pool makes them of this class): each statement that may
-    have written counts as a change once it returns, before any request reads again."""
+@cache
+def counting_connection() -> type:
+    """The class of the process's PostgreSQL connections (Tortoise's pool makes them of it): each statement that may
+    have written counts as a change once it returns, before any request reads again. Made when asked (asyncpg is
+    loaded on PostgreSQL alone)."""
+    import asyncpg
 
-    async def execute(self, query: str, *args: Any, **options: Any) -> Any:
-        try:
-            return await super().execute(query, *args, **options)
-        finally:
-            _count_if_writing(query)
+    class CountingConnection(asyncpg.Connection):  # type: ignore[misc]
+        async def execute(self, query: str, *args: Any, **options: Any) -> Any:
+            try:
+                return await super().execute(query, *args, **options)
+            finally:
+                _count_if_writing(query)
 
-    async def _execute(self, query: str, *args: Any, **options: Any) -> Any:
-        try:
-            return await super()._execute(query, *args, **options)
-        finally:
-            _count_if_writing(query)
+        async def _execute(self, query: str, *args: Any, **options: Any) -> Any:
+            try:
+                return await super()._execute(query, *args, **options)
+            finally:
+                _count_if_writing(query)
 
-    async def _executemany(self, query: str, *args: Any, **options: Any) -> Any:
-        try:
-            return await super()._executemany(query, *args, **options)
-        finally:
-            _count_if_writing(query)
+        async def _executemany(self, query: str, *args: Any, **options: Any) -> Any:
+            try:
+                return await super()._executemany(query, *args, **options)
+            finally:
+                _count_if_writing(query)
+
+    return CountingConnection
 
 
 def _count_if_writing(query: str) -> None:
@@ -295,12 +309,14 @@ def _data_version(connection: Any) -> int | None:
 
 
 def _weight(value: Any, depth: int = 0) -> int:
-    """About how many bytes ``value`` holds: its text, and a little for everything else, looked into three levels
-    deep (rows and their values, objects and their fields)."""
+    """About how many bytes ``value`` holds, as Python counts them (``sys.getsizeof``): a text whole, a row, list,
+    object or dataclass with what it holds, looked into four levels deep (rows and their values, objects and their
+    fields, and theirs); below that, a guess. Numbers and times shared with other answers count as their own."""
     if isinstance(value, str):
-        return 50 + len(value) * (1 if value.isascii() else 4)
-    if depth == 3:
-        return 60
+        return sys.getsizeof(value)
+    if depth == 4:
+        return 64
+    size = sys.getsizeof(value)
     parts: Iterable[Any]
     if isinstance(value, Mapping):
         parts = value.values()
@@ -309,7 +325,8 @@ def _weight(value: Any, depth: int = 0) -> int:
     elif is_dataclass(value):
         parts = (getattr(value, field.name) for field in fields(value))
     elif hasattr(value, "__dict__"):
+        size += sys.getsizeof(vars(value))
         parts = vars(value).values()
     else:
-        return 60
-    return 60 + sum(_weight(part, depth + 1) for part in parts)
+        return size
+    return size + sum(_weight(part, depth + 1) for part in parts)

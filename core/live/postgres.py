@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
-
 log = logging.getLogger(__name__)
 CHECK_SECONDS = 20
 
@@ -61,6 +59,8 @@ class Listener:
         self.context.run(self.channels[channel].heard, text)
 
     async def _run(self) -> None:
+        import asyncpg  # loaded on PostgreSQL alone
+
         while True:
             connection = None
             try:

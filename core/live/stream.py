@@ -74,7 +74,8 @@ class EventStream(Response):
         checked = time.monotonic()
         while True:
             try:
-                await asyncio.wait_for(woken.wait(), HEARTBEAT)
+                async with asyncio.timeout(HEARTBEAT):  # no task of its own, as wait_for would make for each stream
+                    await woken.wait()
             except TimeoutError:
                 if time.monotonic() - checked > RECHECK_IDLE:
                     if not await self.may_read():

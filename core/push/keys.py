@@ -7,16 +7,20 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from py_vapid import Vapid, Vapid02, b64urlencode
+if TYPE_CHECKING:
+    from py_vapid import Vapid02
 
 FILE = "vapid_private.pem"
 
 
 @cache
 def vapid_key(data_dir: Path) -> Vapid02:
-    """The site's key, made on first use (workers starting together agree on one: the first file linked wins)."""
+    """The site's key, made on first use (workers starting together agree on one: the first file linked wins).
+    The key's libraries (py_vapid, cryptography: some 6 MB) are loaded when it is first asked for."""
+    from py_vapid import Vapid
+
     path = data_dir / FILE
     if not path.exists():
         made = Vapid()
@@ -36,5 +40,8 @@ def vapid_key(data_dir: Path) -> Vapid02:
 
 def public_key(data_dir: Path) -> str:
     """The public key as a browser's ``applicationServerKey`` takes it: the uncompressed point, base64url."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+    from py_vapid import b64urlencode
+
     point = vapid_key(data_dir).public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
     return str(b64urlencode(point))

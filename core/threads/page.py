@@ -4,6 +4,7 @@ rendering of ``thread_posts.html`` instead of each making it again."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +25,8 @@ class PostsOnPage:
     thread_id: int
     page: int
     posts: tuple[PostItem, ...]
-    ago: tuple[str, ...]  # each post's "3 minutes ago", as of now
+    minute: int  # the minute the posts' "3 minutes ago" are told as of (a page is kept whole for a minute anyway)
+    locale: str
     beside_names: tuple[tuple[Markup | SharedSlot, ...], ...]  # the plugins' post_author slot, per post
     footers: tuple[tuple[Markup | SharedSlot, ...], ...]  # the plugins' post_footer slot, per post
     after_first: Markup  # the after_first_post slot (a poll, an event), on the first page
@@ -38,18 +40,25 @@ class PostsOnPage:
     def __hash__(self) -> int:
         # what tells pages apart, without hashing every post's text anew for each request (equality compares it all)
         posts = (self.posts[0].id, self.posts[-1].id, len(self.posts)) if self.posts else ()
-        return hash((self.thread_id, self.page, posts, self.ago, self.own, self.liked, self.changeable))
+        return hash((self.thread_id, self.page, posts, self.minute, self.locale, self.own, self.liked, self.changeable))
+
+    @property
+    def ago(self) -> tuple[str, ...]:
+        """Each post's "3 minutes ago", as of the start of ``minute`` (asked only as the posts are rendered)."""
+        now = datetime.fromtimestamp(self.minute * 60, UTC)
+        return tuple(relative_time(post.created_at, self.locale, now) for post in self.posts)
 
 
 def posts_on_page(context: dict[str, Any], viewer_id: int | None, after_first: Markup) -> PostsOnPage:
     """What the page's posts show (``context``: the thread page's, with its slots' answers) to this reader."""
-    posts, now = context["posts"], datetime.now(UTC)
+    posts = context["posts"]
     beside_names, footers = context["post_authors"], context["post_footers"]
     return PostsOnPage(
         thread_id=context["thread"].id,
         page=context["page"],
         posts=tuple(posts),
-        ago=tuple(relative_time(post.created_at, context["locale"], now) for post in posts),
+        minute=int(time.time() // 60),
+        locale=context["locale"],
         beside_names=tuple(beside_names.get(post.id, ()) for post in posts),
         footers=tuple(footers.get(post.id, ()) for post in posts),
         after_first=after_first,

@@ -20,6 +20,7 @@ from core.remembered import recall
 from core.times import site_timezone
 from core.web import i18n
 from core.web.auth import form_token, resolve_viewer
+from core.web.pagecache import QUERY_PARAMETERS
 from core.web.pieces import CSRF_HOLE, HEADER_HOLE, SharedSlot
 from core.web.site import site_of
 
@@ -178,14 +179,16 @@ async def render(
 
     ``keep``: the page is kept whole (core/web/pieces.py) and shared by every reader for whom it is made of the same:
     ``keep`` holds everything ``template``'s own blocks show (the caller's promise), ``_frame`` what the site's
-    frame around them shows; the reader's header and CSRF token are put in as the page is sent."""
+    frame around them shows; the reader's header and CSRF token are put in as the page is sent. A page asked for with
+    a query parameter that no page reads (``?v=1``, ``?v=2``, ...) is made and not kept: its copies would crowd out
+    the pages readers share."""
     context = {**(known or await page_context(request)), **context}
     if locale in LOCALES:
         context.update(i18n.template_context(site_of(request).catalogues, locale))
     context["slots"] = {slot.value: await render_slot(request, slot, context) for slot in (*PAGE_SLOTS, *slots)}
     context["request"] = request
     templates = site_of(request).templates
-    if keep is None:
+    if keep is None or not request.query_params.keys() <= QUERY_PARAMETERS:  # a parameter no page reads: not kept
         html = templates.get_template(template).render(context)
     else:
         whole = (template, keep, _frame(request, context))
