@@ -3,6 +3,7 @@ through the same hooks."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,7 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
-from core import remembered
+from core import memory, remembered
 from core.config import Config
 from core.db import tortoise_config
 from core.live.postgres import Hearing, Listener
@@ -109,7 +110,9 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
             await host.call("startup", app=app)
             if app.state.listener is not None:
                 app.state.listener.start()
+            trimming = asyncio.get_running_loop().create_task(memory.give_back_freed())
             yield {}
+            trimming.cancel()
             await host.call("shutdown", app=app)
             if app.state.listener is not None:
                 await app.state.listener.stop()

@@ -40,7 +40,7 @@ from tortoise import connections
 from tortoise.backends.base.client import TransactionalDBClient
 
 T = TypeVar("T")
-MAX_BYTES = 32 * 1024 * 1024  # what the remembered answers hold together (roughly), the least recently used dropped
+MAX_BYTES = 16 * 1024 * 1024  # what the remembered answers hold together (roughly), the least recently used dropped
 # how long a request goes by the data version it read (a page asks a dozen times; this process's own writes show at
 # once all the same, in ``total_changes``): another's commit shows within this, even in a request that lasts
 VERSION_FOR = 0.05

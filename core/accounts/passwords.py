@@ -1,7 +1,7 @@
 """Password hashing with argon2id (argon2-cffi), off the event loop.
 
 The costs are OWASP's (Password Storage Cheat Sheet: 19 MiB, two passes, one lane): each hash holds its memory
-while it runs, so a worker hashes at most ``AT_ONCE`` passwords at a time and a rush of sign-ins waits its turn
+while it runs, so a worker hashes one password at a time (``AT_ONCE``) and a rush of sign-ins waits its turn
 rather than taking 64 MiB a thread (argon2-cffi's own default) on a small box. A hash stored at other costs still
 verifies, and is made again at these on the member's next sign-in (``needs_rehash``)."""
 
@@ -19,7 +19,7 @@ from core.errors import Message
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
-AT_ONCE = 2  # hashes a worker computes at the same time (each on a core of its own, holding its memory)
+AT_ONCE = 1  # hashes a worker computes at the same time (each holding its memory while it runs)
 
 
 class Passwords:

@@ -13,7 +13,7 @@ from typing import Any
 
 from tortoise.exceptions import OperationalError
 
-from core import backup
+from core import backup, memory
 from core.cli.plugins import add_commands
 from core.config import ROOT, Config, load_config
 from core.db import database, run_migrations, tortoise_config
@@ -68,10 +68,8 @@ def cmd_serve(args: argparse.Namespace, config: Config, host: PluginHost | None)
     # the pid (the workers' SUPERVISOR) and the lock that tells `restore` a server runs here.
     os.environ[SUPERVISOR] = str(os.getpid())
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    # glibc's malloc gives back every block over 128 KiB as it is freed (a password hash's 19 MiB, a photo being
-    # sized): left to itself it raises that bound to the largest block freed and keeps such blocks, and a worker's
-    # memory grows by each (docs/performance.md, "A worker's memory"). An operator's own setting wins.
-    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(128 * 1024))
+    # glibc's malloc gives back every large block as it is freed (core/memory.py); an operator's own setting wins
+    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(memory.MMAP_THRESHOLD))
     backup.hold_serving_lock(config)
     note_server(config.data_dir)
     sys.stdout.flush()
