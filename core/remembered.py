@@ -167,7 +167,7 @@ class _Changes:
 POSTGRES = object()  # a request's ``connection`` on PostgreSQL, whose stamp is ``_Changes.count``
 _changes = _Changes()
 CHANGES_CHANNEL = "quanzi_changed"
-# statements that change nothing (a transaction's ending counts: its writes show from then on)
+# statements that change nothing by themselves (a transaction's end is counted apart: its writes show from then on)
 _READING = frozenset({"SELECT", "BEGIN", "SAVEPOINT", "RELEASE", "SHOW", "SET", "RESET", "LISTEN", "UNLISTEN"})
 
 
@@ -184,37 +184,49 @@ def listening(heard: bool) -> None:
 
 @cache
 def counting_connection() -> type:
-    """The class of the process's PostgreSQL connections (Tortoise's pool makes them of it): each statement that may
-    have written counts as a change once it returns, before any request reads again. Made when asked (asyncpg is
-    loaded on PostgreSQL alone)."""
+    """The class of the process's PostgreSQL connections (Tortoise's pool makes them of it): a statement that may have
+    written counts as a change once it returns, or, inside a transaction, once the transaction commits (one that only
+    read changes nothing). Made when asked (asyncpg is loaded on PostgreSQL alone)."""
     import asyncpg
 
     class CountingConnection(asyncpg.Connection):  # type: ignore[misc]
+        wrote = False  # the transaction under way has run a statement that may have written
+
         async def execute(self, query: str, *args: Any, **options: Any) -> Any:
             try:
                 return await super().execute(query, *args, **options)
             finally:
-                _count_if_writing(query)
+                self._count(query)
 
         async def _execute(self, query: str, *args: Any, **options: Any) -> Any:
             try:
                 return await super()._execute(query, *args, **options)
             finally:
-                _count_if_writing(query)
+                self._count(query)
 
         async def _executemany(self, query: str, *args: Any, **options: Any) -> Any:
             try:
                 return await super()._executemany(query, *args, **options)
             finally:
-                _count_if_writing(query)
+                self._count(query)
+
+        def _count(self, query: str) -> None:
+            words = query.lstrip()[:16].upper().replace(";", " ").split()
+            first = words[0] if words else ""
+            if first in ("COMMIT", "END"):
+                if self.wrote:
+                    _changes.count += 1
+                self.wrote = False
+            elif first == "ROLLBACK":
+                if words[1:2] != ["TO"]:  # the whole transaction, not back to a savepoint
+                    self.wrote = False
+            elif first not in _READING:
+                if self.is_in_transaction():
+                    self.wrote = True
+                else:
+                    _changes.count += 1
 
     return CountingConnection
-
-
-def _count_if_writing(query: str) -> None:
-    first = query.lstrip()[:10].split(None, 1)
-    if not first or first[0].rstrip(";").upper() not in _READING:
-        _changes.count += 1
 
 
 # Every table announces the commits that change it (once per transaction: PostgreSQL folds equal notifications)

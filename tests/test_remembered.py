@@ -186,6 +186,31 @@ def test_nothing_is_remembered_while_the_changes_of_others_go_unheard(client):
     assert run(client, in_a_request()) == [4, 4]
 
 
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL's own count of its writes")
+def test_a_transaction_that_only_reads_changes_nothing_remembered_and_one_that_writes_does_at_its_commit(client):
+    _listening(client)
+    reads = []
+
+    async def read():
+        reads.append(1)
+        return len(reads)
+
+    async def in_a_request():
+        with remembered.request():
+            return await remembered.recall("test", "transactions", read)
+
+    async def a_transaction(statement):
+        async with transaction() as connection:
+            await connection.execute_query(statement)
+            return await in_a_request()  # inside it, nothing is remembered or recalled
+
+    assert [run(client, in_a_request()) for _ in range(2)] == [1, 1]
+    assert run(client, a_transaction("SELECT id FROM users FOR UPDATE")) == 2
+    assert run(client, in_a_request()) == 1  # it only read: what was remembered stands
+    assert run(client, a_transaction("UPDATE users SET locale = locale")) == 3
+    assert run(client, in_a_request()) == 4  # it wrote: read afresh once it committed
+
+
 def test_requests_that_ask_what_another_is_reading_wait_for_its_answer(client):
     _listening(client)
     reads, answer = [], asyncio.Event()
