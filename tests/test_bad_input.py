@@ -131,6 +131,24 @@ def test_a_bearer_token_needs_no_csrf_token(client, thread):
     assert response.status_code == 201
 
 
+def test_a_page_asked_for_with_a_bearer_token_makes_no_session_and_its_forms_need_no_csrf_token(client, thread):
+    alice, thread = thread
+    page = client.get(f"/t/{thread['id']}", headers=alice.auth)
+    assert page.status_code == 200 and 'name="csrf_token" value=""' in page.text
+    assert "set-cookie" not in page.headers
+    sent = client.post(
+        f"/t/{thread['id']}/reply",
+        data={"body": "by a form, with the token"},
+        headers=alice.auth,
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    basic = {"Authorization": "Basic YWxpY2U6c2VjcmV0"}  # what a browser sends by itself to a site behind a password
+    forged = client.post(f"/t/{thread['id']}/reply", data={"body": "forged"}, headers=basic, follow_redirects=False)
+    assert forged.status_code in (401, 403)
+    assert [post["body"] for post in posts_of(client, thread)][1:] == ["by a form, with the token"]
+
+
 def test_the_logout_form_needs_the_csrf_token(client, thread):
     csrf = session(client)
     assert client.post("/logout", follow_redirects=False).status_code == 403

@@ -35,20 +35,26 @@ def csrf_token(request: Request) -> str:
     return str(request.session["csrf"])
 
 
+def _by_token(request: Request) -> bool:
+    """Whether the request names its member by an API token (``Authorization: Bearer``): a form on another site can
+    make a browser send its cookie (and the Basic credentials it keeps for a site), never a Bearer token, which a
+    page may only add after a CORS preflight that this site never allows."""
+    return request.headers.get("authorization", "")[:7].lower() == "bearer "
+
+
 def form_token(request: Request) -> str:
-    """The CSRF token a page's forms send: the session's, or none for a page asked for with a token
-    (``Authorization``), whose forms are sent with it and need none (``check_csrf``); no session is made for it."""
-    if "authorization" in request.headers:
+    """The CSRF token a page's forms send: the session's, or none for a page asked for with an API token, whose
+    forms are sent with it and need none (``check_csrf``); no session is made for it."""
+    if _by_token(request):
         mark_personal(request)
         return ""
     return csrf_token(request)
 
 
 def check_csrf(request: Request, submitted: str | None) -> None:
-    """Forbidden unless ``submitted`` is the session's CSRF token. A request with an ``Authorization`` header needs
-    none: a form on another site can send the browser's cookie, never that header (a page may only add it after a
-    CORS preflight that this site never allows), and a token that is not valid is refused as the viewer is read."""
-    if "authorization" in request.headers:
+    """Forbidden unless ``submitted`` is the session's CSRF token; a request with an API token needs none (one that
+    is not valid is refused as its viewer is read)."""
+    if _by_token(request):
         return
     expected = request.session.get("csrf")
     if not expected or not submitted or not secrets.compare_digest(str(expected), submitted):
