@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-import ctypes.util
+from functools import cache
 from typing import Any
 
 MMAP_THRESHOLD = 128 * 1024  # glibc's own starting value, kept from moving
 TRIM_SECONDS = 10.0
 
 
+@cache
 def _glibc() -> Any:
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
-    libc = ctypes.CDLL(name)
+    """The process's C library, if it is glibc (the symbols already loaded: no search for the library's file)."""
+    libc = ctypes.CDLL(None)
     return libc if hasattr(libc, "malloc_trim") else None
 
 

@@ -131,12 +131,19 @@ def test_the_unread_count_and_a_new_reply_show_on_the_next_page(client, member):
     assert "Bring a torch" in client.get(f"/t/{thread['id']}", headers={**EN, **bob.auth}).text
 
 
-def test_only_a_request_outside_a_transaction_remembers(client):
+def _counting_read():
+    """A read whose answer is how many times it has been made: remembered, it answers the same again."""
     reads = []
 
     async def read():
         reads.append(1)
         return len(reads)
+
+    return read
+
+
+def test_only_a_request_outside_a_transaction_remembers(client):
+    read = _counting_read()
 
     async def in_a_request(inside_a_transaction: bool):
         with remembered.request():  # what core.remembered.Remembering does for each request
@@ -169,11 +176,7 @@ def test_only_a_request_outside_a_transaction_remembers(client):
 @pytest.mark.skipif(not POSTGRES, reason="PostgreSQL's listening connection")
 def test_nothing_is_remembered_while_the_changes_of_others_go_unheard(client):
     _listening(client)
-    reads = []
-
-    async def read():
-        reads.append(1)
-        return len(reads)
+    read = _counting_read()
 
     async def in_a_request():
         with remembered.request():
@@ -189,11 +192,7 @@ def test_nothing_is_remembered_while_the_changes_of_others_go_unheard(client):
 @pytest.mark.skipif(not POSTGRES, reason="PostgreSQL's own count of its writes")
 def test_a_transaction_that_only_reads_changes_nothing_remembered_and_one_that_writes_does_at_its_commit(client):
     _listening(client)
-    reads = []
-
-    async def read():
-        reads.append(1)
-        return len(reads)
+    read = _counting_read()
 
     async def in_a_request():
         with remembered.request():
