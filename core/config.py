@@ -66,9 +66,9 @@ class Config:
     guest_cache_seconds: float = 5.0
     job_retry_seconds: float = 30.0  # a failed job waits this long before its next try, doubling each time
     session_max_age: int = 14 * 24 * 3600
-    # argon2id cost (core/accounts/passwords.py): OWASP's 19 MiB and two passes; tests lower it.
-    password_time_cost: int = 2
-    password_memory_cost: int = 19456
+    # argon2id cost (core/accounts/passwords.py): OWASP's 7 MiB and five passes; tests lower it.
+    password_time_cost: int = 5
+    password_memory_cost: int = 7168
     plugins_file: Path = field(default_factory=lambda: ROOT / "plugins.toml")
 
     @property

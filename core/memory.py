@@ -1,7 +1,7 @@
 """A worker's memory given back to the system, not kept for good by glibc's ``malloc``.
 
 Left to itself, malloc keeps what a burst of work freed: it raises the size above which a block is given back as
-soon as it is freed to the largest block freed so far (a password hash's 19 MiB, a photo being sized), and keeps
+soon as it is freed to the largest block freed so far (a password hash's 7 MiB, a photo being sized), and keeps
 freed pages in the middle of its heaps for later. ``serve`` fixes that size (``MMAP_THRESHOLD``, in the workers'
 ``MALLOC_MMAP_THRESHOLD_``), and each worker hands the free pages back every ``TRIM_SECONDS`` (``malloc_trim``), so
 that a flood of requests leaves the caches it filled, each bounded, and not the heap it grew. Where the C library

@@ -40,7 +40,7 @@ from tortoise import connections
 from tortoise.backends.base.client import TransactionalDBClient
 
 T = TypeVar("T")
-MAX_BYTES = 16 * 1024 * 1024  # what the remembered answers hold together (roughly), the least recently used dropped
+MAX_BYTES = 8 * 1024 * 1024  # what the remembered answers hold together (roughly), the least recently used dropped
 # how long a request goes by the data version it read (a page asks a dozen times; this process's own writes show at
 # once all the same, in ``total_changes``): another's commit shows within this, even in a request that lasts
 VERSION_FOR = 0.05
@@ -299,10 +299,10 @@ async def recall(kind: str, key: Hashable, read: Callable[[], Awaitable[T]]) -> 
     finally:
         del _reading[flight]
     pending.set_result(value)
-    weight = _weight(value)
+    size = weight(value)
     replaced = _kept.pop(entry, None)
-    _held += weight - (replaced[2] if replaced is not None else 0)
-    _kept[entry] = (stamp, value, weight)
+    _held += size - (replaced[2] if replaced is not None else 0)
+    _kept[entry] = (stamp, value, size)
     while _held > MAX_BYTES and _kept:
         _held -= _kept.popitem(last=False)[1][2]
     return value
@@ -320,13 +320,13 @@ def _data_version(connection: Any) -> int | None:
     return int(version)
 
 
-def _weight(value: Any, depth: int = 0) -> int:
+def weight(value: Any, levels: int = 4) -> int:
     """About how many bytes ``value`` holds, as Python counts them (``sys.getsizeof``): a text whole, a row, list,
-    object or dataclass with what it holds, looked into four levels deep (rows and their values, objects and their
-    fields, and theirs); below that, a guess. Numbers and times shared with other answers count as their own."""
+    object or dataclass with what it holds, looked into ``levels`` levels deep (rows and their values, objects and
+    their fields, and theirs); below that, a guess. Numbers and times shared with other answers count as their own."""
     if isinstance(value, str):
         return sys.getsizeof(value)
-    if depth == 4:
+    if levels == 0:
         return 64
     size = sys.getsizeof(value)
     parts: Iterable[Any]
@@ -341,4 +341,4 @@ def _weight(value: Any, depth: int = 0) -> int:
         parts = vars(value).values()
     else:
         return size
-    return size + sum(_weight(part, depth + 1) for part in parts)
+    return size + sum(weight(part, levels - 1) for part in parts)

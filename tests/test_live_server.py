@@ -80,9 +80,9 @@ def test_a_worker_gives_back_the_memory_of_the_password_hashes_it_made(tmp_path)
         async with httpx2.AsyncClient(base_url=base, timeout=60) as client:
             await client.get("/api/v1/circles")  # what the first request loads, loaded
             before = _rss_mb(worker)
-            for number in range(6):  # each hashes a password at the site's cost (19 MiB), and signs in with it
+            for number in range(6):  # each hashes a password at the site's cost (7 MiB), and signs in with it
                 await _member(client, f"member{number}")
-            assert _rss_mb(worker) - before < 12  # left to itself, glibc would keep a hash's 19 MiB (or two)
+            assert _rss_mb(worker) - before < 6  # left to itself, glibc would keep a hash's 7 MiB (or two)
 
     with live_server(tmp_path) as server:
         (worker,) = (

@@ -1,9 +1,10 @@
 """Password hashing with argon2id (argon2-cffi), off the event loop.
 
-The costs are OWASP's (Password Storage Cheat Sheet: 19 MiB, two passes, one lane): each hash holds its memory
-while it runs, so a worker hashes one password at a time (``AT_ONCE``) and a rush of sign-ins waits its turn
-rather than taking 64 MiB a thread (argon2-cffi's own default) on a small box. A hash stored at other costs still
-verifies, and is made again at these on the member's next sign-in (``needs_rehash``)."""
+The costs are one of OWASP's equal choices (Password Storage Cheat Sheet: 7 MiB, five passes, one lane; as strong as
+its 19 MiB and two passes for the same work, in a third of the memory): each hash holds its memory while it runs, so
+a worker hashes one password at a time (``AT_ONCE``) and a rush of sign-ins waits its turn rather than taking 64 MiB
+a thread (argon2-cffi's own default) on a small box. A hash stored at other costs still verifies, and is made again
+at these on the member's next sign-in (``needs_rehash``)."""
 
 from __future__ import annotations
 

@@ -7,10 +7,11 @@ the chat. Lines are never searched, in feeds or in others' exports."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from typing import Any
 
-from core import sql
+from core import remembered, sql
 from core.access.circles import CircleAccess, circle_access
 from core.access.scope import require_actor
 from core.accounts.models import User
@@ -48,12 +49,19 @@ async def room(viewer: User | None, slug: str) -> CircleAccess:
 
 async def still_reads(viewer: User | None, circle_id: int) -> bool:
     """Whether ``viewer`` may still read the circle's chat, asked afresh (a stream asks while it lasts: they may
-    have left a private circle, been removed, banned or suspended since)."""
-    fresh = await User.get_or_none(id=viewer.id) if viewer is not None else None
-    if viewer is not None and fresh is None:
-        return False
-    circle = await Circle.get_or_none(id=circle_id)
-    return circle is not None and (await circle_access(fresh, circle)).can_view
+    have left a private circle, been removed, banned or suspended since): read again after every change to the
+    database, and once a minute (a suspension that ends); the thousand guests that a line wakes at once share one
+    read (core/remembered.py)."""
+
+    async def read() -> bool:
+        fresh = await User.get_or_none(id=viewer.id) if viewer is not None else None
+        if viewer is not None and fresh is None:
+            return False
+        circle = await Circle.get_or_none(id=circle_id)
+        return circle is not None and (await circle_access(fresh, circle)).can_view
+
+    minute = int(time.time() // 60)
+    return await remembered.recall("reads chat", (viewer.id if viewer else None, circle_id, minute), read)
 
 
 async def reader_left(circle: Circle) -> None:

@@ -25,12 +25,13 @@ the macro's output for those arguments (lists become tuples and mappings sorted 
 must be hashable: rows as frozen dataclasses). A minute is part of that key, so that the relative times a macro
 writes ("3 minutes ago") are at most a minute old.
 
-The kept pieces together hold at most ``MAX_BYTES``.
+The kept pieces together hold at most ``MAX_BYTES``, counting what their keys keep alive.
 """
 
 from __future__ import annotations
 
 import secrets
+import sys
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -41,7 +42,10 @@ from jinja2 import Template, pass_context
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup
 
-MAX_BYTES = 8 * 1024 * 1024
+from core.remembered import weight
+
+MAX_BYTES = 4 * 1024 * 1024
+KEY_LEVELS = 7  # a key (arguments, language, zone) looked into down to a post's author
 # What a piece holds where a form needs the reader's CSRF token; ``core.web.pages.render`` puts the token in. Made
 # anew by every process, so that no one can write it into a post and have a reader's token put there.
 CSRF_HOLE = f"csrf-{secrets.token_urlsafe(18)}"
@@ -61,27 +65,32 @@ class SharedSlot:
 
 
 class Pieces:
-    """Rendered pieces by key, the least recently used dropped first when they hold more than ``max_bytes``."""
+    """Rendered pieces by key, the least recently used dropped first when they hold more than ``max_bytes``: the HTML
+    and the key, whose arguments (a page's posts: their texts, authors, times) the piece keeps alive as long as it is
+    kept."""
 
     def __init__(self, max_bytes: int = MAX_BYTES) -> None:
         self.max_bytes = max_bytes
         self.size = 0
-        self._kept: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._kept: OrderedDict[Hashable, tuple[Markup, int]] = OrderedDict()
 
     def get(self, key: Hashable) -> Markup | None:
-        html = self._kept.pop(key, None)
-        if html is not None:
-            # kept again under the key just asked with: made of the rows the requests now share (core/remembered.py),
-            # so that the next one is found equal by identity rather than compared value by value
-            self._kept[key] = html
-        return html
+        kept = self._kept.pop(key, None)
+        if kept is None:
+            return None
+        # kept again under the key just asked with: made of the rows the requests now share (core/remembered.py), so
+        # that the next one is found equal by identity rather than compared value by value
+        # (an equal key: it weighs what the one it replaces weighed)
+        self._kept[key] = kept
+        return kept[0]
 
     def put(self, key: Hashable, html: Markup) -> None:
         replaced = self._kept.pop(key, None)
-        self.size += len(html) - (len(replaced) if replaced is not None else 0)
-        self._kept[key] = html
+        size = weight(key, KEY_LEVELS) + sys.getsizeof(html)
+        self.size += size - (replaced[1] if replaced is not None else 0)
+        self._kept[key] = (html, size)
         while self.size > self.max_bytes and self._kept:
-            self.size -= len(self._kept.popitem(last=False)[1])
+            self.size -= self._kept.popitem(last=False)[1][1]
 
     def clear(self) -> None:
         self._kept.clear()
