@@ -89,9 +89,9 @@ def prepare(data: bytes, *, square: int | None = None) -> Prepared:
             if ext == "gif" and frames > 1:
                 return _animation(image, square)
             if ext == "jpg":  # decode at 1/2, 1/4 or 1/8 where that still fills the display size
-                image.draft(image.mode, (square or DISPLAY, square or DISPLAY))
+                image.draft(image.mode, (square, square) if square else _fitted(image.size, DISPLAY))
             image.load()
-            still = ImageOps.exif_transpose(image)
+            still = ImageOps.exif_transpose(image, in_place=True) or image  # turned as the camera was held
         except (OSError, SyntaxError, ValueError, EOFError):
             raise BadPicture(Message("This picture is damaged or incomplete.")) from None
     if square:
@@ -134,12 +134,18 @@ def _plain_mode(image: Image.Image, ext: str) -> Image.Image:
     return image.convert("RGBA")
 
 
+def _fitted(size: tuple[int, int], largest: int) -> tuple[int, int]:
+    """``size`` brought within ``largest`` pixels a side, its proportions kept."""
+    width, height = size
+    if max(width, height) <= largest:
+        return size
+    scale = largest / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def _fit(image: Image.Image, largest: int) -> Image.Image:
-    if max(image.size) <= largest:
-        return image
-    scaled = image.copy()
-    scaled.thumbnail((largest, largest), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
-    return scaled
+    size = _fitted(image.size, largest)
+    return image if size == image.size else image.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
 
 
 def _narrow(image: Image.Image, width: int) -> Image.Image:
