@@ -4,6 +4,7 @@ for fresh worker processes (after a plugin is switched on or off)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import signal
@@ -12,6 +13,7 @@ from pathlib import Path
 
 SUPERVISOR = "QUANZI_SUPERVISOR_PID"  # set by ``serve`` for its worker processes: the process that runs them
 PID_FILE = "server.pid"  # in the data dir: the ``serve`` process last started on it, for the CLI to signal
+ASKED_FILE = "plugins.asked"  # in the data dir: the plugins' state this machine's server was last asked to load
 
 
 def holder_name() -> str:
@@ -45,6 +47,21 @@ def restart_workers() -> bool:
     if not can_restart():
         return False
     os.kill(os.getppid(), signal.SIGHUP)
+    return True
+
+
+def first_to_ask(data_dir: Path, state: str) -> bool:
+    """Whether nobody on this machine has yet asked its server for fresh workers to load the plugins' ``state`` (a
+    digest): the first to ask is told yes and noted, so that the server's workers, which all see a change at once,
+    ask for fresh ones once."""
+    with open(data_dir / ASKED_FILE, "a+", encoding="utf-8") as noted:
+        fcntl.flock(noted, fcntl.LOCK_EX)  # let go when the file closes
+        noted.seek(0)
+        if noted.read() == state:
+            return False
+        noted.seek(0)
+        noted.truncate()
+        noted.write(state)
     return True
 
 

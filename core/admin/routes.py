@@ -19,11 +19,12 @@ from core.admin.pages import admin_only, admin_page
 from core.circles.models import Circle, MemberRole, Membership, MemberStatus
 from core.circles.routes import POLICY_NAMES
 from core.circles.scenarios import apply_scenario, scenarios
+from core.config import Config
 from core.contract.manifest import Setting
 from core.errors import ConfigError, Message, QuanziError, ValidationError
 from core.pagination import paginate
-from core.pluginhost import settings_file
-from core.pluginhost.enabling import disable_plugin, enable_plugin
+from core.pluginhost import stored
+from core.pluginhost.enabling import disable_plugin, enable_plugin, set_state
 from core.site import service as site_service
 from core.threads.models import Post, Thread
 from core.times import available_timezones, is_timezone
@@ -32,7 +33,7 @@ from core.uploads.service import LOGO
 from core.web.forms import Form, read_form
 from core.web.pages import reader_locale
 from core.web.site import site_of
-from core.workers import can_restart, restart_workers
+from core.workers import can_restart, first_to_ask, restart_workers
 
 
 async def overview(request: Request) -> Response:
@@ -130,14 +131,14 @@ async def circles(request: Request) -> Response:
     return await admin_page(request, "admin/circles.html", context)
 
 
-def _plugin_rows(request: Request, form_values: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+async def _plugin_rows(request: Request, form_values: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     host = site_of(request).plugins
     config = site_of(request).config
-    data = settings_file.read(config.plugins_file)
+    data = await stored.state(config)
     rows = []
     for name, plugin in sorted(host.installed.items()):
         manifest = plugin.manifest
-        stored = {setting.name: data.get(name, {}).get(setting.name, setting.default) for setting in manifest.settings}
+        values = {setting.name: data.get(name, {}).get(setting.name, setting.default) for setting in manifest.settings}
         rows.append(
             {
                 "name": name,
@@ -149,7 +150,7 @@ def _plugin_rows(request: Request, form_values: dict[str, dict[str, Any]] | None
                 "settings": manifest.settings,
                 "enabled": data.get(name, {}).get("enabled") is True,
                 "running": name in host.enabled,
-                "current": {**stored, **(form_values or {}).get(name, {})},
+                "current": {**values, **(form_values or {}).get(name, {})},
             }
         )
     for name, broken in sorted(host.broken.items()):
@@ -174,7 +175,7 @@ def _plugin_rows(request: Request, form_values: dict[str, dict[str, Any]] | None
 async def plugins(request: Request) -> Response:
     await admin_only(request)
     return await admin_page(
-        request, "admin/plugins.html", {"plugins": _plugin_rows(request), "form_errors": {}, "form": Form()}
+        request, "admin/plugins.html", {"plugins": await _plugin_rows(request), "form_errors": {}, "form": Form()}
     )
 
 
@@ -205,20 +206,24 @@ async def save_plugin_settings(request: Request) -> Response:
             errors[setting.name] = reason
         values[setting.name] = value
     if errors:
-        context = {"plugins": _plugin_rows(request, {name: values}), "form_errors": {name: errors}, "form": Form()}
+        context = {
+            "plugins": await _plugin_rows(request, {name: values}),
+            "form_errors": {name: errors},
+            "form": Form(),
+        }
         return await admin_page(request, "admin/plugins.html", context, status=400)
-    settings_file.write(site_of(request).config.plugins_file, name, values)
-    return _applied()
+    config = site_of(request).config
+    return _applied(config, await set_state(config, name, values))
 
 
-def _applied() -> Response:
-    """After a change to plugins.toml: fresh workers load it once this answer is out (``serve``), or the notice
-    asks for a restart (a server run another way)."""
+def _applied(config: Config, state: str) -> Response:
+    """After a change to the plugins' state: fresh workers load it once this answer is out (``serve``; unless one
+    of them has already asked), or the notice asks for a restart (a server run another way). Every other machine's
+    workers find the change themselves (core/pluginhost/stored.py)."""
     if not can_restart():
         return RedirectResponse("/admin/plugins?done=plugins", status_code=303)
-    return RedirectResponse(
-        "/admin/plugins?done=plugins_applied", status_code=303, background=BackgroundTask(restart_workers)
-    )
+    ask = BackgroundTask(restart_workers) if first_to_ask(config.data_dir, state) else None
+    return RedirectResponse("/admin/plugins?done=plugins_applied", status_code=303, background=ask)
 
 
 async def switch_plugin(request: Request) -> Response:
@@ -228,13 +233,13 @@ async def switch_plugin(request: Request) -> Response:
     name = request.path_params["name"]
     try:
         if request.path_params["action"] == "enable":
-            await enable_plugin(config, name)
+            state = await enable_plugin(config, name)
         else:
-            disable_plugin(config, name)
+            state = await disable_plugin(config, name)
     except ConfigError as error:
-        context = {"plugins": _plugin_rows(request), "form_errors": {}, "form": Form(errors={"form": str(error)})}
+        context = {"plugins": await _plugin_rows(request), "form_errors": {}, "form": Form(errors={"form": str(error)})}
         return await admin_page(request, "admin/plugins.html", context, status=409)
-    return _applied()
+    return _applied(config, state)
 
 
 async def _templates_page(request: Request, form: Form | None = None, status: int = 200) -> Response:

@@ -15,10 +15,10 @@ from core.cli import scaffold
 from core.config import Config
 from core.db import database, run_migrations
 from core.errors import ConfigError, QuanziError, ValidationError
-from core.pluginhost import settings_file
+from core.pluginhost import settings_file, stored
 from core.pluginhost.enabling import disable_plugin, enable_plugin
 from core.pluginhost.host import BrokenPlugin, PluginHost, discover
-from core.workers import signal_server
+from core.workers import first_to_ask, signal_server
 
 console = Console()
 
@@ -32,7 +32,7 @@ def _table(*headers: str) -> Table:
 def plugins_list(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     broken: dict[str, BrokenPlugin] = {}
     installed = discover(broken=broken)
-    enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
+    enabled = settings_file.enabled_names(stored.state_now(config))
     table = _table("plugin", "version", "enabled", "from", "description")
     for name, plugin in sorted(installed.items()):
         manifest = plugin.manifest
@@ -44,23 +44,26 @@ def plugins_list(args: argparse.Namespace, config: Config, host: PluginHost | No
 
 
 def plugins_enable(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
-    asyncio.run(enable_plugin(config, args.name))
-    print(f"Enabled {args.name}; its migrations are applied. {_applied(config, 'load')}")
+    state = asyncio.run(enable_plugin(config, args.name))
+    print(f"Enabled {args.name}; its migrations are applied. {_applied(config, state, 'load')}")
     return 0
 
 
 def plugins_disable(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
-    disable_plugin(config, args.name)
-    print(f"Disabled {args.name} (its data and settings are kept). {_applied(config, 'unload')}")
+    state = asyncio.run(disable_plugin(config, args.name))
+    print(f"Disabled {args.name} (its data and settings are kept). {_applied(config, state, 'unload')}")
     return 0
 
 
-def _applied(config: Config, verb: str) -> str:
-    """Have the server running here take the change (fresh workers), or say how to."""
+def _applied(config: Config, state: str, verb: str) -> str:
+    """Have the server running here take the change (fresh workers), or say how to; servers on other machines
+    find it themselves."""
+    if not first_to_ask(config.data_dir, state):
+        return f"The server running here has already asked for fresh workers to {verb} it."
     pid = signal_server(config.data_dir)
     if pid is not None:
-        return f"The server running here (pid {pid}) starts fresh workers to {verb} it now."
-    return f"No server runs on this data dir here: it will {verb} it when it starts (restart servers elsewhere)."
+        return f"The server running here (pid {pid}) starts fresh workers to {verb} it now; servers elsewhere within seconds."
+    return f"No server runs on this data dir here: it will {verb} it when it starts; servers elsewhere within seconds."
 
 
 def plugins_new(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:

@@ -1,17 +1,21 @@
-"""Switching a plugin on or off in plugins.toml, as ``server.py plugins enable|disable`` and the admin area do."""
+"""Switching a plugin on or off, or setting its settings, as ``server.py plugins enable|disable`` and the admin
+area do: in the site's database, which every machine follows (core/pluginhost/stored.py), and in this machine's
+plugins.toml."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.config import Config
-from core.db import run_migrations
+from core.db import database, run_migrations
 from core.errors import ConfigError
-from core.pluginhost import settings_file
+from core.pluginhost import settings_file, stored
 from core.pluginhost.host import BrokenPlugin, PluginHost, discover
 
 
-async def enable_plugin(config: Config, name: str) -> None:
-    """Enable ``name`` in plugins.toml and apply its migrations; refused while a plugin it requires is off, or while
-    it is broken."""
+async def enable_plugin(config: Config, name: str) -> str:
+    """Enable ``name`` and apply its migrations; refused while a plugin it requires is off, or while it is broken.
+    The plugins' state it leaves (``stored.fingerprint``)."""
     broken: dict[str, BrokenPlugin] = {}
     installed = discover(broken=broken)
     if name in installed:
@@ -25,19 +29,37 @@ async def enable_plugin(config: Config, name: str) -> None:
         raise ConfigError(
             f"no plugin named {name!r} is installed (installed: {', '.join(sorted(installed)) or 'none'})"
         )
-    enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
-    missing = [required for required in installed[name].manifest.requires if required not in enabled]
+    missing = [required for required in installed[name].manifest.requires if required not in await enabled_now(config)]
     if missing:
         raise ConfigError(f"{name} requires {', '.join(missing)}: enable that first")
-    settings_file.write(config.plugins_file, name, {"enabled": True})
-    await run_migrations(config, PluginHost(config, installed).models_apps())
+    await run_migrations(config, PluginHost(config, installed, enabling=name).models_apps())
+    return await set_state(config, name, {"enabled": True})
 
 
-def disable_plugin(config: Config, name: str) -> None:
-    """Disable ``name`` in plugins.toml (its data and settings stay); refused while an enabled plugin requires it."""
+async def disable_plugin(config: Config, name: str) -> str:
+    """Disable ``name`` (its data and settings stay); refused while an enabled plugin requires it. The plugins'
+    state it leaves."""
     installed = discover()
-    enabled = settings_file.enabled_names(settings_file.read(config.plugins_file))
-    dependents = [other for other in enabled if other in installed and name in installed[other].manifest.requires]
+    dependents = [
+        other
+        for other in await enabled_now(config)
+        if other in installed and name in installed[other].manifest.requires
+    ]
     if dependents:
         raise ConfigError(f"{', '.join(dependents)} require {name}: disable them first")
-    settings_file.write(config.plugins_file, name, {"enabled": False})
+    return await set_state(config, name, {"enabled": False})
+
+
+async def set_state(config: Config, name: str, values: dict[str, Any]) -> str:
+    """Set keys of one plugin's state (``enabled``, settings) in the database and in plugins.toml; the plugins'
+    state it leaves."""
+    settings_file.write(config.plugins_file, name, values)
+    async with database(config):
+        await stored.store(name, values)
+        return stored.fingerprint(await stored.read())
+
+
+async def enabled_now(config: Config) -> list[str]:
+    """The plugins enabled now: plugins.toml's, with the database's state over it."""
+    async with database(config):
+        return settings_file.enabled_names(await stored.state(config))

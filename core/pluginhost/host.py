@@ -17,7 +17,7 @@ from core.config import ROOT, Config
 from core.contract.kinds import ALIKE_ATTRIBUTE, SLOTS_ATTRIBUTE
 from core.contract.manifest import PluginManifest
 from core.errors import ConfigError, QuanziError
-from core.pluginhost import settings_file
+from core.pluginhost import settings_file, stored
 from core.pluginhost.conventions import CONVENTION_MODULES, CONVENTIONS
 
 log = logging.getLogger("quanzi.plugins")
@@ -178,11 +178,17 @@ def _in_dependency_order(path: Path, enabled: list[str], installed: dict[str, In
 class PluginHost:
     """The enabled plugins of one application, with their settings, and the only way hooks are called."""
 
-    def __init__(self, config: Config, installed: dict[str, InstalledPlugin] | None = None) -> None:
+    def __init__(
+        self, config: Config, installed: dict[str, InstalledPlugin] | None = None, enabling: str | None = None
+    ) -> None:
+        """The plugins the site has enabled; with ``enabling``, that one too (to apply its migrations first)."""
         self.config = config
         self.broken: dict[str, BrokenPlugin] = {}
         self.installed = discover(broken=self.broken) if installed is None else installed
-        data = settings_file.read(config.plugins_file)
+        self.stored = stored.read_now(config)
+        data = self._with_stored(settings_file.read(config.plugins_file))
+        if enabling is not None:
+            data[enabling] = {**data.get(enabling, {}), "enabled": True}
         manifests = {name: plugin.manifest for name, plugin in self.installed.items()}
         kept = {name: table for name, table in data.items() if name not in self.broken}
         self.settings = settings_file.validate(config.plugins_file, kept, manifests)
@@ -220,6 +226,14 @@ class PluginHost:
         self.audiences = {
             audience.name: audience for _, offered in self.call_startup("register_audiences") for audience in offered
         }
+
+    def _with_stored(self, from_file: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """plugins.toml's tables with the database's state over them, key by key (core/pluginhost/stored.py). A
+        plugin enabled there that is not installed on this machine is broken here."""
+        for name, table in self.stored.items():
+            if name not in self.installed and table.get("enabled") and name not in self.broken:
+                _skip(self.broken, name, "the site's database", "enabled there, but not installed on this machine")
+        return stored.over(from_file, {name: table for name, table in self.stored.items() if name in self.installed})
 
     def _loadable(self, enabled: list[str]) -> list[str]:
         """The enabled plugins that load, each with the plugins it requires; the others are skipped as broken."""

@@ -38,6 +38,18 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+def server_command(data_dir: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    """``server.py ARGS`` run on ``data_dir`` as an operator runs it in a shell: its output, and how it ended."""
+    return subprocess.run(
+        [sys.executable, "server.py", *args],
+        cwd=ROOT,
+        env=server_env(data_dir, **extra_env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 @dataclass
 class Server:
     base: str
@@ -87,7 +99,9 @@ def seed_database(data_dir: Path, **extra_env: str) -> None:
 
 
 @contextmanager
-def live_server(data_dir: Path, root: Path = ROOT, workers: int = 1, **extra_env: str) -> Iterator[Server]:
+def live_server(
+    data_dir: Path, root: Path = ROOT, workers: int = 1, log_level: str = "warning", **extra_env: str
+) -> Iterator[Server]:
     """Start ``server.py serve`` (with ``workers`` processes) and wait until it answers; stop it afterwards."""
     seed_database(data_dir, **extra_env)
     port = free_port()
@@ -99,7 +113,7 @@ def live_server(data_dir: Path, root: Path = ROOT, workers: int = 1, **extra_env
             "--port",
             str(port),
             "--log-level",
-            "warning",
+            log_level,
             "--workers",
             str(workers),
         ],

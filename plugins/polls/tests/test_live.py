@@ -9,7 +9,7 @@ import httpx2
 import pytest
 
 from core.testing import PASSWORD, enable_plugin
-from core.testing.live import live_server
+from core.testing.live import live_server, server_command
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -66,7 +66,10 @@ def test_with_the_plugin_disabled_its_threads_read_as_plain_threads(tmp_path):
     with live_server(data, QUANZI_PLUGINS_FILE=plugins_file(tmp_path, True)) as server:
         _, seen, thread_id = asyncio.run(_thirty_votes(server.base))
         assert "📊" in httpx2.get(f"{server.base}/c/club").text
-    with live_server(data, QUANZI_PLUGINS_FILE=plugins_file(tmp_path, False)) as server:
+    # as the site's operator does it: the site's state is in its database
+    disabled = server_command(data, "plugins", "disable", "polls", QUANZI_PLUGINS_FILE=str(tmp_path / "plugins.toml"))
+    assert disabled.returncode == 0, disabled.stderr
+    with live_server(data, QUANZI_PLUGINS_FILE=str(tmp_path / "plugins.toml")) as server:
         page = httpx2.get(f"{server.base}/t/{thread_id}")
         assert page.status_code == 200 and "Day?" in page.text and "Choose" in page.text
         assert 'id="poll"' not in page.text and "polls.css" not in page.text
