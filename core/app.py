@@ -17,14 +17,16 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
-from core import memory, remembered
+from core import memory, metrics, remembered
 from core.config import Config
 from core.db import tortoise_config
 from core.live.postgres import Hearing, Listener
 from core.moderation import limits as newcomer_limits
+from core.pluginhost import stored
 from core.pluginhost.host import PluginHost
 from core.pluginhost.running import activate
 from core.remembered import Remembering
+from core.site import operations
 from core.site.service import THEMES_DIR, SiteSettings, installed_themes
 from core.uploads.storage import FileStore
 from core.web.bodylimit import BodyLimit
@@ -32,6 +34,7 @@ from core.web.errors import EXCEPTION_HANDLERS
 from core.web.headers import SecurityHeaders
 from core.web.i18n import Catalogues
 from core.web.jsonapi import Endpoint, JSONResponse, starlette_route
+from core.web.observing import Observed
 from core.web.openapi import openapi_document
 from core.web.pagecache import GuestCache, GuestPageCache
 from core.web.ratelimit import RateLimits
@@ -110,9 +113,14 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
             await host.call("startup", app=app)
             if app.state.listener is not None:
                 app.state.listener.start()
-            trimming = asyncio.get_running_loop().create_task(memory.give_back_freed())
+            loop = asyncio.get_running_loop()
+            trimming = loop.create_task(memory.give_back_freed())
+            watching = loop.create_task(stored.watch(config, stored.fingerprint(host.stored)))
+            counting = loop.create_task(operations.count_connections())
             yield {}
-            trimming.cancel()
+            for task in (trimming, watching, counting):
+                task.cancel()
+            metrics.worker_stops()
             await host.call("shutdown", app=app)
             if app.state.listener is not None:
                 await app.state.listener.stop()
@@ -123,6 +131,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
         *_static_mounts(host),
     ]
     middleware = [
+        Middleware(Observed, trusted_proxies=config.trusted_proxies),
         Middleware(Remembering),
         Middleware(SecurityHeaders),
         Middleware(BodyLimit, max_body_size=config.max_body_size, max_upload_size=config.max_upload_size),

@@ -64,6 +64,8 @@ class Config:
     max_upload_size: int = 50 * 1024 * 1024  # a multipart body (a picture); the site setting upload_max_mb is below it
     max_post_length: int = 32_000
     guest_cache_seconds: float = 5.0
+    metrics_token: str = ""  # QUANZI_METRICS_TOKEN: what a Prometheus scrape of /metrics sends (none: no /metrics)
+    log_format: str = "text"  # QUANZI_LOG_FORMAT: "text", or "json" (one object a line, with the request id)
     job_retry_seconds: float = 30.0  # a failed job waits this long before its next try, doubling each time
     session_max_age: int = 14 * 24 * 3600
     # argon2id cost (core/accounts/passwords.py): OWASP's 7 MiB and five passes; tests lower it.
@@ -167,7 +169,11 @@ def load_config(env: dict[str, str] | None = None, **overrides: object) -> Confi
         max_post_length=_int(env, "QUANZI_MAX_POST_LENGTH", 32_000),
         guest_cache_seconds=_float(env, "QUANZI_GUEST_CACHE_SECONDS", 5.0),
         job_retry_seconds=_float(env, "QUANZI_JOB_RETRY_SECONDS", 30.0),
+        metrics_token=env.get("QUANZI_METRICS_TOKEN", ""),
+        log_format=env.get("QUANZI_LOG_FORMAT") or "text",
     )
+    if values["log_format"] not in ("text", "json"):
+        raise ConfigError("QUANZI_LOG_FORMAT must be text or json")
     if env.get("QUANZI_PLUGINS_FILE"):
         values["plugins_file"] = Path(env["QUANZI_PLUGINS_FILE"]).resolve()
     values.update(overrides)

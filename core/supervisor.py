@@ -10,14 +10,19 @@ takes is held by the workers alone.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 from uvicorn.supervisors import Multiprocess
+
+from core.logs import json_log_config
 
 
 def main(argv: list[str]) -> None:
     host, port, workers, log_level = argv
+    json_lines = os.environ.get("QUANZI_LOG_FORMAT") == "json"  # else uvicorn's own lines
     config = uvicorn.Config(
         "core.asgi:app_factory",
         factory=True,
@@ -27,6 +32,7 @@ def main(argv: list[str]) -> None:
         proxy_headers=False,  # X-Forwarded-For counts only from QUANZI_TRUSTED_PROXIES, checked by Quanzi itself
         server_header=False,
         log_level=log_level,
+        log_config=json_log_config(log_level) if json_lines else LOGGING_CONFIG,
     )
     Multiprocess(config, sockets=[config.bind_socket()]).run()
 

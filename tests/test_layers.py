@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 LAYERS = [  # from the bottom up: (name, the modules or packages in it)
-    ("foundation", ["core.config", "core.errors", "core.db", "core.remembered", "core.memory", "core.sql", "core.pagination", "core.times",
+    ("foundation", ["core.config", "core.errors", "core.db", "core.remembered", "core.memory", "core.metrics", "core.logs", "core.sql", "core.pagination", "core.times",
                     "core.markdown", "core.backup", "core.numbers", "core.accounts.names", "core.nudge",
                     "core.workers", "core.mail.smtp", "core.uploads.images", "core.uploads.storage",
                     "core.forms.fields", "core.sms.senders", "core.push.keys"]),

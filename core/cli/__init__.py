@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import os
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -13,12 +14,13 @@ from typing import Any
 
 from tortoise.exceptions import OperationalError
 
-from core import backup, memory
+from core import backup, memory, metrics
 from core.cli.plugins import add_commands
 from core.config import ROOT, Config, load_config
 from core.db import database, run_migrations, tortoise_config
 from core.demo import DEMO_PASSWORD
 from core.errors import ConfigError, ValidationError
+from core.pluginhost import settings_file, stored
 from core.pluginhost.host import PluginError, PluginHost
 
 
@@ -28,8 +30,16 @@ def _progress(event: str, app_label: str, name: str) -> None:
 
 
 def _migrate(config: Config, host: PluginHost | None, quiet: bool = False) -> None:
-    apps = host.models_apps() if host else None
-    asyncio.run(run_migrations(config, apps, progress=None if quiet else _progress))
+    """Apply the migrations, and write the state of the plugins of plugins.toml that the database has none of yet
+    (core/pluginhost/stored.py)."""
+
+    async def migrate() -> list[str]:
+        await run_migrations(config, host.models_apps() if host else None, progress=None if quiet else _progress)
+        async with database(config):
+            return await stored.seed(settings_file.read(config.plugins_file))
+
+    for disagreement in asyncio.run(migrate()):
+        print(disagreement, file=sys.stderr)
 
 
 def cmd_migrate(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
@@ -70,6 +80,12 @@ def cmd_serve(args: argparse.Namespace, config: Config, host: PluginHost | None)
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     # glibc's malloc gives back every large block as it is freed (core/memory.py); an operator's own setting wins
     os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(memory.MMAP_THRESHOLD))
+    # the workers' counts for /metrics, in files that any worker reads for a scrape: this run's only
+    if metrics.FOLDER_VARIABLE not in os.environ:
+        counts = config.data_dir / metrics.FOLDER
+        shutil.rmtree(counts, ignore_errors=True)
+        counts.mkdir()
+        os.environ[metrics.FOLDER_VARIABLE] = str(counts)
     backup.hold_serving_lock(config)
     note_server(config.data_dir)
     sys.stdout.flush()

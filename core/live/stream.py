@@ -15,6 +15,7 @@ import anyio
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from core import metrics
 from core.live.hub import Channel, frame, hub
 
 HEARTBEAT = 15.0
@@ -35,6 +36,7 @@ class EventStream(Response):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
         channel, woken = hub().listen(self.channel)
+        metrics.STREAMS.inc()
         refused = False
         try:
             async with anyio.create_task_group() as group:
@@ -50,6 +52,7 @@ class EventStream(Response):
                 group.cancel_scope.cancel()
         finally:
             hub().leave(channel, woken)
+            metrics.STREAMS.dec()
         if refused:
             await send({"type": "http.response.body", "body": b"", "more_body": False})
 

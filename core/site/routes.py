@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hmac
+
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from core import metrics
 from core.accounts import limits
 from core.accounts.passwords import passwords_of
 from core.accounts.signin import log_in
 from core.circles import service as circles_service
 from core.circles.routes import content_kinds
 from core.errors import Message, NotFound, ValidationError
-from core.site import service
+from core.site import operations, service
 from core.threads import service as threads
 from core.uploads.receive import chosen, receive_picture
 from core.uploads.receive import limits as picture_limits
@@ -77,7 +81,29 @@ async def setup_submit(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
+    """Liveness: the worker answers."""
     return PlainTextResponse("ok")
+
+
+async def readyz(request: Request) -> Response:
+    """Readiness: whether the database, the search index and the pictures' store answer (503 naming what does
+    not), for a load balancer deciding where to send requests."""
+    found = await operations.readiness(request.app.state.search, site_of(request).store)
+    ready = all(state == "ok" for state in found.values())
+    return JSONResponse(found, status_code=200 if ready else 503, headers={"cache-control": "no-store"})
+
+
+async def prometheus_metrics(request: Request) -> Response:
+    """``/metrics`` for Prometheus, to whoever sends ``Authorization: Bearer QUANZI_METRICS_TOKEN``; without that
+    setting there is none."""
+    token = site_of(request).config.metrics_token
+    if not token:
+        raise NotFound()
+    given = request.headers.get("authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return PlainTextResponse("a Bearer token is needed", status_code=401, headers={"www-authenticate": "Bearer"})
+    body = metrics.exposition(await operations.readings())
+    return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"cache-control": "no-store"})
 
 
 async def site_css(request: Request) -> Response:
@@ -115,6 +141,8 @@ routes: list[BaseRoute] = [
     Route("/setup", setup_page, methods=["GET"]),
     Route("/setup", setup_submit, methods=["POST"]),
     Route("/healthz", healthz, methods=["GET"]),
+    Route("/readyz", readyz, methods=["GET"]),
+    Route("/metrics", prometheus_metrics, methods=["GET"]),
     Route("/favicon.ico", favicon, methods=["GET"]),
     Route("/share-card.png", share_card, methods=["GET"]),
     Route("/site.css", site_css, methods=["GET"]),

@@ -27,6 +27,9 @@ class Store(Protocol):
 
     async def delete(self, name: str) -> None: ...
 
+    async def check(self) -> None:
+        """OSError when the store cannot take a file now (``/readyz``)."""
+
 
 def layout(name: str) -> str:
     """Where the file ``name`` lies under the store's root: ``ab/cd/abcd….jpg``."""
@@ -70,3 +73,8 @@ class FileStore:
 
     async def delete(self, name: str) -> None:
         self.path(name).unlink(missing_ok=True)
+
+    async def check(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.root, os.W_OK):
+            raise PermissionError(f"{self.root} cannot be written")

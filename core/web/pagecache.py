@@ -26,6 +26,8 @@ from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.web.observing import ROUTE, route_label
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 PERSONAL = "quanzi.personal"
 clock = time.monotonic  # how old a kept answer is (a test turns it forward rather than wait)
@@ -51,7 +53,14 @@ QUERY_PARAMETERS = frozenset(
         "featured",
     }
 )
-SKIPPED_PREFIXES = ("/static/", "/healthz", "/setup", "/uploads/")  # pictures: browsers keep the public ones
+SKIPPED_PREFIXES = (
+    "/static/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/setup",
+    "/uploads/",
+)  # pictures: browsers keep the public ones
 
 
 def mark_personal(connection: HTTPConnection) -> None:
@@ -65,6 +74,7 @@ class Kept:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    route: str  # the route that made it, for the requests it answers (core/web/observing.py)
 
 
 class GuestCache:
@@ -151,7 +161,8 @@ def _guest_key(scope: Scope) -> tuple[str, ...] | None:
     )
 
 
-async def _send_kept(kept: Kept, send: Send) -> None:
+async def _send_kept(kept: Kept, scope: Scope, send: Send) -> None:
+    scope[ROUTE] = kept.route
     await send(
         {"type": "http.response.start", "status": kept.status, "headers": [*kept.headers, (b"x-quanzi-cache", b"hit")]}
     )
@@ -184,11 +195,11 @@ class GuestPageCache:
         kept, fresh = cache.get(key)
         making = cache.being_made(key)
         if kept is not None and (fresh or making is not None):
-            return await _send_kept(kept, send)
+            return await _send_kept(kept, scope, send)
         if making is not None:
             made = await asyncio.shield(making)
             if made is not None:
-                return await _send_kept(made, send)
+                return await _send_kept(made, scope, send)
             return await self.app(scope, receive, send)
         cache.begin(key)
         made = None
@@ -217,8 +228,9 @@ class GuestPageCache:
                 keepable = sum(map(len, chunks)) <= MAX_BODY
             await send(message)
 
-        began, version = clock(), self.cache.version(scope["path"])
+        began, version, root_path = clock(), self.cache.version(scope["path"]), scope.get("root_path", "")
         await self.app(scope, receive, keeping_send)
         if not keepable or start is None or scope.get(PERSONAL) or version != self.cache.version(scope["path"]):
             return None
-        return Kept(began, start["status"], list(start.get("headers", [])), b"".join(chunks))
+        headers = list(start.get("headers", []))
+        return Kept(began, start["status"], headers, b"".join(chunks), route_label(scope, root_path))
