@@ -28,7 +28,7 @@ from core.pluginhost.running import activate
 from core.remembered import Remembering
 from core.site import operations
 from core.site.service import THEMES_DIR, SiteSettings, installed_themes
-from core.uploads.storage import FileStore
+from core.uploads.storage import make_store
 from core.web.bodylimit import BodyLimit
 from core.web.errors import EXCEPTION_HANDLERS
 from core.web.headers import SecurityHeaders
@@ -92,7 +92,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
         content_kinds=kinds,
         notification_kinds=host.notification_kinds,
         endpoints=endpoints,
-        store=FileStore(config.data_dir / "uploads"),
+        store=make_store(config),
     )
 
     @asynccontextmanager
@@ -117,8 +117,9 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
             trimming = loop.create_task(memory.give_back_freed())
             watching = loop.create_task(stored.watch(config, stored.fingerprint(host.stored)))
             counting = loop.create_task(operations.count_connections())
+            flushing = loop.create_task(metrics.keep_flushing())
             yield {}
-            for task in (trimming, watching, counting):
+            for task in (trimming, watching, counting, flushing):
                 task.cancel()
             metrics.worker_stops()
             await host.call("shutdown", app=app)

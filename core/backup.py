@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from core.config import Config
 from core.errors import ConfigError
-from core.uploads.storage import NAME, layout
+from core.uploads.storage import NAME, layout, pictures_folder
 
 
 def sqlite_path(config: Config) -> Path:
@@ -72,11 +72,13 @@ def uploads_copy(backup_file: Path) -> Path:
 
 def backup(config: Config, target: Path) -> None:
     """The database into ``target``, and plugins.toml (which plugins hold the database's tables) and the pictures
-    beside it."""
+    beside it; pictures in a bucket stay there (the bucket's own copies keep them)."""
     if config.plugins_file.exists():
         shutil.copyfile(config.plugins_file, plugins_copy(target))
     _backup_database(config, target)
-    uploads = config.data_dir / "uploads"
+    uploads = pictures_folder(config)
+    if uploads is None:
+        return
     with tarfile.open(uploads_copy(target), "w") as archive:
         for path in sorted(uploads.glob("??/??/*")) if uploads.is_dir() else []:
             if NAME.match(path.name):
@@ -103,8 +105,9 @@ def restore(config: Config, source_file: Path) -> None:
         raise ConfigError(f"{source_file}: no such backup file")
     with _lock(config, fcntl.LOCK_EX):
         _restore(config, source_file)
-        if uploads_copy(source_file).exists():
-            _restore_uploads(config, uploads_copy(source_file))
+        uploads = pictures_folder(config)
+        if uploads is not None and uploads_copy(source_file).exists():
+            _restore_uploads(uploads, uploads_copy(source_file))
         plugins = plugins_copy(source_file)
         if plugins.exists():  # the plugins whose tables the restored database holds
             incoming = config.plugins_file.with_name(config.plugins_file.name + ".restoring")
@@ -112,11 +115,10 @@ def restore(config: Config, source_file: Path) -> None:
             os.replace(incoming, config.plugins_file)
 
 
-def _restore_uploads(config: Config, archive_file: Path) -> None:
-    """The pictures of the archive in place of the data dir's (only files named as pictures are, laid out as the
-    store lays them out: nothing in an archive can write elsewhere)."""
-    uploads = config.data_dir / "uploads"
-    incoming = config.data_dir / "uploads.restoring"
+def _restore_uploads(uploads: Path, archive_file: Path) -> None:
+    """The pictures of the archive in place of those in ``uploads`` (only files named as pictures are, laid out as
+    the store lays them out: nothing in an archive can write elsewhere)."""
+    incoming = uploads.with_name(uploads.name + ".restoring")
     shutil.rmtree(incoming, ignore_errors=True)
     with tarfile.open(archive_file) as archive:
         members = [

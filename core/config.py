@@ -64,6 +64,9 @@ class Config:
     max_upload_size: int = 50 * 1024 * 1024  # a multipart body (a picture); the site setting upload_max_mb is below it
     max_post_length: int = 32_000
     guest_cache_seconds: float = 5.0
+    storage_url: str = (
+        ""  # QUANZI_STORAGE_URL: where pictures are kept (core/uploads/storage.py); the data dir by default
+    )
     metrics_token: str = ""  # QUANZI_METRICS_TOKEN: what a Prometheus scrape of /metrics sends (none: no /metrics)
     log_format: str = "text"  # QUANZI_LOG_FORMAT: "text", or "json" (one object a line, with the request id)
     job_retry_seconds: float = 30.0  # a failed job waits this long before its next try, doubling each time
@@ -169,9 +172,12 @@ def load_config(env: dict[str, str] | None = None, **overrides: object) -> Confi
         max_post_length=_int(env, "QUANZI_MAX_POST_LENGTH", 32_000),
         guest_cache_seconds=_float(env, "QUANZI_GUEST_CACHE_SECONDS", 5.0),
         job_retry_seconds=_float(env, "QUANZI_JOB_RETRY_SECONDS", 30.0),
+        storage_url=env.get("QUANZI_STORAGE_URL", ""),
         metrics_token=env.get("QUANZI_METRICS_TOKEN", ""),
         log_format=env.get("QUANZI_LOG_FORMAT") or "text",
     )
+    if values["storage_url"] and not str(values["storage_url"]).startswith(("s3://", "file://")):
+        raise ConfigError("QUANZI_STORAGE_URL must start with s3:// (a bucket) or file:// (the data dir)")
     if values["log_format"] not in ("text", "json"):
         raise ConfigError("QUANZI_LOG_FORMAT must be text or json")
     if env.get("QUANZI_PLUGINS_FILE"):

@@ -24,12 +24,21 @@ from core.testing import (  # noqa: F401 (the tests import the helpers from here
     register,
     reply,
 )
+from core.testing.buckets import BucketServer
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> Iterator[Config]:
     with fresh_database(make_config(tmp_path)) as config:
         yield config
+
+
+@pytest.fixture(scope="session")
+def bucket_server() -> Iterator[BucketServer]:
+    """A real S3 protocol server (moto's), for sites that keep their pictures in a bucket."""
+    server = BucketServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

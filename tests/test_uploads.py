@@ -15,10 +15,12 @@ from PIL import Image
 
 from core.accounts.models import Role, User
 from core.site.models import Setting
-from core.testing import another_browser, at_once
+from core.testing import another_browser, at_once, buckets, fresh_database, make_config, register
+from core.testing.live import server_command
 from core.times import now
 from core.uploads.models import Upload, UploadUse
 from core.uploads.service import FORGET, forget_unused
+from core.uploads.storage import pictures_folder
 
 
 def jpeg(width=1200, height=800, *, gps=False, colour=(180, 40, 40)) -> bytes:
@@ -107,9 +109,23 @@ def count_uploads(client) -> int:
     return client.portal.call(count)
 
 
+@pytest.fixture(params=["data dir", "bucket"])
+def config(request, tmp_path):
+    """Every test of pictures twice: kept in the data dir, and in an S3 bucket (a real S3 protocol server)."""
+    storage = (
+        {"storage_url": request.getfixturevalue("bucket_server").new_bucket()} if request.param == "bucket" else {}
+    )
+    with fresh_database(make_config(tmp_path, **storage)) as config:
+        yield config
+
+
 def stored_files(client) -> list[str]:
-    root = client.app.state.site.config.data_dir / "uploads"
-    return sorted(path.name for path in root.glob("??/??/*")) if root.exists() else []
+    config = client.app.state.site.config
+    folder = pictures_folder(config)
+    if folder is None:
+        return sorted(key.rpartition("/")[2] for key in buckets.running.keys(config.storage_url))
+    assert not (config.data_dir / "uploads").exists() or folder == config.data_dir / "uploads"
+    return sorted(path.name for path in folder.glob("??/??/*")) if folder.exists() else []
 
 
 def test_a_picture_is_made_anew_without_its_exif_and_gps(client, member):
@@ -369,3 +385,36 @@ def test_a_photo_sent_without_the_csrf_token_is_refused_and_not_kept(client, mem
     )
     assert forged.status_code == 403
     assert count_uploads(client) == 0 and stored_files(client) == []
+
+
+def test_a_site_with_its_pictures_in_a_bucket_keeps_none_on_its_disk_and_is_ready_while_the_bucket_answers(
+    quanzi_site, bucket_server
+):
+    storage_url = bucket_server.new_bucket()
+    site = quanzi_site(storage_url=storage_url)
+    alice = register(site, "alice")
+    made = upload(site, alice, jpeg(3000, 2000)).json()
+    name = made["url"].removeprefix("/uploads/")
+    assert bucket_server.keys(storage_url) == sorted(
+        [f"{name[:2]}/{name[2:4]}/{name}", f"{name[:2]}/{name[2:4]}/{made['thumb_url'].removeprefix('/uploads/')}"]
+    )
+    shown = site.get(made["url"], headers=alice.auth)
+    assert shown.status_code == 200 and shown.content[:3] == b"\xff\xd8\xff"
+    assert not (site.app.state.site.config.data_dir / "uploads").exists()
+    assert site.get("/readyz").json()["store"] == "ok"
+
+
+def test_a_bucket_that_does_not_answer_makes_the_site_not_ready(quanzi_site, bucket_server):
+    site = quanzi_site(storage_url=f"s3://no-such-bucket?endpoint={bucket_server.endpoint}&region=us-east-1")
+    answer = site.get("/readyz")
+    assert answer.status_code == 503 and answer.json()["store"].startswith("OSError: s3://no-such-bucket")
+
+
+def test_a_backup_leaves_the_pictures_in_their_bucket_and_says_so(tmp_path, bucket_server):
+    storage_url = bucket_server.new_bucket()
+    made = server_command(tmp_path / "data", "migrate", QUANZI_STORAGE_URL=storage_url)
+    assert made.returncode == 0, made.stderr
+    saved = server_command(tmp_path / "data", "backup", str(tmp_path / "site.backup"), QUANZI_STORAGE_URL=storage_url)
+    assert saved.returncode == 0, saved.stderr
+    assert f"The pictures stay in s3://{storage_url[5:].split('?')[0]}" in saved.stdout
+    assert not (tmp_path / "site.backup.uploads.tar").exists()

@@ -22,6 +22,7 @@ from core.demo import DEMO_PASSWORD
 from core.errors import ConfigError, ValidationError
 from core.pluginhost import settings_file, stored
 from core.pluginhost.host import PluginError, PluginHost
+from core.uploads.storage import pictures_folder
 
 
 def _progress(event: str, app_label: str, name: str) -> None:
@@ -132,7 +133,13 @@ def cmd_createadmin(args: argparse.Namespace, config: Config, host: PluginHost |
 def cmd_backup(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
     backup.backup(config, Path(args.file))
     kept = f", {backup.plugins_copy(Path(args.file))}" if config.plugins_file.exists() else ""
-    print(f"Backed up to {args.file}{kept} and {backup.uploads_copy(Path(args.file))} (the pictures).")
+    if pictures_folder(config) is None:
+        print(
+            f"Backed up to {args.file}{kept}. The pictures stay in {config.storage_url.partition('?')[0]}: keep "
+            "copies of the bucket with its own tools (versioning, replication)."
+        )
+    else:
+        print(f"Backed up to {args.file}{kept} and {backup.uploads_copy(Path(args.file))} (the pictures).")
     return 0
 
 
@@ -142,7 +149,8 @@ def cmd_restore(args: argparse.Namespace, config: Config, host: PluginHost | Non
     _migrate(config, host)  # a backup from an older version catches up
     # The index held what the replaced database had: build it anew from the restored one.
     asyncio.run(_reindex(config, host))
-    print(f"Restored from {args.file}; the search index is rebuilt.")
+    pictures = " The pictures in the bucket were left as they are." if pictures_folder(config) is None else ""
+    print(f"Restored from {args.file}; the search index is rebuilt.{pictures}")
     return 0
 
 
@@ -159,7 +167,7 @@ async def _demo(config: Config, host: PluginHost | None, args: argparse.Namespac
     from core import demo
     from core.accounts.passwords import Passwords
     from core.search.commands import reindex
-    from core.uploads.storage import FileStore
+    from core.uploads.storage import make_store
 
     async with database(config, host.models_apps() if host else None):
         if await demo.present():
@@ -168,7 +176,7 @@ async def _demo(config: Config, host: PluginHost | None, args: argparse.Namespac
         if await demo.has_content() and not args.force:
             return None
         hasher = Passwords(config.password_time_cost, config.password_memory_cost)
-        store = FileStore(config.data_dir / "uploads")
+        store = make_store(config)
         made = await (demo.small(hasher, store) if args.size == "small" else demo.large(hasher, scale=args.scale))
         if host is not None:
             await reindex(config, host)  # the demo writes in bulk, past the outbox: index it whole

@@ -1,0 +1,68 @@
+"""Two machines of one site: two servers, each with its own data dir and plugins.toml, sharing the site's database
+(SQLite's file here, PostgreSQL in the PostgreSQL run), its secret and its bucket of pictures (a real S3 protocol
+server)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import httpx2
+from PIL import Image
+
+from core.testing import PASSWORD, enable_plugin, wait_until
+from core.testing.live import live_server, server_command
+
+
+def _machine(data_dir: Path, config, storage_url: str) -> dict[str, str]:
+    return {
+        "QUANZI_DATABASE_URL": config.database_url,
+        "QUANZI_SECRET_KEY": config.secret_key,
+        "QUANZI_STORAGE_URL": storage_url,
+        "QUANZI_PLUGINS_FILE": str(data_dir / "plugins.toml"),
+    }
+
+
+def _polls_answer(base: str) -> bool:
+    return "/polls/" in httpx2.get(f"{base}/api/v1/openapi.json", timeout=5).text
+
+
+def _photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 800), (30, 120, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_two_machines_share_members_pictures_and_plugin_changes(config, bucket_server):
+    enable_plugin(config.plugins_file, "polls")
+    storage_url = bucket_server.new_bucket()
+    other_dir = config.data_dir.parent / "machine-b"
+    machine_a = _machine(config.data_dir, config, storage_url)
+    machine_b = _machine(other_dir, config, storage_url)
+    with live_server(config.data_dir, **machine_a) as first, live_server(other_dir, **machine_b) as second:
+        # a member made on one machine signs in on the other; a picture sent to one is shown by the other
+        account = {"username": "mei", "email": "mei@example.com", "password": PASSWORD}
+        assert httpx2.post(f"{first.base}/api/v1/auth/register", json=account).status_code == 201
+        login = {"login": "mei", "password": PASSWORD}
+        token = httpx2.post(f"{second.base}/api/v1/auth/token", json=login).json()["token"]
+        mei = {"Authorization": f"Bearer {token}"}
+        files = {"file": ("walk.jpg", _photo(), "image/jpeg")}
+        sent = httpx2.post(f"{first.base}/api/v1/uploads", files=files, headers=mei, timeout=30)
+        assert sent.status_code == 201, sent.text
+        shown = httpx2.get(f"{second.base}{sent.json()['url']}", headers=mei)
+        assert (
+            shown.status_code == 200
+            and shown.content == httpx2.get(f"{first.base}{sent.json()['url']}", headers=mei).content
+        )
+        assert not (config.data_dir / "uploads").exists() and not (other_dir / "uploads").exists()
+
+        # a plugin switched off on one machine stops answering on both, and back on
+        assert _polls_answer(first.base) and _polls_answer(second.base)  # b's own plugins.toml says nothing
+        disabled = server_command(config.data_dir, "plugins", "disable", "polls", **machine_a)
+        assert disabled.returncode == 0, disabled.stderr
+        wait_until(lambda: not _polls_answer(second.base), timeout=10)
+        wait_until(lambda: not _polls_answer(first.base), timeout=10)
+        assert not (other_dir / "plugins.toml").exists()  # the other machine's file was never needed
+        enabled = server_command(other_dir, "plugins", "enable", "polls", **machine_b)
+        assert enabled.returncode == 0, enabled.stderr
+        wait_until(lambda: _polls_answer(first.base), timeout=10)
