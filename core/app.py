@@ -122,6 +122,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
             for task in (trimming, watching, counting, flushing):
                 task.cancel()
             metrics.worker_stops()
+            site.rate_limits.close()
             await host.call("shutdown", app=app)
             if app.state.listener is not None:
                 await app.state.listener.stop()

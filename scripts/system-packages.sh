@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages beyond Python: for the tests, Chromium (browser tests), npm (which installs axe-core for them), CJK
-# and emoji fonts (so that Chinese renders as text, not boxes); with --bench, wrk (the benchmark's load generator).
+# and emoji fonts (so that Chinese renders as text, not boxes), Redis (rate limits shared by machines); with --bench, wrk (the benchmark's load generator).
 # Installs only what is missing.
 set -euo pipefail
 
@@ -14,6 +14,7 @@ else
   command -v npm >/dev/null 2>&1 || missing+=(npm)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
   fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || missing+=(fonts-noto-color-emoji)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq

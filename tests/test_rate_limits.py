@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
+import subprocess
 
 import pytest
 from conftest import PASSWORD
 
 from core.testing import running_site as site
+from core.testing import wait_until
+from core.testing.live import free_port
 
 
 def register(client, username, **kwargs):
@@ -100,3 +104,38 @@ def test_circle_creation_is_limited_per_member_refused_tries_included(client):
         assert probe.status_code == 400, attempt
     refused = client.post("/api/v1/circles", json={"slug": "another", "name": "Another"}, headers=headers)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A Redis server of the test's own (Debian's redis-server), as several workers and machines share one."""
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: _answers(port), timeout=10)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def test_workers_and_machines_that_share_a_redis_share_the_count(tmp_path, redis_url):
+    wrong = {"login": "bob", "password": "nope nope"}
+    with site(tmp_path / "a", rate_limit_scale=1.0, rate_limit_storage=redis_url) as first:
+        assert {first.post("/api/v1/auth/token", json=wrong).status_code for _ in range(6)} == {401}
+    with site(tmp_path / "b", rate_limit_scale=1.0, rate_limit_storage=redis_url) as second:  # another machine
+        assert {second.post("/api/v1/auth/token", json=wrong).status_code for _ in range(4)} == {401}
+        assert second.post("/api/v1/auth/token", json=wrong).status_code == 429  # the eleventh, counted across both

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import time
+from typing import Any
 
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -16,10 +17,24 @@ from core.errors import TooManyRequests
 
 
 class RateLimits:
+    """The counts, in this worker's memory (``memory://``) or in a Redis that every worker and machine shares
+    (``redis://HOST:PORT``, ``QUANZI_RATE_LIMIT_STORAGE``): then its connections are this object's own, and let go
+    when the worker stops (``close``)."""
+
     def __init__(self, storage_uri: str, scale: float) -> None:
         uri = storage_uri if storage_uri.startswith("async+") else "async+" + storage_uri
-        self._limiter = MovingWindowRateLimiter(storage_from_string(uri))
+        self._connections: Any = None
+        options: dict[str, Any] = {}
+        if uri.startswith(("async+redis://", "async+rediss://")):
+            import coredis  # the client limits uses for Redis: loaded by the sites that share one
+
+            self._connections = options["connection_pool"] = coredis.ConnectionPool.from_url(uri.removeprefix("async+"))
+        self._limiter = MovingWindowRateLimiter(storage_from_string(uri, **options))
         self._scale = scale
+
+    def close(self) -> None:
+        if self._connections is not None:
+            self._connections.disconnect()
 
     def _scaled(self, rule: str) -> RateLimitItem:
         item = parse(rule)
