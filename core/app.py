@@ -19,7 +19,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from core import memory, metrics, remembered
 from core.config import Config
-from core.db import tortoise_config
+from core.db import postgres_url, tortoise_config
 from core.live.postgres import Hearing, Listener
 from core.moderation import limits as newcomer_limits
 from core.pluginhost import stored
@@ -102,7 +102,7 @@ def create_app(config: Config, plugins: PluginHost | None = None) -> Starlette:
             app, config=tortoise_config(config, host.models_apps()), _enable_global_fallback=True
         ):
             # on PostgreSQL the worker hears the others' changes (and, through the startup hooks, what else it hears)
-            app.state.listener = None if config.is_sqlite else Listener(config.database_url)
+            app.state.listener = None if config.is_sqlite else Listener(postgres_url(config.database_url))
             if app.state.listener is not None:
                 hearing = Hearing(
                     remembered.changed,

@@ -17,16 +17,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from core.config import Config
+from core.db import postgres_url
 from core.errors import ConfigError
 from core.uploads.storage import NAME, layout, pictures_folder
 
 
 def sqlite_path(config: Config) -> Path:
     return Path(urlsplit(config.database_url).path)
-
-
-def _postgres_url(config: Config) -> str:
-    return "postgresql://" + config.database_url.split("://", 1)[1].split("?", 1)[0]
 
 
 def _tool(name: str) -> str:
@@ -87,7 +84,9 @@ def backup(config: Config, target: Path) -> None:
 
 def _backup_database(config: Config, target: Path) -> None:
     if not config.is_sqlite:
-        subprocess.run([_tool("pg_dump"), "--format=custom", f"--file={target}", _postgres_url(config)], check=True)
+        subprocess.run(
+            [_tool("pg_dump"), "--format=custom", f"--file={target}", postgres_url(config.database_url)], check=True
+        )
         return
     source = sqlite3.connect(sqlite_path(config))
     destination = sqlite3.connect(target)
@@ -140,7 +139,7 @@ def _restore(config: Config, source_file: Path) -> None:
                 "--clean",
                 "--if-exists",
                 "--no-owner",
-                f"--dbname={_postgres_url(config)}",
+                f"--dbname={postgres_url(config.database_url)}",
                 str(source_file),
             ],
             check=True,

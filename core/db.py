@@ -48,6 +48,11 @@ def connection_url(database_url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def postgres_url(database_url: str) -> str:
+    """The address that asyncpg and PostgreSQL's own tools take: their scheme, without the options of Tortoise's pool."""
+    return "postgresql://" + database_url.split("://", 1)[1].split("?", 1)[0]
+
+
 def _connection(database_url: str) -> str | dict[str, Any]:
     """Tortoise's connection settings: on PostgreSQL its connections count the writes they make (core/remembered.py)."""
     url = connection_url(database_url)
@@ -87,11 +92,28 @@ async def run_migrations(
 ) -> None:
     """Apply every pending migration of the core and of the enabled plugins' apps."""
     settings = tortoise_config(config, plugin_apps)
-    async with database(config, plugin_apps):
+    async with _one_at_a_time(config), database(config, plugin_apps):
         await migrate_api(config=settings, progress=progress)
         if not config.is_sqlite:
             async with transaction() as connection:
                 await announce_changes(connection)
+
+
+@asynccontextmanager
+async def _one_at_a_time(config: Config) -> AsyncIterator[None]:
+    """On PostgreSQL, one process migrates at a time (an advisory lock, held by a connection of its own): machines
+    started together take turns, and the second finds the work done."""
+    if config.is_sqlite:
+        yield
+        return
+    import asyncpg
+
+    connection = await asyncpg.connect(postgres_url(config.database_url))
+    try:
+        await connection.execute("SELECT pg_advisory_lock(hashtext('quanzi_migrations'))")
+        yield
+    finally:
+        await connection.close()  # which lets go of the lock
 
 
 _after_commit: ContextVar[list[Callable[[], object]] | None] = ContextVar("after_commit", default=None)

@@ -55,14 +55,18 @@ def _layer(module: str) -> int:
     return max(found)[1]
 
 
+def _of_core(module: str) -> bool:
+    return module == "core" or module.startswith("core.")  # not coredis
+
+
 def _runtime_imports(tree: ast.AST) -> list[str]:
     imports: list[str] = []
     for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("core"):
+        if isinstance(node, ast.ImportFrom) and node.module and _of_core(node.module):
             package = (ROOT / Path(*node.module.split("."))).is_dir()
             imports += [f"{node.module}.{alias.name}" for alias in node.names] if package else [node.module]
         elif isinstance(node, ast.Import):
-            imports += [alias.name for alias in node.names if alias.name.startswith("core")]
+            imports += [alias.name for alias in node.names if _of_core(alias.name)]
         imports += _runtime_imports(node)
     return imports
 

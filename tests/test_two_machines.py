@@ -4,14 +4,20 @@ server)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx2
+import pytest
 from PIL import Image
 
 from core.testing import PASSWORD, enable_plugin, wait_until
-from core.testing.live import live_server, server_command
+from core.testing.databases import POSTGRES, drop, postgres
+from core.testing.live import ROOT, live_server, server_command, server_env
 
 
 def _machine(data_dir: Path, config, storage_url: str) -> dict[str, str]:
@@ -66,3 +72,28 @@ def test_two_machines_share_members_pictures_and_plugin_changes(config, bucket_s
         enabled = server_command(other_dir, "plugins", "enable", "polls", **machine_b)
         assert enabled.returncode == 0, enabled.stderr
         wait_until(lambda: _polls_answer(first.base), timeout=10)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="machines share a PostgreSQL database (the PostgreSQL run)")
+def test_two_machines_starting_together_migrate_a_new_database_once(tmp_path):
+    name = f"fresh_{os.getpid()}"
+    asyncio.run(postgres(f'CREATE DATABASE "{name}"'))
+    try:
+        settings = {"QUANZI_DATABASE_URL": f"{POSTGRES}/{name}"}
+        machines = [
+            subprocess.Popen(
+                [sys.executable, "server.py", "migrate"],
+                cwd=ROOT,
+                env=server_env(tmp_path / machine, **settings),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for machine in ("a", "b")
+        ]
+        outputs = [machine.communicate(timeout=180)[0] for machine in machines]
+        assert [machine.returncode for machine in machines] == [0, 0], outputs
+        applied = [output.count("applied core.") for output in outputs]
+        assert sorted(applied)[0] == 0 and sorted(applied)[1] > 20  # one machine migrated, the other found it done
+    finally:
+        asyncio.run(drop(name))

@@ -24,10 +24,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from core import workers
 from core.config import Config
+from core.db import postgres_url
 from core.pluginhost import settings_file
 from core.site.models import PluginState
 
@@ -80,9 +80,8 @@ def read_now(config: Config) -> Tables:
 async def _read_postgres(database_url: str) -> Tables:
     import asyncpg
 
-    parts = urlsplit(database_url)
     try:
-        connection = await asyncpg.connect(urlunsplit(parts._replace(query="")))  # the pool's own options left out
+        connection = await asyncpg.connect(postgres_url(database_url))
     except asyncpg.InvalidCatalogNameError:  # the database is not made yet
         return {}
     try:
