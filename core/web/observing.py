@@ -10,7 +10,6 @@ import re
 import secrets
 import time
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core import logs, metrics
@@ -30,6 +29,7 @@ class Observed:
             return await self.app(scope, receive, send)
         started = time.perf_counter()
         request_id = self._given_id(scope) or secrets.token_hex(8)
+        header = (b"x-request-id", request_id.encode())
         token = logs.request_id.set(request_id)
         root_path = scope.get("root_path", "")
         status = 500  # unless the answer says otherwise: an error that escaped
@@ -38,7 +38,7 @@ class Observed:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message).append("x-request-id", request_id)
+                message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
         try:
@@ -49,9 +49,11 @@ class Observed:
             metrics.observe(route, scope["method"], status, time.perf_counter() - started)
 
     def _given_id(self, scope: Scope) -> str | None:
-        """The proxy's id for the request, when the request came from a trusted proxy and the id looks like one."""
+        """The proxy's id for the request, when the request came from a trusted proxy and the id looks like one (the
+        header looked for first: most requests have none, and the address is then never parsed)."""
+        given = next((value for name, value in scope["headers"] if name == b"x-request-id"), None)
         client = scope.get("client")
-        if not client or not self.trusted_proxies:
+        if given is None or not client or not self.trusted_proxies:
             return None
         try:
             peer = ipaddress.ip_address(client[0])
@@ -59,8 +61,8 @@ class Observed:
             return None
         if not any(peer in network for network in self.trusted_proxies):
             return None
-        given = Headers(scope=scope).get("x-request-id", "")
-        return given if GIVEN_ID.fullmatch(given) else None
+        text = given.decode("latin-1")
+        return text if GIVEN_ID.fullmatch(text) else None
 
 
 def route_label(scope: Scope, root_path: str) -> str:
