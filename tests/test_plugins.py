@@ -17,6 +17,7 @@ from conftest import make_circle, make_thread, register, reply
 from core.accounts.models import Role
 from core.circles.scenarios import apply_scenario
 from core.errors import ConfigError, Conflict
+from core.pluginhost import stored
 from core.pluginhost.host import InstalledPlugin, PluginHost
 from core.plugins import PluginManifest, Setting, Slot, SlotContent, answers_slots, hookimpl
 from core.testing import make_config
@@ -298,8 +299,11 @@ def test_the_admin_edits_plugin_settings_and_plugins_toml_keeps_its_comments(thr
     client.post("/admin/plugins/throwaway/settings", data={"word": "salut", "csrf_token": csrf})
     text = plugins_file.read_text()
     assert 'word = "salut"' in text and "# my site's plugins" in text and "enabled = true" in text
+    config = client.app.state.site.config
+    assert stored.read_now(config)["throwaway"] == {"enabled": True, "word": "salut"}  # on, as the file had it
     client.post("/admin/plugins/throwaway/disable", data={"csrf_token": csrf})
     assert "enabled = false" in plugins_file.read_text()
+    assert stored.read_now(config)["throwaway"] == {"enabled": False, "word": "salut"}
 
 
 def test_the_admin_plugin_page_refuses_a_bad_setting(quanzi_site):

@@ -53,9 +53,10 @@ async def disable_plugin(config: Config, name: str) -> str:
 async def set_state(config: Config, name: str, values: dict[str, Any]) -> str:
     """Set keys of one plugin's state (``enabled``, settings) in the database and in plugins.toml; the plugins'
     state it leaves."""
+    from_file = settings_file.read(config.plugins_file).get(name, {})
     settings_file.write(config.plugins_file, name, values)
     async with database(config):
-        await stored.store(name, values)
+        await stored.store(name, values, from_file)
         return stored.fingerprint(await stored.read())
 
 

@@ -5,8 +5,9 @@ table of the site's database.
 row at its start (a new site's first start writes them all). From then on the row is the plugin's state on every
 machine, and a change (``server.py plugins enable|disable``, the admin area) is written to the row and to this
 machine's file alike. Each worker reads the table every ``CHECK_SECONDS`` and, when it no longer holds what the
-worker started with (a change made on any machine), asks its server for fresh workers, which load it
-(``core.workers.fresh_workers_for``): every machine has a change within ``CHECK_SECONDS`` and a worker's start.
+worker started with (a change made on any machine), asks its server for fresh workers, which load it (once for each
+change and machine: ``core.workers.first_to_ask``): every machine has a change within ``CHECK_SECONDS`` and a
+worker's start.
 
 The table is read before the ORM starts (the plugins decide which models there are): straight from the SQLite file,
 or with one asyncpg connection in a thread of its own.
@@ -107,13 +108,16 @@ async def read() -> Tables:
     return _tables(await PluginState.all().values_list("name", "enabled", "settings"))
 
 
-async def store(name: str, values: dict[str, Any]) -> None:
-    """Set keys of one plugin's state (``enabled`` and settings), keeping the others it has."""
+async def store(name: str, values: dict[str, Any], from_file: dict[str, Any]) -> None:
+    """Set keys of one plugin's state (``enabled`` and settings), keeping the others it has; a plugin the table has
+    no row for yet starts from what plugins.toml says of it (``from_file``)."""
     state = await PluginState.get_or_none(name=name)
-    settings = {key: value for key, value in values.items() if key != "enabled"}
     if state is None:
-        await PluginState.create(name=name, enabled=values.get("enabled") is True, settings=settings)
+        table = {**from_file, **values}
+        settings = {key: value for key, value in table.items() if key != "enabled"}
+        await PluginState.create(name=name, enabled=table.get("enabled") is True, settings=settings)
         return
+    settings = {key: value for key, value in values.items() if key != "enabled"}
     if "enabled" in values:
         state.enabled = values["enabled"] is True
     state.settings = {**state.settings, **settings}
