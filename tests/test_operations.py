@@ -15,6 +15,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from core.jobs.models import Job
+from core.search.backend import IndexDamaged
+from core.search.whoosh_index import WhooshBackend
 from core.testing import PASSWORD, make_circle, make_thread, register, run, wait_until
 from core.testing.live import live_server
 from core.uploads.storage import FileStore
@@ -107,7 +109,13 @@ def test_ready_says_what_answers_and_what_does_not(site, monkeypatch):
     answer = site.get("/readyz")
     assert answer.status_code == 503
     assert answer.json()["store"] == "OSError: [Errno 28] No space left on device"
-    assert answer.json()["database"] == "ok"
+    assert answer.json()["database"] == "ok" and answer.json()["search"] == "ok"
+
+    def damaged(self, request):
+        raise IndexDamaged("segment _MAIN_3 is missing")
+
+    monkeypatch.setattr(WhooshBackend, "search", damaged)
+    assert site.get("/readyz").json()["search"] == "IndexDamaged: segment _MAIN_3 is missing"
 
 
 def test_every_answer_has_a_request_id(site):
