@@ -4,7 +4,6 @@ keep working."""
 from __future__ import annotations
 
 import importlib
-import subprocess
 import sys
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from core.pluginhost import settings_file
 from core.pluginhost.host import PluginHost
 from core.testing import make_config
-from core.testing.live import ROOT, server_env
+from core.testing.live import server_command
 
 MANIFEST = (
     'from core.plugins import PluginManifest\nPLUGIN = PluginManifest(name="{name}", version="1.0.0", '
@@ -46,10 +45,8 @@ def broken_plugins(tmp_path, monkeypatch):
 
 
 def cli(tmp_path, path, *args):
-    env = server_env(tmp_path / "site", PYTHONPATH=path, QUANZI_PLUGINS_FILE=str(tmp_path / "site" / "plugins.toml"))
-    return subprocess.run(
-        [sys.executable, "server.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    site = tmp_path / "site"
+    return server_command(site, *args, PYTHONPATH=path, QUANZI_PLUGINS_FILE=str(site / "plugins.toml"))
 
 
 def test_a_broken_plugin_is_skipped_and_named(tmp_path, broken_plugins, caplog):

@@ -12,7 +12,7 @@ from PIL import Image
 from starlette.routing import Mount
 
 from core.site.service import issue_setup_token
-from core.testing.live import ROOT, seed_database, server_env
+from core.testing.live import ROOT, seed_database, server_command, server_env
 
 
 def test_the_setup_page_creates_the_admin_and_logs_them_in(client):
@@ -47,15 +47,7 @@ def test_a_wrong_setup_token_is_not_found(client):
 
 
 def run_cli(tmp_path, *args, stdin="", **env):
-    return subprocess.run(
-        [sys.executable, "server.py", *args],
-        cwd=ROOT,
-        env=server_env(tmp_path, **env),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return server_command(tmp_path, *args, stdin=stdin, **env)
 
 
 @pytest.mark.sqlite_only

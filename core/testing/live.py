@@ -38,12 +38,14 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def server_command(data_dir: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-    """``server.py ARGS`` run on ``data_dir`` as an operator runs it in a shell: its output, and how it ended."""
+def server_command(data_dir: Path, *args: str, stdin: str = "", **extra_env: str) -> subprocess.CompletedProcess[str]:
+    """``server.py ARGS`` run on ``data_dir`` as an operator runs it in a shell (typing ``stdin``): its output, and
+    how it ended."""
     return subprocess.run(
         [sys.executable, "server.py", *args],
         cwd=ROOT,
         env=server_env(data_dir, **extra_env),
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
