@@ -29,8 +29,7 @@ async def enable_plugin(config: Config, name: str) -> str:
         raise ConfigError(
             f"no plugin named {name!r} is installed (installed: {', '.join(sorted(installed)) or 'none'})"
         )
-    enabled = await enabled_now(config)
-    missing = [required for required in installed[name].manifest.requires if required not in enabled]
+    missing = [required for required in installed[name].manifest.requires if required not in await enabled_now(config)]
     if missing:
         raise ConfigError(f"{name} requires {', '.join(missing)}: enable that first")
     await run_migrations(config, PluginHost(config, installed, enabling=name).models_apps())
@@ -41,8 +40,11 @@ async def disable_plugin(config: Config, name: str) -> str:
     """Disable ``name`` (its data and settings stay); refused while an enabled plugin requires it. The plugins'
     state it leaves."""
     installed = discover()
-    enabled = await enabled_now(config)
-    dependents = [other for other in enabled if other in installed and name in installed[other].manifest.requires]
+    dependents = [
+        other
+        for other in await enabled_now(config)
+        if other in installed and name in installed[other].manifest.requires
+    ]
     if dependents:
         raise ConfigError(f"{', '.join(dependents)} require {name}: disable them first")
     return await set_state(config, name, {"enabled": False})
