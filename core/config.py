@@ -69,6 +69,7 @@ class Config:
     )
     metrics_token: str = ""  # QUANZI_METRICS_TOKEN: what a Prometheus scrape of /metrics sends (none: no /metrics)
     log_format: str = "text"  # QUANZI_LOG_FORMAT: "text", or "json" (one object a line, with the request id)
+    search_engine: str = ""  # QUANZI_SEARCH: "whoosh" or "postgres"; by default the one that goes with the database
     job_retry_seconds: float = 30.0  # a failed job waits this long before its next try, doubling each time
     session_max_age: int = 14 * 24 * 3600
     # argon2id cost (core/accounts/passwords.py): OWASP's 7 MiB and five passes; tests lower it.
@@ -79,6 +80,12 @@ class Config:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def search(self) -> str:
+        """Where search keeps its index: "whoosh" (a folder in the data dir) or "postgres" (the database, shared
+        by every machine of the site)."""
+        return self.search_engine or ("whoosh" if self.is_sqlite else "postgres")
 
     @property
     def link_base(self) -> str:
@@ -175,6 +182,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: object) -> Confi
         storage_url=env.get("QUANZI_STORAGE_URL", ""),
         metrics_token=env.get("QUANZI_METRICS_TOKEN", ""),
         log_format=env.get("QUANZI_LOG_FORMAT") or "text",
+        search_engine=env.get("QUANZI_SEARCH", ""),
     )
     if values["storage_url"] and not str(values["storage_url"]).startswith(("s3://", "file://")):
         raise ConfigError("QUANZI_STORAGE_URL must start with s3:// (a bucket) or file:// (the data dir)")
@@ -183,4 +191,9 @@ def load_config(env: dict[str, str] | None = None, **overrides: object) -> Confi
     if env.get("QUANZI_PLUGINS_FILE"):
         values["plugins_file"] = Path(env["QUANZI_PLUGINS_FILE"]).resolve()
     values.update(overrides)
-    return Config(**values)  # type: ignore[arg-type]
+    config = Config(**values)  # type: ignore[arg-type]
+    if config.search_engine not in ("", "whoosh", "postgres"):
+        raise ConfigError("QUANZI_SEARCH must be whoosh or postgres")
+    if config.search == "postgres" and config.is_sqlite:
+        raise ConfigError("QUANZI_SEARCH=postgres needs the site on PostgreSQL (QUANZI_DATABASE_URL)")
+    return config

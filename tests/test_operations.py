@@ -16,7 +16,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from core.jobs.models import Job
 from core.search.backend import IndexDamaged
-from core.search.whoosh_index import WhooshBackend
 from core.testing import PASSWORD, make_circle, make_thread, register, run, wait_until
 from core.testing.live import live_server
 from core.uploads.storage import FileStore
@@ -111,10 +110,10 @@ def test_ready_says_what_answers_and_what_does_not(site, monkeypatch):
     assert answer.json()["store"] == "OSError: [Errno 28] No space left on device"
     assert answer.json()["database"] == "ok" and answer.json()["search"] == "ok"
 
-    def damaged(self, request):
+    async def damaged(self, request):
         raise IndexDamaged("segment _MAIN_3 is missing")
 
-    monkeypatch.setattr(WhooshBackend, "search", damaged)
+    monkeypatch.setattr(type(site.app.state.search.backend), "search", damaged)
     assert site.get("/readyz").json()["search"] == "IndexDamaged: segment _MAIN_3 is missing"
 
 

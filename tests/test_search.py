@@ -194,7 +194,8 @@ def test_many_different_sets_of_circles_each_see_exactly_their_own(client, membe
     for n in [*range(6), *reversed(range(6))]:
         assert sorted(titles(find(client, "canaryword", headers=members[n].auth))) == ["Public", f"Secret {n}"]
     assert titles(find(client, "canaryword")) == ["Public"]
-    assert len(client.app.state.search.backend._visible_docs) <= VISIBLE_SETS_KEPT
+    if client.app.state.site.config.search == "whoosh":  # what Whoosh keeps per set of circles stays bounded
+        assert len(client.app.state.search.backend._visible_docs) <= VISIBLE_SETS_KEPT
 
 
 def test_making_a_circle_private_hides_its_content_from_search_at_once(client, private_world):

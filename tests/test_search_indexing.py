@@ -89,9 +89,10 @@ def test_one_indexer_holds_the_lease_at_a_time(client):
     client.portal.call(scenario)
 
 
-@pytest.mark.sqlite_only
-def test_reindex_rebuilds_everything_while_the_server_runs(tmp_path):
-    with live_server(tmp_path) as server:
+def test_reindex_rebuilds_everything_while_the_server_runs(config):
+    """On either engine: the Whoosh index in the data dir, or PostgreSQL's in the PostgreSQL run."""
+    site = {"QUANZI_DATABASE_URL": config.database_url, "QUANZI_SECRET_KEY": config.secret_key}
+    with live_server(config.data_dir, **site) as server:
         auth = token(server.base, "alice")
         httpx2.post(f"{server.base}/api/v1/circles", json={"slug": "club", "name": "Club"}, headers=auth)
         for index in range(20):
@@ -104,7 +105,7 @@ def test_reindex_rebuilds_everything_while_the_server_runs(tmp_path):
         rebuild = subprocess.Popen(
             [sys.executable, "server.py", "reindex"],
             cwd=ROOT,
-            env=server_env(tmp_path),
+            env=server_env(config.data_dir, **site),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -154,10 +155,10 @@ def test_an_index_written_before_audiences_is_upgraded_in_place(tmp_path):
     backend = WhooshBackend(folder)
     at = datetime.now(UTC)
     letter = SearchDocument("letter", 2, 7, 0, "Walnut note", "walnut", 1, at, "/l/2", audience=("user:5",))
-    backend.apply([letter], [], [])
+    backend.apply_now([letter], [], [])
 
     def urls(keys: frozenset[str]) -> list[str]:
-        return sorted(hit.url for hit in backend.search(SearchRequest("walnut", frozenset({7}), keys))[0])
+        return sorted(hit.url for hit in backend.search_now(SearchRequest("walnut", frozenset({7}), keys))[0])
 
     assert urls(frozenset()) == ["/t/1"]
     assert urls(frozenset({"user:5"})) == ["/l/2", "/t/1"]
@@ -177,13 +178,13 @@ def test_a_damaged_index_is_said_plainly_and_reindex_mends_it(tmp_path):
     from core.search.commands import reindex
     from core.testing import make_circle, make_thread, register, running_site
 
-    with running_site(tmp_path / "site") as client:
+    with running_site(tmp_path / "site", search_engine="whoosh") as client:
         root = register(client, "root", Role.ADMIN)
         make_circle(client, root, "club")
         make_thread(client, root, "club", "Hawthorn", "hawthorn berries")
         client.portal.call(client.app.state.search.flush)
         _damage(client.app.state.site.config.data_dir / "search")
-        client.app.state.search.check()  # what startup does
+        client.portal.call(client.app.state.search.check)  # what startup does
         answer = client.get("/api/v1/search", params={"q": "hawthorn"})
         assert answer.status_code == 503, answer.text
         assert answer.json()["error"]["code"] == "search_unavailable"
@@ -204,10 +205,10 @@ def test_a_lost_current_pointer_finds_the_index_again(tmp_path):
     folder = tmp_path / "search"
     backend = WhooshBackend(folder)
     at = datetime.now(UTC)
-    backend.apply([SearchDocument("thread", 1, 7, 1, "Loquat", "loquat", 1, at, "/t/1")], [], [])
+    backend.apply_now([SearchDocument("thread", 1, 7, 1, "Loquat", "loquat", 1, at, "/t/1")], [], [])
     (folder / "CURRENT").unlink()
     again = WhooshBackend(folder)
-    assert [hit.url for hit in again.search(SearchRequest("loquat", None))[0]] == ["/t/1"]
+    assert [hit.url for hit in again.search_now(SearchRequest("loquat", None))[0]] == ["/t/1"]
 
 
 @pytest.fixture
@@ -258,21 +259,21 @@ def test_a_commit_that_fills_the_disk_leaves_nothing_behind(small_disk):
     from core.search.whoosh_index import WhooshBackend
 
     backend = WhooshBackend(small_disk / "search")
-    backend.apply(_documents(1), [], [])
+    backend.apply_now(_documents(1), [], [])
     generation = small_disk / "search" / backend.generation()
     kept = {path.name for path in generation.iterdir() if path.name.startswith(("MAIN_", "_MAIN_"))}
     filler = small_disk / "filler"
     filler.write_bytes(b"\0" * (shutil.disk_usage(small_disk).free - 300_000))
     free = shutil.disk_usage(small_disk).free
     with pytest.raises(OSError) as failure:  # kept alive here, with its traceback, while the space is measured
-        backend.apply(_documents(2000, start=2), [], [])
+        backend.apply_now(_documents(2000, start=2), [], [])
     assert failure.value.errno == errno.ENOSPC
     left = {path.name for path in generation.iterdir() if path.name.startswith(("MAIN_", "_MAIN_"))}
     assert left == kept
     assert shutil.disk_usage(small_disk).free >= free - 16_384  # the space the failed commit took is back
     filler.unlink()
-    backend.apply(_documents(1, start=5000), [], [])
-    assert len(backend.search(SearchRequest(_documents(1, start=5000)[0].body.split()[0], None))[0]) == 1
+    backend.apply_now(_documents(1, start=5000), [], [])
+    assert len(backend.search_now(SearchRequest(_documents(1, start=5000)[0].body.split()[0], None))[0]) == 1
 
 
 def test_the_indexer_backs_off_and_says_why():

@@ -20,13 +20,19 @@ from core.testing.databases import POSTGRES, drop, postgres
 from core.testing.live import ROOT, live_server, server_command, server_env
 
 
-def _machine(data_dir: Path, config, storage_url: str) -> dict[str, str]:
+def _machine(data_dir: Path, config, storage_url: str, mailbox) -> dict[str, str]:
     return {
         "QUANZI_DATABASE_URL": config.database_url,
         "QUANZI_SECRET_KEY": config.secret_key,
         "QUANZI_STORAGE_URL": storage_url,
         "QUANZI_PLUGINS_FILE": str(data_dir / "plugins.toml"),
+        "QUANZI_SMTP_URL": f"smtp://{mailbox.server.host}:{mailbox.server.port}",
     }
+
+
+def _found(base: str, word: str) -> list[str]:
+    answer = httpx2.get(f"{base}/api/v1/search", params={"q": word}, timeout=5)
+    return [item["title"] for item in answer.json()["items"]]
 
 
 def _polls_answer(base: str) -> bool:
@@ -39,12 +45,12 @@ def _photo() -> bytes:
     return out.getvalue()
 
 
-def test_two_machines_share_members_pictures_and_plugin_changes(config, bucket_server):
+def test_two_machines_share_members_pictures_search_jobs_and_plugin_changes(config, bucket_server, mailbox):
     enable_plugin(config.plugins_file, "polls")
     storage_url = bucket_server.new_bucket()
     other_dir = config.data_dir.parent / "machine-b"
-    machine_a = _machine(config.data_dir, config, storage_url)
-    machine_b = _machine(other_dir, config, storage_url)
+    machine_a = _machine(config.data_dir, config, storage_url, mailbox)
+    machine_b = _machine(other_dir, config, storage_url, mailbox)
     with live_server(config.data_dir, **machine_a) as first, live_server(other_dir, **machine_b) as second:
         # a member made on one machine signs in on the other; a picture sent to one is shown by the other
         account = {"username": "mei", "email": "mei@example.com", "password": PASSWORD}
@@ -61,6 +67,22 @@ def test_two_machines_share_members_pictures_and_plugin_changes(config, bucket_s
             and shown.content == httpx2.get(f"{first.base}{sent.json()['url']}", headers=mei).content
         )
         assert not (config.data_dir / "uploads").exists() and not (other_dir / "uploads").exists()
+
+        # the mail that confirms her address is a job: both machines run jobs, one of them sends it, once
+        (confirming,) = mailbox.wait(1)
+        assert confirming["To"] == "mei@example.com"
+        with pytest.raises(AssertionError):
+            mailbox.wait(2, timeout=2)
+
+        # what is written through one machine is found through the other within 5 seconds (PostgreSQL's search;
+        # on SQLite each machine's Whoosh index is its own: a site on several machines runs on PostgreSQL)
+        if config.search == "postgres":
+            circle = {"slug": "walkers", "name": "Walkers"}
+            assert httpx2.post(f"{first.base}/api/v1/circles", json=circle, headers=mei).status_code == 201
+            thread = {"title": "银杏大道秋游", "body": "周六上午在银杏大道集合"}
+            made = httpx2.post(f"{first.base}/api/v1/circles/walkers/threads", json=thread, headers=mei)
+            assert made.status_code == 201, made.text
+            wait_until(lambda: _found(second.base, "银杏") == ["银杏大道秋游"], timeout=5)
 
         # a plugin switched off on one machine stops answering on both, and back on
         assert _polls_answer(first.base) and _polls_answer(second.base)  # b's own plugins.toml says nothing

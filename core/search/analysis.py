@@ -64,6 +64,19 @@ class MixedTokenizer(Tokenizer):
                 yield token
 
 
+MAX_QUERY_WORDS = 10
+
+
 def analyzer() -> Composable:
     """The analyzer of titles and bodies: CJK words, and lower-cased, stemmed English without stop words."""
     return MixedTokenizer() | LowercaseFilter() | StopFilter(minsize=1) | StemFilter(cachesize=50_000)
+
+
+def query_words(words: str, analyzer: Composable) -> list[str]:
+    """The distinct words of a query as ``analyzer`` cuts it (precise mode), at most ``MAX_QUERY_WORDS``: a hit has
+    every one of them."""
+    seen: list[str] = []
+    for token in analyzer(words, mode="query"):
+        if token.text not in seen:
+            seen.append(token.text)
+    return seen[:MAX_QUERY_WORDS]

@@ -1,8 +1,10 @@
-"""The search index behind one small interface (``SearchBackend``), kept in Whoosh (core/search/whoosh_index.py).
-A PostgreSQL full-text backend for installs on several machines would implement the same methods."""
+"""The search index behind one small interface (``SearchBackend``), with two engines: Whoosh, a folder in the data
+dir (core/search/whoosh_index.py, the default on SQLite), and PostgreSQL's full-text search, a table every machine of
+a site shares (core/search/postgres_index.py, the default on PostgreSQL; ``QUANZI_SEARCH`` chooses)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -35,30 +37,26 @@ class SearchRequest:
 
 
 class IndexDamaged(Exception):
-    """The index cannot be read (a segment missing or cut short): it must be rebuilt (``reindex``)."""
+    """The index cannot be read (a segment missing or cut short, the table missing): it must be rebuilt
+    (``reindex``)."""
 
 
 class SearchBackend(Protocol):
-    def apply(self, upserts: list[SearchDocument], removals: list[tuple[str, int]], removed_threads: list[int]) -> None:
-        """Add or replace ``upserts``, remove ``removals`` (kind, id) and everything of ``removed_threads``."""
+    async def apply(
+        self, upserts: list[SearchDocument], removals: list[tuple[str, int]], removed_threads: list[int]
+    ) -> None:
+        """Add or replace ``upserts``, remove ``removals`` (kind, id) and everything of ``removed_threads``, all or
+        nothing."""
 
-    def search(self, request: SearchRequest) -> tuple[list[Hit], bool]:
+    async def search(self, request: SearchRequest) -> tuple[list[Hit], bool]:
         """One page of hits, and whether more follow."""
 
-    def rebuild(self) -> Rebuild:
-        """Start building a new index, to be put in place of the current one when finished."""
+    async def rebuild(self, batches: AsyncIterator[list[SearchDocument]]) -> None:
+        """Build a new index of every document in ``batches`` and put it in place of the current one at the end, at
+        once (searches meanwhile read the current one); nothing changes if ``batches`` raises."""
 
-    def check(self) -> None:
+    async def check(self) -> None:
         """Read a little of every part of the index; IndexDamaged when it cannot be read."""
 
     def generation(self) -> str:
-        """The name of the index in use: a rebuild puts a new one in place."""
-
-
-class Rebuild(Protocol):
-    def add(self, documents: list[SearchDocument]) -> None: ...
-
-    def finish(self) -> None:
-        """Put the new index in place of the current one (atomically)."""
-
-    def abort(self) -> None: ...
+        """The name of the index in use: a rebuild may put a new one in place."""

@@ -1,8 +1,9 @@
 """``server.py reindex``: rebuild the whole index from the database, safely while the server runs.
 
 It takes the indexer's lease first, so the server's indexer waits (writes meanwhile stay in the outbox); it
-builds a new index beside the current one and switches to it atomically; then it indexes what the outbox
-gathered meanwhile, and gives the lease back.
+builds a new index and puts it in place of the current one at once (Whoosh: a folder beside the current one;
+PostgreSQL: one transaction), searches reading the current one meanwhile; then it indexes what the outbox gathered
+meanwhile, and gives the lease back.
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
+from collections.abc import AsyncIterator
 
 from core.config import Config
+from core.contract.kinds import SearchDocument
 from core.db import database
 from core.errors import ConfigError
 from core.pluginhost.host import PluginHost
 from core.search import indexer
 from core.search.service import make_search
 from core.workers import holder_name
+
+BATCH = 1000  # documents read and written at a time
 
 
 async def reindex(config: Config, host: PluginHost) -> int:
@@ -33,21 +38,18 @@ async def reindex(config: Config, host: PluginHost) -> int:
     try:
         ids = {kind: await source.all_ids() for kind, source in search.sources.items()}
         total = sum(len(found) for found in ids.values())
-        rebuild = search.backend.rebuild()
-        try:
-            with Progress() as progress:
-                task = progress.add_task("indexing", total=total)
+        with Progress() as progress:
+            task = progress.add_task("indexing", total=total)
+
+            async def batches() -> AsyncIterator[list[SearchDocument]]:
                 for kind, found in ids.items():
-                    for start in range(0, len(found), 1000):
-                        documents = await search.sources[kind].load(found[start : start + 1000])
-                        rebuild.add(documents)
-                        progress.advance(task, len(found[start : start + 1000]))
+                    for start in range(0, len(found), BATCH):
+                        yield await search.sources[kind].load(found[start : start + BATCH])
+                        progress.advance(task, len(found[start : start + BATCH]))
                         await indexer.acquire_lease(holder)  # renew
                 progress.update(task, description="writing")
-                rebuild.finish()
-        except BaseException:
-            rebuild.abort()
-            raise
+
+            await search.backend.rebuild(batches())
         while await indexer.drain_once(search.backend, search.sources):
             await indexer.acquire_lease(holder)
     finally:

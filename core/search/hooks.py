@@ -42,7 +42,7 @@ async def startup(app: Starlette) -> None:
     outbox.nudge.reset()
     app.state.search = make_search(app.state.site.config, app.state.site.plugins)
     app.state.search.changed = lambda: app.state.site.page_cache.forget("/search", "/api/v1/search")
-    app.state.search.start()
+    await app.state.search.start()
 
 
 @hookimpl

@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-import anyio.to_thread
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
@@ -70,7 +69,7 @@ async def drain_once(backend: SearchBackend, sources: dict[str, SearchSource]) -
         removals.extend((kind, object_id) for object_id in missing)
         if kind == "thread":
             removed_threads.extend(missing)  # a thread that is gone takes its posts (and attached content) along
-    await anyio.to_thread.run_sync(backend.apply, upserts, removals, removed_threads)
+    await backend.apply(upserts, removals, removed_threads)
     await SearchOutbox.filter(id__in=[row.id for row in rows]).delete()
     return len(rows)
 

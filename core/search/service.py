@@ -45,20 +45,20 @@ class Search:
     _draining: asyncio.Lock = field(default_factory=asyncio.Lock)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def check(self) -> bool:
+    async def check(self) -> bool:
         """Whether the index can be read; a damaged one is told to ``health`` (and the log), not found at the first
         search."""
         try:
-            self.backend.check()
+            await self.backend.check()
         except IndexDamaged as error:
             self.health.index_damaged(self.backend.generation(), error)
             return False
         self.health.index_readable()
         return True
 
-    def start(self) -> None:
+    async def start(self) -> None:
         """Run this process's indexer in the background."""
-        self.check()
+        await self.check()
         self.task = asyncio.create_task(indexer.run(self.drain, self._stopping, self.health))
 
     async def stop(self) -> None:
@@ -90,14 +90,22 @@ class Search:
         return count
 
 
-def make_search(config: Config, host: PluginHost) -> Search:
-    """The search of one process: the index in the data dir, and the sources of the core and the enabled plugins."""
-    from core.search.whoosh_index import WhooshBackend  # Whoosh and the word splitter: loaded where one searches
+def make_backend(config: Config) -> SearchBackend:
+    """The index ``config`` names: in PostgreSQL, or in the data dir (the word splitter, and Whoosh, loaded where
+    one searches)."""
+    if config.search == "postgres":
+        from core.search.postgres_index import PostgresBackend
 
+        return PostgresBackend()
+    from core.search.whoosh_index import WhooshBackend
+
+    return WhooshBackend(config.data_dir / "search")
+
+
+def make_search(config: Config, host: PluginHost) -> Search:
+    """The search of one process: its index, and the sources of the core and the enabled plugins."""
     offered = host.call_startup("register_search_sources")
-    return Search(
-        WhooshBackend(config.data_dir / "search"), {source.kind: source for _, found in offered for source in found}
-    )
+    return Search(make_backend(config), {source.kind: source for _, found in offered for source in found})
 
 
 @dataclass(frozen=True)
@@ -106,14 +114,6 @@ class ResultItem:
     circle: CircleRef
     author: Author | None
     thread_kind: str = ""  # what a plugin attached to the hit's thread ("poll"), for its mark
-
-
-async def _found(backend: SearchBackend, request: SearchRequest) -> tuple[list[Hit], bool]:
-    """The index's hits for ``request``: remembered (core/remembered.py) with the index as this process last changed
-    it and its generation (``reindex`` in another process puts a new one in place), so that members asking the
-    same of the same circles share one search until anything changes."""
-    hits, more = backend.search(request)
-    return hits, more
 
 
 async def _by_id(select: str, ids: set[int]) -> Sequence[Row]:
@@ -158,11 +158,14 @@ async def search(
         words, allowed, scope.audience_keys(), circle_id, author_id, order == "newest", offset, limit
     )
     # A damaged index stays refused until ``reindex`` (in another process) has put a new one in place.
-    if search.health.damaged and (search.health.damaged == search.backend.generation() or not search.check()):
+    if search.health.damaged and (search.health.damaged == search.backend.generation() or not await search.check()):
         raise Unavailable(DAMAGED, code="search_unavailable")
     try:
+        # Remembered (core/remembered.py) with the index as this process last changed it and its generation
+        # (``reindex`` in another process puts a new one in place): members asking the same of the same circles
+        # share one search until anything changes.
         hits, more = await remembered.recall(
-            "search", (request, search.drained, search.backend.generation()), lambda: _found(search.backend, request)
+            "search", (request, search.drained, search.backend.generation()), lambda: search.backend.search(request)
         )
     except IndexDamaged as error:
         search.health.index_damaged(search.backend.generation(), error)

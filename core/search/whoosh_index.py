@@ -8,32 +8,30 @@ import gc
 import logging
 import os
 import pickle
-import re
 import shutil
 import struct
 import time
 import traceback
 import zlib
-from html import escape
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from whoosh import index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, Formatter, get_text
 from whoosh.index import clean_files
 from whoosh.query import And, AndMaybe, Every, Or, Query, Term, Wildcard
 from whoosh.searching import Searcher
 
 from core.contract.kinds import SearchDocument
-from core.search.analysis import CJK, analyzer
+from core.search.analysis import analyzer, query_words
 from core.search.backend import Hit, IndexDamaged, SearchRequest
 from core.search.scoring import SaturatedFrequency
+from core.search.snippets import one_character, snippet
 
-SINGLE_CJK = re.compile(f"[{CJK}]")
 log = logging.getLogger("quanzi.search")
 
-MAX_QUERY_WORDS = 10
 SCORING = SaturatedFrequency()
 VISIBLE_SETS_KEPT = 4  # the document sets of the last few sets of visible circles asked for
 
@@ -89,21 +87,9 @@ def _postings(reader: Any) -> Postings:
 def _word_query(word: str) -> Query:
     """A word of the query; a single Chinese character (山) also inside the words it is part of (爬山, 山上), as a
     Chinese reader expects: a scan of the index's words, kept for these rare one-character searches."""
-    if len(word) == 1 and SINGLE_CJK.match(word):
+    if one_character(word):
         return Or([Term("text", word), Wildcard("text", f"*{word}*")])
     return Term("text", word)
-
-
-class MarkFormatter(Formatter):
-    """Snippets as HTML: everything escaped, the matched words wrapped in <mark>."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return escape(text, quote=False)
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{escape(get_text(text, token, replace), quote=False)}</mark>"
 
 
 def _document_fields(document: SearchDocument) -> dict[str, Any]:
@@ -182,7 +168,14 @@ class WhooshBackend:
     def _open(self) -> index.Index:
         return index.open_dir(str(self.folder / self._current()))
 
-    def apply(self, upserts: list[SearchDocument], removals: list[tuple[str, int]], removed_threads: list[int]) -> None:
+    async def apply(
+        self, upserts: list[SearchDocument], removals: list[tuple[str, int]], removed_threads: list[int]
+    ) -> None:
+        await anyio.to_thread.run_sync(self.apply_now, upserts, removals, removed_threads)
+
+    def apply_now(
+        self, upserts: list[SearchDocument], removals: list[tuple[str, int]], removed_threads: list[int]
+    ) -> None:
         writer = self._open().writer(timeout=30.0, compound=COMPOUND)
         try:
             for kind, object_id in removals:
@@ -212,7 +205,10 @@ class WhooshBackend:
         with contextlib.suppress(Exception):
             current.storage.lock("MAIN_WRITELOCK").release()
 
-    def check(self) -> None:
+    async def check(self) -> None:
+        self.check_now()
+
+    def check_now(self) -> None:
         self._checked_at = 0.0  # look at the index as it is now, not as last opened
         try:
             searcher = self._fresh_searcher()
@@ -225,8 +221,15 @@ class WhooshBackend:
         except DAMAGE as error:
             raise IndexDamaged(repr(error)) from error
 
-    def rebuild(self) -> WhooshRebuild:
-        return WhooshRebuild(self)
+    async def rebuild(self, batches: AsyncIterator[list[SearchDocument]]) -> None:
+        rebuild = WhooshRebuild(self)
+        try:
+            async for documents in batches:
+                rebuild.add(documents)
+            await anyio.to_thread.run_sync(rebuild.finish)
+        except BaseException:
+            rebuild.abort()
+            raise
 
     def _fresh_searcher(self) -> Searcher:
         now = time.monotonic()
@@ -298,26 +301,24 @@ class WhooshBackend:
         }
         return docs | own_audience if own_audience else docs
 
-    def query_words(self, words: str) -> list[str]:
-        seen: list[str] = []
-        for token in self._analyzer(words, mode="query"):
-            if token.text not in seen:
-                seen.append(token.text)
-        return seen[:MAX_QUERY_WORDS]
-
     def _query(self, words: list[str]) -> Query:
         terms = [_word_query(word) for word in words]
         required = And(terms) if len(terms) > 1 else terms[0]
         return AndMaybe(required, Or([Term("title", word) for word in words]))
 
-    def search(self, request: SearchRequest) -> tuple[list[Hit], bool]:
+    async def search(self, request: SearchRequest) -> tuple[list[Hit], bool]:
+        """A search of a Whoosh index answers in a few milliseconds from the pages the system keeps in memory: in
+        the event loop, not a thread."""
+        return self.search_now(request)
+
+    def search_now(self, request: SearchRequest) -> tuple[list[Hit], bool]:
         try:
             return self._search(request)
         except DAMAGE as error:
             raise IndexDamaged(repr(error)) from error
 
     def _search(self, request: SearchRequest) -> tuple[list[Hit], bool]:
-        words = self.query_words(request.words)
+        words = query_words(request.words, self._analyzer)
         if not words:
             return [], False
         searcher = self._fresh_searcher()
@@ -339,13 +340,9 @@ class WhooshBackend:
             sortedby="created_at" if request.newest_first else None,
             reverse=request.newest_first,
         )
-        results.fragmenter = ContextFragmenter(maxchars=160, surround=40)
-        results.formatter = MarkFormatter()
         hits = []
         # Slicing the top hits (not list(results), which counts every match) keeps to the top N.
         for hit in results[request.offset : request.offset + request.limit]:
-            body = hit["body"]
-            snippet = hit.highlights("text", text=body, top=2) or escape(body[:160], quote=False)
             hits.append(
                 Hit(
                     kind=hit["kind"],
@@ -354,7 +351,7 @@ class WhooshBackend:
                     circle_id=int(hit["circle_id"]),
                     author_id=int(hit["author_id"]),
                     title=hit["heading"],
-                    snippet=snippet,
+                    snippet=snippet(hit["body"], words, self._analyzer),
                     url=hit["url"],
                     created_at=hit["created_at"],
                 )

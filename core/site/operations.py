@@ -8,7 +8,6 @@ import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-import anyio.to_thread
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from tortoise import connections
@@ -79,7 +78,7 @@ async def readiness(search: Search, store: Store) -> dict[str, str]:
     except Exception as error:
         found["database"] = f"{type(error).__name__}: {error}"
     try:  # a search for a word nobody writes, over every circle: it opens the index as a reader does, cheaply
-        await anyio.to_thread.run_sync(search.backend.search, SearchRequest("quanzireadycheck", None, limit=1))
+        await search.backend.search(SearchRequest("quanzireadycheck", None, limit=1))
         found["search"] = "ok" if search.health.damaged is None else str(search.health.problem)
     except Exception as error:  # damaged, missing
         found["search"] = f"{type(error).__name__}: {error}"
