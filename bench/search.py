@@ -3,6 +3,11 @@ index's size, and query latency (p50 / p99) over a realistic mix of queries, bes
 (segmented the same way, so that only the engines differ).
 
     .venv/bin/python bench/search.py DATA_DIR
+    .venv/bin/python bench/search.py DATA_DIR --postgres URL
+
+With ``--postgres`` (a database filled by ``make bench --postgres URL``, or by the demo with that
+``QUANZI_DATABASE_URL``) both of Quanzi's engines are measured on its data: the Whoosh index in DATA_DIR and
+PostgreSQL's full-text search (core/search/postgres_index.py), each reindexed first (timed).
 """
 
 from __future__ import annotations
@@ -93,12 +98,86 @@ def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
-def main() -> None:
-    data = Path(sys.argv[1]).resolve()
-    env = {**os.environ, "QUANZI_DATA_DIR": str(data)}
+def postgres_latencies(env: dict[str, str], allowed: frozenset[int]) -> dict[str, list[float]]:
+    from core.db import database
+    from core.pluginhost.host import PluginHost
+    from core.search.postgres_index import PostgresBackend
+
+    async def run() -> dict[str, list[float]]:
+        config = load_config(env)
+        async with database(config, PluginHost(config).models_apps()):
+            backend = PostgresBackend()
+            timings: dict[str, list[float]] = {kind: [] for kind in QUERIES}
+            for kind, queries in QUERIES.items():
+                for _ in range(ROUNDS):
+                    for words in queries:
+                        started = time.perf_counter()
+                        await backend.search(SearchRequest(words, allowed, limit=20))
+                        timings[kind].append((time.perf_counter() - started) * 1000)
+            return timings
+
+    return asyncio.run(run())
+
+
+def postgres_figures(url: str) -> tuple[int, frozenset[int], int]:
+    """The posts, the public circles and the search table's size (bytes, its indexes included)."""
+    import asyncpg
+
+    async def read() -> tuple[int, frozenset[int], int]:
+        connection = await asyncpg.connect(url)
+        try:
+            posts = await connection.fetchval("SELECT COUNT(*) FROM posts")
+            public = await connection.fetch("SELECT id FROM circles WHERE visibility = 'public'")
+            size = await connection.fetchval("SELECT pg_total_relation_size('search_documents')")
+            return posts, frozenset(row["id"] for row in public), size
+        finally:
+            await connection.close()
+
+    return asyncio.run(read())
+
+
+def reindexed(env: dict[str, str]) -> float:
+    """Seconds that ``server.py reindex`` took with ``env``."""
     started = time.perf_counter()
     subprocess.run([sys.executable, str(ROOT / "server.py"), "reindex"], env=env, check=True, stdout=subprocess.DEVNULL)
-    reindex = time.perf_counter() - started
+    return time.perf_counter() - started
+
+
+def table(columns: dict[str, dict[str, list[float]]]) -> None:
+    print(f"  {'queries':<16}" + "".join(f" {name + ' p50':>16} {'p99':>8}" for name in columns), end="")
+    print("   (ms, top 20, a guest's visibility)")
+    everything: dict[str, list[float]] = {name: [] for name in columns}
+    for kind in QUERIES:
+        row = f"  {kind:<16}"
+        for name, timings in columns.items():
+            everything[name] += timings[kind]
+            row += f" {statistics.median(timings[kind]):>16.1f} {percentile(timings[kind], 0.99):>8.1f}"
+        print(row)
+    print(
+        f"  {'all':<16}"
+        + "".join(
+            f" {statistics.median(found):>16.1f} {percentile(found, 0.99):>8.1f}" for found in everything.values()
+        )
+    )
+
+
+def main() -> None:
+    data = Path(sys.argv[1]).resolve()
+    postgres = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--postgres" else None
+    env = {**os.environ, "QUANZI_DATA_DIR": str(data)}
+    if postgres:
+        env["QUANZI_DATABASE_URL"] = postgres
+        whoosh_reindex = reindexed({**env, "QUANZI_SEARCH": "whoosh"})
+        postgres_reindex = reindexed({**env, "QUANZI_SEARCH": "postgres"})
+        posts, allowed, size = postgres_figures(postgres)
+        whoosh = whoosh_latencies(data / "search", allowed)
+        in_postgres = postgres_latencies({**env, "QUANZI_SEARCH": "postgres"}, allowed)
+        print(f"\nSearch benchmark: {posts:,} posts (PostgreSQL, {data})")
+        print(f"  Whoosh full reindex: {whoosh_reindex:.1f} s; index size {folder_size(data / 'search') / 1e6:.0f} MB")
+        print(f"  PostgreSQL full reindex: {postgres_reindex:.1f} s; table and indexes {size / 1e6:.0f} MB\n")
+        table({"Whoosh": whoosh, "PostgreSQL": in_postgres})
+        return
+    reindex = reindexed(env)
     config = load_config(env)
     db = data / "quanzi.sqlite3"
     with sqlite3.connect(db) as connection:
@@ -111,22 +190,8 @@ def main() -> None:
     print(
         f"  FTS5 build (same segmented text): {fts5_build:.1f} s; size {(data / 'fts5.sqlite3').stat().st_size / 1e6:.0f} MB\n"
     )
-    print(
-        f"  {'queries':<16} {'Whoosh p50':>11} {'p99':>8} {'FTS5 p50':>10} {'p99':>8}   (ms, top 20, a guest's visibility)"
-    )
-    everything_w, everything_f = [], []
-    for kind in QUERIES:
-        w, f = whoosh[kind], fts5[kind]
-        everything_w += w
-        everything_f += f
-        print(
-            f"  {kind:<16} {statistics.median(w):>11.1f} {percentile(w, 0.99):>8.1f} {statistics.median(f):>10.1f} {percentile(f, 0.99):>8.1f}"
-        )
-    print(
-        f"  {'all':<16} {statistics.median(everything_w):>11.1f} {percentile(everything_w, 0.99):>8.1f} {statistics.median(everything_f):>10.1f} {percentile(everything_f, 0.99):>8.1f}"
-    )
+    table({"Whoosh": whoosh, "FTS5": fts5})
 
 
 if __name__ == "__main__":
-    asyncio.run(asyncio.sleep(0))
     main()

@@ -14,7 +14,7 @@ from typing import Any
 
 from tortoise.exceptions import OperationalError
 
-from core import backup, memory, metrics
+from core import backup, memory, metrics, sql
 from core.cli.plugins import add_commands
 from core.config import ROOT, Config, load_config
 from core.db import database, run_migrations, tortoise_config
@@ -37,10 +37,21 @@ def _migrate(config: Config, host: PluginHost | None, quiet: bool = False) -> No
     async def migrate() -> list[str]:
         await run_migrations(config, host.models_apps() if host else None, progress=None if quiet else _progress)
         async with database(config):
-            return await stored.seed(settings_file.read(config.plugins_file))
+            said = await stored.seed(settings_file.read(config.plugins_file))
+            if config.search == "postgres" and not quiet and await _search_unfilled():
+                said.append("Search in PostgreSQL holds nothing yet: run `server.py reindex` once to fill it.")
+            return said
 
     for disagreement in asyncio.run(migrate()):
         print(disagreement, file=sys.stderr)
+
+
+async def _search_unfilled() -> bool:
+    """Whether the site has threads and PostgreSQL's search none of them: a site that has just moved to it."""
+    rows = await sql.fetch(
+        "SELECT EXISTS (SELECT 1 FROM threads) AS written, EXISTS (SELECT 1 FROM search_documents) AS indexed"
+    )
+    return bool(rows[0]["written"]) and not rows[0]["indexed"]
 
 
 def cmd_migrate(args: argparse.Namespace, config: Config, host: PluginHost | None) -> int:
