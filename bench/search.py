@@ -167,6 +167,9 @@ def main() -> None:
     env = {**os.environ, "QUANZI_DATA_DIR": str(data)}
     if postgres:
         env["QUANZI_DATABASE_URL"] = postgres
+        subprocess.run(
+            [sys.executable, str(ROOT / "server.py"), "migrate"], env=env, check=True, stdout=subprocess.DEVNULL
+        )
         whoosh_reindex = reindexed({**env, "QUANZI_SEARCH": "whoosh"})
         postgres_reindex = reindexed({**env, "QUANZI_SEARCH": "postgres"})
         posts, allowed, size = postgres_figures(postgres)

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS search_documents (
 );
 CREATE INDEX IF NOT EXISTS search_documents_words ON search_documents USING gin (words);
 CREATE INDEX IF NOT EXISTS search_documents_thread ON search_documents (thread_id);
+CREATE INDEX IF NOT EXISTS search_documents_created ON search_documents (created_at);
 """
 
 
