@@ -29,7 +29,8 @@ async def enable_plugin(config: Config, name: str) -> str:
         raise ConfigError(
             f"no plugin named {name!r} is installed (installed: {', '.join(sorted(installed)) or 'none'})"
         )
-    missing = [required for required in installed[name].manifest.requires if required not in await enabled_now(config)]
+    enabled = enabled_now(config)
+    missing = [required for required in installed[name].manifest.requires if required not in enabled]
     if missing:
         raise ConfigError(f"{name} requires {', '.join(missing)}: enable that first")
     await run_migrations(config, PluginHost(config, installed, enabling=name).models_apps())
@@ -42,7 +43,7 @@ async def disable_plugin(config: Config, name: str) -> str:
     installed = discover()
     dependents = [
         other
-        for other in await enabled_now(config)
+        for other in enabled_now(config)
         if other in installed and name in installed[other].manifest.requires
     ]
     if dependents:
@@ -60,7 +61,7 @@ async def set_state(config: Config, name: str, values: dict[str, Any]) -> str:
         return stored.fingerprint(await stored.read())
 
 
-async def enabled_now(config: Config) -> list[str]:
-    """The plugins enabled now: plugins.toml's, with the database's state over it."""
-    async with database(config):
-        return settings_file.enabled_names(await stored.state(config))
+def enabled_now(config: Config) -> list[str]:
+    """The plugins enabled now: plugins.toml's, with the database's state over it (read once, outside of the ORM:
+    a new site's database may not have the table yet)."""
+    return settings_file.enabled_names(stored.state_now(config))
