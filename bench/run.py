@@ -3,9 +3,11 @@ SQLite), loaded by wrk at 32 connections; one table of requests/s, p50 and p99 p
 ceiling (bench/ceiling.py) measured in the same run, and the server's peak RSS.
 
     .venv/bin/python bench/run.py [--scale N] [--duration SECONDS] [--keep DIR] [--postgres URL [--workers N]]
+                                  [--search whoosh|postgres]
 
 With ``--postgres`` the data set is built in (or reused from) that database, and the server and the ceiling run
-on it with ``--workers`` workers each.
+on it with ``--workers`` workers each; search is then PostgreSQL's (core/search/postgres_index.py) unless
+``--search whoosh`` says otherwise (either engine is reindexed first on a data set that was built before).
 """
 
 from __future__ import annotations
@@ -406,6 +408,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="reuse (or keep) this data dir instead of a scratch one")
     parser.add_argument("--postgres", help="a PostgreSQL database's URL: the data set built there (or reused)")
     parser.add_argument("--workers", type=int, default=1, help="the server's and the ceiling's workers")
+    parser.add_argument(
+        "--search", choices=["whoosh", "postgres"], help="the search engine (QUANZI_SEARCH), reindexed before the run"
+    )
     args = parser.parse_args()
     data = args.keep or Path(tempfile.mkdtemp(prefix="quanzi-bench-"))
     database = Database(data, args.postgres)
@@ -413,6 +418,8 @@ def main() -> None:
     env.pop("QUANZI_DATABASE_URL", None)
     if args.postgres:
         env["QUANZI_DATABASE_URL"] = args.postgres
+    if args.search:
+        env["QUANZI_SEARCH"] = args.search
     if not database.built():
         started = time.monotonic()
         subprocess.run(
@@ -422,6 +429,9 @@ def main() -> None:
             check=True,
         )
         print(f"data set built in {time.monotonic() - started:.0f} s")
+    elif args.search:  # a data set built with the other engine: this one's index filled from it
+        subprocess.run([sys.executable, "server.py", "migrate"], cwd=ROOT, env=env, check=True)
+        subprocess.run([sys.executable, "server.py", "reindex"], cwd=ROOT, env=env, check=True)
     ((long_id, long_posts),) = database.rows("SELECT id, post_count FROM threads ORDER BY post_count DESC LIMIT 1")
     ((slug,),) = database.rows("SELECT slug FROM circles WHERE visibility = 'public' ORDER BY id LIMIT 1")
     ((posts,),) = database.rows("SELECT COUNT(*) FROM posts")
@@ -622,9 +632,10 @@ def main() -> None:
             shutil.rmtree(data, ignore_errors=True)
     workers = "one worker" if args.workers == 1 else f"{args.workers} workers"
     engine = "PostgreSQL" if args.postgres else "SQLite"
+    search = args.search or ("postgres" if args.postgres else "whoosh")
     print(
-        f"\nQuanzi benchmark: {posts:,} posts, {workers} on {engine}, wrk with {CONNECTIONS} connections for "
-        f"{args.duration} s each\n"
+        f"\nQuanzi benchmark: {posts:,} posts, {workers} on {engine} (search: {search}), wrk with {CONNECTIONS} "
+        f"connections for {args.duration} s each\n"
     )
     print(f"| {'page (as a guest)':<22} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'× ceiling':>9} |")
     print(f"| {'-' * 22} | {'-' * 8}: | {'-' * 7}: | {'-' * 7}: | {'-' * 9}: |")

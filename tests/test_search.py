@@ -276,3 +276,27 @@ def test_replies_are_found_under_their_threads_new_title(client, member):
     client.patch(f"/api/v1/threads/{thread['id']}", json={"title": "New title"}, headers=alice.auth)
     flush(client)
     assert titles(find(client, "persimmons", headers=alice.auth)) == ["New title"]
+
+
+def test_a_search_asked_again_is_answered_from_memory_until_something_changes(client, board, monkeypatch):
+    """Members who see the same circles share one search of the index until the database changes, and searching
+    changes nothing by itself (PostgreSQL's search once ran a statement that a worker counted as a write, so every
+    search made every remembered answer of every page be read afresh)."""
+    make_thread(client, board, "club", "Medlar", "medlar")
+    flush(client)
+    engine = type(client.app.state.search.backend)
+    asked = []
+    search = engine.search
+
+    async def counted(self, request):
+        asked.append(request.words)
+        return await search(self, request)
+
+    monkeypatch.setattr(engine, "search", counted)
+    for _ in range(3):
+        assert titles(find(client, "medlar", headers=board.auth)) == ["Medlar"]
+    assert asked == ["medlar"]
+    make_thread(client, board, "club", "Medlar jelly", "medlar")
+    flush(client)
+    assert sorted(titles(find(client, "medlar", headers=board.auth))) == ["Medlar", "Medlar jelly"]
+    assert asked == ["medlar", "medlar"]

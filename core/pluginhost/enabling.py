@@ -42,9 +42,7 @@ async def disable_plugin(config: Config, name: str) -> str:
     state it leaves."""
     installed = discover()
     dependents = [
-        other
-        for other in enabled_now(config)
-        if other in installed and name in installed[other].manifest.requires
+        other for other in enabled_now(config) if other in installed and name in installed[other].manifest.requires
     ]
     if dependents:
         raise ConfigError(f"{', '.join(dependents)} require {name}: disable them first")

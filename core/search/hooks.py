@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute
 
 from core.contract import hookimpl
 from core.contract.kinds import SearchSource
+from core.live.postgres import Hearing
 from core.search import api, commands, outbox, routes
 from core.search.service import make_search
 from core.threads.search import SOURCES
@@ -40,8 +41,14 @@ def register_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
 @hookimpl
 async def startup(app: Starlette) -> None:
     outbox.nudge.reset()
-    app.state.search = make_search(app.state.site.config, app.state.site.plugins)
-    app.state.search.changed = lambda: app.state.site.page_cache.forget("/search", "/api/v1/search")
+    site = app.state.site
+    app.state.search = make_search(site.config, site.plugins)
+    # the guests' kept search answers go when the index changes: here, and on PostgreSQL anywhere
+    app.state.search.changed = lambda: site.page_cache.forget("/search", "/api/v1/search")
+    if app.state.listener is not None and site.config.search == "postgres":
+        from core.search.postgres_index import CHANGED
+
+        app.state.listener.on(CHANGED, Hearing(lambda _: app.state.search.changed()))
     await app.state.search.start()
 
 

@@ -26,6 +26,10 @@ from core.search.analysis import analyzer, query_words
 from core.search.backend import Hit, IndexDamaged, SearchRequest
 from core.search.snippets import SINGLE_CJK, snippet
 
+# Told on every commit that changes the documents: every worker of every machine forgets its guests' search answers.
+CHANGED = "quanzi_search_changed"
+ANNOUNCE = f"SELECT pg_notify('{CHANGED}', '')"
+
 # The positions kept of each word in a document: what the ranking reads (a word's count counts less and less).
 POSITIONS = 8
 LONGEST_WORD = 200  # characters: longer "words" (a pasted hash) are not searchable
@@ -58,11 +62,11 @@ SELECTED = """
 SELECT kind, object_id, thread_id, circle_id, author_id, heading, body, url,
        extract(epoch FROM created_at)::float8 AS created_at
 """
+# (statements that begin with SELECT: a worker counts any other as a change of the database, core/remembered.py)
 BY_RELEVANCE = f"""
-WITH newest AS (
+{SELECTED} FROM (
     SELECT * FROM search_documents WHERE words @@ $1::tsquery {{where}} ORDER BY created_at DESC LIMIT {RANKED}
-)
-{SELECTED} FROM newest
+) AS newest
 ORDER BY ts_rank(words, $1::tsquery) DESC, newest.created_at DESC, object_id DESC
 LIMIT {{limit}} OFFSET {{offset}}
 """
@@ -140,6 +144,7 @@ class PostgresBackend:
                 await connection.execute(REMOVE_THREADS, removed_threads)
             if rows:
                 await connection.execute(UPSERT, *rows)
+            await connection.execute(ANNOUNCE)
 
     async def rebuild(self, batches: AsyncIterator[list[SearchDocument]]) -> None:
         """Every document anew, in one transaction on a connection of its own: searches read the old ones until it
@@ -149,6 +154,7 @@ class PostgresBackend:
             async for documents in batches:
                 if documents:
                     await connection.execute(UPSERT, *self._rows(documents))
+            await connection.execute(ANNOUNCE)
         async with connections.get("default").acquire_connection() as connection:
             # the old rows' space made free again, and the words' statistics by which a search's plan is chosen
             await connection.execute("VACUUM ANALYZE search_documents")
