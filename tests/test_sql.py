@@ -41,3 +41,23 @@ def test_a_read_inside_a_transaction_sees_what_it_wrote_and_models_load_whole(cl
         "Alice in the transaction/alice",
         "Hello",
     )
+
+
+def test_models_made_from_one_row_are_each_the_callers_own(client):
+    """A remembered row is made into a model once and copied for each caller: what one caller changes — a field,
+    a JSON value inside, a relation — the next one made from the same row does not see."""
+    from core.circles.models import TemplateUse
+
+    row = {f"u__{column}": value for column, value in {"id": 1, "circle_id": 1, "template": "meeting-kit"}.items()}
+    row |= {"u__number": 1, "u__applied_by_id": None, "u__applied_at": "2026-12-07 10:00:00+00:00"}
+    row["u__created"] = [{"kind": "thread", "url": "/t/1"}]
+
+    first = sql.instance(TemplateUse, row, "u")
+    first.template = "changed"
+    first.created.append({"kind": "event", "url": "/e/1"})
+    first._await_when_save["x"] = object()
+    second = sql.instance(TemplateUse, row, "u")
+    assert second.template == "meeting-kit"
+    assert second.created == [{"kind": "thread", "url": "/t/1"}] and second._await_when_save == {}
+    assert second.applied_at == datetime(2026, 12, 7, 10, 0, tzinfo=UTC) and second._saved_in_db
+    assert second is not first and sql.instance(TemplateUse, dict(row), "u").template == "meeting-kit"
