@@ -76,15 +76,15 @@ def instance(model: type[M], row: Row, alias: str) -> M:
     caller's own to change. A remembered row (shared by the requests that read it, never changed) is made into a
     model once and copied for each caller: a copy takes 1.5 us where making one took 5 to 15 (a thread page made
     three)."""
-    key = (model, alias, id(row))
-    made = _made.get(key)
+    kept = (model, alias, id(row))
+    made = _made.get(kept)
     if made is None or made[0] is not row:  # holding the row, its id is not another's while kept
         values = {column: timestamp(row[key]) if time else row[key] for key, column, time in _reading(model, alias)}
-        made = _made[key] = (row, model._init_from_db(**values))
+        made = _made[kept] = (row, model._init_from_db(**values))
         if len(_made) > MADE_KEPT:
             _made.popitem(last=False)
     else:
-        _made.move_to_end(key)
+        _made.move_to_end(kept)
     return _copy(made[1])  # type: ignore[return-value]
 
 

@@ -206,9 +206,6 @@ class WhooshBackend:
             current.storage.lock("MAIN_WRITELOCK").release()
 
     async def check(self) -> None:
-        self.check_now()
-
-    def check_now(self) -> None:
         self._checked_at = 0.0  # look at the index as it is now, not as last opened
         try:
             searcher = self._fresh_searcher()
